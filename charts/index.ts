@@ -1,0 +1,24 @@
+import { AppProps } from 'cdk8s';
+import { FashionMnistPipeline } from './fashion-mnist-pipeline';
+import { Accelerator } from '../constructs/cluster/accelerator';
+import { NodePool } from '../constructs/cluster/node-pool';
+import { PlatformApp } from '../constructs/core/platform-app';
+
+/** The pools the example charts run on: one CPU pool (default) and one GPU pool. */
+export const examplePools = {
+  cpu: NodePool.cpu({ name: 'cpu', maxSize: 3 }),
+  gpu: NodePool.gpu({ name: 'gpu-l4', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, maxSize: 4 }),
+};
+
+/** Every chart of the platform, in one app: what `npm run synth` writes and the stacks deploy. */
+export function buildPlatform(props: AppProps = {}): PlatformApp {
+  const app = new PlatformApp(props);
+  new FashionMnistPipeline(app, 'book-pipeline', { namespace: 'fashion-mnist', pool: examplePools.cpu });
+  new FashionMnistPipeline(app, 'book-pipeline-gpu', {
+    namespace: 'fashion-mnist-gpu',
+    pool: examplePools.gpu,
+    gpus: 1,
+    autoscaledServing: true,
+  });
+  return app;
+}

@@ -1,0 +1,223 @@
+import { Size } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import { Accelerator, NVIDIA_GPU_RESOURCE } from './accelerator';
+import { propError, requireInteger, Where } from '../core/errors';
+import { Labels } from '../core/labels';
+import { NameRule, validateLabels, validateName } from '../core/names';
+
+/** Effect of a node taint (`spec.taints[].effect`). */
+export enum TaintEffect {
+  NO_SCHEDULE = 'NoSchedule',
+  PREFER_NO_SCHEDULE = 'PreferNoSchedule',
+  NO_EXECUTE = 'NoExecute',
+}
+
+/** A node taint; pods scheduled on the pool tolerate exactly these. */
+export interface NodeTaint {
+  readonly key: string;
+  /** @default - no value (the toleration uses operator Exists) */
+  readonly value?: string;
+  readonly effect: TaintEffect;
+}
+
+/** How nodes are bought. */
+export enum CapacityType {
+  ON_DEMAND = 'on-demand',
+  SPOT = 'spot',
+}
+
+/** The taint GPU nodes carry (set by us on EKS, by GKE itself on GKE). */
+export const GPU_TAINT: NodeTaint = { key: NVIDIA_GPU_RESOURCE, value: 'present', effect: TaintEffect.NO_SCHEDULE };
+
+/** Properties shared by CPU and GPU pools. */
+export interface NodePoolOptions {
+  /** Pool name: the node label value and the cloud node-group name. */
+  readonly name: string;
+  /**
+   * Extra node labels (the pool label is always added).
+   * @default - none
+   */
+  readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Extra node taints (GPU pools always add `nvidia.com/gpu=present:NoSchedule`).
+   * @default - none
+   */
+  readonly taints?: readonly NodeTaint[];
+  /** @default CapacityType.ON_DEMAND */
+  readonly capacityType?: CapacityType;
+  /** @default 0 */
+  readonly minSize?: number;
+  /** @default 3 */
+  readonly maxSize?: number;
+  /**
+   * Cloud instance / machine type.
+   * @default - the accelerator's smallest instance type on AWS for GPU pools; `m6i.2xlarge` for CPU pools
+   */
+  readonly instanceType?: string;
+  /**
+   * Allocatable CPU cores of one node (used for capacity checks and quotas).
+   * @default 8
+   */
+  readonly cpuPerNode?: number;
+  /**
+   * Allocatable memory of one node.
+   * @default Size.gibibytes(32)
+   */
+  readonly memoryPerNode?: Size;
+}
+
+/** Properties of a GPU pool. */
+export interface GpuNodePoolOptions extends NodePoolOptions {
+  readonly accelerator: Accelerator;
+  /** GPUs on each node (1 to 16). */
+  readonly gpusPerNode: number;
+}
+
+/** Resource requests and limits for `nvidia.com/gpu` (requests = limits, as the device plugin requires). */
+export interface GpuResources {
+  readonly requests: Record<string, k8s.Quantity>;
+  readonly limits: Record<string, k8s.Quantity>;
+}
+
+const DEFAULTS = {
+  capacityType: CapacityType.ON_DEMAND,
+  minSize: 0,
+  maxSize: 3,
+  cpuInstanceType: 'm6i.2xlarge',
+  cpuPerNode: 8,
+  memoryPerNode: Size.gibibytes(32),
+} as const;
+
+/**
+ * A group of identical nodes, and the single source of truth for how workloads land on it:
+ * `nodeSelector()`, `tolerations()` and `gpuResources()` are derived here and nowhere else, so a job
+ * and the nodes it needs cannot drift apart. The Pulumi stacks read `nodeLabels()`/`nodeTaints()`.
+ */
+export class NodePool {
+  /** A CPU-only pool. */
+  public static cpu(options: NodePoolOptions): NodePool {
+    return new NodePool(options, undefined, 0);
+  }
+
+  /** A pool of GPU nodes; its nodes are tainted so only GPU workloads land there. */
+  public static gpu(options: GpuNodePoolOptions): NodePool {
+    return new NodePool(options, options.accelerator, options.gpusPerNode);
+  }
+
+  public readonly name: string;
+  /** Undefined for CPU pools. */
+  public readonly accelerator: Accelerator | undefined;
+  /** 0 for CPU pools. */
+  public readonly gpusPerNode: number;
+  public readonly capacityType: CapacityType;
+  public readonly minSize: number;
+  public readonly maxSize: number;
+  public readonly instanceType: string;
+  public readonly cpuPerNode: number;
+  public readonly memoryPerNode: Size;
+  private readonly extraLabels: Record<string, string>;
+  private readonly taints: readonly NodeTaint[];
+
+  private constructor(options: NodePoolOptions, accelerator: Accelerator | undefined, gpusPerNode: number) {
+    const where = { kind: 'NodePool', path: options.name };
+    this.name = validateName(where, 'name', options.name, NameRule.DNS_LABEL);
+    this.accelerator = accelerator;
+    if (accelerator) {
+      requireInteger(where, 'gpusPerNode', gpusPerNode, 1, 16);
+    }
+    this.gpusPerNode = gpusPerNode;
+    this.capacityType = options.capacityType ?? DEFAULTS.capacityType;
+    this.minSize = requireInteger(where, 'minSize', options.minSize ?? DEFAULTS.minSize, 0);
+    this.maxSize = requireInteger(where, 'maxSize', options.maxSize ?? DEFAULTS.maxSize, 1);
+    if (this.minSize > this.maxSize) {
+      throw propError(where, 'minSize', this.minSize, `it exceeds maxSize ${this.maxSize}; use minSize <= maxSize`);
+    }
+    const instanceType = options.instanceType ?? (accelerator ? accelerator.awsInstanceType : DEFAULTS.cpuInstanceType);
+    if (!instanceType) throw propError(where, 'instanceType', instanceType, `accelerator '${accelerator?.name}' has no default instance type; set instanceType`);
+    this.instanceType = instanceType;
+    this.cpuPerNode = options.cpuPerNode ?? DEFAULTS.cpuPerNode;
+    if (!(this.cpuPerNode > 0)) throw propError(where, 'cpuPerNode', this.cpuPerNode, 'use a positive number of cores');
+    this.memoryPerNode = options.memoryPerNode ?? DEFAULTS.memoryPerNode;
+    this.extraLabels = validateLabels(where, 'labels', options.labels ?? {});
+    for (const key of Object.keys(this.extraLabels)) {
+      if (key in this.derivedLabels()) throw propError(where, 'labels', options.labels, `'${key}' is set by the pool itself; remove it`);
+    }
+    const taints = [...(accelerator ? [GPU_TAINT] : []), ...(options.taints ?? [])];
+    const keys = new Set<string>();
+    for (const t of taints) {
+      const id = `${t.key}:${t.effect}`;
+      if (keys.has(id)) throw propError(where, 'taints', options.taints, `taint '${id}' appears twice (GPU pools add ${GPU_TAINT.key}=${GPU_TAINT.value}:${GPU_TAINT.effect} themselves)`);
+      keys.add(id);
+    }
+    this.taints = taints;
+  }
+
+  /** True when the nodes carry GPUs. */
+  public get isGpu(): boolean {
+    return this.gpusPerNode > 0;
+  }
+
+  /** Labels every node of the pool carries. */
+  public nodeLabels(): Record<string, string> {
+    return { ...this.derivedLabels(), ...this.extraLabels };
+  }
+
+  /** Taints every node of the pool carries. */
+  public nodeTaints(): NodeTaint[] {
+    return this.taints.map((t) => ({ ...t }));
+  }
+
+  /** The nodeSelector that lands a pod on this pool. */
+  public nodeSelector(): Record<string, string> {
+    return { [Labels.NODE_POOL]: this.name };
+  }
+
+  /** Tolerations for exactly this pool's taints (empty for an untainted pool). */
+  public tolerations(): k8s.Toleration[] {
+    return this.taints.map((t) => (t.value === undefined
+      ? { key: t.key, operator: 'Exists', effect: t.effect }
+      : { key: t.key, operator: 'Equal', value: t.value, effect: t.effect }));
+  }
+
+  /**
+   * GPU requests and limits for `count` GPUs on one node of this pool.
+   * @param owner construct path and prop for the error message
+   * @throws when the pool has no GPUs or fewer than `count` per node.
+   */
+  public gpuResources(count: number, owner: { scope: Where; prop: string } = { scope: { kind: 'NodePool', path: this.name }, prop: 'gpus' }): GpuResources {
+    this.checkGpuCount(count, owner);
+    const q = k8s.Quantity.fromNumber(count);
+    return { requests: { [NVIDIA_GPU_RESOURCE]: q }, limits: { [NVIDIA_GPU_RESOURCE]: q } };
+  }
+
+  /** Throws unless `count` GPUs fit on one node of this pool. */
+  public checkGpuCount(count: number, owner: { scope: Where; prop: string }): void {
+    if (!this.isGpu) {
+      throw propError(owner.scope, owner.prop, count, `pool '${this.name}' has no GPUs; use a GPU pool (NodePool.gpu) or request 0 GPUs`);
+    }
+    if (!Number.isInteger(count) || count < 1 || count > this.gpusPerNode) {
+      throw propError(owner.scope, owner.prop, count, `pool '${this.name}' has ${this.gpusPerNode} GPUs per node; use a value from 1 to ${this.gpusPerNode}, or choose a pool with more GPUs per node`);
+    }
+  }
+
+  /** Total allocatable capacity when the pool is at `maxSize`. */
+  public capacity(): { cpu: number; memory: Size; gpus: number } {
+    return {
+      cpu: this.cpuPerNode * this.maxSize,
+      memory: Size.mebibytes(this.memoryPerNode.toMebibytes() * this.maxSize),
+      gpus: this.gpusPerNode * this.maxSize,
+    };
+  }
+
+  public toString(): string {
+    return this.name;
+  }
+
+  private derivedLabels(): Record<string, string> {
+    return {
+      [Labels.NODE_POOL]: this.name,
+      [Labels.ACCELERATOR]: this.accelerator?.name ?? 'none',
+      [Labels.CAPACITY_TYPE]: this.capacityType,
+    };
+  }
+}

@@ -1,0 +1,201 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ApiObject, App, AppProps, Chart, Yaml } from 'cdk8s';
+import { IConstruct } from 'constructs';
+import { nameProblem, NameRule } from './names';
+
+/** A chart's synthesized objects, in apply order. */
+export interface ChartManifest {
+  /** File name stem (`<chart id>`); the file is `<stem>.k8s.yaml`. */
+  readonly name: string;
+  readonly objects: Record<string, any>[];
+}
+
+/** Charts that exist only to be embedded elsewhere (e.g. workflow resource steps) say so. */
+export interface IEmbeddedScope extends IConstruct {
+  readonly embedded: true;
+}
+
+const isEmbedded = (c: IConstruct): boolean => (c as Partial<IEmbeddedScope>).embedded === true;
+
+/**
+ * Apply order by kind: what others refer to comes first (namespaces, CRDs, identities, policy,
+ * configuration, storage, workloads, custom resources last). Unknown core kinds sit with workloads.
+ */
+const KIND_RANK: Record<string, number> = {
+  Namespace: 0, CustomResourceDefinition: 1, PriorityClass: 2, StorageClass: 2,
+  ServiceAccount: 3, ClusterRole: 4, Role: 4, ClusterRoleBinding: 5, RoleBinding: 5,
+  ResourceQuota: 6, LimitRange: 6, NetworkPolicy: 7, ConfigMap: 8, Secret: 8,
+  PersistentVolumeClaim: 9, Service: 10, Deployment: 11, StatefulSet: 11, DaemonSet: 11,
+  Job: 11, CronJob: 11, HorizontalPodAutoscaler: 12, PodDisruptionBudget: 12,
+};
+const WORKLOAD_RANK = 11;
+const CUSTOM_RESOURCE_RANK = 20;
+
+/** Core groups have no dot (`apps`, `batch`) or end in `.k8s.io`; everything else is a CRD's. */
+export function isCoreApiVersion(apiVersion: string): boolean {
+  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+  return !group.includes('.') || group.endsWith('.k8s.io');
+}
+
+function rankOf(obj: ApiObject): number {
+  return isCoreApiVersion(obj.apiVersion) ? KIND_RANK[obj.kind] ?? WORKLOAD_RANK : CUSTOM_RESOURCE_RANK;
+}
+
+/** The name rule the apiserver applies to objects of a kind. */
+function nameRuleOf(kind: string): NameRule {
+  if (kind === 'Service') return NameRule.DNS_1035_LABEL;
+  if (kind === 'Namespace') return NameRule.DNS_LABEL;
+  return NameRule.DNS_SUBDOMAIN;
+}
+
+/**
+ * Objects of one chart in apply order: kind rank first, then construct-tree order, with explicit
+ * `node.addDependency` between objects of the chart honoured (Kahn's algorithm, linear).
+ */
+export function chartObjects(chart: Chart): ApiObject[] {
+  const objects = chart.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && Chart.of(c) === chart);
+  const index = new Map(objects.map((o, i) => [o, i] as const));
+  const indegree = new Map<ApiObject, number>(objects.map((o) => [o, 0]));
+  const dependents = new Map<ApiObject, ApiObject[]>();
+  for (const obj of objects) {
+    for (const dep of obj.node.dependencies) {
+      for (const target of dep.node.findAll().filter((t): t is ApiObject => t instanceof ApiObject && index.has(t))) {
+        if (target === obj) continue;
+        indegree.set(obj, (indegree.get(obj) ?? 0) + 1);
+        dependents.set(target, [...(dependents.get(target) ?? []), obj]);
+      }
+    }
+  }
+  const key = (o: ApiObject) => rankOf(o) * 1e9 + (index.get(o) ?? 0);
+  const ready = objects.filter((o) => indegree.get(o) === 0).sort((a, b) => key(a) - key(b));
+  const ordered: ApiObject[] = [];
+  while (ready.length) {
+    const next = ready.shift()!;
+    ordered.push(next);
+    for (const d of dependents.get(next) ?? []) {
+      const left = (indegree.get(d) ?? 0) - 1;
+      indegree.set(d, left);
+      if (left === 0) {
+        // insert keeping `ready` sorted: dependency chains are short, so this stays cheap.
+        const k = key(d);
+        const at = ready.findIndex((r) => key(r) > k);
+        ready.splice(at < 0 ? ready.length : at, 0, d);
+      }
+    }
+  }
+  if (ordered.length !== objects.length) {
+    const stuck = objects.filter((o) => !ordered.includes(o)).map((o) => o.node.path);
+    throw new Error(`dependency cycle between objects of chart '${chart.node.path}': ${stuck.join(', ')}`);
+  }
+  return ordered;
+}
+
+/**
+ * Cluster-scoped kinds (`group/Kind`, core group empty). cdk8s stamps a chart's namespace on every
+ * object; on these it is meaningless and rejected by strict tools, so it is removed.
+ */
+export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
+  '/Namespace', '/PersistentVolume', 'storage.k8s.io/StorageClass', 'scheduling.k8s.io/PriorityClass',
+  'rbac.authorization.k8s.io/ClusterRole', 'rbac.authorization.k8s.io/ClusterRoleBinding',
+  'apiextensions.k8s.io/CustomResourceDefinition', 'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
+  'admissionregistration.k8s.io/MutatingWebhookConfiguration', 'networking.k8s.io/IngressClass', 'node.k8s.io/RuntimeClass',
+  'kueue.x-k8s.io/ClusterQueue', 'kueue.x-k8s.io/ResourceFlavor', 'kueue.x-k8s.io/WorkloadPriorityClass', 'kueue.x-k8s.io/Cohort',
+  'scheduling.volcano.sh/Queue', 'trainer.kubeflow.org/ClusterTrainingRuntime', 'serving.kserve.io/ClusterServingRuntime',
+  'serving.kserve.io/ClusterStorageContainer', 'argoproj.io/ClusterWorkflowTemplate', 'karpenter.sh/NodePool',
+  'karpenter.k8s.aws/EC2NodeClass',
+]);
+
+/** `group/Kind` of a manifest (`/Kind` for the core group). */
+export function groupKind(obj: { apiVersion: string; kind: string }): string {
+  const slash = obj.apiVersion.lastIndexOf('/');
+  return `${slash < 0 ? '' : obj.apiVersion.slice(0, slash)}/${obj.kind}`;
+}
+
+/** Synthesizes one chart to JSON objects in apply order (what tests and the Pulumi stacks use). */
+export function synthChart(chart: Chart): Record<string, any>[] {
+  return chartObjects(chart).map((o) => {
+    const json = o.toJson();
+    if (CLUSTER_SCOPED_KINDS.has(groupKind(json)) && json.metadata?.namespace !== undefined) {
+      const { namespace: _dropped, ...metadata } = json.metadata;
+      return { ...json, metadata };
+    }
+    return json;
+  });
+}
+
+/**
+ * A cdk8s App whose synth is linear in the number of objects and atomic on disk.
+ *
+ * Stock `App.synth()` re-prepares the whole app once per chart (quadratic) and writes files as it
+ * goes, so a failure leaves a half-written dist/. Here validation runs once for the whole tree,
+ * every chart is rendered in memory, every object name and identity is checked, and only then is
+ * the output written to a temporary directory that replaces `outdir` in one rename.
+ */
+export class PlatformApp extends App {
+  constructor(props: AppProps = {}) {
+    super(props);
+  }
+
+  /** Charts that produce a file, in construction order (charts scoped under another chart too). */
+  public get emittedCharts(): Chart[] {
+    return this.node.findAll().filter((c): c is Chart => c instanceof Chart && !isEmbedded(c));
+  }
+
+  /** Validates the whole tree once and renders every chart; throws listing every problem. */
+  public synthManifests(): ChartManifest[] {
+    const constructs = this.node.findAll();
+    const problems: string[] = [];
+    for (const c of constructs) {
+      for (const message of c.node.validate()) problems.push(`[${c.node.path}] ${message}`);
+    }
+    if (problems.length) throw new Error(`Validation failed with the following errors:\n  ${problems.join('\n  ')}`);
+
+    const manifests = this.emittedCharts.map((chart) => ({ name: chart.node.path.replace(/\//g, '-'), objects: synthChart(chart) }));
+    const seen = new Map<string, string>();
+    for (const m of manifests) {
+      const problem = nameProblem(m.name, NameRule.DNS_SUBDOMAIN);
+      if (problem) problems.push(`chart '${m.name}': the file name ${problem}`);
+      for (const obj of m.objects) {
+        const name = obj.metadata?.name as string | undefined;
+        const id = `${groupKind(obj as { apiVersion: string; kind: string })} ${obj.metadata?.namespace ?? '-'}/${name}`;
+        if (!name) continue;
+        const nameIssue = nameProblem(name, nameRuleOf(obj.kind));
+        if (nameIssue) problems.push(`${m.name}: ${obj.kind} name '${name}' ${nameIssue}`);
+        const other = seen.get(id);
+        if (other) problems.push(`${m.name}: ${id} is also defined in chart '${other}'; object identities must be unique`);
+        seen.set(id, m.name);
+      }
+    }
+    if (problems.length) throw new Error(`Synthesis failed:\n  ${problems.join('\n  ')}`);
+    return manifests;
+  }
+
+  /** Writes one `<chart>.k8s.yaml` per chart into `outdir`, all or nothing. */
+  public synth(): void {
+    writeAtomically(this.outdir, this.synthManifests().map((m) => ({
+      file: `${m.name}${this.outputFileExtension}`,
+      content: Yaml.stringify(...m.objects),
+    })));
+  }
+}
+
+/**
+ * Replaces `outdir` with a directory holding exactly `files`. Files are written into a sibling
+ * temp dir first; a crash before the final rename leaves the previous `outdir` untouched.
+ */
+export function writeAtomically(outdir: string, files: readonly { file: string; content: string }[]): void {
+  const target = path.resolve(outdir);
+  const tmp = `${target}.tmp-${process.pid}`;
+  const old = `${target}.old-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  try {
+    for (const f of files) fs.writeFileSync(path.join(tmp, f.file), f.content);
+    if (fs.existsSync(target)) fs.renameSync(target, old);
+    fs.renameSync(tmp, target);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+    fs.rmSync(old, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,140 @@
+import { Size } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import { ContainerResources, renderResources, sizeQuantity } from './compute';
+import { propError } from './errors';
+import { ContainerImage } from './image';
+import { NameRule, validateName } from './names';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
+import { VolumeAttachment } from './shared-volume';
+import { NodePool } from '../cluster/node-pool';
+
+/** What runs in a workload's main container. */
+export interface ContainerSpec {
+  /** Pinned image. */
+  readonly image: ContainerImage;
+  /**
+   * Entrypoint.
+   * @default - the image's entrypoint
+   */
+  readonly command?: readonly string[];
+  /** @default - none */
+  readonly args?: readonly string[];
+  /** @default - none */
+  readonly env?: Readonly<Record<string, string>>;
+  /** @default - DEFAULT_RESOURCES (500m CPU, 1 GiB) */
+  readonly resources?: ContainerResources;
+  /**
+   * GPUs for the container, taken from the pool's accelerator.
+   * @default 0
+   */
+  readonly gpus?: number;
+}
+
+/** Everything a pod template is derived from. */
+export interface PodTemplateOptions {
+  /** Path of the construct asking, for error messages. */
+  readonly owner: string;
+  readonly containerName: string;
+  readonly container: ContainerSpec;
+  /** Nodes to run on: yields nodeSelector, tolerations and the GPU resource. */
+  readonly pool: NodePool;
+  /** @default - none */
+  readonly volumes?: readonly VolumeAttachment[];
+  /** @default - none */
+  readonly labels?: Readonly<Record<string, string>>;
+  /** @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
+  /** @default - the pod spec default (Always) */
+  readonly restartPolicy?: 'Always' | 'OnFailure' | 'Never';
+  /** @default - the namespace's default service account */
+  readonly serviceAccountName?: string;
+  /**
+   * Size of a memory-backed /dev/shm (NCCL and PyTorch data loaders need more than the 64 MiB default).
+   * @default - no /dev/shm volume
+   */
+  readonly sharedMemory?: Size;
+  /** Container ports. @default - none */
+  readonly ports?: readonly k8s.ContainerPort[];
+  /** @default - none */
+  readonly readinessProbe?: k8s.Probe;
+  /** @default - none */
+  readonly livenessProbe?: k8s.Probe;
+}
+
+/** Environment variables as a sorted list (deterministic output). */
+export function renderEnv(env: Readonly<Record<string, string>> = {}): k8s.EnvVar[] | undefined {
+  const entries = Object.entries(env).sort(([a], [b]) => a.localeCompare(b));
+  return entries.length ? entries.map(([name, value]) => ({ name, value })) : undefined;
+}
+
+/** The main container: pinned image, requests and limits (plus GPUs from the pool), restricted security context. */
+export function renderContainer(options: PodTemplateOptions): k8s.Container {
+  const { owner, container, pool } = options;
+  validateName(owner, 'containerName', options.containerName, NameRule.DNS_LABEL);
+  const gpus = container.gpus ?? 0;
+  if (gpus < 0 || !Number.isInteger(gpus)) throw propError(owner, 'gpus', gpus, 'use a whole number >= 0');
+  const gpuResources = gpus > 0 ? pool.gpuResources(gpus, { scope: owner, prop: 'gpus' }) : undefined;
+  const mounts = (options.volumes ?? []).map((v) => v.mount);
+  if (options.sharedMemory) mounts.push({ name: 'dshm', mountPath: '/dev/shm' });
+  return {
+    name: options.containerName,
+    image: container.image.toString(),
+    imagePullPolicy: 'IfNotPresent',
+    command: container.command ? [...container.command] : undefined,
+    args: container.args ? [...container.args] : undefined,
+    env: renderEnv(container.env),
+    ports: options.ports ? [...options.ports] : undefined,
+    resources: renderResources(owner, container.resources, gpuResources),
+    securityContext: restrictedContainerSecurityContext(),
+    volumeMounts: mounts.length ? mounts : undefined,
+    readinessProbe: options.readinessProbe,
+    livenessProbe: options.livenessProbe,
+  };
+}
+
+/** A pod spec derived from the pool (nodeSelector, tolerations) with the restricted security context. */
+export function renderPodSpec(options: PodTemplateOptions): k8s.PodSpec {
+  const volumes = dedupeVolumes(options.owner, (options.volumes ?? []).map((v) => v.volume));
+  if (options.sharedMemory) {
+    volumes.push({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: sizeQuantity(options.sharedMemory) } });
+  }
+  const tolerations = options.pool.tolerations();
+  return {
+    restartPolicy: options.restartPolicy,
+    serviceAccountName: options.serviceAccountName,
+    // Workload pods never talk to the API server unless a construct says so.
+    automountServiceAccountToken: options.serviceAccountName ? undefined : false,
+    securityContext: restrictedPodSecurityContext(),
+    nodeSelector: options.pool.nodeSelector(),
+    tolerations: tolerations.length ? tolerations : undefined,
+    containers: [renderContainer(options)],
+    volumes: volumes.length ? volumes : undefined,
+  };
+}
+
+/** A pod template: labels and annotations plus `renderPodSpec`. */
+export function renderPodTemplate(options: PodTemplateOptions): k8s.PodTemplateSpec {
+  const hasMeta = options.labels !== undefined || options.annotations !== undefined;
+  return {
+    metadata: hasMeta ? { labels: options.labels ? { ...options.labels } : undefined, annotations: options.annotations ? { ...options.annotations } : undefined } : undefined,
+    spec: renderPodSpec(options),
+  };
+}
+
+/** The same claim mounted twice (e.g. at two paths) is one volume. */
+function dedupeVolumes(owner: string, volumes: k8s.Volume[]): k8s.Volume[] {
+  const byName = new Map<string, k8s.Volume>();
+  for (const v of volumes) {
+    const seen = byName.get(v.name);
+    if (seen && JSON.stringify(seen) !== JSON.stringify(v)) {
+      throw propError(owner, 'volumes', v.name, 'two different volumes share this name; give each a distinct name');
+    }
+    byName.set(v.name, v);
+  }
+  return [...byName.values()];
+}
+
+/** JSON of a pod template, for custom resources whose import leaves the template open. */
+export function podTemplateJson(options: PodTemplateOptions): Record<string, unknown> {
+  return k8s.toJson_PodTemplateSpec(renderPodTemplate(options)) as Record<string, unknown>;
+}

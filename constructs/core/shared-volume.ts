@@ -1,0 +1,107 @@
+import { Size } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { sizeQuantity } from './compute';
+import { childPath, propError } from './errors';
+import { validateName } from './names';
+
+/** A volume plus where a container mounts it: what a pod template needs to use a volume. */
+export interface VolumeAttachment {
+  readonly volume: k8s.Volume;
+  readonly mount: k8s.VolumeMount;
+}
+
+/** A persistent volume claim shared by the steps of a pipeline (data in, models out). */
+export interface ISharedVolume {
+  /** The PersistentVolumeClaim name. */
+  readonly claimName: string;
+  /** Mounts the claim at `mountPath`. */
+  mount(mountPath: string, options?: { readonly readOnly?: boolean; readonly subPath?: string }): VolumeAttachment;
+  /** A KServe storage URI (`pvc://<claim>/<path>`) for a model stored on the claim. */
+  uri(path?: string): string;
+}
+
+/** Access mode of a claim. */
+export enum AccessMode {
+  READ_WRITE_ONCE = 'ReadWriteOnce',
+  READ_WRITE_MANY = 'ReadWriteMany',
+  READ_ONLY_MANY = 'ReadOnlyMany',
+  READ_WRITE_ONCE_POD = 'ReadWriteOncePod',
+}
+
+export interface SharedVolumeProps {
+  /**
+   * Claim name.
+   * @default - the construct id
+   */
+  readonly claimName?: string;
+  /** @default Size.gibibytes(1) */
+  readonly storage?: Size;
+  /**
+   * Access modes. Parallel training workers on several nodes need ReadWriteMany.
+   * @default [AccessMode.READ_WRITE_ONCE] (what the book uses on a one-node cluster)
+   */
+  readonly accessModes?: readonly AccessMode[];
+  /**
+   * Storage class.
+   * @default - the cluster's default storage class
+   */
+  readonly storageClassName?: string;
+}
+
+const DEFAULTS = { storage: Size.gibibytes(1), accessModes: [AccessMode.READ_WRITE_ONCE] } as const;
+
+abstract class SharedVolumeBase extends Construct implements ISharedVolume {
+  public abstract readonly claimName: string;
+
+  public mount(mountPath: string, options: { readonly readOnly?: boolean; readonly subPath?: string } = {}): VolumeAttachment {
+    if (!mountPath.startsWith('/')) throw propError(this, 'mountPath', mountPath, 'use an absolute path');
+    return {
+      volume: { name: this.volumeName(), persistentVolumeClaim: { claimName: this.claimName, readOnly: options.readOnly } },
+      mount: { name: this.volumeName(), mountPath, readOnly: options.readOnly, subPath: options.subPath },
+    };
+  }
+
+  public uri(path = ''): string {
+    return `pvc://${this.claimName}${path ? `/${path.replace(/^\/+/, '')}` : ''}`;
+  }
+
+  private volumeName(): string {
+    // Volume names are DNS labels; the claim name may be a longer subdomain.
+    return this.claimName.replace(/\./g, '-').slice(0, 63).replace(/-+$/, '');
+  }
+}
+
+/** A PersistentVolumeClaim for data and models, mounted by the pipeline's steps. */
+export class SharedVolume extends SharedVolumeBase {
+  /** Refers to a claim managed elsewhere. */
+  public static fromClaimName(scope: Construct, id: string, claimName: string): ISharedVolume {
+    validateName(childPath(scope, id), 'claimName', claimName);
+    class Imported extends SharedVolumeBase {
+      public readonly claimName = claimName;
+    }
+    return new Imported(scope, id);
+  }
+
+  public readonly claimName: string;
+  public readonly storage: Size;
+
+  constructor(scope: Construct, id: string, props: SharedVolumeProps = {}) {
+    super(scope, id);
+    this.claimName = validateName(this, 'claimName', props.claimName ?? id);
+    this.storage = props.storage ?? DEFAULTS.storage;
+    const gi = this.storage.toGibibytes();
+    if (!(gi > 0)) throw propError(this, 'storage', `${gi}Gi`, 'use a positive size');
+    const accessModes = props.accessModes ?? DEFAULTS.accessModes;
+    if (accessModes.length === 0) throw propError(this, 'accessModes', accessModes, 'give at least one access mode');
+    new k8s.KubePersistentVolumeClaim(this, 'Resource', {
+      metadata: { name: this.claimName },
+      spec: {
+        accessModes: [...accessModes],
+        storageClassName: props.storageClassName,
+        resources: { requests: { storage: sizeQuantity(this.storage) } },
+      },
+    });
+  }
+}
+

@@ -1,0 +1,114 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ModelFormat, ModelLocation } from './model-location';
+import { NodePool } from '../cluster/node-pool';
+import { ContainerResources, renderResources } from '../core/compute';
+import { propError, requireInteger } from '../core/errors';
+import { NameRule, validateName } from '../core/names';
+import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
+import { IWorkflowResource } from '../core/workflow-resource';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import { InferenceService, InferenceServiceSpecPredictorScaleMetric } from '../imports/serving.kserve.io';
+
+/** Metric KServe scales the predictor on. */
+export { InferenceServiceSpecPredictorScaleMetric as ScaleMetric };
+
+/** Autoscaling of the predictor: the metric and its per-replica target. */
+export interface ServingAutoscaling {
+  readonly metric: InferenceServiceSpecPredictorScaleMetric;
+  /** Target per replica (concurrent requests, requests/s, or % utilization for cpu/memory). */
+  readonly target: number;
+}
+
+/** Properties for `KServeInferenceService`. */
+export interface KServeInferenceServiceProps {
+  /** @default - the construct id */
+  readonly name?: string;
+  readonly modelFormat: ModelFormat;
+  /** Where the model is stored. */
+  readonly model: ModelLocation;
+  /** Nodes the predictor runs on. */
+  readonly pool: NodePool;
+  /**
+   * Version of the runtime image (e.g. the tensorflow/serving tag), pinned so upgrades are explicit.
+   * @default - the ServingRuntime's own default for this KServe release
+   */
+  readonly runtimeVersion?: string;
+  /** @default - DEFAULT_RESOURCES */
+  readonly resources?: ContainerResources;
+  /** @default 0 */
+  readonly gpus?: number;
+  /**
+   * Minimum replicas; 0 lets the serverless predictor scale to zero.
+   * @default 1
+   */
+  readonly minReplicas?: number;
+  /** @default - equal to minReplicas, or 3 when autoscaling is set */
+  readonly maxReplicas?: number;
+  /** @default - KServe's default (concurrency, 100 per replica in Knative) */
+  readonly autoscaling?: ServingAutoscaling;
+  /**
+   * Percent of traffic sent to the latest revision (canary rollout); the rest stays on the last good one.
+   * @default - all traffic to the latest revision
+   */
+  readonly canaryTrafficPercent?: number;
+}
+
+const MODEL_CONTAINER = 'kserve-container';
+
+/**
+ * Replicated model serving with KServe: an InferenceService whose predictor loads the model from a
+ * shared volume or object store, runs on the given pool and scales between min and max replicas.
+ */
+export class KServeInferenceService extends Construct implements IWorkflowResource {
+  public readonly apiObject: ApiObject;
+  public readonly name: string;
+  public readonly minReplicas: number;
+  public readonly maxReplicas: number;
+  public readonly successCondition = 'status.modelStatus.states.transitionStatus = UpToDate';
+  public readonly failureCondition = 'status.modelStatus.states.transitionStatus in (BlockedByFailedLoad, InvalidSpec)';
+
+  constructor(scope: Construct, id: string, props: KServeInferenceServiceProps) {
+    super(scope, id);
+    // The name becomes a Knative service and DNS host name: RFC 1035 label.
+    this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_1035_LABEL);
+    this.minReplicas = requireInteger(this, 'minReplicas', props.minReplicas ?? 1, 0);
+    this.maxReplicas = requireInteger(this, 'maxReplicas', props.maxReplicas ?? (props.autoscaling ? Math.max(3, this.minReplicas) : Math.max(1, this.minReplicas)), 1);
+    if (this.minReplicas > this.maxReplicas) {
+      throw propError(this, 'minReplicas', this.minReplicas, `it exceeds maxReplicas ${this.maxReplicas}; use minReplicas <= maxReplicas`);
+    }
+    if (props.canaryTrafficPercent !== undefined) requireInteger(this, 'canaryTrafficPercent', props.canaryTrafficPercent, 0, 100);
+    if (props.autoscaling && !(props.autoscaling.target > 0)) {
+      throw propError(this, 'autoscaling.target', props.autoscaling.target, 'use a positive target per replica');
+    }
+    const gpus = props.gpus ?? 0;
+    const gpuResources = gpus > 0 ? props.pool.gpuResources(gpus, { scope: this.node.path, prop: 'gpus' }) : undefined;
+    const tolerations = props.pool.tolerations();
+    const model: k8s.Container = {
+      name: MODEL_CONTAINER,
+      resources: renderResources(this.node.path, props.resources, gpuResources),
+      securityContext: restrictedContainerSecurityContext(),
+    };
+    this.apiObject = new InferenceService(this, 'Resource', {
+      metadata: { name: this.name },
+      spec: {
+        predictor: {
+          minReplicas: this.minReplicas,
+          maxReplicas: this.maxReplicas,
+          scaleMetric: props.autoscaling?.metric,
+          scaleTarget: props.autoscaling?.target,
+          canaryTrafficPercent: props.canaryTrafficPercent,
+          nodeSelector: props.pool.nodeSelector(),
+          tolerations: tolerations.length ? tolerations.map((t) => ({ ...t })) : undefined,
+          securityContext: k8s.toJson_PodSecurityContext(restrictedPodSecurityContext()),
+          model: {
+            ...k8s.toJson_Container(model),
+            modelFormat: { name: props.modelFormat.name, version: props.modelFormat.version },
+            runtimeVersion: props.runtimeVersion,
+            storageUri: props.model.uri,
+          },
+        },
+      },
+    });
+  }
+}

@@ -1,0 +1,113 @@
+import { ApiObject, Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { NodePool } from '../cluster/node-pool';
+import { withDefaults } from '../core/defaults';
+import { requireInteger } from '../core/errors';
+import { NameRule, validateName } from '../core/names';
+import { ContainerSpec, podTemplateJson } from '../core/pod-template';
+import { VolumeAttachment } from '../core/shared-volume';
+import { IWorkflowResource } from '../core/workflow-resource';
+import { TfJob } from '../imports/kubeflow.org';
+
+/** What the operator does with a replica's pods when they exit (`restartPolicy`). */
+export enum ReplicaRestartPolicy {
+  NEVER = 'Never',
+  ON_FAILURE = 'OnFailure',
+  ALWAYS = 'Always',
+  /** Restart on retryable exit codes (128+ signals), fail on permanent ones (1-127). */
+  EXIT_CODE = 'ExitCode',
+}
+
+/** Which pods the operator deletes when the job finishes (`runPolicy.cleanPodPolicy`). */
+export enum CleanPodPolicy {
+  NONE = 'None',
+  RUNNING = 'Running',
+  ALL = 'All',
+}
+
+/** Properties for `TensorFlowTrainingJob`. */
+export interface TensorFlowTrainingJobProps {
+  /**
+   * TFJob name.
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** The training program: pinned image, command, resources and GPUs per worker. */
+  readonly container: ContainerSpec;
+  /** Nodes the workers run on: yields nodeSelector, tolerations and the GPU resource name. */
+  readonly pool: NodePool;
+  /**
+   * Worker replicas (MultiWorkerMirroredStrategy: every worker holds a model replica).
+   * @default 2
+   */
+  readonly workers?: number;
+  /**
+   * Volumes mounted into every replica (data in, checkpoints and models out).
+   * @default - none
+   */
+  readonly volumes?: readonly VolumeAttachment[];
+  /** @default ReplicaRestartPolicy.NEVER (the book's choice: a failed worker fails the step) */
+  readonly restartPolicy?: ReplicaRestartPolicy;
+  /** @default CleanPodPolicy.NONE (keep pods for their logs) */
+  readonly cleanPodPolicy?: CleanPodPolicy;
+  /**
+   * Fail the job if it runs longer than this.
+   * @default - no deadline
+   */
+  readonly activeDeadline?: Duration;
+  /**
+   * Delete the finished job after this long.
+   * @default - kept
+   */
+  readonly ttlAfterFinished?: Duration;
+}
+
+const DEFAULTS = {
+  workers: 2,
+  restartPolicy: ReplicaRestartPolicy.NEVER,
+  cleanPodPolicy: CleanPodPolicy.NONE,
+} as const;
+
+/** Name of the TensorFlow container the training operator looks for. */
+const TF_CONTAINER = 'tensorflow';
+
+/**
+ * Collective (all-reduce) TensorFlow training: a Kubeflow TFJob whose workers run
+ * MultiWorkerMirroredStrategy. The operator injects `TF_CONFIG`; the pool decides where pods run.
+ */
+export class TensorFlowTrainingJob extends Construct implements IWorkflowResource {
+  public readonly apiObject: ApiObject;
+  public readonly name: string;
+  public readonly workers: number;
+  public readonly successCondition: string;
+  public readonly failureCondition: string;
+
+  constructor(scope: Construct, id: string, props: TensorFlowTrainingJobProps) {
+    super(scope, id);
+    const p = withDefaults(DEFAULTS, props);
+    this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_1035_LABEL);
+    this.workers = requireInteger(this, 'workers', p.workers, 1);
+    const template = podTemplateJson({
+      owner: this.node.path,
+      containerName: TF_CONTAINER,
+      container: props.container,
+      pool: props.pool,
+      volumes: props.volumes,
+    });
+    this.apiObject = new TfJob(this, 'Resource', {
+      metadata: { name: this.name },
+      spec: {
+        runPolicy: {
+          cleanPodPolicy: p.cleanPodPolicy,
+          activeDeadlineSeconds: props.activeDeadline?.toSeconds(),
+          ttlSecondsAfterFinished: props.ttlAfterFinished?.toSeconds(),
+        },
+        tfReplicaSpecs: {
+          Worker: { replicas: this.workers, restartPolicy: p.restartPolicy, template },
+        },
+      },
+    });
+    this.successCondition = `status.replicaStatuses.Worker.succeeded = ${this.workers}`;
+    this.failureCondition = 'status.replicaStatuses.Worker.failed > 0';
+  }
+}

@@ -1,0 +1,136 @@
+import { PlatformApp } from '../../constructs/core/platform-app';
+import { BOOK_MODELS, FashionMnistPipeline } from '../../charts/fashion-mnist-pipeline';
+import { buildPlatform, examplePools } from '../../charts';
+import { byKindName, containersOf, Manifest, ofKind } from '../helpers';
+import { parse } from 'yaml';
+
+const manifests = () => new Map(buildPlatform({ outdir: '/nonexistent' }).synthManifests().map((m) => [m.name, m.objects]));
+
+/** Every pod spec in the objects, including those inside workflow templates and embedded manifests. */
+function podSpecs(objects: Manifest[]): Manifest[] {
+  const specs: Manifest[] = [];
+  for (const o of objects) {
+    if (o.kind === 'TFJob') specs.push(...Object.values<any>(o.spec.tfReplicaSpecs).map((r) => r.template.spec));
+    if (o.kind === 'InferenceService') specs.push({ containers: [o.spec.predictor.model], securityContext: o.spec.predictor.securityContext });
+    if (o.kind === 'Workflow') {
+      for (const t of o.spec.templates) {
+        if (t.container) specs.push({ containers: [t.container], securityContext: o.spec.securityContext });
+        if (t.resource) specs.push(...podSpecs([parse(t.resource.manifest)]));
+      }
+    }
+  }
+  return specs;
+}
+
+describe('FashionMnistPipeline', () => {
+  const all = manifests();
+
+  test('synthesizes the CPU and GPU variants', () => {
+    expect([...all.keys()]).toEqual(['book-pipeline', 'book-pipeline-gpu']);
+  });
+
+  test.each(['book-pipeline', 'book-pipeline-gpu'])('%s snapshot', (name) => {
+    expect(all.get(name)).toMatchSnapshot();
+  });
+
+  test('three TFJobs train cnn, dropout and batch_norm (the book trains dropout twice), each to its own version dir', () => {
+    const wf = byKindName(all.get('book-pipeline')!, 'Workflow', 'fashion-mnist');
+    const jobs = wf.spec.templates.filter((t: any) => t.resource?.manifest.includes('kind: TFJob')).map((t: any) => parse(t.resource.manifest));
+    const args = jobs.map((j: any) => j.spec.tfReplicaSpecs.Worker.template.spec.containers[0].command);
+    const modelTypes = args.map((a: string[]) => a[a.indexOf('--model_type') + 1]);
+    const dirs = args.map((a: string[]) => a[a.indexOf('--saved_model_dir') + 1]);
+    expect(modelTypes).toEqual([...BOOK_MODELS]);
+    expect(new Set(dirs).size).toBe(3);
+    expect(jobs.every((j: any) => j.spec.tfReplicaSpecs.Worker.template.spec.containers[0].image === 'kubeflow/multi-worker-strategy:v0.1')).toBe(true);
+  });
+
+  test('training starts after ingestion in parallel; selection waits for all three; serving follows selection', () => {
+    const dag = byKindName(all.get('book-pipeline')!, 'Workflow', 'fashion-mnist').spec.templates.find((t: any) => t.name === 'main').dag.tasks;
+    const depends = Object.fromEntries(dag.map((t: any) => [t.name, t.depends]));
+    expect(depends).toEqual({
+      'data-ingestion': undefined,
+      'train-cnn': 'data-ingestion.Succeeded',
+      'train-dropout': 'data-ingestion.Succeeded',
+      'train-batch-norm': 'data-ingestion.Succeeded',
+      'model-selection': 'train-cnn.Succeeded && train-dropout.Succeeded && train-batch-norm.Succeeded',
+      serve: 'model-selection.Succeeded',
+    });
+  });
+
+  test('ingestion is memoized in a ConfigMap cache with a key and maxAge', () => {
+    const objects = all.get('book-pipeline')!;
+    const ingest = byKindName(objects, 'Workflow', 'fashion-mnist').spec.templates.find((t: any) => t.name === 'data-ingestion');
+    expect(ingest.memoize).toEqual({ key: 'data-ingestion-{{inputs.parameters.dataset}}', maxAge: '3600s', cache: { configMap: { name: 'fashion-mnist-memo-cache' } } });
+    byKindName(objects, 'ConfigMap', 'fashion-mnist-memo-cache');
+  });
+
+  test('serving loads the selected model from the shared claim; the GPU variant autoscales', () => {
+    const isvc = (chart: string) => parse(byKindName(all.get(chart)!, 'Workflow', 'fashion-mnist').spec.templates.find((t: any) => t.name === 'serve').resource.manifest);
+    expect(isvc('book-pipeline').spec.predictor.model.storageUri).toBe('pvc://strategy-volume/saved_model_versions');
+    expect(isvc('book-pipeline').spec.predictor.scaleMetric).toBeUndefined();
+    expect(isvc('book-pipeline-gpu').spec.predictor).toMatchObject({ scaleMetric: 'concurrency', scaleTarget: 1 });
+  });
+
+  test('the workflow Role has no wildcards and only the resources the steps touch', () => {
+    for (const objects of all.values()) {
+      const role = ofKind(objects, 'Role')[0];
+      const flat = role.rules.flatMap((r: any) => [...r.apiGroups, ...r.resources, ...r.verbs]);
+      expect(flat).not.toContain('*');
+      expect(role.rules.map((r: any) => r.resources[0]).sort()).toEqual(['configmaps', 'inferenceservices', 'tfjobs', 'workflowtaskresults']);
+      expect(ofKind(objects, 'ClusterRoleBinding')).toEqual([]);
+    }
+  });
+
+  test('every container: pinned image, requests and limits, restricted security context', () => {
+    for (const objects of all.values()) {
+      const specs = podSpecs(objects);
+      expect(specs.length).toBe(6);
+      for (const spec of specs) {
+        expect(spec.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
+        for (const c of containersOf(spec)) {
+          if (c.image) expect(c.image).toMatch(/:[\w][\w.-]*$|@sha256:/);
+          expect(c.image ?? '').not.toMatch(/:latest$/);
+          expect(c.resources.requests).toHaveProperty('cpu');
+          expect(c.resources.requests).toHaveProperty('memory');
+          expect(c.resources.limits).toHaveProperty('cpu');
+          expect(c.resources.limits).toHaveProperty('memory');
+          expect(c.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
+        }
+      }
+    }
+  });
+
+  test('GPU tolerations appear exactly in the GPU variant', () => {
+    const tolerated = (objects: Manifest[]) => podSpecs(objects).map((s) => s.tolerations);
+    const wf = (chart: string) => byKindName(all.get(chart)!, 'Workflow', 'fashion-mnist');
+    expect(wf('book-pipeline').spec.templates.some((t: any) => t.tolerations)).toBe(false);
+    for (const t of wf('book-pipeline-gpu').spec.templates.filter((x: any) => x.container)) {
+      expect(t.tolerations).toEqual(examplePools.gpu.tolerations());
+    }
+    const gpuJobs = podSpecs(all.get('book-pipeline-gpu')!).filter((s) => s.containers[0].name === 'tensorflow');
+    expect(gpuJobs.every((s) => s.containers[0].resources.limits['nvidia.com/gpu'] === 1)).toBe(true);
+    expect(tolerated(all.get('book-pipeline')!).every((t) => t === undefined)).toBe(true);
+  });
+
+  test('the namespace enforces Pod Security restricted', () => {
+    const ns = byKindName(all.get('book-pipeline')!, 'Namespace', 'fashion-mnist');
+    expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(ns.metadata.namespace).toBeUndefined();
+  });
+
+  test('fails when the pipeline asks for GPUs on the CPU pool', () => {
+    const app = new PlatformApp({ outdir: '/nonexistent' });
+    expect(() => new FashionMnistPipeline(app, 'p', { namespace: 'p', pool: examplePools.cpu, gpus: 1 }))
+      .toThrow(/'p\/fashion-mnist\/Manifests\/train-cnn': prop 'gpus' is 1; pool 'cpu' has no GPUs/);
+  });
+
+  test('fails when the pipeline has zero workers', () => {
+    const app = new PlatformApp({ outdir: '/nonexistent' });
+    expect(() => new FashionMnistPipeline(app, 'p', { namespace: 'p', pool: examplePools.cpu, workers: 0 })).toThrow(/prop 'workers' is 0/);
+  });
+
+  test('fails on an invalid namespace name', () => {
+    const app = new PlatformApp({ outdir: '/nonexistent' });
+    expect(() => new FashionMnistPipeline(app, 'p', { namespace: 'Fashion_MNIST', pool: examplePools.cpu })).toThrow(/prop 'name' is 'Fashion_MNIST'/);
+  });
+});

@@ -1,0 +1,61 @@
+import { Accelerator } from '../../../constructs/cluster/accelerator';
+import { NodePool } from '../../../constructs/cluster/node-pool';
+import { SharedVolume } from '../../../constructs/core/shared-volume';
+import { KServeInferenceService, ScaleMetric } from '../../../constructs/serving/inference-service';
+import { ModelFormat, ModelLocation } from '../../../constructs/serving/model-location';
+import { byKindName, synth, testChart } from '../../helpers';
+
+const cpu = NodePool.cpu({ name: 'cpu' });
+const gpu = NodePool.gpu({ name: 'l4', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1 });
+
+describe('KServeInferenceService', () => {
+  test('serves a model from a shared volume by object', () => {
+    const chart = testChart('ml');
+    const vol = new SharedVolume(chart, 'models');
+    new KServeInferenceService(chart, 'mnist', { pool: cpu, modelFormat: ModelFormat.TENSORFLOW, model: ModelLocation.fromVolume(vol, 'saved_model_versions'), runtimeVersion: '2.6.2' });
+    const isvc = byKindName(synth(chart), 'InferenceService', 'mnist');
+    expect(isvc).toMatchSnapshot();
+    expect(isvc.spec.predictor.model.storageUri).toBe('pvc://models/saved_model_versions');
+    expect(isvc.spec.predictor.model.modelFormat).toEqual({ name: 'tensorflow' });
+    expect(isvc.spec.predictor.minReplicas).toBe(1);
+    expect(isvc.spec.predictor.maxReplicas).toBe(1);
+    expect(isvc.spec.predictor.scaleMetric).toBeUndefined();
+  });
+
+  test('autoscaling sets scaleMetric, scaleTarget and a default max of 3', () => {
+    const chart = testChart();
+    new KServeInferenceService(chart, 'm', { pool: cpu, modelFormat: ModelFormat.SKLEARN, model: ModelLocation.fromUri('gs://bucket/model'), autoscaling: { metric: ScaleMetric.CONCURRENCY, target: 1 } });
+    const p = byKindName(synth(chart), 'InferenceService', 'm').spec.predictor;
+    expect([p.scaleMetric, p.scaleTarget, p.maxReplicas]).toEqual(['concurrency', 1, 3]);
+  });
+
+  test('GPU predictor gets GPU limits, tolerations and the pool selector', () => {
+    const chart = testChart();
+    new KServeInferenceService(chart, 'm', { pool: gpu, gpus: 1, modelFormat: ModelFormat.PYTORCH, model: ModelLocation.fromUri('s3://b/m') });
+    const p = byKindName(synth(chart), 'InferenceService', 'm').spec.predictor;
+    expect(p.model.resources.limits['nvidia.com/gpu']).toBe(1);
+    expect(p.tolerations).toEqual(gpu.tolerations());
+    expect(p.nodeSelector).toEqual(gpu.nodeSelector());
+  });
+
+  test('canary percent and scale-to-zero reach the spec', () => {
+    const chart = testChart();
+    new KServeInferenceService(chart, 'm', { pool: cpu, minReplicas: 0, maxReplicas: 5, canaryTrafficPercent: 10, modelFormat: ModelFormat.ONNX, model: ModelLocation.fromUri('s3://b/m') });
+    const p = byKindName(synth(chart), 'InferenceService', 'm').spec.predictor;
+    expect([p.minReplicas, p.maxReplicas, p.canaryTrafficPercent]).toEqual([0, 5, 10]);
+  });
+
+  test('fails when minReplicas exceeds maxReplicas', () => {
+    expect(() => new KServeInferenceService(testChart(), 'm', { pool: cpu, minReplicas: 4, maxReplicas: 2, modelFormat: ModelFormat.ONNX, model: ModelLocation.fromUri('s3://b/m') }))
+      .toThrow(/'test\/m': prop 'minReplicas' is 4; it exceeds maxReplicas 2/);
+  });
+
+  test('fails when the canary percent is outside 0-100', () => {
+    expect(() => new KServeInferenceService(testChart(), 'm', { pool: cpu, canaryTrafficPercent: 120, modelFormat: ModelFormat.ONNX, model: ModelLocation.fromUri('s3://b/m') }))
+      .toThrow(/prop 'canaryTrafficPercent' is 120; use an integer from 0 to 100/);
+  });
+
+  test('fails on an unsupported storage URI', () => {
+    expect(() => ModelLocation.fromUri('ftp://x/y')).toThrow(/'ftp:\/\/x\/y' is not a supported storage URI/);
+  });
+});
