@@ -1,4 +1,5 @@
 import { Chart } from 'cdk8s';
+import { parse } from 'yaml';
 import { PlatformApp, synthChart } from '../constructs/core/platform-app';
 
 /** A synthesized Kubernetes object, as tests read it. */
@@ -31,4 +32,17 @@ export function ofKind(objects: readonly Manifest[], kind: string): Manifest[] {
 /** Every container of a pod spec, init containers included. */
 export function containersOf(podSpec: Manifest): Manifest[] {
   return [...(podSpec.initContainers ?? []), ...(podSpec.containers ?? [])];
+}
+
+/** Objects that workflow resource steps create at run time, embedded as YAML in their templates. */
+export function embeddedObjects(objects: readonly Record<string, any>[]): Record<string, any>[] {
+  const out: Record<string, any>[] = [];
+  for (const o of objects) {
+    const spec = o.kind === 'CronWorkflow' ? o.spec?.workflowSpec : o.spec;
+    if (!o.apiVersion?.startsWith('argoproj.io/') || !Array.isArray(spec?.templates)) continue;
+    for (const t of spec.templates) {
+      if (typeof t.resource?.manifest === 'string') out.push(parse(t.resource.manifest));
+    }
+  }
+  return out;
 }
