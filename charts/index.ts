@@ -1,5 +1,6 @@
 import { AppProps } from 'cdk8s';
 import { FashionMnistPipeline } from './fashion-mnist-pipeline';
+import { WorkflowExamples } from './workflow-examples';
 import { Accelerator } from '../constructs/cluster/accelerator';
 import { NodePool } from '../constructs/cluster/node-pool';
 import { PlatformApp } from '../constructs/core/platform-app';
@@ -20,5 +21,6 @@ export function buildPlatform(props: AppProps = {}): PlatformApp {
     gpus: 1,
     autoscaledServing: true,
   });
+  new WorkflowExamples(app, 'workflow-examples', { namespace: 'workflow-examples', pool: examplePools.cpu });
   return app;
 }

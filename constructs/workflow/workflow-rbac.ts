@@ -26,6 +26,16 @@ export function verbsForAction(action: 'create' | 'apply' | 'patch' | 'delete' |
 export const EXECUTOR_RULE: PolicyRule = { apiGroup: 'argoproj.io', resource: 'workflowtaskresults', verbs: ['create', 'patch'] };
 
 /**
+ * What the artifact GC pod needs (it runs as the workflow's ServiceAccount here): read its
+ * WorkflowArtifactGCTasks and report their status. Artifact credentials are mounted by the
+ * controller, so artifacts themselves need no Secret access.
+ */
+export const ARTIFACT_GC_RULES: readonly PolicyRule[] = [
+  { apiGroup: 'argoproj.io', resource: 'workflowartifactgctasks', verbs: ['list', 'watch'] },
+  { apiGroup: 'argoproj.io', resource: 'workflowartifactgctasks/status', verbs: ['patch'] },
+];
+
+/**
  * Merges rules by (group, resource, resourceNames), unions and sorts verbs and sorts rules,
  * so the Role is minimal and its YAML deterministic. Wildcards are refused.
  */

@@ -1,14 +1,16 @@
 import { Duration } from 'cdk8s';
+import { Depends } from './depends';
+import { RetryOptions } from './retry';
+import { FanOut, InputArtifact, ITaskRef, ParameterValue, TaskOutputArtifact, TaskOutputParameter, TaskOutputs } from './workflow-io';
+import { NodePool } from '../cluster/node-pool';
+import { propError } from '../core/errors';
 import { ContainerSpec } from '../core/pod-template';
 import { VolumeAttachment } from '../core/shared-volume';
 import { IWorkflowResource } from '../core/workflow-resource';
-import { NodePool } from '../cluster/node-pool';
 
 /** Step memoization: Argo skips the step when a result for the same key is cached and fresh. */
 export interface Memoization {
-  /**
-   * How long a cached result stays valid.
-   */
+  /** How long a cached result stays valid. */
   readonly maxAge: Duration;
   /**
    * Cache key.
@@ -20,20 +22,48 @@ export interface Memoization {
 /** Options shared by every step. */
 export interface TaskOptions {
   /**
-   * Steps that must succeed first (objects, never names).
-   * @default - none: the step starts with the workflow
+   * Steps that must all succeed first: the synchronous join (objects, never names).
+   * @default - none: the step starts with the workflow (unless `depends` is given)
    */
   readonly dependsOn?: readonly WorkflowTask[];
   /**
-   * Input parameters and their values; templates reference them as `{{inputs.parameters.<name>}}`.
+   * A `depends` expression instead of `dependsOn`, e.g. `Depends.anySucceeded(trainAll)` to go on
+   * when enough branches succeeded. Cannot be combined with `dependsOn`.
+   * @default - the conjunction of `dependsOn`
+   */
+  readonly depends?: Depends;
+  /**
+   * Input parameters and their values; templates read them as `{{inputs.parameters.<name>}}`
+   * (see `inputParameter`). Values may be references to other steps' outputs, workflow
+   * parameters or the fan-out item.
    * @default - none
    */
-  readonly inputs?: Readonly<Record<string, string>>;
+  readonly inputs?: Readonly<Record<string, ParameterValue>>;
   /**
-   * Retries on failure.
+   * Input artifacts by name (another step's output artifact and where to put it).
+   * @default - none
+   */
+  readonly inputArtifacts?: Readonly<Record<string, InputArtifact>>;
+  /**
+   * Outputs later steps may read; reading an undeclared output is an error.
+   * @default - none
+   */
+  readonly outputs?: TaskOutputs;
+  /**
+   * Run the step once per item (fan-out). Refer to the item with `ItemRef`.
+   * @default - the step runs once
+   */
+  readonly fanOut?: FanOut;
+  /**
+   * Retries with optional exponential backoff.
    * @default - no retry
    */
-  readonly retries?: number;
+  readonly retry?: RetryOptions;
+  /**
+   * Fail the step (each attempt) after this long.
+   * @default - no deadline beyond the workflow's
+   */
+  readonly timeout?: Duration;
 }
 
 /** A step that runs a container. */
@@ -66,15 +96,121 @@ export interface ResourceTaskOptions extends TaskOptions {
    * @default true
    */
   readonly setOwnerReference?: boolean;
+  /**
+   * Wait for the resource's success or failure condition. `false` makes a fire-and-forget step:
+   * it succeeds once the object exists, and the workflow moves on while the object runs.
+   * @default true
+   */
+  readonly waitForCompletion?: boolean;
 }
 
-/** A step of a workflow DAG; pass it to `dependsOn` of later steps. */
-export class WorkflowTask {
+/** Exit handler: a container that runs after the DAG, whatever its outcome. */
+export type ExitHandlerOptions = Omit<ContainerTaskOptions, 'dependsOn' | 'depends' | 'fanOut' | 'memoize' | 'inputArtifacts' | 'outputs'>;
+
+/**
+ * A step of a workflow DAG: pass it to `dependsOn`/`Depends` of later steps, read its declared
+ * outputs with `output()`, `aggregatedOutput()` (fan-in) and `outputArtifact()`.
+ */
+export class WorkflowTask implements ITaskRef {
+  private readonly deps: WorkflowTask[];
+
+  /** @internal */
   constructor(
     /** Task (and template) name. */
     public readonly name: string,
-    /** The workflow construct path that owns it, for cross-workflow checks. */
+    /** Construct path of the step, for messages. */
+    public readonly path: string,
+    /** The workflow that owns it, for cross-workflow checks. */
     public readonly owner: object,
-    public readonly dependencies: readonly WorkflowTask[],
-  ) {}
+    dependencies: readonly WorkflowTask[],
+    /** The `depends` expression, when not a plain conjunction. */
+    public readonly dependsExpression: Depends | undefined,
+    /** How the step fans out. */
+    public readonly fanOut: FanOut | undefined,
+    private readonly outputs: TaskOutputs,
+  ) {
+    this.deps = [...dependencies];
+  }
+
+  /** True when the step runs once per item. */
+  public get fansOut(): boolean {
+    return this.fanOut !== undefined;
+  }
+
+  /** Steps this one waits for. */
+  public get dependencies(): readonly WorkflowTask[] {
+    return this.deps;
+  }
+
+  /** An output parameter of this step (for a fanned-out step, use `aggregatedOutput`). */
+  public output(name: string): TaskOutputParameter {
+    this.requireOutput('parameters', name);
+    if (this.fansOut) {
+      throw propError(this.path, 'output', name, `step '${this.name}' fans out, so it has one '${name}' per item; use aggregatedOutput('${name}') to fan in`);
+    }
+    return new TaskOutputParameter(this, name, false);
+  }
+
+  /** Fan-in: the JSON list of `name` from every iteration of this fanned-out step. */
+  public aggregatedOutput(name: string): TaskOutputParameter {
+    this.requireOutput('parameters', name);
+    if (!this.fansOut) {
+      throw propError(this.path, 'aggregatedOutput', name, `step '${this.name}' does not fan out (no withItems/withParam); use output('${name}')`);
+    }
+    return new TaskOutputParameter(this, name, true);
+  }
+
+  /** An output artifact of this step. */
+  public outputArtifact(name: string): TaskOutputArtifact {
+    this.requireOutput('artifacts', name);
+    return new TaskOutputArtifact(this, name);
+  }
+
+  /** Adds dependencies after creation; refuses steps of other workflows and cycles. */
+  public addDependency(...tasks: readonly WorkflowTask[]): void {
+    for (const dep of tasks) {
+      checkSameWorkflow(this.path, this.owner, dep);
+      if (dep === this || dep.dependsOnTransitively(this)) {
+        const cycle = dep === this ? [this, this] : [this, dep, ...pathBetween(dep, this)];
+        throw propError(this.path, 'dependsOn', dep.name, `it would create a dependency cycle (${cycle.map((t) => t.name).join(' -> ')}); steps must form a DAG`);
+      }
+      if (!this.deps.includes(dep)) this.deps.push(dep);
+    }
+  }
+
+  /** True when `other` is a (transitive) dependency of this step. */
+  public dependsOnTransitively(other: WorkflowTask): boolean {
+    return pathBetween(this, other).length > 0;
+  }
+
+  private requireOutput(kind: 'parameters' | 'artifacts', name: string): void {
+    const declared = Object.keys(this.outputs[kind] ?? {});
+    if (!declared.includes(name)) {
+      const what = kind === 'parameters' ? 'output parameter' : 'output artifact';
+      throw propError(this.path, `outputs.${kind}`, name, `step '${this.name}' declares no ${what} '${name}' (declared: ${declared.join(', ') || 'none'}); declare it in the step's outputs`);
+    }
+  }
+}
+
+/** Throws unless `dep` belongs to `owner`. */
+export function checkSameWorkflow(path: string, owner: object, dep: ITaskRef): void {
+  if (dep.owner !== owner) {
+    throw propError(path, 'dependsOn', dep.name, `that step belongs to another workflow (${dep.path}); depend only on steps of the same workflow`);
+  }
+}
+
+/** Dependency chain from `from` down to `to` (excluding `from`), or [] when unreachable. */
+function pathBetween(from: WorkflowTask, to: WorkflowTask): WorkflowTask[] {
+  const seen = new Set<WorkflowTask>();
+  const walk = (t: WorkflowTask): WorkflowTask[] | undefined => {
+    for (const d of t.dependencies) {
+      if (d === to) return [d];
+      if (seen.has(d)) continue;
+      seen.add(d);
+      const rest = walk(d);
+      if (rest) return [d, ...rest];
+    }
+    return undefined;
+  };
+  return walk(from) ?? [];
 }

@@ -3,6 +3,7 @@ import { BOOK_MODELS, FashionMnistPipeline } from '../../charts/fashion-mnist-pi
 import { buildPlatform, examplePools } from '../../charts';
 import { byKindName, containersOf, Manifest, ofKind } from '../helpers';
 import { parse } from 'yaml';
+import { formatViolations, validateObjects } from '../validation/validator';
 
 const manifests = () => new Map(buildPlatform({ outdir: '/nonexistent' }).synthManifests().map((m) => [m.name, m.objects]));
 
@@ -31,6 +32,13 @@ describe('FashionMnistPipeline', () => {
 
   test.each(['book-pipeline', 'book-pipeline-gpu'])('%s snapshot', (name) => {
     expect(all.get(name)).toMatchSnapshot();
+  });
+
+  test.each(['book-pipeline', 'book-pipeline-gpu'])('%s: every object, and every embedded manifest, is schema-valid', (name) => {
+    const objects = all.get(name)!;
+    const embedded = ofKind(objects, 'Workflow').flatMap((w) => w.spec.templates.filter((t: any) => t.resource).map((t: any) => parse(t.resource.manifest)));
+    expect(embedded.length).toBe(4);
+    expect(formatViolations(validateObjects(name, [...objects, ...embedded]))).toBe('');
   });
 
   test('three TFJobs train cnn, dropout and batch_norm (the book trains dropout twice), each to its own version dir', () => {

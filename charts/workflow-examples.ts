@@ -1,0 +1,130 @@
+import { Chart, ChartProps, Duration, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { NodePool } from '../constructs/cluster/node-pool';
+import { ContainerImage, Images } from '../constructs/core/image';
+import { RestrictedNamespace } from '../constructs/core/namespace';
+import { IPriorityClass, SchedulingRefs } from '../constructs/core/scheduling';
+import { SharedVolume } from '../constructs/core/shared-volume';
+import { KServeInferenceService } from '../constructs/serving/inference-service';
+import { ModelFormat, ModelLocation } from '../constructs/serving/model-location';
+import { TensorFlowTrainingJob } from '../constructs/training/tensorflow-job';
+import { ArgoCronWorkflow } from '../constructs/workflow/cron-workflow';
+import { ArgoWorkflow } from '../constructs/workflow/argo-workflow';
+import { Depends } from '../constructs/workflow/depends';
+import { ArtifactGc } from '../constructs/workflow/workflow-definition';
+import { ArgoWorkflowTemplate } from '../constructs/workflow/workflow-template';
+import { FanOut, inputParameter, ItemRef, OutputFrom, WorkflowVariables } from '../constructs/workflow/workflow-io';
+
+export interface WorkflowExamplesProps extends ChartProps {
+  /** Namespace of the examples (created, Pod Security `restricted`). */
+  readonly namespace: string;
+  /** Nodes for every step. */
+  readonly pool: NodePool;
+  /** @default - the book's image */
+  readonly image?: ContainerImage;
+  /** Priority of the scheduled retraining's pods. @default - a PriorityClass named `batch-low` managed elsewhere */
+  readonly retrainingPriority?: IPriorityClass;
+}
+
+const small = { cpu: Cpu.millis(250), memory: Size.mebibytes(512) };
+const MODEL_DIR = '/models';
+
+/**
+ * One workflow per chapter 5 pattern, on the typed builder: fan-out/fan-in over a run-time list,
+ * synchronous vs asynchronous steps with a fire-and-forget deployment, a reusable
+ * WorkflowTemplate and a scheduled retraining CronWorkflow with artifacts and artifact GC.
+ */
+export class WorkflowExamples extends Chart {
+  public readonly fanOutFanIn: ArgoWorkflow;
+  public readonly asyncSteps: ArgoWorkflow;
+  public readonly template: ArgoWorkflowTemplate;
+  public readonly retraining: ArgoCronWorkflow;
+
+  constructor(scope: Construct, id: string, props: WorkflowExamplesProps) {
+    super(scope, id, { ...props, namespace: props.namespace, disableResourceNameHashes: true });
+    const image = props.image ?? Images.BOOK_MULTI_WORKER;
+    new RestrictedNamespace(this, 'Namespace', { name: props.namespace });
+    const volume = new SharedVolume(this, 'workflow-models', { storage: Size.gibibytes(1) });
+    const mount = volume.mount(MODEL_DIR);
+    const env = { HOME: MODEL_DIR };
+
+    // Fan-out over a list known only at run time, fan-in over every result.
+    this.fanOutFanIn = new ArgoWorkflow(this, 'hyperparameter-sweep', { pool: props.pool, volumes: [mount], parallelism: 4 });
+    const plan = this.fanOutFanIn.addContainerTask('plan', {
+      container: { image, command: ['python', '-c', 'import json; open("/tmp/rates.json","w").write(json.dumps(["0.1","0.01","0.001"]))'], env, resources: small },
+      outputs: { parameters: { rates: OutputFrom.file('/tmp/rates.json') } },
+    });
+    const train = this.fanOutFanIn.addContainerTask('train', {
+      dependsOn: [plan],
+      fanOut: FanOut.fromOutput(plan.output('rates')),
+      inputs: { rate: ItemRef.value() },
+      retry: { limit: 2, backoff: { initial: Duration.seconds(30), factor: 2, maxDuration: Duration.minutes(10) } },
+      timeout: Duration.hours(1),
+      container: { image, command: ['python', '/multi-worker-distributed-training.py', '--learning_rate', inputParameter('rate')], env, resources: small },
+      outputs: { parameters: { accuracy: OutputFrom.file('/tmp/accuracy') } },
+    });
+    this.fanOutFanIn.addContainerTask('select', {
+      dependsOn: [train],
+      inputs: { accuracies: train.aggregatedOutput('accuracy') },
+      container: { image, command: ['python', '/model-selection.py', '--accuracies', inputParameter('accuracies')], env, resources: small },
+    });
+    this.fanOutFanIn.addExitHandler({
+      inputs: { status: WorkflowVariables.STATUS },
+      container: { image, command: ['python', '-c', `print("sweep finished: ${inputParameter('status')}")`], resources: small },
+    });
+
+    // Synchronous join vs asynchronous branches in one DAG.
+    this.asyncSteps = new ArgoWorkflow(this, 'async-steps', { pool: props.pool, volumes: [mount] });
+    const models = ['cnn', 'dropout'] as const;
+    const branches = models.map((model) => {
+      const trained = this.asyncSteps.addContainerTask(`train-${model}`, {
+        container: { image, command: ['python', '/multi-worker-distributed-training.py', '--model_type', model, '--saved_model_dir', `${MODEL_DIR}/${model}/1/`], env, resources: small },
+      });
+      // Asynchronous: each model is deployed as soon as it is trained, without waiting for the other,
+      // and the step returns once the InferenceService exists (fire-and-forget).
+      const isvc = new KServeInferenceService(this.asyncSteps.manifests, `preview-${model}`, {
+        pool: props.pool, modelFormat: ModelFormat.TENSORFLOW, model: ModelLocation.fromVolume(volume, model), runtimeVersion: Images.TF_SERVING_RUNTIME_VERSION,
+      });
+      this.asyncSteps.addResourceTask(`deploy-${model}`, { resource: isvc, waitForCompletion: false, dependsOn: [trained] });
+      return trained;
+    });
+    // Tolerant join: compare the models once both finished, if at least one succeeded.
+    this.asyncSteps.addContainerTask('compare', {
+      depends: Depends.any(...branches.map((b) => Depends.succeeded(b))),
+      container: { image, command: ['python', '/model-selection.py'], env, resources: small },
+    });
+
+    // A reusable template: ingest (memoized per dataset) then a distributed TFJob.
+    this.template = new ArgoWorkflowTemplate(this, 'train-template', { pool: props.pool, volumes: [mount] });
+    const dataset = this.template.addParameter('dataset', { value: 'fashion_mnist', enum: ['fashion_mnist', 'mnist'], description: 'Keras dataset to train on' });
+    const ingest = this.template.addContainerTask('ingest', {
+      inputs: { dataset },
+      memoize: { maxAge: Duration.days(1) },
+      container: { image, command: ['python', '/data-ingestion.py', '--dataset', inputParameter('dataset')], env, resources: small },
+    });
+    const job = new TensorFlowTrainingJob(this.template.manifests, 'template-train', {
+      pool: props.pool, volumes: [mount],
+      container: { image, env, resources: small, command: ['python', '/multi-worker-distributed-training.py', '--saved_model_dir', `${MODEL_DIR}/template/1/`] },
+    });
+    this.template.addResourceTask('train', { resource: job, dependsOn: [ingest], retry: { limit: 1 }, timeout: Duration.hours(2) });
+
+    // Scheduled retraining: weekly, never overlapping, low priority, artifacts between steps.
+    this.retraining = new ArgoCronWorkflow(this, 'weekly-retraining', {
+      pool: props.pool,
+      schedules: ['0 3 * * 1'],
+      priorityClass: props.retrainingPriority ?? SchedulingRefs.priorityClass('batch-low', 100),
+      artifactGc: ArtifactGc.ON_WORKFLOW_DELETION,
+      activeDeadline: Duration.hours(6),
+    });
+    const fetch = this.retraining.addContainerTask('fetch', {
+      container: { image, command: ['python', '/data-ingestion.py'], resources: small },
+      outputs: { artifacts: { dataset: '/tmp/dataset' } },
+    });
+    this.retraining.addContainerTask('retrain', {
+      dependsOn: [fetch],
+      inputArtifacts: { dataset: { from: fetch.outputArtifact('dataset'), path: '/tmp/dataset' } },
+      container: { image, command: ['python', '/multi-worker-distributed-training.py'], resources: small },
+    });
+  }
+}

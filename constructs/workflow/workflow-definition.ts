@@ -1,0 +1,269 @@
+import { Chart, Duration, Lazy } from 'cdk8s';
+import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import { Construct } from 'constructs';
+import { EmbeddedManifests } from './embedded-manifests';
+import { checkReferences } from './reference-checks';
+import { renderRetry } from './retry';
+import { DagEntry, embeddedManifest, memoKey, renderDagTask, renderInputs, renderOutputs } from './template-render';
+import { ARTIFACT_GC_RULES, EXECUTOR_RULE, PolicyRule, verbsForAction, WorkflowServiceAccount } from './workflow-rbac';
+import { WorkflowParameter } from './workflow-io';
+import { ContainerTaskOptions, ExitHandlerOptions, ResourceAction, ResourceTaskOptions, TaskOptions, WorkflowTask } from './workflow-task';
+import { NodePool } from '../cluster/node-pool';
+import { withDefaults } from '../core/defaults';
+import { propError, requireInteger } from '../core/errors';
+import { NameRule, validateName } from '../core/names';
+import { renderContainer } from '../core/pod-template';
+import { IPriorityClass, ILocalQueue, KUEUE_QUEUE_LABEL } from '../core/scheduling';
+import { restrictedPodSecurityContext } from '../core/security';
+import { VolumeAttachment } from '../core/shared-volume';
+import { resourceKindOf } from '../core/workflow-resource';
+import {
+  WorkflowSpec, WorkflowSpecArtifactGcStrategy, WorkflowSpecPodGcStrategy, WorkflowSpecTemplates,
+  WorkflowSpecTemplatesActiveDeadlineSeconds, WorkflowSpecTemplatesResourceAction,
+} from '../imports/argoproj.io';
+
+/** When Argo deletes the artifacts a workflow produced. */
+export enum ArtifactGc {
+  ON_WORKFLOW_COMPLETION = 'OnWorkflowCompletion',
+  ON_WORKFLOW_DELETION = 'OnWorkflowDeletion',
+}
+
+/** Properties shared by `ArgoWorkflow`, `ArgoWorkflowTemplate` and `ArgoCronWorkflow`. */
+export interface WorkflowDefinitionProps {
+  /** @default - the construct id */
+  readonly name?: string;
+  /** Default pool for container steps: yields their nodeSelector, tolerations and GPUs. */
+  readonly pool: NodePool;
+  /** @default - none: volumes mounted into every container step */
+  readonly volumes?: readonly VolumeAttachment[];
+  /** Maximum pods running at once (bounds every fan-out). @default - unlimited */
+  readonly parallelism?: number;
+  /** Fail the whole workflow after this long. @default - no deadline */
+  readonly activeDeadline?: Duration;
+  /** @default WorkflowSpecPodGcStrategy.ON_POD_SUCCESS (keep failed pods for their logs) */
+  readonly podGc?: WorkflowSpecPodGcStrategy;
+  /** Priority of every step pod (`podPriorityClassName`). @default - the cluster default priority */
+  readonly priorityClass?: IPriorityClass;
+  /**
+   * Kueue LocalQueue admitting every step pod (Kueue's plain-pod integration; Kueue cannot admit
+   * a whole Argo workflow, kueue#74). Must be in the workflow's namespace.
+   * @default - pods are not queued
+   */
+  readonly queue?: ILocalQueue;
+  /** Delete the workflow's artifacts on completion or deletion. @default - artifacts are kept */
+  readonly artifactGc?: ArtifactGc;
+}
+
+const DEFAULTS = Object.freeze({ volumes: [] as readonly VolumeAttachment[], podGc: WorkflowSpecPodGcStrategy.ON_POD_SUCCESS });
+const ENTRYPOINT = 'main';
+const EXIT_TEMPLATE = 'exit-handler';
+/** Label Argo requires on a memoization cache ConfigMap. */
+const CACHE_LABEL = 'workflows.argoproj.io/configmap-type';
+
+/**
+ * A typed Argo DAG, the part Workflow, WorkflowTemplate and CronWorkflow share: steps, their
+ * templates, the memo cache and the least-privilege ServiceAccount. Subclasses only wrap
+ * `renderSpec()` into their kind. Everything is checked when a step is added.
+ */
+export abstract class WorkflowDefinition extends Construct {
+  public readonly name: string;
+  /** Scope for the constructs resource steps create; they are embedded, not emitted on their own. */
+  public readonly manifests: Construct;
+  public readonly serviceAccount: WorkflowServiceAccount;
+  private readonly props: ReturnType<typeof withDefaults<typeof DEFAULTS, WorkflowDefinitionProps>>;
+  private readonly tasks = new Map<string, WorkflowTask>();
+  private readonly entries: DagEntry[] = [];
+  private readonly templates: WorkflowSpecTemplates[] = [];
+  private readonly parameters = new Map<string, { value?: string; description?: string; enum?: readonly string[] }>();
+  private readonly rules: PolicyRule[] = [EXECUTOR_RULE];
+  private cacheConfigMap?: string;
+  private exitHandler = false;
+
+  protected constructor(scope: Construct, id: string, props: WorkflowDefinitionProps, maxNameLength = 253) {
+    super(scope, id);
+    this.props = withDefaults(DEFAULTS, props);
+    this.name = validateName(this, 'name', props.name ?? id);
+    if (this.name.length > maxNameLength) throw propError(this, 'name', this.name, `use at most ${maxNameLength} characters (Argo appends a suffix)`);
+    if (props.parallelism !== undefined) requireInteger(this, 'parallelism', props.parallelism, 1);
+    if (props.activeDeadline && !(props.activeDeadline.toSeconds() > 0)) throw propError(this, 'activeDeadline', `${props.activeDeadline.toSeconds()}s`, 'use a positive duration');
+    const namespace = Chart.of(this).namespace;
+    if (props.queue && props.queue.namespace !== namespace) {
+      throw propError(this, 'queue', props.queue.name, `the queue is in namespace '${props.queue.namespace}' but the workflow in '${namespace ?? '<none>'}'; use a LocalQueue of the workflow's namespace`);
+    }
+    if (props.artifactGc) this.rules.push(...ARTIFACT_GC_RULES);
+    this.manifests = new EmbeddedManifests(this, 'Manifests');
+    this.serviceAccount = new WorkflowServiceAccount(this, 'ServiceAccount', { name: this.name, rules: () => this.rules });
+  }
+
+  /** Declares a workflow parameter (`spec.arguments`); steps read it through the returned reference. */
+  public addParameter(name: string, options: { readonly value?: string; readonly description?: string; readonly enum?: readonly string[] } = {}): WorkflowParameter {
+    validateName(`${this.node.path}/${name}`, 'parameter', name, NameRule.DNS_LABEL);
+    if (this.parameters.has(name)) throw propError(this, 'parameter', name, `workflow '${this.name}' already declares it; parameter names must be unique`);
+    if (options.enum && options.value !== undefined && !options.enum.includes(options.value)) {
+      throw propError(this, `parameters.${name}.value`, options.value, `use one of its enum values: ${options.enum.join(', ')}`);
+    }
+    this.parameters.set(name, options);
+    return new WorkflowParameter(this, name);
+  }
+
+  /** True when `name` is a declared workflow parameter. */
+  public hasParameter(name: string): boolean {
+    return this.parameters.has(name);
+  }
+
+  /** Adds a step that runs a container on the workflow's (or its own) pool. */
+  public addContainerTask(id: string, options: ContainerTaskOptions): WorkflowTask {
+    const task = this.newTask(id, options);
+    const pool = options.pool ?? this.props.pool;
+    this.templates.push({
+      name: task.name,
+      inputs: renderInputs(options.inputs, options.inputArtifacts),
+      outputs: renderOutputs(options.outputs),
+      memoize: options.memoize ? {
+        key: options.memoize.key ?? memoKey(task.name, options.inputs),
+        maxAge: `${options.memoize.maxAge.toSeconds()}s`,
+        cache: { configMap: { name: this.memoCache() } },
+      } : undefined,
+      ...this.podTemplateFields(task.path, pool, options),
+    });
+    return task;
+  }
+
+  /** Adds a step that creates (or applies) a construct's object and, by default, waits for it. */
+  public addResourceTask(id: string, options: ResourceTaskOptions): WorkflowTask {
+    const path = `${this.node.path}/${id}`;
+    const resource = options.resource;
+    if (!this.manifests.node.findAll().includes(resource)) {
+      throw propError(path, 'resource', resource.node.path, `build the resource in this workflow's 'manifests' scope (${this.manifests.node.path}) so it is embedded instead of emitted on its own`);
+    }
+    if (options.outputs?.artifacts && Object.keys(options.outputs.artifacts).length) {
+      throw propError(path, 'outputs.artifacts', Object.keys(options.outputs.artifacts), 'resource steps run no container of yours; only container steps produce artifacts');
+    }
+    const fileOutput = Object.entries(options.outputs?.parameters ?? {}).find(([, from]) => from.source === 'file');
+    if (fileOutput) throw propError(path, `outputs.parameters.${fileOutput[0]}`, fileOutput[1].value, 'resource steps read outputs from the object; use OutputFrom.jsonPath');
+    const task = this.newTask(id, options, JSON.stringify(resource.apiObject.toJson()));
+    const action = options.action ?? ResourceAction.CREATE;
+    const wait = options.waitForCompletion ?? true;
+    const { apiGroup, resource: plural } = resourceKindOf(resource.apiObject);
+    this.rules.push({ apiGroup, resource: plural, verbs: verbsForAction(action) });
+    this.templates.push({
+      name: task.name,
+      inputs: renderInputs(options.inputs),
+      outputs: renderOutputs(options.outputs),
+      retryStrategy: renderRetry(task.path, options.retry),
+      activeDeadlineSeconds: this.timeoutOf(task.path, options),
+      resource: {
+        action: action === ResourceAction.APPLY ? WorkflowSpecTemplatesResourceAction.APPLY : WorkflowSpecTemplatesResourceAction.CREATE,
+        setOwnerReference: options.setOwnerReference ?? true,
+        successCondition: wait ? resource.successCondition : undefined,
+        failureCondition: wait ? resource.failureCondition : undefined,
+        // Rendered at synth time from the construct itself, so later changes to it are included.
+        manifest: Lazy.any({ produce: () => embeddedManifest(resource.apiObject, action) }),
+      },
+    });
+    return task;
+  }
+
+  /**
+   * Sets the exit handler (`onExit`): a container that runs once the DAG is done, succeeded or
+   * not, for cleanup or notification (`WorkflowVariables.STATUS` says how it ended).
+   */
+  public addExitHandler(options: ExitHandlerOptions): void {
+    const path = `${this.node.path}/${EXIT_TEMPLATE}`;
+    if (this.exitHandler) throw propError(path, 'onExit', EXIT_TEMPLATE, `workflow '${this.name}' already has an exit handler; Argo runs one per workflow`);
+    checkReferences(this, path, options, undefined, this.scanText(options));
+    this.exitHandler = true;
+    // onExit templates get no DAG arguments: their inputs carry the values themselves.
+    const values = options.inputs ?? {};
+    const names = Object.keys(values).sort((a, b) => a.localeCompare(b));
+    this.templates.push({
+      name: EXIT_TEMPLATE,
+      inputs: names.length ? { parameters: names.map((name) => ({ name, value: String(values[name]) })) } : undefined,
+      ...this.podTemplateFields(path, options.pool ?? this.props.pool, options),
+    });
+  }
+
+  /** The tasks added so far, in order. */
+  public get steps(): readonly WorkflowTask[] {
+    return [...this.tasks.values()];
+  }
+
+  /** The spec shared by every wrapper kind; called lazily at synth time. */
+  protected renderSpec(): WorkflowSpec {
+    const volumes = [...new Map(this.props.volumes.map((v) => [v.volume.name, v.volume])).values()];
+    const params = [...this.parameters.entries()];
+    return {
+      entrypoint: ENTRYPOINT,
+      onExit: this.exitHandler ? EXIT_TEMPLATE : undefined,
+      serviceAccountName: this.serviceAccount.name,
+      arguments: params.length ? { parameters: params.map(([name, p]) => ({ name, value: p.value, description: p.description, enum: p.enum ? [...p.enum] : undefined })) } : undefined,
+      parallelism: this.props.parallelism,
+      activeDeadlineSeconds: this.props.activeDeadline?.toSeconds(),
+      podGc: { strategy: this.props.podGc },
+      podPriorityClassName: this.props.priorityClass?.name,
+      podMetadata: this.props.queue ? { labels: { [KUEUE_QUEUE_LABEL]: this.props.queue.name } } : undefined,
+      artifactGc: this.props.artifactGc ? { strategy: ARTIFACT_GC[this.props.artifactGc], serviceAccountName: this.serviceAccount.name } : undefined,
+      // Applies to every step pod, including Argo's executor sidecars.
+      securityContext: k8s.toJson_PodSecurityContext(restrictedPodSecurityContext()),
+      volumes: volumes.length ? volumes.map((v) => k8s.toJson_Volume(v)) : undefined,
+      templates: [{ name: ENTRYPOINT, dag: { tasks: this.entries.map(renderDagTask) } }, ...this.templates],
+    };
+  }
+
+  private newTask(id: string, options: TaskOptions, extraText = ''): WorkflowTask {
+    const path = `${this.node.path}/${id}`;
+    const name = validateName(path, 'id', id, NameRule.DNS_LABEL);
+    if (this.tasks.has(name) || name === ENTRYPOINT || name === EXIT_TEMPLATE) {
+      throw propError(path, 'id', id, `workflow '${this.name}' already has a step or template named '${name}'; step names must be unique`);
+    }
+    if (options.dependsOn?.length && options.depends) {
+      throw propError(path, 'depends', options.depends.toString(), `it cannot be combined with dependsOn (${options.dependsOn.map((d) => d.name).join(', ')}); put every step into the expression`);
+    }
+    const deps = options.depends ? [...new Set(options.depends.tasks)] as WorkflowTask[] : [...(options.dependsOn ?? [])];
+    const task = new WorkflowTask(name, path, this, deps, options.depends, options.fanOut, options.outputs ?? {});
+    checkReferences(this, path, options, task, this.scanText(options) + extraText);
+    this.tasks.set(name, task);
+    this.entries.push({ task, inputs: options.inputs ?? {}, inputArtifacts: options.inputArtifacts ?? {} });
+    return task;
+  }
+
+  /** Text in which a step may use `{{inputs.parameters.x}}` and friends. */
+  private scanText(options: Partial<ContainerTaskOptions>): string {
+    const c = options.container;
+    return c ? JSON.stringify([c.command, c.args, c.env]) : '';
+  }
+
+  private podTemplateFields(path: string, pool: NodePool, options: Omit<ContainerTaskOptions, 'container'> & Pick<ContainerTaskOptions, 'container'>): Partial<WorkflowSpecTemplates> {
+    const container = renderContainer({ owner: path, containerName: 'main', container: options.container, pool, volumes: options.volumes ?? this.props.volumes });
+    const tolerations = pool.tolerations();
+    return {
+      nodeSelector: pool.nodeSelector(),
+      tolerations: tolerations.length ? tolerations.map((t) => ({ ...t })) : undefined,
+      retryStrategy: renderRetry(path, options.retry),
+      activeDeadlineSeconds: this.timeoutOf(path, options),
+      container: k8s.toJson_Container(container),
+    };
+  }
+
+  private timeoutOf(path: string, options: TaskOptions): WorkflowSpecTemplatesActiveDeadlineSeconds | undefined {
+    if (!options.timeout) return undefined;
+    const seconds = options.timeout.toMilliseconds() / 1000;
+    if (!Number.isInteger(seconds) || seconds < 1) throw propError(path, 'timeout', `${seconds}s`, 'use a whole number of seconds >= 1');
+    return WorkflowSpecTemplatesActiveDeadlineSeconds.fromNumber(seconds);
+  }
+
+  /** The memoization cache ConfigMap (created once, pre-labelled so the controller accepts it). */
+  private memoCache(): string {
+    if (!this.cacheConfigMap) {
+      this.cacheConfigMap = `${this.name}-memo-cache`;
+      new k8s.KubeConfigMap(this, 'MemoCache', { metadata: { name: this.cacheConfigMap, labels: { [CACHE_LABEL]: 'Cache' } } });
+      this.rules.push({ apiGroup: '', resource: 'configmaps', verbs: ['get', 'patch', 'update'], resourceNames: [this.cacheConfigMap] });
+    }
+    return this.cacheConfigMap;
+  }
+}
+
+const ARTIFACT_GC: Readonly<Record<ArtifactGc, WorkflowSpecArtifactGcStrategy>> = Object.freeze({
+  [ArtifactGc.ON_WORKFLOW_COMPLETION]: WorkflowSpecArtifactGcStrategy.ON_WORKFLOW_COMPLETION,
+  [ArtifactGc.ON_WORKFLOW_DELETION]: WorkflowSpecArtifactGcStrategy.ON_WORKFLOW_DELETION,
+});
