@@ -1,5 +1,6 @@
 import { AppProps } from 'cdk8s';
 import { FashionMnistPipeline } from './fashion-mnist-pipeline';
+import { TrainingExamples } from './training-examples';
 import { WorkflowExamples } from './workflow-examples';
 import { Accelerator } from '../constructs/cluster/accelerator';
 import { NodePool } from '../constructs/cluster/node-pool';
@@ -21,6 +22,8 @@ export function buildPlatform(props: AppProps = {}): PlatformApp {
     gpus: 1,
     autoscaledServing: true,
   });
+  new TrainingExamples(app, 'training-examples', { namespace: 'training-examples', pool: examplePools.cpu });
+  new TrainingExamples(app, 'training-examples-gpu', { namespace: 'training-examples-gpu', pool: examplePools.gpu });
   new WorkflowExamples(app, 'workflow-examples', { namespace: 'workflow-examples', pool: examplePools.cpu });
   return app;
 }

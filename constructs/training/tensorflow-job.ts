@@ -1,5 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { CleanPodPolicy, ReplicaRestartPolicy } from './policies';
 import { NodePool } from '../cluster/node-pool';
 import { withDefaults } from '../core/defaults';
 import { requireInteger } from '../core/errors';
@@ -9,21 +10,8 @@ import { VolumeAttachment } from '../core/shared-volume';
 import { IWorkflowResource } from '../core/workflow-resource';
 import { TfJob } from '../imports/kubeflow.org';
 
-/** What the operator does with a replica's pods when they exit (`restartPolicy`). */
-export enum ReplicaRestartPolicy {
-  NEVER = 'Never',
-  ON_FAILURE = 'OnFailure',
-  ALWAYS = 'Always',
-  /** Restart on retryable exit codes (128+ signals), fail on permanent ones (1-127). */
-  EXIT_CODE = 'ExitCode',
-}
-
-/** Which pods the operator deletes when the job finishes (`runPolicy.cleanPodPolicy`). */
-export enum CleanPodPolicy {
-  NONE = 'None',
-  RUNNING = 'Running',
-  ALL = 'All',
-}
+// The policy enums are shared by every training construct; re-exported here for existing importers.
+export { CleanPodPolicy, ReplicaRestartPolicy } from './policies';
 
 /** Properties for `TensorFlowTrainingJob`. */
 export interface TensorFlowTrainingJobProps {

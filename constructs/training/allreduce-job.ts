@@ -1,0 +1,260 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { ElasticPolicyOptions, renderElasticPolicy } from './elastic-policy';
+import { labelsOrUndefined, TF_CONTAINER } from './parameter-server-job';
+import { FAULT_TOLERANCE_DEFAULTS, renderFaultTolerance, SuccessPolicy } from './policies';
+import {
+  jobNamespace, renderReplicaTemplate, ReplicaOptions, ResolvedReplica, resolveReplica, totalReplicas, TrainingJobOptions,
+} from './replica';
+import { renderTrainerV2 } from './trainer-v2';
+import { withDefaults } from '../core/defaults';
+import { propError, requireInteger } from '../core/errors';
+import { NameRule, validateName } from '../core/names';
+import { IWorkflowResource } from '../core/workflow-resource';
+import { MpiJob, PyTorchJob, TfJob } from '../imports/kubeflow.org';
+
+/** The framework (and so the training-operator kind) of a collective job. */
+export enum CollectiveFramework {
+  /** TFJob, Worker replicas running MultiWorkerMirroredStrategy. */
+  TENSORFLOW = 'TensorFlow',
+  /** PyTorchJob, Master + Workers running DDP through torchrun (or elastic Workers only). */
+  PYTORCH = 'PyTorch',
+  /** MPIJob, a Launcher running `mpirun` over Workers (Horovod). */
+  MPI_HOROVOD = 'MPI',
+}
+
+/** Which API the job is emitted for. */
+export enum TrainingApi {
+  /** Kubeflow training-operator v1 (kubeflow.org/v1 TFJob, PyTorchJob, MPIJob): what the book uses. */
+  TRAINING_OPERATOR_V1 = 'kubeflow.org/v1',
+  /** Kubeflow Trainer v2 (trainer.kubeflow.org TrainJob + TrainingRuntime); PyTorch only. */
+  TRAINER_V2 = 'trainer.kubeflow.org/v1alpha1',
+}
+
+/** Properties for `AllReduceTrainingJob`. */
+export interface AllReduceTrainingJobProps extends TrainingJobOptions {
+  readonly framework: CollectiveFramework;
+  /**
+   * Training nodes (pods holding a model replica). PyTorch: 1 Master + `workers - 1` Workers
+   * (elastic: `workers` Workers); MPI: `workers` Workers plus the Launcher.
+   * @default 2
+   */
+  readonly workers?: number;
+  /**
+   * GPUs per training node, at most the pool's GPUs per node.
+   * @default - all GPUs of one node of `pool` (0 on a CPU pool)
+   */
+  readonly gpusPerWorker?: number;
+  /**
+   * torchrun processes per node (`nprocPerNode`); PyTorch only. Must equal `gpusPerWorker` on GPUs (one process per GPU).
+   * @default - `gpusPerWorker`, or 1 on CPU
+   */
+  readonly nprocPerNode?: number;
+  /**
+   * MPI slots per worker (`slotsPerWorker`); MPI only. Must equal `gpusPerWorker` on GPUs (one rank per GPU).
+   * @default - `gpusPerWorker`, or 1 on CPU
+   */
+  readonly slotsPerWorker?: number;
+  /**
+   * The MPI launcher (one replica, no GPUs); MPI only.
+   * @default - `mpirun -np <workers × slots>` followed by the job's command, with the job's resources
+   */
+  readonly launcher?: ReplicaOptions;
+  /**
+   * Elastic training; PyTorch with the v1 API only.
+   * @default - fixed size
+   */
+  readonly elastic?: ElasticPolicyOptions;
+  /**
+   * TFJob success policy; TensorFlow only.
+   * @default SuccessPolicy.DEFAULT (worker 0 succeeded)
+   */
+  readonly successPolicy?: SuccessPolicy;
+  /** @default TrainingApi.TRAINING_OPERATOR_V1 */
+  readonly output?: TrainingApi;
+}
+
+const DEFAULTS = Object.freeze({ ...FAULT_TOLERANCE_DEFAULTS, workers: 2, output: TrainingApi.TRAINING_OPERATOR_V1 });
+
+/** Container names the operator looks for, per framework. */
+const CONTAINER: Record<CollectiveFramework, string> = {
+  [CollectiveFramework.TENSORFLOW]: TF_CONTAINER,
+  [CollectiveFramework.PYTORCH]: 'pytorch',
+  [CollectiveFramework.MPI_HOROVOD]: 'mpi',
+};
+
+/**
+ * The collective-communication (all-reduce) pattern of book chapter 3, one construct for three
+ * frameworks: every node holds a full model replica and gradients are all-reduced. The pool
+ * decides placement and GPUs; processes per node follow the GPUs; gang size follows the replicas.
+ */
+export class AllReduceTrainingJob extends Construct implements IWorkflowResource {
+  /** The job (TFJob, PyTorchJob, MPIJob or TrainJob). */
+  public readonly apiObject: ApiObject;
+  /** The TrainingRuntime the TrainJob runs on (Trainer v2 only). */
+  public readonly runtime?: ApiObject;
+  public readonly name: string;
+  public readonly framework: CollectiveFramework;
+  public readonly output: TrainingApi;
+  public readonly workers: number;
+  public readonly gpusPerWorker: number;
+  /** Processes per node: torchrun nprocPerNode, MPI slots, 1 for TensorFlow. */
+  public readonly processesPerWorker: number;
+  /** Resolved roles, in replica-spec order. */
+  public readonly replicas: readonly ResolvedReplica[];
+  /** Pods scheduled together: the gang's minAvailable (elastic: the minimum workers). */
+  public readonly minAvailable: number;
+  public readonly successCondition: string;
+  public readonly failureCondition: string;
+
+  constructor(scope: Construct, id: string, props: AllReduceTrainingJobProps) {
+    super(scope, id);
+    const p = withDefaults(DEFAULTS, props);
+    this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_1035_LABEL);
+    this.framework = props.framework;
+    this.output = p.output;
+    this.checkApplicable(props);
+    this.workers = requireInteger(this, 'workers', p.workers, 1);
+    this.gpusPerWorker = props.gpusPerWorker ?? props.pool.gpusPerNode;
+    if (this.gpusPerWorker !== 0) props.pool.checkGpuCount(this.gpusPerWorker, { scope: this, prop: 'gpusPerWorker' });
+    this.processesPerWorker = this.resolveProcesses(props);
+    props.scheduling?.checkNamespace(this, jobNamespace(this));
+    const base: ReplicaOptions = { gpus: this.gpusPerWorker };
+    const isElastic = props.elastic !== undefined;
+
+    if (this.output === TrainingApi.TRAINER_V2) {
+      const node = resolveReplica(this, props, 'Node', 'workers', { ...base, replicas: this.workers }, { replicas: this.workers });
+      this.replicas = [node];
+      this.minAvailable = this.workers;
+      const { trainJob, runtime } = renderTrainerV2(this, {
+        name: this.name, job: props, node, procsPerNode: this.processesPerWorker, restartPolicy: p.restartPolicy, jobLabels: labelsOrUndefined(props.scheduling),
+      });
+      this.apiObject = trainJob;
+      this.runtime = runtime;
+      // Torch runtimes have one replicated job, so jobsStatus[0] is the trainer's.
+      this.successCondition = 'status.jobsStatus.0.succeeded > 0';
+      this.failureCondition = 'status.jobsStatus.0.failed > 0';
+      return;
+    }
+
+    this.replicas = this.resolveV1Replicas(props, base, isElastic);
+    this.minAvailable = isElastic ? props.elastic!.minReplicas : totalReplicas(this.replicas);
+    const runPolicy = { ...renderFaultTolerance(this, props), ...props.scheduling?.runPolicy(this.minAvailable) };
+    const replicaSpecs = Object.fromEntries(this.replicas.map((r) => {
+      const template = renderReplicaTemplate(this, props, r, CONTAINER[this.framework]);
+      // The v1 MPI launcher reaches workers with `kubectl exec`, through the ServiceAccount the
+      // operator creates for it (pods/exec on this job's workers only), so it needs its token.
+      if (r.type === 'Launcher') template.spec.automountServiceAccountToken = true;
+      return [r.type, { replicas: r.replicas, restartPolicy: p.restartPolicy, template }];
+    }));
+    const metadata = { name: this.name, labels: labelsOrUndefined(props.scheduling) };
+    const decider = { TensorFlow: 'Worker', PyTorch: isElastic ? 'Worker' : 'Master', MPI: 'Launcher' }[this.framework];
+    this.failureCondition = `status.replicaStatuses.${decider}.failed > 0`;
+
+    switch (this.framework) {
+      case CollectiveFramework.TENSORFLOW:
+        this.apiObject = new TfJob(this, 'Resource', {
+          metadata,
+          spec: { runPolicy, successPolicy: props.successPolicy || undefined, tfReplicaSpecs: replicaSpecs },
+        });
+        this.successCondition = props.successPolicy === SuccessPolicy.ALL_WORKERS
+          ? `status.replicaStatuses.Worker.succeeded = ${this.workers}`
+          : 'status.replicaStatuses.Worker.succeeded > 0';
+        break;
+      case CollectiveFramework.PYTORCH:
+        this.apiObject = new PyTorchJob(this, 'Resource', {
+          metadata,
+          spec: {
+            runPolicy,
+            // A string in the CRD (it also accepts auto/cpu/gpu); we always know the number.
+            nprocPerNode: String(this.processesPerWorker),
+            elasticPolicy: isElastic ? renderElasticPolicy(this, props.elastic!, this.workers) as never : undefined,
+            pytorchReplicaSpecs: replicaSpecs,
+          },
+        });
+        // Elastic jobs succeed once any worker completes; otherwise the master decides.
+        this.successCondition = isElastic ? 'status.replicaStatuses.Worker.succeeded > 0' : 'status.replicaStatuses.Master.succeeded = 1';
+        break;
+      case CollectiveFramework.MPI_HOROVOD:
+        this.apiObject = new MpiJob(this, 'Resource', {
+          metadata,
+          spec: { runPolicy, slotsPerWorker: this.processesPerWorker, mpiReplicaSpecs: replicaSpecs },
+        });
+        this.successCondition = 'status.replicaStatuses.Launcher.succeeded = 1';
+        break;
+    }
+  }
+
+  /** Rejects props that do not apply to the framework or output. */
+  private checkApplicable(props: AllReduceTrainingJobProps): void {
+    const fw = props.framework;
+    if (props.elastic && fw !== CollectiveFramework.PYTORCH) {
+      throw propError(this, 'elastic', `${props.elastic.minReplicas}..${props.elastic.maxReplicas}`,
+        `framework ${fw} has no elastic policy in training-operator v1 (only PyTorchJob has elasticPolicy); use CollectiveFramework.PYTORCH or drop elastic`);
+    }
+    if (props.nprocPerNode !== undefined && fw !== CollectiveFramework.PYTORCH) {
+      throw propError(this, 'nprocPerNode', props.nprocPerNode, `it applies to PyTorch only, framework is ${fw}${fw === CollectiveFramework.MPI_HOROVOD ? '; use slotsPerWorker' : ''}`);
+    }
+    if ((props.slotsPerWorker !== undefined || props.launcher) && fw !== CollectiveFramework.MPI_HOROVOD) {
+      throw propError(this, props.launcher ? 'launcher' : 'slotsPerWorker', props.slotsPerWorker ?? 'set', `it applies to MPI only, framework is ${fw}`);
+    }
+    if (props.successPolicy !== undefined && fw !== CollectiveFramework.TENSORFLOW) {
+      throw propError(this, 'successPolicy', props.successPolicy, `it applies to TensorFlow only, framework is ${fw}`);
+    }
+    if ((props.output ?? DEFAULTS.output) === TrainingApi.TRAINER_V2) {
+      if (fw !== CollectiveFramework.PYTORCH) {
+        throw propError(this, 'output', TrainingApi.TRAINER_V2, `Trainer v2 output supports PyTorch only here (Trainer v2 dropped TFJob; its MPI runtime needs SSH); framework is ${fw}`);
+      }
+      if (props.elastic) {
+        throw propError(this, 'elastic', `${props.elastic.minReplicas}..${props.elastic.maxReplicas}`, 'Trainer v2 TrainJob has no elastic policy yet; use TrainingApi.TRAINING_OPERATOR_V1');
+      }
+    }
+  }
+
+  /** Processes per node from GPUs; an explicit value must agree with them. */
+  private resolveProcesses(props: AllReduceTrainingJobProps): number {
+    const derived = this.gpusPerWorker || 1;
+    const [prop, given] = props.slotsPerWorker !== undefined ? ['slotsPerWorker', props.slotsPerWorker] as const : ['nprocPerNode', props.nprocPerNode] as const;
+    if (given === undefined) return this.framework === CollectiveFramework.TENSORFLOW ? 1 : derived;
+    requireInteger(this, prop, given, 1);
+    if (this.gpusPerWorker > 0 && given !== this.gpusPerWorker) {
+      throw propError(this, prop, given, `it must equal gpusPerWorker ${this.gpusPerWorker} (one process per GPU); use ${this.gpusPerWorker} or change gpusPerWorker`);
+    }
+    return given;
+  }
+
+  private resolveV1Replicas(props: AllReduceTrainingJobProps, base: ReplicaOptions, isElastic: boolean): ResolvedReplica[] {
+    const worker = (n: number) => resolveReplica(this, props, 'Worker', 'workers', { ...base, replicas: n }, { replicas: n });
+    switch (this.framework) {
+      case CollectiveFramework.TENSORFLOW:
+        return [worker(this.workers)];
+      case CollectiveFramework.PYTORCH: {
+        if (isElastic) return [worker(this.workers)];
+        const master = resolveReplica(this, props, 'Master', 'workers', { ...base, replicas: 1 }, { replicas: 1 });
+        return this.workers > 1 ? [master, worker(this.workers - 1)] : [master];
+      }
+      case CollectiveFramework.MPI_HOROVOD: {
+        const l = props.launcher ?? {};
+        const launcher = resolveReplica(this, props, 'Launcher', 'launcher', {
+          ...l,
+          command: l.command ?? this.mpirunCommand(props),
+          args: l.command ? l.args : undefined,
+        }, { replicas: 1, max: 1, gpus: 0 });
+        return [launcher, worker(this.workers)];
+      }
+    }
+  }
+
+  /** `mpirun` over every slot, exporting the environment Horovod and NCCL need, then the program. */
+  private mpirunCommand(props: AllReduceTrainingJobProps): string[] {
+    if (!props.command?.length) {
+      throw propError(this, 'command', props.command, 'an MPI job needs the program to run under mpirun (or a launcher.command)');
+    }
+    const ranks = this.workers * this.processesPerWorker;
+    return [
+      'mpirun', '-np', String(ranks), '-bind-to', 'none', '-map-by', 'slot',
+      '-x', 'LD_LIBRARY_PATH', '-x', 'PATH', '-x', 'NCCL_DEBUG=INFO',
+      ...props.command, ...(props.args ?? []),
+    ];
+  }
+}

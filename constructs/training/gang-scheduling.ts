@@ -1,0 +1,152 @@
+import { Duration } from 'cdk8s';
+import { propError, Where } from '../core/errors';
+import {
+  ILocalQueue, IPriorityClass, IVolcanoQueue, IWorkloadPriorityClass, KUEUE_PRIORITY_LABEL, KUEUE_QUEUE_LABEL,
+} from '../core/scheduling';
+
+/** Which gang scheduler admits the job. */
+export enum GangScheduler {
+  /** Volcano: the operator creates a `scheduling.volcano.sh` PodGroup from `runPolicy.schedulingPolicy`. */
+  VOLCANO = 'volcano',
+  /** scheduler-plugins coscheduling: the operator creates a `scheduling.x-k8s.io` PodGroup. */
+  COSCHEDULING = 'coscheduling',
+  /** Kueue: the job is created suspended and admitted whole when its LocalQueue has quota. */
+  KUEUE = 'kueue',
+}
+
+/** Options of `GangScheduling.volcano()`. */
+export interface VolcanoGangOptions {
+  /** @default - Volcano's `default` queue */
+  readonly queue?: IVolcanoQueue;
+  /** PodGroup and pod priority. @default - no priority class */
+  readonly priorityClass?: IPriorityClass;
+}
+
+/** Options of `GangScheduling.coscheduling()`. */
+export interface CoschedulingGangOptions {
+  /**
+   * How long the PodGroup may wait to be scheduled whole (`scheduleTimeoutSeconds`).
+   * @default - the plugin's default (60s)
+   */
+  readonly scheduleTimeout?: Duration;
+  /** Pod priority. @default - no priority class */
+  readonly priorityClass?: IPriorityClass;
+  /**
+   * Scheduler that runs the coscheduling plugin. Must equal the training operator's
+   * `--gang-scheduler-name`: the operator stamps it on pods that have none and only warns (never
+   * overwrites) when they name another scheduler, which would bypass the gang.
+   * @default 'scheduler-plugins-scheduler' (the scheduler-plugins chart's second-scheduler profile)
+   */
+  readonly schedulerName?: string;
+}
+
+/** Options of `GangScheduling.kueue()`. */
+export interface KueueGangOptions {
+  /** LocalQueue that admits the job; must be in the job's namespace. */
+  readonly queue: ILocalQueue;
+  /** @default - the queue's default priority */
+  readonly priorityClass?: IWorkloadPriorityClass;
+}
+
+/** What a gang scheduler adds to a job's `runPolicy`. */
+export interface GangRunPolicy {
+  readonly schedulingPolicy?: {
+    readonly minAvailable: number;
+    readonly queue?: string;
+    readonly priorityClass?: string;
+    readonly scheduleTimeoutSeconds?: number;
+  };
+  readonly suspend?: boolean;
+}
+
+/** Default scheduler name of scheduler-plugins installed as a second scheduler. */
+export const COSCHEDULING_SCHEDULER_NAME = 'scheduler-plugins-scheduler';
+
+/**
+ * All-or-nothing scheduling for a training job: exactly one of Volcano, scheduler-plugins
+ * coscheduling or Kueue. `minAvailable` is never given here: each job derives it from its replicas.
+ */
+export class GangScheduling {
+  /** Volcano: `schedulerName: volcano` and `runPolicy.schedulingPolicy` (minAvailable, queue, priorityClass). */
+  public static volcano(options: VolcanoGangOptions = {}): GangScheduling {
+    return new GangScheduling(GangScheduler.VOLCANO, 'volcano', options.priorityClass, options.queue?.name);
+  }
+
+  /** scheduler-plugins coscheduling; the training operator must run with `--gang-scheduler-name=<schedulerName>`. */
+  public static coscheduling(options: CoschedulingGangOptions = {}): GangScheduling {
+    const where = { kind: 'GangScheduling', path: 'coscheduling' };
+    const timeout = options.scheduleTimeout?.toSeconds({ integral: false });
+    if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1)) {
+      throw propError(where, 'scheduleTimeout', `${timeout}s`, 'use a whole number of seconds >= 1');
+    }
+    const schedulerName = options.schedulerName ?? COSCHEDULING_SCHEDULER_NAME;
+    if (schedulerName === 'volcano' || schedulerName === 'default-scheduler' || schedulerName === '') {
+      throw propError(where, 'schedulerName', schedulerName, 'name the scheduler that runs the coscheduling plugin (e.g. scheduler-plugins-scheduler)');
+    }
+    return new GangScheduling(GangScheduler.COSCHEDULING, schedulerName, options.priorityClass, undefined, timeout);
+  }
+
+  /** Kueue: queue-name (and priority) labels from objects, job created suspended. */
+  public static kueue(options: KueueGangOptions): GangScheduling {
+    return new GangScheduling(GangScheduler.KUEUE, undefined, undefined, undefined, undefined, options.queue, options.priorityClass);
+  }
+
+  private constructor(
+    public readonly scheduler: GangScheduler,
+    /** `schedulerName` of every pod; undefined leaves the default scheduler (Kueue gates admission, not placement). */
+    public readonly schedulerName: string | undefined,
+    /** Pod `priorityClassName`. */
+    public readonly podPriorityClass: IPriorityClass | undefined,
+    private readonly volcanoQueue?: string,
+    private readonly scheduleTimeoutSeconds?: number,
+    /** Kueue LocalQueue, when the scheduler is Kueue. */
+    public readonly localQueue?: ILocalQueue,
+    private readonly workloadPriority?: IWorkloadPriorityClass,
+  ) {}
+
+  /** `runPolicy` fields for a job whose gang is `minAvailable` pods. */
+  public runPolicy(minAvailable: number): GangRunPolicy {
+    if (this.scheduler === GangScheduler.KUEUE) return { suspend: true };
+    return {
+      schedulingPolicy: {
+        minAvailable,
+        queue: this.volcanoQueue,
+        priorityClass: this.scheduler === GangScheduler.VOLCANO ? this.podPriorityClass?.name : undefined,
+        scheduleTimeoutSeconds: this.scheduleTimeoutSeconds,
+      },
+    };
+  }
+
+  /** Labels on the job object itself (Kueue reads them there). */
+  public jobLabels(): Record<string, string> {
+    if (this.scheduler !== GangScheduler.KUEUE || !this.localQueue) return {};
+    return {
+      [KUEUE_QUEUE_LABEL]: this.localQueue.name,
+      ...(this.workloadPriority ? { [KUEUE_PRIORITY_LABEL]: this.workloadPriority.name } : {}),
+    };
+  }
+
+  /** Seconds the coscheduling PodGroup may wait, when set. */
+  public get coschedulingTimeoutSeconds(): number | undefined {
+    return this.scheduleTimeoutSeconds;
+  }
+
+  /** Volcano queue name, when set. */
+  public get volcanoQueueName(): string | undefined {
+    return this.volcanoQueue;
+  }
+
+  /** Throws when a Kueue LocalQueue lives in another namespace than the job (Kueue would never admit it). */
+  public checkNamespace(scope: Where, namespace: string | undefined): void {
+    if (!this.localQueue) return;
+    const ns = namespace ?? 'default';
+    if (this.localQueue.namespace !== ns) {
+      throw propError(scope, 'scheduling', `kueue:${this.localQueue.namespace}/${this.localQueue.name}`,
+        `the LocalQueue is in namespace '${this.localQueue.namespace}' but the job is in '${ns}'; use a LocalQueue of the job's namespace`);
+    }
+  }
+
+  public toString(): string {
+    return this.scheduler;
+  }
+}

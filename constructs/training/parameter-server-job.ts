@@ -1,0 +1,110 @@
+import { ApiObject } from 'cdk8s';
+import { Construct } from 'constructs';
+import { GangScheduling } from './gang-scheduling';
+import { FAULT_TOLERANCE_DEFAULTS, renderFaultTolerance, SuccessPolicy } from './policies';
+import {
+  jobNamespace, renderReplicaTemplate, ReplicaOptions, ResolvedReplica, resolveReplica, totalReplicas, TrainingJobOptions,
+} from './replica';
+import { withDefaults } from '../core/defaults';
+import { propError } from '../core/errors';
+import { NameRule, validateName } from '../core/names';
+import { IWorkflowResource } from '../core/workflow-resource';
+import { TfJob } from '../imports/kubeflow.org';
+
+/** Properties for `ParameterServerTrainingJob`. */
+export interface ParameterServerTrainingJobProps extends TrainingJobOptions {
+  /** Parameter servers: hold the variables; workers push gradients to them. At least one. */
+  readonly ps: ReplicaOptions;
+  /**
+   * Workers: compute gradients on their data shard.
+   * @default - 2 replicas, the job's command and resources
+   */
+  readonly worker?: ReplicaOptions;
+  /**
+   * A chief (exactly one replica): coordinates, writes checkpoints and summaries; its success is the job's.
+   * @default - no chief (worker 0 acts as chief)
+   */
+  readonly chief?: ReplicaOptions;
+  /**
+   * An evaluator (exactly one replica): evaluates checkpoints while training runs; not part of the gang.
+   * @default - no evaluator
+   */
+  readonly evaluator?: ReplicaOptions;
+  /** @default SuccessPolicy.DEFAULT (the chief, or worker 0, succeeded) */
+  readonly successPolicy?: SuccessPolicy;
+}
+
+const DEFAULTS = Object.freeze({
+  ...FAULT_TOLERANCE_DEFAULTS,
+  workers: 2,
+  successPolicy: SuccessPolicy.DEFAULT,
+});
+
+/** Name of the TensorFlow container the training operator looks for. */
+export const TF_CONTAINER = 'tensorflow';
+
+/**
+ * The parameter-server pattern (book chapter 3) as a Kubeflow TFJob: PS and Worker roles,
+ * optional Chief and Evaluator, each with its own replicas, resources and command. The operator
+ * writes `TF_CONFIG` into every pod; the program uses `ParameterServerStrategy`.
+ */
+export class ParameterServerTrainingJob extends Construct implements IWorkflowResource {
+  public readonly apiObject: ApiObject;
+  public readonly name: string;
+  /** Resolved roles, in replica-spec order. */
+  public readonly replicas: readonly ResolvedReplica[];
+  /** Pods that must be scheduled together (PS + workers + chief): the gang's minAvailable. */
+  public readonly minAvailable: number;
+  public readonly successCondition: string;
+  public readonly failureCondition: string;
+
+  constructor(scope: Construct, id: string, props: ParameterServerTrainingJobProps) {
+    super(scope, id);
+    const p = withDefaults(DEFAULTS, props);
+    this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_1035_LABEL);
+    if (props.ps.replicas !== undefined && props.ps.replicas < 1) {
+      throw propError(this, 'ps.replicas', props.ps.replicas, 'a parameter-server job needs at least one PS; use 1 or more, or AllReduceTrainingJob for a job without PS');
+    }
+    const ps = resolveReplica(this, props, 'PS', 'ps', props.ps, { replicas: 1 });
+    const worker = resolveReplica(this, props, 'Worker', 'worker', props.worker ?? {}, { replicas: p.workers });
+    const chief = props.chief ? resolveReplica(this, props, 'Chief', 'chief', props.chief, { replicas: 1, max: 1 }) : undefined;
+    const evaluator = props.evaluator ? resolveReplica(this, props, 'Evaluator', 'evaluator', props.evaluator, { replicas: 1, max: 1 }) : undefined;
+    if (ps.gpus > 0) {
+      throw propError(this, 'ps.gpus', ps.gpus, 'parameter servers only hold variables; give GPUs to workers (and chief) instead');
+    }
+    this.replicas = [chief, ps, worker, evaluator].filter((r): r is ResolvedReplica => r !== undefined);
+    // The evaluator reads checkpoints at its own pace: the training gang does not wait for it.
+    this.minAvailable = totalReplicas(this.replicas.filter((r) => r !== evaluator));
+    props.scheduling?.checkNamespace(this, jobNamespace(this));
+
+    const runPolicy = { ...renderFaultTolerance(this, props), ...props.scheduling?.runPolicy(this.minAvailable) };
+    const tfReplicaSpecs = Object.fromEntries(this.replicas.map((r) => [r.type, {
+      replicas: r.replicas,
+      restartPolicy: p.restartPolicy,
+      template: renderReplicaTemplate(this, props, r, TF_CONTAINER),
+    }]));
+    this.apiObject = new TfJob(this, 'Resource', {
+      metadata: { name: this.name, labels: labelsOrUndefined(props.scheduling) },
+      spec: {
+        runPolicy,
+        successPolicy: p.successPolicy === SuccessPolicy.DEFAULT ? undefined : p.successPolicy,
+        tfReplicaSpecs,
+      },
+    });
+
+    // The operator's rule: with a chief, the chief decides; otherwise worker 0, or all workers with AllWorkers.
+    const decider = chief ? 'Chief' : 'Worker';
+    this.successCondition = chief
+      ? 'status.replicaStatuses.Chief.succeeded = 1'
+      : p.successPolicy === SuccessPolicy.ALL_WORKERS
+        ? `status.replicaStatuses.Worker.succeeded = ${worker.replicas}`
+        : 'status.replicaStatuses.Worker.succeeded > 0';
+    this.failureCondition = `status.replicaStatuses.${decider}.failed > 0`;
+  }
+}
+
+/** Job labels from the gang scheduler, or undefined when it adds none. */
+export function labelsOrUndefined(scheduling: GangScheduling | undefined): Record<string, string> | undefined {
+  const labels = scheduling?.jobLabels() ?? {};
+  return Object.keys(labels).length ? labels : undefined;
+}

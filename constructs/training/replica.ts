@@ -1,0 +1,131 @@
+import { Chart, Size } from 'cdk8s';
+import { Construct } from 'constructs';
+import { GangScheduling } from './gang-scheduling';
+import { FaultToleranceOptions, renderCheckpoint } from './policies';
+import { NodePool } from '../cluster/node-pool';
+import { ContainerResources, DEFAULT_RESOURCES } from '../core/compute';
+import { propError, requireInteger } from '../core/errors';
+import { ContainerImage } from '../core/image';
+import { podTemplateJson } from '../core/pod-template';
+import { VolumeAttachment } from '../core/shared-volume';
+
+/** One role of a distributed job (PS, Worker, Chief, Master, Launcher, ...). */
+export interface ReplicaOptions {
+  /**
+   * Pods of this role.
+   * @default - per role (documented on the job's prop)
+   */
+  readonly replicas?: number;
+  /** @default - the job's `command` */
+  readonly command?: readonly string[];
+  /** @default - the job's `args` */
+  readonly args?: readonly string[];
+  /** Merged over the job's `env`. @default - none */
+  readonly env?: Readonly<Record<string, string>>;
+  /** @default - the job's `resources` */
+  readonly resources?: ContainerResources;
+  /**
+   * GPUs per pod of this role, at most the pool's GPUs per node.
+   * @default 0
+   */
+  readonly gpus?: number;
+}
+
+/** Props every training job construct shares. */
+export interface TrainingJobOptions extends FaultToleranceOptions {
+  /**
+   * Job name (an RFC 1035 label: the operator derives Service names from it).
+   * @default - the construct id
+   */
+  readonly name?: string;
+  /** Pinned image with the training program. */
+  readonly image: ContainerImage;
+  /** Nodes every replica runs on: yields nodeSelector, tolerations and the GPU resource. */
+  readonly pool: NodePool;
+  /** Entrypoint of every role unless the role overrides it. @default - the image's entrypoint */
+  readonly command?: readonly string[];
+  /** @default - none */
+  readonly args?: readonly string[];
+  /** @default - none */
+  readonly env?: Readonly<Record<string, string>>;
+  /** CPU and memory of every role unless the role overrides it. @default - DEFAULT_RESOURCES (500m, 1 GiB) */
+  readonly resources?: ContainerResources;
+  /** Volumes mounted into every replica. @default - none */
+  readonly volumes?: readonly VolumeAttachment[];
+  /**
+   * Memory-backed `/dev/shm` (NCCL and data loaders outgrow the 64 MiB default). Counts against the memory limit.
+   * @default - on replicas with GPUs, half their memory; none otherwise
+   */
+  readonly sharedMemory?: Size;
+  /**
+   * Gang scheduling (Volcano, coscheduling or Kueue).
+   * @default - no gang scheduling: pods are scheduled one by one
+   */
+  readonly scheduling?: GangScheduling;
+}
+
+/** A role resolved for rendering. */
+export interface ResolvedReplica {
+  /** Replica type key (`Worker`, `PS`, ...). */
+  readonly type: string;
+  /** Prop path for messages (`worker`, `ps`). */
+  readonly prop: string;
+  readonly replicas: number;
+  readonly gpus: number;
+  readonly options: ReplicaOptions;
+}
+
+/** Resolves a role: checks replicas (>= min) and GPUs against the pool. */
+export function resolveReplica(scope: Construct, job: TrainingJobOptions, type: string, prop: string, options: ReplicaOptions, defaults: { replicas: number; min?: number; max?: number; gpus?: number }): ResolvedReplica {
+  const replicas = requireInteger(scope, `${prop}.replicas`, options.replicas ?? defaults.replicas, defaults.min ?? 1, defaults.max);
+  const gpus = options.gpus ?? defaults.gpus ?? 0;
+  if (gpus !== 0) job.pool.checkGpuCount(gpus, { scope, prop: `${prop}.gpus` });
+  return { type, prop, replicas, gpus, options };
+}
+
+/** JSON pod template of one role, derived from the pool, the job's shared props and the gang scheduler. */
+export function renderReplicaTemplate(scope: Construct, job: TrainingJobOptions, replica: ResolvedReplica, containerName: string): Record<string, any> {
+  const checkpoint = renderCheckpoint(scope, job.checkpoint);
+  const resources = replica.options.resources ?? job.resources;
+  const template = podTemplateJson({
+    owner: scope.node.path,
+    containerName,
+    pool: job.pool,
+    container: {
+      image: job.image,
+      command: replica.options.command ?? job.command,
+      args: replica.options.args ?? job.args,
+      env: { ...job.env, ...replica.options.env, ...checkpoint.env },
+      resources,
+      gpus: replica.gpus,
+    },
+    volumes: [...(job.volumes ?? []), ...checkpoint.volumes],
+    sharedMemory: sharedMemoryOf(scope, job, replica, resources),
+  }) as Record<string, any>;
+  const scheduling = job.scheduling;
+  if (scheduling?.schedulerName) template.spec.schedulerName = scheduling.schedulerName;
+  if (scheduling?.podPriorityClass) template.spec.priorityClassName = scheduling.podPriorityClass.name;
+  return template;
+}
+
+/** Total pods of the roles: the gang size. */
+export function totalReplicas(replicas: readonly ResolvedReplica[]): number {
+  return replicas.reduce((n, r) => n + r.replicas, 0);
+}
+
+/** The namespace the job lands in (the chart's), for Kueue's same-namespace rule. */
+export function jobNamespace(scope: Construct): string | undefined {
+  return Chart.of(scope).namespace;
+}
+
+function sharedMemoryOf(scope: Construct, job: TrainingJobOptions, replica: ResolvedReplica, resources: ContainerResources | undefined): Size | undefined {
+  const memory = resources?.memory ?? DEFAULT_RESOURCES.memory;
+  if (job.sharedMemory) {
+    if (job.sharedMemory.toMebibytes() >= memory.toMebibytes()) {
+      throw propError(scope, 'sharedMemory', `${job.sharedMemory.toMebibytes()}Mi`,
+        `it counts against the memory limit of ${replica.prop} (${memory.toMebibytes()}Mi); use less than the memory limit`);
+    }
+    return job.sharedMemory;
+  }
+  return replica.gpus > 0 ? Size.mebibytes(Math.floor(memory.toMebibytes() / 2)) : undefined;
+}
