@@ -1,5 +1,7 @@
 import { AppProps } from 'cdk8s';
 import { FashionMnistPipeline } from './fashion-mnist-pipeline';
+import { IngestionExamples } from './ingestion-examples';
+import { ServingExamples } from './serving-examples';
 import { TrainingExamples } from './training-examples';
 import { WorkflowExamples } from './workflow-examples';
 import { Accelerator } from '../constructs/cluster/accelerator';
@@ -25,5 +27,7 @@ export function buildPlatform(props: AppProps = {}): PlatformApp {
   new TrainingExamples(app, 'training-examples', { namespace: 'training-examples', pool: examplePools.cpu });
   new TrainingExamples(app, 'training-examples-gpu', { namespace: 'training-examples-gpu', pool: examplePools.gpu });
   new WorkflowExamples(app, 'workflow-examples', { namespace: 'workflow-examples', pool: examplePools.cpu });
+  new IngestionExamples(app, 'ingestion-examples', { pool: examplePools.cpu });
+  new ServingExamples(app, 'serving-examples', { pool: examplePools.cpu, gpuPool: examplePools.gpu });
   return app;
 }

@@ -5,6 +5,7 @@ import { NodePool } from '../cluster/node-pool';
 import { ContainerResources, renderResources } from '../core/compute';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
+import { IPriorityClass } from '../core/scheduling';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { IWorkflowResource } from '../core/workflow-resource';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
@@ -12,6 +13,17 @@ import { InferenceService, InferenceServiceSpecPredictorScaleMetric } from '../i
 
 /** Metric KServe scales the predictor on. */
 export { InferenceServiceSpecPredictorScaleMetric as ScaleMetric };
+
+/** How KServe deploys the predictor (`serving.kserve.io/deploymentMode` annotation). */
+export enum KServeDeploymentMode {
+  /** Knative revisions: scale to zero, canary traffic split. */
+  SERVERLESS = 'Serverless',
+  /** A plain Deployment + HPA: no Knative needed, but no scale to zero. */
+  RAW_DEPLOYMENT = 'RawDeployment',
+}
+
+/** Annotation selecting the deployment mode. */
+export const DEPLOYMENT_MODE_ANNOTATION = 'serving.kserve.io/deploymentMode';
 
 /** Autoscaling of the predictor: the metric and its per-replica target. */
 export interface ServingAutoscaling {
@@ -52,6 +64,16 @@ export interface KServeInferenceServiceProps {
    * @default - all traffic to the latest revision
    */
   readonly canaryTrafficPercent?: number;
+  /**
+   * Priority of the predictor pods (serving-critical classes preempt batch work).
+   * @default - the cluster default priority
+   */
+  readonly priorityClass?: IPriorityClass;
+  /**
+   * Deployment mode. Scale to zero (`minReplicas: 0`) and canary traffic need SERVERLESS.
+   * @default - the KServe installation's default mode (no annotation)
+   */
+  readonly deploymentMode?: KServeDeploymentMode;
 }
 
 const MODEL_CONTAINER = 'kserve-container';
@@ -78,6 +100,14 @@ export class KServeInferenceService extends Construct implements IWorkflowResour
       throw propError(this, 'minReplicas', this.minReplicas, `it exceeds maxReplicas ${this.maxReplicas}; use minReplicas <= maxReplicas`);
     }
     if (props.canaryTrafficPercent !== undefined) requireInteger(this, 'canaryTrafficPercent', props.canaryTrafficPercent, 0, 100);
+    if (props.deploymentMode === KServeDeploymentMode.RAW_DEPLOYMENT) {
+      if (this.minReplicas === 0) {
+        throw propError(this, 'minReplicas', 0, `deploymentMode '${props.deploymentMode}' cannot scale to zero; use KServeDeploymentMode.SERVERLESS or minReplicas >= 1`);
+      }
+      if (props.canaryTrafficPercent !== undefined) {
+        throw propError(this, 'canaryTrafficPercent', props.canaryTrafficPercent, `traffic splitting needs Knative revisions, not deploymentMode '${props.deploymentMode}'; use KServeDeploymentMode.SERVERLESS`);
+      }
+    }
     if (props.autoscaling && !(props.autoscaling.target > 0)) {
       throw propError(this, 'autoscaling.target', props.autoscaling.target, 'use a positive target per replica');
     }
@@ -90,9 +120,10 @@ export class KServeInferenceService extends Construct implements IWorkflowResour
       securityContext: restrictedContainerSecurityContext(),
     };
     this.apiObject = new InferenceService(this, 'Resource', {
-      metadata: { name: this.name },
+      metadata: { name: this.name, annotations: props.deploymentMode ? { [DEPLOYMENT_MODE_ANNOTATION]: props.deploymentMode } : undefined },
       spec: {
         predictor: {
+          priorityClassName: props.priorityClass?.name,
           minReplicas: this.minReplicas,
           maxReplicas: this.maxReplicas,
           scaleMetric: props.autoscaling?.metric,

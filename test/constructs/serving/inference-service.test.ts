@@ -1,7 +1,8 @@
 import { Accelerator } from '../../../constructs/cluster/accelerator';
 import { NodePool } from '../../../constructs/cluster/node-pool';
 import { SharedVolume } from '../../../constructs/core/shared-volume';
-import { KServeInferenceService, ScaleMetric } from '../../../constructs/serving/inference-service';
+import { SchedulingRefs } from '../../../constructs/core/scheduling';
+import { KServeDeploymentMode, KServeInferenceService, ScaleMetric } from '../../../constructs/serving/inference-service';
 import { ModelFormat, ModelLocation } from '../../../constructs/serving/model-location';
 import { byKindName, synth, testChart } from '../../helpers';
 
@@ -57,5 +58,22 @@ describe('KServeInferenceService', () => {
 
   test('fails on an unsupported storage URI', () => {
     expect(() => ModelLocation.fromUri('ftp://x/y')).toThrow(/'ftp:\/\/x\/y' is not a supported storage URI/);
+  });
+  test('priority class (by object) and deployment mode reach the InferenceService', () => {
+    const chart = testChart();
+    new KServeInferenceService(chart, 'm', { pool: cpu, minReplicas: 0, deploymentMode: KServeDeploymentMode.SERVERLESS, priorityClass: SchedulingRefs.priorityClass('serving-critical', 1000), modelFormat: ModelFormat.ONNX, model: ModelLocation.fromUri('s3://b/m') });
+    const isvc = byKindName(synth(chart), 'InferenceService', 'm');
+    expect(isvc.metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'Serverless' });
+    expect(isvc.spec.predictor.priorityClassName).toBe('serving-critical');
+  });
+
+  test('fails when scale to zero is asked of a raw deployment', () => {
+    expect(() => new KServeInferenceService(testChart(), 'm', { pool: cpu, minReplicas: 0, deploymentMode: KServeDeploymentMode.RAW_DEPLOYMENT, modelFormat: ModelFormat.ONNX, model: ModelLocation.fromUri('s3://b/m') }))
+      .toThrow(/'test\/m': prop 'minReplicas' is 0; deploymentMode 'RawDeployment' cannot scale to zero/);
+  });
+
+  test('fails when a canary is asked of a raw deployment', () => {
+    expect(() => new KServeInferenceService(testChart(), 'm', { pool: cpu, canaryTrafficPercent: 10, deploymentMode: KServeDeploymentMode.RAW_DEPLOYMENT, modelFormat: ModelFormat.ONNX, model: ModelLocation.fromUri('s3://b/m') }))
+      .toThrow(/prop 'canaryTrafficPercent' is 10; traffic splitting needs Knative revisions/);
   });
 });
