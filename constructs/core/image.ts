@@ -36,6 +36,10 @@ export class ContainerImage {
 export const Images = {
   /** The book's training/ingestion/selection image (TensorFlow 2.1, Fashion-MNIST scripts). */
   BOOK_MULTI_WORKER: ContainerImage.of('kubeflow/multi-worker-strategy:v0.1'),
+  /** Helper that fills and checks dataset caches (copy, marker files). */
+  CACHE_HELPER: ContainerImage.of('busybox:1.36.1'),
+  /** Key-hash router in front of sharded model servers (NGINX, runs unprivileged on port 8080). */
+  SHARD_ROUTER: ContainerImage.of('nginxinc/nginx-unprivileged:1.27.4-alpine'),
   /** TensorFlow Serving runtime version for KServe's tensorflow runtime (tag of tensorflow/serving). */
   TF_SERVING_RUNTIME_VERSION: '2.6.2',
 } as const;

@@ -1,14 +1,14 @@
 import { Size } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
-import { ContainerImage } from '../core/image';
+import { Images } from '../core/image';
 import { VolumeAttachment } from '../core/shared-volume';
 
 /**
  * Pinned helper image for the cache's marker and wait steps (a shell with `test`, `sleep`, `touch`).
  * Not in `core/image.ts` yet because only the ingestion constructs use it.
  */
-export const CACHE_HELPER_IMAGE = ContainerImage.of('busybox:1.36.1');
+export const CACHE_HELPER_IMAGE = Images.CACHE_HELPER;
 
 /** Env var every consumer of a cache gets: where the cached dataset is mounted. */
 export const CACHE_DIR_ENV = 'DATASET_CACHE_DIR';

@@ -1,11 +1,11 @@
 import { propError, Where } from '../core/errors';
-import { ContainerImage } from '../core/image';
+import { Images } from '../core/image';
 
 /**
  * Router image: NGINX's non-root build (listens on 8080, writes only to /tmp and
  * /var/cache/nginx), pinned. `split_clients` and variable `proxy_pass` are stock open-source NGINX.
  */
-export const SHARD_ROUTER_IMAGE = ContainerImage.of('nginxinc/nginx-unprivileged:1.27.4-alpine');
+export const SHARD_ROUTER_IMAGE = Images.SHARD_ROUTER;
 
 /** Port the router listens on. */
 export const ROUTER_PORT = 8080;
