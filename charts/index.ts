@@ -1,5 +1,6 @@
 import { AppProps } from 'cdk8s';
 import { FashionMnistPipeline } from './fashion-mnist-pipeline';
+import { MlPlatformOperations } from './operations-example';
 import { IngestionExamples } from './ingestion-examples';
 import { ServingExamples } from './serving-examples';
 import { TrainingExamples } from './training-examples';
@@ -7,6 +8,7 @@ import { WorkflowExamples } from './workflow-examples';
 import { Accelerator } from '../constructs/cluster/accelerator';
 import { NodePool } from '../constructs/cluster/node-pool';
 import { PlatformApp } from '../constructs/core/platform-app';
+import { applyMetadataConvention } from '../constructs/operations/metadata-convention';
 
 /** The pools the example charts run on: one CPU pool (default) and one GPU pool. */
 export const examplePools = {
@@ -29,5 +31,8 @@ export function buildPlatform(props: AppProps = {}): PlatformApp {
   new WorkflowExamples(app, 'workflow-examples', { namespace: 'workflow-examples', pool: examplePools.cpu });
   new IngestionExamples(app, 'ingestion-examples', { pool: examplePools.cpu });
   new ServingExamples(app, 'serving-examples', { pool: examplePools.cpu, gpuPool: examplePools.gpu });
+  new MlPlatformOperations(app, 'ml-platform-operations', { cpuPool: examplePools.cpu, gpuPool: examplePools.gpu });
+  // Last: labels every object of every chart (and fails synth for objects added after it).
+  applyMetadataConvention(app);
   return app;
 }

@@ -5,6 +5,7 @@ import { NodePool } from '../constructs/cluster/node-pool';
 import { ContainerImage } from '../constructs/core/image';
 import { RestrictedNamespace } from '../constructs/core/namespace';
 import { SchedulingRefs } from '../constructs/core/scheduling';
+import { PriorityTier } from '../constructs/operations/priority-tier';
 import { AccessMode, SharedVolume } from '../constructs/core/shared-volume';
 import { AllReduceTrainingJob, CollectiveFramework, TrainingApi } from '../constructs/training/allreduce-job';
 import { RendezvousBackend } from '../constructs/training/elastic-policy';
@@ -51,9 +52,10 @@ export class TrainingExamples extends Chart {
     const code = data.mount(CODE_DIR, { readOnly: true });
     const resources = { cpu: Cpu.units(2), memory: Size.gibibytes(8) };
     const volcanoQueue = SchedulingRefs.volcanoQueue('training');
-    const highPriority = SchedulingRefs.priorityClass('training-high', 1000);
+    // Priorities are the platform's tiers (PlatformPriorities in the operations chart creates them).
+    const highPriority = SchedulingRefs.priorityClass(PriorityTier.TRAINING_HIGH.name, PriorityTier.TRAINING_HIGH.value);
     const localQueue = SchedulingRefs.localQueue('training', props.namespace);
-    const batchPriority = SchedulingRefs.workloadPriorityClass('batch', 100);
+    const batchPriority = SchedulingRefs.workloadPriorityClass(PriorityTier.BATCH_LOW.name, PriorityTier.BATCH_LOW.value);
 
     this.parameterServer = new ParameterServerTrainingJob(this, 'tf-parameter-server', {
       image: TrainingImages.TENSORFLOW,

@@ -5,6 +5,7 @@ import { NodePool } from '../constructs/cluster/node-pool';
 import { ContainerImage, Images } from '../constructs/core/image';
 import { RestrictedNamespace } from '../constructs/core/namespace';
 import { IPriorityClass, SchedulingRefs } from '../constructs/core/scheduling';
+import { PriorityTier } from '../constructs/operations/priority-tier';
 import { SharedVolume } from '../constructs/core/shared-volume';
 import { KServeInferenceService } from '../constructs/serving/inference-service';
 import { ModelFormat, ModelLocation } from '../constructs/serving/model-location';
@@ -113,7 +114,7 @@ export class WorkflowExamples extends Chart {
     this.retraining = new ArgoCronWorkflow(this, 'weekly-retraining', {
       pool: props.pool,
       schedules: ['0 3 * * 1'],
-      priorityClass: props.retrainingPriority ?? SchedulingRefs.priorityClass('batch-low', 100),
+      priorityClass: props.retrainingPriority ?? SchedulingRefs.priorityClass(PriorityTier.BATCH_LOW.name, PriorityTier.BATCH_LOW.value),
       artifactGc: ArtifactGc.ON_WORKFLOW_DELETION,
       activeDeadline: Duration.hours(6),
     });

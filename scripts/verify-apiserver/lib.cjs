@@ -12,6 +12,7 @@ Applies every object of dist/*.yaml to a throwaway kube-apiserver + etcd on 127.
 Options:
   --dist <dir>             chart files to verify (default: dist)
   --crds <dir>             upstream CRDs, <dir>/<group>/<plural>.yaml (default: ../shared/crds)
+  --project-crds <dir>     project-authored CRDs (JSON) for kinds with no upstream CRD (default: test/validation/project-crds)
   --apiserver-bin <path>   use this kube-apiserver instead of the pinned build
   --etcd-bin <path>        use this etcd instead of the pinned build
   --no-build               do not run tools/apiserver/build.sh; fail if a binary is missing
@@ -28,6 +29,7 @@ Options:
 const DEFAULTS = Object.freeze({
   dist: 'dist',
   crds: '../shared/crds',
+  projectCrds: 'test/validation/project-crds',
   apiserverBin: undefined,
   etcdBin: undefined,
   build: true,
@@ -48,6 +50,7 @@ function parseArgs(argv) {
   const valueFlags = {
     '--dist': ['dist', String],
     '--crds': ['crds', String],
+    '--project-crds': ['projectCrds', String],
     '--apiserver-bin': ['apiserverBin', String],
     '--etcd-bin': ['etcdBin', String],
     '--apiserver-port': ['apiserverPort', port],

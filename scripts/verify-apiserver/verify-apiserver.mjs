@@ -269,6 +269,21 @@ function loadCrdIndex(crdsDir) {
   return { ...lib.buildCrdIndex(infos), infos };
 }
 
+/**
+ * Project-authored CRDs (JSON, `$comment` says why) for kinds the platform emits whose upstream
+ * CRD is not in the shared set. They are added after the shared ones, so upstream always wins.
+ */
+function addProjectCrds(crds, dir) {
+  if (!dir || !fs.existsSync(dir)) return crds;
+  const infos = [...crds.infos];
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json')).sort()) {
+    const file = path.join(dir, f);
+    const info = lib.crdInfo(JSON.parse(fs.readFileSync(file, 'utf8')), file);
+    if (info && !crds.index.has(`${info.group}/${info.kind}`)) infos.push({ ...info, projectAuthored: true });
+  }
+  return { ...lib.buildCrdIndex(infos), infos, problem: crds.problem };
+}
+
 // ---------------------------------------------------------------------------------------------
 // Binaries
 
@@ -420,7 +435,12 @@ async function discover(client, groupVersions) {
 async function installCrds(client, needed, opts) {
   const results = new Map(); // key -> { ok, message }
   for (const [key, crd] of [...needed.entries()].sort()) {
-    const text = fs.readFileSync(crd.file, 'utf8');
+    let text = fs.readFileSync(crd.file, 'utf8');
+    if (crd.projectAuthored) {
+      // `$comment` documents where the schema comes from; it is not a CRD field.
+      const { $comment: _origin, ...body } = JSON.parse(text);
+      text = JSON.stringify(body);
+    }
     const t0 = Date.now();
     const r = await client.request('PATCH',
       `/apis/apiextensions.k8s.io/v1/customresourcedefinitions/${encodeURIComponent(crd.name)}?fieldManager=${FIELD_MANAGER}&force=true`,
@@ -453,7 +473,7 @@ async function installCrds(client, needed, opts) {
     const served = ((r.body.spec?.versions) || []).filter((v) => v.served).map((v) => v.name);
     results.set(key, { ok: true, crd, served, groupVersions: served.map((v) => `${crd.group}/${v}`) });
     const conv = crd.conversion !== 'None' ? ` (declares a ${crd.conversion} conversion, NOT running here)` : '';
-    log(`  ok   ${crd.name} [${served.join(', ')}] from ${crd.file} in ${((Date.now() - t0) / 1000).toFixed(1)}s${conv}`);
+    log(`  ok   ${crd.name} [${served.join(', ')}] from ${crd.file}${crd.projectAuthored ? ' (PROJECT-AUTHORED schema: no upstream CRD in the shared set)' : ''} in ${((Date.now() - t0) / 1000).toFixed(1)}s${conv}`);
   }
   return results;
 }
@@ -522,7 +542,7 @@ async function main() {
 
   // 1. inputs (before anything is started, so bad input fails fast)
   const { charts, objects } = loadDist(opts.dist);
-  const crds = loadCrdIndex(opts.crds);
+  const crds = addProjectCrds(loadCrdIndex(opts.crds), opts.projectCrds);
   const { needed, missing } = lib.resolveKinds(objects, crds.index);
   log(`verify-apiserver: ${objects.length} objects in ${charts.length} chart file(s) from ${opts.dist}; ${needed.size} CRD(s) needed from ${opts.crds}`);
   if (crds.problem && (needed.size || missing.size)) log(`  warning: ${crds.problem}`);

@@ -144,6 +144,17 @@ export function registerCrd(crd: unknown): void {
   }
 }
 
+/**
+ * Project-authored CRD schemas for kinds the platform emits but whose upstream CRD is not in
+ * the shared CRD set (today: PrometheusRule). Each file says so in `$comment`; they are loaded
+ * for every validation, and `npm run verify:apiserver` installs them the same way.
+ */
+export const PROJECT_CRDS_DIR = path.join(__dirname, 'project-crds');
+
+for (const file of fs.readdirSync(PROJECT_CRDS_DIR).filter((f) => f.endsWith('.json')).sort()) {
+  addRegisteredCrd(JSON.parse(fs.readFileSync(path.join(PROJECT_CRDS_DIR, file), 'utf8')));
+}
+
 /** Patterns from CRDs that JavaScript cannot compile and that are therefore not checked. */
 export { crdSchemaNotes } from './crd-schema';
 

@@ -1,0 +1,96 @@
+import { Chart, ChartProps, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
+import { Construct } from 'constructs';
+import { NodePool } from '../constructs/cluster/node-pool';
+import { RestrictedNamespace } from '../constructs/core/namespace';
+import { CoschedulingPodGroup } from '../constructs/operations/coscheduling-pod-group';
+import { FairShareCohort } from '../constructs/operations/fair-share-cohort';
+import { PlatformMonitoring } from '../constructs/operations/platform-monitoring';
+import { PlatformPriorities } from '../constructs/operations/platform-priorities';
+import { PriorityTier } from '../constructs/operations/priority-tier';
+import { Team } from '../constructs/operations/team';
+import { VolcanoPodGroup } from '../constructs/operations/volcano-pod-group';
+
+export interface MlPlatformOperationsProps extends ChartProps {
+  /** The shared CPU pool. */
+  readonly cpuPool: NodePool;
+  /** The shared GPU pool. */
+  readonly gpuPool: NodePool;
+  /**
+   * Namespace of the platform team's objects (monitors, rules, dashboard).
+   * @default 'ml-platform-ops'
+   */
+  readonly namespace?: string;
+}
+
+/**
+ * The book's operations chapter as one chart: two teams share one CPU and one GPU pool through a
+ * Kueue cohort (fair-share weights, borrowing and lending limits, preemption), a three-tier
+ * priority ladder, Volcano queues and PodGroups for gang scheduling, and the platform's monitors,
+ * alerts and dashboard. Everything is derived from the two pools and the two Team objects.
+ */
+export class MlPlatformOperations extends Chart {
+  public readonly cohort: FairShareCohort;
+  public readonly priorities: PlatformPriorities;
+  public readonly research: Team;
+  public readonly recsys: Team;
+  public readonly monitoring: PlatformMonitoring;
+
+  constructor(scope: Construct, id: string, props: MlPlatformOperationsProps) {
+    const namespace = props.namespace ?? 'ml-platform-ops';
+    super(scope, id, { ...props, namespace, disableResourceNameHashes: true });
+    const { cpuPool, gpuPool } = props;
+    new RestrictedNamespace(this, 'Namespace', { name: namespace });
+
+    this.cohort = new FairShareCohort(this, 'Cohort', { name: 'ml-teams', pools: [cpuPool, gpuPool] });
+    this.priorities = new PlatformPriorities(this, 'Priorities');
+
+    // Research trains large models: a bigger fair share and may borrow the other team's idle GPUs.
+    this.research = new Team(this, 'research', {
+      namespace: 'team-research',
+      group: 'ml-research',
+      cohort: this.cohort,
+      fairSharingWeight: 2,
+      quotas: [
+        { pool: cpuPool, nominal: { cpu: Cpu.units(8), memory: Size.gibibytes(32) } },
+        {
+          pool: gpuPool,
+          nominal: { cpu: Cpu.units(12), memory: Size.gibibytes(48), gpus: 2 },
+          borrowingLimit: { cpu: Cpu.units(8), memory: Size.gibibytes(32), gpus: 1 },
+        },
+      ],
+    });
+    // Recommendations serve models: it keeps one GPU it never lends, so serving has headroom.
+    this.recsys = new Team(this, 'recsys', {
+      namespace: 'team-recsys',
+      group: 'ml-recsys',
+      cohort: this.cohort,
+      quotas: [
+        { pool: cpuPool, nominal: { cpu: Cpu.units(12), memory: Size.gibibytes(48) } },
+        {
+          pool: gpuPool,
+          nominal: { cpu: Cpu.units(12), memory: Size.gibibytes(48), gpus: 2 },
+          lendingLimit: { cpu: Cpu.units(6), memory: Size.gibibytes(24), gpus: 1 },
+        },
+      ],
+    });
+
+    // Gang scheduling: research's all-reduce job under Volcano, recsys' embedding job under coscheduling.
+    // Built in the team's scope so they carry the team's metadata.
+    const researchQueue = this.research.addVolcanoQueue();
+    new VolcanoPodGroup(this.research, 'allreduce-gang', {
+      namespace: this.research.namespace,
+      queue: researchQueue,
+      priorityClass: this.priorities.priorityClass(PriorityTier.TRAINING_HIGH),
+      minMember: 2,
+      memberResources: { pool: gpuPool, gpus: 1, resources: { cpu: Cpu.units(4), memory: Size.gibibytes(16) } },
+    });
+    new CoschedulingPodGroup(this.recsys, 'embedding-gang', {
+      namespace: this.recsys.namespace,
+      minMember: 3,
+      memberResources: { pool: cpuPool, resources: { cpu: Cpu.units(2), memory: Size.gibibytes(8) } },
+    });
+
+    this.monitoring = new PlatformMonitoring(this, 'Monitoring', { teams: [this.research, this.recsys] });
+  }
+}

@@ -1,0 +1,92 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { DashboardPanel, GrafanaDashboard, PanelUnit } from './grafana-dashboard';
+import { MetricsScrape } from './metrics-scrape';
+import { PlatformAlertThresholds, platformAlertGroups, RecordingRules } from './platform-alerts';
+import { PrometheusRule } from './prometheus-rule';
+import { ScrapeTarget } from './scrape-target';
+import { Team } from './team';
+import { withDefaults } from '../core/defaults';
+import { propError } from '../core/errors';
+import { validateLabels } from '../core/names';
+
+/** Properties for `PlatformMonitoring`. */
+export interface PlatformMonitoringProps {
+  /** The teams whose namespaces are scraped and alerted on. */
+  readonly teams: readonly Team[];
+  /**
+   * Components to scrape.
+   * @default ScrapeTarget.presets() (training operator, Argo controller, DCGM exporter, KServe and training pods)
+   */
+  readonly targets?: readonly ScrapeTarget[];
+  /**
+   * Labels Prometheus selects monitors and rules by.
+   * @default { release: 'kube-prometheus-stack' } (the chart's default selectors)
+   */
+  readonly prometheusSelector?: Readonly<Record<string, string>>;
+  /** @default Duration.seconds(30) */
+  readonly scrapeInterval?: Duration;
+  /** @default - the PlatformAlertThresholds defaults */
+  readonly thresholds?: PlatformAlertThresholds;
+}
+
+const DEFAULTS = Object.freeze({
+  targets: ScrapeTarget.presets(),
+  prometheusSelector: Object.freeze({ release: 'kube-prometheus-stack' }) as Readonly<Record<string, string>>,
+  scrapeInterval: Duration.seconds(30),
+});
+
+/** Name of the platform's PrometheusRule and dashboard uid. */
+export const MONITORING_NAMES = { RULES: 'ml-platform-alerts', DASHBOARD: 'ml-platform' } as const;
+
+/**
+ * What the platform team watches: a ServiceMonitor/PodMonitor per component, the platform's
+ * PrometheusRule (failed jobs, pods pending too long, idle and under-used GPUs, inference latency
+ * and errors) over the teams' namespaces, and the ML platform Grafana dashboard.
+ * Objects live in the chart's namespace; Prometheus must select monitors from it.
+ */
+export class PlatformMonitoring extends Construct {
+  public readonly scrapes: readonly MetricsScrape[];
+  public readonly rules: PrometheusRule;
+  public readonly dashboard: GrafanaDashboard;
+  /** The team namespaces, sorted. */
+  public readonly namespaces: readonly string[];
+
+  constructor(scope: Construct, id: string, props: PlatformMonitoringProps) {
+    super(scope, id);
+    const p = withDefaults(DEFAULTS, props);
+    if (props.teams.length === 0) throw propError(this, 'teams', '[]', 'give at least one team to monitor');
+    this.namespaces = [...new Set(props.teams.map((t) => t.namespace))].sort();
+    const labels = validateLabels(this, 'prometheusSelector', p.prometheusSelector);
+    const names = new Set<string>();
+    this.scrapes = p.targets.map((target) => {
+      if (names.has(target.name)) throw propError(this, 'targets', target.name, 'the target appears twice; list each once');
+      names.add(target.name);
+      return new MetricsScrape(this, target.name, { target, teamNamespaces: this.namespaces, interval: p.scrapeInterval, labels });
+    });
+    this.rules = new PrometheusRule(this, 'Rules', {
+      name: MONITORING_NAMES.RULES,
+      labels,
+      groups: platformAlertGroups(this, this.namespaces, props.thresholds),
+    });
+    this.dashboard = new GrafanaDashboard(this, 'Dashboard', {
+      uid: MONITORING_NAMES.DASHBOARD,
+      title: 'ML platform',
+      folder: 'ML platform',
+      panels: platformPanels(this.namespaces),
+    });
+  }
+}
+
+/** The dashboard: GPUs, queueing, jobs and inference, per team namespace. */
+export function platformPanels(namespaces: readonly string[]): DashboardPanel[] {
+  const ns = `namespace=~"${[...namespaces].sort().join('|')}"`;
+  return [
+    { title: 'GPU utilization by team', expr: RecordingRules.GPU_UTILIZATION_BY_NAMESPACE, legend: '{{namespace}}', unit: PanelUnit.PERCENT },
+    { title: 'GPUs requested by team', expr: `sum by (namespace) (kube_pod_container_resource_requests{resource="nvidia_com_gpu", ${ns}})`, legend: '{{namespace}}', unit: PanelUnit.COUNT },
+    { title: 'Pending pods by team', expr: `sum by (namespace) (kube_pod_status_phase{phase="Pending", ${ns}})`, legend: '{{namespace}}', unit: PanelUnit.COUNT },
+    { title: 'Failed training jobs (1h)', expr: `sum by (job_namespace, framework) (increase(training_operator_jobs_failed_total{job_${ns}}[1h]))`, legend: '{{job_namespace}} {{framework}}', unit: PanelUnit.COUNT },
+    { title: 'Inference p99 latency', expr: RecordingRules.INFERENCE_LATENCY_P99_MS, legend: '{{namespace_name}}/{{configuration_name}}', unit: PanelUnit.MILLISECONDS },
+    { title: 'Inference error ratio', expr: RecordingRules.INFERENCE_ERROR_RATIO, legend: '{{namespace_name}}/{{configuration_name}}', unit: PanelUnit.PERCENT_UNIT },
+  ];
+}
