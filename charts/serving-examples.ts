@@ -123,7 +123,7 @@ export class ServingExamples extends Chart {
     const kserve = { pool, priorityClass, modelFormat: ModelFormat.TENSORFLOW, runtimeVersion: Images.TF_SERVING_RUNTIME_VERSION, model: ModelLocation.fromVolume(models, 'saved_model_versions') };
     this.canary = new KServeInferenceService(this, `${MODEL}-canary`, {
       ...kserve,
-      deploymentMode: KServeDeploymentMode.SERVERLESS,
+      deploymentMode: KServeDeploymentMode.KNATIVE,
       minReplicas: 1,
       maxReplicas: 5,
       autoscaling: { metric: ScaleMetric.CONCURRENCY, target: 10 },
@@ -131,7 +131,7 @@ export class ServingExamples extends Chart {
     });
     this.serverless = new KServeInferenceService(this, `${MODEL}-serverless`, {
       ...kserve,
-      deploymentMode: KServeDeploymentMode.SERVERLESS,
+      deploymentMode: KServeDeploymentMode.KNATIVE,
       minReplicas: 0,
       maxReplicas: 3,
       autoscaling: { metric: ScaleMetric.CONCURRENCY, target: 1 },

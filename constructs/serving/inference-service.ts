@@ -14,12 +14,16 @@ import { InferenceService, InferenceServiceSpecPredictorScaleMetric } from '../i
 /** Metric KServe scales the predictor on. */
 export { InferenceServiceSpecPredictorScaleMetric as ScaleMetric };
 
-/** How KServe deploys the predictor (`serving.kserve.io/deploymentMode` annotation). */
+/**
+ * How KServe deploys the predictor (`serving.kserve.io/deploymentMode` annotation). KServe 0.17
+ * renamed the modes (Serverless → Knative, RawDeployment → Standard); the pinned v0.20 accepts
+ * the old names only for compatibility, so the new ones are emitted.
+ */
 export enum KServeDeploymentMode {
-  /** Knative revisions: scale to zero, canary traffic split. */
-  SERVERLESS = 'Serverless',
-  /** A plain Deployment + HPA: no Knative needed, but no scale to zero. */
-  RAW_DEPLOYMENT = 'RawDeployment',
+  /** Knative revisions: scale to zero, canary traffic split (formerly `Serverless`). */
+  KNATIVE = 'Knative',
+  /** A plain Deployment + HPA: no Knative needed, but no scale to zero (formerly `RawDeployment`). */
+  STANDARD = 'Standard',
 }
 
 /** Annotation selecting the deployment mode. */
@@ -70,7 +74,7 @@ export interface KServeInferenceServiceProps {
    */
   readonly priorityClass?: IPriorityClass;
   /**
-   * Deployment mode. Scale to zero (`minReplicas: 0`) and canary traffic need SERVERLESS.
+   * Deployment mode. Scale to zero (`minReplicas: 0`) and canary traffic need KNATIVE.
    * @default - the KServe installation's default mode (no annotation)
    */
   readonly deploymentMode?: KServeDeploymentMode;
@@ -100,12 +104,12 @@ export class KServeInferenceService extends Construct implements IWorkflowResour
       throw propError(this, 'minReplicas', this.minReplicas, `it exceeds maxReplicas ${this.maxReplicas}; use minReplicas <= maxReplicas`);
     }
     if (props.canaryTrafficPercent !== undefined) requireInteger(this, 'canaryTrafficPercent', props.canaryTrafficPercent, 0, 100);
-    if (props.deploymentMode === KServeDeploymentMode.RAW_DEPLOYMENT) {
+    if (props.deploymentMode === KServeDeploymentMode.STANDARD) {
       if (this.minReplicas === 0) {
-        throw propError(this, 'minReplicas', 0, `deploymentMode '${props.deploymentMode}' cannot scale to zero; use KServeDeploymentMode.SERVERLESS or minReplicas >= 1`);
+        throw propError(this, 'minReplicas', 0, `deploymentMode '${props.deploymentMode}' cannot scale to zero; use KServeDeploymentMode.KNATIVE or minReplicas >= 1`);
       }
       if (props.canaryTrafficPercent !== undefined) {
-        throw propError(this, 'canaryTrafficPercent', props.canaryTrafficPercent, `traffic splitting needs Knative revisions, not deploymentMode '${props.deploymentMode}'; use KServeDeploymentMode.SERVERLESS`);
+        throw propError(this, 'canaryTrafficPercent', props.canaryTrafficPercent, `traffic splitting needs Knative revisions, not deploymentMode '${props.deploymentMode}'; use KServeDeploymentMode.KNATIVE`);
       }
     }
     if (props.autoscaling && !(props.autoscaling.target > 0)) {

@@ -61,19 +61,19 @@ describe('KServeInferenceService', () => {
   });
   test('priority class (by object) and deployment mode reach the InferenceService', () => {
     const chart = testChart();
-    new KServeInferenceService(chart, 'm', { pool: cpu, minReplicas: 0, deploymentMode: KServeDeploymentMode.SERVERLESS, priorityClass: SchedulingRefs.priorityClass('serving-critical', 1000), modelFormat: ModelFormat.ONNX, model: ModelLocation.fromUri('s3://b/m') });
+    new KServeInferenceService(chart, 'm', { pool: cpu, minReplicas: 0, deploymentMode: KServeDeploymentMode.KNATIVE, priorityClass: SchedulingRefs.priorityClass('serving-critical', 1000), modelFormat: ModelFormat.ONNX, model: ModelLocation.fromUri('s3://b/m') });
     const isvc = byKindName(synth(chart), 'InferenceService', 'm');
-    expect(isvc.metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'Serverless' });
+    expect(isvc.metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'Knative' });
     expect(isvc.spec.predictor.priorityClassName).toBe('serving-critical');
   });
 
   test('fails when scale to zero is asked of a raw deployment', () => {
-    expect(() => new KServeInferenceService(testChart(), 'm', { pool: cpu, minReplicas: 0, deploymentMode: KServeDeploymentMode.RAW_DEPLOYMENT, modelFormat: ModelFormat.ONNX, model: ModelLocation.fromUri('s3://b/m') }))
-      .toThrow(/'test\/m': prop 'minReplicas' is 0; deploymentMode 'RawDeployment' cannot scale to zero/);
+    expect(() => new KServeInferenceService(testChart(), 'm', { pool: cpu, minReplicas: 0, deploymentMode: KServeDeploymentMode.STANDARD, modelFormat: ModelFormat.ONNX, model: ModelLocation.fromUri('s3://b/m') }))
+      .toThrow(/'test\/m': prop 'minReplicas' is 0; deploymentMode 'Standard' cannot scale to zero/);
   });
 
   test('fails when a canary is asked of a raw deployment', () => {
-    expect(() => new KServeInferenceService(testChart(), 'm', { pool: cpu, canaryTrafficPercent: 10, deploymentMode: KServeDeploymentMode.RAW_DEPLOYMENT, modelFormat: ModelFormat.ONNX, model: ModelLocation.fromUri('s3://b/m') }))
+    expect(() => new KServeInferenceService(testChart(), 'm', { pool: cpu, canaryTrafficPercent: 10, deploymentMode: KServeDeploymentMode.STANDARD, modelFormat: ModelFormat.ONNX, model: ModelLocation.fromUri('s3://b/m') }))
       .toThrow(/prop 'canaryTrafficPercent' is 10; traffic splitting needs Knative revisions/);
   });
 });
