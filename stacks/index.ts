@@ -1,7 +1,14 @@
-import * as k8s from '@pulumi/kubernetes';
-import { buildPlatform } from '../charts';
+/**
+ * `pulumi up` entry (Pulumi.yaml → stacks/index.ts). The stack config (Pulumi.<stack>.yaml)
+ * chooses the cluster: `local` (current kubeconfig context), `eks` or `gke`. The charts are the
+ * ones `npm run synth` writes, built from the same TypeScript; no YAML is read at deploy time.
+ */
+import { main } from './program';
 
-// Deploys every chart of the platform to the cluster of the current kubeconfig context.
-// The objects come from the same TypeScript as `npm run synth`; no YAML is read at deploy time.
-const app = buildPlatform();
-export const charts = app.synthManifests().map((m) => new k8s.yaml.v2.ConfigGroup(m.name, { objs: m.objects }).urn);
+const outputs = main();
+
+export const kubeconfig = outputs.kubeconfig;
+export const inferenceEndpoints = outputs.inferenceEndpoints;
+export const argoServer = outputs.argoServer;
+export const operatorVersions = outputs.operatorVersions;
+export const charts = outputs.charts;

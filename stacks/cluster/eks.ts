@@ -1,0 +1,125 @@
+import * as eks from '@pulumi/aws/eks';
+import * as iam from '@pulumi/aws/iam';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { NVIDIA_GPU_RESOURCE } from '../../constructs/cluster/accelerator';
+import { CapacityType, NodePool } from '../../constructs/cluster/node-pool';
+import { SystemPoolConfig } from '../config';
+import { cloudTaint, execKubeconfig, IClusterTarget } from './target';
+
+/** Arguments of `EksCluster`. */
+export interface EksClusterArgs {
+  /** EKS cluster name. */
+  readonly clusterName: string;
+  /** Kubernetes minor (`'1.34'`). */
+  readonly kubernetesVersion: string;
+  /** Subnets of an existing VPC, in two or more availability zones. */
+  readonly subnetIds: readonly pulumi.Input<string>[];
+  /** The untainted nodes operators and system pods run on. */
+  readonly systemPool: Required<SystemPoolConfig>;
+  /** One managed node group per pool; GPU pools get the NVIDIA AMI, the GPU taint and labels. */
+  readonly pools: readonly NodePool[];
+}
+
+/** The node-group fields derived from one pool (everything but cluster, role and subnets). */
+export interface EksNodeGroupSpec {
+  readonly nodeGroupName: string;
+  readonly amiType: 'AL2023_x86_64_NVIDIA' | 'AL2023_x86_64_STANDARD';
+  readonly instanceTypes: string[];
+  readonly capacityType: 'ON_DEMAND' | 'SPOT';
+  readonly labels: Record<string, string>;
+  readonly taints: ReturnType<typeof cloudTaint>[];
+  readonly scalingConfig: { minSize: number; maxSize: number; desiredSize: number };
+  readonly tags: Record<string, string>;
+}
+
+const AUTOSCALER_TEMPLATE = 'k8s.io/cluster-autoscaler/node-template';
+const NODE_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'] as const;
+
+/**
+ * The managed node group of `pool`: labels and taints from the pool model, the NVIDIA AL2023 AMI
+ * (driver and container toolkit preinstalled) for GPU pools, and the cluster-autoscaler
+ * node-template tags that let a group at size 0 be scaled up for a pending GPU pod.
+ */
+export function eksNodeGroupSpec(pool: NodePool, clusterName: string): EksNodeGroupSpec {
+  const labels = pool.nodeLabels();
+  const taints = pool.nodeTaints().map(cloudTaint);
+  const tags: Record<string, string> = {
+    [`k8s.io/cluster-autoscaler/${clusterName}`]: 'owned',
+    'k8s.io/cluster-autoscaler/enabled': 'true',
+  };
+  for (const [k, v] of Object.entries(labels)) tags[`${AUTOSCALER_TEMPLATE}/label/${k}`] = v;
+  for (const t of pool.nodeTaints()) tags[`${AUTOSCALER_TEMPLATE}/taint/${t.key}`] = `${t.value ?? ''}:${t.effect}`;
+  if (pool.isGpu) tags[`${AUTOSCALER_TEMPLATE}/resources/${NVIDIA_GPU_RESOURCE}`] = String(pool.gpusPerNode);
+  return {
+    nodeGroupName: pool.name,
+    amiType: pool.isGpu ? 'AL2023_x86_64_NVIDIA' : 'AL2023_x86_64_STANDARD',
+    instanceTypes: [pool.instanceType],
+    capacityType: pool.capacityType === CapacityType.SPOT ? 'SPOT' : 'ON_DEMAND',
+    labels,
+    taints,
+    scalingConfig: { minSize: pool.minSize, maxSize: pool.maxSize, desiredSize: pool.minSize },
+    tags,
+  };
+}
+
+/** An EKS cluster with a system node group and one managed node group per pool. */
+export class EksCluster extends pulumi.ComponentResource implements IClusterTarget {
+  public readonly cluster: eks.Cluster;
+  public readonly nodeGroups: Record<string, eks.NodeGroup>;
+  public readonly provider: k8s.Provider;
+  public readonly kubeconfig: pulumi.Output<string>;
+  public readonly nodes: pulumi.Resource[];
+
+  constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('mlp:cluster:EksCluster', name, {}, opts);
+    const clusterRole = new iam.Role(`${name}-cluster-role`, { assumeRolePolicy: assumeRole('eks.amazonaws.com') }, { parent: this });
+    const clusterPolicy = new iam.RolePolicyAttachment(`${name}-cluster-policy`, {
+      role: clusterRole.name, policyArn: 'arn:aws:iam::aws:policy/AmazonEKSClusterPolicy',
+    }, { parent: this });
+    this.cluster = new eks.Cluster(`${name}-cluster`, {
+      name: args.clusterName,
+      version: args.kubernetesVersion,
+      roleArn: clusterRole.arn,
+      vpcConfig: { subnetIds: [...args.subnetIds], endpointPrivateAccess: true, endpointPublicAccess: true },
+      // Access entries (API): whoever runs `pulumi up` is cluster admin; no aws-auth ConfigMap.
+      accessConfig: { authenticationMode: 'API', bootstrapClusterCreatorAdminPermissions: true },
+    }, { parent: this, dependsOn: [clusterPolicy] });
+
+    const nodeRole = new iam.Role(`${name}-node-role`, { assumeRolePolicy: assumeRole('ec2.amazonaws.com') }, { parent: this });
+    const nodePolicies = NODE_POLICIES.map((p) => new iam.RolePolicyAttachment(`${name}-node-${p}`, {
+      role: nodeRole.name, policyArn: `arn:aws:iam::aws:policy/${p}`,
+    }, { parent: this }));
+    const group = (id: string, spec: EksNodeGroupSpec) => new eks.NodeGroup(`${name}-${id}`, {
+      ...spec,
+      clusterName: this.cluster.name,
+      nodeRoleArn: nodeRole.arn,
+      subnetIds: [...args.subnetIds],
+    }, {
+      parent: this,
+      dependsOn: nodePolicies,
+      // The cluster autoscaler owns the size between min and max.
+      ignoreChanges: ['scalingConfig.desiredSize'],
+    });
+    const system = group('system', {
+      nodeGroupName: 'system', amiType: 'AL2023_x86_64_STANDARD', instanceTypes: [args.systemPool.instanceType],
+      capacityType: 'ON_DEMAND', labels: {}, taints: [], tags: {},
+      scalingConfig: { minSize: args.systemPool.minSize, maxSize: args.systemPool.maxSize, desiredSize: args.systemPool.minSize },
+    });
+    this.nodeGroups = { system };
+    for (const pool of args.pools) this.nodeGroups[pool.name] = group(`pool-${pool.name}`, eksNodeGroupSpec(pool, args.clusterName));
+    this.nodes = Object.values(this.nodeGroups);
+
+    this.kubeconfig = pulumi.secret(pulumi.all([this.cluster.name, this.cluster.endpoint, this.cluster.certificateAuthority])
+      .apply(([clusterName, endpoint, ca]) => execKubeconfig(clusterName, endpoint, ca.data ?? '', 'aws', ['eks', 'get-token', '--cluster-name', clusterName, '--output', 'json'])));
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
+    this.registerOutputs({ kubeconfig: this.kubeconfig, clusterName: this.cluster.name });
+  }
+}
+
+function assumeRole(service: string): string {
+  return JSON.stringify({
+    Version: '2012-10-17',
+    Statement: [{ Effect: 'Allow', Principal: { Service: service }, Action: 'sts:AssumeRole' }],
+  });
+}

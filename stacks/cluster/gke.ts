@@ -1,0 +1,104 @@
+import * as container from '@pulumi/gcp/container';
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { CapacityType, GPU_TAINT, NodePool } from '../../constructs/cluster/node-pool';
+import { SystemPoolConfig } from '../config';
+import { cloudTaint, execKubeconfig, IClusterTarget } from './target';
+
+/** Arguments of `GkeCluster`. */
+export interface GkeClusterArgs {
+  readonly clusterName: string;
+  /** Kubernetes minor (`'1.34'`); the control plane is pinned to it. */
+  readonly kubernetesVersion: string;
+  /** Region or zone. */
+  readonly location: string;
+  readonly systemPool: Required<SystemPoolConfig>;
+  /** One node pool per pool; GPU pools get guest accelerators, labels and taints, autoscaled from min. */
+  readonly pools: readonly NodePool[];
+}
+
+/** The node-pool fields derived from one pool (everything but cluster and location). */
+export interface GkeNodePoolSpec {
+  readonly name: string;
+  readonly initialNodeCount: number;
+  readonly autoscaling: { minNodeCount: number; maxNodeCount: number };
+  readonly nodeConfig: {
+    machineType: string;
+    labels: Record<string, string>;
+    taints: ReturnType<typeof cloudTaint>[];
+    spot: boolean;
+    guestAccelerators: { type: string; count: number; gpuDriverInstallationConfig: { gpuDriverVersion: 'DEFAULT' } }[];
+    oauthScopes: string[];
+    shieldedInstanceConfig: { enableSecureBoot: boolean };
+  };
+}
+
+/**
+ * The GKE node pool of `pool`. GKE taints GPU nodes `nvidia.com/gpu=present:NoSchedule` itself
+ * and installs the driver, so the GPU taint is left out here (the pool's tolerations still match).
+ */
+export function gkeNodePoolSpec(pool: NodePool): GkeNodePoolSpec {
+  const isGpuTaint = (t: { key: string; effect: string }) => t.key === GPU_TAINT.key && t.effect === GPU_TAINT.effect;
+  return {
+    name: pool.name,
+    initialNodeCount: pool.minSize,
+    autoscaling: { minNodeCount: pool.minSize, maxNodeCount: pool.maxSize },
+    nodeConfig: {
+      machineType: pool.instanceType,
+      labels: pool.nodeLabels(),
+      taints: pool.nodeTaints().filter((t) => !isGpuTaint(t)).map(cloudTaint),
+      spot: pool.capacityType === CapacityType.SPOT,
+      guestAccelerators: pool.accelerator?.gkeAcceleratorType
+        ? [{ type: pool.accelerator.gkeAcceleratorType, count: pool.gpusPerNode, gpuDriverInstallationConfig: { gpuDriverVersion: 'DEFAULT' } }]
+        : [],
+      oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
+      shieldedInstanceConfig: { enableSecureBoot: true },
+    },
+  };
+}
+
+/** A GKE cluster (default pool removed) with a system node pool and one node pool per pool. */
+export class GkeCluster extends pulumi.ComponentResource implements IClusterTarget {
+  public readonly cluster: container.Cluster;
+  public readonly nodePools: Record<string, container.NodePool>;
+  public readonly provider: k8s.Provider;
+  public readonly kubeconfig: pulumi.Output<string>;
+  public readonly nodes: pulumi.Resource[];
+
+  constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('mlp:cluster:GkeCluster', name, {}, opts);
+    this.cluster = new container.Cluster(`${name}-cluster`, {
+      name: args.clusterName,
+      location: args.location,
+      minMasterVersion: args.kubernetesVersion,
+      // Pinned version: no release channel upgrading it underneath the pinned operators.
+      releaseChannel: { channel: 'UNSPECIFIED' },
+      removeDefaultNodePool: true,
+      initialNodeCount: 1,
+      deletionProtection: true,
+    }, { parent: this });
+    const pool = (id: string, spec: GkeNodePoolSpec) => new container.NodePool(`${name}-${id}`, {
+      ...spec,
+      cluster: this.cluster.name,
+      location: args.location,
+      // Nodes follow the pinned control-plane version; GKE upgrades them only when it moves.
+      management: { autoRepair: true, autoUpgrade: false },
+    }, { parent: this, ignoreChanges: ['initialNodeCount'] });
+    const system = pool('system', {
+      name: 'system', initialNodeCount: args.systemPool.minSize,
+      autoscaling: { minNodeCount: args.systemPool.minSize, maxNodeCount: args.systemPool.maxSize },
+      nodeConfig: {
+        machineType: args.systemPool.instanceType, labels: {}, taints: [], spot: false, guestAccelerators: [],
+        oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'], shieldedInstanceConfig: { enableSecureBoot: true },
+      },
+    });
+    this.nodePools = { system };
+    for (const p of args.pools) this.nodePools[p.name] = pool(`pool-${p.name}`, gkeNodePoolSpec(p));
+    this.nodes = Object.values(this.nodePools);
+
+    this.kubeconfig = pulumi.secret(pulumi.all([this.cluster.name, this.cluster.endpoint, this.cluster.masterAuth])
+      .apply(([clusterName, endpoint, auth]) => execKubeconfig(clusterName, `https://${endpoint}`, auth.clusterCaCertificate ?? '', 'gke-gcloud-auth-plugin', [])));
+    this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
+    this.registerOutputs({ kubeconfig: this.kubeconfig, clusterName: this.cluster.name });
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * Stack configuration: every key the stacks read, typed and documented, parsed in one place.
+ * `parseStackConfig` is pure (tests call it with tables); `loadStackConfig` is the only reader
+ * of Pulumi config. Bad config throws `StackConfigError` naming the key and the value, before
+ * any resource is registered.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { Accelerator } from '../constructs/cluster/accelerator';
+import { CapacityType, NodePool } from '../constructs/cluster/node-pool';
+import { formatValue, PropError } from '../constructs/core/errors';
+import { NameRule, nameProblem } from '../constructs/core/names';
+import { KUBERNETES_MINOR } from '../constructs/core/versions';
+import { GKE_CPU_MACHINE_TYPE, gkeGpuCounts, gkeMachineType } from './cluster/machine-types';
+import { DEFAULT_OPERATORS, kubernetesMinorOf, OPERATOR_NAMES, OperatorName } from './operators/versions';
+
+/** Where the platform runs. */
+export type ClusterKind = 'local' | 'eks' | 'gke';
+const CLUSTER_KINDS: readonly ClusterKind[] = ['local', 'eks', 'gke'];
+
+/** Config namespace: the Pulumi project name. */
+export const CONFIG_NAMESPACE = 'ml-platform-patterns';
+
+/** A node pool as written in config (`pools` key). */
+export interface PoolConfig {
+  readonly name: string;
+  /** Accelerator preset name (`nvidia-l4`); omit for a CPU pool. */
+  readonly accelerator?: string;
+  /** Required with `accelerator`. */
+  readonly gpusPerNode?: number;
+  /** @default 0 */
+  readonly minSize?: number;
+  /** @default 3 */
+  readonly maxSize?: number;
+  /** @default - the accelerator's EC2 type on EKS, its GKE machine type on GKE */
+  readonly instanceType?: string;
+  /** @default 'on-demand' */
+  readonly capacityType?: 'on-demand' | 'spot';
+  /** local only: existing node names to label and taint as this pool. @default - none */
+  readonly nodes?: readonly string[];
+}
+
+/** A tenant team (`teams` key). */
+export interface TeamConfig {
+  /** Team name: its namespace. */
+  readonly name: string;
+  /** GPUs the team may request at once (ResourceQuota). @default 0 */
+  readonly gpuQuota?: number;
+}
+
+/** The system (non-GPU, untainted) node group of EKS/GKE clusters (`systemPool` key). */
+export interface SystemPoolConfig {
+  /** @default 'm6i.xlarge' on EKS, 'e2-standard-4' on GKE */
+  readonly instanceType?: string;
+  /** @default 2 */
+  readonly minSize?: number;
+  /** @default 4 */
+  readonly maxSize?: number;
+}
+
+/** Parsed, validated stack configuration. */
+export interface StackConfig {
+  readonly cluster: ClusterKind;
+  /** Cluster (and cloud resource) name prefix. */
+  readonly clusterName: string;
+  readonly kubernetesVersion: string;
+  /** local: kubeconfig context; undefined = the current context. */
+  readonly kubeconfigContext?: string;
+  /** eks: subnets of an existing VPC (at least two availability zones). */
+  readonly subnetIds: readonly string[];
+  /** gke: region or zone. */
+  readonly location?: string;
+  readonly systemPool: Required<SystemPoolConfig>;
+  readonly pools: readonly NodePool[];
+  /** local: node names per pool name. */
+  readonly poolNodes: Readonly<Record<string, readonly string[]>>;
+  readonly operators: readonly OperatorName[];
+  /** Chart names to deploy; undefined = every chart of `buildPlatform()`. */
+  readonly charts?: readonly string[];
+  readonly teams: readonly Required<TeamConfig>[];
+  /** Domain KServe builds inference hostnames from. */
+  readonly domain: string;
+}
+
+/** Raw config values by key (structured keys already JSON-parsed). */
+export type RawStackConfig = Readonly<Record<string, unknown>>;
+
+/** Every key, with what it means (also the README table). */
+export const CONFIG_KEYS: Readonly<Record<string, string>> = {
+  cluster: "'local' (default), 'eks' or 'gke'",
+  clusterName: "cluster and cloud resource name prefix (default 'mlp')",
+  kubernetesVersion: `Kubernetes minor of the cluster (default '${KUBERNETES_MINOR}')`,
+  kubeconfigContext: 'local: kubeconfig context (default: current context)',
+  subnetIds: 'eks: subnet ids of an existing VPC, two or more availability zones (required)',
+  location: 'gke: region or zone (required)',
+  systemPool: '{instanceType, minSize, maxSize} of the untainted system nodes (eks, gke)',
+  pools: 'node pools: [{name, accelerator, gpusPerNode, minSize, maxSize, instanceType, capacityType, nodes}]',
+  operators: `operators to install (default: ${DEFAULT_OPERATORS.join(', ')})`,
+  charts: 'chart names from buildPlatform() to deploy (default: all)',
+  teams: 'tenant namespaces: [{name, gpuQuota}]',
+  domain: "domain for inference hostnames (default 'example.com')",
+};
+
+const SYSTEM_POOL_DEFAULTS: Readonly<Record<'eks' | 'gke' | 'local', string>> = { eks: 'm6i.xlarge', gke: 'e2-standard-4', local: 'none' };
+const DEFAULTS = Object.freeze({
+  cluster: 'local' as ClusterKind,
+  clusterName: 'mlp',
+  kubernetesVersion: KUBERNETES_MINOR,
+  systemMinSize: 2,
+  systemMaxSize: 4,
+  domain: 'example.com',
+});
+
+/** Bad stack configuration: names the key (`pools[1].maxSize`), the value and what is allowed. */
+export class StackConfigError extends Error {
+  constructor(public readonly key: string, public readonly value: unknown, expected: string) {
+    super(`config '${CONFIG_NAMESPACE}:${key}' is ${formatValue(value)}; ${expected}`);
+    this.name = 'StackConfigError';
+  }
+}
+
+/** Validates raw config; throws the first problem as a `StackConfigError`. */
+export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly NodePool[] = []): StackConfig {
+  for (const key of Object.keys(raw)) {
+    if (!(key in CONFIG_KEYS)) throw new StackConfigError(key, raw[key], `unknown key; known keys: ${Object.keys(CONFIG_KEYS).join(', ')}`);
+  }
+  const cluster = oneOf('cluster', raw.cluster ?? DEFAULTS.cluster, CLUSTER_KINDS);
+  const clusterName = dnsLabel('clusterName', raw.clusterName ?? DEFAULTS.clusterName);
+  const kubernetesVersion = str('kubernetesVersion', raw.kubernetesVersion ?? DEFAULTS.kubernetesVersion);
+  try {
+    kubernetesMinorOf(kubernetesVersion);
+  } catch {
+    throw new StackConfigError('kubernetesVersion', kubernetesVersion, "use a Kubernetes minor such as '1.34'");
+  }
+  const kubeconfigContext = raw.kubeconfigContext === undefined ? undefined : str('kubeconfigContext', raw.kubeconfigContext);
+  const subnetIds = raw.subnetIds === undefined ? [] : strList('subnetIds', raw.subnetIds);
+  if (cluster === 'eks' && subnetIds.length < 2) {
+    throw new StackConfigError('subnetIds', raw.subnetIds, 'EKS needs the ids of at least two subnets in different availability zones');
+  }
+  const location = raw.location === undefined ? undefined : str('location', raw.location);
+  if (cluster === 'gke' && !location) throw new StackConfigError('location', raw.location, "GKE needs a region or zone, e.g. 'us-central1'");
+  const systemPool = parseSystemPool(cluster, raw.systemPool);
+  const { pools, poolNodes } = raw.pools === undefined
+    ? { pools: defaultPools, poolNodes: {} }
+    : parsePools(cluster, raw.pools);
+  const operators = raw.operators === undefined
+    ? [...DEFAULT_OPERATORS]
+    : strList('operators', raw.operators).map((o, i) => oneOf(`operators[${i}]`, o, OPERATOR_NAMES));
+  const charts = raw.charts === undefined ? undefined : strList('charts', raw.charts);
+  const teams = parseTeams(raw.teams, pools);
+  const domain = str('domain', raw.domain ?? DEFAULTS.domain);
+  if (nameProblem(domain, NameRule.DNS_SUBDOMAIN)) throw new StackConfigError('domain', domain, 'use a DNS domain such as ml.example.com');
+  return { cluster, clusterName, kubernetesVersion, kubeconfigContext, subnetIds, location, systemPool, pools, poolNodes, operators, charts, teams, domain };
+}
+
+function parseSystemPool(cluster: ClusterKind, raw: unknown): Required<SystemPoolConfig> {
+  const o = obj('systemPool', raw ?? {});
+  const minSize = int('systemPool.minSize', o.minSize ?? DEFAULTS.systemMinSize, 1);
+  const maxSize = int('systemPool.maxSize', o.maxSize ?? DEFAULTS.systemMaxSize, 1);
+  if (minSize > maxSize) throw new StackConfigError('systemPool.minSize', minSize, `it exceeds systemPool.maxSize ${maxSize}; use minSize <= maxSize`);
+  return { instanceType: str('systemPool.instanceType', o.instanceType ?? SYSTEM_POOL_DEFAULTS[cluster]), minSize, maxSize };
+}
+
+function parsePools(cluster: ClusterKind, raw: unknown): { pools: NodePool[]; poolNodes: Record<string, string[]> } {
+  if (!Array.isArray(raw)) throw new StackConfigError('pools', raw, 'use a list of pools');
+  const pools: NodePool[] = [];
+  const poolNodes: Record<string, string[]> = {};
+  raw.forEach((entry, i) => {
+    const key = `pools[${i}]`;
+    const p = obj(key, entry) as PoolConfig & Record<string, unknown>;
+    for (const k of Object.keys(p)) {
+      if (!['name', 'accelerator', 'gpusPerNode', 'minSize', 'maxSize', 'instanceType', 'capacityType', 'nodes'].includes(k)) {
+        throw new StackConfigError(`${key}.${k}`, p[k], 'unknown pool field; use name, accelerator, gpusPerNode, minSize, maxSize, instanceType, capacityType, nodes');
+      }
+    }
+    const name = str(`${key}.name`, p.name);
+    if (pools.some((q) => q.name === name)) throw new StackConfigError(`${key}.name`, name, 'another pool has this name; pool names must be unique');
+    const capacityType = p.capacityType === undefined ? undefined : oneOf(`${key}.capacityType`, p.capacityType, ['on-demand', 'spot'] as const);
+    const options = {
+      name,
+      minSize: p.minSize === undefined ? undefined : int(`${key}.minSize`, p.minSize, 0),
+      maxSize: p.maxSize === undefined ? undefined : int(`${key}.maxSize`, p.maxSize, 1),
+      instanceType: p.instanceType === undefined ? undefined : str(`${key}.instanceType`, p.instanceType),
+      capacityType: capacityType === 'spot' ? CapacityType.SPOT : capacityType === 'on-demand' ? CapacityType.ON_DEMAND : undefined,
+    };
+    if (options.minSize !== undefined && options.maxSize !== undefined && options.minSize > options.maxSize) {
+      throw new StackConfigError(`${key}.minSize`, options.minSize, `it exceeds ${key}.maxSize ${options.maxSize}; use minSize <= maxSize`);
+    }
+    if (p.nodes !== undefined) {
+      if (cluster !== 'local') throw new StackConfigError(`${key}.nodes`, p.nodes, `only the local stack labels existing nodes; on ${cluster} the pool's nodes are created`);
+      poolNodes[name] = strList(`${key}.nodes`, p.nodes);
+    }
+    pools.push(wrapPoolErrors(key, () => buildPool(cluster, key, p, options)));
+  });
+  return { pools, poolNodes };
+}
+
+function buildPool(cluster: ClusterKind, key: string, p: PoolConfig, options: { name: string; instanceType?: string } & Record<string, unknown>): NodePool {
+  if (p.accelerator === undefined) {
+    if (p.gpusPerNode !== undefined) throw new StackConfigError(`${key}.gpusPerNode`, p.gpusPerNode, 'a CPU pool has no GPUs; set accelerator too, or remove gpusPerNode');
+    const instanceType = options.instanceType ?? (cluster === 'gke' ? GKE_CPU_MACHINE_TYPE : undefined);
+    return NodePool.cpu({ ...options, instanceType });
+  }
+  const accelerator = Accelerator.fromName(str(`${key}.accelerator`, p.accelerator));
+  if (!accelerator) {
+    throw new StackConfigError(`${key}.accelerator`, p.accelerator, `unknown accelerator; use one of ${Accelerator.all().map((a) => a.name).join(', ')}`);
+  }
+  if (p.gpusPerNode === undefined) {
+    throw new StackConfigError(`${key}.gpusPerNode`, undefined, `a GPU pool (accelerator '${accelerator.name}') needs gpusPerNode, an integer from 1 to 16`);
+  }
+  const gpusPerNode = int(`${key}.gpusPerNode`, p.gpusPerNode, 1, 16);
+  let instanceType = options.instanceType;
+  if (cluster === 'gke') {
+    if (!accelerator.gkeAcceleratorType) {
+      throw new StackConfigError(`${key}.accelerator`, accelerator.name, `GKE offers no '${accelerator.name}'; use one of ${Accelerator.all().filter((a) => a.gkeAcceleratorType).map((a) => a.name).join(', ')}`);
+    }
+    instanceType ??= gkeMachineType(accelerator, gpusPerNode);
+    if (!instanceType) {
+      throw new StackConfigError(`${key}.gpusPerNode`, gpusPerNode, `GKE machines carry ${gkeGpuCounts(accelerator).join(', ')} x ${accelerator.name}; use one of those or set instanceType`);
+    }
+  }
+  return NodePool.gpu({ ...options, instanceType, accelerator, gpusPerNode });
+}
+
+/** NodePool's own checks (min > max, GPU count) become config errors naming the pool's key. */
+function wrapPoolErrors(key: string, build: () => NodePool): NodePool {
+  try {
+    return build();
+  } catch (e) {
+    if (e instanceof PropError) throw new StackConfigError(`${key}.${e.prop}`, e.value, e.message);
+    throw e;
+  }
+}
+
+function parseTeams(raw: unknown, pools: readonly NodePool[]): Required<TeamConfig>[] {
+  if (raw === undefined) return [];
+  if (!Array.isArray(raw)) throw new StackConfigError('teams', raw, 'use a list of {name, gpuQuota}');
+  const gpuCapacity = pools.reduce((sum, p) => sum + p.capacity().gpus, 0);
+  const teams: Required<TeamConfig>[] = [];
+  raw.forEach((entry, i) => {
+    const t = obj(`teams[${i}]`, entry);
+    const name = dnsLabel(`teams[${i}].name`, t.name);
+    if (teams.some((x) => x.name === name)) throw new StackConfigError(`teams[${i}].name`, name, 'another team has this name');
+    const gpuQuota = int(`teams[${i}].gpuQuota`, t.gpuQuota ?? 0, 0);
+    if (gpuQuota > gpuCapacity) {
+      throw new StackConfigError(`teams[${i}].gpuQuota`, gpuQuota, `the pools have ${gpuCapacity} GPUs at maxSize; use at most ${gpuCapacity}`);
+    }
+    teams.push({ name, gpuQuota });
+  });
+  return teams;
+}
+
+function str(key: string, v: unknown): string {
+  if (typeof v !== 'string' || v.length === 0) throw new StackConfigError(key, v, 'use a non-empty string');
+  return v;
+}
+
+function dnsLabel(key: string, v: unknown): string {
+  const s = str(key, v);
+  const problem = nameProblem(s, NameRule.DNS_LABEL);
+  if (problem) throw new StackConfigError(key, s, `the name ${problem}`);
+  return s;
+}
+
+function int(key: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    throw new StackConfigError(key, v, max === Number.MAX_SAFE_INTEGER ? `use an integer >= ${min}` : `use an integer from ${min} to ${max}`);
+  }
+  return v;
+}
+
+function oneOf<T extends string>(key: string, v: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(v as T)) throw new StackConfigError(key, v, `use one of ${allowed.join(', ')}`);
+  return v as T;
+}
+
+function strList(key: string, v: unknown): string[] {
+  if (!Array.isArray(v)) throw new StackConfigError(key, v, 'use a list of strings');
+  return v.map((s, i) => str(`${key}[${i}]`, s));
+}
+
+function obj(key: string, v: unknown): Record<string, unknown> {
+  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new StackConfigError(key, v, 'use an object');
+  return v as Record<string, unknown>;
+}
+
+/**
+ * Reads this project's config keys from the Pulumi runtime: the only place that does.
+ * Structured values (lists, objects, numbers) arrive as JSON text and are parsed here.
+ */
+export function loadStackConfig(defaultPools: readonly NodePool[]): StackConfig {
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const raw: Record<string, unknown> = {};
+  for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+    if (!fullKey.startsWith(prefix)) continue;
+    const key = fullKey.slice(prefix.length);
+    raw[key] = parseValue(text);
+  }
+  return parseStackConfig(raw, defaultPools);
+}
+
+/** Lists and objects are JSON; everything else (even `1.34`) stays the string it was set as. */
+function parseValue(text: string): unknown {
+  if (!/^\s*[[{]/.test(text)) return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,74 @@
+import * as k8s from '@pulumi/kubernetes';
+import * as pulumi from '@pulumi/pulumi';
+import { ChartManifest } from '../../constructs/core/platform-app';
+import { upstreamOf } from '../cluster/target';
+import { StackConfigError } from '../config';
+
+/** Arguments of `PlatformCharts`. */
+export interface PlatformChartsArgs {
+  /** cdk8s charts as synthesized (`PlatformApp.synthManifests()`), in apply order. */
+  readonly manifests: readonly ChartManifest[];
+  readonly provider: k8s.Provider;
+}
+
+/** A chart's objects split for deployment: what volumes need, the volumes, then the rest. */
+export interface ChartDeployment {
+  /** Objects ranked before the first PVC (namespaces, RBAC, config). */
+  readonly prelude: Record<string, any>[];
+  /** PersistentVolumeClaims: separate resources, kept on delete. */
+  readonly volumes: Record<string, any>[];
+  /** Everything else, in apply order. */
+  readonly rest: Record<string, any>[];
+}
+
+/**
+ * Splits a chart's objects (in apply order) around its PVCs; concatenated, the three parts are
+ * the synthesized objects unchanged. Charts without PVCs have everything in `rest`.
+ */
+export function splitForVolumes(objects: readonly Record<string, any>[]): ChartDeployment {
+  const isPvc = (o: Record<string, any>) => o.apiVersion === 'v1' && o.kind === 'PersistentVolumeClaim';
+  const first = objects.findIndex(isPvc);
+  if (first < 0) return { prelude: [], volumes: [], rest: [...objects] };
+  const after = objects.slice(first);
+  return { prelude: objects.slice(0, first), volumes: after.filter(isPvc), rest: after.filter((o) => !isPvc(o)) };
+}
+
+/**
+ * The cdk8s charts, deployed from the same TypeScript `npm run synth` runs: per chart, a
+ * `yaml.v2.ConfigGroup` for the objects volumes need, one PersistentVolumeClaim resource per
+ * volume (`retainOnDelete`: models and datasets outlive the stack), and a ConfigGroup for the
+ * rest. No YAML is read. Pass the operators as `dependsOn` so their CRDs exist first.
+ */
+export class PlatformCharts extends pulumi.ComponentResource {
+  /** Per chart: its ConfigGroups and volumes, in creation order. */
+  public readonly resources: Record<string, pulumi.Resource[]>;
+
+  constructor(name: string, args: PlatformChartsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super('mlp:platform:PlatformCharts', name, {}, opts);
+    this.resources = {};
+    const child = { parent: this, provider: args.provider };
+    for (const m of args.manifests) {
+      const parts = splitForVolumes(m.objects);
+      const created: pulumi.Resource[] = [];
+      const after = () => [...upstreamOf(opts), ...created];
+      if (parts.prelude.length) created.push(new k8s.yaml.v2.ConfigGroup(`${name}-${m.name}-prelude`, { objs: parts.prelude }, { ...child, dependsOn: after() }));
+      const volumes = parts.volumes.map((pvc) => new k8s.core.v1.PersistentVolumeClaim(`${name}-${m.name}-${pvc.metadata.name}`, pvc, {
+        ...child, dependsOn: after(), retainOnDelete: true,
+      }));
+      created.push(...volumes);
+      created.push(new k8s.yaml.v2.ConfigGroup(`${name}-${m.name}`, { objs: parts.rest }, { ...child, dependsOn: after() }));
+      this.resources[m.name] = created;
+    }
+    this.registerOutputs({ charts: Object.keys(this.resources) });
+  }
+}
+
+/** The manifests named in `selection` (all when undefined); throws naming an unknown chart. */
+export function selectCharts(manifests: readonly ChartManifest[], selection: readonly string[] | undefined): ChartManifest[] {
+  if (selection === undefined) return [...manifests];
+  const names = manifests.map((m) => m.name);
+  selection.forEach((s, i) => {
+    if (!names.includes(s)) throw new StackConfigError(`charts[${i}]`, s, `no such chart; use one of ${names.join(', ')}`);
+  });
+  return manifests.filter((m) => selection.includes(m.name));
+}

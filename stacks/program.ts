@@ -1,0 +1,105 @@
+/**
+ * The whole environment: cluster (local, EKS or GKE), pinned operators in dependency order, and
+ * the cdk8s charts. Everything that can fail on bad input runs before the first resource.
+ */
+import * as pulumi from '@pulumi/pulumi';
+import { buildPlatform, examplePools } from '../charts';
+import { ChartManifest, PlatformApp } from '../constructs/core/platform-app';
+import { applyMetadataConvention } from '../constructs/operations/metadata-convention';
+import { ClusterKind, loadStackConfig, StackConfig, StackConfigError } from './config';
+import { IClusterTarget } from './cluster/target';
+import { PlatformOperators } from './operators/platform-operators';
+import { compatibilityProblems, installOrder, OperatorRelease, ReleaseTable, releasesFor } from './operators/versions';
+import { argoServer, inferenceEndpoints } from './platform/outputs';
+import { PlatformCharts, selectCharts } from './platform/platform-charts';
+import { TeamNamespaces } from './platform/teams';
+
+/** Stack outputs. */
+export interface PlatformStackOutputs {
+  /** Kubeconfig of a created cluster (secret; empty for the local stack). */
+  readonly kubeconfig: pulumi.Output<string>;
+  /** `namespace/name` → URL of every InferenceService deployed. */
+  readonly inferenceEndpoints: Record<string, string>;
+  /** Argo Workflows UI service and port-forward command (absent without Argo). */
+  readonly argoServer: { service: string; portForward: string } | undefined;
+  /** Chart version of every operator installed. */
+  readonly operatorVersions: Record<string, string>;
+  /** Names of the charts deployed. */
+  readonly charts: string[];
+}
+
+/** What the stack will install, decided (and validated) without creating anything. */
+export interface PlatformPlan {
+  readonly releases: OperatorRelease[];
+  readonly manifests: ChartManifest[];
+}
+
+/** Validates config against the version map and the app's charts; throws naming the config key. */
+export function planPlatform(config: StackConfig, app: PlatformApp): PlatformPlan {
+  let table: ReleaseTable;
+  try {
+    table = releasesFor(config.kubernetesVersion);
+  } catch (e) {
+    throw new StackConfigError('kubernetesVersion', config.kubernetesVersion, (e as Error).message);
+  }
+  const releases = installOrder(table, config.operators);
+  const problems = compatibilityProblems(config.kubernetesVersion, releases);
+  if (problems.length) throw new StackConfigError('operators', config.operators, `incompatible selection:\n  ${problems.join('\n  ')}`);
+  if (config.teams.length) {
+    new TeamNamespaces(app, 'platform-teams', { teams: config.teams });
+    // Same labels as every other chart (re-applying is idempotent for the objects already labelled).
+    applyMetadataConvention(app);
+  }
+  const all = app.synthManifests();
+  const selected = selectCharts(all, config.charts);
+  // Team namespaces are config, not an example chart: always deployed when teams are listed.
+  const teams = all.filter((m) => m.name === 'platform-teams' && !selected.includes(m));
+  return { releases, manifests: [...teams, ...selected] };
+}
+
+/** Creates the cluster for `config.cluster` (cloud SDKs load only for the stack that needs them). */
+export function createCluster(name: string, config: StackConfig): IClusterTarget {
+  const kind: ClusterKind = config.cluster;
+  switch (kind) {
+    case 'eks': {
+      const { EksCluster } = require('./cluster/eks') as typeof import('./cluster/eks');
+      return new EksCluster(name, { clusterName: config.clusterName, kubernetesVersion: config.kubernetesVersion, subnetIds: config.subnetIds, systemPool: config.systemPool, pools: config.pools });
+    }
+    case 'gke': {
+      const { GkeCluster } = require('./cluster/gke') as typeof import('./cluster/gke');
+      return new GkeCluster(name, { clusterName: config.clusterName, kubernetesVersion: config.kubernetesVersion, location: config.location!, systemPool: config.systemPool, pools: config.pools });
+    }
+    case 'local': {
+      const { LocalCluster } = require('./cluster/local') as typeof import('./cluster/local');
+      return new LocalCluster(name, { context: config.kubeconfigContext, pools: config.pools, poolNodes: config.poolNodes });
+    }
+  }
+}
+
+/** The program: plan (pure, may throw), then cluster → operators → charts. */
+export function runPlatformStack(config: StackConfig, app: PlatformApp): PlatformStackOutputs {
+  const plan = planPlatform(config, app);
+  const cluster = createCluster(config.clusterName, config);
+  const operators = new PlatformOperators('operators', {
+    releases: plan.releases,
+    provider: cluster.provider,
+    values: { cluster: config.cluster, pools: config.pools, operators: plan.releases.map((r) => r.name), releases: plan.releases, domain: config.domain },
+  }, { dependsOn: cluster.nodes });
+  new PlatformCharts('charts', { manifests: plan.manifests, provider: cluster.provider }, { dependsOn: [operators] });
+  const argoNamespace = plan.releases.find((r) => r.name === 'argo-workflows')?.namespace ?? 'argo';
+  return {
+    kubeconfig: cluster.kubeconfig,
+    inferenceEndpoints: inferenceEndpoints(app, plan.manifests.map((m) => m.name), config.domain),
+    argoServer: argoServer(plan.releases.map((r) => r.name), argoNamespace),
+    operatorVersions: operators.versions,
+    charts: plan.manifests.map((m) => m.name),
+  };
+}
+
+/**
+ * The stack entry: config from Pulumi (default pools: the ones the example charts target), the
+ * whole platform app, then `runPlatformStack`.
+ */
+export function main(): PlatformStackOutputs {
+  return runPlatformStack(loadStackConfig(Object.values(examplePools)), buildPlatform());
+}

@@ -1,0 +1,27 @@
+import * as pulumi from '@pulumi/pulumi';
+import { installMocks, Registered, settle } from './mocks';
+
+jest.setTimeout(60_000);
+
+let registered: Registered[];
+let main: typeof import('../../stacks/program').main;
+
+beforeAll(() => {
+  registered = installMocks({});
+  // The same entry stacks/index.ts runs; config is swapped per case (setAllConfig overwrites it).
+  main = require('../../stacks/program').main;
+});
+
+test.each([
+  ['an unknown accelerator', { pools: [{ name: 'g', accelerator: 'nvidia-x1', gpusPerNode: 1 }] }, /pools\[0\]\.accelerator' is 'nvidia-x1'/],
+  ['min > max', { pools: [{ name: 'g', minSize: 3, maxSize: 1 }] }, /pools\[0\]\.minSize' is 3/],
+  ['a GPU pool without GPU count', { pools: [{ name: 'g', accelerator: 'nvidia-l4' }] }, /pools\[0\]\.gpusPerNode' is undefined/],
+  ['incompatible versions', { kubernetesVersion: '1.31' }, /kubernetesVersion' is '1.31'.*no pinned operator versions/],
+  ['KServe without cert-manager', { operators: ['kserve-crd', 'kserve'] }, /kserve requires cert-manager/],
+  ['an unknown chart', { charts: ['nope'] }, /charts\[0\]' is 'nope'/],
+])('the program fails on %s before registering any resource', async (_label, config, message) => {
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`ml-platform-patterns:${k}`, typeof v === 'string' ? v : JSON.stringify(v)])));
+  expect(() => main()).toThrow(message);
+  await settle(); // registrations reach the mocks asynchronously: wait before asserting there were none
+  expect(registered).toEqual([]);
+});

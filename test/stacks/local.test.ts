@@ -1,0 +1,94 @@
+import { formatViolations, validateObjects } from '../validation/validator';
+import { deployedObjects, volumesOf, installMocks, named, ofType, promiseOf, Registered, settle, urnName } from './mocks';
+
+const POOLS = [
+  { name: 'cpu', maxSize: 3, nodes: ['kind-worker'] },
+  { name: 'gpu-l4', accelerator: 'nvidia-l4', gpusPerNode: 1, maxSize: 4, nodes: ['kind-worker2'] },
+];
+
+jest.setTimeout(60_000); // loading the Pulumi SDKs takes seconds on 2 busy cores
+
+let registered: Registered[];
+let program: typeof import('../../stacks/index');
+
+beforeAll(async () => {
+  registered = installMocks({ cluster: 'local', kubeconfigContext: 'kind-mlp', pools: JSON.stringify(POOLS), teams: JSON.stringify([{ name: 'team-a', gpuQuota: 2 }]) });
+  // Mocks first, then the program; jest runs CommonJS, so require (not import()).
+  program = require('../../stacks/index');
+  await promiseOf(program.kubeconfig);
+  await settle();
+});
+
+test('the provider uses the configured kubeconfig context', () => {
+  const provider = ofType(registered, 'pulumi:providers:kubernetes');
+  expect(provider.map((p) => p.inputs.context)).toEqual(['kind-mlp']);
+});
+
+test('no node groups are created; listed nodes are labelled and tainted from the pool model', () => {
+  const { examplePools } = require('../../charts');
+  expect(registered.filter((r) => r.type.startsWith('aws:') || r.type.startsWith('gcp:'))).toEqual([]);
+  const gpuPatch = named(registered, 'mlp-gpu-l4-kind-worker2');
+  expect(gpuPatch.type).toBe('kubernetes:core/v1:NodePatch');
+  expect(gpuPatch.inputs.metadata.labels).toEqual(examplePools.gpu.nodeLabels());
+  expect(gpuPatch.inputs.spec.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }]);
+  expect(named(registered, 'mlp-cpu-kind-worker').inputs.spec.taints).toEqual([]);
+});
+
+test('every default operator is installed at its pinned version', () => {
+  const { OPERATOR_VERSIONS, DEFAULT_OPERATORS } = require('../../stacks/operators/versions');
+  const pinned = OPERATOR_VERSIONS['1.34'];
+  for (const name of DEFAULT_OPERATORS) {
+    const r = registered.find((x) => ['release', 'chart', 'kustomize'].some((k) => x.name === `operators-${name}-${k}`))!;
+    expect(r).toBeDefined();
+    if (pinned[name].source.kind === 'helm') expect(r.inputs.version).toBe(pinned[name].source.version);
+    else expect(r.inputs.directory).toBe(pinned[name].source.url);
+  }
+  expect(registered.some((r) => r.name.startsWith('operators-volcano'))).toBe(false);
+});
+
+test('operators wait for what they require: cert-manager and KServe CRDs before KServe', () => {
+  const deps = named(registered, 'operators-kserve').dependencies.map(urnName);
+  expect(deps).toEqual(expect.arrayContaining(['operators-cert-manager-release', 'operators-kserve-crd-release']));
+  // Operators wait for the nodes the pool model labels (their daemonsets select them).
+  expect(named(registered, 'operators-cert-manager-release').dependencies.map(urnName)).toEqual(
+    expect.arrayContaining(['mlp-cpu-kind-worker', 'mlp-gpu-l4-kind-worker2']),
+  );
+});
+
+test('charts are deployed after the operators, one ConfigGroup per chart, equal to the cdk8s synth output', () => {
+  const { buildPlatform } = require('../../charts');
+  const expected = buildPlatform().synthManifests();
+  expect(expected.length).toBeGreaterThan(0);
+  for (const m of expected) {
+    expect(deployedObjects(registered, m.name)).toEqual(m.objects);
+    const first = registered.find((r) => r.name.startsWith(`charts-${m.name}`))!;
+    expect(first.dependencies.map(urnName)).toEqual(expect.arrayContaining(['operators-kserve-chart', 'operators-argo-workflows-release']));
+  }
+});
+
+test('volumes are separate resources, created after their namespace and before the workloads', () => {
+  for (const chart of ['book-pipeline', 'book-pipeline-gpu']) {
+    const pvcs = volumesOf(registered, chart);
+    expect(pvcs.length).toBeGreaterThan(0);
+    for (const pvc of pvcs) expect(pvc.dependencies.map(urnName)).toContain(`charts-${chart}-prelude`);
+    expect(named(registered, `charts-${chart}`).dependencies.map(urnName)).toEqual(expect.arrayContaining(pvcs.map((p) => p.name)));
+  }
+});
+
+test('team namespaces are restricted and carry a GPU quota', () => {
+  const teams = named(registered, 'charts-platform-teams').inputs.objs;
+  const ns = teams.find((o: any) => o.kind === 'Namespace' && o.metadata.name === 'team-a');
+  expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+  const quota = teams.find((o: any) => o.kind === 'ResourceQuota' && o.metadata.namespace === 'team-a');
+  expect(quota.spec.hard['requests.nvidia.com/gpu']).toBe(2);
+  expect(formatViolations(validateObjects('platform-teams', teams))).toBe('');
+});
+
+test('outputs: inference endpoints, Argo UI service, operator versions', async () => {
+  expect(program.inferenceEndpoints).toMatchObject({
+    'fashion-mnist/fashion-mnist': 'http://fashion-mnist-fashion-mnist.example.com',
+    'fashion-mnist-gpu/fashion-mnist': 'http://fashion-mnist-fashion-mnist-gpu.example.com',
+  });
+  expect(program.argoServer?.portForward).toMatch(/-n argo port-forward svc\/argo-workflows-server/);
+  expect(program.operatorVersions.kserve).toBe('v0.20.0');
+});

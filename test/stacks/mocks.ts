@@ -1,0 +1,78 @@
+import * as pulumi from '@pulumi/pulumi';
+
+/** One registered resource as the mock monitor saw it. */
+export interface Registered {
+  readonly type: string;
+  readonly name: string;
+  readonly inputs: Record<string, any>;
+  /** URNs this resource was registered as depending on. */
+  readonly dependencies: string[];
+}
+
+/** Outputs a cloud would compute, so kubeconfig builders have something to read. */
+function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
+  if (type === 'aws:eks/cluster:Cluster') return { ...inputs, endpoint: `https://${name}.eks.test`, certificateAuthority: { data: 'Q0E=' } };
+  if (type === 'gcp:container/cluster:Cluster') return { ...inputs, endpoint: '10.0.0.1', masterAuth: { clusterCaCertificate: 'Q0E=' } };
+  if (type === 'aws:iam/role:Role') return { ...inputs, arn: `arn:aws:iam::123456789012:role/${name}`, name };
+  return inputs;
+}
+
+/**
+ * Installs Pulumi mocks with `config` (project keys, JSON for structured values) and records every
+ * registration, including its dependency URNs (read from the request the mock monitor receives).
+ */
+export function installMocks(config: Record<string, string>): Registered[] {
+  const registered: Registered[] = [];
+  const pending = new Map<string, string[]>();
+  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`ml-platform-patterns:${k}`, v])));
+  pulumi.runtime.setMocks({
+    newResource: (args) => {
+      registered.push({ type: args.type, name: args.name, inputs: args.inputs, dependencies: pending.get(args.name) ?? [] });
+      return { id: `${args.name}-id`, state: computedState(args.type, args.name, args.inputs) };
+    },
+    call: (args) => args.inputs,
+  }, 'ml-platform-patterns', 'test', false);
+  const monitor = pulumi.runtime.getMonitor() as any;
+  const register = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (req: any, callback: any) => {
+    pending.set(req.getName(), req.getDependenciesList());
+    return register(req, callback);
+  };
+  return registered;
+}
+
+/** Resolves an output's value (mocks resolve everything). */
+export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
+  return new Promise((resolve) => {
+    output.apply((v) => {
+      resolve(v as T);
+      return v;
+    });
+  });
+}
+
+/** The objects deployed for a chart: prelude group, volumes, rest group, in that order. */
+export function deployedObjects(rs: readonly Registered[], chart: string): Record<string, any>[] {
+  const prelude = rs.find((r) => r.name === `charts-${chart}-prelude`)?.inputs.objs ?? [];
+  const volumes = volumesOf(rs, chart).map((r) => r.inputs);
+  return [...prelude, ...volumes, ...named(rs, `charts-${chart}`).inputs.objs];
+}
+
+/** Waits until the program's registrations have reached the mocks. */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 20));
+}
+
+export const ofType = (rs: readonly Registered[], type: string) => rs.filter((r) => r.type === type);
+export const named = (rs: readonly Registered[], name: string) => {
+  const r = rs.find((x) => x.name === name);
+  if (!r) throw new Error(`no resource named ${name}; have ${rs.map((x) => x.name).join(', ')}`);
+  return r;
+};
+/** The logical name in a URN (`...::name`). */
+export const urnName = (urn: string) => urn.slice(urn.lastIndexOf('::') + 2);
+
+/** The PersistentVolumeClaim resources of one chart. */
+export function volumesOf(rs: readonly Registered[], chart: string): Registered[] {
+  return rs.filter((r) => r.type === 'kubernetes:core/v1:PersistentVolumeClaim' && r.name === `charts-${chart}-${r.inputs.metadata.name}`);
+}
