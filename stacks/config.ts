@@ -11,11 +11,10 @@ import { formatValue, PropError } from '../constructs/core/errors';
 import { NameRule, nameProblem } from '../constructs/core/names';
 import { KUBERNETES_MINOR } from '../constructs/core/versions';
 import { GKE_CPU_MACHINE_TYPE, gkeGpuCounts, gkeMachineType } from './cluster/machine-types';
-import { DEFAULT_OPERATORS, kubernetesMinorOf, OPERATOR_NAMES, OperatorName } from './operators/versions';
+import { CLUSTER_KINDS, ClusterKind, NODE_AUTOSCALERS, NodeAutoscaler } from './cluster/kinds';
+import { DEFAULT_OPERATORS, kubernetesMinorOf, SELECTABLE_OPERATORS, SelectableOperatorName } from './operators/versions';
 
-/** Where the platform runs. */
-export type ClusterKind = 'local' | 'eks' | 'gke';
-const CLUSTER_KINDS: readonly ClusterKind[] = ['local', 'eks', 'gke'];
+export type { ClusterKind, NodeAutoscaler } from './cluster/kinds';
 
 /** Config namespace: the Pulumi project name. */
 export const CONFIG_NAMESPACE = 'ml-platform-patterns';
@@ -73,7 +72,11 @@ export interface StackConfig {
   readonly pools: readonly NodePool[];
   /** local: node names per pool name. */
   readonly poolNodes: Readonly<Record<string, readonly string[]>>;
-  readonly operators: readonly OperatorName[];
+  readonly operators: readonly SelectableOperatorName[];
+  /** eks: the node autoscaler installed (`cluster-autoscaler` unless set); undefined elsewhere. */
+  readonly autoscaler?: NodeAutoscaler;
+  /** eks: AWS region (Pulumi's `aws:region`), for the autoscaler's API calls. */
+  readonly awsRegion?: string;
   /** Chart names to deploy; undefined = every chart of `buildPlatform()`. */
   readonly charts?: readonly string[];
   readonly teams: readonly Required<TeamConfig>[];
@@ -95,6 +98,7 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
   systemPool: '{instanceType, minSize, maxSize} of the untainted system nodes (eks, gke)',
   pools: 'node pools: [{name, accelerator, gpusPerNode, minSize, maxSize, instanceType, capacityType, nodes}]',
   operators: `operators to install (default: ${DEFAULT_OPERATORS.join(', ')})`,
+  autoscaler: "eks: node autoscaler, 'cluster-autoscaler' (default) or 'karpenter'",
   charts: 'chart names from buildPlatform() to deploy (default: all)',
   teams: 'tenant namespaces: [{name, gpuQuota}]',
   domain: "domain for inference hostnames (default 'example.com')",
@@ -113,13 +117,20 @@ const DEFAULTS = Object.freeze({
 /** Bad stack configuration: names the key (`pools[1].maxSize`), the value and what is allowed. */
 export class StackConfigError extends Error {
   constructor(public readonly key: string, public readonly value: unknown, expected: string) {
-    super(`config '${CONFIG_NAMESPACE}:${key}' is ${formatValue(value)}; ${expected}`);
+    // Keys of other namespaces (`aws:region`) are shown as they are.
+    super(`config '${key.includes(':') ? key : `${CONFIG_NAMESPACE}:${key}`}' is ${formatValue(value)}; ${expected}`);
     this.name = 'StackConfigError';
   }
 }
 
+/** Config of other namespaces the stacks read (filled by `loadStackConfig`). */
+export interface ProviderConfig {
+  /** Pulumi `aws:region`: required on eks. */
+  readonly awsRegion?: string;
+}
+
 /** Validates raw config; throws the first problem as a `StackConfigError`. */
-export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly NodePool[] = []): StackConfig {
+export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly NodePool[] = [], provider: ProviderConfig = {}): StackConfig {
   for (const key of Object.keys(raw)) {
     if (!(key in CONFIG_KEYS)) throw new StackConfigError(key, raw[key], `unknown key; known keys: ${Object.keys(CONFIG_KEYS).join(', ')}`);
   }
@@ -144,12 +155,30 @@ export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly Nod
     : parsePools(cluster, raw.pools);
   const operators = raw.operators === undefined
     ? [...DEFAULT_OPERATORS]
-    : strList('operators', raw.operators).map((o, i) => oneOf(`operators[${i}]`, o, OPERATOR_NAMES));
+    : strList('operators', raw.operators).map((o, i) => oneOf(`operators[${i}]`, o, SELECTABLE_OPERATORS, NODE_AUTOSCALERS.includes(o as NodeAutoscaler)
+      ? `; the node autoscaler is chosen with the 'autoscaler' key (eks only), not listed here`
+      : ''));
+  const { autoscaler, awsRegion } = parseAutoscaling(cluster, raw.autoscaler, provider);
   const charts = raw.charts === undefined ? undefined : strList('charts', raw.charts);
   const teams = parseTeams(raw.teams, pools);
   const domain = str('domain', raw.domain ?? DEFAULTS.domain);
   if (nameProblem(domain, NameRule.DNS_SUBDOMAIN)) throw new StackConfigError('domain', domain, 'use a DNS domain such as ml.example.com');
-  return { cluster, clusterName, kubernetesVersion, kubeconfigContext, subnetIds, location, systemPool, pools, poolNodes, operators, charts, teams, domain };
+  return { cluster, clusterName, kubernetesVersion, kubeconfigContext, subnetIds, location, systemPool, pools, poolNodes, operators, autoscaler, awsRegion, charts, teams, domain };
+}
+
+/** `autoscaler` applies to eks only (GKE scales node pools itself); eks also needs `aws:region`. */
+function parseAutoscaling(cluster: ClusterKind, raw: unknown, provider: ProviderConfig): { autoscaler?: NodeAutoscaler; awsRegion?: string } {
+  if (cluster !== 'eks') {
+    if (raw !== undefined) {
+      throw new StackConfigError('autoscaler', raw, `only eks installs a node autoscaler; ${cluster === 'gke' ? 'GKE autoscales its node pools itself' : 'a local cluster has fixed nodes'}, remove the key`);
+    }
+    return {};
+  }
+  const autoscaler = oneOf('autoscaler', raw ?? 'cluster-autoscaler', NODE_AUTOSCALERS);
+  if (!provider.awsRegion || !/^[a-z]{2}(-[a-z]+)+-\d$/.test(provider.awsRegion)) {
+    throw new StackConfigError('aws:region', provider.awsRegion, "EKS needs the AWS region, e.g. 'us-west-2' (pulumi config set aws:region us-west-2)");
+  }
+  return { autoscaler, awsRegion: provider.awsRegion };
 }
 
 function parseSystemPool(cluster: ClusterKind, raw: unknown): Required<SystemPoolConfig> {
@@ -268,8 +297,8 @@ function int(key: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER
   return v;
 }
 
-function oneOf<T extends string>(key: string, v: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(v as T)) throw new StackConfigError(key, v, `use one of ${allowed.join(', ')}`);
+function oneOf<T extends string>(key: string, v: unknown, allowed: readonly T[], hint = ''): T {
+  if (!allowed.includes(v as T)) throw new StackConfigError(key, v, `use one of ${allowed.join(', ')}${hint}`);
   return v as T;
 }
 
@@ -291,11 +320,13 @@ export function loadStackConfig(defaultPools: readonly NodePool[]): StackConfig 
   const prefix = `${CONFIG_NAMESPACE}:`;
   const raw: Record<string, unknown> = {};
   for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {
+    // Other namespaces (aws:, gcp:) are read below by name, not as project keys.
     if (!fullKey.startsWith(prefix)) continue;
     const key = fullKey.slice(prefix.length);
     raw[key] = parseValue(text);
   }
-  return parseStackConfig(raw, defaultPools);
+  const all = pulumi.runtime.allConfig();
+  return parseStackConfig(raw, defaultPools, { awsRegion: all['aws:region'] });
 }
 
 /** Lists and objects are JSON; everything else (even `1.34`) stays the string it was set as. */

@@ -7,9 +7,11 @@ import { buildPlatform, examplePools } from '../charts';
 import { ChartManifest, PlatformApp } from '../constructs/core/platform-app';
 import { applyMetadataConvention } from '../constructs/operations/metadata-convention';
 import { ClusterKind, loadStackConfig, StackConfig, StackConfigError } from './config';
+import { karpenterNodeRoleName } from './cluster/eks-autoscaling';
 import { IClusterTarget } from './cluster/target';
 import { PlatformOperators } from './operators/platform-operators';
-import { compatibilityProblems, installOrder, OperatorRelease, ReleaseTable, releasesFor } from './operators/versions';
+import { clusterOperators, compatibilityProblems, installOrder, OperatorName, OperatorRelease, ReleaseTable, releasesFor } from './operators/versions';
+import { KarpenterNodePools } from './platform/karpenter-node-pools';
 import { argoServer, inferenceEndpoints } from './platform/outputs';
 import { PlatformCharts, selectCharts } from './platform/platform-charts';
 import { TeamNamespaces } from './platform/teams';
@@ -28,6 +30,9 @@ export interface PlatformStackOutputs {
   readonly charts: string[];
 }
 
+/** Chart of the Karpenter NodePools/EC2NodeClasses (eks + `autoscaler: karpenter`). */
+export const KARPENTER_CHART = 'platform-karpenter';
+
 /** What the stack will install, decided (and validated) without creating anything. */
 export interface PlatformPlan {
   readonly releases: OperatorRelease[];
@@ -42,19 +47,32 @@ export function planPlatform(config: StackConfig, app: PlatformApp): PlatformPla
   } catch (e) {
     throw new StackConfigError('kubernetesVersion', config.kubernetesVersion, (e as Error).message);
   }
-  const releases = installOrder(table, config.operators);
-  const problems = compatibilityProblems(config.kubernetesVersion, releases);
-  if (problems.length) throw new StackConfigError('operators', config.operators, `incompatible selection:\n  ${problems.join('\n  ')}`);
+  // The cluster's own operators (EKS: its node autoscaler) come from the cluster kind, not the list.
+  const own = clusterOperators(config.cluster, config.autoscaler);
+  const releases = installOrder(table, [...own, ...config.operators]);
+  const problems = compatibilityProblems(config.kubernetesVersion, releases, config.cluster);
+  if (problems.length) {
+    const key = problems.some((p) => own.some((o) => p.startsWith(`${o} `))) && config.autoscaler ? 'autoscaler' : 'operators';
+    throw new StackConfigError(key, key === 'autoscaler' ? config.autoscaler : config.operators, `incompatible selection:\n  ${problems.join('\n  ')}`);
+  }
+  const platformCharts: string[] = [];
   if (config.teams.length) {
     new TeamNamespaces(app, 'platform-teams', { teams: config.teams });
-    // Same labels as every other chart (re-applying is idempotent for the objects already labelled).
-    applyMetadataConvention(app);
+    platformCharts.push('platform-teams');
   }
+  if (config.autoscaler === 'karpenter') {
+    new KarpenterNodePools(app, KARPENTER_CHART, {
+      pools: config.pools, clusterName: config.clusterName, subnetIds: config.subnetIds, nodeRoleName: karpenterNodeRoleName(config.clusterName),
+    });
+    platformCharts.push(KARPENTER_CHART);
+  }
+  // Same labels as every other chart (re-applying is idempotent for the objects already labelled).
+  if (platformCharts.length) applyMetadataConvention(app);
   const all = app.synthManifests();
-  const selected = selectCharts(all, config.charts);
-  // Team namespaces are config, not an example chart: always deployed when teams are listed.
-  const teams = all.filter((m) => m.name === 'platform-teams' && !selected.includes(m));
-  return { releases, manifests: [...teams, ...selected] };
+  const selected = selectCharts(all.filter((m) => !platformCharts.includes(m.name)), config.charts);
+  // Team namespaces and Karpenter capacity are config, not example charts: always deployed, first.
+  const platform = all.filter((m) => platformCharts.includes(m.name));
+  return { releases, manifests: [...platform, ...selected] };
 }
 
 /** Creates the cluster for `config.cluster` (cloud SDKs load only for the stack that needs them). */
@@ -63,7 +81,14 @@ export function createCluster(name: string, config: StackConfig): IClusterTarget
   switch (kind) {
     case 'eks': {
       const { EksCluster } = require('./cluster/eks') as typeof import('./cluster/eks');
-      return new EksCluster(name, { clusterName: config.clusterName, kubernetesVersion: config.kubernetesVersion, subnetIds: config.subnetIds, systemPool: config.systemPool, pools: config.pools });
+      const autoscaler = config.autoscaler ?? 'cluster-autoscaler';
+      return new EksCluster(name, {
+        clusterName: config.clusterName, kubernetesVersion: config.kubernetesVersion, subnetIds: config.subnetIds, systemPool: config.systemPool,
+        // With Karpenter the pools are NodePools it provisions, not managed node groups.
+        pools: autoscaler === 'karpenter' ? [] : config.pools,
+        autoscaler,
+        autoscalerNamespace: releasesFor(config.kubernetesVersion)[autoscaler].namespace,
+      });
     }
     case 'gke': {
       const { GkeCluster } = require('./cluster/gke') as typeof import('./cluster/gke');
@@ -83,7 +108,11 @@ export function runPlatformStack(config: StackConfig, app: PlatformApp): Platfor
   const operators = new PlatformOperators('operators', {
     releases: plan.releases,
     provider: cluster.provider,
-    values: { cluster: config.cluster, pools: config.pools, operators: plan.releases.map((r) => r.name), releases: plan.releases, domain: config.domain },
+    prerequisites: cluster.operatorPrerequisites,
+    values: {
+      cluster: config.cluster, pools: config.pools, operators: plan.releases.map((r): OperatorName => r.name), releases: plan.releases, domain: config.domain,
+      clusterName: config.clusterName, awsRegion: config.awsRegion,
+    },
   }, { dependsOn: cluster.nodes });
   new PlatformCharts('charts', { manifests: plan.manifests, provider: cluster.provider }, { dependsOn: [operators] });
   const argoNamespace = plan.releases.find((r) => r.name === 'argo-workflows')?.namespace ?? 'argo';

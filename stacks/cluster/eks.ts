@@ -4,7 +4,12 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { NVIDIA_GPU_RESOURCE } from '../../constructs/cluster/accelerator';
 import { CapacityType, NodePool } from '../../constructs/cluster/node-pool';
+import { Labels } from '../../constructs/core/labels';
 import { SystemPoolConfig } from '../config';
+import { OperatorName } from '../operators/versions';
+import { SYSTEM_POOL_NAME } from '../operators/values';
+import { EksNodeAutoscalerIdentity } from './eks-autoscaling';
+import { NodeAutoscaler } from './kinds';
 import { cloudTaint, execKubeconfig, IClusterTarget } from './target';
 
 /** Arguments of `EksCluster`. */
@@ -19,6 +24,10 @@ export interface EksClusterArgs {
   readonly systemPool: Required<SystemPoolConfig>;
   /** One managed node group per pool; GPU pools get the NVIDIA AMI, the GPU taint and labels. */
   readonly pools: readonly NodePool[];
+  /** What scales the node groups (or replaces them for Karpenter-provisioned capacity). */
+  readonly autoscaler: NodeAutoscaler;
+  /** Namespace the autoscaler runs in (its Pod Identity association names it). */
+  readonly autoscalerNamespace: string;
 }
 
 /** The node-group fields derived from one pool (everything but cluster, role and subnets). */
@@ -70,6 +79,8 @@ export class EksCluster extends pulumi.ComponentResource implements IClusterTarg
   public readonly provider: k8s.Provider;
   public readonly kubeconfig: pulumi.Output<string>;
   public readonly nodes: pulumi.Resource[];
+  public readonly autoscalerIdentity: EksNodeAutoscalerIdentity;
+  public readonly operatorPrerequisites: Partial<Record<OperatorName, pulumi.Resource[]>>;
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('mlp:cluster:EksCluster', name, {}, opts);
@@ -102,13 +113,22 @@ export class EksCluster extends pulumi.ComponentResource implements IClusterTarg
       ignoreChanges: ['scalingConfig.desiredSize'],
     });
     const system = group('system', {
-      nodeGroupName: 'system', amiType: 'AL2023_x86_64_STANDARD', instanceTypes: [args.systemPool.instanceType],
-      capacityType: 'ON_DEMAND', labels: {}, taints: [], tags: {},
+      nodeGroupName: SYSTEM_POOL_NAME, amiType: 'AL2023_x86_64_STANDARD', instanceTypes: [args.systemPool.instanceType],
+      // The label the autoscaler's nodeSelector matches: it never runs on nodes it may remove.
+      capacityType: 'ON_DEMAND', labels: { [Labels.NODE_POOL]: SYSTEM_POOL_NAME }, taints: [], tags: {},
       scalingConfig: { minSize: args.systemPool.minSize, maxSize: args.systemPool.maxSize, desiredSize: args.systemPool.minSize },
     });
     this.nodeGroups = { system };
     for (const pool of args.pools) this.nodeGroups[pool.name] = group(`pool-${pool.name}`, eksNodeGroupSpec(pool, args.clusterName));
     this.nodes = Object.values(this.nodeGroups);
+    this.autoscalerIdentity = new EksNodeAutoscalerIdentity(`${name}-autoscaler`, {
+      autoscaler: args.autoscaler,
+      clusterName: this.cluster.name,
+      clusterArn: this.cluster.arn,
+      nodePolicyArns: NODE_POLICIES.map((p) => `arn:aws:iam::aws:policy/${p}`),
+      namespace: args.autoscalerNamespace,
+    }, { parent: this });
+    this.operatorPrerequisites = { [args.autoscaler]: this.autoscalerIdentity.ready };
 
     this.kubeconfig = pulumi.secret(pulumi.all([this.cluster.name, this.cluster.endpoint, this.cluster.certificateAuthority])
       .apply(([clusterName, endpoint, ca]) => execKubeconfig(clusterName, endpoint, ca.data ?? '', 'aws', ['eks', 'get-token', '--cluster-name', clusterName, '--output', 'json'])));

@@ -1,6 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { NodeTaint, TaintEffect } from '../../constructs/cluster/node-pool';
+import type { OperatorName } from '../operators/versions';
 
 /** What every cluster component gives the rest of the stack. */
 export interface IClusterTarget {
@@ -10,6 +11,8 @@ export interface IClusterTarget {
   readonly kubeconfig: pulumi.Output<string>;
   /** Resources that must exist before operators are installed (node groups, node labels). */
   readonly nodes: pulumi.Resource[];
+  /** Per operator, cluster-side resources its install waits for (e.g. the autoscaler's IAM). @default - none */
+  readonly operatorPrerequisites?: Partial<Record<OperatorName, pulumi.Resource[]>>;
 }
 
 /** `NoSchedule` → `NO_SCHEDULE`: the spelling both EKS and GKE APIs use for taint effects. */

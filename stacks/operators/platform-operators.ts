@@ -12,6 +12,8 @@ export interface PlatformOperatorsArgs {
   /** Inputs of the Helm values builders. */
   readonly values: ValuesContext;
   readonly provider: k8s.Provider;
+  /** Per operator, extra resources to wait for (cluster IAM of the node autoscaler). @default - none */
+  readonly prerequisites?: Partial<Record<OperatorName, pulumi.Resource[]>>;
 }
 
 /**
@@ -37,7 +39,7 @@ export class PlatformOperators extends pulumi.ComponentResource {
         release,
         values: operatorValues(release.name, args.values),
         provider: args.provider,
-      }, { parent: this, dependsOn: [...upstreamOf(opts), ...deps] }));
+      }, { parent: this, dependsOn: [...upstreamOf(opts), ...deps, ...(args.prerequisites?.[release.name] ?? [])] }));
     }
     this.installs = installs;
     this.versions = Object.fromEntries(args.releases.map((r) => [r.name, r.source.version]));

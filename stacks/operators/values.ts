@@ -3,8 +3,9 @@
  * index is the escape hatch. Builders are pure and serialize with sorted keys (stable diffs).
  */
 import { NodePool } from '../../constructs/cluster/node-pool';
+import { Labels } from '../../constructs/core/labels';
 import { KUBERNETES_MINOR } from '../../constructs/core/versions';
-import { ClusterKind } from '../config';
+import { ClusterKind } from '../cluster/kinds';
 import { OperatorName, OperatorRelease, releasesFor } from './versions';
 
 /** A Kubernetes toleration as Helm values carry it. */
@@ -74,6 +75,73 @@ export interface KueueValues {
   readonly [k: string]: unknown;
 }
 
+/** Restricted-profile security context of a controller pod and its container. */
+export interface RestrictedSecurityContext {
+  readonly pod: { readonly runAsNonRoot: true; readonly runAsUser: number; readonly runAsGroup: number; readonly fsGroup: number; readonly seccompProfile: { readonly type: 'RuntimeDefault' } };
+  readonly container: { readonly allowPrivilegeEscalation: false; readonly readOnlyRootFilesystem: true; readonly capabilities: { readonly drop: readonly ['ALL'] } };
+}
+
+/** Pod Security `restricted` for the autoscaler controllers (both images run as 65532, distroless). */
+export const RESTRICTED: RestrictedSecurityContext = {
+  pod: { runAsNonRoot: true, runAsUser: 65532, runAsGroup: 65532, fsGroup: 65532, seccompProfile: { type: 'RuntimeDefault' } },
+  container: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, capabilities: { drop: ['ALL'] } },
+};
+
+/** Name of the system node group; its nodes carry `mlpatterns.dev/node-pool: system`. */
+export const SYSTEM_POOL_NAME = 'system';
+
+/** ServiceAccount names the EKS Pod Identity associations bind the IAM roles to. */
+export const AUTOSCALER_SERVICE_ACCOUNTS = { 'cluster-autoscaler': 'cluster-autoscaler', karpenter: 'karpenter' } as const;
+
+/**
+ * Values of the cluster-autoscaler chart (kubernetes/autoscaler `charts/cluster-autoscaler`).
+ * @see https://github.com/kubernetes/autoscaler/blob/master/cluster-autoscaler/FAQ.md#what-are-the-parameters-to-ca
+ */
+export interface ClusterAutoscalerValues {
+  readonly cloudProvider: 'aws';
+  readonly awsRegion: string;
+  /** ASGs tagged `k8s.io/cluster-autoscaler/enabled` + `k8s.io/cluster-autoscaler/<clusterName>` (EKS tags managed groups). */
+  readonly autoDiscovery: { readonly clusterName: string };
+  /** Image pinned to the release's appVersion, whatever the chart default. */
+  readonly image: { readonly tag: string };
+  /** The ServiceAccount the Pod Identity association names (no annotation: Pod Identity, not IRSA). */
+  readonly rbac: { readonly serviceAccount: { readonly create: true; readonly name: string } };
+  readonly extraArgs: {
+    readonly 'balance-similar-node-groups': boolean;
+    readonly expander: 'least-waste' | 'priority' | 'random' | 'most-pods';
+    readonly 'skip-nodes-with-system-pods': boolean;
+    readonly 'skip-nodes-with-local-storage': boolean;
+    readonly 'scale-down-enabled': boolean;
+    readonly 'scale-down-unneeded-time': string;
+    readonly 'scale-down-delay-after-add': string;
+    readonly 'scale-down-utilization-threshold': number;
+    /** GPU nodes: capacity from the node-template tags/DescribeNodegroup until the device plugin reports. */
+    readonly 'max-node-provision-time': string;
+    readonly 'leader-elect': boolean;
+  };
+  readonly replicaCount: number;
+  readonly priorityClassName: 'system-cluster-critical';
+  readonly securityContext: RestrictedSecurityContext['pod'];
+  readonly containerSecurityContext: RestrictedSecurityContext['container'];
+  readonly nodeSelector: Record<string, string>;
+  readonly tolerations: readonly { key: string; operator: 'Exists' }[];
+  readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { memory: string } };
+  readonly [k: string]: unknown;
+}
+
+/** Values of the Karpenter chart (aws/karpenter-provider-aws `charts/karpenter`). */
+export interface KarpenterValues {
+  readonly settings: { readonly clusterName: string };
+  readonly serviceAccount: { readonly name: string };
+  readonly replicas: number;
+  readonly priorityClassName: 'system-cluster-critical';
+  readonly podSecurityContext: RestrictedSecurityContext['pod'];
+  readonly nodeSelector: Record<string, string>;
+  readonly tolerations: readonly { key: string; operator: 'Exists' }[];
+  readonly controller: { readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { memory: string } } };
+  readonly [k: string]: unknown;
+}
+
 /** Everything the values builders read: the selection, the cluster kind, the pools, the domain. */
 export interface ValuesContext {
   /** The pinned releases being installed (image tags come from their appVersion). */
@@ -82,6 +150,9 @@ export interface ValuesContext {
   readonly pools: readonly NodePool[];
   readonly operators: readonly OperatorName[];
   readonly domain: string;
+  /** eks: cluster name (autoscaler discovery) and region. */
+  readonly clusterName?: string;
+  readonly awsRegion?: string;
 }
 
 /** Tolerations for every taint of every GPU pool, deduplicated (derived from the pool model). */
@@ -129,12 +200,66 @@ export function operatorValues(name: OperatorName, ctx: ValuesContext): Record<s
       } satisfies KServeValues);
     case 'kueue':
       return sortKeys({ enableCertManager: certManager, enablePrometheus: monitoring } satisfies KueueValues);
+    case 'cluster-autoscaler':
+      return sortKeys(clusterAutoscalerValues(ctx));
+    case 'karpenter':
+      return sortKeys({
+        settings: { clusterName: required(ctx, 'clusterName', name) },
+        serviceAccount: { name: AUTOSCALER_SERVICE_ACCOUNTS.karpenter },
+        replicas: 2,
+        priorityClassName: 'system-cluster-critical',
+        podSecurityContext: RESTRICTED.pod,
+        ...scheduling(),
+        controller: { resources: { requests: { cpu: '500m', memory: '512Mi' }, limits: { memory: '1Gi' } } },
+      } satisfies KarpenterValues);
     case 'kserve-crd':
     case 'volcano':
       return {};
     case 'training-operator':
       return undefined;
   }
+}
+
+/** cluster-autoscaler values: discovery by the cluster's tags, least-waste, balanced groups, system pool. */
+export function clusterAutoscalerValues(ctx: ValuesContext): ClusterAutoscalerValues {
+  const release = ctx.releases?.find((r) => r.name === 'cluster-autoscaler') ?? releasesFor(KUBERNETES_MINOR)['cluster-autoscaler'];
+  return {
+    cloudProvider: 'aws',
+    awsRegion: required(ctx, 'awsRegion', 'cluster-autoscaler'),
+    autoDiscovery: { clusterName: required(ctx, 'clusterName', 'cluster-autoscaler') },
+    image: { tag: `v${release.appVersion}` },
+    rbac: { serviceAccount: { create: true, name: AUTOSCALER_SERVICE_ACCOUNTS['cluster-autoscaler'] } },
+    extraArgs: {
+      'balance-similar-node-groups': true,
+      // Picks the group wasting the least CPU/memory: the smallest GPU node that fits the pod.
+      expander: 'least-waste',
+      'skip-nodes-with-system-pods': false,
+      // Training pods with emptyDir scratch must not pin an idle GPU node forever.
+      'skip-nodes-with-local-storage': false,
+      'scale-down-enabled': true,
+      'scale-down-unneeded-time': '10m',
+      'scale-down-delay-after-add': '10m',
+      'scale-down-utilization-threshold': 0.5,
+      'max-node-provision-time': '15m',
+      'leader-elect': true,
+    },
+    replicaCount: 1,
+    priorityClassName: 'system-cluster-critical',
+    securityContext: RESTRICTED.pod,
+    containerSecurityContext: RESTRICTED.container,
+    ...scheduling(),
+    resources: { requests: { cpu: '100m', memory: '300Mi' }, limits: { memory: '600Mi' } },
+  };
+}
+
+function scheduling(): { nodeSelector: Record<string, string>; tolerations: { key: string; operator: 'Exists' }[] } {
+  return { nodeSelector: { [Labels.NODE_POOL]: SYSTEM_POOL_NAME }, tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }] };
+}
+
+function required(ctx: ValuesContext, key: 'clusterName' | 'awsRegion', operator: OperatorName): string {
+  const v = ctx[key];
+  if (!v) throw new Error(`${operator} values need '${key}' (set for eks stacks by the program)`);
+  return v;
 }
 
 /** Deep copy with object keys sorted, so serialized values never reorder between runs. */

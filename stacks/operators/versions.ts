@@ -2,17 +2,46 @@
  * THE pinned operator versions: one static map keyed by Kubernetes minor version. Nothing is
  * looked up over the network; an unknown Kubernetes minor is an error listing the supported ones.
  * Versions match the CRDs the constructs are generated from (see ../shared/crds/SOURCES.md).
+ * Which pins were checked against upstream, and how: stacks/README.md "Pinned operators".
  */
+import { ANY_CLUSTER, ClusterKind, NodeAutoscaler } from '../cluster/kinds';
 
 /** Operators the stacks can install, in the order they are documented. */
 export const OPERATOR_NAMES = [
   'cert-manager', 'gpu-operator', 'kube-prometheus-stack', 'training-operator',
   'argo-workflows', 'kserve-crd', 'kserve', 'kueue', 'volcano',
+  'cluster-autoscaler', 'karpenter',
 ] as const;
 export type OperatorName = (typeof OPERATOR_NAMES)[number];
 
+/**
+ * Operators the cluster itself brings (chosen by `cluster` + `autoscaler`, never listed under
+ * `operators`): the node autoscaler of an EKS cluster.
+ */
+export const CLUSTER_OPERATORS = ['cluster-autoscaler', 'karpenter'] as const satisfies readonly NodeAutoscaler[];
+
+/** Operators the `operators` config key may list. */
+export type SelectableOperatorName = Exclude<OperatorName, NodeAutoscaler>;
+export const SELECTABLE_OPERATORS: readonly SelectableOperatorName[] = OPERATOR_NAMES.filter(
+  (o): o is SelectableOperatorName => !(CLUSTER_OPERATORS as readonly string[]).includes(o),
+);
+
 /** Operators installed when the stack config does not list them (Volcano is opt-in). */
-export const DEFAULT_OPERATORS: readonly OperatorName[] = OPERATOR_NAMES.filter((o) => o !== 'volcano');
+export const DEFAULT_OPERATORS: readonly SelectableOperatorName[] = SELECTABLE_OPERATORS.filter((o) => o !== 'volcano');
+
+/**
+ * The operators a cluster kind needs for itself: on EKS the chosen node autoscaler (managed node
+ * groups do not scale without one); none on GKE (node-pool autoscaling is built in) or local.
+ */
+export function clusterOperators(cluster: ClusterKind, autoscaler: NodeAutoscaler | undefined): OperatorName[] {
+  switch (cluster) {
+    case 'eks':
+      return [autoscaler ?? 'cluster-autoscaler'];
+    case 'gke':
+    case 'local':
+      return [];
+  }
+}
 
 /** A chart from a Helm repository (`https://…`) or an OCI registry (`oci://…`), pinned exactly. */
 export interface HelmSource {
@@ -50,6 +79,8 @@ export interface OperatorRelease {
   readonly namespace: string;
   /** Kubernetes minors the release supports. */
   readonly kubernetes: KubernetesRange;
+  /** Cluster kinds the release can run on (`ANY_CLUSTER` unless cloud-specific). */
+  readonly clusters: readonly ClusterKind[];
   /** Operators that must be installed and ready first (webhooks, CRDs); selecting without them is an error. */
   readonly requires: readonly OperatorName[];
   /** Operators that, when also selected, go first (e.g. ServiceMonitor CRDs for metrics). */
@@ -65,23 +96,33 @@ export type ReleaseTable = { readonly [N in OperatorName]: OperatorRelease };
 
 const OCI_KSERVE = 'oci://ghcr.io/kserve/charts';
 
+/**
+ * cluster-autoscaler is released per Kubernetes minor and supports only that minor. Chart 9.53.0
+ * carries app 1.34.2 (kubernetes/autoscaler gh-pages index.yaml); installed on EKS only.
+ */
+const CLUSTER_AUTOSCALER_1_34: OperatorRelease = {
+  name: 'cluster-autoscaler', token: 'mlp:operators:ClusterAutoscaler', appVersion: '1.34.2', namespace: 'kube-system',
+  source: { kind: 'helm', repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.53.0' },
+  kubernetes: { min: '1.34', max: '1.34' }, clusters: ['eks'], requires: [], after: [], bringsCrds: false, usesHooks: false,
+};
+
 /** Releases pinned for Kubernetes 1.34 (the platform's target). */
 const FOR_1_34: ReleaseTable = {
   'cert-manager': {
     name: 'cert-manager', token: 'mlp:operators:CertManager', appVersion: 'v1.19.2', namespace: 'cert-manager',
     source: { kind: 'helm', repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.19.2' },
-    kubernetes: { min: '1.31', max: '1.35' }, requires: [], after: [], bringsCrds: true, usesHooks: true,
+    kubernetes: { min: '1.31', max: '1.35' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: true,
   },
   'gpu-operator': {
     name: 'gpu-operator', token: 'mlp:operators:GpuOperator', appVersion: 'v25.10.0', namespace: 'gpu-operator',
     source: { kind: 'helm', repository: 'https://helm.ngc.nvidia.com/nvidia', chart: 'gpu-operator', version: 'v25.10.0' },
     // DCGM exporter ServiceMonitors need the prometheus-operator CRDs when monitoring is installed.
-    kubernetes: { min: '1.29', max: '1.34' }, requires: [], after: ['kube-prometheus-stack'], bringsCrds: true, usesHooks: true,
+    kubernetes: { min: '1.29', max: '1.34' }, clusters: ANY_CLUSTER, requires: [], after: ['kube-prometheus-stack'], bringsCrds: true, usesHooks: true,
   },
   'kube-prometheus-stack': {
     name: 'kube-prometheus-stack', token: 'mlp:operators:KubePrometheusStack', appVersion: 'v0.93.0', namespace: 'monitoring',
     source: { kind: 'helm', repository: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '88.2.0' },
-    kubernetes: { min: '1.25', max: '1.35' }, requires: [], after: [], bringsCrds: true, usesHooks: true,
+    kubernetes: { min: '1.25', max: '1.35' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: true,
   },
   'training-operator': {
     name: 'training-operator', token: 'mlp:operators:TrainingOperator', appVersion: 'v1.9.4', namespace: 'kubeflow',
@@ -89,44 +130,61 @@ const FOR_1_34: ReleaseTable = {
       kind: 'kustomize', version: 'v1.9.4',
       url: 'https://github.com/kubeflow/trainer/tree/v1.9.4/manifests/overlays/standalone',
     },
-    kubernetes: { min: '1.27', max: '1.34' }, requires: [], after: [], bringsCrds: true, usesHooks: false,
+    kubernetes: { min: '1.27', max: '1.34' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: false,
   },
   'argo-workflows': {
     name: 'argo-workflows', token: 'mlp:operators:ArgoWorkflows', appVersion: 'v4.1.2', namespace: 'argo',
     // Chart 2.x carries Argo v4.1; the values pin the images to appVersion whatever the chart's default.
     source: { kind: 'helm', repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-workflows', version: '2.0.4' },
-    kubernetes: { min: '1.31', max: '1.35' }, requires: [], after: [], bringsCrds: true, usesHooks: false,
+    kubernetes: { min: '1.31', max: '1.35' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: false,
   },
   'kserve-crd': {
     name: 'kserve-crd', token: 'mlp:operators:KServeCrds', appVersion: 'v0.20.0', namespace: 'kserve',
     source: { kind: 'helm', repository: OCI_KSERVE, chart: 'kserve-crd', version: 'v0.20.0' },
-    kubernetes: { min: '1.30', max: '1.35' }, requires: [], after: [], bringsCrds: true, usesHooks: false,
+    kubernetes: { min: '1.30', max: '1.35' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: false,
   },
   kserve: {
     name: 'kserve', token: 'mlp:operators:KServe', appVersion: 'v0.20.0', namespace: 'kserve',
     // Published as `kserve-resources` since v0.17 (the chart was `kserve` up to v0.15).
     source: { kind: 'helm', repository: OCI_KSERVE, chart: 'kserve-resources', version: 'v0.20.0' },
     // The webhook certificate comes from cert-manager; its CRDs from the kserve-crd release.
-    kubernetes: { min: '1.30', max: '1.35' }, requires: ['cert-manager', 'kserve-crd'], after: [], bringsCrds: false, usesHooks: false,
+    kubernetes: { min: '1.30', max: '1.35' }, clusters: ANY_CLUSTER, requires: ['cert-manager', 'kserve-crd'], after: [], bringsCrds: false, usesHooks: false,
   },
   kueue: {
     name: 'kueue', token: 'mlp:operators:Kueue', appVersion: 'v0.19.2', namespace: 'kueue-system',
     source: { kind: 'helm', repository: 'oci://registry.k8s.io/kueue/charts', chart: 'kueue', version: '0.19.2' },
-    kubernetes: { min: '1.29', max: '1.35' }, requires: ['cert-manager'], after: ['kube-prometheus-stack'], bringsCrds: true, usesHooks: false,
+    kubernetes: { min: '1.29', max: '1.35' }, clusters: ANY_CLUSTER, requires: ['cert-manager'], after: ['kube-prometheus-stack'], bringsCrds: true, usesHooks: false,
   },
   volcano: {
     name: 'volcano', token: 'mlp:operators:Volcano', appVersion: 'v1.15.1', namespace: 'volcano-system',
     source: { kind: 'helm', repository: 'https://volcano-sh.github.io/helm-charts', chart: 'volcano', version: '1.15.1' },
-    kubernetes: { min: '1.28', max: '1.34' }, requires: [], after: [], bringsCrds: true, usesHooks: true,
+    kubernetes: { min: '1.28', max: '1.34' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: true,
+  },
+  'cluster-autoscaler': CLUSTER_AUTOSCALER_1_34,
+  karpenter: {
+    name: 'karpenter', token: 'mlp:operators:Karpenter', appVersion: '1.14.1', namespace: 'kube-system',
+    // Same release as the karpenter.sh / karpenter.k8s.aws CRDs in ../shared/crds/_released (tag v1.14.1).
+    source: { kind: 'helm', repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1' },
+    kubernetes: { min: '1.29', max: '1.34' }, clusters: ['eks'], requires: [], after: [], bringsCrds: true, usesHooks: false,
+  },
+};
+
+/** cluster-autoscaler for Kubernetes 1.33: its minor must equal the cluster's. */
+const FOR_1_33: ReleaseTable = {
+  ...FOR_1_34,
+  'cluster-autoscaler': {
+    ...CLUSTER_AUTOSCALER_1_34, appVersion: '1.33.0',
+    source: { ...CLUSTER_AUTOSCALER_1_34.source, version: '9.51.0' } as HelmSource,
+    kubernetes: { min: '1.33', max: '1.33' },
   },
 };
 
 /**
- * Pinned releases by Kubernetes minor. 1.33 runs the same releases (all their ranges include it);
- * a new minor is a new row, checked by `checkCompatibility` before anything is created.
+ * Pinned releases by Kubernetes minor. 1.33 runs the same releases (all their ranges include it)
+ * but its own cluster-autoscaler minor; a new minor is a new row, checked by `checkCompatibility` before anything is created.
  */
 export const OPERATOR_VERSIONS: Readonly<Record<string, ReleaseTable>> = Object.freeze({
-  '1.33': FOR_1_34,
+  '1.33': FOR_1_33,
   '1.34': FOR_1_34,
 });
 
@@ -163,11 +221,12 @@ export function releasesFor(kubernetesVersion: string, table: Readonly<Record<st
  * Checks, before anything is created, that every selected release supports the cluster's
  * Kubernetes minor and that every required companion is selected. Returns all problems at once.
  */
-export function compatibilityProblems(kubernetesVersion: string, selected: readonly OperatorRelease[]): string[] {
+export function compatibilityProblems(kubernetesVersion: string, selected: readonly OperatorRelease[], cluster?: ClusterKind): string[] {
   const minor = kubernetesMinorOf(kubernetesVersion);
   const names = new Set(selected.map((r) => r.name));
   const problems: string[] = [];
   for (const r of selected) {
+    if (cluster && !r.clusters.includes(cluster)) problems.push(`${r.name} runs on ${r.clusters.join(', ')} clusters only, not ${cluster}`);
     if (compareMinor(minor, r.kubernetes.min) < 0 || compareMinor(minor, r.kubernetes.max) > 0) {
       problems.push(`${r.name} ${r.appVersion} supports Kubernetes ${r.kubernetes.min} to ${r.kubernetes.max}, not ${minor}`);
     }

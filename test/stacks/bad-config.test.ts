@@ -19,6 +19,9 @@ test.each([
   ['incompatible versions', { kubernetesVersion: '1.31' }, /kubernetesVersion' is '1.31'.*no pinned operator versions/],
   ['KServe without cert-manager', { operators: ['kserve-crd', 'kserve'] }, /kserve requires cert-manager/],
   ['an unknown chart', { charts: ['nope'] }, /charts\[0\]' is 'nope'/],
+  ['Karpenter on GKE', { cluster: 'gke', location: 'us-central1', autoscaler: 'karpenter' }, /autoscaler' is 'karpenter'; only eks installs a node autoscaler/],
+  ['an unknown autoscaler', { cluster: 'eks', subnetIds: ['a', 'b'], autoscaler: 'keda' }, /autoscaler' is 'keda'; use one of cluster-autoscaler, karpenter/],
+  ['EKS without aws:region', { cluster: 'eks', subnetIds: ['a', 'b'] }, /config 'aws:region' is undefined; EKS needs the AWS region/],
 ])('the program fails on %s before registering any resource', async (_label, config, message) => {
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`ml-platform-patterns:${k}`, typeof v === 'string' ? v : JSON.stringify(v)])));
   expect(() => main()).toThrow(message);

@@ -10,7 +10,7 @@ let registered: Registered[];
 let program: typeof import('../../stacks/index');
 
 beforeAll(async () => {
-  registered = installMocks({ cluster: 'eks', clusterName: 'mlp-eks', subnetIds: JSON.stringify(['subnet-a', 'subnet-b']), pools: JSON.stringify(POOLS), charts: JSON.stringify(['book-pipeline-gpu']) });
+  registered = installMocks({ cluster: 'eks', clusterName: 'mlp-eks', subnetIds: JSON.stringify(['subnet-a', 'subnet-b']), pools: JSON.stringify(POOLS), charts: JSON.stringify(['book-pipeline-gpu']) }, { 'aws:region': 'us-west-2' });
   program = require('../../stacks/index');
   await promiseOf(program.kubeconfig);
   await settle();

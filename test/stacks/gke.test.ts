@@ -35,3 +35,7 @@ test('only the selected operators are installed, Volcano included, in dependency
   expect(named(registered, 'operators-volcano-release').inputs).toMatchObject({ chart: 'volcano', version: '1.15.1' });
   expect(program.argoServer).toBeUndefined();
 });
+
+test('no node autoscaler is installed: GKE autoscales its node pools itself', () => {
+  expect(registered.filter((r) => /operators-(cluster-autoscaler|karpenter)|autoscaler/.test(r.name))).toEqual([]);
+});

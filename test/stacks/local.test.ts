@@ -44,6 +44,8 @@ test('every default operator is installed at its pinned version', () => {
     else expect(r.inputs.directory).toBe(pinned[name].source.url);
   }
   expect(registered.some((r) => r.name.startsWith('operators-volcano'))).toBe(false);
+  // No node autoscaler on a local cluster: its nodes are fixed.
+  expect(registered.filter((r) => /operators-(cluster-autoscaler|karpenter)/.test(r.name))).toEqual([]);
 });
 
 test('operators wait for what they require: cert-manager and KServe CRDs before KServe', () => {

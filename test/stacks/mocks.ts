@@ -11,7 +11,9 @@ export interface Registered {
 
 /** Outputs a cloud would compute, so kubeconfig builders have something to read. */
 function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
-  if (type === 'aws:eks/cluster:Cluster') return { ...inputs, endpoint: `https://${name}.eks.test`, certificateAuthority: { data: 'Q0E=' } };
+  if (type === 'aws:eks/cluster:Cluster') {
+    return { ...inputs, endpoint: `https://${name}.eks.test`, certificateAuthority: { data: 'Q0E=' }, arn: `arn:aws:eks:us-west-2:123456789012:cluster/${inputs.name}` };
+  }
   if (type === 'gcp:container/cluster:Cluster') return { ...inputs, endpoint: '10.0.0.1', masterAuth: { clusterCaCertificate: 'Q0E=' } };
   if (type === 'aws:iam/role:Role') return { ...inputs, arn: `arn:aws:iam::123456789012:role/${name}`, name };
   return inputs;
@@ -21,10 +23,10 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
  * Installs Pulumi mocks with `config` (project keys, JSON for structured values) and records every
  * registration, including its dependency URNs (read from the request the mock monitor receives).
  */
-export function installMocks(config: Record<string, string>): Registered[] {
+export function installMocks(config: Record<string, string>, otherNamespaces: Record<string, string> = {}): Registered[] {
   const registered: Registered[] = [];
   const pending = new Map<string, string[]>();
-  pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`ml-platform-patterns:${k}`, v])));
+  pulumi.runtime.setAllConfig({ ...Object.fromEntries(Object.entries(config).map(([k, v]) => [`ml-platform-patterns:${k}`, v])), ...otherNamespaces });
   pulumi.runtime.setMocks({
     newResource: (args) => {
       registered.push({ type: args.type, name: args.name, inputs: args.inputs, dependencies: pending.get(args.name) ?? [] });

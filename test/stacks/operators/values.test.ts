@@ -7,7 +7,7 @@ import { OPERATOR_NAMES, releasesFor } from '../../../stacks/operators/versions'
 const l4 = NodePool.gpu({ name: 'l4', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, taints: [{ key: 'team', value: 'a', effect: TaintEffect.NO_SCHEDULE }] });
 const t4 = NodePool.gpu({ name: 't4', accelerator: Accelerator.NVIDIA_T4, gpusPerNode: 1 });
 const cpu = NodePool.cpu({ name: 'cpu' });
-const ctx = { cluster: 'eks' as const, pools: [cpu, l4, t4], operators: [...OPERATOR_NAMES], domain: 'ml.example.com' };
+const ctx = { cluster: 'eks' as const, pools: [cpu, l4, t4], operators: [...OPERATOR_NAMES], domain: 'ml.example.com', clusterName: 'mlp', awsRegion: 'us-west-2' };
 
 test('GPU operator tolerations are the union of the GPU pools\' tolerations, without duplicates', () => {
   expect(gpuPoolTolerations([cpu, l4, t4])).toEqual([
