@@ -1,103 +1,15 @@
 'use strict';
 // Pure helpers for scripts/verify-apiserver/verify-apiserver.mjs.
 // CommonJS so that both the ESM runner and jest (test/verify-apiserver/) can load it.
-// Nothing in here starts processes or talks to the network.
+// Nothing in here starts processes or talks to the network. Options (args.cjs), the CRD index
+// (crd-index.cjs), report formatting (report.cjs) and request paths / response parsing
+// (server.cjs) live next door and are re-exported here.
 
-const path = require('node:path');
-
-const USAGE = `Usage: node scripts/verify-apiserver/verify-apiserver.mjs [options]
-
-Applies every object of dist/*.yaml to a throwaway kube-apiserver + etcd on 127.0.0.1.
-
-Options:
-  --dist <dir>             chart files to verify (default: dist)
-  --crds <dir>             upstream CRDs, <dir>/<group>/<plural>.yaml (default: ../shared/crds)
-  --project-crds <dir>     project-authored CRDs (JSON) for kinds with no upstream CRD (default: test/validation/project-crds)
-  --apiserver-bin <path>   use this kube-apiserver instead of the pinned build
-  --etcd-bin <path>        use this etcd instead of the pinned build
-  --no-build               do not run tools/apiserver/build.sh; fail if a binary is missing
-  --apiserver-port <n>     secure port (default: a random free port)
-  --etcd-port <n>          etcd client port (default: a random free port)
-  --etcd-timeout <s>       seconds to wait for etcd /health (default: 30)
-  --apiserver-timeout <s>  seconds to wait for kube-apiserver /readyz (default: 120)
-  --crd-timeout <s>        seconds to wait for each CRD to become Established (default: 60)
-  --field-validation <v>   Strict | Warn | Ignore for every apply (default: Strict)
-  --verbose                also list every accepted object
-  -h, --help               this text
-`;
-
-const DEFAULTS = Object.freeze({
-  dist: 'dist',
-  crds: '../shared/crds',
-  projectCrds: 'test/validation/project-crds',
-  apiserverBin: undefined,
-  etcdBin: undefined,
-  build: true,
-  apiserverPort: 0,
-  etcdPort: 0,
-  etcdTimeout: 30,
-  apiserverTimeout: 120,
-  crdTimeout: 60,
-  fieldValidation: 'Strict',
-  verbose: false,
-  help: false,
-});
-
-class UsageError extends Error {}
-
-function parseArgs(argv) {
-  const opts = { ...DEFAULTS };
-  const valueFlags = {
-    '--dist': ['dist', String],
-    '--crds': ['crds', String],
-    '--project-crds': ['projectCrds', String],
-    '--apiserver-bin': ['apiserverBin', String],
-    '--etcd-bin': ['etcdBin', String],
-    '--apiserver-port': ['apiserverPort', port],
-    '--etcd-port': ['etcdPort', port],
-    '--etcd-timeout': ['etcdTimeout', seconds],
-    '--apiserver-timeout': ['apiserverTimeout', seconds],
-    '--crd-timeout': ['crdTimeout', seconds],
-    '--field-validation': ['fieldValidation', fieldValidation],
-  };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let value;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      value = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    if (arg === '-h' || arg === '--help') opts.help = true;
-    else if (arg === '--verbose' || arg === '-v') opts.verbose = true;
-    else if (arg === '--no-build') opts.build = false;
-    else if (valueFlags[arg]) {
-      if (value === undefined) {
-        if (i + 1 >= argv.length) throw new UsageError(`${arg} needs a value`);
-        value = argv[++i];
-      }
-      const [key, conv] = valueFlags[arg];
-      opts[key] = conv(value, arg);
-    } else throw new UsageError(`unknown option ${arg}`);
-  }
-  return opts;
-
-  function port(v, flag) {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag}: not a port: ${v}`);
-    return n;
-  }
-  function seconds(v, flag) {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag}: not a positive number of seconds: ${v}`);
-    return n;
-  }
-  function fieldValidation(v, flag) {
-    const m = ['Strict', 'Warn', 'Ignore'].find((x) => x.toLowerCase() === String(v).toLowerCase());
-    if (!m) throw new UsageError(`${flag}: expected Strict, Warn or Ignore, got ${v}`);
-    return m;
-  }
-}
+const YAML = require('yaml');
+const args = require('./args.cjs');
+const crdIndex = require('./crd-index.cjs');
+const report = require('./report.cjs');
+const server = require('./server.cjs');
 
 // API groups served by kube-apiserver v1.34 itself (no CRD needed). Used for the pre-flight
 // check before the server is started; the server's discovery is authoritative afterwards.
@@ -194,72 +106,21 @@ function documentsToObjects(chartFile, docs) {
 
 function describe(o) {
   const ns = o.namespace ? `${o.namespace}/` : '';
-  return `${displayGroupKind(o.group, o.kind)} ${ns}${o.name ?? '<no name>'}`;
+  const name = o.name ?? (o.generateName ? `${o.generateName}*` : '<no name>');
+  return `${displayGroupKind(o.group, o.kind)} ${ns}${name}`;
 }
 
 // ---------------------------------------------------------------------------------------------
-// CRD index
-
-/**
- * Cheap CRD header extraction: controller-gen writes spec.group, spec.names and spec.scope before
- * the (huge) spec.versions, so parsing the text up to the top-level "  versions:" line is enough
- * and avoids parsing multi-megabyte schemas. Returns the prefix text or null.
- */
-function crdHeaderText(text) {
-  const m = /^ {2}versions:\s*$/m.exec(text);
-  if (!m) return null;
-  return text.slice(0, m.index);
-}
-
-/** Summarise a parsed CRD object (header only is fine). Returns null if it is not a CRD. */
-function crdInfo(doc, file) {
-  if (!doc || doc.kind !== 'CustomResourceDefinition' || !doc.spec) return null;
-  const { spec } = doc;
-  if (!spec.group || !spec.names || !spec.names.kind) return null;
-  return {
-    file,
-    name: (doc.metadata && doc.metadata.name) || `${spec.names.plural}.${spec.group}`,
-    group: spec.group,
-    kind: spec.names.kind,
-    plural: spec.names.plural,
-    scope: spec.scope,
-    conversion: spec.conversion && spec.conversion.strategy ? spec.conversion.strategy : 'None',
-  };
-}
-
-/**
- * Build group/kind -> CRD info from a list of CRD infos. When several files define the same
- * group/kind (e.g. book/ copies), the file under a directory named after the group wins.
- */
-function buildCrdIndex(infos) {
-  const index = new Map();
-  const duplicates = [];
-  for (const info of infos) {
-    if (!info) continue;
-    const key = groupKind(info.group, info.kind);
-    const prev = index.get(key);
-    if (!prev) {
-      index.set(key, info);
-      continue;
-    }
-    const preferNew = path.basename(path.dirname(info.file)) === info.group
-      && path.basename(path.dirname(prev.file)) !== prev.group;
-    if (preferNew) {
-      index.set(key, info);
-      duplicates.push({ key, used: info.file, ignored: prev.file });
-    } else {
-      duplicates.push({ key, used: prev.file, ignored: info.file });
-    }
-  }
-  return { index, duplicates };
-}
+// Which kinds need a CRD
 
 /**
  * Decide for every group/kind in dist whether it is built in, needs a CRD (found) or is missing.
+ * `objects` may include embedded manifests (records with `embeddedIn`, see extractEmbedded):
+ * a missing CRD is then reported with the workflow steps that would create such objects.
  */
 function resolveKinds(objects, crdIndex, builtinGroups = BUILTIN_GROUPS) {
   const needed = new Map(); // key -> crd info
-  const missing = new Map(); // key -> { group, kind, versions:Set, charts:Set, count }
+  const missing = new Map(); // key -> { group, kind, versions:Set, charts:Set, count, embeddedIn:[] }
   for (const o of objects) {
     if (notAppliedReason(o)) continue;
     const key = groupKind(o.group, o.kind);
@@ -271,20 +132,47 @@ function resolveKinds(objects, crdIndex, builtinGroups = BUILTIN_GROUPS) {
     }
     let m = missing.get(key);
     if (!m) {
-      m = { group: o.group, kind: o.kind, versions: new Set(), charts: new Set(), count: 0 };
+      m = { group: o.group, kind: o.kind, versions: new Set(), charts: new Set(), count: 0, embeddedIn: [] };
       missing.set(key, m);
     }
     m.versions.add(o.version);
-    m.charts.add(o.chart);
-    m.count++;
+    if (o.embeddedIn) {
+      m.embeddedIn.push(`${describeOwner(o.embeddedIn)} in ${o.chart}`);
+    } else {
+      m.charts.add(o.chart);
+      m.count++;
+    }
   }
   return { needed, missing };
 }
 
 function missingCrdMessage(m, crdsDir) {
-  const charts = [...m.charts].sort().join(', ');
+  const where = [];
+  if (m.count) where.push(`${m.count} object(s) in ${[...m.charts].sort().join(', ')}`);
+  const embedded = m.embeddedIn || [];
+  if (embedded.length) where.push(`${embedded.length} embedded in workflow steps: ${embedded.join(', ')}`);
   return `no CRD for kind ${m.kind} (apiVersion ${[...m.versions].map((v) => (m.group ? `${m.group}/${v}` : v)).join(', ')}) `
-    + `in ${crdsDir}: ${m.count} object(s) in ${charts}`;
+    + `in ${crdsDir}: ${where.join('; ')}`;
+}
+
+/** Why an object cannot be written because of its CRD (missing or not installed), or undefined. */
+function crdProblem(o, missingMsgs, crdResults) {
+  const key = groupKind(o.group, o.kind);
+  if (missingMsgs.has(key)) return missingMsgs.get(key);
+  const crdRes = crdResults.get(key);
+  if (crdRes && !crdRes.ok) return crdRes.message;
+  return undefined;
+}
+
+/** The served resource for an object's group/version/kind, or why there is none. */
+function servedResource(o, byGvk, crdResults) {
+  const res = byGvk.get(`${o.group}/${o.version}/${o.kind}`);
+  if (res) return { res };
+  const crdRes = crdResults.get(groupKind(o.group, o.kind));
+  const served = [...byGvk.keys()].filter((k) => k.startsWith(`${o.group}/`) && k.endsWith(`/${o.kind}`)).map((k) => k.split('/').slice(-2, -1)[0]);
+  return {
+    reason: `apiVersion ${o.apiVersion} kind ${o.kind} is not served${served.length ? ` (served versions: ${served.join(', ')})` : ''}${crdRes ? ` by ${crdRes.crd.file}` : ''}`,
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -312,26 +200,6 @@ function sortForApply(objects) {
     .map((x) => x.o);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Server responses
-
-/**
- * Parse HTTP Warning header values into plain messages. Pass one value per header line
- * (Node: res.headersDistinct.warning); the apiserver sends `299 - "text"`.
- */
-function parseWarnings(header) {
-  if (!header) return [];
-  const values = Array.isArray(header) ? header : [header];
-  return values.map((v) => {
-    const m = /^\s*\d{3}\s+\S+\s+"((?:[^"\\]|\\.)*)"/.exec(v);
-    return m ? m[1].replace(/\\(.)/g, '$1') : String(v).trim();
-  }).filter(Boolean);
-}
-
-function isPodSecurityWarning(w) {
-  return /PodSecurity/.test(w);
-}
-
 /** Namespace objects in dist whose Pod Security enforce level is not restricted. */
 function namespacesNotRestricted(objects) {
   return objects
@@ -342,87 +210,140 @@ function namespacesNotRestricted(objects) {
     })
     .map((o) => o.name);
 }
-
-function statusMessage(status, body) {
-  if (body && typeof body === 'object' && body.message) return `${status} ${body.reason || ''}: ${body.message}`.replace(/ :/, ':');
-  const text = typeof body === 'string' ? body.trim().slice(0, 500) : '';
-  return `HTTP ${status}${text ? `: ${text}` : ''}`;
-}
-
 // ---------------------------------------------------------------------------------------------
-// Pod Security probe
+// Manifests embedded in Argo workflow steps (`resource` templates)
 
-function psaProbeNamespace(suffix) {
-  return {
-    apiVersion: 'v1',
-    kind: 'Namespace',
-    metadata: {
-      name: `verify-apiserver-psa-${suffix}`,
-      labels: {
-        'pod-security.kubernetes.io/enforce': 'restricted',
-        'pod-security.kubernetes.io/enforce-version': 'latest',
-      },
-    },
-  };
+const ARGO_GROUP = 'argoproj.io';
+
+// Where each Argo kind keeps its templates.
+const WORKFLOW_TEMPLATE_PATHS = Object.freeze({
+  Workflow: ['spec', 'templates'],
+  WorkflowTemplate: ['spec', 'templates'],
+  ClusterWorkflowTemplate: ['spec', 'templates'],
+  CronWorkflow: ['spec', 'workflowSpec', 'templates'],
+});
+
+// Resource-step actions whose manifest is a whole object the step writes. `patch` takes a partial
+// object and `get`/`delete` only name one: their manifests are not checked.
+const WRITE_ACTIONS = new Set(['create', 'apply', 'replace']);
+
+// Argo expressions are substituted only when the step runs.
+const ARGO_EXPRESSION = /\{\{[^}]*\}\}/;
+
+/**
+ * Namespace a step creates an embedded object in: the manifest's own metadata.namespace, else the
+ * namespace of the embedding workflow object, else `default` (a ClusterWorkflowTemplate has none;
+ * at run time it is the namespace of the Workflow that references it).
+ */
+function embeddedNamespace(manifest, owner) {
+  const own = manifest && manifest.metadata && manifest.metadata.namespace;
+  return own || (owner && owner.namespace) || 'default';
 }
 
-function psaProbePods(namespace) {
-  const image = 'registry.invalid/psa-probe:1'; // never pulled: there is no kubelet
-  const bad = {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'non-compliant', namespace },
-    spec: {
-      containers: [{ name: 'c', image, securityContext: { privileged: true } }],
-    },
-  };
-  const good = {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name: 'compliant', namespace },
-    spec: {
-      securityContext: { runAsNonRoot: true, runAsUser: 65532, seccompProfile: { type: 'RuntimeDefault' } },
-      containers: [{
-        name: 'c',
-        image,
-        securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
-      }],
-    },
-  };
-  return { bad, good };
+/** `Workflow ns/name template "train"` */
+function describeOwner(owner) {
+  const ns = owner.namespace ? `${owner.namespace}/` : '';
+  return `${owner.kind} ${ns}${owner.name ?? '<no name>'} template "${owner.template}"`;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Report
-
-function padTable(rows) {
-  const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => String(r[c]).length)));
-  return rows.map((r) => r.map((cell, c) => (c === 0 ? String(cell).padEnd(widths[c]) : String(cell).padStart(widths[c]))).join('  ').trimEnd());
+function describeEmbedded(e) {
+  return `${describe(e)} (embedded in ${describeOwner(e.embeddedIn)})`;
 }
 
-/** charts: [{ chart, objects, accepted, rejected, notApplied }] */
-function formatChartTable(charts) {
-  const rows = [['chart file', 'objects', 'accepted', 'rejected', 'not applied']];
-  const total = { objects: 0, accepted: 0, rejected: 0, notApplied: 0 };
-  for (const c of charts) {
-    rows.push([c.chart, c.objects, c.accepted, c.rejected, c.notApplied]);
-    for (const k of Object.keys(total)) total[k] += c[k];
+function workflowTemplates(o) {
+  const p = o.group === ARGO_GROUP && WORKFLOW_TEMPLATE_PATHS[o.kind];
+  if (!p) return null;
+  let v = o.body;
+  for (const k of p) v = v && typeof v === 'object' ? v[k] : undefined;
+  return { path: p.join('.'), templates: Array.isArray(v) ? v : [] };
+}
+
+/**
+ * The manifests embedded in `spec.templates[].resource.manifest` (CronWorkflow:
+ * `spec.workflowSpec.templates[]`) of an Argo Workflow, WorkflowTemplate, ClusterWorkflowTemplate
+ * or CronWorkflow object record (see documentsToObjects). Any other object has none.
+ * Returns
+ *   embedded: object records like documentsToObjects' (chart and index of the embedding object),
+ *             plus generateName, `embeddedIn` { kind, name, namespace, template, field, action }
+ *             and `expressions` (the manifest contains Argo {{...}} expressions); namespace is
+ *             resolved with embeddedNamespace;
+ *   skipped:  { chart, index, embeddedIn, reason } for steps whose manifest is not a whole object
+ *             (patch/get/delete) or comes from an artifact (manifestFrom);
+ *   errors:   { chart, index, embeddedIn, message } for manifests that are not one valid object.
+ */
+function extractEmbedded(o) {
+  const out = { embedded: [], skipped: [], errors: [] };
+  const found = workflowTemplates(o);
+  if (!found) return out;
+  const meta = (o.body && o.body.metadata) || {};
+  for (const [i, t] of found.templates.entries()) {
+    if (!t || typeof t !== 'object' || !t.resource || typeof t.resource !== 'object') continue;
+    const action = t.resource.action;
+    const embeddedIn = {
+      kind: o.kind,
+      name: meta.name,
+      namespace: meta.namespace,
+      template: t.name ?? `#${i}`,
+      field: `${found.path}[${i}].resource.manifest`,
+      action,
+    };
+    const where = `${o.chart} document ${o.index}: ${describeOwner(embeddedIn)} (${embeddedIn.field})`;
+    const fail = (message) => out.errors.push({ chart: o.chart, index: o.index, embeddedIn, message: `${where}: ${message}` });
+    const { manifest } = t.resource;
+    if (manifest === undefined || manifest === null) {
+      const reason = t.resource.manifestFrom ? 'manifest comes from an artifact at run time (manifestFrom)' : 'no manifest';
+      out.skipped.push({ chart: o.chart, index: o.index, embeddedIn, reason });
+      continue;
+    }
+    if (typeof manifest !== 'string') { fail(`manifest must be a YAML string, got ${Array.isArray(manifest) ? 'a list' : typeof manifest}`); continue; }
+    const docs = YAML.parseAllDocuments(manifest);
+    const parseErrors = docs.flatMap((d) => d.errors.map((e) => e.message.split('\n')[0].replace(/:\s*$/, '')));
+    if (parseErrors.length) { fail(`manifest is not valid YAML: ${parseErrors.join('; ')}`); continue; }
+    const objs = docs.map((d) => d.toJS({ maxAliasCount: -1 })).filter((d) => d !== null && d !== undefined);
+    if (objs.length !== 1) { fail(`manifest must hold exactly one object, found ${objs.length}`); continue; }
+    const body = objs[0];
+    if (typeof body !== 'object' || Array.isArray(body)) { fail('manifest is not a mapping'); continue; }
+    if (!body.apiVersion || !body.kind) { fail('manifest has no apiVersion/kind'); continue; }
+    if (!WRITE_ACTIONS.has(action)) {
+      const what = action === 'patch' ? 'a patch, not a whole object' : 'only used to find an object';
+      out.skipped.push({ chart: o.chart, index: o.index, embeddedIn, reason: `action ${action ?? '<none>'}: the manifest is ${what}` });
+      continue;
+    }
+    const { group, version } = splitApiVersion(body.apiVersion);
+    const bmeta = (body.metadata && typeof body.metadata === 'object') ? body.metadata : {};
+    out.embedded.push({
+      chart: o.chart,
+      index: o.index,
+      apiVersion: body.apiVersion,
+      group,
+      version,
+      kind: body.kind,
+      name: bmeta.name,
+      generateName: bmeta.generateName,
+      namespace: embeddedNamespace(body, meta),
+      body,
+      embeddedIn,
+      expressions: ARGO_EXPRESSION.test(manifest),
+    });
   }
-  rows.push(['total', total.objects, total.accepted, total.rejected, total.notApplied]);
-  const lines = padTable(rows);
-  const rule = '-'.repeat(Math.max(...lines.map((l) => l.length)));
-  return [lines[0], rule, ...lines.slice(1, -1), rule, lines[lines.length - 1]].join('\n');
+  return out;
 }
 
-function summaryLine(accepted, rejected) {
-  return `apiserver: ${accepted} objects accepted, ${rejected} rejected`;
+/** extractEmbedded over all objects, concatenated. */
+function extractAllEmbedded(objects) {
+  const all = { embedded: [], skipped: [], errors: [] };
+  for (const o of objects) {
+    const r = extractEmbedded(o);
+    for (const k of Object.keys(all)) all[k].push(...r[k]);
+  }
+  return all;
 }
 
 module.exports = {
-  USAGE,
-  DEFAULTS,
-  UsageError,
-  parseArgs,
+  ...args,
+  ...crdIndex,
+  ...report,
+  ...server,
   BUILTIN_GROUPS,
   NOT_APPLIED_KINDS,
   splitApiVersion,
@@ -431,67 +352,17 @@ module.exports = {
   notAppliedReason,
   documentsToObjects,
   describe,
-  crdHeaderText,
-  crdInfo,
-  buildCrdIndex,
   resolveKinds,
   missingCrdMessage,
+  crdProblem,
+  servedResource,
   sortForApply,
-  parseWarnings,
-  isPodSecurityWarning,
   namespacesNotRestricted,
-  statusMessage,
-  psaProbeNamespace,
-  psaProbePods,
-  formatChartTable,
-  summaryLine,
+  WORKFLOW_TEMPLATE_PATHS,
+  WRITE_ACTIONS,
+  embeddedNamespace,
+  describeOwner,
+  describeEmbedded,
+  extractEmbedded,
+  extractAllEmbedded,
 };
-
-/**
- * Drop what legitimately differs between two reads of an unchanged object: metadata.resourceVersion
- * (the apiserver re-writes some kinds, e.g. PersistentVolumeClaim and Job, on a no-op apply) and
- * the timestamps in managedFields. Everything else, including generation and field ownership,
- * is kept.
- */
-function normalizeForCompare(obj) {
-  if (!obj || typeof obj !== 'object') return obj;
-  const copy = JSON.parse(JSON.stringify(obj));
-  if (copy.metadata) {
-    delete copy.metadata.resourceVersion;
-    if (Array.isArray(copy.metadata.managedFields)) {
-      copy.metadata.managedFields = copy.metadata.managedFields.map(({ time, ...rest }) => rest);
-    }
-  }
-  return copy;
-}
-
-/**
- * Paths (a.b[0].c) where two API objects differ after normalizeForCompare. At most `limit` paths.
- */
-function diffPaths(a, b, limit = 8) {
-  const out = [];
-  walk(normalizeForCompare(a), normalizeForCompare(b), '');
-  return out;
-  function walk(x, y, p) {
-    if (out.length >= limit) return;
-    if (x === y) return;
-    const bothObjects = x && y && typeof x === 'object' && typeof y === 'object' && Array.isArray(x) === Array.isArray(y);
-    if (!bothObjects) {
-      out.push(p || '<root>');
-      return;
-    }
-    if (Array.isArray(x)) {
-      if (x.length !== y.length) {
-        out.push(p || '<root>');
-        return;
-      }
-      for (let i = 0; i < x.length; i++) walk(x[i], y[i], `${p}[${i}]`);
-      return;
-    }
-    const keys = new Set([...Object.keys(x), ...Object.keys(y)]);
-    for (const k of [...keys].sort()) walk(x[k], y[k], p ? `${p}.${k}` : k);
-  }
-}
-
-module.exports.normalizeForCompare = normalizeForCompare;
-module.exports.diffPaths = diffPaths;

@@ -145,4 +145,178 @@ describe('verify-apiserver helpers', () => {
     expect(lines[lines.length - 1]).toMatch(/^total\s+4\s+2\s+1\s+1$/);
     expect(lib.summaryLine(2, 1)).toBe('apiserver: 2 objects accepted, 1 rejected');
   });
+
+  test('formatChartTable with embedded columns and embeddedSummaryLine', () => {
+    const t = lib.formatChartTable([
+      { chart: 'dist/a.yaml', objects: 3, accepted: 3, rejected: 0, notApplied: 0, embedded: 4, embeddedAccepted: 3, embeddedRejected: 1 },
+      { chart: 'dist/b.yaml', objects: 1, accepted: 1, rejected: 0, notApplied: 0, embedded: 0, embeddedAccepted: 0, embeddedRejected: 0 },
+    ]);
+    const lines = t.split('\n');
+    expect(lines[0]).toMatch(/^chart file\s+objects\s+accepted\s+rejected\s+not applied\s+embedded\s+emb\. accepted\s+emb\. rejected$/);
+    expect(lines[lines.length - 1]).toMatch(/^total\s+4\s+4\s+0\s+0\s+4\s+3\s+1$/);
+    expect(lib.embeddedSummaryLine(4, 1)).toBe('embedded in workflow steps: 4 checked (dry-run), 1 rejected');
+  });
+
+  // -------------------------------------------------------------------------------------------
+  // Manifests embedded in Argo workflow steps
+
+  const tfjob = [
+    'apiVersion: kubeflow.org/v1',
+    'kind: TFJob',
+    'metadata:',
+    '  generateName: train-',
+    'spec:',
+    '  tfReplicaSpecs: {}',
+  ].join('\n');
+  const job = 'apiVersion: batch/v1\nkind: Job\nmetadata:\n  name: ingest\n  namespace: other\nspec: {}\n';
+  const steps = (templates: object[]) => templates;
+  const argo = (kind: string, spec: object, meta: object = { name: 'wf', namespace: 'ml' }) => lib.documentsToObjects('dist/w.yaml', [
+    { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'first' } },
+    { apiVersion: 'argoproj.io/v1alpha1', kind, metadata: meta, spec },
+  ]).objects[1];
+
+  test.each([
+    {
+      what: 'Workflow: resource templates only, container/dag templates ignored',
+      obj: argo('Workflow', { templates: steps([
+        { name: 'main', dag: { tasks: [] } },
+        { name: 'train', resource: { action: 'create', manifest: tfjob } },
+        { name: 'run', container: { image: 'x' } },
+        { name: 'ingest', resource: { action: 'apply', manifest: job } },
+      ]) }),
+      expected: [
+        { kind: 'TFJob', group: 'kubeflow.org', version: 'v1', name: undefined, generateName: 'train-', namespace: 'ml', template: 'train', field: 'spec.templates[1].resource.manifest' },
+        { kind: 'Job', group: 'batch', version: 'v1', name: 'ingest', generateName: undefined, namespace: 'other', template: 'ingest', field: 'spec.templates[3].resource.manifest' },
+      ],
+    },
+    {
+      what: 'WorkflowTemplate',
+      obj: argo('WorkflowTemplate', { templates: [{ name: 't', resource: { action: 'replace', manifest: tfjob } }] }),
+      expected: [{ kind: 'TFJob', group: 'kubeflow.org', version: 'v1', name: undefined, generateName: 'train-', namespace: 'ml', template: 't', field: 'spec.templates[0].resource.manifest' }],
+    },
+    {
+      what: 'CronWorkflow: spec.workflowSpec.templates',
+      obj: argo('CronWorkflow', { schedules: ['0 3 * * 1'], workflowSpec: { templates: [{ name: 'retrain', resource: { action: 'create', manifest: tfjob } }] } }),
+      expected: [{ kind: 'TFJob', group: 'kubeflow.org', version: 'v1', name: undefined, generateName: 'train-', namespace: 'ml', template: 'retrain', field: 'spec.workflowSpec.templates[0].resource.manifest' }],
+    },
+    {
+      what: 'ClusterWorkflowTemplate: no namespace of its own -> default',
+      obj: argo('ClusterWorkflowTemplate', { templates: [{ name: 'c', resource: { action: 'create', manifest: tfjob } }] }, { name: 'cwt' }),
+      expected: [{ kind: 'TFJob', group: 'kubeflow.org', version: 'v1', name: undefined, generateName: 'train-', namespace: 'default', template: 'c', field: 'spec.templates[0].resource.manifest' }],
+    },
+    {
+      what: 'Workflow without templates',
+      obj: argo('Workflow', { workflowTemplateRef: { name: 'x' } }),
+      expected: [],
+    },
+    {
+      what: 'non-argo object with a look-alike spec.templates',
+      obj: lib.documentsToObjects('dist/x.yaml', [{ apiVersion: 'example.com/v1', kind: 'Workflow', metadata: { name: 'w' }, spec: { templates: [{ resource: { action: 'create', manifest: tfjob } }] } }]).objects[0],
+      expected: [],
+    },
+    {
+      what: 'built-in object',
+      obj: lib.documentsToObjects('dist/x.yaml', [{ apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j' }, spec: {} }]).objects[0],
+      expected: [],
+    },
+  ])('extractEmbedded: $what', ({ obj, expected }) => {
+    const { embedded, skipped, errors } = lib.extractEmbedded(obj);
+    expect(errors).toEqual([]);
+    expect(skipped).toEqual([]);
+    expect(embedded.map((e: any) => ({
+      kind: e.kind, group: e.group, version: e.version, name: e.name, generateName: e.generateName,
+      namespace: e.namespace, template: e.embeddedIn.template, field: e.embeddedIn.field,
+    }))).toEqual(expected);
+    for (const e of embedded) {
+      expect(e).toMatchObject({ chart: obj.chart, index: obj.index, embeddedIn: { kind: obj.kind, name: obj.name } });
+      expect(e.body.kind).toBe(e.kind);
+    }
+  });
+
+  test('extractEmbedded: patch/get/delete and manifestFrom are skipped with a reason', () => {
+    const obj = argo('Workflow', { templates: [
+      { name: 'p', resource: { action: 'patch', mergeStrategy: 'merge', manifest: tfjob } },
+      { name: 'g', resource: { action: 'get', manifest: tfjob } },
+      { name: 'a', resource: { action: 'create', manifestFrom: { artifact: { name: 'm' } } } },
+    ] });
+    const { embedded, skipped, errors } = lib.extractEmbedded(obj);
+    expect(embedded).toEqual([]);
+    expect(errors).toEqual([]);
+    expect(skipped.map((s: any) => [s.embeddedIn.template, s.reason])).toEqual([
+      ['p', 'action patch: the manifest is a patch, not a whole object'],
+      ['g', 'action get: the manifest is only used to find an object'],
+      ['a', 'manifest comes from an artifact at run time (manifestFrom)'],
+    ]);
+  });
+
+  test.each([
+    { what: 'broken YAML', manifest: 'apiVersion: v1\nkind: Job\nmetadata:\n  name: [unclosed\n', error: /manifest is not valid YAML: / },
+    { what: 'two objects', manifest: `${tfjob}\n---\n${job}`, error: /exactly one object, found 2/ },
+    { what: 'empty', manifest: '', error: /exactly one object, found 0/ },
+    { what: 'a list', manifest: '- a\n- b\n', error: /not a mapping/ },
+    { what: 'no kind', manifest: 'apiVersion: v1\nmetadata: {}\n', error: /no apiVersion\/kind/ },
+    { what: 'not a string', manifest: { kind: 'Job' }, error: /must be a YAML string, got object/ },
+  ])('extractEmbedded: $what -> error naming chart, workflow and template', ({ manifest, error }) => {
+    const obj = argo('Workflow', { templates: [{ name: 'ok', resource: { action: 'create', manifest: tfjob } }, { name: 'bad-step', resource: { action: 'create', manifest } }] });
+    const { embedded, errors } = lib.extractEmbedded(obj);
+    expect(embedded).toHaveLength(1);
+    expect(errors).toHaveLength(1);
+    const { message } = errors[0];
+    expect(message).toMatch(error);
+    expect(message).toContain('dist/w.yaml document 2: Workflow ml/wf template "bad-step" (spec.templates[1].resource.manifest): ');
+    expect(errors[0]).toMatchObject({ chart: 'dist/w.yaml', index: 2, embeddedIn: { template: 'bad-step' } });
+  });
+
+  test('extractEmbedded flags Argo expressions; extractAllEmbedded concatenates', () => {
+    const withExpr = tfjob.replace('generateName: train-', 'generateName: "train-{{inputs.parameters.rate}}-"');
+    const a = argo('Workflow', { templates: [{ name: 'x', resource: { action: 'create', manifest: withExpr } }] });
+    const b = argo('CronWorkflow', { workflowSpec: { templates: [{ name: 'y', resource: { action: 'create', manifest: tfjob } }] } });
+    const all = lib.extractAllEmbedded([a, b]);
+    expect(all.embedded.map((e: any) => [e.embeddedIn.template, e.expressions])).toEqual([['x', true], ['y', false]]);
+  });
+
+  test('embeddedNamespace: manifest, then workflow, then default', () => {
+    expect(lib.embeddedNamespace({ metadata: { namespace: 'own' } }, { namespace: 'wf' })).toBe('own');
+    expect(lib.embeddedNamespace({ metadata: {} }, { namespace: 'wf' })).toBe('wf');
+    expect(lib.embeddedNamespace({}, {})).toBe('default');
+    expect(lib.embeddedNamespace(undefined, undefined)).toBe('default');
+  });
+
+  test('describeEmbedded uses generateName', () => {
+    const [e] = lib.extractEmbedded(argo('Workflow', { templates: [{ name: 'train', resource: { action: 'create', manifest: tfjob } }] })).embedded;
+    expect(lib.describeEmbedded(e)).toBe('TFJob.kubeflow.org ml/train-* (embedded in Workflow ml/wf template "train")');
+  });
+
+  test('resolveKinds: a missing CRD of an embedded kind names kind, workflow and chart', () => {
+    const wf = argo('Workflow', { templates: [{ name: 'train', resource: { action: 'create', manifest: tfjob } }, { name: 'ingest', resource: { action: 'create', manifest: job } }] });
+    const { embedded } = lib.extractEmbedded(wf);
+    const { needed, missing } = lib.resolveKinds(embedded, new Map());
+    expect(needed.size).toBe(0);
+    expect([...missing.keys()]).toEqual(['kubeflow.org/TFJob']); // Job is built in
+    const msg = lib.missingCrdMessage(missing.get('kubeflow.org/TFJob'), '../shared/crds');
+    expect(msg).toBe('no CRD for kind TFJob (apiVersion kubeflow.org/v1) in ../shared/crds: 1 embedded in workflow steps: Workflow ml/wf template "train" in dist/w.yaml');
+    const { index } = lib.buildCrdIndex([info('crds/kubeflow.org/tfjobs.yaml', 'kubeflow.org', 'TFJob')]);
+    expect([...lib.resolveKinds(embedded, index).needed.keys()]).toEqual(['kubeflow.org/TFJob']);
+  });
+
+  test('crdProblem and servedResource', () => {
+    const [e] = lib.extractEmbedded(argo('Workflow', { templates: [{ name: 'train', resource: { action: 'create', manifest: tfjob } }] })).embedded;
+    expect(lib.crdProblem(e, new Map([['kubeflow.org/TFJob', 'no CRD']]), new Map())).toBe('no CRD');
+    expect(lib.crdProblem(e, new Map(), new Map([['kubeflow.org/TFJob', { ok: false, message: 'not Established' }]]))).toBe('not Established');
+    expect(lib.crdProblem(e, new Map(), new Map())).toBeUndefined();
+    const res = { plural: 'tfjobs', namespaced: true };
+    expect(lib.servedResource(e, new Map([['kubeflow.org/v1/TFJob', res]]), new Map())).toEqual({ res });
+    expect(lib.servedResource(e, new Map([['kubeflow.org/v2/TFJob', res]]), new Map()).reason).toBe('apiVersion kubeflow.org/v1 kind TFJob is not served (served versions: v2)');
+  });
+
+  test('request paths: apply, dry-run create (collection, generateName), dry-run apply', () => {
+    const [e] = lib.extractEmbedded(argo('Workflow', { templates: [{ name: 'train', resource: { action: 'create', manifest: tfjob } }] })).embedded;
+    const res = { plural: 'tfjobs', namespaced: true };
+    expect(lib.dryRunCreateUrl(e, res, 'Strict')).toBe('/apis/kubeflow.org/v1/namespaces/ml/tfjobs?dryRun=All&fieldManager=verify-apiserver&fieldValidation=Strict');
+    const cm = lib.documentsToObjects('d', [{ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c' } }]).objects[0];
+    const cmRes = { plural: 'configmaps', namespaced: true };
+    expect(lib.applyUrl(cm, cmRes, 'Strict')).toBe('/api/v1/namespaces/default/configmaps/c?fieldManager=verify-apiserver&force=true&fieldValidation=Strict');
+    expect(lib.dryRunApplyUrl(cm, cmRes, 'Warn')).toBe('/api/v1/namespaces/default/configmaps/c?dryRun=All&fieldManager=verify-apiserver&force=true&fieldValidation=Warn');
+    expect(lib.collectionPath({ group: 'rbac.authorization.k8s.io', version: 'v1' }, { plural: 'clusterroles', namespaced: false }, 'x')).toBe('/apis/rbac.authorization.k8s.io/v1/clusterroles');
+  });
 });
