@@ -57,12 +57,13 @@ export class TrainingExamples extends Chart {
     const localQueue = SchedulingRefs.localQueue('training', props.namespace);
     const batchPriority = SchedulingRefs.workloadPriorityClass(PriorityTier.BATCH_LOW.name, PriorityTier.BATCH_LOW.value);
 
+    // What every example job shares: the pool, the code volume and per-replica resources.
+    const shared = { pool, volumes: [code], resources };
+
     this.parameterServer = new ParameterServerTrainingJob(this, 'tf-parameter-server', {
       image: TrainingImages.TENSORFLOW,
-      pool,
+      ...shared,
       command: ['python', `${CODE_DIR}/parameter_server.py`],
-      volumes: [code],
-      resources,
       ps: { replicas: 2, resources: { cpu: Cpu.units(1), memory: Size.gibibytes(4) } },
       worker: { replicas: 3, gpus: pool.gpusPerNode },
       chief: { gpus: pool.gpusPerNode },
@@ -78,11 +79,9 @@ export class TrainingExamples extends Chart {
     const tensorflow = new AllReduceTrainingJob(this, 'tf-allreduce', {
       framework: CollectiveFramework.TENSORFLOW,
       image: TrainingImages.TENSORFLOW,
-      pool,
+      ...shared,
       workers: 3,
       command: ['python', `${CODE_DIR}/multi_worker_mirrored.py`],
-      volumes: [code],
-      resources,
       checkpoint: { volume: checkpoints, subPath: 'tf-allreduce' },
       successPolicy: SuccessPolicy.ALL_WORKERS,
       cleanPodPolicy: CleanPodPolicy.RUNNING,
@@ -92,11 +91,9 @@ export class TrainingExamples extends Chart {
     const pytorch = new AllReduceTrainingJob(this, 'pytorch-ddp', {
       framework: CollectiveFramework.PYTORCH,
       image: TrainingImages.PYTORCH,
-      pool,
+      ...shared,
       workers: 2,
       command: ['torchrun', `${CODE_DIR}/ddp.py`],
-      volumes: [code],
-      resources,
       checkpoint: { volume: checkpoints, subPath: 'pytorch-ddp' },
       activeDeadline: Duration.hours(6),
       scheduling: GangScheduling.kueue({ queue: localQueue, priorityClass: batchPriority }),
@@ -105,11 +102,9 @@ export class TrainingExamples extends Chart {
     const elastic = new AllReduceTrainingJob(this, 'pytorch-elastic', {
       framework: CollectiveFramework.PYTORCH,
       image: TrainingImages.PYTORCH,
-      pool,
+      ...shared,
       workers: 2,
       command: ['torchrun', `${CODE_DIR}/elastic.py`],
-      volumes: [code],
-      resources,
       // Elastic workers resume from the last checkpoint after every membership change.
       checkpoint: { volume: checkpoints, subPath: 'pytorch-elastic' },
       restartPolicy: ReplicaRestartPolicy.ON_FAILURE,
@@ -127,11 +122,9 @@ export class TrainingExamples extends Chart {
     const horovod = new AllReduceTrainingJob(this, 'horovod', {
       framework: CollectiveFramework.MPI_HOROVOD,
       image: TrainingImages.HOROVOD,
-      pool,
+      ...shared,
       workers: 2,
       command: ['python', `${CODE_DIR}/horovod_train.py`],
-      volumes: [code],
-      resources,
       launcher: { resources: { cpu: Cpu.millis(500), memory: Size.gibibytes(1) } },
       checkpoint: { volume: checkpoints, subPath: 'horovod' },
       scheduling: GangScheduling.volcano({ queue: volcanoQueue, priorityClass: highPriority }),
@@ -141,11 +134,9 @@ export class TrainingExamples extends Chart {
       framework: CollectiveFramework.PYTORCH,
       output: TrainingApi.TRAINER_V2,
       image: TrainingImages.PYTORCH,
-      pool,
+      ...shared,
       workers: 2,
       command: ['torchrun', `${CODE_DIR}/ddp.py`],
-      volumes: [code],
-      resources,
       checkpoint: { volume: checkpoints, subPath: 'pytorch-trainer-v2' },
       ttlAfterFinished: Duration.days(1),
       scheduling: GangScheduling.kueue({ queue: localQueue }),
