@@ -7,17 +7,19 @@
 import * as pulumi from '@pulumi/pulumi';
 import { Accelerator } from '../constructs/cluster/accelerator';
 import { CapacityType, NodePool } from '../constructs/cluster/node-pool';
-import { formatValue, PropError } from '../constructs/core/errors';
+import { PropError } from '../constructs/core/errors';
 import { NameRule, nameProblem } from '../constructs/core/names';
 import { KUBERNETES_MINOR } from '../constructs/core/versions';
+import { parseTeams } from './config-teams';
+import { CONFIG_NAMESPACE, dnsLabel, int, obj, oneOf, StackConfigError, str, strList } from './config-values';
+import type { PlatformTeamSpec } from './platform/teams';
 import { GKE_CPU_MACHINE_TYPE, gkeGpuCounts, gkeMachineType } from './cluster/machine-types';
 import { CLUSTER_KINDS, ClusterKind, NODE_AUTOSCALERS, NodeAutoscaler } from './cluster/kinds';
 import { DEFAULT_OPERATORS, kubernetesMinorOf, SELECTABLE_OPERATORS, SelectableOperatorName } from './operators/versions';
 
 export type { ClusterKind, NodeAutoscaler } from './cluster/kinds';
-
-/** Config namespace: the Pulumi project name. */
-export const CONFIG_NAMESPACE = 'ml-platform-patterns';
+export type { AmountsConfig, QuotaConfig, TeamConfig } from './config-teams';
+export { CONFIG_NAMESPACE, StackConfigError } from './config-values';
 
 /** A node pool as written in config (`pools` key). */
 export interface PoolConfig {
@@ -36,14 +38,6 @@ export interface PoolConfig {
   readonly capacityType?: 'on-demand' | 'spot';
   /** local only: existing node names to label and taint as this pool. @default - none */
   readonly nodes?: readonly string[];
-}
-
-/** A tenant team (`teams` key). */
-export interface TeamConfig {
-  /** Team name: its namespace. */
-  readonly name: string;
-  /** GPUs the team may request at once (ResourceQuota). @default 0 */
-  readonly gpuQuota?: number;
 }
 
 /** The system (non-GPU, untainted) node group of EKS/GKE clusters (`systemPool` key). */
@@ -79,7 +73,8 @@ export interface StackConfig {
   readonly awsRegion?: string;
   /** Chart names to deploy; undefined = every chart of `buildPlatform()`. */
   readonly charts?: readonly string[];
-  readonly teams: readonly Required<TeamConfig>[];
+  /** Tenants: one operations `Team` each, in one FairShareCohort over `pools` (needs the `kueue` operator). */
+  readonly teams: readonly PlatformTeamSpec[];
   /** Domain KServe builds inference hostnames from. */
   readonly domain: string;
 }
@@ -100,7 +95,7 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
   operators: `operators to install (default: ${DEFAULT_OPERATORS.join(', ')})`,
   autoscaler: "eks: node autoscaler, 'cluster-autoscaler' (default) or 'karpenter'",
   charts: 'chart names from buildPlatform() to deploy (default: all)',
-  teams: 'tenant namespaces: [{name, gpuQuota}]',
+  teams: 'tenant teams: [{name, group, fairSharingWeight, quotas: [{pool, cpu, memory, gpus, borrowingLimit, lendingLimit}]}]',
   domain: "domain for inference hostnames (default 'example.com')",
 };
 
@@ -113,15 +108,6 @@ const DEFAULTS = Object.freeze({
   systemMaxSize: 4,
   domain: 'example.com',
 });
-
-/** Bad stack configuration: names the key (`pools[1].maxSize`), the value and what is allowed. */
-export class StackConfigError extends Error {
-  constructor(public readonly key: string, public readonly value: unknown, expected: string) {
-    // Keys of other namespaces (`aws:region`) are shown as they are.
-    super(`config '${key.includes(':') ? key : `${CONFIG_NAMESPACE}:${key}`}' is ${formatValue(value)}; ${expected}`);
-    this.name = 'StackConfigError';
-  }
-}
 
 /** Config of other namespaces the stacks read (filled by `loadStackConfig`). */
 export interface ProviderConfig {
@@ -161,6 +147,9 @@ export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly Nod
   const { autoscaler, awsRegion } = parseAutoscaling(cluster, raw.autoscaler, provider);
   const charts = raw.charts === undefined ? undefined : strList('charts', raw.charts);
   const teams = parseTeams(raw.teams, pools);
+  if (teams.length && !operators.includes('kueue')) {
+    throw new StackConfigError('operators', operators, "teams need 'kueue' (their ClusterQueues, LocalQueues and ResourceFlavors are Kueue objects); add it or remove 'teams'");
+  }
   const domain = str('domain', raw.domain ?? DEFAULTS.domain);
   if (nameProblem(domain, NameRule.DNS_SUBDOMAIN)) throw new StackConfigError('domain', domain, 'use a DNS domain such as ml.example.com');
   return { cluster, clusterName, kubernetesVersion, kubeconfigContext, subnetIds, location, systemPool, pools, poolNodes, operators, autoscaler, awsRegion, charts, teams, domain };
@@ -258,58 +247,6 @@ function wrapPoolErrors(key: string, build: () => NodePool): NodePool {
     if (e instanceof PropError) throw new StackConfigError(`${key}.${e.prop}`, e.value, e.message);
     throw e;
   }
-}
-
-function parseTeams(raw: unknown, pools: readonly NodePool[]): Required<TeamConfig>[] {
-  if (raw === undefined) return [];
-  if (!Array.isArray(raw)) throw new StackConfigError('teams', raw, 'use a list of {name, gpuQuota}');
-  const gpuCapacity = pools.reduce((sum, p) => sum + p.capacity().gpus, 0);
-  const teams: Required<TeamConfig>[] = [];
-  raw.forEach((entry, i) => {
-    const t = obj(`teams[${i}]`, entry);
-    const name = dnsLabel(`teams[${i}].name`, t.name);
-    if (teams.some((x) => x.name === name)) throw new StackConfigError(`teams[${i}].name`, name, 'another team has this name');
-    const gpuQuota = int(`teams[${i}].gpuQuota`, t.gpuQuota ?? 0, 0);
-    if (gpuQuota > gpuCapacity) {
-      throw new StackConfigError(`teams[${i}].gpuQuota`, gpuQuota, `the pools have ${gpuCapacity} GPUs at maxSize; use at most ${gpuCapacity}`);
-    }
-    teams.push({ name, gpuQuota });
-  });
-  return teams;
-}
-
-function str(key: string, v: unknown): string {
-  if (typeof v !== 'string' || v.length === 0) throw new StackConfigError(key, v, 'use a non-empty string');
-  return v;
-}
-
-function dnsLabel(key: string, v: unknown): string {
-  const s = str(key, v);
-  const problem = nameProblem(s, NameRule.DNS_LABEL);
-  if (problem) throw new StackConfigError(key, s, `the name ${problem}`);
-  return s;
-}
-
-function int(key: string, v: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    throw new StackConfigError(key, v, max === Number.MAX_SAFE_INTEGER ? `use an integer >= ${min}` : `use an integer from ${min} to ${max}`);
-  }
-  return v;
-}
-
-function oneOf<T extends string>(key: string, v: unknown, allowed: readonly T[], hint = ''): T {
-  if (!allowed.includes(v as T)) throw new StackConfigError(key, v, `use one of ${allowed.join(', ')}${hint}`);
-  return v as T;
-}
-
-function strList(key: string, v: unknown): string[] {
-  if (!Array.isArray(v)) throw new StackConfigError(key, v, 'use a list of strings');
-  return v.map((s, i) => str(`${key}[${i}]`, s));
-}
-
-function obj(key: string, v: unknown): Record<string, unknown> {
-  if (!v || typeof v !== 'object' || Array.isArray(v)) throw new StackConfigError(key, v, 'use an object');
-  return v as Record<string, unknown>;
 }
 
 /**

@@ -13,8 +13,8 @@ import { PlatformOperators } from './operators/platform-operators';
 import { clusterOperators, compatibilityProblems, installOrder, OperatorName, OperatorRelease, ReleaseTable, releasesFor } from './operators/versions';
 import { KarpenterNodePools } from './platform/karpenter-node-pools';
 import { argoServer, inferenceEndpoints } from './platform/outputs';
-import { PlatformCharts, selectCharts } from './platform/platform-charts';
-import { TeamNamespaces } from './platform/teams';
+import { checkNoSharedObjects, PlatformCharts, selectCharts } from './platform/platform-charts';
+import { PlatformTeams, TEAMS_CHART } from './platform/teams';
 
 /** Stack outputs. */
 export interface PlatformStackOutputs {
@@ -55,23 +55,21 @@ export function planPlatform(config: StackConfig, app: PlatformApp): PlatformPla
     const key = problems.some((p) => own.some((o) => p.startsWith(`${o} `))) && config.autoscaler ? 'autoscaler' : 'operators';
     throw new StackConfigError(key, key === 'autoscaler' ? config.autoscaler : config.operators, `incompatible selection:\n  ${problems.join('\n  ')}`);
   }
-  const platformCharts: string[] = [];
-  if (config.teams.length) {
-    new TeamNamespaces(app, 'platform-teams', { teams: config.teams });
-    platformCharts.push('platform-teams');
-  }
+  // The stack's own charts come from config, in their own app: the example app is synthesized
+  // whole (its identity checks span every chart), these only against the charts selected with them.
+  const stackApp = new PlatformApp();
+  if (config.teams.length) new PlatformTeams(stackApp, TEAMS_CHART, { pools: config.pools, teams: config.teams });
   if (config.autoscaler === 'karpenter') {
-    new KarpenterNodePools(app, KARPENTER_CHART, {
+    new KarpenterNodePools(stackApp, KARPENTER_CHART, {
       pools: config.pools, clusterName: config.clusterName, subnetIds: config.subnetIds, nodeRoleName: karpenterNodeRoleName(config.clusterName),
     });
-    platformCharts.push(KARPENTER_CHART);
   }
-  // Same labels as every other chart (re-applying is idempotent for the objects already labelled).
-  if (platformCharts.length) applyMetadataConvention(app);
-  const all = app.synthManifests();
-  const selected = selectCharts(all.filter((m) => !platformCharts.includes(m.name)), config.charts);
-  // Team namespaces and Karpenter capacity are config, not example charts: always deployed, first.
-  const platform = all.filter((m) => platformCharts.includes(m.name));
+  // Same labels as every other chart.
+  applyMetadataConvention(stackApp);
+  const platform = stackApp.synthManifests();
+  const selected = selectCharts(app.synthManifests(), config.charts);
+  checkNoSharedObjects(platform, selected, config.charts);
+  // Teams and Karpenter capacity are config, not example charts: always deployed, first.
   return { releases, manifests: [...platform, ...selected] };
 }
 

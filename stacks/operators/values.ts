@@ -43,13 +43,69 @@ export interface KubePrometheusStackValues {
   readonly [k: string]: unknown;
 }
 
-/** Values of the argo-workflows chart. */
+/** A container security context that Pod Security `restricted` admits on its own (no pod-level help needed). */
+export interface RestrictedContainerContext {
+  readonly runAsNonRoot: true;
+  readonly runAsUser: number;
+  readonly runAsGroup: number;
+  readonly allowPrivilegeEscalation: false;
+  readonly readOnlyRootFilesystem: true;
+  readonly capabilities: { readonly drop: readonly ['ALL'] };
+  readonly seccompProfile: { readonly type: 'RuntimeDefault' };
+}
+
+/**
+ * UID/GID of every Argo Workflows image: workflow-controller, argocli (server) and
+ * argoexec-nonroot declare `USER 8737` (argo-workflows `Dockerfile`); Argo's security-context
+ * docs use 8737 for workflow pods. The default `argoexec` image declares no user (root), so the
+ * executor needs the explicit `runAsUser`, or `runAsNonRoot` makes the kubelet refuse it.
+ */
+export const ARGO_UID = 8737;
+
+/** Restricted context for Argo's containers; the init/wait executors and the server write only to emptyDirs. */
+export const ARGO_RESTRICTED: RestrictedContainerContext = {
+  runAsNonRoot: true,
+  runAsUser: ARGO_UID,
+  runAsGroup: ARGO_UID,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ['ALL'] },
+  seccompProfile: { type: 'RuntimeDefault' },
+};
+
+/** Pod-level part of `ARGO_RESTRICTED` for the controller and server Deployments. */
+export const ARGO_RESTRICTED_POD = { runAsNonRoot: true, runAsUser: ARGO_UID, runAsGroup: ARGO_UID, seccompProfile: { type: 'RuntimeDefault' } } as const;
+
+/**
+ * Values of the argo-workflows chart (argoproj/argo-helm `charts/argo-workflows/values.yaml`).
+ * Security keys used, as the chart's templates read them:
+ * - `executor.securityContext` → the controller ConfigMap's `executor.securityContext`
+ *   (`templates/controller/workflow-controller-config-map.yaml`), which the controller applies to
+ *   the init and wait containers it injects into every workflow pod (emissary executor);
+ * - `controller.podSecurityContext` / `controller.securityContext` → the workflow-controller
+ *   Deployment's pod / container (`templates/controller/workflow-controller-deployment.yaml`);
+ * - `server.podSecurityContext` / `server.securityContext` → the argo-server Deployment's pod /
+ *   container (`templates/server/server-deployment.yaml`, which mounts an emptyDir at /tmp).
+ * The chart's own defaults for the two containers lack `seccompProfile` (and the server's sets
+ * `readOnlyRootFilesystem: false`); the executor's default is `{}`.
+ */
 export interface ArgoWorkflowsValues {
   readonly crds: { readonly install: boolean; readonly keep: boolean };
   /** Image tag of controller, server and executor: the pinned appVersion, not the chart's default. */
   readonly images: { readonly tag: string };
+  /**
+   * Injected init/wait containers of every workflow pod: without a restricted context here Pod
+   * Security `restricted` (every team and pipeline namespace) rejects each workflow pod.
+   */
+  readonly executor: { readonly securityContext: RestrictedContainerContext };
+  readonly controller: { readonly podSecurityContext: typeof ARGO_RESTRICTED_POD; readonly securityContext: RestrictedContainerContext };
   /** `client` auth: the UI acts with the caller's own Kubernetes token (no shared identity). */
-  readonly server: { readonly authModes: readonly ('client' | 'server' | 'sso')[]; readonly serviceType: 'ClusterIP' };
+  readonly server: {
+    readonly authModes: readonly ('client' | 'server' | 'sso')[];
+    readonly serviceType: 'ClusterIP';
+    readonly podSecurityContext: typeof ARGO_RESTRICTED_POD;
+    readonly securityContext: RestrictedContainerContext;
+  };
   readonly [k: string]: unknown;
 }
 
@@ -192,7 +248,9 @@ export function operatorValues(name: OperatorName, ctx: ValuesContext): Record<s
       return sortKeys({
         crds: { install: true, keep: true },
         images: { tag: ctx.releases?.find((r) => r.name === 'argo-workflows')?.appVersion ?? releasesFor(KUBERNETES_MINOR)['argo-workflows'].appVersion },
-        server: { authModes: ['client'], serviceType: 'ClusterIP' },
+        executor: { securityContext: ARGO_RESTRICTED },
+        controller: { podSecurityContext: ARGO_RESTRICTED_POD, securityContext: ARGO_RESTRICTED },
+        server: { authModes: ['client'], serviceType: 'ClusterIP', podSecurityContext: ARGO_RESTRICTED_POD, securityContext: ARGO_RESTRICTED },
       } satisfies ArgoWorkflowsValues);
     case 'kserve':
       return sortKeys({

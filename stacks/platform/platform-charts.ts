@@ -1,6 +1,6 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ChartManifest } from '../../constructs/core/platform-app';
+import { ChartManifest, groupKind } from '../../constructs/core/platform-app';
 import { upstreamOf } from '../cluster/target';
 import { StackConfigError } from '../config';
 
@@ -71,4 +71,28 @@ export function selectCharts(manifests: readonly ChartManifest[], selection: rea
     if (!names.includes(s)) throw new StackConfigError(`charts[${i}]`, s, `no such chart; use one of ${names.join(', ')}`);
   });
   return manifests.filter((m) => selection.includes(m.name));
+}
+
+/** Identity of an object across charts: group/kind, namespace and name. */
+function identityOf(o: Record<string, any>): string {
+  return `${groupKind(o as { apiVersion: string; kind: string })} ${o.metadata?.namespace ?? '-'}/${o.metadata?.name}`;
+}
+
+/**
+ * The stack's own charts (teams, Karpenter capacity: built from config) against the selected
+ * example charts: a chart name or an object identity both define is an error, because one object
+ * would have two owners (deleting either chart deletes it) and two Kueue cohorts over one pool
+ * would each book its whole capacity. Throws naming the `charts` key.
+ */
+export function checkNoSharedObjects(platform: readonly ChartManifest[], selected: readonly ChartManifest[], selection: readonly string[] | undefined): void {
+  const owners = new Map<string, string>();
+  for (const m of platform) for (const o of m.objects) owners.set(identityOf(o), m.name);
+  for (const m of selected) {
+    const clash = platform.find((p) => p.name === m.name);
+    const shared = m.objects.map(identityOf).filter((id) => owners.has(id));
+    if (!clash && shared.length === 0) continue;
+    const what = clash ? `chart '${m.name}' has the name of the stack's own chart` : `chart '${m.name}' also defines ${shared.slice(0, 4).join(', ')}${shared.length > 4 ? ` and ${shared.length - 4} more` : ''} (made by chart '${owners.get(shared[0])}' from the stack config)`;
+    const others = selected.map((s) => s.name).filter((n) => n !== m.name);
+    throw new StackConfigError('charts', selection, `${what}; one object cannot have two owners, and two Kueue cohorts over one pool would each book its whole capacity. Leave '${m.name}' out of 'charts' (e.g. [${others.join(', ')}]) or rename the team or pool`);
+  }
 }

@@ -1,29 +1,55 @@
 import { Chart } from 'cdk8s';
-import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { NVIDIA_GPU_RESOURCE } from '../../constructs/cluster/accelerator';
-import { RestrictedNamespace } from '../../constructs/core/namespace';
-import { TeamConfig } from '../config';
+import { NodePool } from '../../constructs/cluster/node-pool';
+import { FairShareCohort, PoolQuota } from '../../constructs/operations/fair-share-cohort';
+import { Team } from '../../constructs/operations/team';
 
-/** Properties of `TeamNamespaces`. */
-export interface TeamNamespacesProps {
-  /** One namespace per team. */
-  readonly teams: readonly Required<TeamConfig>[];
+/** Chart (and deployment) name of the stack's teams. */
+export const TEAMS_CHART = 'platform-teams';
+
+/** Kueue cohort the stack's teams share (`spec.cohortName` of their ClusterQueues). */
+export const TEAMS_COHORT = 'platform-teams';
+
+/** A tenant as the stack config describes it, with its pools already resolved to `NodePool` objects. */
+export interface PlatformTeamSpec {
+  /** Team name: namespace, ClusterQueue name and `mlpatterns.dev/team` label. */
+  readonly name: string;
+  /** Identity-provider group bound to the built-in `edit` ClusterRole in the team's namespace. */
+  readonly group: string;
+  /** @default 1 */
+  readonly fairSharingWeight?: number;
+  /** Quota per pool; every pool is one of `PlatformTeamsProps.pools`. */
+  readonly quotas: readonly PoolQuota[];
+}
+
+/** Properties of `PlatformTeams`. */
+export interface PlatformTeamsProps {
+  /** The stack's node pools: the same objects its node groups are created from. */
+  readonly pools: readonly NodePool[];
+  /** One operations `Team` each. */
+  readonly teams: readonly PlatformTeamSpec[];
 }
 
 /**
- * Tenant namespaces from the stack config, built with the same constructs as the example charts:
- * Pod Security `restricted`, and a ResourceQuota capping the GPUs each team may hold at once.
+ * The stack's tenants, built with the project's tenant model: one `FairShareCohort` over the
+ * stack's pools (a ResourceFlavor per pool, nominal quotas booked against `NodePool.capacity()`)
+ * and one operations `Team` per configured team (restricted namespace, ResourceQuota, LimitRange,
+ * ClusterQueue in the cohort, LocalQueue, `edit` RoleBinding for the team's group, workflow
+ * ServiceAccount, default-deny NetworkPolicies). Nothing about a team is typed twice.
  */
-export class TeamNamespaces extends Chart {
-  constructor(scope: Construct, id: string, props: TeamNamespacesProps) {
+export class PlatformTeams extends Chart {
+  public readonly cohort: FairShareCohort;
+  /** In config order; construct id = team name. */
+  public readonly teams: readonly Team[];
+
+  constructor(scope: Construct, id: string, props: PlatformTeamsProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    for (const team of props.teams) {
-      const ns = new RestrictedNamespace(this, team.name, { labels: { 'mlpatterns.dev/team': team.name } });
-      new k8s.KubeResourceQuota(this, `${team.name}-gpu-quota`, {
-        metadata: { name: 'gpu-quota', namespace: ns.name },
-        spec: { hard: { [`requests.${NVIDIA_GPU_RESOURCE}`]: k8s.Quantity.fromNumber(team.gpuQuota) } },
-      });
-    }
+    this.cohort = new FairShareCohort(this, 'Cohort', { name: TEAMS_COHORT, pools: props.pools });
+    this.teams = props.teams.map((t) => new Team(this, t.name, {
+      group: t.group,
+      cohort: this.cohort,
+      quotas: t.quotas,
+      fairSharingWeight: t.fairSharingWeight,
+    }));
   }
 }

@@ -3,6 +3,12 @@ import { installMocks, Registered, settle } from './mocks';
 
 jest.setTimeout(60_000);
 
+/** A team with a GPU-pool quota of `gpus` (3 by default, of the 4 the default gpu-l4 pool has). */
+const team = (o: Record<string, unknown>) => {
+  const { gpus = 3, ...rest } = o;
+  return { name: 'research', group: 'ml-research', quotas: [{ pool: 'gpu-l4', cpu: 4, memory: 16, gpus }], ...rest };
+};
+
 let registered: Registered[];
 let main: typeof import('../../stacks/program').main;
 
@@ -21,6 +27,10 @@ test.each([
   ['an unknown chart', { charts: ['nope'] }, /charts\[0\]' is 'nope'/],
   ['Karpenter on GKE', { cluster: 'gke', location: 'us-central1', autoscaler: 'karpenter' }, /autoscaler' is 'karpenter'; only eks installs a node autoscaler/],
   ['an unknown autoscaler', { cluster: 'eks', subnetIds: ['a', 'b'], autoscaler: 'keda' }, /autoscaler' is 'keda'; use one of cluster-autoscaler, karpenter/],
+  ['a team quota on an unknown pool', { teams: [team({ quotas: [{ pool: 'tpu', cpu: 1, memory: 1 }] })] }, /teams\[0\]\.quotas\[0\]\.pool' is 'tpu'; no such pool; use one of 'cpu', 'gpu-l4'/],
+  ['team quotas above a pool\'s capacity', { teams: [team({ name: 'a' }), team({ name: 'b' })] }, /teams\[1\]\.quotas\[0\]' is .*cohort 'platform-teams' the total on pool 'gpu-l4' exceeds its capacity at maxSize 4 \(gpus 6 > 4\)/],
+  ['two teams with one name', { teams: [team({ gpus: 1 }), team({ gpus: 1 })] }, /teams\[1\]\.name' is 'research'; another team has this name/],
+  ['a team without a group', { teams: [team({ group: undefined })] }, /teams\[0\]\.group' is undefined; name the identity-provider group .* no default/],
   ['EKS without aws:region', { cluster: 'eks', subnetIds: ['a', 'b'] }, /config 'aws:region' is undefined; EKS needs the AWS region/],
 ])('the program fails on %s before registering any resource', async (_label, config, message) => {
   pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`ml-platform-patterns:${k}`, typeof v === 'string' ? v : JSON.stringify(v)])));

@@ -2,6 +2,7 @@ import { parseStackConfig, StackConfigError } from '../../stacks/config';
 import { planPlatform } from '../../stacks/program';
 import { buildPlatform, examplePools } from '../../charts';
 
+const team = (extra: Record<string, unknown>) => ({ name: 'a', group: 'ml-a', quotas: [{ pool: 'gpu', cpu: 2, memory: '8Gi', gpus: 1 }], ...extra });
 const gpu = (extra: Record<string, unknown>) => ({ pools: [{ name: 'gpu', accelerator: 'nvidia-l4', gpusPerNode: 1, ...extra }] });
 
 test('defaults: local cluster, the example pools, default operators, Kubernetes 1.34', () => {
@@ -26,7 +27,19 @@ test.each([
   ['a local-only field is used on EKS', { cluster: 'eks', subnetIds: ['a', 'b'], ...gpu({ nodes: ['n1'] }) }, /pools\[0\]\.nodes'.*only the local stack/],
   ['an operator is unknown', { operators: ['kubeflow'] }, /operators\[0\]' is 'kubeflow'/],
   ['a key is unknown', { pool: [] }, /pool' is ''; unknown key/],
-  ['a team asks for more GPUs than the pools have', { ...gpu({ maxSize: 2 }), teams: [{ name: 'a', gpuQuota: 3 }] }, /teams\[0\]\.gpuQuota' is 3.*2 GPUs/],
+  ['a team still uses the retired gpuQuota', { teams: [{ name: 'a', gpuQuota: 3 }] }, /teams\[0\]\.gpuQuota' is 3; gpuQuota was replaced by quotas/],
+  ['a team quota names an unknown pool', { ...gpu({}), teams: [team({ quotas: [{ pool: 'cpu', cpu: 1, memory: 1 }] })] }, /teams\[0\]\.quotas\[0\]\.pool' is 'cpu'; no such pool; use one of 'gpu'/],
+  ['a team has no group', { ...gpu({}), teams: [team({ group: undefined })] }, /teams\[0\]\.group' is undefined; name the identity-provider group/],
+  ['a team group is blank', { ...gpu({}), teams: [team({ group: ' ' })] }, /teams\[0\]\.group' is ' '; use a non-empty string/],
+  ['two teams share a name', { ...gpu({ maxSize: 4 }), teams: [team({}), team({})] }, /teams\[1\]\.name' is 'a'; another team has this name/],
+  ['a team has no quota', { ...gpu({}), teams: [team({ quotas: [] })] }, /teams\[0\]\.quotas' is ''; give the team a list of quotas/],
+  ['a quota field is misspelled', { ...gpu({}), teams: [team({ quotas: [{ pool: 'gpu', cpu: 1, memory: 1, gpu: 1 }] })] }, /teams\[0\]\.quotas\[0\]\.gpu' is 1; unknown quota field/],
+  ['memory is not a binary quantity', { ...gpu({}), teams: [team({ quotas: [{ pool: 'gpu', cpu: 1, memory: '16G' }] })] }, /teams\[0\]\.quotas\[0\]\.memory' is '16G'; use GiB as a number/],
+  ['cpu is finer than a millicore', { ...gpu({}), teams: [team({ quotas: [{ pool: 'gpu', cpu: 0.0001, memory: 1 }] })] }, /teams\[0\]\.quotas\[0\]\.cpu' is 0.0001/],
+  ['a team asks for more GPUs than the pool has', { ...gpu({ maxSize: 2 }), teams: [team({ quotas: [{ pool: 'gpu', cpu: 1, memory: 1, gpus: 3 }] })] }, /teams\[0\]\.quotas\[0\]' is .*KueueClusterQueue 'platform-teams\/a\/ClusterQueue'.*exceeds its capacity at maxSize 2 \(gpus 3 > 2\)/],
+  ['a team lends more than its nominal quota', { ...gpu({}), teams: [team({ quotas: [{ pool: 'gpu', cpu: 1, memory: 1, lendingLimit: { cpu: 2, memory: 1 } }] })] }, /teams\[0\]\.quotas\[0\]\.lendingLimit' is .*lend at most its nominal quota/],
+  ['a team weight is out of range', { ...gpu({}), teams: [team({ fairSharingWeight: 5000 })] }, /teams\[0\]\.fairSharingWeight' is 5000/],
+  ['teams are configured without Kueue', { ...gpu({}), operators: ['argo-workflows'], teams: [team({})] }, /operators' is 'argo-workflows'; teams need 'kueue'/],
   ['the Kubernetes version is malformed', { kubernetesVersion: 'latest' }, /kubernetesVersion' is 'latest'/],
 ])('fails when %s', (_label, raw, message) => {
   expect(() => parseStackConfig(raw)).toThrow(StackConfigError);
@@ -39,4 +52,20 @@ test.each([
   ['a chart name is unknown', { charts: ['nope'] }, /charts\[0\]' is 'nope'; no such chart; use one of .*book-pipeline/],
 ])('fails before any resource when %s', (_label, raw, message) => {
   expect(() => planPlatform(parseStackConfig(raw, Object.values(examplePools)), buildPlatform())).toThrow(message);
+});
+
+test('teams resolve their pools to the stack\'s NodePool objects; amounts are parsed from cores, GiB and quantities', () => {
+  const c = parseStackConfig({
+    pools: [{ name: 'cpu', maxSize: 2 }, { name: 'gpu', accelerator: 'nvidia-l4', gpusPerNode: 1, maxSize: 2 }],
+    teams: [{ name: 'research', group: 'ml-research', fairSharingWeight: 2, quotas: [
+      { pool: 'cpu', cpu: '500m', memory: '512Mi' },
+      { pool: 'gpu', cpu: 4, memory: 16, gpus: 1, borrowingLimit: { cpu: 2.5, memory: '1Ti' }, lendingLimit: { cpu: 1, memory: 8, gpus: 1 } },
+    ] }],
+  });
+  const [t] = c.teams;
+  expect(t).toMatchObject({ name: 'research', group: 'ml-research', fairSharingWeight: 2 });
+  expect(t.quotas.map((q) => q.pool)).toEqual(c.pools); // the same objects the node groups come from
+  expect(t.quotas.map((q) => [String(q.nominal.cpu.amount), q.nominal.memory.toMebibytes(), q.nominal.gpus])).toEqual([['500m', 512, 0], ['4000m', 16384, 1]]);
+  expect([String(t.quotas[1].borrowingLimit!.cpu.amount), t.quotas[1].borrowingLimit!.memory.toMebibytes()]).toEqual(['2500m', 1024 * 1024]);
+  expect(parseStackConfig({}).teams).toEqual([]);
 });

@@ -1,4 +1,3 @@
-import { formatViolations, validateObjects } from '../validation/validator';
 import { deployedObjects, volumesOf, installMocks, named, ofType, promiseOf, Registered, settle, urnName } from './mocks';
 
 const POOLS = [
@@ -12,7 +11,7 @@ let registered: Registered[];
 let program: typeof import('../../stacks/index');
 
 beforeAll(async () => {
-  registered = installMocks({ cluster: 'local', kubeconfigContext: 'kind-mlp', pools: JSON.stringify(POOLS), teams: JSON.stringify([{ name: 'team-a', gpuQuota: 2 }]) });
+  registered = installMocks({ cluster: 'local', kubeconfigContext: 'kind-mlp', pools: JSON.stringify(POOLS) });
   // Mocks first, then the program; jest runs CommonJS, so require (not import()).
   program = require('../../stacks/index');
   await promiseOf(program.kubeconfig);
@@ -75,15 +74,6 @@ test('volumes are separate resources, created after their namespace and before t
     for (const pvc of pvcs) expect(pvc.dependencies.map(urnName)).toContain(`charts-${chart}-prelude`);
     expect(named(registered, `charts-${chart}`).dependencies.map(urnName)).toEqual(expect.arrayContaining(pvcs.map((p) => p.name)));
   }
-});
-
-test('team namespaces are restricted and carry a GPU quota', () => {
-  const teams = named(registered, 'charts-platform-teams').inputs.objs;
-  const ns = teams.find((o: any) => o.kind === 'Namespace' && o.metadata.name === 'team-a');
-  expect(ns.metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
-  const quota = teams.find((o: any) => o.kind === 'ResourceQuota' && o.metadata.namespace === 'team-a');
-  expect(quota.spec.hard['requests.nvidia.com/gpu']).toBe(2);
-  expect(formatViolations(validateObjects('platform-teams', teams))).toBe('');
 });
 
 test('outputs: inference endpoints, Argo UI service, operator versions', async () => {

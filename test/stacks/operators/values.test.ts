@@ -24,7 +24,6 @@ test.each(OPERATOR_NAMES.filter((n) => n !== 'training-operator'))('%s values se
 test.each([
   ['kserve', { kserve: { controller: { deploymentMode: 'Standard', gateway: { domain: 'ml.example.com' } } } }],
   ['kueue', { enableCertManager: true, enablePrometheus: true }],
-  ['argo-workflows', { crds: { install: true, keep: true }, images: { tag: 'v4.1.2' }, server: { authModes: ['client'], serviceType: 'ClusterIP' } }],
 ] as const)('%s values', (name, expected) => expect(operatorValues(name, ctx)).toEqual(expected));
 
 test('DCGM exporter gets a ServiceMonitor only when monitoring is installed', () => {
@@ -36,4 +35,43 @@ test.each([
   ['cert-manager', 'release'], ['kserve', 'chart'], ['kserve-crd', 'release'], ['training-operator', 'kustomize'],
 ] as const)('%s is installed as a %s (hooks or CRDs need a Release)', (name, kind) => {
   expect(installKind(releasesFor('1.34')[name])).toBe(kind);
+});
+
+/** Every container-level control of Pod Security `restricted` (v1.34), checked field by field. */
+function restrictedProblems(sc: Record<string, any> | undefined): string[] {
+  const problems: string[] = [];
+  if (sc?.runAsNonRoot !== true) problems.push('runAsNonRoot must be true');
+  if (!(Number.isInteger(sc?.runAsUser) && sc!.runAsUser > 0)) problems.push('runAsUser must be a non-zero UID');
+  if (sc?.allowPrivilegeEscalation !== false) problems.push('allowPrivilegeEscalation must be false');
+  if (JSON.stringify(sc?.capabilities) !== JSON.stringify({ drop: ['ALL'] })) problems.push('capabilities must drop ALL and add nothing');
+  if (sc?.seccompProfile?.type !== 'RuntimeDefault') problems.push('seccompProfile must be RuntimeDefault');
+  if (sc?.privileged) problems.push('privileged must not be set');
+  return problems;
+}
+
+describe('argo-workflows values', () => {
+  const values = operatorValues('argo-workflows', ctx) as Record<string, any>;
+
+  test('the executor injected into every workflow pod (init + wait) runs restricted, as Argo\'s UID 8737', () => {
+    expect(values.executor.securityContext).toEqual({
+      runAsNonRoot: true, runAsUser: 8737, runAsGroup: 8737, allowPrivilegeEscalation: false,
+      capabilities: { drop: ['ALL'] }, readOnlyRootFilesystem: true, seccompProfile: { type: 'RuntimeDefault' },
+    });
+    expect(restrictedProblems(values.executor.securityContext)).toEqual([]);
+  });
+
+  test.each(['controller', 'server'])('the %s pod and container are restricted too', (component) => {
+    expect(restrictedProblems(values[component].securityContext)).toEqual([]);
+    expect(values[component].securityContext.readOnlyRootFilesystem).toBe(true);
+    expect(values[component].podSecurityContext).toEqual({ runAsNonRoot: true, runAsUser: 8737, runAsGroup: 8737, seccompProfile: { type: 'RuntimeDefault' } });
+  });
+
+  test('images are pinned to the release, CRDs kept, the UI uses the caller\'s token behind a ClusterIP', () => {
+    expect(values).toMatchObject({ crds: { install: true, keep: true }, images: { tag: 'v4.1.2' }, server: { authModes: ['client'], serviceType: 'ClusterIP' } });
+  });
+
+  test('the checker rejects the chart\'s own executor default ({}) and a context without seccomp', () => {
+    expect(restrictedProblems({})).toHaveLength(5);
+    expect(restrictedProblems({ ...values.executor.securityContext, seccompProfile: undefined })).toEqual(['seccompProfile must be RuntimeDefault']);
+  });
 });
