@@ -33,9 +33,15 @@ const KIND_RANK: Record<string, number> = {
 const WORKLOAD_RANK = 11;
 const CUSTOM_RESOURCE_RANK = 20;
 
+/** The API group of an apiVersion (`''` for the core group `v1`). */
+export function apiGroupOf(apiVersion: string): string {
+  const slash = apiVersion.lastIndexOf('/');
+  return slash < 0 ? '' : apiVersion.slice(0, slash);
+}
+
 /** Core groups have no dot (`apps`, `batch`) or end in `.k8s.io`; everything else is a CRD's. */
 export function isCoreApiVersion(apiVersion: string): boolean {
-  const group = apiVersion.includes('/') ? apiVersion.slice(0, apiVersion.lastIndexOf('/')) : '';
+  const group = apiGroupOf(apiVersion);
   return !group.includes('.') || group.endsWith('.k8s.io');
 }
 
@@ -114,8 +120,7 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
 
 /** `group/Kind` of a manifest (`/Kind` for the core group). */
 export function groupKind(obj: { apiVersion: string; kind: string }): string {
-  const slash = obj.apiVersion.lastIndexOf('/');
-  return `${slash < 0 ? '' : obj.apiVersion.slice(0, slash)}/${obj.kind}`;
+  return `${apiGroupOf(obj.apiVersion)}/${obj.kind}`;
 }
 
 /** Synthesizes one chart to JSON objects in apply order (what tests and the Pulumi stacks use). */

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { apiGroupOf } from './platform-app';
 
 /**
  * A construct a workflow step can create (Argo `resource` template): its single primary object,
@@ -23,8 +24,7 @@ export interface ResourceKind {
 
 /** Group and plural of an ApiObject (lower-case kind + "s", the convention of every kind we emit). */
 export function resourceKindOf(obj: ApiObject): ResourceKind {
-  const slash = obj.apiVersion.indexOf('/');
-  const apiGroup = slash < 0 ? '' : obj.apiVersion.slice(0, slash);
+  const apiGroup = apiGroupOf(obj.apiVersion);
   const kind = obj.kind.toLowerCase();
   return { apiGroup, resource: kind.endsWith('s') ? `${kind}es` : kind.endsWith('y') ? `${kind.slice(0, -1)}ies` : `${kind}s` };
 }
