@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # Reproducible, pinned build of kube-apiserver and etcd from Go modules.
 #
-#   tools/apiserver/build.sh            build both binaries (skips a binary that already exists)
+#   tools/apiserver/build.sh [COMPONENT...]  build kube-apiserver and etcd, plus any of
+#                                       kube-controller-manager, kube-scheduler named (or 'all');
+#                                       skips a binary that already exists
 #   tools/apiserver/build.sh gen        regenerate the wrapper go.mod/go.sum from the pinned
-#                                       versions (needs the Go module proxy), then build
-#   tools/apiserver/build.sh --print-paths   print the two binary paths and exit
+#                                       versions (needs the Go module proxy), then build all
+#   tools/apiserver/build.sh --print-paths   print the binary paths (apiserver, etcd, KCM,
+#                                       scheduler) and exit
 #
-# Binaries go to <repo>/.cache/bin/kube-apiserver-<version> and .cache/bin/etcd-<version>.
+# Binaries go to <repo>/.cache/bin/<component>-<version>. The three Kubernetes components come
+# from one wrapper module, so they share the compiled packages of k8s.io/kubernetes.
 # GOMODCACHE and GOCACHE are left at their defaults so they persist between runs.
 set -euo pipefail
 
@@ -19,15 +23,23 @@ root="$(cd "$here/../.." && pwd)"
 bindir="${APISERVER_BIN_DIR:-$root/.cache/bin}"
 apiserver_bin="$bindir/kube-apiserver-$KUBERNETES_VERSION"
 etcd_bin="$bindir/etcd-$ETCD_VERSION"
+kcm_bin="$bindir/kube-controller-manager-$KUBERNETES_VERSION"
+scheduler_bin="$bindir/kube-scheduler-$KUBERNETES_VERSION"
 
 mode="build"
-case "${1:-}" in
-  "") ;;
-  gen) mode="gen" ;;
-  --print-paths) echo "$apiserver_bin"; echo "$etcd_bin"; exit 0 ;;
-  -h|--help) sed -n '2,10p' "$0"; exit 0 ;;
-  *) echo "build.sh: unknown argument '$1' (use: gen | --print-paths)" >&2; exit 2 ;;
-esac
+want_kcm=0 want_scheduler=0
+for arg in "$@"; do
+  case "$arg" in
+    gen) mode="gen"; want_kcm=1; want_scheduler=1 ;;
+    all) want_kcm=1; want_scheduler=1 ;;
+    kube-apiserver|etcd) ;;
+    kube-controller-manager) want_kcm=1 ;;
+    kube-scheduler) want_scheduler=1 ;;
+    --print-paths) printf '%s\n' "$apiserver_bin" "$etcd_bin" "$kcm_bin" "$scheduler_bin"; exit 0 ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "build.sh: unknown argument '$arg' (use: gen | all | kube-controller-manager | kube-scheduler | --print-paths)" >&2; exit 2 ;;
+  esac
+done
 
 export GOWORK=off CGO_ENABLED=0
 # Keep whatever GOFLAGS the user has; builds must not touch go.mod/go.sum (gen uses go mod tidy).
@@ -37,8 +49,9 @@ export GOFLAGS="${GOFLAGS# }"
 die() { echo "build.sh: ERROR: $*" >&2; exit 1; }
 
 # Fast path: nothing to do (and no Go toolchain needed) when both pinned binaries exist.
-if [[ "$mode" == "build" && -x "$apiserver_bin" && -x "$etcd_bin" ]]; then
-  echo "==> kube-apiserver $KUBERNETES_VERSION and etcd $ETCD_VERSION already built, skipping ($bindir)"
+if [[ "$mode" == "build" && -x "$apiserver_bin" && -x "$etcd_bin" \
+      && ( $want_kcm == 0 || -x "$kcm_bin" ) && ( $want_scheduler == 0 || -x "$scheduler_bin" ) ]]; then
+  echo "==> control-plane binaries $KUBERNETES_VERSION / etcd $ETCD_VERSION already built, skipping ($bindir)"
   exit 0
 fi
 command -v go >/dev/null || die "go is not on PATH"
@@ -85,7 +98,8 @@ gen_kube_apiserver() {
     go mod init ml-platform-patterns/tools/apiserver/kube-apiserver >/dev/null 2>&1
     # shellcheck disable=SC2086
     go mod edit -go="$go_version" $godebug -require="k8s.io/kubernetes@$KUBERNETES_VERSION" $replaces \
-      -tool=k8s.io/kubernetes/cmd/kube-apiserver
+      -tool=k8s.io/kubernetes/cmd/kube-apiserver -tool=k8s.io/kubernetes/cmd/kube-controller-manager \
+      -tool=k8s.io/kubernetes/cmd/kube-scheduler
     go mod tidy
   )
   echo "    $(grep -c '=> k8s.io/' "$dir/go.mod") staging replaces written"
@@ -132,10 +146,13 @@ if [[ "$mode" == "gen" ]]; then
   gen_etcd
 fi
 
-if [[ ! -x "$apiserver_bin" ]]; then
-  # Version stamping as hack/lib/version.sh does it. buildDate is the release tag time recorded
-  # by the module proxy (the .info file), so the binary is reproducible. gitCommit is not known
-  # from the module zip and keeps upstream's placeholder.
+kube_ldflags=""
+# Version stamping as hack/lib/version.sh does it. buildDate is the release tag time recorded
+# by the module proxy (the .info file), so the binaries are reproducible. gitCommit is not known
+# from the module zip and keeps upstream's placeholder.
+kube_version_ldflags() {
+  [[ -n "$kube_ldflags" ]] && return 0
+  local kube_info kube_time kv kmajor kminor pkg
   kube_info="$(modinfo "k8s.io/kubernetes@$KUBERNETES_VERSION" Info)" || exit 1
   kube_time="$(node -e 'const t=JSON.parse(require("fs").readFileSync(process.argv[1],"utf8")).Time; if(!t) process.exit(1); console.log(new Date(t).toISOString().replace(/\.\d+Z$/,"Z"))' "$kube_info")" \
     || die "no release time in $kube_info"
@@ -145,15 +162,29 @@ if [[ ! -x "$apiserver_bin" ]]; then
     kube_ldflags+=" -X $pkg.gitVersion=$KUBERNETES_VERSION -X $pkg.gitMajor=$kmajor -X $pkg.gitMinor=$kminor"
     kube_ldflags+=" -X $pkg.buildDate=$kube_time -X $pkg.gitTreeState=clean"
   done
-  build_one "$here/kube-apiserver" k8s.io/kubernetes/cmd/kube-apiserver "$apiserver_bin" "$kube_ldflags"
-else
-  echo "==> $(basename "$apiserver_bin") already built, skipping ($apiserver_bin)"
-fi
+}
+
+# build_kube <cmd name> <output>: one Kubernetes component from the shared wrapper module.
+build_kube() {
+  if [[ -x "$2" ]]; then
+    echo "==> $(basename "$2") already built, skipping ($2)"
+    return 0
+  fi
+  kube_version_ldflags
+  build_one "$here/kube-apiserver" "k8s.io/kubernetes/cmd/$1" "$2" "$kube_ldflags"
+}
+
+build_kube kube-apiserver "$apiserver_bin"
+if (( want_kcm )); then build_kube kube-controller-manager "$kcm_bin"; fi
+if (( want_scheduler )); then build_kube kube-scheduler "$scheduler_bin"; fi
 build_one "$here/etcd" go.etcd.io/etcd/server/v3 "$etcd_bin" "-s -w"
 
 # Sanity check: the binaries report the pinned versions.
-got="$("$apiserver_bin" --version 2>&1 || true)"
-[[ "$got" == "Kubernetes $KUBERNETES_VERSION" ]] || die "$apiserver_bin --version printed '$got', expected 'Kubernetes $KUBERNETES_VERSION'"
+for bin in "$apiserver_bin" "$kcm_bin" "$scheduler_bin"; do
+  [[ -x "$bin" ]] || continue
+  got="$("$bin" --version 2>&1 || true)"
+  [[ "$got" == "Kubernetes $KUBERNETES_VERSION" ]] || die "$bin --version printed '$got', expected 'Kubernetes $KUBERNETES_VERSION'"
+done
 got="$("$etcd_bin" --version 2>&1 | sed -n 's/^etcd Version: //p')"
 [[ "v$got" == "$ETCD_VERSION" ]] || die "$etcd_bin --version reports '$got', expected '${ETCD_VERSION#v}'"
 echo "==> ok: kube-apiserver $KUBERNETES_VERSION, etcd $ETCD_VERSION in $bindir"
