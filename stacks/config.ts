@@ -67,6 +67,11 @@ export interface StackConfig {
   /** local: node names per pool name. */
   readonly poolNodes: Readonly<Record<string, readonly string[]>>;
   readonly operators: readonly SelectableOperatorName[];
+  /**
+   * 'stack': the stack installs `operators`; 'external': they are installed out of band (the stack
+   * installs none of them, but versions, compatibility and the charts are still checked against them).
+   */
+  readonly operatorInstall: OperatorInstallMode;
   /** eks: the node autoscaler installed (`cluster-autoscaler` unless set); undefined elsewhere. */
   readonly autoscaler?: NodeAutoscaler;
   /** eks: AWS region (Pulumi's `aws:region`), for the autoscaler's API calls. */
@@ -78,6 +83,10 @@ export interface StackConfig {
   /** Domain KServe builds inference hostnames from. */
   readonly domain: string;
 }
+
+/** Who installs the selected operators: this stack, or someone else before it runs. */
+export const OPERATOR_INSTALL_MODES = ['stack', 'external'] as const;
+export type OperatorInstallMode = (typeof OPERATOR_INSTALL_MODES)[number];
 
 /** Raw config values by key (structured keys already JSON-parsed). */
 export type RawStackConfig = Readonly<Record<string, unknown>>;
@@ -93,6 +102,7 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
   systemPool: '{instanceType, minSize, maxSize} of the untainted system nodes (eks, gke)',
   pools: 'node pools: [{name, accelerator, gpusPerNode, minSize, maxSize, instanceType, capacityType, nodes}]',
   operators: `operators to install (default: ${DEFAULT_OPERATORS.join(', ')})`,
+  operatorInstall: "'stack' (default): the stack installs `operators`; 'external': they are already installed out of band, the stack installs none but still checks versions and charts against them",
   autoscaler: "eks: node autoscaler, 'cluster-autoscaler' (default) or 'karpenter'",
   charts: 'chart names from buildPlatform() to deploy (default: all)',
   teams: 'tenant teams: [{name, group, fairSharingWeight, quotas: [{pool, cpu, memory, gpus, borrowingLimit, lendingLimit}]}]',
@@ -144,6 +154,7 @@ export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly Nod
     : strList('operators', raw.operators).map((o, i) => oneOf(`operators[${i}]`, o, SELECTABLE_OPERATORS, NODE_AUTOSCALERS.includes(o as NodeAutoscaler)
       ? `; the node autoscaler is chosen with the 'autoscaler' key (eks only), not listed here`
       : ''));
+  const operatorInstall = oneOf('operatorInstall', raw.operatorInstall ?? 'stack', OPERATOR_INSTALL_MODES);
   const { autoscaler, awsRegion } = parseAutoscaling(cluster, raw.autoscaler, provider);
   const charts = raw.charts === undefined ? undefined : strList('charts', raw.charts);
   const teams = parseTeams(raw.teams, pools);
@@ -152,7 +163,7 @@ export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly Nod
   }
   const domain = str('domain', raw.domain ?? DEFAULTS.domain);
   if (nameProblem(domain, NameRule.DNS_SUBDOMAIN)) throw new StackConfigError('domain', domain, 'use a DNS domain such as ml.example.com');
-  return { cluster, clusterName, kubernetesVersion, kubeconfigContext, subnetIds, location, systemPool, pools, poolNodes, operators, autoscaler, awsRegion, charts, teams, domain };
+  return { cluster, clusterName, kubernetesVersion, kubeconfigContext, subnetIds, location, systemPool, pools, poolNodes, operators, operatorInstall, autoscaler, awsRegion, charts, teams, domain };
 }
 
 /** `autoscaler` applies to eks only (GKE scales node pools itself); eks also needs `aws:region`. */

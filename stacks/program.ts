@@ -103,8 +103,12 @@ export function createCluster(name: string, config: StackConfig): IClusterTarget
 export function runPlatformStack(config: StackConfig, app: PlatformApp): PlatformStackOutputs {
   const plan = planPlatform(config, app);
   const cluster = createCluster(config.clusterName, config);
-  const operators = new PlatformOperators('operators', {
-    releases: plan.releases,
+  // operatorInstall 'external': the listed operators exist already (checked above all the same);
+  // only the cluster's own ones (EKS node autoscaler, wired to its IAM) are still installed here.
+  const own = clusterOperators(config.cluster, config.autoscaler);
+  const installed = config.operatorInstall === 'external' ? plan.releases.filter((r) => own.includes(r.name)) : plan.releases;
+  const operators = installed.length === 0 ? undefined : new PlatformOperators('operators', {
+    releases: installed,
     provider: cluster.provider,
     prerequisites: cluster.operatorPrerequisites,
     values: {
@@ -112,13 +116,14 @@ export function runPlatformStack(config: StackConfig, app: PlatformApp): Platfor
       clusterName: config.clusterName, awsRegion: config.awsRegion,
     },
   }, { dependsOn: cluster.nodes });
-  new PlatformCharts('charts', { manifests: plan.manifests, provider: cluster.provider }, { dependsOn: [operators] });
+  new PlatformCharts('charts', { manifests: plan.manifests, provider: cluster.provider }, { dependsOn: operators ? [operators] : cluster.nodes });
   const argoNamespace = plan.releases.find((r) => r.name === 'argo-workflows')?.namespace ?? 'argo';
   return {
     kubeconfig: cluster.kubeconfig,
     inferenceEndpoints: inferenceEndpoints(app, plan.manifests.map((m) => m.name), config.domain),
     argoServer: argoServer(plan.releases.map((r) => r.name), argoNamespace),
-    operatorVersions: operators.versions,
+    // Chart versions of every operator the plan checked against, installed here or not.
+    operatorVersions: Object.fromEntries(plan.releases.map((r) => [r.name, r.source.version])),
     charts: plan.manifests.map((m) => m.name),
   };
 }
