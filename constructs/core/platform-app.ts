@@ -3,13 +3,35 @@ import * as path from 'node:path';
 import { ApiObject, App, AppProps, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { nameProblem, NameRule } from './names';
+import { embeddingStepOf } from './workflow-resource';
 import { YamlWriter } from './yaml-writer';
+import { ManifestEntry, ObjectIndex } from '../checks/object-index';
+import { PlatformTarget } from '../checks/platform-target';
+import { CheckReport, formatProblem, runSemanticChecks, SemanticRule, summaryLine } from '../checks/semantic-rule';
+import { SEMANTIC_RULES } from '../checks/rules';
 
 /** A chart's synthesized objects, in apply order. */
 export interface ChartManifest {
   /** File name stem (`<chart id>`); the file is `<stem>.k8s.yaml`. */
   readonly name: string;
   readonly objects: Record<string, any>[];
+  /**
+   * The objects with their construct paths, plus the objects embedded in the chart's workflow
+   * steps (created at run time, not applied with the chart): what the semantic checks read.
+   */
+  readonly entries: readonly ManifestEntry[];
+}
+
+/** Props of `PlatformApp`. */
+export interface PlatformAppProps extends AppProps {
+  /**
+   * The cluster the manifests are for: enables the checks that need to know its operators,
+   * schedulers, metrics APIs and storage.
+   * @default - only the checks that need no target run
+   */
+  readonly target?: PlatformTarget;
+  /** @default SEMANTIC_RULES */
+  readonly rules?: readonly SemanticRule[];
 }
 
 /** Charts that exist only to be embedded elsewhere (e.g. workflow resource steps) say so. */
@@ -123,16 +145,64 @@ export function groupKind(obj: { apiVersion: string; kind: string }): string {
   return `${apiGroupOf(obj.apiVersion)}/${obj.kind}`;
 }
 
+/** JSON of an object; cluster-scoped kinds lose the namespace cdk8s stamps on them. */
+function objectJson(o: ApiObject): Record<string, any> {
+  const json = o.toJson();
+  if (CLUSTER_SCOPED_KINDS.has(groupKind(json)) && json.metadata?.namespace !== undefined) {
+    const { namespace: _dropped, ...metadata } = json.metadata;
+    return { ...json, metadata };
+  }
+  return json;
+}
+
 /** Synthesizes one chart to JSON objects in apply order (what tests and the Pulumi stacks use). */
 export function synthChart(chart: Chart): Record<string, any>[] {
-  return chartObjects(chart).map((o) => {
-    const json = o.toJson();
-    if (CLUSTER_SCOPED_KINDS.has(groupKind(json)) && json.metadata?.namespace !== undefined) {
-      const { namespace: _dropped, ...metadata } = json.metadata;
-      return { ...json, metadata };
-    }
-    return json;
-  });
+  return chartObjects(chart).map(objectJson);
+}
+
+/** The chart that emits `c`'s objects: the nearest chart up the tree that is not embedded. */
+function emittingChart(c: IConstruct): Chart {
+  let chart = Chart.of(c);
+  while (isEmbedded(chart)) chart = Chart.of(chart.node.scope!);
+  return chart;
+}
+
+/**
+ * Every chart's entries: its objects with their construct paths, then the objects of the embedded
+ * scopes under it (a workflow's resource steps), in the workflow's namespace. One walk of the tree.
+ */
+function chartEntries(app: App, emitted: readonly Chart[]): Map<Chart, ManifestEntry[]> {
+  const byChart = new Map<Chart, ManifestEntry[]>(emitted.map((c) => [c, []]));
+  const name = (c: Chart) => c.node.path.replace(/\//g, '-');
+  for (const chart of emitted) {
+    byChart.get(chart)!.push(...chartObjects(chart).map((o) => {
+      const object = objectJson(o);
+      return { object, chart: name(chart), path: o.node.path, namespace: object.metadata?.namespace };
+    }));
+  }
+  for (const c of app.node.findAll()) {
+    if (!(c instanceof ApiObject)) continue;
+    const own = Chart.of(c);
+    if (!isEmbedded(own)) continue;
+    const chart = emittingChart(own);
+    const object = objectJson(c);
+    byChart.get(chart)?.push({
+      object, chart: name(chart), path: c.node.path, namespace: object.metadata?.namespace ?? chart.namespace, embeddedIn: own.node.scope?.node.path, step: embeddingStepOf(c),
+    });
+  }
+  return byChart;
+}
+
+/** Runs the semantic rules over the entries of `manifests` (one index, one pass per rule). */
+export function checkManifests(manifests: readonly ChartManifest[], target: PlatformTarget | undefined, rules: readonly SemanticRule[] = SEMANTIC_RULES): CheckReport {
+  return runSemanticChecks(new ObjectIndex(manifests.flatMap((m) => m.entries)), rules, target);
+}
+
+/** Throws listing every problem of a check report. */
+export function assertNoProblems(report: CheckReport, what = 'Semantic checks failed'): void {
+  if (report.problems.length) {
+    throw new Error(`${what} (${report.problems.length} problems):\n  ${report.problems.map(formatProblem).join('\n  ')}\n${summaryLine(report)}`);
+  }
 }
 
 /**
@@ -144,8 +214,16 @@ export function synthChart(chart: Chart): Record<string, any>[] {
  * the output written to a temporary directory that replaces `outdir` in one rename.
  */
 export class PlatformApp extends App {
-  constructor(props: AppProps = {}) {
+  /** The cluster the manifests are for, when declared. */
+  public readonly target: PlatformTarget | undefined;
+  /** The report of the last semantic check run. */
+  public lastCheckReport: CheckReport | undefined;
+  private readonly rules: readonly SemanticRule[];
+
+  constructor(props: PlatformAppProps = {}) {
     super(props);
+    this.target = props.target;
+    this.rules = props.rules ?? SEMANTIC_RULES;
   }
 
   /** Charts that produce a file, in construction order (charts scoped under another chart too). */
@@ -153,8 +231,12 @@ export class PlatformApp extends App {
     return this.node.findAll().filter((c): c is Chart => c instanceof Chart && !isEmbedded(c));
   }
 
-  /** Validates the whole tree once and renders every chart; throws listing every problem. */
-  public synthManifests(): ChartManifest[] {
+  /**
+   * Validates the whole tree once, renders every chart, checks names and identities and runs the
+   * semantic checks (unless `checks: false`: the stacks check exactly the charts they deploy);
+   * throws listing every problem.
+   */
+  public synthManifests(options: { readonly checks?: boolean } = {}): ChartManifest[] {
     const constructs = this.node.findAll();
     const problems: string[] = [];
     for (const c of constructs) {
@@ -162,7 +244,12 @@ export class PlatformApp extends App {
     }
     if (problems.length) throw new Error(`Validation failed with the following errors:\n  ${problems.join('\n  ')}`);
 
-    const manifests = this.emittedCharts.map((chart) => ({ name: chart.node.path.replace(/\//g, '-'), objects: synthChart(chart) }));
+    const charts = this.emittedCharts;
+    const entries = chartEntries(this, charts);
+    const manifests: ChartManifest[] = charts.map((chart) => {
+      const all = entries.get(chart)!;
+      return { name: chart.node.path.replace(/\//g, '-'), objects: all.filter((e) => !e.embeddedIn).map((e) => e.object), entries: all };
+    });
     const seen = new Map<string, string>();
     for (const m of manifests) {
       const problem = nameProblem(m.name, NameRule.DNS_SUBDOMAIN);
@@ -179,6 +266,10 @@ export class PlatformApp extends App {
       }
     }
     if (problems.length) throw new Error(`Synthesis failed:\n  ${problems.join('\n  ')}`);
+    if (options.checks !== false) {
+      this.lastCheckReport = checkManifests(manifests, this.target, this.rules);
+      assertNoProblems(this.lastCheckReport);
+    }
     return manifests;
   }
 
@@ -189,6 +280,7 @@ export class PlatformApp extends App {
       file: `${m.name}${this.outputFileExtension}`,
       content: yaml.stringify(m.objects),
     })));
+    if (this.lastCheckReport) console.log(summaryLine(this.lastCheckReport));
   }
 }
 

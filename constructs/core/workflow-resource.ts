@@ -28,3 +28,16 @@ export function resourceKindOf(obj: ApiObject): ResourceKind {
   const kind = obj.kind.toLowerCase();
   return { apiGroup, resource: kind.endsWith('s') ? `${kind}es` : kind.endsWith('y') ? `${kind.slice(0, -1)}ies` : `${kind}s` };
 }
+
+/** Which workflow step embeds an object: recorded by the workflow, read by the semantic checks. */
+const embeddingStep = new WeakMap<ApiObject, string>();
+
+/** Records that the resource step `step` creates `obj` (the first step that does wins). */
+export function recordEmbeddingStep(obj: ApiObject, step: string): void {
+  if (!embeddingStep.has(obj)) embeddingStep.set(obj, step);
+}
+
+/** The workflow step that creates `obj`, when it is embedded in one. */
+export function embeddingStepOf(obj: ApiObject): string | undefined {
+  return embeddingStep.get(obj);
+}

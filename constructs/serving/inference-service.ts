@@ -91,8 +91,14 @@ export class KServeInferenceService extends Construct implements IWorkflowResour
   public readonly name: string;
   public readonly minReplicas: number;
   public readonly maxReplicas: number;
-  public readonly successCondition = 'status.modelStatus.states.transitionStatus = UpToDate';
-  public readonly failureCondition = 'status.modelStatus.states.transitionStatus in (BlockedByFailedLoad, InvalidSpec)';
+  /**
+   * Ready once the model is loaded and no newer spec is rolling out; failed when loading is
+   * blocked or the spec is invalid. KServe v0.20 InferenceService status (CRD in ../shared/crds):
+   * `status.modelStatus.transitionStatus` (UpToDate | InProgress | BlockedByFailedLoad | InvalidSpec)
+   * and `status.modelStatus.states.activeModelState` (Pending | Standby | Loading | Loaded | FailedToLoad).
+   */
+  public readonly successCondition = 'status.modelStatus.transitionStatus = UpToDate, status.modelStatus.states.activeModelState = Loaded';
+  public readonly failureCondition = 'status.modelStatus.transitionStatus in (BlockedByFailedLoad, InvalidSpec)';
 
   constructor(scope: Construct, id: string, props: KServeInferenceServiceProps) {
     super(scope, id);

@@ -16,7 +16,7 @@ import { renderContainer } from '../core/pod-template';
 import { IPriorityClass, ILocalQueue, KUEUE_QUEUE_LABEL } from '../core/scheduling';
 import { restrictedPodSecurityContext } from '../core/security';
 import { VolumeAttachment } from '../core/shared-volume';
-import { resourceKindOf } from '../core/workflow-resource';
+import { recordEmbeddingStep, resourceKindOf } from '../core/workflow-resource';
 import {
   WorkflowSpec, WorkflowSpecArtifactGcStrategy, WorkflowSpecPodGcStrategy, WorkflowSpecTemplates,
   WorkflowSpecTemplatesActiveDeadlineSeconds, WorkflowSpecTemplatesResourceAction,
@@ -142,6 +142,7 @@ export abstract class WorkflowDefinition extends Construct {
     const fileOutput = Object.entries(options.outputs?.parameters ?? {}).find(([, from]) => from.source === 'file');
     if (fileOutput) throw propError(path, `outputs.parameters.${fileOutput[0]}`, fileOutput[1].value, 'resource steps read outputs from the object; use OutputFrom.jsonPath');
     const task = this.newTask(id, options, JSON.stringify(resource.apiObject.toJson()));
+    recordEmbeddingStep(resource.apiObject, task.name);
     const action = options.action ?? ResourceAction.CREATE;
     const wait = options.waitForCompletion ?? true;
     const { apiGroup, resource: plural } = resourceKindOf(resource.apiObject);

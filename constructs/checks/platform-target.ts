@@ -1,0 +1,61 @@
+import { StorageProfile } from '../core/storage-profile';
+
+/**
+ * What the cluster the manifests are meant for provides: which operators serve which kinds and how
+ * they are configured, the schedulers, the metrics APIs and the storage. The stacks derive it from
+ * their config and version map (stacks/operators/platform-target.ts); `buildPlatform()` builds the
+ * example charts for the local stack's default target. Rules that need it are skipped without one.
+ */
+export interface PlatformTarget {
+  /** Who declares this target, for messages (e.g. "the local stack's config"). */
+  readonly source: string;
+  /** `group/Kind` of every custom resource kind served → the operator that serves it. */
+  readonly servedKinds: ReadonlyMap<string, string>;
+  /** Operators installed (names of the version map), for messages and companion checks. */
+  readonly operators: readonly string[];
+  /** Scheduler names a pod may name (`default-scheduler` plus second schedulers). */
+  readonly schedulers: ReadonlySet<string>;
+  /** The Kubeflow training-operator's configuration, when installed. */
+  readonly trainingOperator?: TrainingOperatorSettings;
+  /** Kueue's configuration, when installed. */
+  readonly kueue?: KueueSettings;
+  /** KServe's configuration, when installed. */
+  readonly kserve?: KServeSettings;
+  /** Metrics APIs HPAs can read: metrics.k8s.io, custom.metrics.k8s.io, external.metrics.k8s.io. */
+  readonly metricsApis: { readonly resource: boolean; readonly custom: boolean; readonly external: boolean };
+  /** The cluster's StorageClasses. */
+  readonly storage: StorageProfile;
+  /** Prometheus (prometheus-operator), when installed: where it runs, what it selects. */
+  readonly prometheus?: PrometheusSettings;
+}
+
+/** Flags of the training-operator that change what it does with our jobs. */
+export interface TrainingOperatorSettings {
+  /** `--gang-scheduler-name`: 'volcano' or a scheduler-plugins scheduler name; undefined = gang scheduling off. */
+  readonly gangScheduler?: string;
+  /** True when `--pytorch-init-container-template-file` gives `init-pytorch` a restricted securityContext. */
+  readonly restrictedPyTorchInitContainer: boolean;
+}
+
+/** Kueue manager configuration (config.kueue.x-k8s.io Configuration). */
+export interface KueueSettings {
+  /** `integrations.frameworks` (e.g. `kubeflow.org/tfjob`, `batch/job`, `pod`). */
+  readonly frameworks: readonly string[];
+  /** `fairSharing.enable`. */
+  readonly fairSharing: boolean;
+}
+
+/** KServe controller configuration. */
+export interface KServeSettings {
+  /** The default deployment mode (`inferenceservice-config` `deploy.defaultDeploymentMode`). */
+  readonly defaultDeploymentMode: 'Standard' | 'Knative';
+  /** True when Knative Serving is installed (needed by Knative-mode InferenceServices). */
+  readonly knative: boolean;
+}
+
+/** Where Prometheus runs and which monitors it picks up. */
+export interface PrometheusSettings {
+  readonly namespace: string;
+  /** Metric names something in the cluster exports besides the charts' own targets (exporters the stack installs). */
+  readonly exportedMetrics: readonly string[];
+}

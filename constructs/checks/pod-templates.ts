@@ -1,0 +1,124 @@
+import type { ManifestEntry, ObjectIndex } from './object-index';
+import { groupKindOf } from './object-index';
+
+/** A pod template found in an object, and how many of its pods can run at once. */
+export interface PodTemplate {
+  readonly entry: ManifestEntry;
+  /** Role of the pods (`Worker`, `predictor`, `step train`, `pods`). */
+  readonly role: string;
+  /** Field path of the pod spec inside the object, for messages. */
+  readonly field: string;
+  /** The pod spec (containers, volumes, nodeSelector, tolerations, securityContext, ...). */
+  readonly spec: Record<string, any>;
+  /** Pod labels known at synth time (the template's own; operators add more). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Upper bound of pods of this template running at once (Infinity when unbounded). */
+  readonly maxPods: number;
+  /** Workflow steps only: the DAG task name, to tell which steps run concurrently. */
+  readonly step?: string;
+}
+
+/** Every container of a pod spec, init containers first. */
+export function containersOf(spec: Record<string, any>): Record<string, any>[] {
+  return [...(spec.initContainers ?? []), ...(spec.containers ?? [])];
+}
+
+/** Training-operator v1 replica-spec fields per kind (kubeflow.org/v1 *_types.go, release-1.9). */
+const REPLICA_SPECS: Record<string, string> = {
+  'kubeflow.org/TFJob': 'tfReplicaSpecs',
+  'kubeflow.org/PyTorchJob': 'pytorchReplicaSpecs',
+  'kubeflow.org/MPIJob': 'mpiReplicaSpecs',
+  'kubeflow.org/XGBoostJob': 'xgbReplicaSpecs',
+  'kubeflow.org/PaddleJob': 'paddleReplicaSpecs',
+  'kubeflow.org/JAXJob': 'jaxReplicaSpecs',
+};
+
+/** Max replicas an HPA or KEDA ScaledObject gives a workload, else `fallback`. */
+function autoscaledMax(e: ManifestEntry, index: ObjectIndex, fallback: number): number {
+  return index.scalerOf(e)?.maxReplicas ?? fallback;
+}
+
+function template(entry: ManifestEntry, role: string, field: string, tpl: Record<string, any> | undefined, maxPods: number): PodTemplate[] {
+  if (!tpl?.spec) return [];
+  return [{ entry, role, field: `${field}.spec`, spec: tpl.spec, labels: tpl.metadata?.labels ?? {}, maxPods }];
+}
+
+/** Pod templates of one object (none for kinds that run no pods). */
+export function podTemplatesOf(entry: ManifestEntry, index: ObjectIndex): PodTemplate[] {
+  const o = entry.object;
+  const gk = groupKindOf(o);
+  const spec = o.spec ?? {};
+  switch (gk) {
+    case '/Pod':
+      return [{ entry, role: 'pod', field: 'spec', spec, labels: o.metadata?.labels ?? {}, maxPods: 1 }];
+    case 'apps/Deployment':
+    case 'apps/ReplicaSet':
+      return template(entry, 'pods', 'spec.template', spec.template, Math.max(spec.replicas ?? 1, autoscaledMax(entry, index, spec.replicas ?? 1)));
+    case 'apps/StatefulSet':
+      return template(entry, 'pods', 'spec.template', spec.template, Math.max(spec.replicas ?? 1, autoscaledMax(entry, index, spec.replicas ?? 1)));
+    case 'apps/DaemonSet':
+      return template(entry, 'pods', 'spec.template', spec.template, Infinity);
+    case 'batch/Job':
+      return template(entry, 'pods', 'spec.template', spec.template, spec.parallelism ?? 1);
+    case 'batch/CronJob':
+      return template(entry, 'pods', 'spec.jobTemplate.spec.template', spec.jobTemplate?.spec?.template,
+        (spec.jobTemplate?.spec?.parallelism ?? 1) * (spec.concurrencyPolicy === 'Allow' || spec.concurrencyPolicy === undefined ? 2 : 1));
+    case 'serving.kserve.io/InferenceService':
+      return predictorTemplates(entry);
+    case 'argoproj.io/Workflow':
+    case 'argoproj.io/WorkflowTemplate':
+      return workflowTemplates(entry, spec, 'spec');
+    case 'argoproj.io/CronWorkflow':
+      return workflowTemplates(entry, spec.workflowSpec ?? {}, 'spec.workflowSpec');
+    default: {
+      const field = REPLICA_SPECS[gk];
+      if (!field) return [];
+      return Object.entries<Record<string, any>>(spec[field] ?? {}).flatMap(([role, r]) =>
+        template(entry, role, `spec.${field}.${role}.template`, r.template, r.replicas ?? 1));
+    }
+  }
+}
+
+/**
+ * The predictor of an InferenceService as a pod spec: KServe builds the pod from the predictor's
+ * PodSpec fields plus the `model` container (kserve pkg/apis/serving/v1beta1/predictor.go, v0.20).
+ */
+function predictorTemplates(entry: ManifestEntry): PodTemplate[] {
+  const p = entry.object.spec?.predictor;
+  if (!p) return [];
+  const { model, minReplicas, maxReplicas, scaleMetric: _m, scaleTarget: _t, canaryTrafficPercent: _c, ...podSpec } = p;
+  const containers = [...(model ? [{ name: 'kserve-container', ...model }] : []), ...(p.containers ?? [])];
+  return [{
+    entry, role: 'predictor', field: 'spec.predictor', spec: { ...podSpec, containers },
+    labels: entry.object.metadata?.labels ?? {}, maxPods: Math.max(minReplicas ?? 1, maxReplicas ?? minReplicas ?? 1),
+  }];
+}
+
+/**
+ * Container steps of an Argo workflow as pod specs: the template's container plus the pod fields
+ * Argo takes from the workflow spec (volumes, securityContext, podPriorityClassName, podMetadata,
+ * serviceAccountName) — argo-workflows workflow/controller/workflowpod.go (v3.4+, v4).
+ */
+function workflowTemplates(entry: ManifestEntry, wf: Record<string, any>, field: string): PodTemplate[] {
+  const dag: Record<string, any>[] = (wf.templates ?? []).find((t: any) => t.name === wf.entrypoint)?.dag?.tasks ?? [];
+  const taskOf = new Map(dag.map((t) => [t.template, t] as const));
+  return (wf.templates ?? []).flatMap((t: Record<string, any>, i: number) => {
+    if (!t.container && !t.script) return [];
+    const task = taskOf.get(t.name);
+    const fanOut = task?.withItems ? task.withItems.length : task?.withParam ? Infinity : 1;
+    const maxPods = Math.min(fanOut, wf.parallelism ?? Infinity, t.parallelism ?? Infinity);
+    const spec = {
+      containers: [t.container ?? t.script],
+      initContainers: t.initContainers,
+      volumes: [...(wf.volumes ?? []), ...(t.volumes ?? [])],
+      nodeSelector: t.nodeSelector ?? wf.nodeSelector,
+      tolerations: t.tolerations ?? wf.tolerations,
+      securityContext: t.securityContext ?? wf.securityContext,
+      serviceAccountName: t.serviceAccountName ?? wf.serviceAccountName,
+      priorityClassName: t.priorityClassName ?? wf.podPriorityClassName,
+      automountServiceAccountToken: t.automountServiceAccountToken ?? wf.automountServiceAccountToken,
+    };
+    const labels = { ...(wf.podMetadata?.labels ?? {}), ...(t.metadata?.labels ?? {}) };
+    return [{ entry, role: `step ${t.name}`, field: `${field}.templates[${i}]`, spec, labels, maxPods, step: task ? t.name : undefined }];
+  });
+}
