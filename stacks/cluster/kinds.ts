@@ -17,3 +17,11 @@ export const NODE_AUTOSCALERS: readonly NodeAutoscaler[] = ['cluster-autoscaler'
 
 /** Every cluster kind (the default of `OperatorRelease.clusters`). */
 export const ANY_CLUSTER: readonly ClusterKind[] = CLUSTER_KINDS;
+
+/**
+ * Gang scheduler of the training-operator (`--gang-scheduler-name`): PodGroups for Volcano, or for
+ * scheduler-plugins' coscheduling second scheduler; 'none' leaves `runPolicy.schedulingPolicy`
+ * unused (the operator then creates no PodGroup). One per cluster: the flag takes one name.
+ */
+export type GangSchedulerChoice = 'none' | 'volcano' | 'scheduler-plugins';
+export const GANG_SCHEDULERS: readonly GangSchedulerChoice[] = ['none', 'volcano', 'scheduler-plugins'];

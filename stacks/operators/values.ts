@@ -5,7 +5,7 @@
 import { NodePool } from '../../constructs/cluster/node-pool';
 import { Labels } from '../../constructs/core/labels';
 import { KUBERNETES_MINOR } from '../../constructs/core/versions';
-import { ClusterKind } from '../cluster/kinds';
+import { ClusterKind, GangSchedulerChoice } from '../cluster/kinds';
 import { OperatorName, OperatorRelease, releasesFor } from './versions';
 
 /** A Kubernetes toleration as Helm values carry it. */
@@ -209,6 +209,8 @@ export interface ValuesContext {
   /** eks: cluster name (autoscaler discovery) and region. */
   readonly clusterName?: string;
   readonly awsRegion?: string;
+  /** The training-operator's gang scheduler (`gangScheduler` config key). @default 'none' */
+  readonly gangScheduler?: GangSchedulerChoice;
 }
 
 /** Tolerations for every taint of every GPU pool, deduplicated (derived from the pool model). */
