@@ -25,6 +25,12 @@ export interface PlatformTarget {
   readonly metricsApis: { readonly resource: boolean; readonly custom: boolean; readonly external: boolean };
   /** The cluster's StorageClasses. */
   readonly storage: StorageProfile;
+  /**
+   * Node pools by name (the `mlpatterns.dev/node-pool` label value) → the most nodes the pool can
+   * have. A pool of one node keeps every pod that selects it on one node.
+   * @default - unknown: any pool may have several nodes
+   */
+  readonly nodePools?: ReadonlyMap<string, number>;
   /** Prometheus (prometheus-operator), when installed: where it runs, what it selects. */
   readonly prometheus?: PrometheusSettings;
 }

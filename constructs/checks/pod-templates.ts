@@ -87,9 +87,14 @@ function predictorTemplates(entry: ManifestEntry): PodTemplate[] {
   const p = entry.object.spec?.predictor;
   if (!p) return [];
   const { model, minReplicas, maxReplicas, scaleMetric: _m, scaleTarget: _t, canaryTrafficPercent: _c, ...podSpec } = p;
-  const containers = [...(model ? [{ name: 'kserve-container', ...model }] : []), ...(p.containers ?? [])];
+  // A pvc:// model is mounted straight into the model container at /mnt/models (KServe >= v0.16,
+  // pkg/webhook/admission/pod/storage_initializer_injector.go): the predictor pods mount the claim.
+  const pvc = /^pvc:\/\/([^/]+)/.exec(model?.storageUri ?? '')?.[1];
+  const modelContainer = model ? { name: 'kserve-container', ...model, ...(pvc ? { volumeMounts: [...(model.volumeMounts ?? []), { name: 'kserve-pvc-source', mountPath: '/mnt/models', readOnly: true }] } : {}) } : undefined;
+  const containers = [...(modelContainer ? [modelContainer] : []), ...(p.containers ?? [])];
+  const volumes = [...(podSpec.volumes ?? []), ...(pvc ? [{ name: 'kserve-pvc-source', persistentVolumeClaim: { claimName: pvc, readOnly: true } }] : [])];
   return [{
-    entry, role: 'predictor', field: 'spec.predictor', spec: { ...podSpec, containers },
+    entry, role: 'predictor', field: 'spec.predictor', spec: { ...podSpec, containers, volumes },
     labels: entry.object.metadata?.labels ?? {}, maxPods: Math.max(minReplicas ?? 1, maxReplicas ?? minReplicas ?? 1),
   }];
 }

@@ -12,6 +12,8 @@ export interface Problem {
   readonly value: unknown;
   /** What goes wrong, and what would work. */
   readonly message: string;
+  /** Id of the rule that found it (set by the runner). */
+  readonly rule?: string;
 }
 
 /** What a rule sees. */
@@ -45,9 +47,8 @@ export interface CheckReport {
 /** Runs every rule once over the index; rules needing a target are skipped without one. */
 export function runSemanticChecks(index: ObjectIndex, rules: readonly SemanticRule[], target: PlatformTarget | undefined): CheckReport {
   const problems: Problem[] = [];
-  const context: CheckContext = { index, target, report: (p) => problems.push(p) };
   const active = rules.filter((r) => target || !r.needsTarget);
-  for (const rule of active) rule.check(context);
+  for (const rule of active) rule.check({ index, target, report: (p) => problems.push({ ...p, rule: rule.id }) });
   return { rules: active.length, objects: index.entries.length, problems };
 }
 

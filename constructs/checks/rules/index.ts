@@ -1,7 +1,15 @@
+import { objectReferences } from './object-references';
+import { queueReferences } from './queue-references';
 import { statusPaths } from './status-paths';
+import { storagePlacement } from './storage-placement';
+import { workloadSelectors } from './workload-selectors';
 import { SemanticRule } from '../semantic-rule';
 
 /** Every semantic rule, in the order they report. */
 export const SEMANTIC_RULES: readonly SemanticRule[] = [
   statusPaths,
+  objectReferences,
+  queueReferences,
+  workloadSelectors,
+  storagePlacement,
 ];

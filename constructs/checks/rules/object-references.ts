@@ -1,0 +1,100 @@
+import type { ManifestEntry, ObjectIndex } from '../object-index';
+import { containersOf, PodTemplate } from '../pod-templates';
+import { CheckContext, SemanticRule } from '../semantic-rule';
+
+/**
+ * PriorityClasses every cluster has (kube-apiserver creates them: pkg/apis/scheduling
+ * SystemPriorityClasses, Kubernetes v1.34).
+ */
+const BUILTIN_PRIORITY_CLASSES = new Set(['system-cluster-critical', 'system-node-critical']);
+
+/**
+ * What pods name by reference exists among the objects deployed together: ServiceAccounts,
+ * PersistentVolumeClaims, ConfigMaps (in the pod's namespace) and PriorityClasses. Encodes
+ * Kubernetes v1.34 behaviour: a pod naming a missing ServiceAccount is rejected by the
+ * ServiceAccount admission plugin ("error looking up service account"); a missing claim or
+ * ConfigMap volume keeps the pod Pending/ContainerCreating ("persistentvolumeclaim not found",
+ * FailedMount); a missing PriorityClass is rejected by the Priority admission plugin ("no
+ * PriorityClass with name ... was found"). For custom resources the operator creates the pods, so
+ * the same failures appear later, on the operator's pods.
+ *
+ * Only namespaces some deployed chart creates are checked: objects of other namespaces (operator
+ * namespaces, pre-existing ones) are not known here. `default` ServiceAccounts always exist.
+ */
+export const objectReferences: SemanticRule = {
+  id: 'object-references',
+  summary: 'ServiceAccounts, claims, ConfigMaps and PriorityClasses that pods name are deployed with them',
+  check(ctx: CheckContext): void {
+    const { index } = ctx;
+    for (const t of index.podTemplates()) {
+      const ns = t.entry.namespace;
+      const known = ns !== undefined && index.namespaceLabels(ns) !== undefined;
+      if (known) {
+        checkServiceAccount(ctx, t);
+        checkVolumes(ctx, t);
+      }
+      checkPriorityClass(ctx, t.entry, `${t.field}.priorityClassName`, t.spec.priorityClassName);
+    }
+    // Priority classes custom resources name outside their pod templates.
+    for (const e of index.entries) {
+      const sp = Object.entries<any>(e.object.spec ?? {}).find(([k]) => k === 'runPolicy')?.[1]?.schedulingPolicy;
+      checkPriorityClass(ctx, e, 'spec.runPolicy.schedulingPolicy.priorityClass', sp?.priorityClass);
+      if (e.object.apiVersion?.startsWith('scheduling.volcano.sh/') && e.object.kind === 'PodGroup') {
+        checkPriorityClass(ctx, e, 'spec.priorityClassName', e.object.spec?.priorityClassName);
+      }
+    }
+  },
+};
+
+function missing(index: ObjectIndex, kind: string, ns: string | undefined, name: string): boolean {
+  return index.find(kind, ns, name) === undefined;
+}
+
+function checkServiceAccount(ctx: CheckContext, t: PodTemplate): void {
+  const sa = t.spec.serviceAccountName;
+  if (!sa || sa === 'default' || !missing(ctx.index, '/ServiceAccount', t.entry.namespace, sa)) return;
+  ctx.report({
+    entry: t.entry, field: `${t.field}.serviceAccountName`, value: sa,
+    message: `${t.role}: no ServiceAccount '${sa}' is deployed in namespace '${t.entry.namespace}', so the pods are rejected at admission; create it in the same chart (or one deployed with it) or drop serviceAccountName`,
+  });
+}
+
+function checkVolumes(ctx: CheckContext, t: PodTemplate): void {
+  const ns = t.entry.namespace;
+  (t.spec.volumes ?? []).forEach((v: Record<string, any>, i: number) => {
+    const claim = v.persistentVolumeClaim?.claimName;
+    if (claim && missing(ctx.index, '/PersistentVolumeClaim', ns, claim)) {
+      ctx.report({
+        entry: t.entry, field: `${t.field}.volumes[${i}].persistentVolumeClaim.claimName`, value: claim,
+        message: `${t.role}: no PersistentVolumeClaim '${claim}' is deployed in namespace '${ns}', so the pods stay Pending; create the claim (SharedVolume) in a chart deployed with it`,
+      });
+    }
+    const cm = v.configMap;
+    if (cm?.name && !cm.optional && missing(ctx.index, '/ConfigMap', ns, cm.name)) {
+      ctx.report({
+        entry: t.entry, field: `${t.field}.volumes[${i}].configMap.name`, value: cm.name,
+        message: `${t.role}: no ConfigMap '${cm.name}' is deployed in namespace '${ns}', so the volume never mounts (FailedMount); create it or mark the volume optional`,
+      });
+    }
+  });
+  for (const c of containersOf(t.spec)) {
+    (c.envFrom ?? []).forEach((from: Record<string, any>, i: number) => {
+      const ref = from.configMapRef;
+      if (ref?.name && !ref.optional && missing(ctx.index, '/ConfigMap', ns, ref.name)) {
+        ctx.report({
+          entry: t.entry, field: `${t.field} container '${c.name}' envFrom[${i}].configMapRef.name`, value: ref.name,
+          message: `no ConfigMap '${ref.name}' is deployed in namespace '${ns}', so the container never starts (CreateContainerConfigError); create it or mark it optional`,
+        });
+      }
+    });
+  }
+}
+
+function checkPriorityClass(ctx: CheckContext, entry: ManifestEntry, field: string, name: unknown): void {
+  if (typeof name !== 'string' || !name || BUILTIN_PRIORITY_CLASSES.has(name)) return;
+  if (!missing(ctx.index, 'scheduling.k8s.io/PriorityClass', undefined, name)) return;
+  ctx.report({
+    entry, field, value: name,
+    message: `no PriorityClass '${name}' is deployed with it, so the pods are rejected at admission ("no PriorityClass with name ${name} was found"); deploy the chart that defines it (PlatformPriorities) together with this one`,
+  });
+}

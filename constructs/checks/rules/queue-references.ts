@@ -1,0 +1,89 @@
+import { KUEUE_PRIORITY_LABEL, KUEUE_QUEUE_LABEL } from '../../core/scheduling';
+import type { ManifestEntry } from '../object-index';
+import { groupKindOf, nameOf } from '../object-index';
+import { formatLabels, selectorMatches } from '../selectors';
+import { CheckContext, SemanticRule } from '../semantic-rule';
+
+/** Queues Volcano creates itself at install (volcano-sh/volcano installer/helm: `default` and `root`). */
+const VOLCANO_BUILTIN_QUEUES = new Set(['default', 'root']);
+
+/**
+ * Queue references resolve, and the queue would admit: Kueue reads `kueue.x-k8s.io/queue-name`
+ * on a job (or on a pod, for the `pod` integration) and looks the LocalQueue up in the object's
+ * namespace; the LocalQueue's ClusterQueue admits only namespaces its `namespaceSelector` selects
+ * (a null selector selects none) — otherwise the Workload stays pending with "Workload namespace
+ * doesn't match ClusterQueue selector" (kueue v0.19 pkg/scheduler/scheduler.go; CRD docs of
+ * ClusterQueue.spec.namespaceSelector). `kueue.x-k8s.io/priority-class` must name a
+ * WorkloadPriorityClass. Kueue's `kubeflow.org/mpijob` integration manages mpi-operator's v2beta1
+ * MPIJob, not training-operator's kubeflow.org/v1 MPIJob (kueue pkg/controller/jobs/mpijob imports
+ * mpi-operator v2beta1): a v1 MPIJob with a queue label is never admitted. Volcano queues named by
+ * training jobs and PodGroups must exist (or be Volcano's own `default`).
+ */
+export const queueReferences: SemanticRule = {
+  id: 'queue-references',
+  summary: 'Kueue LocalQueues/ClusterQueues/priorities and Volcano queues that workloads name exist and admit them',
+  check(ctx: CheckContext): void {
+    const { index } = ctx;
+    for (const e of index.entries) {
+      const labels: Record<string, string> = e.object.metadata?.labels ?? {};
+      checkKueue(ctx, e, 'metadata.labels', labels);
+      const queue = e.object.spec?.runPolicy?.schedulingPolicy?.queue
+        ?? (groupKindOf(e.object) === 'scheduling.volcano.sh/PodGroup' ? e.object.spec?.queue : undefined);
+      if (typeof queue === 'string' && !VOLCANO_BUILTIN_QUEUES.has(queue) && !index.find('scheduling.volcano.sh/Queue', undefined, queue)) {
+        ctx.report({
+          entry: e, field: groupKindOf(e.object) === 'scheduling.volcano.sh/PodGroup' ? 'spec.queue' : 'spec.runPolicy.schedulingPolicy.queue', value: queue,
+          message: `no Volcano Queue '${queue}' is deployed with it, so Volcano never schedules the gang; deploy the chart that creates it (VolcanoQueue) or use the 'default' queue`,
+        });
+      }
+    }
+    // Pods queued through Kueue's pod integration (e.g. Argo steps with spec.podMetadata labels).
+    for (const t of index.podTemplates()) {
+      if (t.labels[KUEUE_QUEUE_LABEL] && t.labels !== t.entry.object.metadata?.labels) checkKueue(ctx, t.entry, `${t.field} pod labels`, t.labels);
+    }
+  },
+};
+
+function checkKueue(ctx: CheckContext, e: ManifestEntry, field: string, labels: Readonly<Record<string, string>>): void {
+  const { index } = ctx;
+  const queueName = labels[KUEUE_QUEUE_LABEL];
+  const priority = labels[KUEUE_PRIORITY_LABEL];
+  if (priority && !index.find('kueue.x-k8s.io/WorkloadPriorityClass', undefined, priority)) {
+    ctx.report({
+      entry: e, field: `${field}['${KUEUE_PRIORITY_LABEL}']`, value: priority,
+      message: `no WorkloadPriorityClass '${priority}' is deployed with it, so Kueue rejects the workload; deploy the chart that defines it (PlatformPriorities)`,
+    });
+  }
+  if (!queueName) return;
+  if (e.object.apiVersion === 'kubeflow.org/v1' && e.object.kind === 'MPIJob') {
+    ctx.report({
+      entry: e, field: `${field}['${KUEUE_QUEUE_LABEL}']`, value: queueName,
+      message: "Kueue manages only mpi-operator's kubeflow.org/v2beta1 MPIJob, not the training-operator's v1 MPIJob: this job would never be admitted; drop the Kueue gang scheduling or use another framework",
+    });
+    return;
+  }
+  const lq = index.find('kueue.x-k8s.io/LocalQueue', e.namespace, queueName);
+  if (!lq) {
+    ctx.report({
+      entry: e, field: `${field}['${KUEUE_QUEUE_LABEL}']`, value: queueName,
+      message: `no LocalQueue '${queueName}' is deployed in namespace '${e.namespace ?? 'default'}', so Kueue keeps the ${e.object.kind} suspended forever ("LocalQueue ${queueName} doesn't exist"); create it (Team, LocalQueue) in a chart deployed with this one`,
+    });
+    return;
+  }
+  const cqName: string | undefined = lq.object.spec?.clusterQueue;
+  const cq = cqName ? index.find('kueue.x-k8s.io/ClusterQueue', undefined, cqName) : undefined;
+  if (!cq) {
+    ctx.report({
+      entry: lq, field: 'spec.clusterQueue', value: cqName,
+      message: `no ClusterQueue '${cqName}' is deployed with it, so the LocalQueue is inactive and admits nothing; deploy the chart that creates it`,
+    });
+    return;
+  }
+  const nsLabels = e.namespace ? index.namespaceLabels(e.namespace) : undefined;
+  const selector = cq.object.spec?.namespaceSelector;
+  if (nsLabels && (selector === undefined || selector === null || !selectorMatches(selector, nsLabels))) {
+    ctx.report({
+      entry: e, field: `${field}['${KUEUE_QUEUE_LABEL}']`, value: queueName,
+      message: `ClusterQueue '${nameOf(cq.object)}' (behind LocalQueue '${queueName}') does not select namespace '${e.namespace}' (labels ${formatLabels(nsLabels)}; selector ${JSON.stringify(selector ?? null)}), so the workload stays pending ("Workload namespace doesn't match ClusterQueue selector"); widen the ClusterQueue's namespaceSelector or use a queue of a ClusterQueue that selects this namespace`,
+    });
+  }
+}

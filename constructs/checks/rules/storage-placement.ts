@@ -1,0 +1,182 @@
+import { Labels } from '../../core/labels';
+import { storageClassOf } from '../../core/storage-profile';
+import { workflowSpecOf } from '../argo';
+import type { ManifestEntry, ObjectIndex } from '../object-index';
+import { nameOf } from '../object-index';
+import type { PodTemplate } from '../pod-templates';
+import { CheckContext, SemanticRule } from '../semantic-rule';
+
+/** One pod template mounting a claim. */
+interface Mount {
+  readonly template: PodTemplate;
+  readonly readOnly: boolean;
+  /** Workflow the pods belong to (its construct path), and the step that runs them. */
+  readonly workflow?: string;
+  readonly step?: string;
+}
+
+/**
+ * Storage agrees with placement: a ReadWriteOnce volume attaches to one node at a time, so pods on
+ * a second node fail with "Multi-Attach error ... Volume is already used by pod(s)" and wait
+ * forever (Kubernetes v1.34 attach/detach controller; ReadWriteOncePod admits one pod at all).
+ * A claim mounted by pods that may run at the same time and land on different nodes — replicas,
+ * training workers, parallel workflow steps, other workloads — needs ReadWriteMany from a class
+ * that provides it. With a target, every claim's class must be one the cluster has and provide
+ * the access modes the claim asks for. Pods known to share one node (a one-node pool) are fine.
+ */
+export const storagePlacement: SemanticRule = {
+  id: 'storage-placement',
+  summary: 'ReadWriteOnce claims are never shared by pods on different nodes; classes provide the access modes claims ask for',
+  check(ctx: CheckContext): void {
+    const { index, target } = ctx;
+    const mounts = mountsByClaim(index);
+    const order = new WorkflowOrder(index);
+    for (const pvc of index.ofKind('/PersistentVolumeClaim')) {
+      const modes: string[] = pvc.object.spec?.accessModes ?? [];
+      const claimMounts = mounts.get(`${pvc.namespace}|${nameOf(pvc.object)}`) ?? [];
+      if (target) {
+        const name: string | undefined = pvc.object.spec?.storageClassName;
+        const cls = storageClassOf(target.storage, name);
+        if (!cls) {
+          ctx.report({ entry: pvc, field: 'spec.storageClassName', value: name ?? '<default>', message: `${target.source} has no such StorageClass (${target.storage.name}: default '${target.storage.default.name}', shared '${target.storage.shared.name}'); use one of those` });
+        } else {
+          const unsupported = modes.filter((m) => !(cls.accessModes as readonly string[]).includes(m));
+          if (unsupported.length) {
+            ctx.report({ entry: pvc, field: 'spec.accessModes', value: modes, message: `class '${cls.name}' of ${target.source} does not provide ${unsupported.join(', ')} (it provides ${cls.accessModes.join(', ')}), so the claim never binds; use the shared class '${target.storage.shared.name}' for data several nodes mount` });
+          }
+        }
+      }
+      const writers = claimMounts.filter((m) => !m.readOnly || modes.includes('ReadWriteOnce') || modes.includes('ReadWriteOncePod'));
+      const concurrent = concurrentPods(writers, order);
+      if (modes.includes('ReadWriteOncePod') && concurrent > 1) {
+        ctx.report({ entry: pvc, field: 'spec.accessModes', value: modes, message: `ReadWriteOncePod admits one pod, but up to ${describe(concurrent)} pods mount it at once (${where(writers)}); use ReadWriteMany` });
+        continue;
+      }
+      if (modes.some((m) => m === 'ReadWriteMany' || m === 'ReadOnlyMany') || !modes.includes('ReadWriteOnce') || concurrent < 2) continue;
+      if (onOneNode(writers, target?.nodePools)) continue;
+      ctx.report({
+        entry: pvc, field: 'spec.accessModes', value: modes,
+        message: `ReadWriteOnce attaches to one node, but up to ${describe(concurrent)} pods mount it at once and can land on different nodes (${where(writers)}): the second node's pods fail with Multi-Attach and wait forever; use AccessMode.READ_WRITE_MANY with the cluster's shared class${target ? ` ('${target.storage.shared.name}')` : ''}`,
+      });
+    }
+  },
+};
+
+const describe = (n: number) => (n === Infinity ? 'unboundedly many' : String(n));
+const where = (mounts: readonly Mount[]) => [...new Set(mounts.map((m) => `${m.template.entry.path} ${m.template.role}`))].join(', ');
+
+/** Kinds whose pods keep running after the workflow step that created them finished. */
+const LONG_RUNNING = new Set(['InferenceService', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
+
+/** Claims (`ns|name`) → the pod templates mounting them, from one pass over the templates. */
+function mountsByClaim(index: ObjectIndex): Map<string, Mount[]> {
+  const result = new Map<string, Mount[]>();
+  for (const t of index.podTemplates()) {
+    const mountedReadOnly = new Map<string, boolean>();
+    for (const c of [...(t.spec.initContainers ?? []), ...(t.spec.containers ?? [])]) {
+      for (const vm of c.volumeMounts ?? []) mountedReadOnly.set(vm.name, (mountedReadOnly.get(vm.name) ?? true) && vm.readOnly === true);
+    }
+    for (const v of t.spec.volumes ?? []) {
+      const claim = v.persistentVolumeClaim?.claimName;
+      if (!claim || !mountedReadOnly.has(v.name)) continue;
+      const key = `${t.entry.namespace}|${claim}`;
+      // Serving objects a step creates outlive the step: they overlap with every later run.
+      const inWorkflow = !LONG_RUNNING.has(t.entry.object.kind);
+      const mount: Mount = {
+        template: t, readOnly: v.persistentVolumeClaim.readOnly === true || mountedReadOnly.get(v.name) === true,
+        workflow: inWorkflow ? workflowKey(t.entry) : undefined, step: inWorkflow ? t.step ?? t.entry.step : undefined,
+      };
+      const list = result.get(key);
+      if (list) list.push(mount);
+      else result.set(key, [mount]);
+    }
+  }
+  return result;
+}
+
+/** The construct path identifying a workflow, for its own step pods and the objects its steps create. */
+function workflowKey(e: ManifestEntry): string | undefined {
+  if (e.embeddedIn) return e.embeddedIn;
+  return workflowSpecOf(e) ? e.path.slice(0, e.path.lastIndexOf('/')) : undefined;
+}
+
+/**
+ * The most pods of `mounts` that may run at once: pods outside workflows all may; inside one
+ * workflow, steps ordered by the DAG never overlap.
+ */
+function concurrentPods(mounts: readonly Mount[], order: WorkflowOrder): number {
+  let total = 0;
+  const byWorkflow = new Map<string, Map<string, number>>();
+  for (const m of mounts) {
+    if (!m.workflow || !m.step) {
+      total += m.template.maxPods;
+      continue;
+    }
+    const steps = byWorkflow.get(m.workflow) ?? new Map<string, number>();
+    steps.set(m.step, (steps.get(m.step) ?? 0) + m.template.maxPods);
+    byWorkflow.set(m.workflow, steps);
+  }
+  for (const [workflow, steps] of byWorkflow) {
+    // A step's pods overlap with every step the DAG does not order against it (an upper bound:
+    // steps unordered with it may still be ordered among themselves). Steps per workflow are few.
+    let most = 0;
+    for (const [a, pods] of steps) {
+      let overlap = pods;
+      for (const [b, other] of steps) if (a !== b && !order.ordered(workflow, a, b)) overlap += other;
+      most = Math.max(most, overlap);
+    }
+    total += most;
+  }
+  return total;
+}
+
+/** True when every pod selects the same pool and that pool has a single node. */
+function onOneNode(mounts: readonly Mount[], pools: ReadonlyMap<string, number> | undefined): boolean {
+  if (!pools) return false;
+  const selected = new Set(mounts.map((m) => m.template.spec.nodeSelector?.[Labels.NODE_POOL] as string | undefined));
+  if (selected.size !== 1) return false;
+  const [pool] = selected;
+  return pool !== undefined && pools.get(pool) === 1;
+}
+
+/** Step order of every workflow: which steps a step transitively depends on. */
+class WorkflowOrder {
+  private readonly ancestors = new Map<string, Map<string, Set<string>>>();
+
+  constructor(index: ObjectIndex) {
+    for (const e of index.entries) {
+      const wf = workflowSpecOf(e);
+      if (!wf) continue;
+      const tasks: Record<string, any>[] = (wf.spec.templates ?? []).find((t: any) => t.name === wf.spec.entrypoint)?.dag?.tasks ?? [];
+      const direct = new Map(tasks.map((t) => [t.template ?? t.name, dependencyNames(t)] as const));
+      const closure = new Map<string, Set<string>>();
+      const visit = (step: string, trail: Set<string>): Set<string> => {
+        const known = closure.get(step);
+        if (known) return known;
+        const all = new Set<string>();
+        for (const d of direct.get(step) ?? []) {
+          if (trail.has(d)) continue;
+          all.add(d);
+          for (const a of visit(d, new Set([...trail, d]))) all.add(a);
+        }
+        closure.set(step, all);
+        return all;
+      };
+      for (const step of direct.keys()) visit(step, new Set([step]));
+      this.ancestors.set(e.path.slice(0, e.path.lastIndexOf('/')), closure);
+    }
+  }
+
+  /** True when one of the two steps runs only after the other finished. */
+  public ordered(workflow: string, a: string, b: string): boolean {
+    const closure = this.ancestors.get(workflow);
+    return !!closure && (closure.get(a)?.has(b) === true || closure.get(b)?.has(a) === true);
+  }
+}
+
+/** Task names a DAG task waits for: `dependencies`, or the names in its `depends` expression. */
+function dependencyNames(task: Record<string, any>): string[] {
+  if (Array.isArray(task.dependencies)) return task.dependencies;
+  if (typeof task.depends !== 'string') return [];
+  return [...new Set([...task.depends.matchAll(/([A-Za-z0-9][-A-Za-z0-9]*)(?:\.[A-Za-z]+)?/g)].map((m) => m[1]))];
+}

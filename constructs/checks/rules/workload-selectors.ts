@@ -1,0 +1,80 @@
+import type { ManifestEntry, ObjectIndex } from '../object-index';
+import { groupKindOf } from '../object-index';
+import { containersOf, PodTemplate } from '../pod-templates';
+import { formatLabels, LabelSelector, selectorMatches } from '../selectors';
+import { CheckContext, SemanticRule } from '../semantic-rule';
+
+/** Pod templates by namespace and by `key=value` label pair, built once per check run. */
+class TemplatesByLabel {
+  private readonly byPair = new Map<string, PodTemplate[]>();
+  private readonly byNamespace = new Map<string, PodTemplate[]>();
+
+  constructor(index: ObjectIndex) {
+    for (const t of index.podTemplates()) {
+      const ns = t.entry.namespace ?? '';
+      push(this.byNamespace, ns, t);
+      for (const [k, v] of Object.entries(t.labels)) push(this.byPair, `${ns}|${k}=${v}`, t);
+    }
+  }
+
+  /** Templates in `namespace` whose labels satisfy `selector` (candidates from one label pair). */
+  public select(namespace: string | undefined, selector: LabelSelector): PodTemplate[] {
+    const ns = namespace ?? '';
+    const first = Object.entries(selector.matchLabels ?? {})[0];
+    const candidates = first ? this.byPair.get(`${ns}|${first[0]}=${first[1]}`) ?? [] : this.byNamespace.get(ns) ?? [];
+    return candidates.filter((t) => selectorMatches(selector, t.labels));
+  }
+}
+
+function push<T>(map: Map<string, T[]>, key: string, value: T): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+/**
+ * Selectors and targets point at something: a Service's selector selects pods deployed with it
+ * and its named targetPorts are ports those pods declare (otherwise the Service has no endpoints:
+ * kube-controller-manager endpointslice controller, Kubernetes v1.34); a PodDisruptionBudget selects
+ * pods (otherwise it protects nothing); an HPA or KEDA ScaledObject targets a workload deployed with
+ * it (otherwise the HPA reports FailedGetScale). Only namespaces a deployed chart creates are checked;
+ * pods the operators label themselves (KServe predictors, training replicas) are not selected by
+ * our Services, so templates' own labels are what counts.
+ */
+export const workloadSelectors: SemanticRule = {
+  id: 'workload-selectors',
+  summary: 'Services, PodDisruptionBudgets and autoscalers select or target workloads deployed with them',
+  check(ctx: CheckContext): void {
+    const { index } = ctx;
+    const templates = new TemplatesByLabel(index);
+    const known = (e: ManifestEntry) => e.namespace !== undefined && index.namespaceLabels(e.namespace) !== undefined;
+    for (const svc of index.ofKind('/Service')) {
+      const selector = svc.object.spec?.selector;
+      if (!selector || !known(svc)) continue;
+      const pods = templates.select(svc.namespace, { matchLabels: selector });
+      if (!pods.length) {
+        ctx.report({ entry: svc, field: 'spec.selector', value: formatLabels(selector), message: `no pod deployed in namespace '${svc.namespace}' has these labels, so the Service has no endpoints; select the labels of the workload's pod template` });
+        continue;
+      }
+      (svc.object.spec?.ports ?? []).forEach((p: Record<string, any>, i: number) => {
+        if (typeof p.targetPort !== 'string') return;
+        const declares = pods.some((t) => containersOf(t.spec).some((c) => (c.ports ?? []).some((cp: Record<string, any>) => cp.name === p.targetPort)));
+        if (!declares) {
+          ctx.report({ entry: svc, field: `spec.ports[${i}].targetPort`, value: p.targetPort, message: `no container of the selected pods (${pods.map((t) => t.entry.path).join(', ')}) declares a port named '${p.targetPort}', so traffic has nowhere to go; name the container port or use its number` });
+        }
+      });
+    }
+    for (const pdb of index.ofKind('policy/PodDisruptionBudget')) {
+      const selector = pdb.object.spec?.selector;
+      if (!selector || !known(pdb) || templates.select(pdb.namespace, selector).length) continue;
+      ctx.report({ entry: pdb, field: 'spec.selector', value: formatLabels(selector.matchLabels), message: `no pod deployed in namespace '${pdb.namespace}' matches, so the budget protects nothing; select the workload's pod labels` });
+    }
+    for (const scaler of [...index.ofKind('autoscaling/HorizontalPodAutoscaler'), ...index.ofKind('keda.sh/ScaledObject')]) {
+      const ref = scaler.object.spec?.scaleTargetRef ?? {};
+      const kind = ref.kind ?? 'Deployment';
+      const group = ref.apiVersion ? groupKindOf({ apiVersion: ref.apiVersion, kind }) : `apps/${kind}`;
+      if (!known(scaler) || index.find(group, scaler.namespace, ref.name)) continue;
+      ctx.report({ entry: scaler, field: 'spec.scaleTargetRef', value: `${kind}/${ref.name}`, message: `no ${kind} '${ref.name}' is deployed in namespace '${scaler.namespace}', so the autoscaler scales nothing (FailedGetScale); target the workload's own name and kind` });
+    }
+  },
+};

@@ -1,0 +1,82 @@
+import { problemsOf, workflow } from './check-helpers';
+import { objectReferences } from '../../../constructs/checks/rules/object-references';
+import { queueReferences } from '../../../constructs/checks/rules/queue-references';
+
+const ns = (name: string, labels: Record<string, string> = {}) => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels } });
+const deployment = (spec: Record<string, any>) => ({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'ns' },
+  spec: { selector: { matchLabels: { app: 'd' } }, template: { metadata: { labels: { app: 'd' } }, spec: { containers: [{ name: 'c', image: 'i:1' }], ...spec } } },
+});
+
+describe('rule object-references', () => {
+  test('a missing ServiceAccount, claim, ConfigMap and PriorityClass are each an error', () => {
+    const problems = problemsOf(objectReferences, [ns('ns'), deployment({
+      serviceAccountName: 'runner', priorityClassName: 'training-high',
+      volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }, { name: 'cfg', configMap: { name: 'cfg' } }],
+    })]);
+    expect(problems).toHaveLength(4);
+    expect(problems[0]).toMatch(/serviceAccountName is 'runner'; pods: no ServiceAccount 'runner' is deployed in namespace 'ns'/);
+    expect(problems[1]).toMatch(/volumes\[0\]\.persistentVolumeClaim\.claimName is 'data'; .*no PersistentVolumeClaim 'data'/);
+    expect(problems[2]).toMatch(/volumes\[1\]\.configMap\.name is 'cfg'/);
+    expect(problems[3]).toMatch(/priorityClassName is 'training-high'; no PriorityClass 'training-high' is deployed with it/);
+  });
+
+  test('references deployed together, defaults and built-in priority classes pass', () => {
+    expect(problemsOf(objectReferences, [
+      ns('ns'),
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'runner', namespace: 'ns' } },
+      { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'ns' } },
+      { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: 'training-high' } },
+      deployment({ serviceAccountName: 'runner', priorityClassName: 'training-high', volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }] }),
+      { ...deployment({ priorityClassName: 'system-cluster-critical', volumes: [{ name: 'o', configMap: { name: 'x', optional: true } }] }), metadata: { name: 'e', namespace: 'ns' } },
+    ])).toEqual([]);
+  });
+
+  test('namespaces no chart creates are not judged (operator namespaces)', () => {
+    expect(problemsOf(objectReferences, [deployment({ serviceAccountName: 'runner' })])).toEqual([]);
+  });
+
+  test('workflow steps use the workflow service account and volumes', () => {
+    const problems = problemsOf(objectReferences, [ns('ns'), workflow('wf', [{ name: 's', container: { image: 'i:1' } }], { serviceAccountName: 'wf', volumes: [{ name: 'v', persistentVolumeClaim: { claimName: 'models' } }] })]);
+    expect(problems.map((p) => p.replace(/;.*/, ''))).toEqual([
+      "[t/Workflow1/Resource] Workflow ns/wf: spec.templates[1].serviceAccountName is 'wf'",
+      "[t/Workflow1/Resource] Workflow ns/wf: spec.templates[1].volumes[0].persistentVolumeClaim.claimName is 'models'",
+    ]);
+  });
+});
+
+const job = (labels: Record<string, string>, kind = 'PyTorchJob') => ({ apiVersion: 'kubeflow.org/v1', kind, metadata: { name: 'j', namespace: 'team', labels }, spec: {} });
+const lq = { apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'LocalQueue', metadata: { name: 'default', namespace: 'team' }, spec: { clusterQueue: 'team' } };
+const cq = (namespaceSelector?: Record<string, any>) => ({ apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'ClusterQueue', metadata: { name: 'team' }, spec: { namespaceSelector } });
+
+describe('rule queue-references', () => {
+  const queued = { 'kueue.x-k8s.io/queue-name': 'default' };
+  test('a job queued on a LocalQueue that does not exist is an error', () => {
+    expect(problemsOf(queueReferences, [ns('team'), job(queued)])[0]).toMatch(/no LocalQueue 'default' is deployed in namespace 'team', so Kueue keeps the PyTorchJob suspended forever/);
+  });
+
+  test('the ClusterQueue must exist and select the namespace', () => {
+    expect(problemsOf(queueReferences, [ns('team'), job(queued), lq])[0]).toMatch(/\[t\/LocalQueue2\/Resource\] LocalQueue team\/default: spec\.clusterQueue is 'team'; no ClusterQueue 'team'/);
+    expect(problemsOf(queueReferences, [ns('team', { tier: 'a' }), job(queued), lq, cq({ matchLabels: { tier: 'b' } })])[0])
+      .toMatch(/ClusterQueue 'team' \(behind LocalQueue 'default'\) does not select namespace 'team' \(labels tier=a,kubernetes\.io\/metadata\.name=team/);
+    expect(problemsOf(queueReferences, [ns('team'), job(queued), lq, cq()])[0]).toMatch(/selector null/);
+    expect(problemsOf(queueReferences, [ns('team', { tier: 'a' }), job(queued), lq, cq({ matchLabels: { tier: 'a' } })])).toEqual([]);
+  });
+
+  test('a kubeflow.org/v1 MPIJob cannot be queued by Kueue', () => {
+    expect(problemsOf(queueReferences, [ns('team'), job(queued, 'MPIJob'), lq, cq({})])[0]).toMatch(/Kueue manages only mpi-operator's kubeflow\.org\/v2beta1 MPIJob/);
+  });
+
+  test('workload priority classes and Volcano queues must exist', () => {
+    const volcanoJob = { ...job({}), spec: { runPolicy: { schedulingPolicy: { queue: 'training' } } } };
+    const problems = problemsOf(queueReferences, [ns('team'), job({ 'kueue.x-k8s.io/priority-class': 'batch-low' }), volcanoJob]);
+    expect(problems[0]).toMatch(/no WorkloadPriorityClass 'batch-low'/);
+    expect(problems[1]).toMatch(/no Volcano Queue 'training'/);
+    expect(problemsOf(queueReferences, [{ ...job({}), spec: { runPolicy: { schedulingPolicy: { queue: 'default' } } } }])).toEqual([]);
+  });
+
+  test('pods queued through spec.podMetadata are checked too', () => {
+    expect(problemsOf(queueReferences, [ns('ns'), workflow('wf', [{ name: 's', container: { image: 'i:1' } }], { podMetadata: { labels: { 'kueue.x-k8s.io/queue-name': 'q' } } })])[0])
+      .toMatch(/spec\.templates\[1\] pod labels\['kueue\.x-k8s\.io\/queue-name'\] is 'q'; no LocalQueue 'q'/);
+  });
+});
