@@ -1,5 +1,6 @@
-// etcd + kube-apiserver process management for verify-apiserver: temp dir, free ports, pinned
-// binaries, startup and readiness, and teardown on exit, failure, SIGINT, SIGTERM and SIGHUP.
+// etcd + kube-apiserver process management for verify-apiserver (and verify-cluster, which adds
+// its controllers through startProcess): temp dir, free ports, pinned binaries, startup and
+// readiness, and teardown on exit, failure, SIGINT, SIGTERM and SIGHUP.
 
 import { spawn, spawnSync } from 'node:child_process';
 import crypto from 'node:crypto';
@@ -17,11 +18,18 @@ const buildScript = path.join(repoRoot, 'tools', 'apiserver', 'build.sh');
 // Process and temp-dir lifecycle: everything registered here is torn down exactly once, on
 // success, failure, SIGINT or SIGTERM.
 
-export const state = { tmp: undefined, procs: [], cleaning: undefined, interrupted: undefined };
+export const state = {
+  tmp: undefined, procs: [], cleaning: undefined, interrupted: undefined,
+  // Who is running: the message prefix and the summary-line prefix (`apiserver: error: ...`).
+  tool: 'verify-apiserver', summary: 'apiserver',
+  // Extra teardown steps (run after the processes stopped, before the temp dir is removed).
+  cleanups: [],
+};
 
-function startProcess(name, bin, args, logFile) {
+/** Start a process whose stdout and stderr go to logFile; it is stopped by cleanup(). */
+export function startProcess(name, bin, args, logFile, env = {}) {
   const fd = fs.openSync(logFile, 'a');
-  const child = spawn(bin, args, { stdio: ['ignore', fd, fd] });
+  const child = spawn(bin, args, { stdio: ['ignore', fd, fd], env: { ...process.env, ...env } });
   fs.closeSync(fd);
   child.procName = name;
   child.logFile = logFile;
@@ -53,17 +61,24 @@ async function stopProcess(child) {
 export function cleanup() {
   if (!state.cleaning) {
     state.cleaning = (async () => {
-      // apiserver first (it was started last), then etcd.
+      // Reverse start order: controllers, then kube-apiserver, then etcd.
       for (const child of [...state.procs].reverse()) {
         try {
           await stopProcess(child);
         } catch { /* best effort */ }
       }
+      for (const fn of state.cleanups) {
+        try {
+          fn();
+        } catch (e) {
+          console.error(`${state.tool}: cleanup step failed: ${e.message}`);
+        }
+      }
       if (state.tmp) {
         try {
           fs.rmSync(state.tmp, { recursive: true, force: true });
         } catch (e) {
-          console.error(`verify-apiserver: could not remove ${state.tmp}: ${e.message}`);
+          console.error(`${state.tool}: could not remove ${state.tmp}: ${e.message}`);
         }
       }
     })();
@@ -71,15 +86,20 @@ export function cleanup() {
   return state.cleaning;
 }
 
-/** Stop both processes and remove the temp dir on SIGINT/SIGTERM/SIGHUP, then exit 130/143/129. */
-export function installSignalHandlers() {
+/**
+ * Stop every process and remove the temp dir on SIGINT/SIGTERM/SIGHUP, then exit 130/143/129.
+ * tool/summary name the runner in messages (`verify-cluster`, `cluster: error: ...`).
+ */
+export function installSignalHandlers({ tool = 'verify-apiserver', summary = 'apiserver' } = {}) {
+  state.tool = tool;
+  state.summary = summary;
   for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
     process.on(sig, () => {
       if (state.interrupted) return;
       state.interrupted = sig;
-      console.error(`\nverify-apiserver: ${sig} received, stopping etcd and kube-apiserver`);
+      console.error(`\n${state.tool}: ${sig} received, stopping ${state.procs.map((p) => p.procName).join(', ') || 'nothing'}`);
       cleanup().finally(() => {
-        console.log(`apiserver: error: interrupted by ${sig}`);
+        console.log(`${state.summary}: error: interrupted by ${sig}`);
         process.exit(code);
       });
     });
@@ -101,7 +121,7 @@ export function exitDescription(info) {
   return info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
 }
 
-function processDiedMessage(child, what) {
+export function processDiedMessage(child, what) {
   let text = '';
   try { text = fs.readFileSync(child.logFile, 'utf8'); } catch { /* ignore */ }
   const inUse = /address already in use|bind: address already in use/i.test(text);
@@ -112,16 +132,33 @@ function processDiedMessage(child, what) {
 // ---------------------------------------------------------------------------------------------
 // Ports
 
-function freePort() {
-  return new Promise((resolve, reject) => {
+// Ports are picked below the Linux ephemeral range (32768-60999): a port taken from that range and
+// released again can be grabbed as the source port of any outgoing connection before the server
+// binds it (seen with several controllers starting at once).
+const LOW_PORTS = { min: 20000, max: 32767 };
+
+function tryListen(port) {
+  return new Promise((resolve) => {
     const srv = net.createServer();
     srv.unref();
-    srv.on('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
+    srv.on('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+const handedOut = new Set();
+
+/** A free 127.0.0.1 port below the ephemeral range, never the same one twice in a run. */
+export async function freePort() {
+  for (let i = 0; i < 200; i++) {
+    const port = LOW_PORTS.min + crypto.randomInt(LOW_PORTS.max - LOW_PORTS.min + 1);
+    if (handedOut.has(port)) continue;
+    if (await tryListen(port)) {
+      handedOut.add(port);
+      return port;
+    }
+  }
+  throw new Fatal(`no free port found on 127.0.0.1 in ${LOW_PORTS.min}-${LOW_PORTS.max} after 200 tries`);
 }
 
 function ensurePortFree(port, what) {
@@ -136,7 +173,7 @@ function ensurePortFree(port, what) {
   });
 }
 
-async function pickPort(requested, what) {
+export async function pickPort(requested, what) {
   if (requested) return ensurePortFree(requested, what);
   return freePort();
 }
@@ -144,7 +181,7 @@ async function pickPort(requested, what) {
 // ---------------------------------------------------------------------------------------------
 // HTTP
 
-function httpGet(url, timeoutMs = 5000) {
+export function httpGet(url, timeoutMs = 5000) {
   return new Promise((resolve, reject) => {
     const req = http.get(url, { timeout: timeoutMs }, (res) => {
       let data = '';
@@ -160,36 +197,40 @@ function httpGet(url, timeoutMs = 5000) {
 // ---------------------------------------------------------------------------------------------
 // Binaries
 
-export function resolveBinaries(opts) {
+/**
+ * Paths of the pinned binaries, building them first unless --no-build. withControllers also
+ * builds and returns kube-controller-manager and kube-scheduler (verify-cluster).
+ */
+export function resolveBinaries(opts, { withControllers = false } = {}) {
+  const extra = withControllers ? ['kube-controller-manager', 'kube-scheduler'] : [];
   let [apiserverBin, etcdBin] = [opts.apiserverBin, opts.etcdBin];
-  if (!apiserverBin || !etcdBin) {
-    if (opts.build) {
-      log('==> tools/apiserver/build.sh (skips binaries that are already built)');
-      const r = spawnSync('bash', [buildScript], { stdio: 'inherit' });
-      if (r.status !== 0) {
-        throw new Fatal(`building kube-apiserver/etcd failed: tools/apiserver/build.sh ${r.error ? `could not run: ${r.error.message}` : `exited with ${r.status ?? r.signal}`} (see its output above)`);
-      }
+  if (opts.build && (!apiserverBin || !etcdBin || withControllers)) {
+    log(`==> tools/apiserver/build.sh ${extra.join(' ')} (skips binaries that are already built)`);
+    const r = spawnSync('bash', [buildScript, ...extra], { stdio: 'inherit' });
+    if (r.status !== 0) {
+      throw new Fatal(`building the control plane failed: tools/apiserver/build.sh ${r.error ? `could not run: ${r.error.message}` : `exited with ${r.status ?? r.signal}`} (see its output above)`);
     }
-    const r = spawnSync('bash', [buildScript, '--print-paths'], { encoding: 'utf8' });
-    if (r.status !== 0) throw new Fatal(`tools/apiserver/build.sh --print-paths failed: ${r.stderr}`);
-    const [a, e] = r.stdout.trim().split('\n');
-    apiserverBin = apiserverBin || a;
-    etcdBin = etcdBin || e;
   }
-  for (const [what, bin] of [['kube-apiserver', apiserverBin], ['etcd', etcdBin]]) {
+  const r = spawnSync('bash', [buildScript, '--print-paths'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Fatal(`tools/apiserver/build.sh --print-paths failed: ${r.stderr}`);
+  const [a, e, kcmBin, schedulerBin] = r.stdout.trim().split('\n');
+  apiserverBin = apiserverBin || a;
+  etcdBin = etcdBin || e;
+  const check = [['kube-apiserver', apiserverBin], ['etcd', etcdBin], ...(withControllers ? [['kube-controller-manager', kcmBin], ['kube-scheduler', schedulerBin]] : [])];
+  for (const [what, bin] of check) {
     try {
       fs.accessSync(bin, fs.constants.X_OK);
     } catch {
-      throw new Fatal(`${what} binary not found or not executable: ${bin} (run tools/apiserver/build.sh)`);
+      throw new Fatal(`${what} binary not found or not executable: ${bin} (run tools/apiserver/build.sh ${extra.join(' ')})`);
     }
   }
-  return { apiserverBin, etcdBin };
+  return withControllers ? { apiserverBin, etcdBin, kcmBin, schedulerBin } : { apiserverBin, etcdBin };
 }
 
 // ---------------------------------------------------------------------------------------------
 // Start etcd + kube-apiserver
 
-async function waitUntil(what, child, timeoutS, probe) {
+export async function waitUntil(what, child, timeoutS, probe) {
   const deadline = Date.now() + timeoutS * 1000;
   let last = '';
   while (Date.now() < deadline) {
@@ -207,8 +248,18 @@ async function waitUntil(what, child, timeoutS, probe) {
   throw new Fatal(`${child.procName} did not become ready within ${timeoutS}s (${what}; last probe: ${last || 'no answer'})\n${logTail(child)}`);
 }
 
-export async function startControlPlane(opts, bins) {
-  state.tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-apiserver-'));
+/**
+ * How kube-apiserver is configured. APISERVER_ONLY: nothing else runs, so the ServiceAccount
+ * admission plugin is off (no controller creates the `default` ServiceAccounts) and RBAC alone
+ * authorizes. WITH_CONTROLLERS (verify-cluster): kube-controller-manager creates them, so every
+ * default admission plugin is on, and the Node authorizer runs in front of RBAC as on a real
+ * cluster.
+ */
+export const APISERVER_ONLY = Object.freeze({ tmpPrefix: 'verify-apiserver-', authorizationMode: 'RBAC', serviceAccountAdmission: false });
+export const WITH_CONTROLLERS = Object.freeze({ tmpPrefix: 'verify-cluster-', authorizationMode: 'Node,RBAC', serviceAccountAdmission: true });
+
+export async function startControlPlane(opts, bins, profile = APISERVER_ONLY) {
+  state.tmp = fs.mkdtempSync(path.join(os.tmpdir(), profile.tmpPrefix));
   const tmp = state.tmp;
   const etcdClient = await pickPort(opts.etcdPort, 'etcd client (--etcd-port)');
   const etcdPeer = await freePort();
@@ -252,13 +303,14 @@ export async function startControlPlane(opts, bins) {
     '--bind-address=127.0.0.1',
     '--advertise-address=127.0.0.1',
     '--service-cluster-ip-range=10.0.0.0/24',
-    '--authorization-mode=RBAC',
+    `--authorization-mode=${profile.authorizationMode}`,
     `--token-auth-file=${path.join(tmp, 'tokens.csv')}`,
     `--service-account-issuer=https://127.0.0.1:${securePort}`,
     `--service-account-key-file=${path.join(tmp, 'sa.pub')}`,
     `--service-account-signing-key-file=${path.join(tmp, 'sa.key')}`,
     '--allow-privileged=true', // so that only Pod Security admission can reject privileged pods
-    '--disable-admission-plugins=ServiceAccount', // no controller creates "default" ServiceAccounts
+    // Without kube-controller-manager nothing creates the "default" ServiceAccounts.
+    ...(profile.serviceAccountAdmission ? [] : ['--disable-admission-plugins=ServiceAccount']),
     '--endpoint-reconciler-type=none', // the loopback address is not a valid Endpoints IP
     '--profiling=false',
   ], path.join(tmp, 'kube-apiserver.log'));
@@ -273,6 +325,6 @@ export async function startControlPlane(opts, bins) {
     const r = await client.request('GET', '/readyz', { timeoutMs: 5000 });
     return r.status === 200 || `HTTP ${r.status} ${typeof r.body === 'string' ? r.body.split('\n').filter((l) => l.includes('failed')).join('; ') : ''}`;
   });
-  return { client, securePort, etcdClient, etcd, apiserver };
+  return { client, securePort, etcdClient, etcd, apiserver, token, certFile, tmp };
 }
 

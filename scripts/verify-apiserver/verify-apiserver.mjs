@@ -15,40 +15,18 @@
 // control-plane.mjs (processes), api.mjs (requests), crds.mjs, apply.mjs (the checks),
 // report.mjs; pure helpers in lib.cjs (+ args.cjs, crd-index.cjs, report.cjs, server.cjs).
 
-import fs from 'node:fs';
-import path from 'node:path';
 import { discover, podSecurityProbe } from './api.mjs';
 import { applyAll, checkEmbedded } from './apply.mjs';
-import { Fatal, YAML, log, sleep } from './common.mjs';
+import { Fatal, log, sleep } from './common.mjs';
 import {
   cleanup, exitDescription, installSignalHandlers, logTail, resolveBinaries, startControlPlane, state,
 } from './control-plane.mjs';
 import { addProjectCrds, installCrds, loadCrdIndex } from './crds.mjs';
+import { loadDist } from './dist.mjs';
 import lib from './lib.cjs';
 import { printReport } from './report.mjs';
 
 installSignalHandlers();
-
-function loadDist(distDir) {
-  if (!fs.existsSync(distDir) || !fs.statSync(distDir).isDirectory()) {
-    throw new Fatal(`${distDir} does not exist: synthesize the charts first (or pass --dist <dir>)`);
-  }
-  const files = fs.readdirSync(distDir).filter((f) => /\.ya?ml$/.test(f)).sort();
-  if (files.length === 0) throw new Fatal(`no *.yaml chart files in ${distDir}: synthesize the charts first (or pass --dist <dir>)`);
-  const charts = [];
-  const objects = [];
-  for (const f of files) {
-    const file = path.join(distDir, f);
-    const docs = YAML.parseAllDocuments(fs.readFileSync(file, 'utf8'));
-    const parseErrors = docs.flatMap((d) => d.errors.map((e) => `${file}: ${e.message}`));
-    if (parseErrors.length) throw new Fatal(`cannot parse ${file}:\n  ${parseErrors.join('\n  ')}`);
-    const { objects: objs, errors } = lib.documentsToObjects(file, docs.map((d) => d.toJS({ maxAliasCount: -1 })));
-    if (errors.length) throw new Fatal(errors.join('\n'));
-    charts.push({ chart: file, count: objs.length });
-    objects.push(...objs);
-  }
-  return { charts, objects };
-}
 
 async function main() {
   let opts;
