@@ -11,6 +11,11 @@ export interface PlatformTarget {
   readonly source: string;
   /** `group/Kind` of every custom resource kind served → the operator that serves it. */
   readonly servedKinds: ReadonlyMap<string, string>;
+  /**
+   * Kinds the stack's version map could install, with the operator to add (hints in messages).
+   * @default - no hints
+   */
+  readonly installableKinds?: ReadonlyMap<string, string>;
   /** Operators installed (names of the version map), for messages and companion checks. */
   readonly operators: readonly string[];
   /** Scheduler names a pod may name (`default-scheduler` plus second schedulers). */

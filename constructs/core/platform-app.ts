@@ -5,6 +5,7 @@ import { IConstruct } from 'constructs';
 import { nameProblem, NameRule } from './names';
 import { embeddingStepOf } from './workflow-resource';
 import { YamlWriter } from './yaml-writer';
+import { isCoreGroup } from '../checks/kinds';
 import { ManifestEntry, ObjectIndex } from '../checks/object-index';
 import { PlatformTarget } from '../checks/platform-target';
 import { CheckReport, formatProblem, runSemanticChecks, SemanticRule, summaryLine } from '../checks/semantic-rule';
@@ -63,8 +64,7 @@ export function apiGroupOf(apiVersion: string): string {
 
 /** Core groups have no dot (`apps`, `batch`) or end in `.k8s.io`; everything else is a CRD's. */
 export function isCoreApiVersion(apiVersion: string): boolean {
-  const group = apiGroupOf(apiVersion);
-  return !group.includes('.') || group.endsWith('.k8s.io');
+  return isCoreGroup(apiGroupOf(apiVersion));
 }
 
 function rankOf(obj: ApiObject): number {

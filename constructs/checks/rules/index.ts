@@ -1,4 +1,6 @@
 import { objectReferences } from './object-references';
+import { operatorCoverage } from './operator-coverage';
+import { podSecurity } from './pod-security';
 import { queueReferences } from './queue-references';
 import { statusPaths } from './status-paths';
 import { storagePlacement } from './storage-placement';
@@ -12,4 +14,6 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   queueReferences,
   workloadSelectors,
   storagePlacement,
+  operatorCoverage,
+  podSecurity,
 ];

@@ -1,0 +1,69 @@
+import type { ManifestEntry } from '../object-index';
+import { groupKindOf } from '../object-index';
+import { containersOf, PodTemplate } from '../pod-templates';
+import { CheckContext, SemanticRule } from '../semantic-rule';
+
+const ENFORCE = 'pod-security.kubernetes.io/enforce';
+
+/**
+ * Pods pass the Pod Security level their namespace enforces — including the pods operators create
+ * from custom resources, which admission only sees when the operator creates them (the apiserver
+ * does not check pod templates inside custom resources), and the containers operators inject:
+ * - `restricted` (Kubernetes v1.34 Pod Security Standards): no privileged or host namespaces, no
+ *   hostPath, allowPrivilegeEscalation false, capabilities drop ALL (add at most NET_BIND_SERVICE),
+ *   runAsNonRoot and not UID 0, seccomp RuntimeDefault or Localhost (pod or container level);
+ * - training-operator v1.9 injects `init-pytorch` into PyTorchJob Worker pods when a Master exists
+ *   (pkg/controller.v1/pytorch/initcontainer.go) with no securityContext unless the operator runs
+ *   with a restricted `--pytorch-init-container-template-file` (target.trainingOperator);
+ * - its MPIJob v1 launcher always gets `kubectl-delivery` with no securityContext and no flag to
+ *   change it (pkg/controller.v1/mpi/mpijob_controller.go): a v1 MPIJob needs a namespace that
+ *   enforces `baseline` (an explicit exception), never `restricted`.
+ * Namespaces no deployed chart creates are not judged.
+ */
+export const podSecurity: SemanticRule = {
+  id: 'pod-security',
+  summary: 'pods, including operator-created and operator-injected containers, pass their namespace\'s Pod Security level',
+  check(ctx: CheckContext): void {
+    const { index, target } = ctx;
+    const levelOf = (e: ManifestEntry) => (e.namespace ? index.namespaceLabels(e.namespace)?.[ENFORCE] : undefined);
+    for (const t of index.podTemplates()) {
+      if (levelOf(t.entry) !== 'restricted') continue;
+      for (const problem of restrictedProblems(t)) ctx.report({ entry: t.entry, ...problem });
+    }
+    for (const e of index.entries) {
+      if (levelOf(e) !== 'restricted') continue;
+      const gk = groupKindOf(e.object);
+      if (gk === 'kubeflow.org/MPIJob') {
+        ctx.report({ entry: e, field: 'spec.mpiReplicaSpecs.Launcher', value: e.namespace, message: "the training-operator adds a 'kubectl-delivery' init container with no securityContext to every MPIJob v1 launcher, which a 'restricted' namespace rejects (the launcher is never created); run MPI jobs in a namespace enforcing 'baseline' (RestrictedNamespace podSecurity exception)" });
+      }
+      const specs = e.object.spec?.pytorchReplicaSpecs;
+      if (gk === 'kubeflow.org/PyTorchJob' && specs?.Master && specs?.Worker && target?.trainingOperator && !target.trainingOperator.restrictedPyTorchInitContainer) {
+        ctx.report({ entry: e, field: 'spec.pytorchReplicaSpecs.Worker', value: e.namespace, message: `the training-operator on ${target.source} injects 'init-pytorch' into Worker pods with its default template (no securityContext), which 'restricted' rejects; configure a restricted --pytorch-init-container-template-file` });
+      }
+    }
+  },
+};
+
+/** The restricted-profile checks a pod template fails. */
+function restrictedProblems(t: PodTemplate): { field: string; value: unknown; message: string }[] {
+  const out: { field: string; value: unknown; message: string }[] = [];
+  const pod = t.spec.securityContext ?? {};
+  const fail = (field: string, value: unknown, what: string) => out.push({ field: `${t.field}.${field}`, value, message: `${t.role}: ${what}, which Pod Security 'restricted' rejects` });
+  for (const host of ['hostNetwork', 'hostPID', 'hostIPC'] as const) if (t.spec[host]) fail(host, true, `uses the node's ${host.slice(4)} namespace`);
+  (t.spec.volumes ?? []).forEach((v: Record<string, any>, i: number) => { if (v.hostPath) fail(`volumes[${i}].hostPath`, v.hostPath.path, 'mounts a hostPath'); });
+  for (const c of containersOf(t.spec)) {
+    const sc = c.securityContext ?? {};
+    const at = (f: string) => `containers['${c.name}'].securityContext.${f}`;
+    if (sc.privileged) fail(at('privileged'), true, `container '${c.name}' is privileged`);
+    if (sc.allowPrivilegeEscalation !== false) fail(at('allowPrivilegeEscalation'), sc.allowPrivilegeEscalation, `container '${c.name}' may escalate privileges (set false)`);
+    const drop: string[] = sc.capabilities?.drop ?? [];
+    if (!drop.includes('ALL')) fail(at('capabilities.drop'), drop, `container '${c.name}' does not drop ALL capabilities`);
+    const added = (sc.capabilities?.add ?? []).filter((cap: string) => cap !== 'NET_BIND_SERVICE');
+    if (added.length) fail(at('capabilities.add'), added, `container '${c.name}' adds capabilities`);
+    if ((sc.runAsNonRoot ?? pod.runAsNonRoot) !== true) fail(at('runAsNonRoot'), sc.runAsNonRoot, `container '${c.name}' may run as root (runAsNonRoot unset on pod and container)`);
+    if ((sc.runAsUser ?? pod.runAsUser) === 0) fail(at('runAsUser'), 0, `container '${c.name}' runs as UID 0`);
+    const seccomp = sc.seccompProfile?.type ?? pod.seccompProfile?.type;
+    if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') fail(at('seccompProfile.type'), seccomp, `container '${c.name}' has no RuntimeDefault seccomp profile`);
+  }
+  return out;
+}

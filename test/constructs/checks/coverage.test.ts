@@ -1,0 +1,93 @@
+import { problemsOf, testTarget } from './check-helpers';
+import { operatorCoverage } from '../../../constructs/checks/rules/operator-coverage';
+import { podSecurity } from '../../../constructs/checks/rules/pod-security';
+
+const served = (...kinds: string[]) => new Map(kinds.map((k) => [k, 'op'] as const));
+const tfjob = (meta: Record<string, any> = {}, runPolicy: Record<string, any> = {}, schedulerName?: string) => ({
+  apiVersion: 'kubeflow.org/v1', kind: 'TFJob', metadata: { name: 't', namespace: 'ns', ...meta },
+  spec: { runPolicy, tfReplicaSpecs: { Worker: { replicas: 2, template: { spec: { schedulerName, containers: [{ name: 'tensorflow', image: 'i:1' }] } } } } },
+});
+const isvc = (annotations: Record<string, string>, scaleMetric?: string) => ({ apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'm', namespace: 'ns', annotations }, spec: { predictor: { scaleMetric } } });
+
+describe('rule operator-coverage', () => {
+  test('needs a target: skipped without one', () => {
+    expect(problemsOf(operatorCoverage, [tfjob()])).toEqual([]);
+  });
+
+  test('a custom resource no installed operator serves is an error, with the operator to add', () => {
+    const target = testTarget({ installableKinds: new Map([['kubeflow.org/TFJob', 'training-operator']]) });
+    expect(problemsOf(operatorCoverage, [tfjob()], target)[0]).toMatch(/kind is 'kubeflow\.org\/TFJob'; no operator on test target serves it.*add 'training-operator' to the operators/);
+    expect(problemsOf(operatorCoverage, [tfjob()], testTarget({ servedKinds: served('kubeflow.org/TFJob') }))).toEqual([]);
+  });
+
+  test('a queued job needs Kueue with its integration enabled; a suspended job needs a queue', () => {
+    const queued = tfjob({ labels: { 'kueue.x-k8s.io/queue-name': 'q' } }, { suspend: true });
+    const base = { servedKinds: served('kubeflow.org/TFJob') };
+    expect(problemsOf(operatorCoverage, [queued], testTarget(base))[0]).toMatch(/does not install Kueue, so the queue label does nothing and the suspended job never starts/);
+    expect(problemsOf(operatorCoverage, [queued], testTarget({ ...base, kueue: { frameworks: ['batch/job'], fairSharing: true } }))[0])
+      .toMatch(/does not enable the 'kubeflow\.org\/tfjob' integration \(enabled: batch\/job\)/);
+    expect(problemsOf(operatorCoverage, [queued], testTarget({ ...base, kueue: { frameworks: ['kubeflow.org/tfjob'], fairSharing: true } }))).toEqual([]);
+    expect(problemsOf(operatorCoverage, [tfjob({}, { suspend: true })], testTarget(base))[0]).toMatch(/created suspended but has no Kueue queue label/);
+  });
+
+  test('fair-sharing weights need fair sharing in the Kueue configuration', () => {
+    const cq = { apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'ClusterQueue', metadata: { name: 'a' }, spec: { fairSharing: { weight: 2 } } };
+    const target = testTarget({ servedKinds: served('kueue.x-k8s.io/ClusterQueue'), kueue: { frameworks: [], fairSharing: false } });
+    expect(problemsOf(operatorCoverage, [cq], target)[0]).toMatch(/weight is ignored/);
+  });
+
+  test('gang scheduling: the operator flag decides, one scheduler per cluster, scheduler names exist', () => {
+    const volcanoJob = tfjob({}, { schedulingPolicy: { minAvailable: 2 } }, 'volcano');
+    const base = { servedKinds: served('kubeflow.org/TFJob'), schedulers: new Set(['default-scheduler', 'volcano']) };
+    expect(problemsOf(operatorCoverage, [volcanoJob], testTarget({ ...base, trainingOperator: { restrictedPyTorchInitContainer: true } }))[0]).toMatch(/runs without --gang-scheduler-name, so it ignores schedulingPolicy/);
+    expect(problemsOf(operatorCoverage, [volcanoJob], testTarget({ ...base, trainingOperator: { gangScheduler: 'scheduler-plugins-scheduler', restrictedPyTorchInitContainer: true } }))[0])
+      .toMatch(/gang-schedules with 'scheduler-plugins-scheduler' only \(one gang scheduler per cluster\)/);
+    expect(problemsOf(operatorCoverage, [volcanoJob], testTarget({ ...base, trainingOperator: { gangScheduler: 'volcano', restrictedPyTorchInitContainer: true } }))).toEqual([]);
+    expect(problemsOf(operatorCoverage, [volcanoJob], testTarget({ servedKinds: served('kubeflow.org/TFJob') }))[0]).toMatch(/runs no scheduler of that name \(it has default-scheduler\)/);
+  });
+
+  test('KServe: Knative mode needs Knative; scale metrics must suit the mode', () => {
+    const base = { servedKinds: served('serving.kserve.io/InferenceService'), kserve: { defaultDeploymentMode: 'Standard' as const, knative: false } };
+    const target = testTarget(base);
+    expect(problemsOf(operatorCoverage, [isvc({ 'serving.kserve.io/deploymentMode': 'Knative' })], target)[0]).toMatch(/has no Knative Serving/);
+    expect(problemsOf(operatorCoverage, [isvc({}, 'cpu')], target)[0]).toMatch(/without the 'serving\.kserve\.io\/deploymentMode' annotation KServe's webhook validates scaling as Knative's/);
+    expect(problemsOf(operatorCoverage, [isvc({ 'serving.kserve.io/deploymentMode': 'Standard' }, 'concurrency')], target)[0]).toMatch(/Standard mode scales the predictor with an HPA on cpu or memory/);
+    expect(problemsOf(operatorCoverage, [isvc({ 'serving.kserve.io/deploymentMode': 'Standard' }, 'cpu')], target)).toEqual([]);
+    expect(problemsOf(operatorCoverage, [isvc({ 'serving.kserve.io/deploymentMode': 'Standard' }, 'cpu')], testTarget({ ...base, metricsApis: { resource: false, custom: false, external: false } }))[0]).toMatch(/no metrics-server/);
+  });
+});
+
+const restrictedNs = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } };
+const secure = { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } };
+const deployment = (container: Record<string, any>, pod: Record<string, any> = { runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } }) => ({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'ns' }, spec: { template: { spec: { securityContext: pod, containers: [{ name: 'c', image: 'i:1', ...container }] } } },
+});
+
+describe('rule pod-security', () => {
+  test('restricted pods pass; each missing control is an error naming the container', () => {
+    expect(problemsOf(podSecurity, [restrictedNs, deployment({ securityContext: secure })])).toEqual([]);
+    const problems = problemsOf(podSecurity, [restrictedNs, deployment({ securityContext: { privileged: true, capabilities: { add: ['SYS_ADMIN'] } } }, {})]);
+    expect(problems.map((p) => p.match(/securityContext\.[a-zA-Z.]+/)?.[0])).toEqual([
+      'securityContext.privileged', 'securityContext.allowPrivilegeEscalation', 'securityContext.capabilities.drop',
+      'securityContext.capabilities.add', 'securityContext.runAsNonRoot', 'securityContext.seccompProfile.type',
+    ]);
+    expect(problems[0]).toMatch(/container 'c' is privileged, which Pod Security 'restricted' rejects/);
+  });
+
+  test('pod templates inside custom resources are judged too (the operator creates those pods)', () => {
+    const job = { apiVersion: 'kubeflow.org/v1', kind: 'TFJob', metadata: { name: 't', namespace: 'ns' }, spec: { tfReplicaSpecs: { Worker: { template: { spec: { containers: [{ name: 'tensorflow', image: 'i:1' }] } } } } } };
+    expect(problemsOf(podSecurity, [restrictedNs, job])[0]).toMatch(/spec\.tfReplicaSpecs\.Worker\.template\.spec\.containers\['tensorflow'\]/);
+  });
+
+  test('an MPIJob v1 in a restricted namespace is an error; in a baseline namespace it is not', () => {
+    const mpi = { apiVersion: 'kubeflow.org/v1', kind: 'MPIJob', metadata: { name: 'h', namespace: 'ns' }, spec: {} };
+    expect(problemsOf(podSecurity, [restrictedNs, mpi])[0]).toMatch(/'kubectl-delivery' init container with no securityContext/);
+    expect(problemsOf(podSecurity, [{ ...restrictedNs, metadata: { name: 'ns', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } }, mpi])).toEqual([]);
+  });
+
+  test('a PyTorchJob with Master and Worker needs the restricted init-pytorch template', () => {
+    const job = { apiVersion: 'kubeflow.org/v1', kind: 'PyTorchJob', metadata: { name: 'p', namespace: 'ns' }, spec: { pytorchReplicaSpecs: { Master: {}, Worker: {} } } };
+    expect(problemsOf(podSecurity, [restrictedNs, job], testTarget({ trainingOperator: { restrictedPyTorchInitContainer: false } }))[0]).toMatch(/injects 'init-pytorch' into Worker pods/);
+    expect(problemsOf(podSecurity, [restrictedNs, job], testTarget({ trainingOperator: { restrictedPyTorchInitContainer: true } }))).toEqual([]);
+  });
+});
