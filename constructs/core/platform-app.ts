@@ -62,7 +62,7 @@ export function apiGroupOf(apiVersion: string): string {
   return slash < 0 ? '' : apiVersion.slice(0, slash);
 }
 
-/** Core groups have no dot (`apps`, `batch`) or end in `.k8s.io`; everything else is a CRD's. */
+/** True for the apiVersion of a Kubernetes kind (core group), false for a CRD's. */
 export function isCoreApiVersion(apiVersion: string): boolean {
   return isCoreGroup(apiGroupOf(apiVersion));
 }
