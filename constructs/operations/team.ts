@@ -84,7 +84,7 @@ export class Team extends Construct {
     if (!props.group.trim()) throw propError(this, 'group', props.group, 'name the identity-provider group of the team');
     tagMetadata(this, { team: this.name });
 
-    new RestrictedNamespace(this, 'Resource', { name: this.namespace });
+    new RestrictedNamespace(this, 'Resource', { name: this.namespace, network: props.platform });
     this.clusterQueue = new KueueClusterQueue(this, 'ClusterQueue', {
       name: this.name,
       cohort: props.cohort,
@@ -101,7 +101,7 @@ export class Team extends Construct {
     this.renderLimitRange(this.clusterQueue.quotas);
     this.renderRbac();
     this.workflowServiceAccountName = TEAM_OBJECT_NAMES.WORKFLOW;
-    this.networkPolicies = new TeamNetworkPolicies(this, 'NetworkPolicies', { namespace: this.namespace, platform: props.platform });
+    this.networkPolicies = new TeamNetworkPolicies(this, 'NetworkPolicies', { namespace: this.namespace });
   }
 
   /**

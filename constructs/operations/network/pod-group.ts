@@ -1,0 +1,89 @@
+import { EgressNeed, IngressNeed } from './network-peer';
+import { propError } from '../../core/errors';
+import { Labels } from '../../core/labels';
+import { labelProblem, NameRule, nameProblem } from '../../core/names';
+
+/**
+ * What a construct's pods need from the network, declared once where the pods are built. Every
+ * need becomes an allow rule of the group's NetworkPolicy; everything else stays denied by the
+ * namespace's default-deny (DNS is always allowed by the namespace baseline).
+ */
+export interface PodGroupNeeds {
+  /** `app.kubernetes.io/name` of the pods (the construct's object name). */
+  readonly name: string;
+  /** `app.kubernetes.io/component` of the pods (what they are: `training-job`, `model-server`, ...). */
+  readonly component: string;
+  /**
+   * A sub-group: only the group's pods that also carry these labels (set by an operator, e.g. the
+   * MPI launcher's replica-type label, or by the construct). Needs `role`.
+   * @default - every pod of the group
+   */
+  readonly match?: Readonly<Record<string, string>>;
+  /** Names the sub-group in the policy name. @default - none */
+  readonly role?: string;
+  /**
+   * Every pod of the namespace instead of labelled pods: for namespaces whose workloads are
+   * submitted at run time (team namespaces), which no construct labels.
+   * @default false
+   */
+  readonly namespaceWide?: boolean;
+  /**
+   * Pods of the group reach each other on every port: distributed jobs, whose collectives
+   * (NCCL, Gloo, MPI) open ports chosen at run time besides the rendezvous port.
+   * @default false
+   */
+  readonly withinGroup?: boolean;
+  /** The pods call the Kubernetes API server (443/6443). @default false */
+  readonly apiServer?: boolean;
+  /** TCP ports opened to the internet (downloads). @default - none: no internet */
+  readonly internetPorts?: readonly number[];
+  /** Who may connect to the pods. Same-namespace group peers get the matching egress derived. @default - nobody */
+  readonly clients?: readonly IngressNeed[];
+  /** Ports Prometheus scrapes, from the monitoring namespace. @default - none */
+  readonly metricsPorts?: readonly number[];
+  /** Outgoing connections to non-group peers (gateways, namespaces). @default - none */
+  readonly egress?: readonly EgressNeed[];
+}
+
+/** A registered set of pods and their needs; `podLabels` go on the construct's pod templates. */
+export class PodGroup {
+  /** Name of the group's NetworkPolicy (unique in the namespace). */
+  public readonly policyName: string;
+  /** Labels the construct must put on every pod of the group. Empty for namespace-wide groups. */
+  public readonly podLabels: Readonly<Record<string, string>>;
+  /** Labels the policy selects on: `podLabels` plus `match`. Empty: every pod of the namespace. */
+  public readonly selector: Readonly<Record<string, string>>;
+
+  constructor(
+    public readonly namespace: string,
+    /** Path of the construct that registered the group, for messages. */
+    public readonly ownerPath: string,
+    public readonly needs: PodGroupNeeds,
+  ) {
+    const base = needs.namespaceWide ? needs.component : `${needs.name}-${needs.component}`;
+    const name = `${base}${needs.role ? `-${needs.role}` : ''}`;
+    this.policyName = `allow-${name}`;
+    const problem = nameProblem(this.policyName, NameRule.DNS_SUBDOMAIN);
+    if (problem) throw propError(ownerPath, 'name', needs.name, `the network policy name '${this.policyName}' ${problem}`);
+    if (needs.match && !needs.role) throw propError(ownerPath, 'role', needs.role, 'a sub-group (match) needs a role naming it');
+    this.podLabels = needs.namespaceWide ? {} : { [Labels.NAME]: needs.name, [Labels.COMPONENT]: needs.component };
+    this.selector = needs.namespaceWide ? {} : { ...this.podLabels, ...needs.match };
+    for (const [key, value] of Object.entries(this.selector)) {
+      const issue = labelProblem(key, value);
+      if (issue) throw propError(ownerPath, 'name', needs.name, `it cannot label the pods: ${issue}`);
+    }
+    for (const [prop, ports] of [['internetPorts', needs.internetPorts], ['metricsPorts', needs.metricsPorts],
+      ...(needs.clients ?? []).map((c, i) => [`clients[${i}].ports`, c.ports] as const),
+      ...(needs.egress ?? []).map((e, i) => [`egress[${i}].ports`, e.ports] as const)] as const) {
+      for (const port of ports ?? []) {
+        if (!Number.isInteger(port) || port < 1 || port > 65535) throw propError(ownerPath, prop, port, 'use TCP ports from 1 to 65535');
+      }
+    }
+  }
+
+  /** True when the needs add any rule beyond the namespace baseline. */
+  public get hasRules(): boolean {
+    const n = this.needs;
+    return Boolean(n.withinGroup || n.apiServer || n.internetPorts?.length || n.clients?.length || n.metricsPorts?.length || n.egress?.length);
+  }
+}
