@@ -11,6 +11,8 @@ import { ContainerSpec } from '../core/pod-template';
 import { ILocalQueue, IPriorityClass, KUEUE_QUEUE_LABEL } from '../core/scheduling';
 import { VolumeAttachment } from '../core/shared-volume';
 import { IWorkflowResource } from '../core/workflow-resource';
+import { NamespaceNetwork } from '../operations/network/namespace-network';
+import { ingestionJobNeeds, PodComponent } from '../operations/network/workload-traffic';
 
 /** What a CronJob does when the previous run is still going (`concurrencyPolicy`). */
 export enum ConcurrencyPolicy {
@@ -85,6 +87,12 @@ export interface BatchProcessingJobProps {
   readonly queue?: ILocalQueue;
   /** @default - the cluster default priority */
   readonly priorityClass?: IPriorityClass;
+  /**
+   * The step downloads (a dataset from a public mirror): HTTPS egress to the internet. A memory
+   * cache whose fill downloads turns it on as well.
+   * @default false
+   */
+  readonly internetEgress?: boolean;
 }
 
 const DEFAULTS = Object.freeze({ batchSize: 128, parallelism: 1, retries: 3, concurrencyPolicy: ConcurrencyPolicy.FORBID });
@@ -126,6 +134,7 @@ export class BatchProcessingJob extends Construct implements IWorkflowResource {
       throw propError(this, 'concurrencyPolicy', props.concurrencyPolicy, 'it only applies to scheduled jobs; set schedule or remove it');
     }
     const labels = props.queue ? { [KUEUE_QUEUE_LABEL]: props.queue.name } : undefined;
+    const network = NamespaceNetwork.of(this).group(this, ingestionJobNeeds(this.name, PodComponent.BATCH_JOB, props.internetEgress || props.cache?.consumerInternetEgress));
     const jobSpec: k8s.JobSpec = {
       parallelism: this.parallelism,
       completions: this.completions,
@@ -140,6 +149,7 @@ export class BatchProcessingJob extends Construct implements IWorkflowResource {
         volumes: props.volumes,
         cache: props.cache,
         priorityClass: props.priorityClass,
+        labels: network.podLabels,
       }),
     };
     if (props.schedule) {

@@ -44,6 +44,11 @@ export interface IDatasetCache extends IConstruct {
   /** Size of the cache (claim size or `emptyDir.sizeLimit`). */
   readonly size: Size;
   /**
+   * Consumer pods need internet egress because the cache is filled inside them (a memory cache
+   * whose fill step downloads). A disk cache downloads in its own warm-up Job.
+   */
+  readonly consumerInternetEgress: boolean;
+  /**
    * The attachment for one consumer; `owner` is the consumer's construct path, used to name
    * init containers uniquely and in error messages.
    */

@@ -10,6 +10,8 @@ import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
 import { ContainerSpec, renderContainer, renderPodSpec } from '../core/pod-template';
 import { AccessMode, ISharedVolume, SharedVolume } from '../core/shared-volume';
+import { NamespaceNetwork } from '../operations/network/namespace-network';
+import { ingestionJobNeeds, PodComponent } from '../operations/network/workload-traffic';
 
 /** Properties for `DatasetCache`. */
 export interface DatasetCacheProps {
@@ -51,6 +53,11 @@ export interface DatasetCacheProps {
    * @default 2
    */
   readonly warmUpRetries?: number;
+  /**
+   * The warm-up downloads the dataset: HTTPS egress to the internet for the warm-up Job's pods only.
+   * @default false
+   */
+  readonly internetEgress?: boolean;
 }
 
 const DEFAULTS = Object.freeze({
@@ -77,6 +84,8 @@ export class DatasetCache extends Construct implements IDatasetCache {
   public readonly volume: ISharedVolume;
   /** The Job that fills the cache. */
   public readonly warmUpJob: k8s.KubeJob;
+  /** Consumers only read the claim; the warm-up Job is the one that downloads. */
+  public readonly consumerInternetEgress = false;
   private readonly pool: NodePool;
 
   constructor(scope: Construct, id: string, props: DatasetCacheProps) {
@@ -119,11 +128,12 @@ export class DatasetCache extends Construct implements IDatasetCache {
       restartPolicy: 'Never',
     });
     const jobName = validateName(this, 'claimName', `${this.name}-warm-up`, NameRule.DNS_LABEL);
+    const network = NamespaceNetwork.of(this).group(this, ingestionJobNeeds(this.name, PodComponent.CACHE_WARM_UP, props.internetEgress));
     this.warmUpJob = new k8s.KubeJob(this, 'WarmUp', {
       metadata: { name: jobName },
       spec: {
         backoffLimit: retries,
-        template: { spec: { ...spec, initContainers: [fill] } },
+        template: { metadata: { labels: { ...network.podLabels } }, spec: { ...spec, initContainers: [fill] } },
       },
     });
   }

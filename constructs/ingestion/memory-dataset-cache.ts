@@ -30,6 +30,11 @@ export interface MemoryDatasetCacheProps {
    * @default '/cache'
    */
   readonly mountPath?: string;
+  /**
+   * The fill step downloads the dataset: every consumer pod (it runs the fill) gets HTTPS egress to the internet.
+   * @default false
+   */
+  readonly internetEgress?: boolean;
 }
 
 const DEFAULTS = Object.freeze({ size: Size.gibibytes(1), mountPath: '/cache' });
@@ -44,6 +49,7 @@ export class MemoryDatasetCache extends Construct implements IDatasetCache {
   public readonly name: string;
   public readonly size: Size;
   public readonly mountPath: string;
+  public readonly consumerInternetEgress: boolean;
   private readonly warmUp: ContainerSpec;
   private readonly pool: NodePool;
 
@@ -56,6 +62,7 @@ export class MemoryDatasetCache extends Construct implements IDatasetCache {
     if (!(mi > 0) || !Number.isInteger(mi)) throw propError(this, 'size', `${mi}Mi`, 'use a positive whole number of mebibytes');
     if (!p.mountPath.startsWith('/')) throw propError(this, 'mountPath', p.mountPath, 'use an absolute path');
     this.mountPath = p.mountPath;
+    this.consumerInternetEgress = props.internetEgress ?? false;
     this.warmUp = props.warmUp;
     this.pool = props.pool;
   }

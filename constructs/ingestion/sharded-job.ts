@@ -11,6 +11,8 @@ import { ContainerSpec } from '../core/pod-template';
 import { ILocalQueue, IPriorityClass, KUEUE_QUEUE_LABEL } from '../core/scheduling';
 import { ISharedVolume, VolumeAttachment } from '../core/shared-volume';
 import { IWorkflowResource } from '../core/workflow-resource';
+import { NamespaceNetwork } from '../operations/network/namespace-network';
+import { ingestionJobNeeds, PodComponent } from '../operations/network/workload-traffic';
 
 /** Env vars every shard pod gets. */
 export const ShardEnv = {
@@ -74,6 +76,12 @@ export interface ShardedIngestionJobProps {
   readonly queue?: ILocalQueue;
   /** @default - the cluster default priority */
   readonly priorityClass?: IPriorityClass;
+  /**
+   * The shards download (a dataset from a public mirror): HTTPS egress to the internet. A memory
+   * cache whose fill downloads turns it on as well.
+   * @default false
+   */
+  readonly internetEgress?: boolean;
 }
 
 const DEFAULTS = Object.freeze({ retriesPerShard: 2, outputMountPath: '/output', maxParallelism: 4 });
@@ -117,6 +125,7 @@ export class ShardedIngestionJob extends Construct implements IWorkflowResource 
     const ttlSecondsAfterFinished = wholeSeconds(this, 'ttlAfterFinished', props.ttlAfterFinished, 0);
 
     const labels = props.queue ? { [KUEUE_QUEUE_LABEL]: props.queue.name } : undefined;
+    const network = NamespaceNetwork.of(this).group(this, ingestionJobNeeds(this.name, PodComponent.SHARDED_INGESTION, props.internetEgress || props.cache?.consumerInternetEgress));
     const template = renderIngestionPod({
       owner: this.node.path,
       containerName: 'shard',
@@ -134,6 +143,7 @@ export class ShardedIngestionJob extends Construct implements IWorkflowResource 
       volumes: [props.output.mount(p.outputMountPath), ...(props.volumes ?? [])],
       cache: props.cache,
       priorityClass: props.priorityClass,
+      labels: network.podLabels,
     });
     const spec: k8s.JobSpec = {
       completionMode: 'Indexed',

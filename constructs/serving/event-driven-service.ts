@@ -2,11 +2,13 @@ import { ApiObject, Duration } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { DisruptionBudget } from './disruption-budget';
-import { ModelServerOptions, renderServerPod, serverLabels, serviceSpec } from './model-server';
+import { ModelServerOptions, renderServerPod, SERVER_DEFAULTS, serverLabels, serviceSpec } from './model-server';
 import { ScaleTrigger } from './scale-trigger';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
+import { NamespaceNetwork } from '../operations/network/namespace-network';
+import { modelServerNeeds } from '../operations/network/workload-traffic';
 import { ScaledObject } from '../imports/keda.sh';
 
 /** Properties for `EventDrivenModelService`. */
@@ -89,6 +91,8 @@ export class EventDrivenModelService extends Construct {
       },
     });
     this.service = new k8s.KubeService(this, 'Service', { metadata: { name: this.name }, spec: serviceSpec(labels, servicePort) });
+    // The Service's clients (gateways, `clients`) reach the serving port; the replicas need nothing else.
+    NamespaceNetwork.of(this).group(this, modelServerNeeds(this.name, 'event-driven-server', props.port ?? SERVER_DEFAULTS.port, props.clients));
     this.scaledObject = new ScaledObject(this, 'ScaledObject', {
       metadata: { name: this.name },
       spec: {

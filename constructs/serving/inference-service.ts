@@ -10,6 +10,8 @@ import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from
 import { IWorkflowResource } from '../core/workflow-resource';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { InferenceService, InferenceServiceSpecPredictorScaleMetric } from '../imports/serving.kserve.io';
+import { NamespaceNetwork } from '../operations/network/namespace-network';
+import { downloadPortsFor, HTTPS_PORT, kservePredictorNeeds } from '../operations/network/workload-traffic';
 
 /** Metric KServe scales the predictor on. */
 export { InferenceServiceSpecPredictorScaleMetric as ScaleMetric };
@@ -78,6 +80,12 @@ export interface KServeInferenceServiceProps {
    * @default - the KServe installation's default mode (no annotation)
    */
   readonly deploymentMode?: KServeDeploymentMode;
+  /**
+   * Internet egress of the predictor pods (HTTPS; HTTP for http:// URIs): the storage-initializer
+   * downloads a remote model. `false` with a remote `model` is an error (the model could not load).
+   * @default - true for a remote model URI, false for a volume (mounted, nothing to download)
+   */
+  readonly internetEgress?: boolean;
 }
 
 const MODEL_CONTAINER = 'kserve-container';
@@ -124,6 +132,13 @@ export class KServeInferenceService extends Construct implements IWorkflowResour
     const gpus = props.gpus ?? 0;
     const gpuResources = gpus > 0 ? props.pool.gpuResources(gpus, { scope: this.node.path, prop: 'gpus' }) : undefined;
     const tolerations = props.pool.tolerations();
+    const downloads = downloadPortsFor(props.model.uri);
+    if (props.internetEgress === false && downloads.length) {
+      throw propError(this, 'internetEgress', false, `the model at '${props.model.uri}' is downloaded by KServe's storage-initializer in the predictor pod; allow internet egress (omit the prop) or serve it from a volume`);
+    }
+    const internet = props.internetEgress === undefined ? downloads : props.internetEgress ? (downloads.length ? downloads : [HTTPS_PORT]) : [];
+    // Requests only from the gateways of the mode, Prometheus on the user metrics, internet only to download.
+    const network = NamespaceNetwork.of(this).group(this, kservePredictorNeeds(this.name, props.deploymentMode, internet));
     const model: k8s.Container = {
       name: MODEL_CONTAINER,
       resources: renderResources(this.node.path, props.resources, gpuResources),
@@ -133,6 +148,8 @@ export class KServeInferenceService extends Construct implements IWorkflowResour
       metadata: { name: this.name, annotations: props.deploymentMode ? { [DEPLOYMENT_MODE_ANNOTATION]: props.deploymentMode } : undefined },
       spec: {
         predictor: {
+          // KServe puts the component's `labels` on its pods (ComponentExtensionSpec.labels).
+          labels: { ...network.podLabels },
           priorityClassName: props.priorityClass?.name,
           minReplicas: this.minReplicas,
           maxReplicas: this.maxReplicas,

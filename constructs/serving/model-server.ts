@@ -7,6 +7,7 @@ import { Labels } from '../core/labels';
 import { ContainerSpec, renderPodTemplate } from '../core/pod-template';
 import { IPriorityClass } from '../core/scheduling';
 import { VolumeAttachment } from '../core/shared-volume';
+import { NetworkPeer } from '../operations/network/network-peer';
 
 /** How strictly replicas are spread across nodes (`topologySpreadConstraints`). */
 export enum NodeSpread {
@@ -53,6 +54,12 @@ export interface ModelServerOptions {
   readonly priorityClass?: IPriorityClass;
   /** @default NodeSpread.PREFERRED */
   readonly spread?: NodeSpread;
+  /**
+   * Who else may call the serving port, besides the platform's inference gateways (e.g.
+   * `NetworkPeer.group(workflow.network)`, `NetworkPeer.namespace('team-a')`).
+   * @default - the gateways only
+   */
+  readonly clients?: readonly NetworkPeer[];
 }
 
 export const SERVER_DEFAULTS = Object.freeze({ port: 8080, spread: NodeSpread.PREFERRED });

@@ -2,11 +2,13 @@ import { ApiObject } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { DisruptionBudget } from './disruption-budget';
-import { ModelServerOptions, renderServerPod, serverLabels, serviceSpec } from './model-server';
+import { ModelServerOptions, renderServerPod, SERVER_DEFAULTS, serverLabels, serviceSpec } from './model-server';
 import { ScalingMetric } from './scaling-metric';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
+import { NamespaceNetwork } from '../operations/network/namespace-network';
+import { modelServerNeeds } from '../operations/network/workload-traffic';
 
 /** Properties for `ReplicatedModelService`. */
 export interface ReplicatedModelServiceProps extends ModelServerOptions {
@@ -85,6 +87,8 @@ export class ReplicatedModelService extends Construct {
       },
     });
     this.service = new k8s.KubeService(this, 'Service', { metadata: { name: this.name }, spec: serviceSpec(labels, servicePort) });
+    // The Service's clients (gateways, `clients`) reach the serving port; the replicas need nothing else.
+    NamespaceNetwork.of(this).group(this, modelServerNeeds(this.name, 'model-server', props.port ?? SERVER_DEFAULTS.port, props.clients));
     this.autoscaler = autoscaled ? new k8s.KubeHorizontalPodAutoscalerV2(this, 'Autoscaler', {
       metadata: { name: this.name },
       spec: {

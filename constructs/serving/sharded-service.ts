@@ -13,6 +13,9 @@ import { ContainerImage } from '../core/image';
 import { LABEL_DOMAIN } from '../core/labels';
 import { NameRule, validateName } from '../core/names';
 import { restrictedContainerSecurityContext } from '../core/security';
+import { NamespaceNetwork } from '../operations/network/namespace-network';
+import { NetworkPeer } from '../operations/network/network-peer';
+import { modelServerNeeds } from '../operations/network/workload-traffic';
 
 /** Env vars every shard gets. */
 export const ShardServerEnv = {
@@ -135,6 +138,10 @@ export class ShardedModelService extends Construct {
     const config = renderShardRouterConfig({ owner: this, shardHosts: this.shardHosts, shardPort: port, key: p.routingKey, resolver: p.dnsResolver });
     this.routerConfig = new k8s.KubeConfigMap(this, 'RouterConfig', { metadata: { name: routerName }, data: { [ROUTER_CONFIG_FILE]: config } });
     const routerLabels = serverLabels(this.name, 'shard-router');
+    // Clients reach the router only; the shards only from the router (which gets the egress derived).
+    const network = NamespaceNetwork.of(this);
+    const routerGroup = network.group(this, modelServerNeeds(this.name, 'shard-router', ROUTER_PORT, props.clients));
+    network.group(this, { name: this.name, component: 'model-shard', clients: [{ from: NetworkPeer.group(routerGroup), ports: [port] }] });
     const emptyDir = (name: string, mountPath: string) => ({ volume: { name, emptyDir: { sizeLimit: k8s.Quantity.fromString('64Mi') } }, mount: { name, mountPath } });
     const routerPod = renderServerPod(`${this.node.path}/Router`, {
       pool: props.pool,

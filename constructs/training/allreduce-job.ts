@@ -12,6 +12,8 @@ import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
 import { IWorkflowResource } from '../core/workflow-resource';
 import { MpiJob, PyTorchJob, TfJob } from '../imports/kubeflow.org';
+import { NamespaceNetwork } from '../operations/network/namespace-network';
+import { mpiLauncherNeeds, trainingJobNeeds } from '../operations/network/workload-traffic';
 
 /** The framework (and so the training-operator kind) of a collective job. */
 export enum CollectiveFramework {
@@ -119,6 +121,9 @@ export class AllReduceTrainingJob extends Construct implements IWorkflowResource
     if (this.gpusPerWorker !== 0) props.pool.checkGpuCount(this.gpusPerWorker, { scope: this, prop: 'gpusPerWorker' });
     this.processesPerWorker = this.resolveProcesses(props);
     props.scheduling?.checkNamespace(this, jobNamespace(this));
+    // Every pod of the job reaches every other on any port; the MPI launcher also the API server.
+    const network = NamespaceNetwork.of(this).group(this, trainingJobNeeds(this.name));
+    if (this.framework === CollectiveFramework.MPI_HOROVOD) NamespaceNetwork.of(this).group(this, mpiLauncherNeeds(this.name));
     const base: ReplicaOptions = { gpus: this.gpusPerWorker };
     const isElastic = props.elastic !== undefined;
 
@@ -127,7 +132,7 @@ export class AllReduceTrainingJob extends Construct implements IWorkflowResource
       this.replicas = [node];
       this.minAvailable = this.workers;
       const { trainJob, runtime } = renderTrainerV2(this, {
-        name: this.name, job: props, node, procsPerNode: this.processesPerWorker, restartPolicy: p.restartPolicy, jobLabels: labelsOrUndefined(props.scheduling),
+        name: this.name, job: props, node, procsPerNode: this.processesPerWorker, restartPolicy: p.restartPolicy, jobLabels: labelsOrUndefined(props.scheduling), podLabels: network.podLabels,
       });
       this.apiObject = trainJob;
       this.runtime = runtime;
@@ -141,7 +146,7 @@ export class AllReduceTrainingJob extends Construct implements IWorkflowResource
     this.minAvailable = isElastic ? props.elastic!.minReplicas : totalReplicas(this.replicas);
     const runPolicy = { ...renderFaultTolerance(this, props), ...props.scheduling?.runPolicy(this.minAvailable) };
     const replicaSpecs = Object.fromEntries(this.replicas.map((r) => {
-      const template = renderReplicaTemplate(this, props, r, CONTAINER[this.framework]);
+      const template = renderReplicaTemplate(this, props, r, CONTAINER[this.framework], network.podLabels);
       // The v1 MPI launcher reaches workers with `kubectl exec`, through the ServiceAccount the
       // operator creates for it (pods/exec on this job's workers only), so it needs its token.
       if (r.type === 'Launcher') template.spec.automountServiceAccountToken = true;

@@ -10,6 +10,8 @@ import { propError } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
 import { IWorkflowResource } from '../core/workflow-resource';
 import { TfJob } from '../imports/kubeflow.org';
+import { NamespaceNetwork } from '../operations/network/namespace-network';
+import { trainingJobNeeds } from '../operations/network/workload-traffic';
 
 /** Properties for `ParameterServerTrainingJob`. */
 export interface ParameterServerTrainingJobProps extends TrainingJobOptions {
@@ -78,10 +80,12 @@ export class ParameterServerTrainingJob extends Construct implements IWorkflowRe
     props.scheduling?.checkNamespace(this, jobNamespace(this));
 
     const runPolicy = { ...renderFaultTolerance(this, props), ...props.scheduling?.runPolicy(this.minAvailable) };
+    // PS, workers, chief and evaluator reach each other (TF_CONFIG lists them all) and no other job.
+    const network = NamespaceNetwork.of(this).group(this, trainingJobNeeds(this.name));
     const tfReplicaSpecs = Object.fromEntries(this.replicas.map((r) => [r.type, {
       replicas: r.replicas,
       restartPolicy: p.restartPolicy,
-      template: renderReplicaTemplate(this, props, r, TF_CONTAINER),
+      template: renderReplicaTemplate(this, props, r, TF_CONTAINER, network.podLabels),
     }]));
     this.apiObject = new TfJob(this, 'Resource', {
       metadata: { name: this.name, labels: labelsOrUndefined(props.scheduling) },

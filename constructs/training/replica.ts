@@ -83,13 +83,17 @@ export function resolveReplica(scope: Construct, job: TrainingJobOptions, type: 
   return { type, prop, replicas, gpus, options };
 }
 
-/** JSON pod template of one role, derived from the pool, the job's shared props and the gang scheduler. */
-export function renderReplicaTemplate(scope: Construct, job: TrainingJobOptions, replica: ResolvedReplica, containerName: string): Record<string, any> {
+/**
+ * JSON pod template of one role, derived from the pool, the job's shared props and the gang
+ * scheduler; `podLabels` are the job's network pod-group labels (the same on every role).
+ */
+export function renderReplicaTemplate(scope: Construct, job: TrainingJobOptions, replica: ResolvedReplica, containerName: string, podLabels?: Readonly<Record<string, string>>): Record<string, any> {
   const checkpoint = renderCheckpoint(scope, job.checkpoint);
   const resources = replica.options.resources ?? job.resources;
   const template = podTemplateJson({
     owner: scope.node.path,
     containerName,
+    labels: podLabels,
     pool: job.pool,
     container: {
       image: job.image,

@@ -9,6 +9,8 @@ import { ContainerSpec, podTemplateJson } from '../core/pod-template';
 import { VolumeAttachment } from '../core/shared-volume';
 import { IWorkflowResource } from '../core/workflow-resource';
 import { TfJob } from '../imports/kubeflow.org';
+import { NamespaceNetwork } from '../operations/network/namespace-network';
+import { trainingJobNeeds } from '../operations/network/workload-traffic';
 
 // The policy enums are shared by every training construct; re-exported here for existing importers.
 export { CleanPodPolicy, ReplicaRestartPolicy } from './policies';
@@ -75,9 +77,12 @@ export class TensorFlowTrainingJob extends Construct implements IWorkflowResourc
     const p = withDefaults(DEFAULTS, props);
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_1035_LABEL);
     this.workers = requireInteger(this, 'workers', p.workers, 1);
+    // The workers reach each other (TF_CONFIG) on any port, and no other job.
+    const network = NamespaceNetwork.of(this).group(this, trainingJobNeeds(this.name));
     const template = podTemplateJson({
       owner: this.node.path,
       containerName: TF_CONTAINER,
+      labels: network.podLabels,
       container: props.container,
       pool: props.pool,
       volumes: props.volumes,

@@ -23,6 +23,8 @@ export interface TrainerV2Input {
   readonly procsPerNode: number;
   readonly restartPolicy: ReplicaRestartPolicy;
   readonly jobLabels?: Record<string, string>;
+  /** The job's network pod-group labels, put on every node pod. */
+  readonly podLabels?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -45,7 +47,7 @@ export function renderTrainerV2(scope: Construct, input: TrainerV2Input): { trai
       'a Trainer v2 job inside workflow step manifests would reference a TrainingRuntime nobody applies; create it in a regular chart, or use TrainingApi.TRAINING_OPERATOR_V1 for workflow steps');
   }
   const run = renderFaultTolerance(scope, job);
-  const template = renderReplicaTemplate(scope, job, node, TRAINER_NODE);
+  const template = renderReplicaTemplate(scope, job, node, TRAINER_NODE, input.podLabels);
   // Jobs accept only Never/OnFailure; ExitCode's "retry signals" becomes a whole-JobSet restart (failurePolicy).
   template.spec.restartPolicy = input.restartPolicy === ReplicaRestartPolicy.ON_FAILURE ? 'OnFailure' : 'Never';
 

@@ -17,6 +17,9 @@ import { IPriorityClass, ILocalQueue, KUEUE_QUEUE_LABEL } from '../core/scheduli
 import { restrictedPodSecurityContext } from '../core/security';
 import { VolumeAttachment } from '../core/shared-volume';
 import { recordEmbeddingStep, resourceKindOf } from '../core/workflow-resource';
+import { NamespaceNetwork } from '../operations/network/namespace-network';
+import { PodGroup } from '../operations/network/pod-group';
+import { argoStepNeeds, argoWorkflowNeeds, internetPorts, WORKFLOW_STEP_LABEL } from '../operations/network/workload-traffic';
 import {
   WorkflowSpec, WorkflowSpecArtifactGcStrategy, WorkflowSpecPodGcStrategy, WorkflowSpecTemplates,
   WorkflowSpecTemplatesActiveDeadlineSeconds, WorkflowSpecTemplatesResourceAction,
@@ -70,6 +73,8 @@ export abstract class WorkflowDefinition extends Construct {
   /** Scope for the constructs resource steps create; they are embedded, not emitted on their own. */
   public readonly manifests: Construct;
   public readonly serviceAccount: WorkflowServiceAccount;
+  /** The pods of every step (a `NetworkPeer.group` for services the steps call). */
+  public readonly network: PodGroup;
   private readonly props: ReturnType<typeof withDefaults<typeof DEFAULTS, WorkflowDefinitionProps>>;
   private readonly tasks = new Map<string, WorkflowTask>();
   private readonly entries: DagEntry[] = [];
@@ -93,6 +98,8 @@ export abstract class WorkflowDefinition extends Construct {
     if (props.artifactGc) this.rules.push(...ARTIFACT_GC_RULES);
     this.manifests = new EmbeddedManifests(this, 'Manifests');
     this.serviceAccount = new WorkflowServiceAccount(this, 'ServiceAccount', { name: this.name, rules: () => this.rules });
+    // Every step pod's executor calls the API server; steps that download add internet egress.
+    this.network = NamespaceNetwork.of(this).group(this, argoWorkflowNeeds(this.name));
   }
 
   /** Declares a workflow parameter (`spec.arguments`); steps read it through the returned reference. */
@@ -124,7 +131,7 @@ export abstract class WorkflowDefinition extends Construct {
         maxAge: `${options.memoize.maxAge.toSeconds()}s`,
         cache: { configMap: { name: this.memoCache() } },
       } : undefined,
-      ...this.podTemplateFields(task.path, pool, options),
+      ...this.podTemplateFields(task.path, pool, options, task.name),
     });
     return task;
   }
@@ -180,7 +187,7 @@ export abstract class WorkflowDefinition extends Construct {
     this.templates.push({
       name: EXIT_TEMPLATE,
       inputs: names.length ? { parameters: names.map((name) => ({ name, value: String(values[name]) })) } : undefined,
-      ...this.podTemplateFields(path, options.pool ?? this.props.pool, options),
+      ...this.podTemplateFields(path, options.pool ?? this.props.pool, options, EXIT_TEMPLATE),
     });
   }
 
@@ -202,7 +209,7 @@ export abstract class WorkflowDefinition extends Construct {
       activeDeadlineSeconds: this.props.activeDeadline?.toSeconds(),
       podGc: { strategy: this.props.podGc },
       podPriorityClassName: this.props.priorityClass?.name,
-      podMetadata: this.props.queue ? { labels: { [KUEUE_QUEUE_LABEL]: this.props.queue.name } } : undefined,
+      podMetadata: { labels: { ...this.network.podLabels, ...(this.props.queue ? { [KUEUE_QUEUE_LABEL]: this.props.queue.name } : {}) } },
       artifactGc: this.props.artifactGc ? { strategy: ARTIFACT_GC[this.props.artifactGc], serviceAccountName: this.serviceAccount.name } : undefined,
       // Applies to every step pod, including Argo's executor sidecars.
       securityContext: k8s.toJson_PodSecurityContext(restrictedPodSecurityContext()),
@@ -234,10 +241,13 @@ export abstract class WorkflowDefinition extends Construct {
     return c ? JSON.stringify([c.command, c.args, c.env]) : '';
   }
 
-  private podTemplateFields(path: string, pool: NodePool, options: Omit<ContainerTaskOptions, 'container'> & Pick<ContainerTaskOptions, 'container'>): Partial<WorkflowSpecTemplates> {
+  private podTemplateFields(path: string, pool: NodePool, options: Omit<ContainerTaskOptions, 'container'> & Pick<ContainerTaskOptions, 'container'>, step: string): Partial<WorkflowSpecTemplates> {
     const container = renderContainer({ owner: path, containerName: 'main', container: options.container, pool, volumes: options.volumes ?? this.props.volumes });
     const tolerations = pool.tolerations();
+    // A step that downloads is its own pod group (workflow labels + step label) with internet egress.
+    if (options.internetEgress) NamespaceNetwork.of(this).group(this, argoStepNeeds(this.name, step, internetPorts(true)));
     return {
+      metadata: options.internetEgress ? { labels: { [WORKFLOW_STEP_LABEL]: step } } : undefined,
       nodeSelector: pool.nodeSelector(),
       tolerations: tolerations.length ? tolerations.map((t) => ({ ...t })) : undefined,
       retryStrategy: renderRetry(path, options.retry),

@@ -75,6 +75,11 @@ export interface ContainerTaskOptions extends TaskOptions {
   readonly volumes?: readonly VolumeAttachment[];
   /** @default - not memoized */
   readonly memoize?: Memoization;
+  /**
+   * The step downloads (a dataset, a model): HTTPS egress to the internet for this step's pods only.
+   * @default false
+   */
+  readonly internetEgress?: boolean;
 }
 
 /** What a resource step does with its object. */
