@@ -69,6 +69,8 @@ export class FashionMnistPipeline extends Chart {
     const ingest = this.workflow.addContainerTask('data-ingestion', {
       inputs: { dataset: 'fashion_mnist' },
       memoize: { maxAge: Duration.hours(1) },
+      // Downloads Fashion-MNIST: the only step with internet egress; the rest read the volume.
+      internetEgress: true,
       container: { image, command: ['python', '/data-ingestion.py'], env, resources: stepResources },
     });
 

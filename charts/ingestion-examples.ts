@@ -62,6 +62,8 @@ export class IngestionExamples extends Chart {
       // Shards on several nodes read it at once.
       accessMode: AccessMode.READ_WRITE_MANY,
       warmUp: python(PY.fill),
+      // The warm-up downloads Fashion-MNIST; the consumers only read the claim.
+      internetEgress: true,
     });
     this.batch = new BatchProcessingJob(this, 'fashion-mnist-batches', {
       pool,
@@ -97,7 +99,8 @@ export class IngestionExamples extends Chart {
       container: python(PY.shard),
     });
 
-    this.memoryCache = new MemoryDatasetCache(this, 'fashion-mnist-ram', { pool, size: Size.mebibytes(512), warmUp: python(PY.fill) });
+    // Filled (downloaded) inside every consumer pod, so its consumers get internet egress.
+    this.memoryCache = new MemoryDatasetCache(this, 'fashion-mnist-ram', { pool, size: Size.mebibytes(512), warmUp: python(PY.fill), internetEgress: true });
     this.inMemoryBatch = new BatchProcessingJob(this, 'fashion-mnist-ram-batches', {
       pool,
       priorityClass,

@@ -62,6 +62,8 @@ export class WorkflowExamples extends Chart {
       inputs: { rate: ItemRef.value() },
       retry: { limit: 2, backoff: { initial: Duration.seconds(30), factor: 2, maxDuration: Duration.minutes(10) } },
       timeout: Duration.hours(1),
+      // No ingestion step before it: the script downloads Fashion-MNIST itself.
+      internetEgress: true,
       container: { image, command: ['python', '/multi-worker-distributed-training.py', '--learning_rate', inputParameter('rate')], env, resources: small },
       outputs: { parameters: { accuracy: OutputFrom.file('/tmp/accuracy') } },
     });
@@ -80,6 +82,7 @@ export class WorkflowExamples extends Chart {
     const models = ['cnn', 'dropout'] as const;
     const branches = models.map((model) => {
       const trained = this.asyncSteps.addContainerTask(`train-${model}`, {
+        internetEgress: true, // downloads Fashion-MNIST itself (no ingestion step)
         container: { image, command: ['python', '/multi-worker-distributed-training.py', '--model_type', model, '--saved_model_dir', `${MODEL_DIR}/${model}/1/`], env, resources: small },
       });
       // Asynchronous: each model is deployed as soon as it is trained, without waiting for the other,
@@ -102,6 +105,7 @@ export class WorkflowExamples extends Chart {
     const ingest = this.template.addContainerTask('ingest', {
       inputs: { dataset },
       memoize: { maxAge: Duration.days(1) },
+      internetEgress: true, // downloads the dataset
       container: { image, command: ['python', '/data-ingestion.py', '--dataset', inputParameter('dataset')], env, resources: small },
     });
     const job = new TensorFlowTrainingJob(this.template.manifests, 'template-train', {
@@ -119,6 +123,7 @@ export class WorkflowExamples extends Chart {
       activeDeadline: Duration.hours(6),
     });
     const fetch = this.retraining.addContainerTask('fetch', {
+      internetEgress: true, // downloads the dataset; retrain gets it as an artifact
       container: { image, command: ['python', '/data-ingestion.py'], resources: small },
       outputs: { artifacts: { dataset: '/tmp/dataset' } },
     });
