@@ -1,3 +1,4 @@
+import { monitoringTargets } from './monitoring-targets';
 import { objectReferences } from './object-references';
 import { operatorCoverage } from './operator-coverage';
 import { podSecurity } from './pod-security';
@@ -16,4 +17,5 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   storagePlacement,
   operatorCoverage,
   podSecurity,
+  monitoringTargets,
 ];
