@@ -14,10 +14,10 @@ import { parseTeams } from './config-teams';
 import { CONFIG_NAMESPACE, dnsLabel, int, obj, oneOf, StackConfigError, str, strList } from './config-values';
 import type { PlatformTeamSpec } from './platform/teams';
 import { GKE_CPU_MACHINE_TYPE, gkeGpuCounts, gkeMachineType } from './cluster/machine-types';
-import { CLUSTER_KINDS, ClusterKind, NODE_AUTOSCALERS, NodeAutoscaler } from './cluster/kinds';
-import { DEFAULT_OPERATORS, kubernetesMinorOf, SELECTABLE_OPERATORS, SelectableOperatorName } from './operators/versions';
+import { CLUSTER_KINDS, ClusterKind, GANG_SCHEDULERS, GangSchedulerChoice, NODE_AUTOSCALERS, NodeAutoscaler } from './cluster/kinds';
+import { defaultOperators, kubernetesMinorOf, OPT_IN_OPERATORS, SELECTABLE_OPERATORS, SelectableOperatorName } from './operators/versions';
 
-export type { ClusterKind, NodeAutoscaler } from './cluster/kinds';
+export type { ClusterKind, GangSchedulerChoice, NodeAutoscaler } from './cluster/kinds';
 export type { AmountsConfig, QuotaConfig, TeamConfig } from './config-teams';
 export { CONFIG_NAMESPACE, StackConfigError } from './config-values';
 
@@ -82,6 +82,10 @@ export interface StackConfig {
   readonly teams: readonly PlatformTeamSpec[];
   /** Domain KServe builds inference hostnames from. */
   readonly domain: string;
+  /** The training-operator's gang scheduler (`--gang-scheduler-name`); 'none' turns PodGroups off. */
+  readonly gangScheduler: GangSchedulerChoice;
+  /** local: an existing ReadWriteMany StorageClass to use for shared volumes instead of the NFS provisioner's `nfs`. */
+  readonly localSharedStorageClass?: string;
 }
 
 /** Who installs the selected operators: this stack, or someone else before it runs. */
@@ -101,12 +105,14 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
   location: 'gke: region or zone (required)',
   systemPool: '{instanceType, minSize, maxSize} of the untainted system nodes (eks, gke)',
   pools: 'node pools: [{name, accelerator, gpusPerNode, minSize, maxSize, instanceType, capacityType, nodes}]',
-  operators: `operators to install (default: ${DEFAULT_OPERATORS.join(', ')})`,
+  operators: `operators to install (default: every one that runs on the cluster kind but the opt-in ${OPT_IN_OPERATORS.join(', ')}; local also the NFS provisioner, local and eks metrics-server)`,
   operatorInstall: "'stack' (default): the stack installs `operators`; 'external': they are already installed out of band, the stack installs none but still checks versions and charts against them",
   autoscaler: "eks: node autoscaler, 'cluster-autoscaler' (default) or 'karpenter'",
   charts: 'chart names from buildPlatform() to deploy (default: all)',
   teams: 'tenant teams: [{name, group, fairSharingWeight, quotas: [{pool, cpu, memory, gpus, borrowingLimit, lendingLimit}]}]',
   domain: "domain for inference hostnames (default 'example.com')",
+  gangScheduler: "training-operator gang scheduler: 'none' (default), 'volcano' (needs the volcano operator) or 'scheduler-plugins' (coscheduling second scheduler installed out of band)",
+  localSharedStorageClass: "local: existing ReadWriteMany StorageClass for shared volumes (default: the stack installs the NFS provisioner, class 'nfs')",
 };
 
 const SYSTEM_POOL_DEFAULTS: Readonly<Record<'eks' | 'gke' | 'local', string>> = { eks: 'm6i.xlarge', gke: 'e2-standard-4', local: 'none' };
@@ -149,12 +155,14 @@ export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly Nod
   const { pools, poolNodes } = raw.pools === undefined
     ? { pools: defaultPools, poolNodes: {} }
     : parsePools(cluster, raw.pools);
+  const localSharedStorageClass = parseLocalSharedStorageClass(cluster, raw.localSharedStorageClass, raw.operators);
   const operators = raw.operators === undefined
-    ? [...DEFAULT_OPERATORS]
+    ? defaultOperators(cluster).filter((o) => !(localSharedStorageClass && o === 'nfs-provisioner'))
     : strList('operators', raw.operators).map((o, i) => oneOf(`operators[${i}]`, o, SELECTABLE_OPERATORS, NODE_AUTOSCALERS.includes(o as NodeAutoscaler)
       ? `; the node autoscaler is chosen with the 'autoscaler' key (eks only), not listed here`
       : ''));
   const operatorInstall = oneOf('operatorInstall', raw.operatorInstall ?? 'stack', OPERATOR_INSTALL_MODES);
+  const gangScheduler = parseGangScheduler(raw.gangScheduler, operators);
   const { autoscaler, awsRegion } = parseAutoscaling(cluster, raw.autoscaler, provider);
   const charts = raw.charts === undefined ? undefined : strList('charts', raw.charts);
   const teams = parseTeams(raw.teams, pools);
@@ -163,7 +171,34 @@ export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly Nod
   }
   const domain = str('domain', raw.domain ?? DEFAULTS.domain);
   if (nameProblem(domain, NameRule.DNS_SUBDOMAIN)) throw new StackConfigError('domain', domain, 'use a DNS domain such as ml.example.com');
-  return { cluster, clusterName, kubernetesVersion, kubeconfigContext, subnetIds, location, systemPool, pools, poolNodes, operators, operatorInstall, autoscaler, awsRegion, charts, teams, domain };
+  return {
+    cluster, clusterName, kubernetesVersion, kubeconfigContext, subnetIds, location, systemPool, pools, poolNodes, operators, operatorInstall, autoscaler, awsRegion, charts, teams, domain,
+    gangScheduler, localSharedStorageClass,
+  };
+}
+
+/** `gangScheduler`: one per cluster (the flag takes one name); Volcano must be installed by this stack's list. */
+function parseGangScheduler(raw: unknown, operators: readonly SelectableOperatorName[]): GangSchedulerChoice {
+  const choice = oneOf('gangScheduler', raw ?? 'none', GANG_SCHEDULERS);
+  if (choice === 'volcano' && !operators.includes('volcano')) {
+    // The training-operator exits at start when the PodGroup CRD of its gang scheduler is missing.
+    throw new StackConfigError('gangScheduler', choice, "needs the 'volcano' operator (its PodGroup CRD and scheduler); add it to 'operators' or use 'none'");
+  }
+  return choice;
+}
+
+/** `localSharedStorageClass`: local only, and instead of (not beside) the NFS provisioner. */
+function parseLocalSharedStorageClass(cluster: ClusterKind, raw: unknown, rawOperators: unknown): string | undefined {
+  if (raw === undefined) return undefined;
+  if (cluster !== 'local') {
+    throw new StackConfigError('localSharedStorageClass', raw, `only the local stack takes a shared class; ${cluster} shared volumes use the class its cluster stack installs`);
+  }
+  const name = str('localSharedStorageClass', raw);
+  if (nameProblem(name, NameRule.DNS_SUBDOMAIN)) throw new StackConfigError('localSharedStorageClass', name, 'use a StorageClass name (DNS subdomain)');
+  if (Array.isArray(rawOperators) && rawOperators.includes('nfs-provisioner')) {
+    throw new StackConfigError('localSharedStorageClass', name, "'operators' also lists 'nfs-provisioner', whose class would go unused; remove one of them");
+  }
+  return name;
 }
 
 /** `autoscaler` applies to eks only (GKE scales node pools itself); eks also needs `aws:region`. */

@@ -4,11 +4,14 @@
  */
 import * as pulumi from '@pulumi/pulumi';
 import { buildPlatform, examplePools } from '../charts';
+import { PlatformTarget } from '../constructs/checks/platform-target';
 import { ChartManifest, PlatformApp } from '../constructs/core/platform-app';
 import { applyMetadataConvention } from '../constructs/operations/metadata-convention';
 import { ClusterKind, loadStackConfig, StackConfig, StackConfigError } from './config';
 import { karpenterNodeRoleName } from './cluster/eks-autoscaling';
 import { IClusterTarget } from './cluster/target';
+import { checkDeployedCharts } from './operators/plan-checks';
+import { platformTarget } from './operators/platform-target';
 import { PlatformOperators } from './operators/platform-operators';
 import { clusterOperators, compatibilityProblems, installOrder, OperatorName, OperatorRelease, ReleaseTable, releasesFor } from './operators/versions';
 import { KarpenterNodePools } from './platform/karpenter-node-pools';
@@ -37,10 +40,15 @@ export const KARPENTER_CHART = 'platform-karpenter';
 export interface PlatformPlan {
   readonly releases: OperatorRelease[];
   readonly manifests: ChartManifest[];
+  /** What the cluster provides once the releases are installed (what the charts were checked against). */
+  readonly target: PlatformTarget;
 }
 
-/** Validates config against the version map and the app's charts; throws naming the config key. */
-export function planPlatform(config: StackConfig, app: PlatformApp): PlatformPlan {
+/**
+ * The pinned releases the config selects (the cluster's own first), checked for compatibility;
+ * throws naming the config key.
+ */
+export function planReleases(config: StackConfig): OperatorRelease[] {
   let table: ReleaseTable;
   try {
     table = releasesFor(config.kubernetesVersion);
@@ -55,6 +63,22 @@ export function planPlatform(config: StackConfig, app: PlatformApp): PlatformPla
     const key = problems.some((p) => own.some((o) => p.startsWith(`${o} `))) && config.autoscaler ? 'autoscaler' : 'operators';
     throw new StackConfigError(key, key === 'autoscaler' ? config.autoscaler : config.operators, `incompatible selection:\n  ${problems.join('\n  ')}`);
   }
+  return releases;
+}
+
+/** The stack's target: what its cluster will serve, from the config and its pinned releases. */
+export function stackTarget(config: StackConfig, releases: readonly OperatorRelease[] = planReleases(config)): PlatformTarget {
+  return platformTarget(config, releases);
+}
+
+/**
+ * Validates config against the version map and the app's charts, then runs the semantic checks
+ * over exactly the charts the stack deploys (its own + the selected ones) against its target;
+ * throws naming the config key before anything is registered.
+ */
+export function planPlatform(config: StackConfig, app: PlatformApp): PlatformPlan {
+  const releases = planReleases(config);
+  const target = stackTarget(config, releases);
   // The stack's own charts come from config, in their own app: the example app is synthesized
   // whole (its identity checks span every chart), these only against the charts selected with them.
   const stackApp = new PlatformApp();
@@ -66,11 +90,14 @@ export function planPlatform(config: StackConfig, app: PlatformApp): PlatformPla
   }
   // Same labels as every other chart.
   applyMetadataConvention(stackApp);
-  const platform = stackApp.synthManifests();
-  const selected = selectCharts(app.synthManifests(), config.charts);
+  // Checked below as deployed, not each app on its own (a chart may rely on one left out).
+  const platform = stackApp.synthManifests({ checks: false });
+  const selected = selectCharts(app.synthManifests({ checks: false }), config.charts);
   checkNoSharedObjects(platform, selected, config.charts);
   // Teams and Karpenter capacity are config, not example charts: always deployed, first.
-  return { releases, manifests: [...platform, ...selected] };
+  const manifests = [...platform, ...selected];
+  checkDeployedCharts(config, manifests, target);
+  return { releases, manifests, target };
 }
 
 /** Creates the cluster for `config.cluster` (cloud SDKs load only for the stack that needs them). */
@@ -113,7 +140,7 @@ export function runPlatformStack(config: StackConfig, app: PlatformApp): Platfor
     prerequisites: cluster.operatorPrerequisites,
     values: {
       cluster: config.cluster, pools: config.pools, operators: plan.releases.map((r): OperatorName => r.name), releases: plan.releases, domain: config.domain,
-      clusterName: config.clusterName, awsRegion: config.awsRegion,
+      clusterName: config.clusterName, awsRegion: config.awsRegion, gangScheduler: config.gangScheduler,
     },
   }, { dependsOn: cluster.nodes });
   new PlatformCharts('charts', { manifests: plan.manifests, provider: cluster.provider }, { dependsOn: operators ? [operators] : cluster.nodes });
@@ -130,8 +157,12 @@ export function runPlatformStack(config: StackConfig, app: PlatformApp): Platfor
 
 /**
  * The stack entry: config from Pulumi (default pools: the ones the example charts target), the
- * whole platform app, then `runPlatformStack`.
+ * target its cluster will be, the whole platform app, then `runPlatformStack`.
  */
 export function main(): PlatformStackOutputs {
-  return runPlatformStack(loadStackConfig(Object.values(examplePools)), buildPlatform());
+  const config = loadStackConfig(Object.values(examplePools));
+  // First, so a bad version or selection fails before any chart is built.
+  stackTarget(config);
+  // TODO(charts): buildPlatform({ target: stackTarget(config) }) once charts/index.ts takes a target.
+  return runPlatformStack(config, buildPlatform());
 }

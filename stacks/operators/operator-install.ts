@@ -9,6 +9,8 @@ export interface OperatorInstallArgs {
   readonly release: OperatorRelease;
   /** Helm values (sorted keys); ignored for kustomize sources. @default - the chart's defaults */
   readonly values?: Record<string, unknown>;
+  /** Kustomize sources: the kustomization to build (the stack's own, layered on the pinned one). @default - the source's URL */
+  readonly directory?: string;
   readonly provider: k8s.Provider;
 }
 
@@ -45,7 +47,7 @@ export class OperatorInstall extends pulumi.ComponentResource {
     const kind = installKind(release);
     if (release.source.kind === 'kustomize') {
       // retainOnDelete does not reach a component's children; protect does (lift with `pulumi state unprotect`).
-      this.resource = new k8s.kustomize.v2.Directory(`${name}-kustomize`, { directory: release.source.url }, { ...child, protect: release.bringsCrds });
+      this.resource = new k8s.kustomize.v2.Directory(`${name}-kustomize`, { directory: args.directory ?? release.source.url }, { ...child, protect: release.bringsCrds });
     } else if (kind === 'release') {
       const ref = chartReference(release);
       this.resource = new k8s.helm.v3.Release(`${name}-release`, {

@@ -2,6 +2,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { upstreamOf } from '../cluster/target';
 import { OperatorInstall } from './operator-install';
+import { trainingOperatorKustomization, writeKustomization } from './training-operator-kustomize';
 import { operatorValues, ValuesContext } from './values';
 import { dependenciesOf, OperatorName, OperatorRelease } from './versions';
 
@@ -38,6 +39,7 @@ export class PlatformOperators extends pulumi.ComponentResource {
       installs.set(release.name, new OperatorInstall(`${name}-${release.name}`, {
         release,
         values: operatorValues(release.name, args.values),
+        directory: kustomizeDirectory(release, args.values),
         provider: args.provider,
       }, { parent: this, dependsOn: [...upstreamOf(opts), ...deps, ...(args.prerequisites?.[release.name] ?? [])] }));
     }
@@ -45,4 +47,11 @@ export class PlatformOperators extends pulumi.ComponentResource {
     this.versions = Object.fromEntries(args.releases.map((r) => [r.name, r.source.version]));
     this.registerOutputs({ versions: this.versions });
   }
+}
+
+/** The stack's kustomization of a kustomize-installed operator, written where the provider reads it. */
+export function kustomizeDirectory(release: OperatorRelease, ctx: ValuesContext): string | undefined {
+  if (release.source.kind !== 'kustomize') return undefined;
+  if (release.name !== 'training-operator') throw new Error(`no kustomization for ${release.name}; add one beside training-operator-kustomize.ts`);
+  return writeKustomization(release.name, trainingOperatorKustomization(release, ctx));
 }

@@ -6,6 +6,8 @@ import { NodePool } from '../../constructs/cluster/node-pool';
 import { Labels } from '../../constructs/core/labels';
 import { KUBERNETES_MINOR } from '../../constructs/core/versions';
 import { ClusterKind, GangSchedulerChoice } from '../cluster/kinds';
+import { kedaValues, kubeflowTrainerValues, metricsServerValues, nfsProvisionerValues } from './addon-values';
+import { kueueConfigurationYaml } from './operator-config';
 import { OperatorName, OperatorRelease, releasesFor } from './versions';
 
 /** A Kubernetes toleration as Helm values carry it. */
@@ -28,8 +30,13 @@ export interface GpuOperatorValues {
   /** Install the driver container; managed clusters (EKS NVIDIA AMI, GKE) ship the driver already. */
   readonly driver: { readonly enabled: boolean };
   readonly toolkit: { readonly enabled: boolean };
-  /** DCGM exporter: GPU metrics, scraped through a ServiceMonitor when monitoring is installed. */
-  readonly dcgmExporter: { readonly enabled: boolean; readonly serviceMonitor: { readonly enabled: boolean } };
+  /**
+   * DCGM exporter: GPU metrics, scraped through the ServiceMonitor the operator itself creates when
+   * monitoring is installed (`DCGM_EXPORTER_METRICS`; the charts add none). `honorLabels` keeps the
+   * exporter's own `pod`/`namespace` labels (the workload using the GPU) instead of Prometheus
+   * overwriting them with the exporter pod's.
+   */
+  readonly dcgmExporter: { readonly enabled: boolean; readonly serviceMonitor: { readonly enabled: boolean; readonly honorLabels: boolean } };
   /** Tolerations of the operator's daemonsets: exactly the GPU pools' taints. */
   readonly daemonsets: { readonly tolerations: readonly TolerationValue[] };
   readonly [k: string]: unknown;
@@ -98,7 +105,17 @@ export interface ArgoWorkflowsValues {
    * Security `restricted` (every team and pipeline namespace) rejects each workflow pod.
    */
   readonly executor: { readonly securityContext: RestrictedContainerContext };
-  readonly controller: { readonly podSecurityContext: typeof ARGO_RESTRICTED_POD; readonly securityContext: RestrictedContainerContext };
+  /**
+   * Controller pod/container security, plus its metrics: `metricsConfig.enabled` renders the metrics
+   * Service, `serviceMonitor.enabled` its ServiceMonitor (`ARGO_CONTROLLER_METRICS`), both only
+   * when monitoring is installed.
+   */
+  readonly controller: {
+    readonly podSecurityContext: typeof ARGO_RESTRICTED_POD;
+    readonly securityContext: RestrictedContainerContext;
+    readonly metricsConfig: { readonly enabled: boolean };
+    readonly serviceMonitor: { readonly enabled: boolean };
+  };
   /** `client` auth: the UI acts with the caller's own Kubernetes token (no shared identity). */
   readonly server: {
     readonly authModes: readonly ('client' | 'server' | 'sso')[];
@@ -127,7 +144,11 @@ export interface KServeValues {
 /** Values of the kueue chart. */
 export interface KueueValues {
   readonly enableCertManager: boolean;
+  /** The controller's ServiceMonitor (`KUEUE_CONTROLLER_METRICS`), in the monitoring namespace. */
   readonly enablePrometheus: boolean;
+  /** The whole manager Configuration (`kueueConfiguration`), replacing the chart's default. */
+  readonly managerConfig: { readonly controllerManagerConfigYaml: string };
+  readonly metrics: { readonly prometheusNamespace: string };
   readonly [k: string]: unknown;
 }
 
@@ -238,7 +259,7 @@ export function operatorValues(name: OperatorName, ctx: ValuesContext): Record<s
       return sortKeys({
         driver: { enabled: ctx.cluster === 'local' },
         toolkit: { enabled: ctx.cluster === 'local' },
-        dcgmExporter: { enabled: true, serviceMonitor: { enabled: monitoring } },
+        dcgmExporter: { enabled: true, serviceMonitor: { enabled: monitoring, honorLabels: true } },
         daemonsets: { tolerations: gpuPoolTolerations(ctx.pools) },
       } satisfies GpuOperatorValues);
     case 'kube-prometheus-stack':
@@ -251,7 +272,10 @@ export function operatorValues(name: OperatorName, ctx: ValuesContext): Record<s
         crds: { install: true, keep: true },
         images: { tag: ctx.releases?.find((r) => r.name === 'argo-workflows')?.appVersion ?? releasesFor(KUBERNETES_MINOR)['argo-workflows'].appVersion },
         executor: { securityContext: ARGO_RESTRICTED },
-        controller: { podSecurityContext: ARGO_RESTRICTED_POD, securityContext: ARGO_RESTRICTED },
+        controller: {
+          podSecurityContext: ARGO_RESTRICTED_POD, securityContext: ARGO_RESTRICTED,
+          metricsConfig: { enabled: monitoring }, serviceMonitor: { enabled: monitoring },
+        },
         server: { authModes: ['client'], serviceType: 'ClusterIP', podSecurityContext: ARGO_RESTRICTED_POD, securityContext: ARGO_RESTRICTED },
       } satisfies ArgoWorkflowsValues);
     case 'kserve':
@@ -259,7 +283,20 @@ export function operatorValues(name: OperatorName, ctx: ValuesContext): Record<s
         kserve: { controller: { deploymentMode: 'Standard', gateway: { domain: ctx.domain } } },
       } satisfies KServeValues);
     case 'kueue':
-      return sortKeys({ enableCertManager: certManager, enablePrometheus: monitoring } satisfies KueueValues);
+      return sortKeys({
+        enableCertManager: certManager,
+        enablePrometheus: monitoring,
+        managerConfig: { controllerManagerConfigYaml: kueueConfigurationYaml(ctx) },
+        metrics: { prometheusNamespace: namespaceOf(ctx, 'kube-prometheus-stack') },
+      } satisfies KueueValues);
+    case 'metrics-server':
+      return sortKeys(metricsServerValues(ctx));
+    case 'nfs-provisioner':
+      return sortKeys(nfsProvisionerValues(ctx));
+    case 'keda':
+      return sortKeys(kedaValues(ctx));
+    case 'kubeflow-trainer':
+      return sortKeys(kubeflowTrainerValues(ctx));
     case 'cluster-autoscaler':
       return sortKeys(clusterAutoscalerValues(ctx));
     case 'karpenter':
@@ -314,6 +351,11 @@ export function clusterAutoscalerValues(ctx: ValuesContext): ClusterAutoscalerVa
 
 function scheduling(): { nodeSelector: Record<string, string>; tolerations: { key: string; operator: 'Exists' }[] } {
   return { nodeSelector: { [Labels.NODE_POOL]: SYSTEM_POOL_NAME }, tolerations: [{ key: 'CriticalAddonsOnly', operator: 'Exists' }] };
+}
+
+/** Namespace of an operator in this selection (the pinned table's when the context has no releases). */
+function namespaceOf(ctx: ValuesContext, name: OperatorName): string {
+  return ctx.releases?.find((r) => r.name === name)?.namespace ?? releasesFor(KUBERNETES_MINOR)[name].namespace;
 }
 
 function required(ctx: ValuesContext, key: 'clusterName' | 'awsRegion', operator: OperatorName): string {

@@ -8,8 +8,8 @@ import { ANY_CLUSTER, ClusterKind, NodeAutoscaler } from '../cluster/kinds';
 
 /** Operators the stacks can install, in the order they are documented. */
 export const OPERATOR_NAMES = [
-  'cert-manager', 'gpu-operator', 'kube-prometheus-stack', 'training-operator',
-  'argo-workflows', 'kserve-crd', 'kserve', 'kueue', 'volcano',
+  'cert-manager', 'gpu-operator', 'kube-prometheus-stack', 'metrics-server', 'nfs-provisioner', 'training-operator',
+  'kubeflow-trainer', 'argo-workflows', 'kserve-crd', 'kserve', 'kueue', 'keda', 'volcano',
   'cluster-autoscaler', 'karpenter',
 ] as const;
 export type OperatorName = (typeof OPERATOR_NAMES)[number];
@@ -26,8 +26,17 @@ export const SELECTABLE_OPERATORS: readonly SelectableOperatorName[] = OPERATOR_
   (o): o is SelectableOperatorName => !(CLUSTER_OPERATORS as readonly string[]).includes(o),
 );
 
-/** Operators installed when the stack config does not list them (Volcano is opt-in). */
-export const DEFAULT_OPERATORS: readonly SelectableOperatorName[] = SELECTABLE_OPERATORS.filter((o) => o !== 'volcano');
+/** Operators installed only when the `operators` key lists them. */
+export const OPT_IN_OPERATORS: readonly SelectableOperatorName[] = ['volcano', 'kubeflow-trainer'];
+
+/**
+ * Operators installed when the stack config does not list them: every selectable one that runs on
+ * the cluster kind (`OperatorRelease.clusters`: GKE brings its own metrics-server, only the local
+ * stack needs the NFS provisioner), but the opt-in ones.
+ */
+export function defaultOperators(cluster: ClusterKind, table: ReleaseTable = FOR_1_34): SelectableOperatorName[] {
+  return SELECTABLE_OPERATORS.filter((o) => !OPT_IN_OPERATORS.includes(o) && table[o].clusters.includes(cluster));
+}
 
 /**
  * The operators a cluster kind needs for itself: on EKS the chosen node autoscaler (managed node
@@ -56,8 +65,10 @@ export interface HelmSource {
 /** A kustomization at a pinned git ref, where upstream ships no Helm chart. */
 export interface KustomizeSource {
   readonly kind: 'kustomize';
-  /** Git folder URL including the pinned `?ref=`. */
+  /** Browsable URL of the pinned folder (docs, outputs). */
   readonly url: string;
+  /** The same folder as a kustomize remote target (`https://github.com/<org>/<repo>//<path>?ref=<tag>`), the base the stack's own kustomization builds on. */
+  readonly remote: string;
   readonly version: string;
 }
 
@@ -89,6 +100,11 @@ export interface OperatorRelease {
   readonly bringsCrds: boolean;
   /** True when the chart needs Helm hooks (so it must be a Helm Release, not helm.v4.Chart). */
   readonly usesHooks: boolean;
+  /**
+   * API groups whose CRDs the install brings (read by scripts/verify-pulumi, which installs them
+   * from ../shared/crds when the operators are external). @default - its table in scripts/verify-pulumi/lib.cjs
+   */
+  readonly crdGroups?: readonly string[];
 }
 
 /** Pinned release of every operator. */
@@ -124,19 +140,45 @@ const FOR_1_34: ReleaseTable = {
     source: { kind: 'helm', repository: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '88.2.0' },
     kubernetes: { min: '1.25', max: '1.35' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: true,
   },
+  'metrics-server': {
+    name: 'metrics-server', token: 'mlp:operators:MetricsServer', appVersion: 'v0.8.1', namespace: 'kube-system',
+    // Serves metrics.k8s.io, which every CPU/memory HPA reads. GKE runs its own (a second one
+    // would fight over the APIService), so it is installed on local and EKS only.
+    source: { kind: 'helm', repository: 'https://kubernetes-sigs.github.io/metrics-server/', chart: 'metrics-server', version: '3.13.1' },
+    kubernetes: { min: '1.31', max: '1.35' }, clusters: ['local', 'eks'], requires: [], after: [], bringsCrds: false, usesHooks: false, crdGroups: [],
+  },
+  'nfs-provisioner': {
+    name: 'nfs-provisioner', token: 'mlp:operators:NfsProvisioner', appVersion: 'v4.0.8', namespace: 'nfs-provisioner',
+    // The local storage profile's ReadWriteMany class `nfs` (kind's local-path class is node-local).
+    source: {
+      kind: 'helm', repository: 'https://kubernetes-sigs.github.io/nfs-ganesha-server-and-external-provisioner/', chart: 'nfs-server-provisioner', version: '1.8.0',
+    },
+    kubernetes: { min: '1.25', max: '1.35' }, clusters: ['local'], requires: [], after: [], bringsCrds: false, usesHooks: false, crdGroups: [],
+  },
   'training-operator': {
     name: 'training-operator', token: 'mlp:operators:TrainingOperator', appVersion: 'v1.9.4', namespace: 'kubeflow',
     source: {
       kind: 'kustomize', version: 'v1.9.4',
       url: 'https://github.com/kubeflow/trainer/tree/v1.9.4/manifests/overlays/standalone',
+      remote: 'https://github.com/kubeflow/trainer//manifests/overlays/standalone?ref=v1.9.4',
     },
     kubernetes: { min: '1.27', max: '1.34' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: false,
+  },
+  'kubeflow-trainer': {
+    name: 'kubeflow-trainer', token: 'mlp:operators:KubeflowTrainer', appVersion: 'v2.3.0', namespace: 'kubeflow-system',
+    // Trainer v2 (TrainJob, TrainingRuntime); the chart also installs JobSet, which TrainJobs run as.
+    // Same release as the trainer.kubeflow.org CRDs in ../shared/crds/_released (tag v2.3.0). Opt-in.
+    source: { kind: 'helm', repository: 'oci://ghcr.io/kubeflow/charts', chart: 'kubeflow-trainer', version: '2.3.0' },
+    kubernetes: { min: '1.29', max: '1.35' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: true,
+    crdGroups: ['trainer.kubeflow.org', 'jobset.x-k8s.io'],
   },
   'argo-workflows': {
     name: 'argo-workflows', token: 'mlp:operators:ArgoWorkflows', appVersion: 'v4.1.2', namespace: 'argo',
     // Chart 2.x carries Argo v4.1; the values pin the images to appVersion whatever the chart's default.
     source: { kind: 'helm', repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-workflows', version: '2.0.4' },
-    kubernetes: { min: '1.31', max: '1.35' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: false,
+    // After monitoring: the chart renders its controller ServiceMonitor only when the
+    // monitoring.coreos.com/v1 API is already served (`.Capabilities` check in the template).
+    kubernetes: { min: '1.31', max: '1.35' }, clusters: ANY_CLUSTER, requires: [], after: ['kube-prometheus-stack'], bringsCrds: true, usesHooks: false,
   },
   'kserve-crd': {
     name: 'kserve-crd', token: 'mlp:operators:KServeCrds', appVersion: 'v0.20.0', namespace: 'kserve',
@@ -155,6 +197,14 @@ const FOR_1_34: ReleaseTable = {
     source: { kind: 'helm', repository: 'oci://registry.k8s.io/kueue/charts', chart: 'kueue', version: '0.19.2' },
     kubernetes: { min: '1.29', max: '1.35' }, clusters: ANY_CLUSTER, requires: ['cert-manager'], after: ['kube-prometheus-stack'], bringsCrds: true, usesHooks: false,
   },
+  keda: {
+    name: 'keda', token: 'mlp:operators:Keda', appVersion: 'v2.20.2', namespace: 'keda',
+    // ScaledObjects, and external.metrics.k8s.io for the HPAs KEDA creates. Same release as the
+    // keda.sh CRDs in ../shared/crds; KEDA 2.20 is tested on Kubernetes 1.33-1.35 (keda.sh/docs/2.20/operate/cluster).
+    source: { kind: 'helm', repository: 'https://kedacore.github.io/charts', chart: 'keda', version: '2.20.2' },
+    kubernetes: { min: '1.33', max: '1.35' }, clusters: ANY_CLUSTER, requires: [], after: ['kube-prometheus-stack'], bringsCrds: true, usesHooks: false,
+    crdGroups: ['keda.sh'],
+  },
   volcano: {
     name: 'volcano', token: 'mlp:operators:Volcano', appVersion: 'v1.15.1', namespace: 'volcano-system',
     source: { kind: 'helm', repository: 'https://volcano-sh.github.io/helm-charts', chart: 'volcano', version: '1.15.1' },
@@ -168,6 +218,9 @@ const FOR_1_34: ReleaseTable = {
     kubernetes: { min: '1.29', max: '1.34' }, clusters: ['eks'], requires: [], after: [], bringsCrds: true, usesHooks: false,
   },
 };
+
+/** Default operators of the local stack (see `defaultOperators`). */
+export const DEFAULT_OPERATORS: readonly SelectableOperatorName[] = defaultOperators('local');
 
 /** cluster-autoscaler for Kubernetes 1.33: its minor must equal the cluster's. */
 const FOR_1_33: ReleaseTable = {

@@ -1,6 +1,8 @@
 import { Accelerator } from '../../../constructs/cluster/accelerator';
 import { NodePool, TaintEffect } from '../../../constructs/cluster/node-pool';
 import { installKind } from '../../../stacks/operators/operator-install';
+import { parse } from 'yaml';
+import { kueueConfiguration } from '../../../stacks/operators/operator-config';
 import { gpuPoolTolerations, operatorValues, sortKeys } from '../../../stacks/operators/values';
 import { OPERATOR_NAMES, releasesFor } from '../../../stacks/operators/versions';
 
@@ -21,14 +23,25 @@ test.each(OPERATOR_NAMES.filter((n) => n !== 'training-operator'))('%s values se
   expect(JSON.stringify(values)).toBe(JSON.stringify(sortKeys(values)));
 });
 
-test.each([
-  ['kserve', { kserve: { controller: { deploymentMode: 'Standard', gateway: { domain: 'ml.example.com' } } } }],
-  ['kueue', { enableCertManager: true, enablePrometheus: true }],
-] as const)('%s values', (name, expected) => expect(operatorValues(name, ctx)).toEqual(expected));
+test('kserve values: Standard (raw Deployment + HPA) is the default mode; the stack installs no Knative', () => {
+  expect(operatorValues('kserve', ctx)).toEqual({ kserve: { controller: { deploymentMode: 'Standard', gateway: { domain: 'ml.example.com' } } } });
+});
 
-test('DCGM exporter gets a ServiceMonitor only when monitoring is installed', () => {
-  expect((operatorValues('gpu-operator', ctx) as any).dcgmExporter.serviceMonitor.enabled).toBe(true);
+test('kueue values: cert-manager certificate, ServiceMonitor in the monitoring namespace, the stack\'s whole Configuration', () => {
+  const values = operatorValues('kueue', ctx) as Record<string, any>;
+  expect(values).toMatchObject({ enableCertManager: true, enablePrometheus: true, metrics: { prometheusNamespace: 'monitoring' } });
+  expect(parse(values.managerConfig.controllerManagerConfigYaml)).toEqual(kueueConfiguration(ctx));
+  expect((operatorValues('kueue', { ...ctx, operators: ['kueue'] }) as any).enablePrometheus).toBe(false);
+});
+
+test('DCGM exporter: the GPU operator\'s own ServiceMonitor (honorLabels) only when monitoring is installed', () => {
+  expect((operatorValues('gpu-operator', ctx) as any).dcgmExporter.serviceMonitor).toEqual({ enabled: true, honorLabels: true });
   expect((operatorValues('gpu-operator', { ...ctx, operators: ['gpu-operator'] }) as any).dcgmExporter.serviceMonitor.enabled).toBe(false);
+});
+
+test('Argo controller metrics Service and ServiceMonitor only when monitoring is installed', () => {
+  expect((operatorValues('argo-workflows', ctx) as any).controller).toMatchObject({ metricsConfig: { enabled: true }, serviceMonitor: { enabled: true } });
+  expect((operatorValues('argo-workflows', { ...ctx, operators: ['argo-workflows'] }) as any).controller).toMatchObject({ metricsConfig: { enabled: false }, serviceMonitor: { enabled: false } });
 });
 
 test.each([

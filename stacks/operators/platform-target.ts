@@ -1,0 +1,148 @@
+/**
+ * What a stack's cluster provides, as the semantic checks read it (`PlatformTarget`): which
+ * installed operator serves which custom resource kinds, how the operators are configured (the
+ * same functions configure the installs), the schedulers, metrics APIs, storage and Prometheus.
+ * Derived from the stack config and the selected pinned releases only, so the plan can check the
+ * charts against it before anything is created.
+ */
+import { PlatformTarget } from '../../constructs/checks/platform-target';
+import { AccessMode } from '../../constructs/core/shared-volume';
+import { StorageProfile, StorageProfiles } from '../../constructs/core/storage-profile';
+import { KUBERNETES_MINOR } from '../../constructs/core/versions';
+import { COSCHEDULING_SCHEDULER_NAME } from '../../constructs/training/gang-scheduling';
+import type { ClusterKind, GangSchedulerChoice } from '../cluster/kinds';
+import { EXPORTED_METRICS } from './exported-metrics';
+import { gangSchedulerName, kueueFrameworks } from './operator-config';
+import { OperatorName, OperatorRelease, releasesFor } from './versions';
+
+/**
+ * The custom resource kinds (`group/Kind`) each operator's controller acts on, beside the version
+ * map: a kind is served only when its operator is installed. Kinds from each release's CRDs:
+ * ../shared/crds (SOURCES.md) for the training-operator v1.9.4, Argo v4.1.2, KServe v0.20.0, Kueue
+ * v0.19.2, Volcano v1.15.1, KEDA v2.20.2, Trainer v2.3.0 + JobSet, Karpenter v1.14.1 and the
+ * prometheus-operator; cert-manager and the GPU operator from their documented APIs.
+ */
+export const OPERATOR_KINDS: Readonly<Partial<Record<OperatorName, readonly string[]>>> = {
+  'cert-manager': ['cert-manager.io/Certificate', 'cert-manager.io/Issuer', 'cert-manager.io/ClusterIssuer', 'cert-manager.io/CertificateRequest'],
+  'gpu-operator': ['nvidia.com/ClusterPolicy', 'nvidia.com/NVIDIADriver'],
+  'kube-prometheus-stack': [
+    'monitoring.coreos.com/ServiceMonitor', 'monitoring.coreos.com/PodMonitor', 'monitoring.coreos.com/PrometheusRule', 'monitoring.coreos.com/Probe',
+    'monitoring.coreos.com/ScrapeConfig', 'monitoring.coreos.com/Prometheus', 'monitoring.coreos.com/PrometheusAgent', 'monitoring.coreos.com/Alertmanager',
+    'monitoring.coreos.com/AlertmanagerConfig', 'monitoring.coreos.com/ThanosRuler',
+  ],
+  'training-operator': ['kubeflow.org/TFJob', 'kubeflow.org/PyTorchJob', 'kubeflow.org/MPIJob', 'kubeflow.org/XGBoostJob', 'kubeflow.org/PaddleJob', 'kubeflow.org/JAXJob'],
+  'kubeflow-trainer': ['trainer.kubeflow.org/TrainJob', 'trainer.kubeflow.org/TrainingRuntime', 'trainer.kubeflow.org/ClusterTrainingRuntime', 'jobset.x-k8s.io/JobSet'],
+  'argo-workflows': [
+    'argoproj.io/Workflow', 'argoproj.io/WorkflowTemplate', 'argoproj.io/ClusterWorkflowTemplate', 'argoproj.io/CronWorkflow',
+    'argoproj.io/WorkflowEventBinding', 'argoproj.io/WorkflowTaskSet', 'argoproj.io/WorkflowTaskResult', 'argoproj.io/WorkflowArtifactGCTask',
+  ],
+  // The kserve-crd release only brings these CRDs; the kserve controller is what acts on them.
+  kserve: [
+    'serving.kserve.io/InferenceService', 'serving.kserve.io/ServingRuntime', 'serving.kserve.io/ClusterServingRuntime', 'serving.kserve.io/InferenceGraph',
+    'serving.kserve.io/TrainedModel', 'serving.kserve.io/ClusterStorageContainer', 'serving.kserve.io/LocalModelCache',
+  ],
+  kueue: [
+    'kueue.x-k8s.io/ClusterQueue', 'kueue.x-k8s.io/LocalQueue', 'kueue.x-k8s.io/ResourceFlavor', 'kueue.x-k8s.io/WorkloadPriorityClass', 'kueue.x-k8s.io/Workload',
+    'kueue.x-k8s.io/AdmissionCheck', 'kueue.x-k8s.io/Cohort', 'kueue.x-k8s.io/Topology', 'kueue.x-k8s.io/ProvisioningRequestConfig',
+    'kueue.x-k8s.io/MultiKueueCluster', 'kueue.x-k8s.io/MultiKueueConfig',
+  ],
+  keda: ['keda.sh/ScaledObject', 'keda.sh/ScaledJob', 'keda.sh/TriggerAuthentication', 'keda.sh/ClusterTriggerAuthentication'],
+  volcano: ['scheduling.volcano.sh/PodGroup', 'scheduling.volcano.sh/Queue', 'batch.volcano.sh/Job'],
+  karpenter: ['karpenter.sh/NodePool', 'karpenter.sh/NodeClaim', 'karpenter.k8s.aws/EC2NodeClass'],
+};
+
+/**
+ * scheduler-plugins (coscheduling as a second scheduler) has no published Helm chart to pin
+ * (kubernetes-sigs/scheduler-plugins `manifests/install/charts/as-a-second-scheduler` is installed
+ * from a clone), so `gangScheduler: scheduler-plugins` means it is installed out of band; its
+ * controller serves these kinds and its scheduler `scheduler-plugins-scheduler`.
+ */
+export const SCHEDULER_PLUGINS = { operator: 'scheduler-plugins', kinds: ['scheduling.x-k8s.io/PodGroup', 'scheduling.x-k8s.io/ElasticQuota'] } as const;
+
+/** What of the stack config the target depends on. */
+export interface TargetConfig {
+  readonly cluster: ClusterKind;
+  /** @default 'none' */
+  readonly gangScheduler?: GangSchedulerChoice;
+  /** local: an existing ReadWriteMany class to use instead of the NFS provisioner's. */
+  readonly localSharedStorageClass?: string;
+  /** Row of the version map the hints for uninstalled operators come from. @default KUBERNETES_MINOR */
+  readonly kubernetesVersion?: string;
+}
+
+/** `group/Kind` → operator, for the operators installed (KServe needs its controller, not only its CRDs). */
+export function servedKinds(operators: readonly string[], gangScheduler: GangSchedulerChoice = 'none'): Map<string, string> {
+  const served = new Map<string, string>();
+  for (const [operator, kinds] of Object.entries(OPERATOR_KINDS)) {
+    if (!operators.includes(operator)) continue;
+    if (operator === 'kserve' && !operators.includes('kserve-crd')) continue;
+    for (const kind of kinds!) served.set(kind, operator);
+  }
+  if (gangScheduler === 'scheduler-plugins') for (const kind of SCHEDULER_PLUGINS.kinds) served.set(kind, SCHEDULER_PLUGINS.operator);
+  return served;
+}
+
+/** Kinds an operator of the version map would serve if added to `operators` (hints in messages). */
+export function installableKinds(config: TargetConfig, installed: readonly string[]): Map<string, string> {
+  const table = releasesFor(config.kubernetesVersion ?? KUBERNETES_MINOR);
+  const hints = new Map<string, string>();
+  for (const [operator, kinds] of Object.entries(OPERATOR_KINDS)) {
+    const release = table[operator as OperatorName];
+    if (installed.includes(operator) || !release.clusters.includes(config.cluster)) continue;
+    for (const kind of kinds!) hints.set(kind, operator);
+  }
+  return hints;
+}
+
+/**
+ * The storage profile of the cluster kind: what the stack installs (EKS: EBS + EFS CSI add-ons and
+ * their classes, stacks/cluster/eks-storage.ts; GKE: the Filestore CSI add-on, gke-storage.ts;
+ * local: the NFS provisioner, or the configured existing class).
+ */
+export function storageProfileFor(config: TargetConfig): StorageProfile {
+  switch (config.cluster) {
+    case 'eks':
+      return StorageProfiles.EKS;
+    case 'gke':
+      return StorageProfiles.GKE;
+    case 'local':
+      return config.localSharedStorageClass
+        ? { ...StorageProfiles.LOCAL, shared: { name: config.localSharedStorageClass, accessModes: [AccessMode.READ_WRITE_MANY, AccessMode.READ_ONLY_MANY, AccessMode.READ_WRITE_ONCE] } }
+        : StorageProfiles.LOCAL;
+  }
+}
+
+/** The target of a stack: its config and the releases it installs (or checks against, when external). */
+export function platformTarget(config: TargetConfig, releases: readonly OperatorRelease[]): PlatformTarget {
+  const operators = releases.map((r) => r.name);
+  const has = (o: OperatorName) => operators.includes(o);
+  const gangScheduler = config.gangScheduler ?? 'none';
+  const schedulers = new Set(['default-scheduler']);
+  if (has('volcano')) schedulers.add('volcano');
+  if (gangScheduler === 'scheduler-plugins') schedulers.add(COSCHEDULING_SCHEDULER_NAME);
+  const prometheus = releases.find((r) => r.name === 'kube-prometheus-stack');
+  return {
+    source: `the ${config.cluster} stack's config`,
+    servedKinds: servedKinds(operators, gangScheduler),
+    installableKinds: installableKinds(config, operators),
+    operators: gangScheduler === 'scheduler-plugins' ? [...operators, SCHEDULER_PLUGINS.operator] : operators,
+    schedulers,
+    trainingOperator: has('training-operator')
+      ? { gangScheduler: gangSchedulerName(gangScheduler), restrictedPyTorchInitContainer: true }
+      : undefined,
+    kueue: has('kueue') ? { frameworks: kueueFrameworks({ operators }), fairSharing: true } : undefined,
+    // operator values: kserve.controller.deploymentMode 'Standard'; the stack installs no Knative.
+    kserve: has('kserve') ? { defaultDeploymentMode: 'Standard', knative: false } : undefined,
+    metricsApis: {
+      // GKE serves metrics.k8s.io itself; elsewhere the stack's metrics-server does.
+      resource: config.cluster === 'gke' || has('metrics-server'),
+      // No Prometheus adapter is installed: nothing serves custom.metrics.k8s.io.
+      custom: false,
+      external: has('keda'),
+    },
+    storage: storageProfileFor(config),
+    prometheus: prometheus
+      ? { namespace: prometheus.namespace, exportedMetrics: operators.flatMap((o) => EXPORTED_METRICS[o] ?? []) }
+      : undefined,
+  };
+}
