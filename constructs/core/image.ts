@@ -3,6 +3,46 @@ import { propError, Where } from './errors';
 const REFERENCE = /^(?<repository>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
 
 /**
+ * What an image holds, as its upstream Dockerfile says. The semantic checks read it: a GPU request
+ * needs a CUDA build, and a command that runs a script needs the script in the image (or on a
+ * volume). Facts are knowledge about a pinned reference, so they live with the reference.
+ */
+export interface ImageFacts {
+  /** Built on a CUDA base (an `nvidia/cuda` image or CUDA wheels), so it can use `nvidia.com/gpu`. */
+  readonly cuda: boolean;
+  /**
+   * Absolute paths of the scripts and programs the image carries that a command may run. A path
+   * ending in `/` stands for everything under that directory.
+   * @default - none
+   */
+  readonly files?: readonly string[];
+  /**
+   * Working directory of the image (Dockerfile `WORKDIR`): where a relative script path points.
+   * @default '/'
+   */
+  readonly workdir?: string;
+  /** Metrics the image's server exports, and the flag that turns them on. */
+  readonly metrics?: ImageMetrics;
+  /** Where the facts come from: the Dockerfile (repository, path, version) they were read from. */
+  readonly source: string;
+}
+
+/** Prometheus metrics an image's server exports. */
+export interface ImageMetrics {
+  /** Metric names; a name ending in `*` stands for every name with that prefix. */
+  readonly names: readonly string[];
+  /**
+   * A command-line flag (prefix) without which the server exports nothing, e.g. TF Serving's
+   * `--monitoring_config_file`.
+   * @default - always exported
+   */
+  readonly enabledBy?: string;
+}
+
+/** Facts registered with `withFacts`, by reference. */
+const registered = new Map<string, ImageFacts>();
+
+/**
  * A container image pinned to a tag or a digest. Never `:latest`, never untagged: a moving tag
  * makes two runs of the same pipeline train on different code.
  */
@@ -26,6 +66,26 @@ export class ContainerImage {
     public readonly digest: string | undefined,
   ) {}
 
+  /**
+   * The same image, with what its Dockerfile says about it (registered by reference so the
+   * semantic checks find it in the synthesized manifests).
+   * @throws when other facts were already given for the same reference.
+   */
+  public withFacts(facts: ImageFacts): ContainerImage {
+    const ref = this.toString();
+    const known = imageFactsOf(ref);
+    if (known && JSON.stringify(known) !== JSON.stringify(facts)) {
+      throw propError({ kind: 'ContainerImage', path: ref }, 'facts', facts.source, `other facts are already known for this image (from ${known.source}); describe each reference once`);
+    }
+    registered.set(canonical(ref), facts);
+    return this;
+  }
+
+  /** What is known about the image (`withFacts`, or `IMAGE_FACTS` for the pinned images). */
+  public get facts(): ImageFacts | undefined {
+    return imageFactsOf(this.toString());
+  }
+
   /** The reference as it goes into `image:`. */
   public toString(): string {
     return `${this.repository}${this.tag ? `:${this.tag}` : ''}${this.digest ? `@${this.digest}` : ''}`;
@@ -34,7 +94,10 @@ export class ContainerImage {
 
 /** Pinned images the constructs use by default: the one place their versions live. */
 export const Images = {
-  /** The book's training/ingestion/selection image (TensorFlow 2.1, Fashion-MNIST scripts). */
+  /**
+   * The book's image (built by the user from the book repository's Dockerfile): TensorFlow 2.11 on
+   * python:3.9 with the pipeline's scripts at `/`.
+   */
   BOOK_MULTI_WORKER: ContainerImage.of('kubeflow/multi-worker-strategy:v0.1'),
   /** Helper that fills and checks dataset caches (copy, marker files). */
   CACHE_HELPER: ContainerImage.of('busybox:1.36.1'),
@@ -43,3 +106,64 @@ export const Images = {
   /** TensorFlow Serving runtime version for KServe's tensorflow runtime (tag of tensorflow/serving). */
   TF_SERVING_RUNTIME_VERSION: '2.6.2',
 } as const;
+
+/** TensorFlow Serving's metrics, exported only with a monitoring config enabling Prometheus. */
+const TF_SERVING_METRICS: ImageMetrics = {
+  // tensorflow_serving/servables/tensorflow/util.cc names them `/tensorflow/serving/...`; the
+  // Prometheus exporter turns `/` into `:` (`:tensorflow:serving:request_count`, ...).
+  names: [':tensorflow:serving:*', ':tensorflow:core:*'],
+  // --monitoring_config_file with `prometheus_config { enable: true }` (monitoring_config.proto).
+  enabledBy: '--monitoring_config_file',
+};
+
+/**
+ * Facts about every image the project pins, from their upstream Dockerfiles (stored copies; where
+ * the copy read is not the pinned tag, it says so). Keyed by the exact reference the manifests carry.
+ */
+export const IMAGE_FACTS: Readonly<Record<string, ImageFacts>> = {
+  'kubeflow/multi-worker-strategy:v0.1': {
+    cuda: false,
+    files: ['/data-ingestion.py', '/predict-service.py', '/model-selection.py', '/multi-worker-distributed-training.py'],
+    source: 'terrytangyuan/distributed-ml-patterns code/project/code/Dockerfile @ b9f6286e: FROM python:3.9, pip tensorflow==2.11.0 (no CUDA libraries), COPY of the four scripts to /',
+  },
+  'busybox:1.36.1': { cuda: false, source: 'busybox official image (BusyBox on scratch; Dockerfile not read: UNCONFIRMED beyond "no CUDA")' },
+  'nginxinc/nginx-unprivileged:1.27.4-alpine': { cuda: false, source: 'nginxinc/docker-nginx-unprivileged alpine variant (Dockerfile not read: UNCONFIRMED beyond "no CUDA")' },
+  'tensorflow/serving:2.6.2': {
+    cuda: false,
+    files: ['/usr/bin/tensorflow_model_server', '/usr/bin/tf_serving_entrypoint.sh'],
+    metrics: TF_SERVING_METRICS,
+    source: 'tensorflow/serving tensorflow_serving/tools/docker/Dockerfile (stored @ 01f29cbe, not the 2.6.2 tag): FROM ubuntu:18.04',
+  },
+  'tensorflow/serving:2.6.2-gpu': {
+    cuda: true,
+    files: ['/usr/bin/tensorflow_model_server', '/usr/bin/tf_serving_entrypoint.sh'],
+    metrics: TF_SERVING_METRICS,
+    source: 'tensorflow/serving tensorflow_serving/tools/docker/Dockerfile.gpu (stored @ 0428980e): FROM nvidia/cuda:11.2.1-base-ubuntu18.04',
+  },
+  'tensorflow/tensorflow:2.16.1': {
+    cuda: false,
+    source: 'tensorflow/docs site/en/install/docker.md: `<version>` tags are the CPU build, `<version>-gpu` the CUDA build',
+  },
+  'pytorch/pytorch:2.7.1-cuda12.6-cudnn9-runtime': {
+    cuda: true,
+    workdir: '/workspace',
+    source: 'pytorch/pytorch Dockerfile (stored @ 01343dcd) `official` stage: torch wheels from the CUDA_VERSION index (12.6 per the tag), WORKDIR /workspace',
+  },
+  'horovod/horovod:0.28.1': {
+    cuda: true,
+    files: ['/horovod/examples/'],
+    workdir: '/horovod/examples',
+    source: 'horovod/horovod docker/horovod/Dockerfile (stored @ 05d6f7a7, not the v0.28.1 tag): FROM nvidia/cuda (CUDA_DOCKER_VERSION build arg), COPY . /horovod, WORKDIR /horovod/examples',
+  },
+};
+
+/** `docker.io/library/x` and `x` are the same image. */
+function canonical(reference: string): string {
+  return reference.replace(/^(docker\.io|index\.docker\.io)\//, '').replace(/^library\//, '');
+}
+
+/** Facts about an image reference as written in a manifest, or undefined when nothing is known. */
+export function imageFactsOf(reference: string): ImageFacts | undefined {
+  const ref = canonical(reference);
+  return registered.get(ref) ?? IMAGE_FACTS[ref];
+}
