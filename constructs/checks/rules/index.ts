@@ -1,3 +1,4 @@
+import { exportedMetrics } from './exported-metrics';
 import { monitoringTargets } from './monitoring-targets';
 import { objectReferences } from './object-references';
 import { operatorCoverage } from './operator-coverage';
@@ -18,4 +19,5 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   operatorCoverage,
   podSecurity,
   monitoringTargets,
+  exportedMetrics,
 ];
