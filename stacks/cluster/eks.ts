@@ -43,6 +43,14 @@ export interface EksNodeGroupSpec {
 }
 
 const AUTOSCALER_TEMPLATE = 'k8s.io/cluster-autoscaler/node-template';
+
+/**
+ * The VPC CNI add-on configuration that turns on NetworkPolicy enforcement (the network policy
+ * agent on every node; off by default). Needs VPC CNI 1.14+ and kernel 5.10+ (AL2023 AMIs): AWS
+ * VPC CNI network policy FAQ; the field is the add-on's `configurationValues` JSON
+ * (`aws eks describe-addon-configuration --addon-name vpc-cni`).
+ */
+export const VPC_CNI_NETWORK_POLICY = Object.freeze({ enableNetworkPolicy: 'true' });
 const NODE_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'AmazonEC2ContainerRegistryReadOnly'] as const;
 
 /**
@@ -80,6 +88,8 @@ export class EksCluster extends pulumi.ComponentResource implements IClusterTarg
   public readonly kubeconfig: pulumi.Output<string>;
   public readonly nodes: pulumi.Resource[];
   public readonly autoscalerIdentity: EksNodeAutoscalerIdentity;
+  /** The managed VPC CNI add-on, enforcing the charts' NetworkPolicies. */
+  public readonly vpcCni: eks.Addon;
   public readonly operatorPrerequisites: Partial<Record<OperatorName, pulumi.Resource[]>>;
 
   constructor(name: string, args: EksClusterArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -120,7 +130,18 @@ export class EksCluster extends pulumi.ComponentResource implements IClusterTarg
     });
     this.nodeGroups = { system };
     for (const pool of args.pools) this.nodeGroups[pool.name] = group(`pool-${pool.name}`, eksNodeGroupSpec(pool, args.clusterName));
-    this.nodes = Object.values(this.nodeGroups);
+    // Takes over the self-managed VPC CNI EKS installs with the cluster (OVERWRITE) and enables the
+    // network policy agent. No addonVersion: EKS installs its default build for the pinned minor
+    // (every 1.33/1.34 build is past 1.14). Operators and charts wait for it (it is in `nodes`), so
+    // no workload starts before the policies are enforced.
+    this.vpcCni = new eks.Addon(`${name}-vpc-cni`, {
+      clusterName: this.cluster.name,
+      addonName: 'vpc-cni',
+      configurationValues: JSON.stringify(VPC_CNI_NETWORK_POLICY),
+      resolveConflictsOnCreate: 'OVERWRITE',
+      resolveConflictsOnUpdate: 'OVERWRITE',
+    }, { parent: this });
+    this.nodes = [...Object.values(this.nodeGroups), this.vpcCni];
     this.autoscalerIdentity = new EksNodeAutoscalerIdentity(`${name}-autoscaler`, {
       autoscaler: args.autoscaler,
       clusterName: this.cluster.name,

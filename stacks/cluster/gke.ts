@@ -57,7 +57,15 @@ export function gkeNodePoolSpec(pool: NodePool): GkeNodePoolSpec {
   };
 }
 
-/** A GKE cluster (default pool removed) with a system node pool and one node pool per pool. */
+/**
+ * GKE Dataplane V2 (Cilium): enforces NetworkPolicy without the Calico add-on (which must not be
+ * set with it); it needs a VPC-native cluster (alias IPs, GKE-managed ranges). `datapathProvider`
+ * of the pinned `@pulumi/gcp` container.Cluster ("Set to `ADVANCED_DATAPATH` to enable Dataplane v2").
+ * Fixed at creation: changing it replaces the cluster.
+ */
+export const GKE_NETWORK_POLICY = Object.freeze({ datapathProvider: 'ADVANCED_DATAPATH', networkingMode: 'VPC_NATIVE' });
+
+/** A GKE cluster (default pool removed) with a system node pool and one node pool per pool; NetworkPolicies enforced. */
 export class GkeCluster extends pulumi.ComponentResource implements IClusterTarget {
   public readonly cluster: container.Cluster;
   public readonly nodePools: Record<string, container.NodePool>;
@@ -76,6 +84,8 @@ export class GkeCluster extends pulumi.ComponentResource implements IClusterTarg
       removeDefaultNodePool: true,
       initialNodeCount: 1,
       deletionProtection: true,
+      ...GKE_NETWORK_POLICY,
+      ipAllocationPolicy: {},
     }, { parent: this });
     const pool = (id: string, spec: GkeNodePoolSpec) => new container.NodePool(`${name}-${id}`, {
       ...spec,
