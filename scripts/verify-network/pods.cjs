@@ -1,0 +1,246 @@
+// The platform's pods, described from the synthesized objects (dist/ files and the objects embedded
+// in workflow steps) with the labels the controllers really put on them: the pod template's own
+// labels plus what each operator adds. Pure: objects in, pod records out.
+'use strict';
+
+const YAML = require('yaml');
+
+/**
+ * One pod: where it runs, what made it and every label it carries.
+ * @typedef {{ id: string, chart: string, namespace: string, kind: string, owner: string, role: string,
+ *   labels: Record<string, string>, ports: number[], source: Record<string, any> }} Pod
+ */
+
+const lower = (s) => String(s).toLowerCase();
+/** Pods described per role: enough for pairs inside a role and across roles, few enough to stay fast. */
+const MAX_PER_ROLE = 2;
+const count = (n, fallback) => Math.max(1, Math.min(MAX_PER_ROLE, Number.isInteger(n) ? n : fallback));
+/** Name a generateName object gets from the apiserver (a fixed suffix here). */
+const nameOf = (meta) => meta.name ?? `${meta.generateName ?? 'unnamed-'}x7k2p`;
+const containerPorts = (podSpec) => (podSpec?.containers ?? []).flatMap((c) => (c.ports ?? []).map((p) => p.containerPort));
+
+/**
+ * training-operator v1 pod labels: kubeflow/trainer release-1.9
+ * `pkg/controller.v1/common/job_controller.go` GenLabels and `pkg/controller.v1/common/pod.go`
+ * createNewPod (template labels kept, operator labels win; replica-type lower-cased; job-role
+ * `master` on the master pod: PyTorch Master, TF Chief, MPI Launcher).
+ */
+const OPERATOR_NAME = { TFJob: 'tfjob-controller', PyTorchJob: 'pytorchjob-controller', MPIJob: 'mpijob-controller' };
+const REPLICA_SPECS = { TFJob: 'tfReplicaSpecs', PyTorchJob: 'pytorchReplicaSpecs', MPIJob: 'mpiReplicaSpecs' };
+const MASTER_ROLE = { TFJob: 'chief', PyTorchJob: 'master', MPIJob: 'launcher' };
+/** Default rendezvous port per kind (kubeflow/trainer release-1.9 `*_types.go`); MPI: an ephemeral orted port. */
+const JOB_PORT = { TFJob: 2222, PyTorchJob: 23456, MPIJob: 35000, TrainJob: 29400 };
+
+function trainingOperatorPods(obj, base) {
+  const name = nameOf(obj.metadata);
+  const pods = [];
+  for (const [type, spec] of Object.entries(obj.spec?.[REPLICA_SPECS[obj.kind]] ?? {})) {
+    const rtype = lower(type);
+    for (let i = 0; i < count(spec.replicas, 1); i++) {
+      pods.push({
+        ...base,
+        id: `${base.chart}/${obj.kind}/${name}/${rtype}-${i}`,
+        owner: name,
+        role: rtype,
+        labels: {
+          ...spec.template?.metadata?.labels,
+          'training.kubeflow.org/operator-name': OPERATOR_NAME[obj.kind],
+          'training.kubeflow.org/job-name': name,
+          'training.kubeflow.org/replica-type': rtype,
+          'training.kubeflow.org/replica-index': String(i),
+          ...(rtype === MASTER_ROLE[obj.kind] ? { 'training.kubeflow.org/job-role': 'master' } : {}),
+        },
+        ports: [JOB_PORT[obj.kind]],
+      });
+    }
+  }
+  return pods;
+}
+
+/**
+ * Trainer v2: TrainJob → JobSet → one Job per replicated job → pods with the runtime's pod
+ * template labels plus JobSet's (`jobset.sigs.k8s.io/jobset-name` = TrainJob name,
+ * `jobset.sigs.k8s.io/replicatedjob-name`): kubernetes-sigs/jobset `pkg/controllers/jobset_controller.go`
+ * (UNCONFIRMED at the version Trainer v2 pins).
+ */
+function trainJobPods(obj, base, runtimes) {
+  const name = nameOf(obj.metadata);
+  const runtime = runtimes.get(`${base.namespace}/${obj.spec?.runtimeRef?.name}`);
+  if (!runtime) return [];
+  const pods = [];
+  for (const rj of runtime.spec?.template?.spec?.replicatedJobs ?? []) {
+    const template = rj.template?.spec?.template ?? {};
+    for (let i = 0; i < count(obj.spec?.trainer?.numNodes, 1); i++) {
+      pods.push({
+        ...base,
+        id: `${base.chart}/TrainJob/${name}/${rj.name}-${i}`,
+        owner: name,
+        role: rj.name,
+        labels: {
+          ...template.metadata?.labels,
+          'jobset.sigs.k8s.io/jobset-name': name,
+          'jobset.sigs.k8s.io/replicatedjob-name': rj.name,
+          'batch.kubernetes.io/job-completion-index': String(i),
+        },
+        ports: [JOB_PORT.TrainJob],
+      });
+    }
+  }
+  return pods;
+}
+
+/** Job controller pod labels (Kubernetes 1.27+): `batch.kubernetes.io/job-name`, legacy `job-name`, controller-uid. */
+function jobPods(jobName, jobSpec, base, kind) {
+  const template = jobSpec?.template ?? {};
+  const indexed = jobSpec?.completionMode === 'Indexed';
+  return Array.from({ length: count(jobSpec?.parallelism, 1) }, (_, i) => ({
+    ...base,
+    id: `${base.chart}/${kind}/${jobName}/pod-${i}`,
+    owner: jobName,
+    role: 'job',
+    labels: {
+      ...template.metadata?.labels,
+      'batch.kubernetes.io/job-name': jobName,
+      'job-name': jobName,
+      'batch.kubernetes.io/controller-uid': `uid-${jobName}`,
+      'controller-uid': `uid-${jobName}`,
+      ...(indexed ? { 'batch.kubernetes.io/job-completion-index': String(i) } : {}),
+    },
+    ports: containerPorts(template.spec),
+  }));
+}
+
+/** Deployment / StatefulSet pods: template labels (+ the StatefulSet's pod-index label). */
+function controllerPods(obj, base) {
+  const name = nameOf(obj.metadata);
+  const template = obj.spec?.template ?? {};
+  const stateful = obj.kind === 'StatefulSet';
+  return Array.from({ length: count(obj.spec?.replicas, 2) }, (_, i) => ({
+    ...base,
+    id: `${base.chart}/${obj.kind}/${name}/${stateful ? i : `pod-${i}`}`,
+    owner: name,
+    role: template.metadata?.labels?.['app.kubernetes.io/component'] ?? lower(obj.kind),
+    labels: {
+      ...template.metadata?.labels,
+      ...(stateful ? { 'apps.kubernetes.io/pod-index': String(i), 'statefulset.kubernetes.io/pod-name': `${name}-${i}` } : { 'pod-template-hash': '5d8f7c9b4' }),
+    },
+    ports: containerPorts(template.spec),
+  }));
+}
+
+/**
+ * KServe predictor pods: the component's `labels` (ComponentExtensionSpec: "Labels that will be
+ * added to the component pod", kserve/kserve `python/kserve/docs/V1beta1ComponentExtensionSpec.md`)
+ * plus `serving.kserve.io/inferenceservice`, `component: predictor` and, in Standard mode,
+ * `app: isvc.<name>-predictor` (kserve/kserve v0.20 controller tests).
+ */
+function predictorPods(obj, base) {
+  const name = nameOf(obj.metadata);
+  const mode = obj.metadata?.annotations?.['serving.kserve.io/deploymentMode'];
+  const predictor = obj.spec?.predictor ?? {};
+  return Array.from({ length: count(predictor.minReplicas || 1, 1) }, (_, i) => ({
+    ...base,
+    id: `${base.chart}/InferenceService/${name}/predictor-${i}`,
+    owner: name,
+    role: 'predictor',
+    mode: mode ?? 'default',
+    storageUri: predictor.model?.storageUri,
+    labels: {
+      ...predictor.labels,
+      'serving.kserve.io/inferenceservice': name,
+      component: 'predictor',
+      ...(mode === 'Knative'
+        ? { 'serving.knative.dev/service': `${name}-predictor`, 'serving.knative.dev/configuration': `${name}-predictor` }
+        : { app: `isvc.${name}-predictor` }),
+    },
+    ports: mode === 'Standard' ? [8080] : [8012, 9091],
+  }));
+}
+
+/**
+ * One pod per step template of an Argo Workflow / CronWorkflow / WorkflowTemplate run:
+ * `spec.podMetadata` and the template's `metadata` labels plus the controller's
+ * `workflows.argoproj.io/workflow` and `completed` (argoproj/argo-workflows v4 `workflow/common/common.go`).
+ */
+function workflowPods(obj, base) {
+  const name = nameOf(obj.metadata);
+  const spec = obj.kind === 'CronWorkflow' ? obj.spec?.workflowSpec : obj.spec;
+  const run = obj.kind === 'Workflow' ? name : `${name}-1767225600`;
+  return (spec?.templates ?? []).filter((t) => t.container || t.resource || t.script).map((t) => ({
+    ...base,
+    id: `${base.chart}/${obj.kind}/${name}/${t.name}`,
+    owner: name,
+    role: t.name,
+    step: t.name,
+    labels: {
+      ...spec.podMetadata?.labels,
+      ...t.metadata?.labels,
+      'workflows.argoproj.io/workflow': run,
+      'workflows.argoproj.io/completed': 'false',
+      ...(t.name === spec.onExit ? { 'workflows.argoproj.io/on-exit': 'true' } : {}),
+    },
+    ports: [],
+  }));
+}
+
+/** The objects a workflow's resource steps create at run time, in the workflow's namespace. */
+function embeddedObjects(obj) {
+  const spec = obj.kind === 'CronWorkflow' ? obj.spec?.workflowSpec : obj.spec;
+  return (spec?.templates ?? []).filter((t) => typeof t.resource?.manifest === 'string').map((t) => YAML.parse(t.resource.manifest));
+}
+
+/**
+ * Every pod the objects of one chart make, embedded objects included. `objects` are the chart's
+ * JSON objects; `namespaces` maps namespace name → labels (for traffic descriptions).
+ * @returns {Pod[]}
+ */
+function describePods(chart, objects) {
+  const pods = [];
+  const runtimes = new Map();
+  const all = [];
+  for (const o of objects) {
+    all.push({ obj: o, namespace: o.metadata?.namespace });
+    if (o.apiVersion?.startsWith('argoproj.io/')) {
+      for (const e of embeddedObjects(o)) all.push({ obj: e, namespace: e.metadata?.namespace ?? o.metadata?.namespace, embeddedIn: o.metadata?.name });
+    }
+  }
+  for (const { obj, namespace } of all) {
+    if (obj.kind === 'TrainingRuntime') runtimes.set(`${namespace}/${obj.metadata.name}`, obj);
+  }
+  for (const { obj, namespace, embeddedIn } of all) {
+    const base = { chart, namespace, kind: obj.kind, source: obj, embeddedIn };
+    switch (obj.kind) {
+      case 'Deployment':
+      case 'StatefulSet':
+        pods.push(...controllerPods(obj, base));
+        break;
+      case 'Job':
+        pods.push(...jobPods(nameOf(obj.metadata), obj.spec, base, 'Job'));
+        break;
+      case 'CronJob':
+        pods.push(...jobPods(`${nameOf(obj.metadata)}-29000000`, obj.spec?.jobTemplate?.spec, base, 'CronJob'));
+        break;
+      case 'TFJob':
+      case 'PyTorchJob':
+      case 'MPIJob':
+        pods.push(...trainingOperatorPods(obj, base));
+        break;
+      case 'TrainJob':
+        pods.push(...trainJobPods(obj, base, runtimes));
+        break;
+      case 'InferenceService':
+        pods.push(...predictorPods(obj, base));
+        break;
+      case 'Workflow':
+      case 'CronWorkflow':
+      case 'WorkflowTemplate':
+        pods.push(...workflowPods(obj, base));
+        break;
+      default:
+        break;
+    }
+  }
+  return pods;
+}
+
+module.exports = { describePods, embeddedObjects, JOB_PORT, MAX_PER_ROLE };
