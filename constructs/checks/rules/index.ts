@@ -6,6 +6,7 @@ import { podSecurity } from './pod-security';
 import { queueReferences } from './queue-references';
 import { statusPaths } from './status-paths';
 import { storagePlacement } from './storage-placement';
+import { workloadImage } from './workload-image';
 import { workloadSelectors } from './workload-selectors';
 import { SemanticRule } from '../semantic-rule';
 
@@ -20,4 +21,5 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   podSecurity,
   monitoringTargets,
   exportedMetrics,
+  workloadImage,
 ];

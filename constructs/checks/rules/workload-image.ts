@@ -1,0 +1,173 @@
+import { ImageFacts, imageFactsOf } from '../../core/image';
+import { resourceSteps } from '../argo';
+import { launchesMpi, resolvePath, runsTraining, scriptsRunBy } from '../container-commands';
+import type { ManifestEntry, ObjectIndex } from '../object-index';
+import { containersOf, PodTemplate } from '../pod-templates';
+import { CheckContext, SemanticRule } from '../semantic-rule';
+
+/**
+ * Workloads and their images agree, and serving outlives the pipeline run that deployed it.
+ * (a) MPIJob kubeflow.org/v1 workers run no training command: mpirun on the Launcher starts the
+ *     ranks in the workers through `kubectl exec` (kubexec.sh); the training-operator sets the
+ *     worker's command to `sleep 365d` only when it has none (pkg/controller.v1/mpi/mpijob_controller.go,
+ *     release-1.9 line; research A1). A worker that runs the script trains alone, outside MPI, and
+ *     when it exits the container mpirun execs into is gone.
+ * (b) A container requesting `nvidia.com/gpu` runs an image the image map marks as a CUDA build
+ *     (`ImageFacts.cuda`); a CPU build ignores the GPU. KServe predictors: the runtime image with
+ *     `runtimeVersion` as its tag, no `-gpu` suffix added when runtimeVersion is set (kserve
+ *     pkg/controller/v1beta1/inferenceservice/utils/utils.go UpdateImageTag, stored @ 00bd5d06);
+ *     runtime images from kserve config/runtimes (tensorflow → tensorflow/serving).
+ * (c) A script a command runs exists: under a mounted volume whose content something provides, or
+ *     else in the image (`ImageFacts.files`). A script an MPIJob launcher starts through mpirun
+ *     runs in the Worker containers, so it is looked up there. Volumes, kept simple: a ConfigMap/Secret volume must
+ *     hold the key; a claim must have a `dataSource` or be mounted writable by another pod template
+ *     deployed with it (we cannot tell what that writer writes, or whether it runs first); an
+ *     emptyDir must be mounted by an init container of the same pod; other volume types are
+ *     trusted. A mount hides the image's files below it.
+ * (d) Serving objects (InferenceService, Deployment, StatefulSet, Service) created by an Argo
+ *     resource step with `setOwnerReference: true` get the Workflow as controller owner
+ *     (argo-workflows v4.1 workflow/controller/operator.go executeResource; research D2): deleting
+ *     the finished Workflow (ttlStrategy, `argo delete`) garbage-collects the serving.
+ */
+export const workloadImage: SemanticRule = {
+  id: 'workload-image',
+  summary: 'MPI workers, GPU requests and script commands match their images; serving outlives its pipeline',
+  check(ctx: CheckContext): void {
+    const writers = claimWriters(ctx.index);
+    const workers = new Map<ManifestEntry, PodTemplate>();
+    for (const t of ctx.index.podTemplates()) if (t.entry.object.kind === 'MPIJob' && t.role === 'Worker') workers.set(t.entry, t);
+    for (const t of ctx.index.podTemplates()) {
+      checkMpiWorker(ctx, t);
+      containersOf(t.spec).forEach((c) => {
+        const image = imageOf(c);
+        const facts = image ? imageFactsOf(image) : undefined;
+        checkGpu(ctx, t, c, image, facts);
+        // mpirun starts the ranks in the workers' first container (kubexec.sh): the script must be there.
+        const worker = t.entry.object.kind === 'MPIJob' && t.role === 'Launcher' && launchesMpi(c) ? workers.get(t.entry) : undefined;
+        const runsIn = worker?.spec.containers?.[0];
+        checkScripts(ctx, t, c, worker && runsIn ? { template: worker, container: runsIn } : { template: t, container: c }, writers);
+      });
+    }
+    for (const e of ctx.index.entries) checkOwnedServing(ctx, e);
+  },
+};
+
+/** The image a container runs; for a KServe model container, the runtime image it resolves to. */
+function imageOf(c: Record<string, any>): string | undefined {
+  if (typeof c.image === 'string') return /\{\{|\$\(/.test(c.image) ? undefined : c.image;
+  const runtime = KSERVE_RUNTIME_IMAGES[c.modelFormat?.name];
+  return runtime && typeof c.runtimeVersion === 'string' ? `${runtime}:${c.runtimeVersion}` : undefined;
+}
+
+/** Images of KServe's built-in runtimes by model format (kserve config/runtimes/kserve-*.yaml). */
+const KSERVE_RUNTIME_IMAGES: Readonly<Record<string, string>> = { tensorflow: 'tensorflow/serving' };
+
+const where = (t: PodTemplate, c: Record<string, any>) => `${t.role} container '${c.name}'`;
+const fieldOf = (t: PodTemplate, c: Record<string, any>, prop: string) => `${t.field} container '${c.name}' ${prop}`;
+const unknownImage = (image: string) => `the image map knows nothing about '${image}': describe it (ContainerImage.withFacts, or IMAGE_FACTS for a pinned image) from its Dockerfile`;
+
+function checkMpiWorker(ctx: CheckContext, t: PodTemplate): void {
+  const o = t.entry.object;
+  if (o.apiVersion !== 'kubeflow.org/v1' || o.kind !== 'MPIJob' || t.role !== 'Worker') return;
+  const c = t.spec.containers?.[0];
+  if (!c || !runsTraining(c)) return;
+  ctx.report({
+    entry: t.entry, field: `${t.field}.containers[0].command`, value: [...(c.command ?? []), ...(c.args ?? [])].join(' '),
+    message: 'MPIJob v1 workers must not run the training: mpirun on the Launcher starts every rank inside the workers through kubectl exec, and the training-operator sets the worker command to `sleep 365d` only when it has none; with this command each worker trains alone outside MPI and, once it exits, mpirun has no container to exec into. Remove command and args from the Worker',
+  });
+}
+
+function checkGpu(ctx: CheckContext, t: PodTemplate, c: Record<string, any>, image: string | undefined, facts: ImageFacts | undefined): void {
+  const gpus = Number(c.resources?.limits?.['nvidia.com/gpu'] ?? c.resources?.requests?.['nvidia.com/gpu'] ?? 0);
+  if (!(gpus > 0) || !image || facts?.cuda) return;
+  ctx.report({
+    entry: t.entry, field: fieldOf(t, c, 'image'), value: image,
+    message: `${where(t, c)} requests ${gpus} nvidia.com/gpu, but ${facts ? `'${image}' is not a CUDA build (${facts.source})` : unknownImage(image)}: the framework finds no GPU and runs on the CPU while the GPU sits idle; use a CUDA build of the image${image.startsWith('tensorflow/serving:') ? ` (e.g. '${image}-gpu')` : ''}`,
+  });
+}
+
+/** Claims (by `namespace|name`) mounted writable by a pod template, and claims with a data source. */
+function claimWriters(index: ObjectIndex): Map<string, PodTemplate[]> {
+  const writers = new Map<string, PodTemplate[]>();
+  for (const t of index.podTemplates()) {
+    const claims = new Map<string, string>();
+    for (const v of t.spec.volumes ?? []) if (v.persistentVolumeClaim?.claimName && !v.persistentVolumeClaim.readOnly) claims.set(v.name, v.persistentVolumeClaim.claimName);
+    for (const c of containersOf(t.spec)) {
+      for (const m of c.volumeMounts ?? []) {
+        const claim = claims.get(m.name);
+        if (claim && !m.readOnly) writers.set(`${t.entry.namespace}|${claim}`, [...(writers.get(`${t.entry.namespace}|${claim}`) ?? []), t]);
+      }
+    }
+  }
+  return writers;
+}
+
+/** Where a command's scripts are looked up: the container itself, or the MPI workers. */
+interface RunsIn {
+  readonly template: PodTemplate;
+  readonly container: Record<string, any>;
+}
+
+function checkScripts(ctx: CheckContext, t: PodTemplate, c: Record<string, any>, runsIn: RunsIn, writers: Map<string, PodTemplate[]>): void {
+  const image = imageOf(runsIn.container);
+  const facts = image ? imageFactsOf(image) : undefined;
+  const via = runsIn.container === c ? '' : ` (through mpirun, in the ${where(runsIn.template, runsIn.container)})`;
+  for (const script of scriptsRunBy(c)) {
+    const path = resolvePath(script, runsIn.container.workingDir ?? facts?.workdir ?? '/');
+    const mount = [...(runsIn.container.volumeMounts ?? [])]
+      .filter((m: Record<string, any>) => path === m.mountPath || path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`))
+      .sort((a: Record<string, any>, b: Record<string, any>) => b.mountPath.length - a.mountPath.length)[0];
+    const problem = mount ? volumeProblem(ctx, runsIn.template, mount, path, writers) : imageProblem(path, image, facts);
+    if (problem) ctx.report({ entry: t.entry, field: fieldOf(t, c, 'command'), value: [...(c.command ?? []), ...(c.args ?? [])].join(' '), message: `${where(t, c)} runs '${path}'${via}, ${problem}` });
+  }
+}
+
+function imageProblem(path: string, image: string | undefined, facts: ImageFacts | undefined): string | undefined {
+  if (!image) return undefined;
+  if (!facts) return `which is on no mounted volume, and ${unknownImage(image)}`;
+  const files = facts.files ?? [];
+  if (files.some((f) => (f.endsWith('/') ? path.startsWith(f) : f === path))) return undefined;
+  return `which is on no mounted volume and not in '${image}' (it holds ${files.length ? files.join(', ') : 'no scripts'}; ${facts.source}): the container exits with "No such file"; run a script the image holds, or mount one`;
+}
+
+function volumeProblem(ctx: CheckContext, t: PodTemplate, mount: Record<string, any>, path: string, writers: Map<string, PodTemplate[]>): string | undefined {
+  const v = (t.spec.volumes ?? []).find((x: Record<string, any>) => x.name === mount.name);
+  if (!v) return undefined; // the references rule reports mounts of undeclared volumes
+  const ns = t.entry.namespace;
+  const rel = path.slice(mount.mountPath.replace(/\/$/, '').length + 1);
+  const source = v.configMap ? { kind: 'ConfigMap', name: v.configMap.name, items: v.configMap.items } : v.secret ? { kind: 'Secret', name: v.secret.secretName, items: v.secret.items } : undefined;
+  if (source) {
+    const inVolume = mount.subPath ? (rel ? `${mount.subPath}/${rel}` : mount.subPath) : rel;
+    const key = source.items ? source.items.find((i: Record<string, any>) => i.path === inVolume)?.key : inVolume;
+    const obj = ctx.index.find(`/${source.kind}`, ns, source.name);
+    if (!obj) return `from ${source.kind} '${source.name}' mounted at ${mount.mountPath}, which is not deployed in namespace '${ns}'`;
+    const data = { ...(obj.object.data ?? {}), ...(obj.object.binaryData ?? {}), ...(obj.object.stringData ?? {}) };
+    return key && key in data ? undefined : `but ${source.kind} '${source.name}' mounted at ${mount.mountPath} has no key for it (keys: ${Object.keys(data).join(', ') || 'none'})`;
+  }
+  if (v.persistentVolumeClaim) {
+    const claim: string = v.persistentVolumeClaim.claimName;
+    const pvc = ctx.index.find('/PersistentVolumeClaim', ns, claim);
+    if (pvc?.object.spec?.dataSource || pvc?.object.spec?.dataSourceRef) return undefined;
+    if ((writers.get(`${ns}|${claim}`) ?? []).some((w) => w !== t)) return undefined;
+    return `from claim '${claim}' mounted at ${mount.mountPath}, but nothing deployed with it writes that claim (no other pod template mounts it writable, and it has no dataSource), so the script is never there; put it in the image, in a ConfigMap, or add a step that writes it before this one runs`;
+  }
+  if (v.emptyDir) {
+    const filled = (t.spec.initContainers ?? []).some((i: Record<string, any>) => (i.volumeMounts ?? []).some((m: Record<string, any>) => m.name === mount.name && !m.readOnly));
+    return filled ? undefined : `from emptyDir '${mount.name}' mounted at ${mount.mountPath}, which starts empty and no init container of the pod fills it`;
+  }
+  return undefined;
+}
+
+/** Serving kinds a pipeline may deploy, whose lifetime must not end with the Workflow object. */
+const SERVING_KINDS = new Set(['serving.kserve.io/InferenceService', 'apps/Deployment', 'apps/StatefulSet', '/Service']);
+
+function checkOwnedServing(ctx: CheckContext, e: ManifestEntry): void {
+  for (const step of resourceSteps(e)) {
+    if (step.resource.setOwnerReference !== true || !step.groupKind || !SERVING_KINDS.has(step.groupKind)) continue;
+    const ttl = e.object.spec?.ttlStrategy ?? e.object.spec?.workflowSpec?.ttlStrategy;
+    ctx.report({
+      entry: e, field: `${step.field}.setOwnerReference`, value: true,
+      message: `step '${step.name}' creates the ${step.groupKind.split('/')[1]} with the Workflow as its controller owner, so Kubernetes garbage-collects the serving when the finished Workflow is deleted${ttl ? ` (its ttlStrategy ${JSON.stringify(ttl)} deletes it)` : ' (argo delete, a ttlStrategy, archiving)'}; serving must outlive the run: drop setOwnerReference for serving objects`,
+    });
+  }
+}
