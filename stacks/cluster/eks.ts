@@ -9,6 +9,7 @@ import { SystemPoolConfig } from '../config';
 import { OperatorName } from '../operators/versions';
 import { SYSTEM_POOL_NAME } from '../operators/values';
 import { EksNodeAutoscalerIdentity } from './eks-autoscaling';
+import { EksStorage } from './eks-storage';
 import { NodeAutoscaler } from './kinds';
 import { cloudTaint, execKubeconfig, IClusterTarget } from './target';
 
@@ -88,6 +89,8 @@ export class EksCluster extends pulumi.ComponentResource implements IClusterTarg
   public readonly kubeconfig: pulumi.Output<string>;
   public readonly nodes: pulumi.Resource[];
   public readonly autoscalerIdentity: EksNodeAutoscalerIdentity;
+  /** EBS/EFS CSI add-ons and the `gp3`/`efs` classes of the EKS storage profile. */
+  public readonly storage: EksStorage;
   /** The managed VPC CNI add-on, enforcing the charts' NetworkPolicies. */
   public readonly vpcCni: eks.Addon;
   public readonly operatorPrerequisites: Partial<Record<OperatorName, pulumi.Resource[]>>;
@@ -154,6 +157,9 @@ export class EksCluster extends pulumi.ComponentResource implements IClusterTarg
     this.kubeconfig = pulumi.secret(pulumi.all([this.cluster.name, this.cluster.endpoint, this.cluster.certificateAuthority])
       .apply(([clusterName, endpoint, ca]) => execKubeconfig(clusterName, endpoint, ca.data ?? '', 'aws', ['eks', 'get-token', '--cluster-name', clusterName, '--output', 'json'])));
     this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
+    // Operators and charts wait for the storage classes through `nodes` (the add-ons need nodes and the Pod Identity agent).
+    this.storage = new EksStorage(`${name}-storage`, { cluster: this.cluster, subnetIds: args.subnetIds, provider: this.provider }, { parent: this, dependsOn: [...this.nodes, this.autoscalerIdentity] });
+    this.nodes.push(...this.storage.ready);
     this.registerOutputs({ kubeconfig: this.kubeconfig, clusterName: this.cluster.name });
   }
 }

@@ -3,6 +3,7 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { CapacityType, GPU_TAINT, NodePool } from '../../constructs/cluster/node-pool';
 import { SystemPoolConfig } from '../config';
+import { enableFilestoreApi, GKE_STORAGE_ADDONS } from './gke-storage';
 import { cloudTaint, execKubeconfig, IClusterTarget } from './target';
 
 /** Arguments of `GkeCluster`. */
@@ -75,7 +76,10 @@ export class GkeCluster extends pulumi.ComponentResource implements IClusterTarg
 
   constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('mlp:cluster:GkeCluster', name, {}, opts);
+    // The GKE storage profile: Persistent Disk and Filestore CSI drivers (`standard-rwx`).
+    const filestoreApi = enableFilestoreApi(name, this);
     this.cluster = new container.Cluster(`${name}-cluster`, {
+      addonsConfig: GKE_STORAGE_ADDONS,
       name: args.clusterName,
       location: args.location,
       minMasterVersion: args.kubernetesVersion,
@@ -86,7 +90,7 @@ export class GkeCluster extends pulumi.ComponentResource implements IClusterTarg
       deletionProtection: true,
       ...GKE_NETWORK_POLICY,
       ipAllocationPolicy: {},
-    }, { parent: this });
+    }, { parent: this, dependsOn: [filestoreApi] });
     const pool = (id: string, spec: GkeNodePoolSpec) => new container.NodePool(`${name}-${id}`, {
       ...spec,
       cluster: this.cluster.name,

@@ -1,0 +1,83 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { PlatformApp } from '../../constructs/core/platform-app';
+import { parseStackConfig, StackConfigError } from '../../stacks/config';
+import { configKeyOf } from '../../stacks/operators/plan-checks';
+import { planPlatform } from '../../stacks/program';
+
+/** A namespace and a Deployment in it, with `podSpec` merged into its pod spec. */
+function workloadChart(app: PlatformApp, id: string, podSpec: Record<string, unknown> = {}): Chart {
+  const chart = new Chart(app, id);
+  new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: id } });
+  new ApiObject(chart, 'deploy', {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'app', namespace: id },
+    spec: {
+      selector: { matchLabels: { app: 'app' } },
+      template: { metadata: { labels: { app: 'app' } }, spec: { containers: [{ name: 'app', image: 'busybox:1.36.1' }], ...podSpec } },
+    },
+  });
+  return chart;
+}
+
+/** A chart with one InferenceService (a kind only KServe acts on). */
+function servingChart(app: PlatformApp, id: string): Chart {
+  const chart = new Chart(app, id);
+  new ApiObject(chart, 'ns', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: id } });
+  new ApiObject(chart, 'isvc', {
+    apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'model', namespace: id, annotations: { 'serving.kserve.io/deploymentMode': 'Standard' } },
+    spec: { predictor: { model: { modelFormat: { name: 'tensorflow' }, storageUri: 'gs://bucket/model' } } },
+  });
+  return chart;
+}
+
+const config = (raw: Record<string, unknown>) => parseStackConfig(raw, []);
+
+test('charts that work on the target plan without problems, and the plan carries that target', () => {
+  const app = new PlatformApp();
+  workloadChart(app, 'plain');
+  const plan = planPlatform(config({ charts: ['plain'] }), app);
+  expect(plan.manifests.map((m) => m.name)).toEqual(['plain']);
+  expect(plan.target.source).toBe("the local stack's config");
+  expect(plan.target.servedKinds.get('kubeflow.org/TFJob')).toBe('training-operator');
+});
+
+test('a kind whose operator the selection leaves out fails naming `operators`', () => {
+  const app = new PlatformApp();
+  servingChart(app, 'serving');
+  const plan = () => planPlatform(config({ operators: ['cert-manager', 'kube-prometheus-stack'], charts: ['serving'] }), app);
+  expect(plan).toThrow(StackConfigError);
+  expect(plan).toThrow(/config 'ml-platform-patterns:operators' is .*cert-manager.*would not work on its cluster/);
+  expect(plan).toThrow(/\[operators\] \[serving\] .*InferenceService serving\/model: kind is 'serving.kserve.io\/InferenceService'; no operator .* add 'kserve'/);
+});
+
+test('the same chart passes once its operator is selected', () => {
+  const app = new PlatformApp();
+  servingChart(app, 'serving');
+  expect(() => planPlatform(config({ charts: ['serving'] }), app)).not.toThrow();
+});
+
+test('a chart referencing what no deployed chart defines fails naming `charts`', () => {
+  const app = new PlatformApp();
+  workloadChart(app, 'needs-priority', { priorityClassName: 'batch-high' });
+  const plan = () => planPlatform(config({ charts: ['needs-priority'] }), app);
+  expect(plan).toThrow(/config 'ml-platform-patterns:charts' is 'needs-priority'/);
+  expect(plan).toThrow(/\[charts\] \[needs-priority\] .*priorityClassName is 'batch-high'/);
+});
+
+test('only the deployed charts are checked: a broken chart left out of `charts` does not fail the plan', () => {
+  const app = new PlatformApp();
+  workloadChart(app, 'plain');
+  workloadChart(app, 'broken', { priorityClassName: 'missing' });
+  expect(() => planPlatform(config({ charts: ['plain'] }), app)).not.toThrow();
+  expect(() => planPlatform(config({}), app)).toThrow(/charts' is '\(every chart\)'/);
+});
+
+test.each([
+  ['kind', 'operators'],
+  ["metadata.labels['kueue.x-k8s.io/queue-name']", 'operators'],
+  ['spec.template.spec.schedulerName', 'operators'],
+  ['spec.runPolicy.schedulingPolicy', 'gangScheduler'],
+  ['spec.template.spec.priorityClassName', 'charts'],
+  ['spec.volumes[0].persistentVolumeClaim.claimName', 'charts'],
+])('a problem at %s is fixed with config key %s', (field, key) => {
+  expect(configKeyOf({ entry: {} as any, field, value: 'x', message: '' })).toBe(key);
+});

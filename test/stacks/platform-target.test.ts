@@ -1,0 +1,116 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { StorageProfiles } from '../../constructs/core/storage-profile';
+import { EXPORTED_METRICS } from '../../stacks/operators/exported-metrics';
+import { OPERATOR_KINDS, platformTarget, SCHEDULER_PLUGINS, servedKinds, storageProfileFor } from '../../stacks/operators/platform-target';
+import { defaultOperators, installOrder, OperatorName, releasesFor } from '../../stacks/operators/versions';
+
+const CRDS = path.resolve(__dirname, '../../../shared/crds');
+const table = releasesFor('1.34');
+const releases = (names: readonly OperatorName[]) => installOrder(table, names);
+
+/**
+ * `group/Kind` of every CRD stored for `group` in ../shared/crds (newest upstream copies). Only the
+ * head of each file is parsed (`spec.group`, `spec.names.kind` come before the schemas).
+ */
+function crdKinds(group: string): string[] {
+  const dir = path.join(CRDS, group);
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).map((f) => {
+    const text = fs.readFileSync(path.join(dir, f), 'utf8');
+    const head = text.slice(0, text.search(/\n {2}versions:/));
+    const crd = parse(`${head}\n`);
+    return `${crd.spec.group}/${crd.spec.names.kind}`;
+  });
+}
+
+describe('kinds → operator table', () => {
+  test.each([
+    ['kubeflow.org', 'training-operator'], ['trainer.kubeflow.org', 'kubeflow-trainer'], ['jobset.x-k8s.io', 'kubeflow-trainer'],
+    ['argoproj.io', 'argo-workflows'], ['serving.kserve.io', 'kserve'], ['kueue.x-k8s.io', 'kueue'], ['scheduling.volcano.sh', 'volcano'],
+    ['batch.volcano.sh', 'volcano'], ['keda.sh', 'keda'], ['karpenter.sh', 'karpenter'], ['karpenter.k8s.aws', 'karpenter'],
+  ] as const)('every %s CRD in ../shared/crds is served by %s', (group, operator) => {
+    const stored = crdKinds(group);
+    expect(stored.length).toBeGreaterThan(0);
+    for (const kind of stored) expect([kind, OPERATOR_KINDS[operator]?.includes(kind)]).toEqual([kind, true]);
+  });
+
+  test('scheduler-plugins PodGroups are what coscheduling serves (installed out of band)', () => {
+    expect(crdKinds('scheduling.x-k8s.io').filter((k) => k.endsWith('/PodGroup'))).toEqual(['scheduling.x-k8s.io/PodGroup']);
+    expect(servedKinds([], 'scheduler-plugins').get('scheduling.x-k8s.io/PodGroup')).toBe(SCHEDULER_PLUGINS.operator);
+    expect(servedKinds([], 'volcano').has('scheduling.x-k8s.io/PodGroup')).toBe(false);
+  });
+
+  test('a kind is served only when its operator is installed; KServe needs its controller, not only the CRD release', () => {
+    expect(servedKinds(['kserve-crd']).has('serving.kserve.io/InferenceService')).toBe(false);
+    expect(servedKinds(['kserve-crd', 'kserve']).get('serving.kserve.io/InferenceService')).toBe('kserve');
+    expect(servedKinds(['training-operator']).has('trainer.kubeflow.org/TrainJob')).toBe(false);
+  });
+
+  test.each(['keda', 'kubeflow-trainer'] as const)('the CRD groups %s brings are the groups of the kinds it serves', (name) => {
+    const groups = [...new Set(OPERATOR_KINDS[name]!.map((k) => k.slice(0, k.lastIndexOf('/'))))].sort();
+    expect([...(table[name].crdGroups ?? [])].sort()).toEqual(groups);
+  });
+});
+
+describe('platformTarget', () => {
+  test.each(['local', 'eks', 'gke'] as const)('%s defaults: the operators, their kinds, the settings the stack configures', (cluster) => {
+    const target = platformTarget({ cluster }, releases(defaultOperators(cluster)));
+    expect(target.source).toBe(`the ${cluster} stack's config`);
+    expect(target.servedKinds.get('kubeflow.org/PyTorchJob')).toBe('training-operator');
+    expect(target.servedKinds.get('keda.sh/ScaledObject')).toBe('keda');
+    expect(target.servedKinds.has('scheduling.volcano.sh/PodGroup')).toBe(false);
+    expect(target.installableKinds?.get('scheduling.volcano.sh/PodGroup')).toBe('volcano');
+    expect(target.installableKinds?.get('trainer.kubeflow.org/TrainJob')).toBe('kubeflow-trainer');
+    expect(target.schedulers).toEqual(new Set(['default-scheduler']));
+    expect(target.trainingOperator).toEqual({ gangScheduler: undefined, restrictedPyTorchInitContainer: true });
+    expect(target.kueue).toEqual({ frameworks: ['batch/job', 'kubeflow.org/tfjob', 'kubeflow.org/pytorchjob'], fairSharing: true });
+    expect(target.kserve).toEqual({ defaultDeploymentMode: 'Standard', knative: false });
+    expect(target.metricsApis).toEqual({ resource: true, custom: false, external: true });
+    expect(target.prometheus?.namespace).toBe('monitoring');
+    expect(target.prometheus?.exportedMetrics).toEqual(expect.arrayContaining([...EXPORTED_METRICS['gpu-operator']!, ...EXPORTED_METRICS.kueue!]));
+  });
+
+  test('resource metrics: GKE serves them itself; local and EKS only with metrics-server', () => {
+    expect(platformTarget({ cluster: 'gke' }, releases(['kserve'])).metricsApis.resource).toBe(true);
+    expect(platformTarget({ cluster: 'eks' }, releases(['kserve'])).metricsApis.resource).toBe(false);
+    expect(platformTarget({ cluster: 'local' }, releases(['metrics-server'])).metricsApis.resource).toBe(true);
+  });
+
+  test.each([
+    ['volcano', ['volcano', 'training-operator'], 'volcano', ['default-scheduler', 'volcano']],
+    ['scheduler-plugins', ['training-operator'], 'scheduler-plugins-scheduler', ['default-scheduler', 'scheduler-plugins-scheduler']],
+  ] as const)('gang scheduler %s: the operator flag and the schedulers pods may name', (choice, names, flag, schedulers) => {
+    const target = platformTarget({ cluster: 'local', gangScheduler: choice }, releases(names));
+    expect(target.trainingOperator?.gangScheduler).toBe(flag);
+    expect([...target.schedulers].sort()).toEqual([...schedulers].sort());
+  });
+
+  test('Trainer v2 adds its Kueue integration and its kinds', () => {
+    const target = platformTarget({ cluster: 'local' }, releases([...defaultOperators('local'), 'kubeflow-trainer']));
+    expect(target.kueue?.frameworks).toContain('trainer.kubeflow.org/trainjob');
+    expect(target.servedKinds.get('jobset.x-k8s.io/JobSet')).toBe('kubeflow-trainer');
+  });
+
+  test('without the operators: no settings, no Prometheus, no external metrics', () => {
+    const target = platformTarget({ cluster: 'local' }, releases(['cert-manager']));
+    expect(target.trainingOperator).toBeUndefined();
+    expect(target.kueue).toBeUndefined();
+    expect(target.kserve).toBeUndefined();
+    expect(target.prometheus).toBeUndefined();
+    expect(target.metricsApis).toEqual({ resource: false, custom: false, external: false });
+  });
+});
+
+describe('storage profile per cluster kind', () => {
+  test.each([['local', StorageProfiles.LOCAL], ['eks', StorageProfiles.EKS], ['gke', StorageProfiles.GKE]] as const)('%s', (cluster, profile) => {
+    expect(storageProfileFor({ cluster })).toEqual(profile);
+    expect(profile.shared.accessModes).toContain('ReadWriteMany');
+  });
+
+  test('local with an existing shared class: that class, ReadWriteMany', () => {
+    const profile = storageProfileFor({ cluster: 'local', localSharedStorageClass: 'longhorn-rwx' });
+    expect(profile.shared).toMatchObject({ name: 'longhorn-rwx', accessModes: expect.arrayContaining(['ReadWriteMany']) });
+    expect(profile.default).toEqual(StorageProfiles.LOCAL.default);
+  });
+});
