@@ -7,7 +7,7 @@ let registered: Registered[];
 let program: typeof import('../../stacks/index');
 
 beforeAll(async () => {
-  registered = installMocks({ cluster: 'gke', location: 'us-central1', pools: JSON.stringify(POOLS), operators: JSON.stringify(['cert-manager', 'kserve-crd', 'kserve', 'volcano']) });
+  registered = installMocks({ cluster: 'gke', location: 'us-central1', pools: JSON.stringify(POOLS), operators: JSON.stringify(['cert-manager', 'kserve-crd', 'kserve', 'volcano']), charts: JSON.stringify([]) });
   program = require('../../stacks/index');
   await promiseOf(program.kubeconfig);
   await settle();
