@@ -15,8 +15,11 @@ import { KServeInferenceService } from '../constructs/serving/inference-service'
 import { ModelFormat, ModelLocation } from '../constructs/serving/model-location';
 import { TensorFlowTrainingJob } from '../constructs/training/tensorflow-job';
 
-/** Objects a team chart emits besides its jobs and services (namespace, volume, SA, config, gateway Deployment + Service). */
-export const FIXED_OBJECTS_PER_TEAM = 6;
+/**
+ * Objects a team chart emits besides its jobs and services (namespace with its default-deny and
+ * DNS NetworkPolicies, volume, SA, config, gateway Deployment + Service).
+ */
+export const FIXED_OBJECTS_PER_TEAM = 8;
 
 /** Properties of a generated platform. */
 export interface GeneratedPlatformProps {
@@ -42,7 +45,8 @@ const GATEWAY_IMAGE = ContainerImage.of('nginxinc/nginx-unprivileged:1.27.3-alpi
 
 /** Objects a team chart emits. */
 export function objectsPerTeam(jobsPerTeam: number): number {
-  return FIXED_OBJECTS_PER_TEAM + 2 * jobsPerTeam;
+  // Per job: the TFJob and InferenceService, and the NetworkPolicy each of them declares.
+  return FIXED_OBJECTS_PER_TEAM + 4 * jobsPerTeam;
 }
 
 /** Teams needed for about `objects` objects. */

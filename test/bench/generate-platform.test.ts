@@ -23,7 +23,9 @@ describe('generatePlatform (benchmark workload)', () => {
     expect(byKindName(team, 'PersistentVolumeClaim', 'models').metadata.namespace).toBe('team-0002');
     expect(ofKind(team, 'TFJob').map((o) => o.metadata.name)).toEqual(['train-0', 'train-1', 'train-2']);
     expect(ofKind(team, 'InferenceService')).toHaveLength(3);
-    expect(team).toHaveLength(FIXED_OBJECTS_PER_TEAM + 6);
+    // 3 TFJobs, 3 InferenceServices and the NetworkPolicy each declares.
+    expect(ofKind(team, 'NetworkPolicy')).toHaveLength(2 + 6);
+    expect(team).toHaveLength(FIXED_OBJECTS_PER_TEAM + 12);
   });
 
   test('every object passes schema validation', () => {
@@ -31,8 +33,9 @@ describe('generatePlatform (benchmark workload)', () => {
   });
 
   test('teamsFor rounds a target object count to whole teams', () => {
-    expect(teamsFor(1000)).toBe(100);
-    expect(teamsFor(10000, 2)).toBe(1000);
+    // 16 objects per team of 2 jobs (8 fixed, 4 per job).
+    expect(teamsFor(1000)).toBe(63);
+    expect(teamsFor(10000, 2)).toBe(625);
     expect(teamsFor(3, 2)).toBe(1);
   });
 
