@@ -28,7 +28,11 @@ const containerPorts = (podSpec) => (podSpec?.containers ?? []).flatMap((c) => (
 const OPERATOR_NAME = { TFJob: 'tfjob-controller', PyTorchJob: 'pytorchjob-controller', MPIJob: 'mpijob-controller' };
 const REPLICA_SPECS = { TFJob: 'tfReplicaSpecs', PyTorchJob: 'pytorchReplicaSpecs', MPIJob: 'mpiReplicaSpecs' };
 const MASTER_ROLE = { TFJob: 'chief', PyTorchJob: 'master', MPIJob: 'launcher' };
-/** Default rendezvous port per kind (kubeflow/trainer release-1.9 `*_types.go`); MPI: an ephemeral orted port. */
+/**
+ * Port a replica is reached on: TF 2222 and PyTorch 23456 (kubeflow/trainer release-1.9
+ * `*_types.go` defaults), MPI an ephemeral Open MPI port, TrainJob torchrun's c10d default 29400
+ * (UNCONFIRMED for Trainer v2's torch plugin). The policies allow every port inside a job anyway.
+ */
 const JOB_PORT = { TFJob: 2222, PyTorchJob: 23456, MPIJob: 35000, TrainJob: 29400 };
 
 function trainingOperatorPods(obj, base) {
