@@ -23,13 +23,14 @@ export function chartReference(release: OperatorRelease): { chart: string; repo?
 }
 
 /**
- * How an operator is installed: charts with hooks (helm.v4.Chart drops them) or CRDs (a Release
- * can be retained on delete as one unit, CRDs included) become a `helm.v3.Release`; the rest a
+ * How an operator is installed: charts with hooks (helm.v4.Chart drops them), CRDs (a Release
+ * can be retained on delete as one unit, CRDs included) or a namespace of their own to create
+ * become a `helm.v3.Release`; the rest a
  * `helm.v4.Chart` (one Pulumi resource per object); kustomize sources a `kustomize.v2.Directory`.
  */
 export function installKind(release: OperatorRelease): 'kustomize' | 'release' | 'chart' {
   if (release.source.kind === 'kustomize') return 'kustomize';
-  return release.usesHooks || release.bringsCrds ? 'release' : 'chart';
+  return release.usesHooks || release.bringsCrds || release.ownNamespace ? 'release' : 'chart';
 }
 
 /**

@@ -101,6 +101,11 @@ export interface OperatorRelease {
   /** True when the chart needs Helm hooks (so it must be a Helm Release, not helm.v4.Chart). */
   readonly usesHooks: boolean;
   /**
+   * True when the install must create its namespace (no other release or the cluster provides it):
+   * a Helm Release with `createNamespace` (helm.v4.Chart creates none). @default false
+   */
+  readonly ownNamespace?: boolean;
+  /**
    * API groups whose CRDs the install brings (read by scripts/verify-pulumi, which installs them
    * from ../shared/crds when the operators are external). @default - its table in scripts/verify-pulumi/lib.cjs
    */
@@ -153,7 +158,7 @@ const FOR_1_34: ReleaseTable = {
     source: {
       kind: 'helm', repository: 'https://kubernetes-sigs.github.io/nfs-ganesha-server-and-external-provisioner/', chart: 'nfs-server-provisioner', version: '1.8.0',
     },
-    kubernetes: { min: '1.25', max: '1.35' }, clusters: ['local'], requires: [], after: [], bringsCrds: false, usesHooks: false, crdGroups: [],
+    kubernetes: { min: '1.25', max: '1.35' }, clusters: ['local'], requires: [], after: [], bringsCrds: false, usesHooks: false, ownNamespace: true, crdGroups: [],
   },
   'training-operator': {
     name: 'training-operator', token: 'mlp:operators:TrainingOperator', appVersion: 'v1.9.4', namespace: 'kubeflow',

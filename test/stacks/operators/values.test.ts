@@ -46,7 +46,8 @@ test('Argo controller metrics Service and ServiceMonitor only when monitoring is
 
 test.each([
   ['cert-manager', 'release'], ['kserve', 'chart'], ['kserve-crd', 'release'], ['training-operator', 'kustomize'],
-] as const)('%s is installed as a %s (hooks or CRDs need a Release)', (name, kind) => {
+  ['metrics-server', 'chart'], ['nfs-provisioner', 'release'], ['keda', 'release'], ['kubeflow-trainer', 'release'],
+] as const)('%s is installed as a %s (hooks, CRDs or a namespace of its own need a Release)', (name, kind) => {
   expect(installKind(releasesFor('1.34')[name])).toBe(kind);
 });
 
