@@ -5,37 +5,49 @@ import type { PlatformTarget } from './platform-target';
 import { PodTemplate } from './pod-templates';
 import { LabelSelector, selectorMatches } from './selectors';
 
-/** Items indexed by namespace and label, so a selector is answered without scanning everything. */
+/** The requirement of a selector that narrows candidates: a label pair, an `In` set or an `Exists` key. */
+function anchorOf(selector: LabelSelector): { key: string; values?: readonly string[] } | undefined {
+  const pair = Object.entries(selector.matchLabels ?? {})[0];
+  if (pair) return { key: pair[0], values: [pair[1]] };
+  const e = (selector.matchExpressions ?? []).find((x) => x.operator === 'In' || x.operator === 'Exists');
+  return e && { key: e.key, values: e.operator === 'In' ? e.values ?? [] : undefined };
+}
+
+/**
+ * Items indexed by namespace and by the label keys the selectors to answer anchor on (collected
+ * first), so a selector is answered from a short candidate list without indexing every label.
+ */
 export class LabelIndex<T> {
   private readonly byKey = new Map<string, T[]>();
+  private readonly keys: ReadonlySet<string>;
+
+  constructor(selectors: readonly LabelSelector[]) {
+    this.keys = new Set(selectors.flatMap((s) => anchorOf(s)?.key ?? []));
+  }
 
   public add(namespace: string, labels: Readonly<Record<string, string>>, item: T): void {
     for (const ns of [namespace, '*']) {
       push(this.byKey, `${ns}|`, item);
-      for (const [k, v] of Object.entries(labels)) {
+      for (const k of this.keys) {
+        if (!(k in labels)) continue;
         push(this.byKey, `${ns}|${k}`, item);
-        push(this.byKey, `${ns}|${k}=${v}`, item);
+        push(this.byKey, `${ns}|${k}=${labels[k]}`, item);
       }
     }
   }
 
-  /** Items in `namespaces` ('any' = all) whose labels satisfy `selector`. */
+  /** Items in `namespaces` ('any' = all) whose labels satisfy `selector` (one of those given to the constructor). */
   public select(namespaces: 'any' | readonly string[], selector: LabelSelector, labelsOf: (item: T) => Readonly<Record<string, string>>): T[] {
     const out: T[] = [];
+    const anchor = anchorOf(selector);
+    const indexed = anchor && this.keys.has(anchor.key);
     for (const ns of namespaces === 'any' ? ['*'] : namespaces) {
-      for (const item of this.candidates(ns, selector)) if (selectorMatches(selector, labelsOf(item))) out.push(item);
+      const candidates = !indexed ? this.byKey.get(`${ns}|`) ?? []
+        : anchor.values ? [...new Set(anchor.values.flatMap((v) => this.byKey.get(`${ns}|${anchor.key}=${v}`) ?? []))]
+        : this.byKey.get(`${ns}|${anchor.key}`) ?? [];
+      for (const item of candidates) if (selectorMatches(selector, labelsOf(item))) out.push(item);
     }
     return out;
-  }
-
-  /** One requirement narrows the candidates: a label pair, an `In` set, or an `Exists` key. */
-  private candidates(ns: string, selector: LabelSelector): readonly T[] {
-    const pair = Object.entries(selector.matchLabels ?? {})[0];
-    if (pair) return this.byKey.get(`${ns}|${pair[0]}=${pair[1]}`) ?? [];
-    const e = (selector.matchExpressions ?? []).find((x) => x.operator === 'In' || x.operator === 'Exists');
-    if (e?.operator === 'Exists') return this.byKey.get(`${ns}|${e.key}`) ?? [];
-    if (e) return [...new Set((e.values ?? []).flatMap((v) => this.byKey.get(`${ns}|${e.key}=${v}`) ?? []))];
-    return this.byKey.get(`${ns}|`) ?? [];
   }
 }
 
@@ -184,36 +196,44 @@ export class ScrapeModel {
   constructor(index: ObjectIndex, target: PlatformTarget | undefined) {
     const operators = installedOperators(target);
     this.components = OPERATOR_METRICS.filter((c) => operators.includes(c.operator));
-    this.pods = new LabelIndex<ScrapedPod>();
-    for (const t of index.podTemplates()) {
-      const pod = scrapedPod(t, target);
-      this.pods.add(pod.namespace, pod.labels, pod);
-    }
-    const services = new LabelIndex<ScrapedService>();
-    for (const e of index.ofKind('/Service')) {
-      const selector = e.object.spec?.selector;
-      const ns = e.namespace ?? '';
-      const pods = selector ? this.pods.select([ns], { matchLabels: selector }, (p) => p.labels) : [];
-      const ports = (e.object.spec?.ports ?? []).filter((p: any) => p.name).map((p: any) => ({ name: p.name, scheme: schemeOf(p.name, p.appProtocol) }));
-      services.add(ns, e.object.metadata?.labels ?? {}, { namespace: ns, name: nameOf(e.object), labels: e.object.metadata?.labels ?? {}, ports, entry: e, pods });
-    }
-    for (const c of this.components) {
-      services.add(c.namespace, c.service.labels, { namespace: c.namespace, name: c.service.name, labels: c.service.labels, ports: c.service.ports, component: c, pods: [] });
-    }
-    const monitors: MonitorSelection[] = [];
-    for (const kind of ['ServiceMonitor', 'PodMonitor'] as const) {
-      for (const m of index.ofKind(`monitoring.coreos.com/${kind}`)) {
-        const namespaces = monitorNamespaces(m);
-        const selector: LabelSelector = m.object.spec?.selector ?? {};
-        const service = kind === 'ServiceMonitor';
-        monitors.push({
-          entry: m, kind, namespaces, selector,
-          endpointsField: service ? 'spec.endpoints' : 'spec.podMetricsEndpoints',
-          endpoints: (service ? m.object.spec?.endpoints : m.object.spec?.podMetricsEndpoints) ?? [],
-          services: service ? services.select(namespaces, selector, (s) => s.labels) : [],
-          pods: service ? [] : this.pods.select(namespaces, selector, (p) => p.labels),
-        });
+    const serviceMonitors = index.ofKind('monitoring.coreos.com/ServiceMonitor');
+    const podMonitors = index.ofKind('monitoring.coreos.com/PodMonitor');
+    const selectorOf = (m: ManifestEntry): LabelSelector => m.object.spec?.selector ?? {};
+    // Services, indexed on what the ServiceMonitors select by.
+    const services = new LabelIndex<ScrapedService>(serviceMonitors.map(selectorOf));
+    if (serviceMonitors.length) {
+      for (const e of index.ofKind('/Service')) {
+        const ports = (e.object.spec?.ports ?? []).filter((p: any) => p.name).map((p: any) => ({ name: p.name, scheme: schemeOf(p.name, p.appProtocol) }));
+        services.add(e.namespace ?? '', e.object.metadata?.labels ?? {}, { namespace: e.namespace ?? '', name: nameOf(e.object), labels: e.object.metadata?.labels ?? {}, ports, entry: e, pods: [] });
       }
+      for (const c of this.components) {
+        services.add(c.namespace, c.service.labels, { namespace: c.namespace, name: c.service.name, labels: c.service.labels, ports: c.service.ports, component: c, pods: [] });
+      }
+    }
+    const selected = serviceMonitors.map((m) => services.select(monitorNamespaces(m), selectorOf(m), (s) => s.labels));
+    // Pods, indexed on what the PodMonitors and the selected chart Services select by (only when needed).
+    const behind = [...new Set(selected.flat().filter((s) => s.entry?.object.spec?.selector))];
+    const podSelectors = [...podMonitors.map(selectorOf), ...behind.map((s) => ({ matchLabels: s.entry!.object.spec.selector }))];
+    this.pods = new LabelIndex<ScrapedPod>(podSelectors);
+    if (podMonitors.length || behind.length) {
+      for (const t of index.podTemplates()) {
+        const pod = scrapedPod(t, target);
+        this.pods.add(pod.namespace, pod.labels, pod);
+      }
+    }
+    const withPods = new Map(behind.map((s) => [s, { ...s, pods: this.pods.select([s.namespace], { matchLabels: s.entry!.object.spec.selector }, (p) => p.labels) }] as const));
+    const monitors: MonitorSelection[] = serviceMonitors.map((m, i) => ({
+      entry: m, kind: 'ServiceMonitor' as const, namespaces: monitorNamespaces(m), selector: selectorOf(m),
+      endpointsField: 'spec.endpoints', endpoints: m.object.spec?.endpoints ?? [],
+      services: selected[i].map((s) => withPods.get(s) ?? s), pods: [],
+    }));
+    for (const m of podMonitors) {
+      const namespaces = monitorNamespaces(m);
+      monitors.push({
+        entry: m, kind: 'PodMonitor', namespaces, selector: selectorOf(m),
+        endpointsField: 'spec.podMetricsEndpoints', endpoints: m.object.spec?.podMetricsEndpoints ?? [],
+        services: [], pods: this.pods.select(namespaces, selectorOf(m), (p) => p.labels),
+      });
     }
     this.monitors = monitors;
   }

@@ -34,21 +34,27 @@ export const workloadImage: SemanticRule = {
   summary: 'MPI workers, GPU requests and script commands match their images; serving outlives its pipeline',
   check(ctx: CheckContext): void {
     const writers = claimWriters(ctx.index);
+    // One look-up per distinct image, not per container.
+    const known = new Map<string, ImageFacts | undefined>();
+    const factsOf = (image: string | undefined) => {
+      if (!image) return undefined;
+      if (!known.has(image)) known.set(image, imageFactsOf(image));
+      return known.get(image);
+    };
     const workers = new Map<ManifestEntry, PodTemplate>();
     for (const t of ctx.index.podTemplates()) if (t.entry.object.kind === 'MPIJob' && t.role === 'Worker') workers.set(t.entry, t);
     for (const t of ctx.index.podTemplates()) {
       checkMpiWorker(ctx, t);
       containersOf(t.spec).forEach((c) => {
         const image = imageOf(c);
-        const facts = image ? imageFactsOf(image) : undefined;
-        checkGpu(ctx, t, c, image, facts);
+        checkGpu(ctx, t, c, image, factsOf(image));
         // mpirun starts the ranks in the workers' first container (kubexec.sh): the script must be there.
         const worker = t.entry.object.kind === 'MPIJob' && t.role === 'Launcher' && launchesMpi(c) ? workers.get(t.entry) : undefined;
         const runsIn = worker?.spec.containers?.[0];
-        checkScripts(ctx, t, c, worker && runsIn ? { template: worker, container: runsIn } : { template: t, container: c }, writers);
+        checkScripts(ctx, t, c, worker && runsIn ? { template: worker, container: runsIn } : { template: t, container: c }, writers, factsOf);
       });
     }
-    for (const e of ctx.index.entries) checkOwnedServing(ctx, e);
+    for (const kind of ARGO_WORKFLOW_KINDS) for (const e of ctx.index.ofKind(kind)) checkOwnedServing(ctx, e);
   },
 };
 
@@ -108,9 +114,9 @@ interface RunsIn {
   readonly container: Record<string, any>;
 }
 
-function checkScripts(ctx: CheckContext, t: PodTemplate, c: Record<string, any>, runsIn: RunsIn, writers: Map<string, PodTemplate[]>): void {
+function checkScripts(ctx: CheckContext, t: PodTemplate, c: Record<string, any>, runsIn: RunsIn, writers: Map<string, PodTemplate[]>, factsOf: (image: string | undefined) => ImageFacts | undefined): void {
   const image = imageOf(runsIn.container);
-  const facts = image ? imageFactsOf(image) : undefined;
+  const facts = factsOf(image);
   const via = runsIn.container === c ? '' : ` (through mpirun, in the ${where(runsIn.template, runsIn.container)})`;
   for (const script of scriptsRunBy(c)) {
     const path = resolvePath(script, runsIn.container.workingDir ?? facts?.workdir ?? '/');
@@ -157,6 +163,8 @@ function volumeProblem(ctx: CheckContext, t: PodTemplate, mount: Record<string, 
   }
   return undefined;
 }
+
+const ARGO_WORKFLOW_KINDS = ['argoproj.io/Workflow', 'argoproj.io/WorkflowTemplate', 'argoproj.io/ClusterWorkflowTemplate', 'argoproj.io/CronWorkflow'];
 
 /** Serving kinds a pipeline may deploy, whose lifetime must not end with the Workflow object. */
 const SERVING_KINDS = new Set(['serving.kserve.io/InferenceService', 'apps/Deployment', 'apps/StatefulSet', '/Service']);
