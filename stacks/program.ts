@@ -12,8 +12,9 @@ import { karpenterNodeRoleName } from './cluster/eks-autoscaling';
 import { IClusterTarget } from './cluster/target';
 import { checkDeployedCharts } from './operators/plan-checks';
 import { platformTarget } from './operators/platform-target';
+import { valuesContextFor } from './operators/values-context';
 import { PlatformOperators } from './operators/platform-operators';
-import { clusterOperators, compatibilityProblems, installOrder, OperatorName, OperatorRelease, ReleaseTable, releasesFor } from './operators/versions';
+import { clusterOperators, compatibilityProblems, installOrder, OperatorRelease, ReleaseTable, releasesFor } from './operators/versions';
 import { KarpenterNodePools } from './platform/karpenter-node-pools';
 import { argoServer, inferenceEndpoints } from './platform/outputs';
 import { checkNoSharedObjects, PlatformCharts, selectCharts } from './platform/platform-charts';
@@ -138,10 +139,7 @@ export function runPlatformStack(config: StackConfig, app: PlatformApp): Platfor
     releases: installed,
     provider: cluster.provider,
     prerequisites: cluster.operatorPrerequisites,
-    values: {
-      cluster: config.cluster, pools: config.pools, operators: plan.releases.map((r): OperatorName => r.name), releases: plan.releases, domain: config.domain,
-      clusterName: config.clusterName, awsRegion: config.awsRegion, gangScheduler: config.gangScheduler,
-    },
+    values: valuesContextFor(config, plan.releases),
   }, { dependsOn: cluster.nodes });
   new PlatformCharts('charts', { manifests: plan.manifests, provider: cluster.provider }, { dependsOn: operators ? [operators] : cluster.nodes });
   const argoNamespace = plan.releases.find((r) => r.name === 'argo-workflows')?.namespace ?? 'argo';

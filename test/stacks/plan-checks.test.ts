@@ -81,3 +81,13 @@ test.each([
 ])('a problem at %s is fixed with config key %s', (field, key) => {
   expect(configKeyOf({ entry: {} as any, field, value: 'x', message: '' })).toBe(key);
 });
+
+test('the values context the installs use carries the config the operators are configured from', () => {
+  const { planReleases } = require('../../stacks/program') as typeof import('../../stacks/program');
+  const { valuesContextFor } = require('../../stacks/operators/values-context') as typeof import('../../stacks/operators/values-context');
+  const { trainingOperatorArgs } = require('../../stacks/operators/operator-config') as typeof import('../../stacks/operators/operator-config');
+  const c = config({ gangScheduler: 'volcano', operators: ['training-operator', 'volcano', 'kueue', 'cert-manager'] });
+  const ctx = valuesContextFor(c, planReleases(c));
+  expect(ctx.operators).toEqual(['cert-manager', 'training-operator', 'kueue', 'volcano']);
+  expect(trainingOperatorArgs(ctx)).toContain('--gang-scheduler-name=volcano');
+});
