@@ -4,8 +4,9 @@ import { Construct } from 'constructs';
 import { NodePool } from '../constructs/cluster/node-pool';
 import { ContainerImage, Images } from '../constructs/core/image';
 import { RestrictedNamespace } from '../constructs/core/namespace';
-import { SharedVolume } from '../constructs/core/shared-volume';
-import { KServeInferenceService, ScaleMetric } from '../constructs/serving/inference-service';
+import { AccessMode, SharedVolume } from '../constructs/core/shared-volume';
+import { StorageProfile, StorageProfiles } from '../constructs/core/storage-profile';
+import { KServeDeploymentMode, KServeInferenceService, ScaleMetric } from '../constructs/serving/inference-service';
 import { ModelFormat, ModelLocation } from '../constructs/serving/model-location';
 import { TensorFlowTrainingJob } from '../constructs/training/tensorflow-job';
 import { ArgoWorkflow } from '../constructs/workflow/argo-workflow';
@@ -34,9 +35,31 @@ export interface FashionMnistPipelineProps extends ChartProps {
    * @default false
    */
   readonly autoscaledServing?: boolean;
-  /** @default - the book's image */
+  /** @default - the book's image; with GPUs, its CUDA build (BOOK_GPU_IMAGE) */
   readonly image?: ContainerImage;
+  /**
+   * The cluster's storage: the pipeline's volume uses its shared (ReadWriteMany) class, because
+   * ingestion, the parallel TFJobs' workers, selection and serving mount it from different nodes.
+   * @default StorageProfiles.LOCAL
+   */
+  readonly storage?: StorageProfile;
+  /**
+   * Knative Serving is installed: serving scales on concurrency (the book's autoscaled variant);
+   * otherwise KServe's Standard mode scales on CPU.
+   * @default false
+   */
+  readonly knative?: boolean;
 }
+
+/**
+ * The book's image on a CUDA base, for GPU pools: built by the user from
+ * images/book-pipeline/Dockerfile.gpu (the book's own image has no CUDA libraries).
+ */
+export const BOOK_GPU_IMAGE = ContainerImage.of('kubeflow/multi-worker-strategy:v0.1-gpu').withFacts({
+  cuda: true,
+  files: ['/data-ingestion.py', '/predict-service.py', '/model-selection.py', '/multi-worker-distributed-training.py'],
+  source: 'images/book-pipeline/Dockerfile.gpu (this project): FROM tensorflow/tensorflow:2.11.0-gpu (nvidia/cuda base) with the book\'s four scripts at /',
+});
 
 /** Where the book's scripts read and write everything (mount of the shared volume). */
 const MODEL_DIR = '/trained_model';
@@ -54,11 +77,12 @@ export class FashionMnistPipeline extends Chart {
 
   constructor(scope: Construct, id: string, props: FashionMnistPipelineProps) {
     super(scope, id, { ...props, namespace: props.namespace, disableResourceNameHashes: true });
-    const image = props.image ?? Images.BOOK_MULTI_WORKER;
+    const image = props.image ?? ((props.gpus ?? 0) > 0 ? BOOK_GPU_IMAGE : Images.BOOK_MULTI_WORKER);
     const gpus = props.gpus ?? 0;
     new RestrictedNamespace(this, 'Namespace', { name: props.namespace });
 
-    this.volume = new SharedVolume(this, 'strategy-volume', { storage: Size.gibibytes(1) });
+    const storage = props.storage ?? StorageProfiles.LOCAL;
+    this.volume = new SharedVolume(this, 'strategy-volume', { storage: Size.gibibytes(1), accessModes: [AccessMode.READ_WRITE_MANY], storageClass: storage.shared });
     const mount = this.volume.mount(MODEL_DIR);
     // The book's image runs as root and caches datasets under $HOME; we run it as a non-root user
     // and point HOME at the shared volume, so ingestion downloads once and every worker reuses it.
@@ -101,11 +125,17 @@ export class FashionMnistPipeline extends Chart {
     this.inferenceService = new KServeInferenceService(this.workflow.manifests, 'fashion-mnist', {
       pool: props.pool,
       modelFormat: ModelFormat.TENSORFLOW,
-      runtimeVersion: Images.TF_SERVING_RUNTIME_VERSION,
+      // TensorFlow Serving's CUDA build when the predictor gets GPUs.
+      runtimeVersion: gpus > 0 ? `${Images.TF_SERVING_RUNTIME_VERSION}-gpu` : Images.TF_SERVING_RUNTIME_VERSION,
       model: ModelLocation.fromVolume(this.volume, 'saved_model_versions'),
       gpus,
-      autoscaling: props.autoscaledServing ? { metric: ScaleMetric.CONCURRENCY, target: 1 } : undefined,
+      deploymentMode: props.knative ? KServeDeploymentMode.KNATIVE : KServeDeploymentMode.STANDARD,
+      // The book's variant scales on one concurrent request per replica (Knative); Standard mode's
+      // HPA scales on CPU utilization instead.
+      autoscaling: props.autoscaledServing ? (props.knative ? { metric: ScaleMetric.CONCURRENCY, target: 1 } : { metric: ScaleMetric.CPU, target: 60 }) : undefined,
     });
-    this.workflow.addResourceTask('serve', { resource: this.inferenceService, action: ResourceAction.APPLY, dependsOn: [select] });
+    // Serving outlives the run that deployed it: no owner reference to the Workflow, or deleting
+    // the finished Workflow would garbage-collect the InferenceService (Argo setOwnerReference).
+    this.workflow.addResourceTask('serve', { resource: this.inferenceService, action: ResourceAction.APPLY, dependsOn: [select], setOwnerReference: false });
   }
 }

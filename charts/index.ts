@@ -1,14 +1,17 @@
 import { AppProps } from 'cdk8s';
+import { exampleFeatures } from './example-features';
 import { FashionMnistPipeline } from './fashion-mnist-pipeline';
 import { MlPlatformOperations } from './operations-example';
 import { IngestionExamples } from './ingestion-examples';
 import { ServingExamples } from './serving-examples';
 import { TrainingExamples } from './training-examples';
 import { WorkflowExamples } from './workflow-examples';
+import { PlatformTarget } from '../constructs/checks/platform-target';
 import { Accelerator } from '../constructs/cluster/accelerator';
 import { NodePool } from '../constructs/cluster/node-pool';
 import { PlatformApp } from '../constructs/core/platform-app';
 import { applyMetadataConvention } from '../constructs/operations/metadata-convention';
+import { PriorityTier } from '../constructs/operations/priority-tier';
 
 /** The pools the example charts run on: one CPU pool (default) and one GPU pool. */
 export const examplePools = {
@@ -16,22 +19,43 @@ export const examplePools = {
   gpu: NodePool.gpu({ name: 'gpu-l4', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, maxSize: 4 }),
 };
 
+/** Props of `buildPlatform`. */
+export interface PlatformBuildProps extends AppProps {
+  /**
+   * The cluster the charts are built for: the stacks pass theirs, `npm run synth` the local
+   * stack's default. Examples that need an optional operator are built only when it is there,
+   * shared volumes take the target's shared storage class, and every semantic check runs.
+   * @default - no target: the local stack's defaults, and only the checks that need no target
+   */
+  readonly target?: PlatformTarget;
+}
+
 /** Every chart of the platform, in one app: what `npm run synth` writes and the stacks deploy. */
-export function buildPlatform(props: AppProps = {}): PlatformApp {
-  const app = new PlatformApp(props);
-  new FashionMnistPipeline(app, 'book-pipeline', { namespace: 'fashion-mnist', pool: examplePools.cpu });
+export function buildPlatform(props: PlatformBuildProps = {}): PlatformApp {
+  const { target, ...appProps } = props;
+  const app = new PlatformApp({ ...appProps, target });
+  const features = exampleFeatures(target);
+  const storage = features.storage;
+  const training = { cpu: 'training-examples', gpu: 'training-examples-gpu' };
+  const operations = new MlPlatformOperations(app, 'ml-platform-operations', {
+    cpuPool: examplePools.cpu, gpuPool: examplePools.gpu, features, exampleNamespaces: Object.values(training),
+    monitoredNamespaces: [...Object.values(training), 'serving-examples'],
+  });
+  new FashionMnistPipeline(app, 'book-pipeline', { namespace: 'fashion-mnist', pool: examplePools.cpu, storage, knative: features.knative });
   new FashionMnistPipeline(app, 'book-pipeline-gpu', {
     namespace: 'fashion-mnist-gpu',
     pool: examplePools.gpu,
     gpus: 1,
     autoscaledServing: true,
+    storage,
+    knative: features.knative,
   });
-  new TrainingExamples(app, 'training-examples', { namespace: 'training-examples', pool: examplePools.cpu });
-  new TrainingExamples(app, 'training-examples-gpu', { namespace: 'training-examples-gpu', pool: examplePools.gpu });
-  new WorkflowExamples(app, 'workflow-examples', { namespace: 'workflow-examples', pool: examplePools.cpu });
-  new IngestionExamples(app, 'ingestion-examples', { pool: examplePools.cpu });
-  new ServingExamples(app, 'serving-examples', { pool: examplePools.cpu, gpuPool: examplePools.gpu });
-  new MlPlatformOperations(app, 'ml-platform-operations', { cpuPool: examplePools.cpu, gpuPool: examplePools.gpu });
+  const trainingProps = { features, clusterQueue: operations.examplesQueue, priorities: operations.priorities };
+  new TrainingExamples(app, 'training-examples', { namespace: training.cpu, pool: examplePools.cpu, ...trainingProps });
+  new TrainingExamples(app, 'training-examples-gpu', { namespace: training.gpu, pool: examplePools.gpu, ...trainingProps });
+  new WorkflowExamples(app, 'workflow-examples', { namespace: 'workflow-examples', pool: examplePools.cpu, storage, retrainingPriority: operations.priorities.priorityClass(PriorityTier.BATCH_LOW) });
+  new IngestionExamples(app, 'ingestion-examples', { pool: examplePools.cpu, storage });
+  new ServingExamples(app, 'serving-examples', { pool: examplePools.cpu, gpuPool: examplePools.gpu, features });
   // Last: labels every object of every chart (and fails synth for objects added after it).
   applyMetadataConvention(app);
   return app;

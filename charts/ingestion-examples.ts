@@ -6,6 +6,7 @@ import { ContainerImage, Images } from '../constructs/core/image';
 import { RestrictedNamespace } from '../constructs/core/namespace';
 import { IPriorityClass } from '../constructs/core/scheduling';
 import { AccessMode, SharedVolume } from '../constructs/core/shared-volume';
+import { StorageProfile, StorageProfiles } from '../constructs/core/storage-profile';
 import { BatchProcessingJob } from '../constructs/ingestion/batch-job';
 import { DatasetCache } from '../constructs/ingestion/dataset-cache';
 import { MemoryDatasetCache } from '../constructs/ingestion/memory-dataset-cache';
@@ -21,6 +22,8 @@ export interface IngestionExamplesProps extends ChartProps {
   readonly image?: ContainerImage;
   /** @default - the cluster default priority */
   readonly priorityClass?: IPriorityClass;
+  /** The cluster's storage: claims several nodes mount use its shared class. @default StorageProfiles.LOCAL */
+  readonly storage?: StorageProfile;
 }
 
 /** Python one-liners over Fashion-MNIST; the book's image ships TensorFlow and tensorflow_datasets. */
@@ -54,6 +57,7 @@ export class IngestionExamples extends Chart {
     new RestrictedNamespace(this, 'Namespace', { name: namespace });
     const image = props.image ?? Images.BOOK_MULTI_WORKER;
     const { pool, priorityClass } = props;
+    const storage = props.storage ?? StorageProfiles.LOCAL;
     const python = (code: string) => ({ image, command: ['python', '-c', code], resources: { cpu: Cpu.millis(500), memory: Size.gibibytes(2) } });
 
     this.cache = new DatasetCache(this, 'fashion-mnist-cache', {
@@ -61,6 +65,7 @@ export class IngestionExamples extends Chart {
       size: Size.gibibytes(2),
       // Shards on several nodes read it at once.
       accessMode: AccessMode.READ_WRITE_MANY,
+      storageClassName: storage.shared.name,
       warmUp: python(PY.fill),
       // The warm-up downloads Fashion-MNIST; the consumers only read the claim.
       internetEgress: true,
@@ -86,7 +91,7 @@ export class IngestionExamples extends Chart {
       container: python(PY.batches),
     });
 
-    const output = new SharedVolume(this, 'fashion-mnist-shards', { storage: Size.gibibytes(2), accessModes: [AccessMode.READ_WRITE_MANY] });
+    const output = new SharedVolume(this, 'fashion-mnist-shards', { storage: Size.gibibytes(2), accessModes: [AccessMode.READ_WRITE_MANY], storageClass: storage.shared });
     this.sharded = new ShardedIngestionJob(this, 'fashion-mnist-sharded', {
       pool,
       priorityClass,

@@ -1,9 +1,11 @@
 import { Chart, ChartProps, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { ExampleFeatures, exampleFeatures } from './example-features';
 import { NodePool } from '../constructs/cluster/node-pool';
 import { RestrictedNamespace } from '../constructs/core/namespace';
 import { CoschedulingPodGroup } from '../constructs/operations/coscheduling-pod-group';
+import { KueueClusterQueue } from '../constructs/operations/cluster-queue';
 import { FairShareCohort } from '../constructs/operations/fair-share-cohort';
 import { PlatformMonitoring } from '../constructs/operations/platform-monitoring';
 import { PlatformPriorities } from '../constructs/operations/platform-priorities';
@@ -21,6 +23,16 @@ export interface MlPlatformOperationsProps extends ChartProps {
    * @default 'ml-platform-ops'
    */
   readonly namespace?: string;
+  /**
+   * Namespaces of the example charts whose jobs Kueue admits through the `ml-examples`
+   * ClusterQueue (each creates its own LocalQueue on `examplesQueue`).
+   * @default - none
+   */
+  readonly exampleNamespaces?: readonly string[];
+  /** @default - exampleFeatures(undefined): the local stack's defaults */
+  readonly features?: ExampleFeatures;
+  /** Workload namespaces of other charts to scrape and alert on, besides the teams'. @default - none */
+  readonly monitoredNamespaces?: readonly string[];
 }
 
 /**
@@ -35,11 +47,14 @@ export class MlPlatformOperations extends Chart {
   public readonly research: Team;
   public readonly recsys: Team;
   public readonly monitoring: PlatformMonitoring;
+  /** The ClusterQueue the example charts' LocalQueues admit through (a member of the cohort). */
+  public readonly examplesQueue: KueueClusterQueue;
 
   constructor(scope: Construct, id: string, props: MlPlatformOperationsProps) {
     const namespace = props.namespace ?? 'ml-platform-ops';
     super(scope, id, { ...props, namespace, disableResourceNameHashes: true });
     const { cpuPool, gpuPool } = props;
+    const features = props.features ?? exampleFeatures(undefined);
     new RestrictedNamespace(this, 'Namespace', { name: namespace });
 
     this.cohort = new FairShareCohort(this, 'Cohort', { name: 'ml-teams', pools: [cpuPool, gpuPool] });
@@ -55,7 +70,7 @@ export class MlPlatformOperations extends Chart {
         { pool: cpuPool, nominal: { cpu: Cpu.units(8), memory: Size.gibibytes(32) } },
         {
           pool: gpuPool,
-          nominal: { cpu: Cpu.units(12), memory: Size.gibibytes(48), gpus: 2 },
+          nominal: { cpu: Cpu.units(8), memory: Size.gibibytes(32), gpus: 1 },
           borrowingLimit: { cpu: Cpu.units(8), memory: Size.gibibytes(32), gpus: 1 },
         },
       ],
@@ -66,31 +81,51 @@ export class MlPlatformOperations extends Chart {
       group: 'ml-recsys',
       cohort: this.cohort,
       quotas: [
-        { pool: cpuPool, nominal: { cpu: Cpu.units(12), memory: Size.gibibytes(48) } },
+        { pool: cpuPool, nominal: { cpu: Cpu.units(10), memory: Size.gibibytes(40) } },
         {
           pool: gpuPool,
-          nominal: { cpu: Cpu.units(12), memory: Size.gibibytes(48), gpus: 2 },
-          lendingLimit: { cpu: Cpu.units(6), memory: Size.gibibytes(24), gpus: 1 },
+          nominal: { cpu: Cpu.units(8), memory: Size.gibibytes(32), gpus: 1 },
+          lendingLimit: { cpu: Cpu.units(4), memory: Size.gibibytes(16), gpus: 0 },
         },
       ],
     });
-
-    // Gang scheduling: research's all-reduce job under Volcano, recsys' embedding job under coscheduling.
-    // Built in the team's scope so they carry the team's metadata.
-    const researchQueue = this.research.addVolcanoQueue();
-    new VolcanoPodGroup(this.research, 'allreduce-gang', {
-      namespace: this.research.namespace,
-      queue: researchQueue,
-      priorityClass: this.priorities.priorityClass(PriorityTier.TRAINING_HIGH),
-      minMember: 2,
-      memberResources: { pool: gpuPool, gpus: 1, resources: { cpu: Cpu.units(4), memory: Size.gibibytes(16) } },
-    });
-    new CoschedulingPodGroup(this.recsys, 'embedding-gang', {
-      namespace: this.recsys.namespace,
-      minMember: 3,
-      memberResources: { pool: cpuPool, resources: { cpu: Cpu.units(2), memory: Size.gibibytes(8) } },
+    // The example charts' distributed jobs: enough nominal quota for their largest gang on each
+    // pool (see charts/training-examples.ts), borrowing the teams' idle quota beyond it.
+    this.examplesQueue = new KueueClusterQueue(this, 'examples', {
+      name: 'ml-examples',
+      cohort: this.cohort,
+      namespaces: props.exampleNamespaces ?? [],
+      quotas: [
+        { pool: cpuPool, nominal: { cpu: Cpu.units(6), memory: Size.gibibytes(24) } },
+        { pool: gpuPool, nominal: { cpu: Cpu.units(8), memory: Size.gibibytes(32), gpus: 2 }, borrowingLimit: { cpu: Cpu.units(8), memory: Size.gibibytes(32), gpus: 1 } },
+      ],
     });
 
-    this.monitoring = new PlatformMonitoring(this, 'Monitoring', { teams: [this.research, this.recsys] });
+    // Gang scheduling outside Kueue, where the cluster runs those schedulers: research's all-reduce
+    // job under Volcano, recsys' embedding job under coscheduling. Built in the team's scope so they
+    // carry the team's metadata.
+    if (features.volcano) {
+      const researchQueue = this.research.addVolcanoQueue();
+      new VolcanoPodGroup(this.research, 'allreduce-gang', {
+        namespace: this.research.namespace,
+        queue: researchQueue,
+        priorityClass: this.priorities.priorityClass(PriorityTier.TRAINING_HIGH),
+        minMember: 2,
+        memberResources: { pool: gpuPool, gpus: 1, resources: { cpu: Cpu.units(4), memory: Size.gibibytes(16) } },
+      });
+    }
+    if (features.coscheduling) {
+      new CoschedulingPodGroup(this.recsys, 'embedding-gang', {
+        namespace: this.recsys.namespace,
+        minMember: 3,
+        memberResources: { pool: cpuPool, resources: { cpu: Cpu.units(2), memory: Size.gibibytes(8) } },
+      });
+    }
+
+    this.monitoring = new PlatformMonitoring(this, 'Monitoring', {
+      teams: [this.research, this.recsys],
+      namespaces: props.monitoredNamespaces,
+      knative: features.knative,
+    });
   }
 }

@@ -1,91 +1,103 @@
 import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { ExampleFeatures, exampleFeatures } from './example-features';
+import { TRAINING_SCRIPTS } from './scripts/training-scripts';
 import { NodePool } from '../constructs/cluster/node-pool';
+import { propError } from '../constructs/core/errors';
 import { ContainerImage } from '../constructs/core/image';
 import { RestrictedNamespace } from '../constructs/core/namespace';
-import { SchedulingRefs } from '../constructs/core/scheduling';
-import { PriorityTier } from '../constructs/operations/priority-tier';
+import { ScriptBundle } from '../constructs/core/script-bundle';
 import { AccessMode, SharedVolume } from '../constructs/core/shared-volume';
+import { KueueClusterQueue } from '../constructs/operations/cluster-queue';
+import { KueueLocalQueue } from '../constructs/operations/local-queue';
+import { PlatformPriorities } from '../constructs/operations/platform-priorities';
+import { PriorityTier } from '../constructs/operations/priority-tier';
 import { AllReduceTrainingJob, CollectiveFramework, TrainingApi } from '../constructs/training/allreduce-job';
 import { RendezvousBackend } from '../constructs/training/elastic-policy';
-import { GangScheduling } from '../constructs/training/gang-scheduling';
+import { GangScheduler, GangScheduling } from '../constructs/training/gang-scheduling';
 import { ParameterServerTrainingJob } from '../constructs/training/parameter-server-job';
 import { CleanPodPolicy, ReplicaRestartPolicy, SuccessPolicy } from '../constructs/training/policies';
 
-/** Pinned images of the examples (framework images; the training scripts come from the data volume). */
+/** Pinned framework images of the examples (their programs come from the chart's ScriptBundle). */
 export const TrainingImages = {
   TENSORFLOW: ContainerImage.of('tensorflow/tensorflow:2.16.1'),
+  TENSORFLOW_GPU: ContainerImage.of('tensorflow/tensorflow:2.16.1-gpu').withFacts({
+    cuda: true,
+    source: 'tensorflow/tensorflow -gpu tags: tensorflow/tools/dockerfiles/dockerfiles/gpu.Dockerfile, FROM nvidia/cuda with cuDNN (Dockerfile of the 2.16 release not read offline: UNCONFIRMED beyond the tag convention)',
+  }),
   PYTORCH: ContainerImage.of('pytorch/pytorch:2.7.1-cuda12.6-cudnn9-runtime'),
   HOROVOD: ContainerImage.of('horovod/horovod:0.28.1'),
 } as const;
 
 export interface TrainingExamplesProps extends ChartProps {
-  /** Namespace of the examples (created, Pod Security `restricted`). */
+  /** Namespace of the examples (created, Pod Security `restricted`); MPI runs in `<namespace>-mpi`. */
   readonly namespace: string;
   /** Nodes every job runs on; a GPU pool gives every worker all GPUs of a node. */
   readonly pool: NodePool;
+  /** @default - exampleFeatures(undefined): the local stack's defaults */
+  readonly features?: ExampleFeatures;
+  /**
+   * The ClusterQueue Kueue admits the jobs through; the chart creates its LocalQueue `training`
+   * on it. Required when the examples gang-schedule with Kueue.
+   */
+  readonly clusterQueue?: KueueClusterQueue;
+  /** The platform's priority tiers. @default - no priorities */
+  readonly priorities?: PlatformPriorities;
 }
 
-/** Where the example scripts live on the shared volume. */
+/** Where the programs are mounted in every replica. */
 const CODE_DIR = '/workspace';
 
 /**
  * Every distributed-training variant of book chapter 3 on one pool: parameter server, all-reduce
- * for TensorFlow / PyTorch / Horovod, elastic PyTorch, and the Trainer v2 form, each with a
- * different gang scheduler so every integration is exercised. Queues and priority classes are
- * referenced by object (managed by the operations charts).
+ * for TensorFlow / PyTorch / Horovod, elastic PyTorch, and the Trainer v2 form when the cluster
+ * runs Trainer v2. Jobs are gang-scheduled the way the cluster does it (Kueue by default, else the
+ * training-operator's one gang scheduler); the programs ship with the chart, on synthetic data.
  */
 export class TrainingExamples extends Chart {
   public readonly parameterServer: ParameterServerTrainingJob;
-  public readonly allReduce: Record<'tensorflow' | 'pytorch' | 'horovod' | 'elastic' | 'trainerV2', AllReduceTrainingJob>;
+  public readonly allReduce: Partial<Record<'tensorflow' | 'pytorch' | 'horovod' | 'elastic' | 'trainerV2', AllReduceTrainingJob>>;
+  public readonly queue?: KueueLocalQueue;
 
   constructor(scope: Construct, id: string, props: TrainingExamplesProps) {
     super(scope, id, { ...props, namespace: props.namespace, disableResourceNameHashes: true });
     const { pool } = props;
+    const features = props.features ?? exampleFeatures(undefined);
     new RestrictedNamespace(this, 'Namespace', { name: props.namespace });
-
-    // Workers on several nodes write checkpoints to the same claim: ReadWriteMany.
-    const checkpoints = new SharedVolume(this, 'training-checkpoints', { storage: Size.gibibytes(20), accessModes: [AccessMode.READ_WRITE_MANY] });
-    // Scripts and data come from a separate claim, mounted read-only into every replica.
-    const data = new SharedVolume(this, 'training-data', { storage: Size.gibibytes(10), accessModes: [AccessMode.READ_ONLY_MANY] });
-    const code = data.mount(CODE_DIR, { readOnly: true });
-    const resources = { cpu: Cpu.units(2), memory: Size.gibibytes(8) };
-    const volcanoQueue = SchedulingRefs.volcanoQueue('training');
-    // Priorities are the platform's tiers (PlatformPriorities in the operations chart creates them).
-    const highPriority = SchedulingRefs.priorityClass(PriorityTier.TRAINING_HIGH.name, PriorityTier.TRAINING_HIGH.value);
-    const localQueue = SchedulingRefs.localQueue('training', props.namespace);
-    const batchPriority = SchedulingRefs.workloadPriorityClass(PriorityTier.BATCH_LOW.name, PriorityTier.BATCH_LOW.value);
-
-    // What every example job shares: the pool, the code volume and per-replica resources.
-    const shared = { pool, volumes: [code], resources };
+    const workload = this.workloadKit(this, props, features);
+    this.queue = workload.queue;
+    const { shared, scheduling } = workload;
+    const tf = pool.isGpu ? TrainingImages.TENSORFLOW_GPU : TrainingImages.TENSORFLOW;
+    const run = (script: keyof typeof TRAINING_SCRIPTS) => workload.scripts.path(CODE_DIR, script);
+    const small = { cpu: Cpu.millis(500), memory: Size.gibibytes(2) };
 
     this.parameterServer = new ParameterServerTrainingJob(this, 'tf-parameter-server', {
-      image: TrainingImages.TENSORFLOW,
+      image: tf,
       ...shared,
-      command: ['python', `${CODE_DIR}/parameter_server.py`],
-      ps: { replicas: 2, resources: { cpu: Cpu.units(1), memory: Size.gibibytes(4) } },
-      worker: { replicas: 3, gpus: pool.gpusPerNode },
-      chief: { gpus: pool.gpusPerNode },
-      evaluator: { command: ['python', `${CODE_DIR}/evaluate.py`] },
-      checkpoint: { volume: checkpoints, subPath: 'tf-parameter-server' },
+      command: ['python', run('tf_parameter_server.py')],
+      ps: { replicas: 2, resources: small },
+      worker: { replicas: 2, gpus: pool.gpusPerNode },
+      chief: {},
+      evaluator: { resources: small },
+      checkpoint: { volume: workload.checkpoints, subPath: 'tf-parameter-server' },
       restartPolicy: ReplicaRestartPolicy.ON_FAILURE,
       backoffLimit: 3,
       activeDeadline: Duration.hours(12),
       ttlAfterFinished: Duration.days(1),
-      scheduling: GangScheduling.volcano({ queue: volcanoQueue, priorityClass: highPriority }),
+      scheduling: scheduling(PriorityTier.TRAINING_HIGH),
     });
 
     const tensorflow = new AllReduceTrainingJob(this, 'tf-allreduce', {
       framework: CollectiveFramework.TENSORFLOW,
-      image: TrainingImages.TENSORFLOW,
+      image: tf,
       ...shared,
-      workers: 3,
-      command: ['python', `${CODE_DIR}/multi_worker_mirrored.py`],
-      checkpoint: { volume: checkpoints, subPath: 'tf-allreduce' },
+      workers: 2,
+      command: ['python', run('tf_multi_worker.py')],
+      checkpoint: { volume: workload.checkpoints, subPath: 'tf-allreduce' },
       successPolicy: SuccessPolicy.ALL_WORKERS,
       cleanPodPolicy: CleanPodPolicy.RUNNING,
-      scheduling: GangScheduling.coscheduling({ scheduleTimeout: Duration.minutes(5) }),
+      scheduling: scheduling(PriorityTier.TRAINING_HIGH),
     });
 
     const pytorch = new AllReduceTrainingJob(this, 'pytorch-ddp', {
@@ -93,10 +105,10 @@ export class TrainingExamples extends Chart {
       image: TrainingImages.PYTORCH,
       ...shared,
       workers: 2,
-      command: ['torchrun', `${CODE_DIR}/ddp.py`],
-      checkpoint: { volume: checkpoints, subPath: 'pytorch-ddp' },
+      command: ['torchrun', run('torch_ddp.py')],
+      checkpoint: { volume: workload.checkpoints, subPath: 'pytorch-ddp' },
       activeDeadline: Duration.hours(6),
-      scheduling: GangScheduling.kueue({ queue: localQueue, priorityClass: batchPriority }),
+      scheduling: scheduling(PriorityTier.BATCH_LOW),
     });
 
     const elastic = new AllReduceTrainingJob(this, 'pytorch-elastic', {
@@ -104,44 +116,82 @@ export class TrainingExamples extends Chart {
       image: TrainingImages.PYTORCH,
       ...shared,
       workers: 2,
-      command: ['torchrun', `${CODE_DIR}/elastic.py`],
+      command: ['torchrun', run('torch_ddp.py')],
       // Elastic workers resume from the last checkpoint after every membership change.
-      checkpoint: { volume: checkpoints, subPath: 'pytorch-elastic' },
+      checkpoint: { volume: workload.checkpoints, subPath: 'pytorch-elastic' },
       restartPolicy: ReplicaRestartPolicy.ON_FAILURE,
       backoffLimit: 10,
-      elastic: {
-        minReplicas: 1,
-        maxReplicas: 4,
-        rendezvousBackend: RendezvousBackend.C10D,
-        maxRestarts: 10,
-        metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 80 } } }],
-      },
-      scheduling: GangScheduling.volcano({ queue: volcanoQueue }),
+      elastic: { minReplicas: 1, maxReplicas: 2, rendezvousBackend: RendezvousBackend.C10D, maxRestarts: 10 },
+      scheduling: scheduling(PriorityTier.BATCH_LOW),
     });
 
-    const horovod = new AllReduceTrainingJob(this, 'horovod', {
+    this.allReduce = { tensorflow, pytorch, elastic, horovod: this.horovod(props, features) };
+    if (features.trainerV2) {
+      this.allReduce.trainerV2 = new AllReduceTrainingJob(this, 'pytorch-trainer-v2', {
+        framework: CollectiveFramework.PYTORCH,
+        output: TrainingApi.TRAINER_V2,
+        image: TrainingImages.PYTORCH,
+        ...shared,
+        workers: 2,
+        command: ['torchrun', run('torch_ddp.py')],
+        checkpoint: { volume: workload.checkpoints, subPath: 'pytorch-trainer-v2' },
+        ttlAfterFinished: Duration.days(1),
+        scheduling: scheduling(PriorityTier.BATCH_LOW),
+      });
+    }
+  }
+
+  /**
+   * Horovod through an MPIJob v1, in its own namespace: the training-operator gives the launcher a
+   * `kubectl-delivery` init container that no securityContext setting can make `restricted`, so
+   * that namespace enforces `baseline` (and still warns on `restricted`). Kueue cannot admit a v1
+   * MPIJob, so it is gang-scheduled only where the training-operator runs a gang scheduler.
+   */
+  private horovod(props: TrainingExamplesProps, features: ExampleFeatures): AllReduceTrainingJob {
+    const mpi = new Chart(this, 'mpi', { namespace: `${props.namespace}-mpi`, disableResourceNameHashes: true });
+    new RestrictedNamespace(mpi, 'Namespace', {
+      name: `${props.namespace}-mpi`,
+      podSecurityException: { enforce: 'baseline', reason: "the training-operator's MPIJob v1 launcher gets a kubectl-delivery init container without a securityContext" },
+    });
+    const kit = this.workloadKit(mpi, props, { ...features, gang: features.gang === GangScheduler.KUEUE ? undefined : features.gang });
+    return new AllReduceTrainingJob(mpi, 'horovod', {
       framework: CollectiveFramework.MPI_HOROVOD,
       image: TrainingImages.HOROVOD,
-      ...shared,
+      ...kit.shared,
       workers: 2,
-      command: ['python', `${CODE_DIR}/horovod_train.py`],
+      command: ['python', kit.scripts.path(CODE_DIR, 'horovod_train.py')],
       launcher: { resources: { cpu: Cpu.millis(500), memory: Size.gibibytes(1) } },
-      checkpoint: { volume: checkpoints, subPath: 'horovod' },
-      scheduling: GangScheduling.volcano({ queue: volcanoQueue, priorityClass: highPriority }),
+      checkpoint: { volume: kit.checkpoints, subPath: 'horovod' },
+      scheduling: kit.scheduling(PriorityTier.TRAINING_HIGH),
     });
+  }
 
-    const trainerV2 = new AllReduceTrainingJob(this, 'pytorch-trainer-v2', {
-      framework: CollectiveFramework.PYTORCH,
-      output: TrainingApi.TRAINER_V2,
-      image: TrainingImages.PYTORCH,
-      ...shared,
-      workers: 2,
-      command: ['torchrun', `${CODE_DIR}/ddp.py`],
-      checkpoint: { volume: checkpoints, subPath: 'pytorch-trainer-v2' },
-      ttlAfterFinished: Duration.days(1),
-      scheduling: GangScheduling.kueue({ queue: localQueue }),
+  /** What every job of a namespace shares: programs, checkpoints, pool, resources, gang scheduling. */
+  private workloadKit(scope: Chart, props: TrainingExamplesProps, features: Omit<ExampleFeatures, 'gang'> & { gang?: GangScheduler }) {
+    const scripts = new ScriptBundle(scope, 'training-scripts', { files: TRAINING_SCRIPTS });
+    // Workers on several nodes write checkpoints to the same claim: the cluster's shared class.
+    const checkpoints = new SharedVolume(scope, 'training-checkpoints', {
+      storage: Size.gibibytes(20), accessModes: [AccessMode.READ_WRITE_MANY], storageClass: features.storage.shared,
     });
-
-    this.allReduce = { tensorflow, pytorch, horovod, elastic, trainerV2 };
+    const queue = features.gang === GangScheduler.KUEUE && props.clusterQueue
+      ? new KueueLocalQueue(scope, 'queue', { name: 'training', namespace: scope.namespace!, clusterQueue: props.clusterQueue })
+      : undefined;
+    if (features.gang === GangScheduler.KUEUE && !queue) {
+      throw propError(this, 'clusterQueue', undefined, 'Kueue gang scheduling needs the ClusterQueue the examples are admitted through (MlPlatformOperations.examplesQueue)');
+    }
+    const scheduling = (tier: PriorityTier): GangScheduling | undefined => {
+      switch (features.gang) {
+        case GangScheduler.KUEUE:
+          return GangScheduling.kueue({ queue: queue!, priorityClass: props.priorities?.workloadPriorityClass(tier) });
+        case GangScheduler.VOLCANO:
+          return GangScheduling.volcano({ priorityClass: props.priorities?.priorityClass(tier) });
+        case GangScheduler.COSCHEDULING:
+          return GangScheduling.coscheduling({ scheduleTimeout: Duration.minutes(5), priorityClass: props.priorities?.priorityClass(tier) });
+        default:
+          return undefined;
+      }
+    };
+    const shared = { pool: props.pool, volumes: [scripts.mount(CODE_DIR)], resources: { cpu: Cpu.units(1), memory: Size.gibibytes(4) } };
+    return { scripts, checkpoints, queue, scheduling, shared };
   }
 }

@@ -6,7 +6,8 @@ import { ContainerImage, Images } from '../constructs/core/image';
 import { RestrictedNamespace } from '../constructs/core/namespace';
 import { IPriorityClass, SchedulingRefs } from '../constructs/core/scheduling';
 import { PriorityTier } from '../constructs/operations/priority-tier';
-import { SharedVolume } from '../constructs/core/shared-volume';
+import { AccessMode, SharedVolume } from '../constructs/core/shared-volume';
+import { StorageProfile, StorageProfiles } from '../constructs/core/storage-profile';
 import { KServeInferenceService } from '../constructs/serving/inference-service';
 import { ModelFormat, ModelLocation } from '../constructs/serving/model-location';
 import { TensorFlowTrainingJob } from '../constructs/training/tensorflow-job';
@@ -15,6 +16,7 @@ import { ArgoWorkflow } from '../constructs/workflow/argo-workflow';
 import { Depends } from '../constructs/workflow/depends';
 import { ArtifactGc } from '../constructs/workflow/workflow-definition';
 import { ArgoWorkflowTemplate } from '../constructs/workflow/workflow-template';
+import { ResourceAction } from '../constructs/workflow/workflow-task';
 import { FanOut, inputParameter, ItemRef, OutputFrom, WorkflowVariables } from '../constructs/workflow/workflow-io';
 
 export interface WorkflowExamplesProps extends ChartProps {
@@ -26,6 +28,8 @@ export interface WorkflowExamplesProps extends ChartProps {
   readonly image?: ContainerImage;
   /** Priority of the scheduled retraining's pods. @default - a PriorityClass named `batch-low` managed elsewhere */
   readonly retrainingPriority?: IPriorityClass;
+  /** The cluster's storage: the models volume uses its shared class. @default StorageProfiles.LOCAL */
+  readonly storage?: StorageProfile;
 }
 
 const small = { cpu: Cpu.millis(250), memory: Size.mebibytes(512) };
@@ -46,7 +50,10 @@ export class WorkflowExamples extends Chart {
     super(scope, id, { ...props, namespace: props.namespace, disableResourceNameHashes: true });
     const image = props.image ?? Images.BOOK_MULTI_WORKER;
     new RestrictedNamespace(this, 'Namespace', { name: props.namespace });
-    const volume = new SharedVolume(this, 'workflow-models', { storage: Size.gibibytes(1) });
+    // Parallel steps on different nodes write models to it: the shared (ReadWriteMany) class.
+    const volume = new SharedVolume(this, 'workflow-models', {
+      storage: Size.gibibytes(1), accessModes: [AccessMode.READ_WRITE_MANY], storageClass: (props.storage ?? StorageProfiles.LOCAL).shared,
+    });
     const mount = volume.mount(MODEL_DIR);
     const env = { HOME: MODEL_DIR };
 
@@ -90,7 +97,9 @@ export class WorkflowExamples extends Chart {
       const isvc = new KServeInferenceService(this.asyncSteps.manifests, `preview-${model}`, {
         pool: props.pool, modelFormat: ModelFormat.TENSORFLOW, model: ModelLocation.fromVolume(volume, model), runtimeVersion: Images.TF_SERVING_RUNTIME_VERSION,
       });
-      this.asyncSteps.addResourceTask(`deploy-${model}`, { resource: isvc, waitForCompletion: false, dependsOn: [trained] });
+      // Applied by name and not owned by the Workflow: the next run updates the preview, and deleting a
+      // finished run does not take the serving down with it.
+      this.asyncSteps.addResourceTask(`deploy-${model}`, { resource: isvc, action: ResourceAction.APPLY, setOwnerReference: false, waitForCompletion: false, dependsOn: [trained] });
       return trained;
     });
     // Tolerant join: compare the models once both finished, if at least one succeeded.

@@ -105,6 +105,12 @@ export const Images = {
   SHARD_ROUTER: ContainerImage.of('nginxinc/nginx-unprivileged:1.27.4-alpine'),
   /** TensorFlow Serving runtime version for KServe's tensorflow runtime (tag of tensorflow/serving). */
   TF_SERVING_RUNTIME_VERSION: '2.6.2',
+  /**
+   * KServe's model downloader of the pinned KServe release (v0.20.0): fetches s3://, gs://, https://
+   * models (kserve python/storage-initializer.Dockerfile: ENTRYPOINT
+   * /storage-initializer/scripts/initializer-entrypoint <uri> <dest>; runs as UID 1000).
+   */
+  KSERVE_STORAGE_INITIALIZER: ContainerImage.of('kserve/storage-initializer:v0.20.0'),
 } as const;
 
 /** TensorFlow Serving's metrics, exported only with a monitoring config enabling Prometheus. */

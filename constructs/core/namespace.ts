@@ -1,5 +1,6 @@
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { propError } from './errors';
 import { NameRule, validateName } from './names';
 import { KUBERNETES_MINOR } from './versions';
 import { NamespaceBaseline } from '../operations/network/namespace-baseline';
@@ -16,7 +17,25 @@ export interface RestrictedNamespaceProps {
    * @default - the PlatformServices defaults
    */
   readonly network?: PlatformServices;
+  /**
+   * An explicit, documented exception to enforcing `restricted`, for workloads whose
+   * operator-injected containers cannot comply (the training-operator's MPIJob v1 launcher gets a
+   * `kubectl-delivery` init container without a securityContext). `restricted` is still warned and
+   * audited, so every other pod's violations stay visible.
+   * @default - `restricted` is enforced
+   */
+  readonly podSecurityException?: PodSecurityException;
 }
+
+/** Enforce a weaker Pod Security level in one namespace, and say why. */
+export interface PodSecurityException {
+  readonly enforce: 'baseline';
+  /** Why the namespace cannot enforce `restricted` (recorded as an annotation). */
+  readonly reason: string;
+}
+
+/** Annotation recording why a namespace enforces less than `restricted`. */
+export const POD_SECURITY_EXCEPTION_ANNOTATION = 'mlpatterns.dev/pod-security-exception';
 
 /**
  * A namespace that enforces the Pod Security Standard `restricted` (and warns and audits on it),
@@ -33,11 +52,15 @@ export class RestrictedNamespace extends Construct {
     super(scope, id);
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_LABEL);
     const labels: Record<string, string> = { ...props.labels };
+    const exception = props.podSecurityException;
+    if (exception && !exception.reason.trim()) throw propError(this, 'podSecurityException.reason', exception.reason, 'say why the namespace cannot enforce restricted');
     for (const mode of ['enforce', 'audit', 'warn']) {
-      labels[`pod-security.kubernetes.io/${mode}`] = 'restricted';
+      labels[`pod-security.kubernetes.io/${mode}`] = mode === 'enforce' && exception ? exception.enforce : 'restricted';
       labels[`pod-security.kubernetes.io/${mode}-version`] = `v${KUBERNETES_MINOR}`;
     }
-    new k8s.KubeNamespace(this, 'Resource', { metadata: { name: this.name, labels } });
+    new k8s.KubeNamespace(this, 'Resource', {
+      metadata: { name: this.name, labels, annotations: exception ? { [POD_SECURITY_EXCEPTION_ANNOTATION]: exception.reason } : undefined },
+    });
     this.network = new NamespaceBaseline(this, 'NetworkPolicies', { namespace: this.name, platform: props.network });
   }
 }

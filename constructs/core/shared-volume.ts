@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { sizeQuantity } from './compute';
 import { childPath, propError } from './errors';
 import { validateName } from './names';
+import type { StorageClassRef } from './storage-profile';
 
 /** A volume plus where a container mounts it: what a pod template needs to use a volume. */
 export interface VolumeAttachment {
@@ -43,10 +44,16 @@ export interface SharedVolumeProps {
    */
   readonly accessModes?: readonly AccessMode[];
   /**
-   * Storage class.
+   * Storage class by name (prefer `storageClass`, which also checks the access modes).
    * @default - the cluster's default storage class
    */
   readonly storageClassName?: string;
+  /**
+   * A class of the cluster's storage profile (`StorageProfile.shared` for data pods on several
+   * nodes mount at once): sets `storageClassName` and refuses access modes it does not provide.
+   * @default - `storageClassName`
+   */
+  readonly storageClass?: StorageClassRef;
 }
 
 const DEFAULTS = { storage: Size.gibibytes(1), accessModes: [AccessMode.READ_WRITE_ONCE] } as const;
@@ -94,11 +101,19 @@ export class SharedVolume extends SharedVolumeBase {
     if (!(gi > 0)) throw propError(this, 'storage', `${gi}Gi`, 'use a positive size');
     const accessModes = props.accessModes ?? DEFAULTS.accessModes;
     if (accessModes.length === 0) throw propError(this, 'accessModes', accessModes, 'give at least one access mode');
+    const cls = props.storageClass;
+    if (cls && props.storageClassName !== undefined && props.storageClassName !== cls.name) {
+      throw propError(this, 'storageClassName', props.storageClassName, `it contradicts storageClass '${cls.name}'; give one of them`);
+    }
+    const unsupported = cls ? accessModes.filter((m) => !cls.accessModes.includes(m)) : [];
+    if (cls && unsupported.length) {
+      throw propError(this, 'accessModes', accessModes, `storage class '${cls.name}' provides ${cls.accessModes.join(', ')}, not ${unsupported.join(', ')}; the claim would never bind`);
+    }
     new k8s.KubePersistentVolumeClaim(this, 'Resource', {
       metadata: { name: this.claimName },
       spec: {
         accessModes: [...accessModes],
-        storageClassName: props.storageClassName,
+        storageClassName: cls?.name ?? props.storageClassName,
         resources: { requests: { storage: sizeQuantity(this.storage) } },
       },
     });

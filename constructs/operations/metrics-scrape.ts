@@ -59,6 +59,7 @@ export class MetricsScrape extends Construct {
           namespaceSelector,
           endpoints: [{
             port: t.port,
+            path: t.path,
             interval,
             scheme: t.selfSignedTls ? ServiceMonitorSpecEndpointsScheme.HTTPS : ServiceMonitorSpecEndpointsScheme.HTTP,
             // The component serves a self-signed certificate and publishes no CA: encrypt, skip verification.
@@ -73,7 +74,7 @@ export class MetricsScrape extends Construct {
         spec: {
           selector,
           namespaceSelector,
-          podMetricsEndpoints: [{ port: t.port, interval, scheme: PodMonitorSpecPodMetricsEndpointsScheme.HTTP }],
+          podMetricsEndpoints: [{ port: t.port, path: t.path, interval, scheme: PodMonitorSpecPodMetricsEndpointsScheme.HTTP }],
         },
       });
     }

@@ -45,7 +45,7 @@ export const RecordingRules = {
  * (`DCGM_FI_DEV_GPU_UTIL`) and Knative's queue-proxy in KServe predictors
  * (`revision_request_count`, `revision_request_latencies_bucket`, milliseconds).
  */
-export function platformAlertGroups(where: Where, namespaces: readonly string[], thresholds: PlatformAlertThresholds = {}): RuleGroup[] {
+export function platformAlertGroups(where: Where, namespaces: readonly string[], thresholds: PlatformAlertThresholds = {}, serving: { readonly knative: boolean } = { knative: false }): RuleGroup[] {
   if (namespaces.length === 0) throw propError(where, 'namespaces', '[]', 'give at least one team namespace to alert on');
   const pendingFor = thresholds.podPendingFor ?? Duration.minutes(15);
   const idleFor = thresholds.gpuIdleFor ?? Duration.minutes(30);
@@ -60,6 +60,45 @@ export function platformAlertGroups(where: Where, namespaces: readonly string[],
   const knNs = `namespace_name=~"${[...namespaces].sort().join('|')}"`;
   const alert = (o: Parameters<typeof PrometheusRuleEntry.alert>[0]) => PrometheusRuleEntry.alert(o, where);
   const record = (o: Parameters<typeof PrometheusRuleEntry.record>[0]) => PrometheusRuleEntry.record(o, where);
+
+  // Knative predictors report requests through the queue-proxy; Standard-mode predictors (a
+  // Deployment per InferenceService) are watched through kube-state-metrics.
+  const knativeInference: RuleGroup = {
+      name: 'ml-platform.inference',
+      rules: [
+        record({
+          record: RecordingRules.INFERENCE_LATENCY_P99_MS,
+          expr: `histogram_quantile(0.99, sum by (namespace_name, configuration_name, le) (rate(revision_request_latencies_bucket{${knNs}}[5m])))`,
+        }),
+        record({
+          record: RecordingRules.INFERENCE_ERROR_RATIO,
+          expr: `sum by (namespace_name, configuration_name) (rate(revision_request_count{${knNs}, response_code_class="5xx"}[5m])) / sum by (namespace_name, configuration_name) (rate(revision_request_count{${knNs}}[5m]))`,
+        }),
+        alert({
+          alert: 'InferenceLatencyHigh', severity: Severity.CRITICAL, for: Duration.minutes(10),
+          expr: `${RecordingRules.INFERENCE_LATENCY_P99_MS} > ${latencyMs}`,
+          summary: 'Inference p99 latency is high',
+          description: `p99 latency of {{ $labels.namespace_name }}/{{ $labels.configuration_name }} is {{ $value }} ms (threshold ${latencyMs} ms).`,
+        }),
+        alert({
+          alert: 'InferenceErrorRateHigh', severity: Severity.CRITICAL, for: Duration.minutes(5),
+          expr: `${RecordingRules.INFERENCE_ERROR_RATIO} > ${errorPercent / 100}`,
+          summary: 'Inference requests are failing',
+          description: `{{ $value | humanizePercentage }} of requests to {{ $labels.namespace_name }}/{{ $labels.configuration_name }} return 5xx (threshold ${errorPercent}%).`,
+        }),
+      ],
+    };
+  const standardServing: RuleGroup = {
+    name: 'ml-platform.serving',
+    rules: [
+      alert({
+        alert: 'ServingReplicasUnavailable', severity: Severity.CRITICAL, for: Duration.minutes(10),
+        expr: `sum by (namespace, deployment) (kube_deployment_status_replicas_unavailable{${ns}}) > 0`,
+        summary: 'Model-serving replicas are unavailable',
+        description: '{{ $value }} replica(s) of {{ $labels.namespace }}/{{ $labels.deployment }} are unavailable: check the model load and the pods\' events.',
+      }),
+    ],
+  };
 
   return [
     {
@@ -103,30 +142,6 @@ export function platformAlertGroups(where: Where, namespaces: readonly string[],
         }),
       ],
     },
-    {
-      name: 'ml-platform.inference',
-      rules: [
-        record({
-          record: RecordingRules.INFERENCE_LATENCY_P99_MS,
-          expr: `histogram_quantile(0.99, sum by (namespace_name, configuration_name, le) (rate(revision_request_latencies_bucket{${knNs}}[5m])))`,
-        }),
-        record({
-          record: RecordingRules.INFERENCE_ERROR_RATIO,
-          expr: `sum by (namespace_name, configuration_name) (rate(revision_request_count{${knNs}, response_code_class="5xx"}[5m])) / sum by (namespace_name, configuration_name) (rate(revision_request_count{${knNs}}[5m]))`,
-        }),
-        alert({
-          alert: 'InferenceLatencyHigh', severity: Severity.CRITICAL, for: Duration.minutes(10),
-          expr: `${RecordingRules.INFERENCE_LATENCY_P99_MS} > ${latencyMs}`,
-          summary: 'Inference p99 latency is high',
-          description: `p99 latency of {{ $labels.namespace_name }}/{{ $labels.configuration_name }} is {{ $value }} ms (threshold ${latencyMs} ms).`,
-        }),
-        alert({
-          alert: 'InferenceErrorRateHigh', severity: Severity.CRITICAL, for: Duration.minutes(5),
-          expr: `${RecordingRules.INFERENCE_ERROR_RATIO} > ${errorPercent / 100}`,
-          summary: 'Inference requests are failing',
-          description: `{{ $value | humanizePercentage }} of requests to {{ $labels.namespace_name }}/{{ $labels.configuration_name }} return 5xx (threshold ${errorPercent}%).`,
-        }),
-      ],
-    },
+    serving.knative ? knativeInference : standardServing,
   ];
 }

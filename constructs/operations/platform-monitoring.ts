@@ -15,8 +15,18 @@ export interface PlatformMonitoringProps {
   /** The teams whose namespaces are scraped and alerted on. */
   readonly teams: readonly Team[];
   /**
+   * Other namespaces with workloads to scrape and alert on (e.g. the example charts').
+   * @default - none
+   */
+  readonly namespaces?: readonly string[];
+  /**
+   * KServe serves predictors through Knative (queue-proxy metrics, Knative inference alerts).
+   * @default false: Standard mode (alerts on unavailable serving replicas)
+   */
+  readonly knative?: boolean;
+  /**
    * Components to scrape.
-   * @default ScrapeTarget.presets() (training operator, Argo controller, DCGM exporter, KServe and training pods)
+   * @default ScrapeTarget.presets({ knative })
    */
   readonly targets?: readonly ScrapeTarget[];
   /**
@@ -31,7 +41,6 @@ export interface PlatformMonitoringProps {
 }
 
 const DEFAULTS = Object.freeze({
-  targets: ScrapeTarget.presets(),
   prometheusSelector: Object.freeze({ release: 'kube-prometheus-stack' }) as Readonly<Record<string, string>>,
   scrapeInterval: Duration.seconds(30),
 });
@@ -56,10 +65,11 @@ export class PlatformMonitoring extends Construct {
     super(scope, id);
     const p = withDefaults(DEFAULTS, props);
     if (props.teams.length === 0) throw propError(this, 'teams', '[]', 'give at least one team to monitor');
-    this.namespaces = [...new Set(props.teams.map((t) => t.namespace))].sort();
+    this.namespaces = [...new Set([...props.teams.map((t) => t.namespace), ...(props.namespaces ?? [])])].sort();
+    const targets = props.targets ?? ScrapeTarget.presets({ knative: props.knative });
     const labels = validateLabels(this, 'prometheusSelector', p.prometheusSelector);
     const names = new Set<string>();
-    this.scrapes = p.targets.map((target) => {
+    this.scrapes = targets.map((target) => {
       if (names.has(target.name)) throw propError(this, 'targets', target.name, 'the target appears twice; list each once');
       names.add(target.name);
       return new MetricsScrape(this, target.name, { target, teamNamespaces: this.namespaces, interval: p.scrapeInterval, labels });
@@ -67,26 +77,31 @@ export class PlatformMonitoring extends Construct {
     this.rules = new PrometheusRule(this, 'Rules', {
       name: MONITORING_NAMES.RULES,
       labels,
-      groups: platformAlertGroups(this, this.namespaces, props.thresholds),
+      groups: platformAlertGroups(this, this.namespaces, props.thresholds, { knative: props.knative ?? false }),
     });
     this.dashboard = new GrafanaDashboard(this, 'Dashboard', {
       uid: MONITORING_NAMES.DASHBOARD,
       title: 'ML platform',
       folder: 'ML platform',
-      panels: platformPanels(this.namespaces),
+      panels: platformPanels(this.namespaces, { knative: props.knative ?? false }),
     });
   }
 }
 
 /** The dashboard: GPUs, queueing, jobs and inference, per team namespace. */
-export function platformPanels(namespaces: readonly string[]): DashboardPanel[] {
+export function platformPanels(namespaces: readonly string[], serving: { readonly knative: boolean } = { knative: false }): DashboardPanel[] {
   const ns = `namespace=~"${[...namespaces].sort().join('|')}"`;
+  const inference: DashboardPanel[] = serving.knative ? [
+    { title: 'Inference p99 latency', expr: RecordingRules.INFERENCE_LATENCY_P99_MS, legend: '{{namespace_name}}/{{configuration_name}}', unit: PanelUnit.MILLISECONDS },
+    { title: 'Inference error ratio', expr: RecordingRules.INFERENCE_ERROR_RATIO, legend: '{{namespace_name}}/{{configuration_name}}', unit: PanelUnit.PERCENT_UNIT },
+  ] : [
+    { title: 'Unavailable serving replicas', expr: `sum by (namespace, deployment) (kube_deployment_status_replicas_unavailable{${ns}})`, legend: '{{namespace}}/{{deployment}}', unit: PanelUnit.COUNT },
+  ];
   return [
     { title: 'GPU utilization by team', expr: RecordingRules.GPU_UTILIZATION_BY_NAMESPACE, legend: '{{namespace}}', unit: PanelUnit.PERCENT },
     { title: 'GPUs requested by team', expr: `sum by (namespace) (kube_pod_container_resource_requests{resource="nvidia_com_gpu", ${ns}})`, legend: '{{namespace}}', unit: PanelUnit.COUNT },
     { title: 'Pending pods by team', expr: `sum by (namespace) (kube_pod_status_phase{phase="Pending", ${ns}})`, legend: '{{namespace}}', unit: PanelUnit.COUNT },
     { title: 'Failed training jobs (1h)', expr: `sum by (job_namespace, framework) (increase(training_operator_jobs_failed_total{job_${ns}}[1h]))`, legend: '{{job_namespace}} {{framework}}', unit: PanelUnit.COUNT },
-    { title: 'Inference p99 latency', expr: RecordingRules.INFERENCE_LATENCY_P99_MS, legend: '{{namespace_name}}/{{configuration_name}}', unit: PanelUnit.MILLISECONDS },
-    { title: 'Inference error ratio', expr: RecordingRules.INFERENCE_ERROR_RATIO, legend: '{{namespace_name}}/{{configuration_name}}', unit: PanelUnit.PERCENT_UNIT },
+    ...inference,
   ];
 }

@@ -21,6 +21,8 @@ export interface ScrapeTargetOptions {
   readonly selector: Readonly<Record<string, string | undefined>>;
   /** Named port of the Service or container. */
   readonly port: string;
+  /** HTTP path of the metrics. @default '/metrics' */
+  readonly path?: string;
   readonly namespaces: TargetNamespaces;
   /**
    * Namespace of the component (for `TargetNamespaces.OWN`).
@@ -40,15 +42,24 @@ export interface ScrapeTargetOptions {
  * operators, `custom()` for anything else.
  */
 export class ScrapeTarget {
-  /** Kubeflow training operator: `training_operator_jobs_{created,successful,failed,restarted}_total` on :8080. */
+  /**
+   * Kubeflow training operator: `training_operator_jobs_{created,successful,failed,restarted}_total`.
+   * Its Service `kubeflow/training-operator` is labelled `app: training-operator` (port
+   * `monitoring-port` 8080); `control-plane: kubeflow-training-operator` is the pods' label, which a
+   * ServiceMonitor does not select by (training-operator v1.9 manifests/base/service.yaml).
+   */
   public static readonly TRAINING_OPERATOR = new ScrapeTarget({
     name: 'training-operator', discovery: Discovery.SERVICE, namespaces: TargetNamespaces.OWN, namespace: 'kubeflow',
-    selector: { 'control-plane': 'kubeflow-training-operator' }, port: 'monitoring-port',
+    selector: { app: 'training-operator' }, port: 'monitoring-port',
   });
-  /** Argo Workflows controller (`workflow-controller-metrics` Service, :9090, self-signed TLS by default). */
+  /**
+   * Argo Workflows controller metrics (self-signed TLS by default): the Service the argo-workflows
+   * chart renders when `controller.metricsConfig.enabled` (the stack enables it), labelled with the
+   * chart's standard labels (argo-helm charts/argo-workflows templates/controller/workflow-controller-service.yaml).
+   */
   public static readonly ARGO_CONTROLLER = new ScrapeTarget({
     name: 'argo-workflow-controller', discovery: Discovery.SERVICE, namespaces: TargetNamespaces.OWN, namespace: 'argo',
-    selector: { app: 'workflow-controller' }, port: 'metrics', selfSignedTls: true,
+    selector: { 'app.kubernetes.io/name': 'argo-workflows-workflow-controller', 'app.kubernetes.io/component': 'workflow-controller' }, port: 'metrics', selfSignedTls: true,
   });
   /** NVIDIA DCGM exporter of the GPU Operator: `DCGM_FI_DEV_*` per GPU, with the pod using it, on :9400. */
   public static readonly DCGM_EXPORTER = new ScrapeTarget({
@@ -66,9 +77,15 @@ export class ScrapeTarget {
     selector: { 'training.kubeflow.org/job-name': undefined }, port: 'metrics',
   });
 
-  /** The platform's presets. */
-  public static presets(): readonly ScrapeTarget[] {
-    return [ScrapeTarget.TRAINING_OPERATOR, ScrapeTarget.ARGO_CONTROLLER, ScrapeTarget.DCGM_EXPORTER, ScrapeTarget.KSERVE_INFERENCE, ScrapeTarget.TRAINING_PODS];
+  /**
+   * What the platform's charts scrape themselves: the training-operator (its kustomize install
+   * brings no monitor) and, with Knative, KServe's queue-proxy (Standard mode has none). Not the
+   * DCGM exporter nor the Argo controller: the stack's gpu-operator and argo-workflows installs
+   * create their own ServiceMonitors (a second one would ingest every series twice). Not
+   * TRAINING_PODS by default: it needs pods that declare a `metrics` port.
+   */
+  public static presets(options: { readonly knative?: boolean } = {}): readonly ScrapeTarget[] {
+    return [ScrapeTarget.TRAINING_OPERATOR, ...(options.knative ? [ScrapeTarget.KSERVE_INFERENCE] : [])];
   }
 
   /** Any other component. */

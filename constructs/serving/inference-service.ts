@@ -30,6 +30,8 @@ export enum KServeDeploymentMode {
 
 /** Annotation selecting the deployment mode. */
 export const DEPLOYMENT_MODE_ANNOTATION = 'serving.kserve.io/deploymentMode';
+/** Annotation selecting the autoscaler of Standard mode (`hpa`, `keda`, `external`, `none`). */
+export const AUTOSCALER_CLASS_ANNOTATION = 'serving.kserve.io/autoscalerClass';
 
 /** Autoscaling of the predictor: the metric and its per-replica target. */
 export interface ServingAutoscaling {
@@ -76,8 +78,10 @@ export interface KServeInferenceServiceProps {
    */
   readonly priorityClass?: IPriorityClass;
   /**
-   * Deployment mode. Scale to zero (`minReplicas: 0`) and canary traffic need KNATIVE.
-   * @default - the KServe installation's default mode (no annotation)
+   * Deployment mode, always written as the annotation so the mode never depends on the
+   * installation's default (KServe validates scaling by the annotation, not the default). Scale
+   * to zero (`minReplicas: 0`), canary traffic and concurrency/rps scaling need KNATIVE.
+   * @default KServeDeploymentMode.STANDARD
    */
   readonly deploymentMode?: KServeDeploymentMode;
   /**
@@ -99,6 +103,7 @@ export class KServeInferenceService extends Construct implements IWorkflowResour
   public readonly name: string;
   public readonly minReplicas: number;
   public readonly maxReplicas: number;
+  public readonly deploymentMode: KServeDeploymentMode;
   /**
    * Ready once the model is loaded and no newer spec is rolling out; failed when loading is
    * blocked or the spec is invalid. KServe v0.20 InferenceService status (CRD in ../shared/crds):
@@ -118,19 +123,37 @@ export class KServeInferenceService extends Construct implements IWorkflowResour
       throw propError(this, 'minReplicas', this.minReplicas, `it exceeds maxReplicas ${this.maxReplicas}; use minReplicas <= maxReplicas`);
     }
     if (props.canaryTrafficPercent !== undefined) requireInteger(this, 'canaryTrafficPercent', props.canaryTrafficPercent, 0, 100);
-    if (props.deploymentMode === KServeDeploymentMode.STANDARD) {
+    this.deploymentMode = props.deploymentMode ?? KServeDeploymentMode.STANDARD;
+    const metric = props.autoscaling?.metric;
+    // KServe v0.20 inference_service_validation.go: Standard mode scales with an HPA on cpu or
+    // memory (autoscalerClass hpa); Knative's autoscaler on concurrency or rps.
+    const hpaMetric = metric === InferenceServiceSpecPredictorScaleMetric.CPU || metric === InferenceServiceSpecPredictorScaleMetric.MEMORY;
+    if (this.deploymentMode === KServeDeploymentMode.STANDARD) {
       if (this.minReplicas === 0) {
-        throw propError(this, 'minReplicas', 0, `deploymentMode '${props.deploymentMode}' cannot scale to zero; use KServeDeploymentMode.KNATIVE or minReplicas >= 1`);
+        throw propError(this, 'minReplicas', 0, `deploymentMode '${this.deploymentMode}' cannot scale to zero; use KServeDeploymentMode.KNATIVE or minReplicas >= 1`);
       }
       if (props.canaryTrafficPercent !== undefined) {
-        throw propError(this, 'canaryTrafficPercent', props.canaryTrafficPercent, `traffic splitting needs Knative revisions, not deploymentMode '${props.deploymentMode}'; use KServeDeploymentMode.KNATIVE`);
+        throw propError(this, 'canaryTrafficPercent', props.canaryTrafficPercent, `traffic splitting needs Knative revisions, not deploymentMode '${this.deploymentMode}'; use KServeDeploymentMode.KNATIVE`);
       }
+      if (metric && !hpaMetric) {
+        throw propError(this, 'autoscaling.metric', metric, `deploymentMode '${this.deploymentMode}' scales with an HPA on cpu or memory; use ScaleMetric.CPU/MEMORY, or KServeDeploymentMode.KNATIVE for ${metric}`);
+      }
+    } else if (hpaMetric) {
+      throw propError(this, 'autoscaling.metric', metric, `Knative's autoscaler scales on concurrency or rps; use ScaleMetric.CONCURRENCY/RPS, or KServeDeploymentMode.STANDARD for ${metric}`);
+    }
+    if (hpaMetric && metric === InferenceServiceSpecPredictorScaleMetric.CPU && !(props.autoscaling!.target <= 100)) {
+      throw propError(this, 'autoscaling.target', props.autoscaling!.target, 'a cpu target is a utilization percentage from 1 to 100');
     }
     if (props.autoscaling && !(props.autoscaling.target > 0)) {
       throw propError(this, 'autoscaling.target', props.autoscaling.target, 'use a positive target per replica');
     }
     const gpus = props.gpus ?? 0;
     const gpuResources = gpus > 0 ? props.pool.gpuResources(gpus, { scope: this.node.path, prop: 'gpus' }) : undefined;
+    // The TensorFlow runtime's image is tensorflow/serving:<runtimeVersion>; only the -gpu tags are
+    // CUDA builds (kserve config/runtimes/kserve-tensorflow-serving.yaml; tensorflow/serving Dockerfiles).
+    if (gpus > 0 && props.modelFormat === ModelFormat.TENSORFLOW && !props.runtimeVersion?.endsWith('-gpu')) {
+      throw propError(this, 'runtimeVersion', props.runtimeVersion, 'GPUs need a CUDA build of TensorFlow Serving; use a -gpu runtime version (e.g. 2.6.2-gpu)');
+    }
     const tolerations = props.pool.tolerations();
     const downloads = downloadPortsFor(props.model.uri);
     if (props.internetEgress === false && downloads.length) {
@@ -138,14 +161,17 @@ export class KServeInferenceService extends Construct implements IWorkflowResour
     }
     const internet = props.internetEgress === undefined ? downloads : props.internetEgress ? (downloads.length ? downloads : [HTTPS_PORT]) : [];
     // Requests only from the gateways of the mode, Prometheus on the user metrics, internet only to download.
-    const network = NamespaceNetwork.of(this).group(this, kservePredictorNeeds(this.name, props.deploymentMode, internet));
+    const network = NamespaceNetwork.of(this).group(this, kservePredictorNeeds(this.name, this.deploymentMode, internet));
     const model: k8s.Container = {
       name: MODEL_CONTAINER,
       resources: renderResources(this.node.path, props.resources, gpuResources),
       securityContext: restrictedContainerSecurityContext(),
     };
     this.apiObject = new InferenceService(this, 'Resource', {
-      metadata: { name: this.name, annotations: props.deploymentMode ? { [DEPLOYMENT_MODE_ANNOTATION]: props.deploymentMode } : undefined },
+      metadata: {
+        name: this.name,
+        annotations: { [DEPLOYMENT_MODE_ANNOTATION]: this.deploymentMode, ...(hpaMetric ? { [AUTOSCALER_CLASS_ANNOTATION]: 'hpa' } : {}) },
+      },
       spec: {
         predictor: {
           // KServe puts the component's `labels` on its pods (ComponentExtensionSpec.labels).

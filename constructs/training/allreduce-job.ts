@@ -245,7 +245,11 @@ export class AllReduceTrainingJob extends Construct implements IWorkflowResource
           command: l.command ?? this.mpirunCommand(props),
           args: l.command ? l.args : undefined,
         }, { replicas: 1, max: 1, gpus: 0 });
-        return [launcher, worker(this.workers)];
+        // Workers run no program of their own: mpirun on the launcher starts every rank through
+        // kubectl exec, and the operator keeps a worker without a command idle (`sleep 365d`,
+        // training-operator v1.9 pkg/controller.v1/mpi/mpijob_controller.go newWorker).
+        const workers = resolveReplica(this, props, 'Worker', 'workers', { ...base, replicas: this.workers, command: [], args: [] }, { replicas: this.workers });
+        return [launcher, workers];
       }
     }
   }

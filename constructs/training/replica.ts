@@ -97,8 +97,9 @@ export function renderReplicaTemplate(scope: Construct, job: TrainingJobOptions,
     pool: job.pool,
     container: {
       image: job.image,
-      command: replica.options.command ?? job.command,
-      args: replica.options.args ?? job.args,
+      // An empty list means "the image's own entrypoint" (MPI workers: the operator runs them idle).
+      command: nonEmpty(replica.options.command ?? job.command),
+      args: nonEmpty(replica.options.args ?? job.args),
       env: { ...job.env, ...replica.options.env, ...checkpoint.env },
       resources,
       gpus: replica.gpus,
@@ -110,6 +111,10 @@ export function renderReplicaTemplate(scope: Construct, job: TrainingJobOptions,
   if (scheduling?.schedulerName) template.spec.schedulerName = scheduling.schedulerName;
   if (scheduling?.podPriorityClass) template.spec.priorityClassName = scheduling.podPriorityClass.name;
   return template;
+}
+
+function nonEmpty(list: readonly string[] | undefined): readonly string[] | undefined {
+  return list?.length ? list : undefined;
 }
 
 /** Total pods of the roles: the gang size. */
