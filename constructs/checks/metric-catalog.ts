@@ -37,10 +37,20 @@ export class MetricCatalog {
   /** Metrics each scraped pod template exports. */
   private readonly byTemplate = new Map<PodTemplate, MetricSource[]>();
 
+  /** Set when the target installs no Prometheus: nothing is scraped at all. */
+  public readonly noPrometheus?: string;
+
   constructor(index: ObjectIndex, target: PlatformTarget | undefined) {
+    if (target && !target.prometheus) {
+      this.noPrometheus = `${target.source} installs no Prometheus, so nothing is scraped`;
+      return;
+    }
     const operators = installedOperators(target);
     for (const e of SELF_MONITORED_EXPORTERS) if (operators.includes(e.operator)) this.add({ id: e.id, patterns: e.metrics });
     const model = scrapeModelOf(index, target);
+    // Names the stack says its exporters export; components of OPERATOR_METRICS count only when scraped (below).
+    const stack = (target?.prometheus?.exportedMetrics ?? []).filter((n) => !model.components.some((c) => metricMatches(n, c.metrics)));
+    if (stack.length) this.add({ id: `the exporters of ${target!.source}`, patterns: stack });
     const selected = new Set(model.monitors.flatMap((m) => m.services.map((s) => s.component)));
     for (const c of model.components) {
       const source = { id: `the ${c.id}`, patterns: c.metrics };

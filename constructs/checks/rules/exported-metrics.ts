@@ -72,6 +72,7 @@ function checkQuery(ctx: CheckContext, catalog: MetricCatalog, entry: ManifestEn
 
 /** Why the metric is missing and what would work. */
 function hint(catalog: MetricCatalog, name: string, workload: PodTemplate[] | undefined): string {
+  if (catalog.noPrometheus) return `${catalog.noPrometheus}: install kube-prometheus-stack`;
   const unscraped = catalog.unscrapedSource(name);
   if (unscraped) return `${unscraped.id} exports it: add a monitor that selects it`;
   const pods = (workload ?? []).map((t) => workloadExports(catalog, t)).filter(Boolean);

@@ -70,12 +70,17 @@ describe('rule exported-metrics', () => {
 
   test('alert expressions read installed exporters, scraped components and recording rules', () => {
     const ops = ['kube-prometheus-stack', 'training-operator', 'gpu-operator'];
-    const target = testTarget({ operators: ops });
+    const prometheus = { namespace: 'monitoring', exportedMetrics: ['training_operator_jobs_failed_total', 'custom_exporter_metric'] };
+    const target = testTarget({ operators: ops, prometheus });
     expect(problemsOf(exportedMetrics, [rules('x:kube_pods:sum > 0 and sum(DCGM_FI_DEV_GPU_UTIL) > 0', 'x:kube_pods:sum')], target)).toEqual([]);
     // The training-operator exports its job counters, but without a monitor on its Service they are never scraped.
     const problems = problemsOf(exportedMetrics, [rules('sum(increase(training_operator_jobs_failed_total[10m])) > 0')], target);
     expect(problems[0]).toMatch(/reads 'training_operator_jobs_failed_total'.*the training-operator metrics \(no monitor selects its Service kubeflow\/training-operator\) exports it: add a monitor that selects it/);
-    expect(problemsOf(exportedMetrics, [rules('sum(DCGM_FI_DEV_GPU_UTIL) > 0')], testTarget({ operators: ['kube-prometheus-stack'] }))[0]).toMatch(/reads 'DCGM_FI_DEV_GPU_UTIL'/);
+    expect(problemsOf(exportedMetrics, [rules('sum(DCGM_FI_DEV_GPU_UTIL) > 0')], testTarget({ operators: ['kube-prometheus-stack'], prometheus }))[0]).toMatch(/reads 'DCGM_FI_DEV_GPU_UTIL'/);
+    // Names the target's exporters export count, but a component's only once scraped (above).
+    expect(problemsOf(exportedMetrics, [rules('custom_exporter_metric > 0')], target)).toEqual([]);
+    // No Prometheus at all: nothing is scraped.
+    expect(problemsOf(exportedMetrics, [rules('up == 0')], testTarget({ operators: ops }))[0]).toMatch(/reads 'up'.*test target installs no Prometheus, so nothing is scraped: install kube-prometheus-stack/);
   });
 
   test('Knative queue-proxy metrics exist only when a PodMonitor scrapes Knative predictors on http-usermetric', () => {
