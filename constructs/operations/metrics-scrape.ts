@@ -5,6 +5,8 @@ import { Discovery, ScrapeTarget, TargetNamespaces } from './scrape-target';
 import { propError } from '../core/errors';
 import { NameRule, validateLabels, validateName } from '../core/names';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpointsScheme, ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../imports/monitoring.coreos.com';
+import { NamespaceNetwork } from './network/namespace-network';
+import { scrapedPodsNeeds } from './network/workload-traffic';
 
 /** Properties for `MetricsScrape`. */
 export interface MetricsScrapeProps {
@@ -77,6 +79,10 @@ export class MetricsScrape extends Construct {
           podMetricsEndpoints: [{ port: t.port, path: t.path, interval, scheme: PodMonitorSpecPodMetricsEndpointsScheme.HTTP }],
         },
       });
+      // Prometheus must reach the scraped pods on that port through their namespaces' default-deny.
+      for (const ns of namespaces) {
+        NamespaceNetwork.forNamespace(this, ns).group(this, scrapedPodsNeeds(this.name, t.selector, t.port, namespaces.length > 1 ? ns : undefined));
+      }
     }
   }
 }

@@ -44,7 +44,8 @@ function trafficFile(pairs, namespaceLabels) {
     Source: peer(p.from, namespaceLabels),
     Destination: peer(p.to, namespaceLabels),
     ResolvedPort: p.port,
-    ResolvedPortName: '',
+    // Named policy ports match on the name of the destination's container port.
+    ResolvedPortName: Object.entries(p.to.portNames ?? {}).find(([, n]) => n === p.port)?.[0] ?? '',
     Protocol: p.protocol ?? 'TCP',
   }));
 }

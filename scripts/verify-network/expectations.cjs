@@ -34,6 +34,7 @@ const DOWNLOADERS = [
   { chart: /^workflow-examples$/, kind: 'CronWorkflow', owner: 'weekly-retraining', role: 'fetch' },
   { chart: /^ingestion-examples$/, kind: 'Job', owner: 'fashion-mnist-cache-warm-up' },
   { chart: /^ingestion-examples$/, kind: 'Job', owner: 'fashion-mnist-ram-batches' },
+  { chart: /^serving-examples$/, kind: 'Job', owner: 'serving-models-warm-up' },
 ];
 
 const matches = (v, want) => want === undefined || (want instanceof RegExp ? want.test(v) : v === want);
@@ -57,11 +58,20 @@ function teamPods(teamNamespaces) {
   })));
 }
 
+/** True when `labels` satisfy a monitor's label selector (matchLabels and Exists/In expressions). */
+function selects(selector, labels) {
+  const byLabels = Object.entries(selector?.matchLabels ?? {}).every(([k, v]) => labels[k] === v);
+  const byExpr = (selector?.matchExpressions ?? []).every((e) => (e.operator === 'Exists' ? k(e) in labels : e.operator === 'In' ? e.values.includes(labels[k(e)]) : false));
+  return byLabels && byExpr;
+}
+const k = (e) => e.key;
+
 /**
- * The table: every pair `{ from, to, port, protocol, expect, rule }`. Pods need `ip` set.
+ * The table: every pair `{ from, to, port, protocol, expect, rule }`. Pods need `ip` set;
+ * `podMonitors` are the PodMonitor objects of the charts (what Prometheus is told to scrape).
  * @param {import('./pods.cjs').Pod[]} pods
  */
-function expectedPairs(pods) {
+function expectedPairs(pods, podMonitors = []) {
   const pairs = [];
   const add = (rule, from, to, port, expect, protocol = 'TCP') => pairs.push({ rule, from, to, port, protocol, expect });
   const byGroup = new Map();
@@ -92,6 +102,18 @@ function expectedPairs(pods) {
     if (a[0].namespace !== b[0].namespace) continue;
     add('a job never reaches another job', a[0], b[0], b[0].ports[0], 'deny');
     add('a job never reaches another job', b[0], a[0], EPHEMERAL, 'deny');
+  }
+
+  for (const m of podMonitors) {
+    const namespaces = m.spec?.namespaceSelector?.matchNames ?? [m.metadata?.namespace];
+    for (const endpoint of m.spec?.podMetricsEndpoints ?? []) {
+      for (const pod of pods.filter((p) => namespaces.includes(p.namespace) && selects(m.spec?.selector, p.labels))) {
+        const port = typeof endpoint.port === 'string' ? pod.portNames?.[endpoint.port] : endpoint.port;
+        if (port === undefined) continue;
+        add('Prometheus scrapes what a PodMonitor names', CLUSTER.prometheus, pod, port, 'allow');
+        add('Prometheus scrapes nothing but the monitored port', CLUSTER.prometheus, pod, port + 1, 'deny');
+      }
+    }
   }
 
   for (const pod of pods.filter((p) => p.kind === 'InferenceService')) {

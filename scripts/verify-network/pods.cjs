@@ -18,6 +18,8 @@ const count = (n, fallback) => Math.max(1, Math.min(MAX_PER_ROLE, Number.isInteg
 /** Name a generateName object gets from the apiserver (a fixed suffix here). */
 const nameOf = (meta) => meta.name ?? `${meta.generateName ?? 'unnamed-'}x7k2p`;
 const containerPorts = (podSpec) => (podSpec?.containers ?? []).flatMap((c) => (c.ports ?? []).map((p) => p.containerPort));
+/** Container port name → number (named NetworkPolicy ports and monitors refer to names). */
+const portNames = (podSpec) => Object.fromEntries((podSpec?.containers ?? []).flatMap((c) => (c.ports ?? []).filter((p) => p.name).map((p) => [p.name, p.containerPort])));
 
 /**
  * training-operator v1 pod labels: kubeflow/trainer release-1.9
@@ -111,6 +113,7 @@ function jobPods(jobName, jobSpec, base, kind) {
       ...(indexed ? { 'batch.kubernetes.io/job-completion-index': String(i) } : {}),
     },
     ports: containerPorts(template.spec),
+    portNames: portNames(template.spec),
   }));
 }
 
@@ -129,6 +132,7 @@ function controllerPods(obj, base) {
       ...(stateful ? { 'apps.kubernetes.io/pod-index': String(i), 'statefulset.kubernetes.io/pod-name': `${name}-${i}` } : { 'pod-template-hash': '5d8f7c9b4' }),
     },
     ports: containerPorts(template.spec),
+    portNames: portNames(template.spec),
   }));
 }
 

@@ -69,7 +69,7 @@ function main() {
   const pods = [...charts.flatMap((c) => describePods(c.chart, c.objects)), ...teamPods(teamNamespaces)];
   pods.forEach((p, i) => { p.ip = `10.244.${Math.floor(i / 250)}.${(i % 250) + 2}`; });
   const unprotected = [...new Set(pods.map((p) => p.namespace))].filter((ns) => !policies.some((p) => p.metadata.namespace === ns && p.metadata.name === 'default-deny-all'));
-  const pairs = expectedPairs(pods);
+  const pairs = expectedPairs(pods, objects.filter((o) => o.kind === 'PodMonitor'));
 
   const bin = cyclonusBinary(args.build);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-network-'));

@@ -134,6 +134,23 @@ describe('NamespaceNetwork.group', () => {
     expect(() => workload(chart, 'bad', { match: { a: 'b' } })).toThrow(/'test\/bad': prop 'role' is undefined; a sub-group \(match\) needs a role/);
   });
 
+  test("a group can select another construct's pods (a monitor's selector) and open named ports", () => {
+    const chart = testChart('ml');
+    new RestrictedNamespace(chart, 'ns', { name: 'ml' });
+    const g = workload(chart, 'scrape', { select: { app: 'server', 'training.kubeflow.org/job-name': undefined }, metricsPorts: ['http', 9090] });
+    expect(g.podLabels).toEqual({});
+    expect(policy(chart, 'allow-scrape-test').spec).toEqual({
+      podSelector: { matchLabels: { app: 'server' }, matchExpressions: [{ key: 'training.kubeflow.org/job-name', operator: 'Exists' }] },
+      policyTypes: ['Ingress'],
+      ingress: [{
+        from: [{ namespaceSelector: { matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: ['monitoring'] }] } }],
+        ports: [{ protocol: 'TCP', port: 9090 }, { protocol: 'TCP', port: 'http' }],
+      }],
+    });
+    expect(() => workload(chart, 'bad-port', { metricsPorts: ['HTTP_PORT'] })).toThrow(/prop 'metricsPorts' is 'HTTP_PORT'; use TCP ports from 1 to 65535, or a container port name/);
+    expect(() => workload(chart, 'no-labels', { select: {} })).toThrow(/prop 'select' is \{\}; name at least one label/);
+  });
+
   test('internet egress never reaches private, link-local (cloud metadata) or loopback addresses', () => {
     const chart = testChart('ml');
     new RestrictedNamespace(chart, 'ns', { name: 'ml' });

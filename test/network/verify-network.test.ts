@@ -71,6 +71,12 @@ describe('verify-network helpers', () => {
     });
   });
 
+  test('traffic to a named container port carries the port name (named policy ports match on it)', () => {
+    const server = { namespace: 'ml', labels: {}, ip: '10.244.0.3', portNames: { http: 8501 } };
+    const [named, plain] = trafficFile([{ from: CLUSTER.prometheus, to: server, port: 8501 }, { from: CLUSTER.prometheus, to: server, port: 8502 }], () => ({}));
+    expect([named.ResolvedPortName, plain.ResolvedPortName]).toEqual(['http', '']);
+  });
+
   test('traffic: pods as internal peers with the namespace name label, addresses as external peers', () => {
     const pod = { namespace: 'ml', labels: { a: 'b' }, ip: '10.244.0.2' };
     const [t] = trafficFile([{ from: pod, to: CLUSTER.internet, port: 443 }], () => ({ team: 't' }));
@@ -92,16 +98,22 @@ describe('verify-network helpers', () => {
     const objects = charts.flatMap((c) => c.objects);
     const teams = objects.filter((o) => o.kind === 'Namespace' && o.metadata.labels?.['mlpatterns.dev/team']).map((o) => o.metadata.name);
     const pods = [...charts.flatMap((c) => describePods(c.name, c.objects)), ...teamPods(teams)];
-    const pairs = expectedPairs(pods);
+    const podMonitors = objects.filter((o) => o.kind === 'PodMonitor');
+    const pairs = expectedPairs(pods, podMonitors);
 
     test('every namespace running pods has a default-deny policy', () => {
       const denied = new Set(objects.filter((o) => o.kind === 'NetworkPolicy' && o.metadata.name === 'default-deny-all').map((o) => o.metadata.namespace));
       expect([...new Set(pods.map((p: any) => p.namespace))].filter((ns) => !denied.has(ns))).toEqual([]);
     });
 
-    test('every kind of pod of the platform is described, and every pod is asked about DNS, API, internet, metadata', () => {
-      expect([...new Set(pods.map((p: any) => p.kind))].sort()).toEqual(
-        ['CronJob', 'CronWorkflow', 'Deployment', 'InferenceService', 'Job', 'MPIJob', 'Pod', 'PyTorchJob', 'StatefulSet', 'TFJob', 'TrainJob', 'Workflow', 'WorkflowTemplate']);
+    test('every pod-making object of the platform is described, and every pod is asked about DNS, API, internet, metadata', () => {
+      const podKinds = new Set(['Deployment', 'StatefulSet', 'Job', 'CronJob', 'TFJob', 'PyTorchJob', 'MPIJob', 'TrainJob', 'InferenceService', 'Workflow', 'CronWorkflow', 'WorkflowTemplate']);
+      const makers = charts.flatMap((c) => c.objects).filter((o) => podKinds.has(o.kind));
+      expect(makers.length).toBeGreaterThan(20);
+      for (const o of makers) expect(pods.some((p: any) => p.source === o)).toBe(true);
+      for (const kind of ['TFJob', 'PyTorchJob', 'MPIJob', 'Workflow', 'InferenceService', 'Deployment', 'StatefulSet', 'Job']) {
+        expect(pods.some((p: any) => p.kind === kind)).toBe(true);
+      }
       for (const target of [CLUSTER.dns, CLUSTER.apiServer, CLUSTER.internet, CLUSTER.metadata]) {
         expect(pairs.filter((p: any) => p.to === target)).toHaveLength(pods.length);
       }
@@ -120,7 +132,9 @@ describe('verify-network helpers', () => {
       expect(rules.get('a job never reaches another job')).toEqual(new Set(['deny']));
       expect(rules.get('teams never reach each other')).toEqual(new Set(['deny']));
       expect(rules.get('API callers reach the API server')).toEqual(new Set(['allow']));
-      expect(rules.get('Prometheus scrapes the queue-proxy user metrics')).toEqual(new Set(['allow']));
+      // Prometheus reaches what a monitor of the platform scrapes (the event-driven server's TF Serving metrics).
+      expect(podMonitors.length).toBeGreaterThan(0);
+      expect(rules.get('Prometheus scrapes what a PodMonitor names')).toEqual(new Set(['allow']));
       const tfPairs = pairs.filter((p: any) => p.rule.startsWith('replicas of one job') && p.from.kind === 'TFJob');
       expect(tfPairs.every((p: any) => p.from.owner === p.to.owner && p.from.id !== p.to.id)).toBe(true);
     });

@@ -6,7 +6,9 @@ import { SharedVolume } from '../../constructs/core/shared-volume';
 import { BatchProcessingJob } from '../../constructs/ingestion/batch-job';
 import { DatasetCache } from '../../constructs/ingestion/dataset-cache';
 import { MemoryDatasetCache } from '../../constructs/ingestion/memory-dataset-cache';
+import { MetricsScrape } from '../../constructs/operations/metrics-scrape';
 import { NetworkPeer } from '../../constructs/operations/network';
+import { Discovery, ScrapeTarget, TargetNamespaces } from '../../constructs/operations/scrape-target';
 import { KServeDeploymentMode, KServeInferenceService } from '../../constructs/serving/inference-service';
 import { ModelFormat, ModelLocation } from '../../constructs/serving/model-location';
 import { ReplicatedModelService } from '../../constructs/serving/replicated-service';
@@ -138,6 +140,30 @@ describe('model servers', () => {
     expect(shards.ingress).toEqual([{ from: [{ podSelector: { matchLabels: router.podSelector.matchLabels } }], ports: [{ protocol: 'TCP', port: 8501 }] }]);
     expect(router.egress).toEqual([{ to: [{ podSelector: { matchLabels: shards.podSelector.matchLabels } }], ports: [{ protocol: 'TCP', port: 8501 }] }]);
     expect(router.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 8080 }]);
+  });
+});
+
+describe('monitors', () => {
+  test("a PodMonitor opens its port to Prometheus on exactly the pods it selects, in each scraped namespace", () => {
+    const chart = namespaced('serving');
+    new RestrictedNamespace(chart, 'other', { name: 'other' });
+    new MetricsScrape(chart, 'scrape', {
+      target: ScrapeTarget.custom({ name: 'srv', discovery: Discovery.POD, namespaces: TargetNamespaces.TEAMS, selector: { 'app.kubernetes.io/name': 'srv' }, port: 'http' }),
+      teamNamespaces: ['serving', 'other'],
+    });
+    const objects = synth(chart);
+    for (const ns of ['serving', 'other']) {
+      const p = objects.find((o) => o.kind === 'NetworkPolicy' && o.metadata.name === `allow-srv-metrics-scrape-${ns}`)!;
+      expect(p.metadata.namespace).toBe(ns);
+      expect(p.spec.podSelector).toEqual({ matchLabels: { 'app.kubernetes.io/name': 'srv' } });
+      expect(p.spec.ingress[0].ports).toEqual([{ protocol: 'TCP', port: 'http' }]);
+    }
+  });
+
+  test('a ServiceMonitor of an operator namespace adds nothing to the platform namespaces', () => {
+    const chart = namespaced();
+    new MetricsScrape(chart, 'op', { target: ScrapeTarget.TRAINING_OPERATOR });
+    expect(synth(chart).filter((o) => o.kind === 'NetworkPolicy').map((o) => o.metadata.name)).toEqual(['default-deny-all', 'allow-dns-egress']);
   });
 });
 

@@ -54,11 +54,14 @@ export class NetworkPeer {
   }
 }
 
+/** A TCP port: a number, or the name of a container port (what monitors and Services refer to). */
+export type NetworkPort = number | string;
+
 /** An allowed incoming connection: from a peer, to some ports (all ports when omitted). */
 export interface IngressNeed {
   readonly from: NetworkPeer;
   /** TCP ports. @default - every port */
-  readonly ports?: readonly number[];
+  readonly ports?: readonly NetworkPort[];
 }
 
 /** An allowed outgoing connection to a peer that is not a pod group (groups derive it from their clients). */

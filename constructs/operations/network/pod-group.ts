@@ -1,4 +1,4 @@
-import { EgressNeed, IngressNeed } from './network-peer';
+import { EgressNeed, IngressNeed, NetworkPort } from './network-peer';
 import { propError } from '../../core/errors';
 import { Labels } from '../../core/labels';
 import { labelProblem, NameRule, nameProblem } from '../../core/names';
@@ -28,6 +28,12 @@ export interface PodGroupNeeds {
    */
   readonly namespaceWide?: boolean;
   /**
+   * Select pods another construct or an operator labels (e.g. the pods a PodMonitor scrapes)
+   * instead of labelling pods: `podLabels` is then empty. Keys mapped to `undefined` only need to exist.
+   * @default - the pods labelled with `podLabels`
+   */
+  readonly select?: Readonly<Record<string, string | undefined>>;
+  /**
    * Pods of the group reach each other on every port: distributed jobs, whose collectives
    * (NCCL, Gloo, MPI) open ports chosen at run time besides the rendezvous port.
    * @default false
@@ -39,11 +45,14 @@ export interface PodGroupNeeds {
   readonly internetPorts?: readonly number[];
   /** Who may connect to the pods. Same-namespace group peers get the matching egress derived. @default - nobody */
   readonly clients?: readonly IngressNeed[];
-  /** Ports Prometheus scrapes, from the monitoring namespace. @default - none */
-  readonly metricsPorts?: readonly number[];
+  /** Ports Prometheus scrapes (numbers or container port names), from the monitoring namespace. @default - none */
+  readonly metricsPorts?: readonly NetworkPort[];
   /** Outgoing connections to non-group peers (gateways, namespaces). @default - none */
   readonly egress?: readonly EgressNeed[];
 }
+
+/** A container port name (IANA service name): what a named NetworkPolicy port refers to. */
+const PORT_NAME = /^(?=.{1,15}$)(?=.*[a-z])[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 
 /** A registered set of pods and their needs; `podLabels` go on the construct's pod templates. */
 export class PodGroup {
@@ -51,8 +60,10 @@ export class PodGroup {
   public readonly policyName: string;
   /** Labels the construct must put on every pod of the group. Empty for namespace-wide groups. */
   public readonly podLabels: Readonly<Record<string, string>>;
-  /** Labels the policy selects on: `podLabels` plus `match`. Empty: every pod of the namespace. */
+  /** Labels the policy selects on: `podLabels` plus `match` (or `select`). Empty: every pod of the namespace. */
   public readonly selector: Readonly<Record<string, string>>;
+  /** Label keys the selected pods must carry, whatever the value (from `select`). */
+  public readonly selectorExists: readonly string[];
 
   constructor(
     public readonly namespace: string,
@@ -66,17 +77,25 @@ export class PodGroup {
     const problem = nameProblem(this.policyName, NameRule.DNS_SUBDOMAIN);
     if (problem) throw propError(ownerPath, 'name', needs.name, `the network policy name '${this.policyName}' ${problem}`);
     if (needs.match && !needs.role) throw propError(ownerPath, 'role', needs.role, 'a sub-group (match) needs a role naming it');
-    this.podLabels = needs.namespaceWide ? {} : { [Labels.NAME]: needs.name, [Labels.COMPONENT]: needs.component };
-    this.selector = needs.namespaceWide ? {} : { ...this.podLabels, ...needs.match };
-    for (const [key, value] of Object.entries(this.selector)) {
+    const selects = needs.select !== undefined;
+    if (selects && Object.keys(needs.select!).length === 0) throw propError(ownerPath, 'select', needs.select, 'name at least one label; an empty selector is namespaceWide');
+    this.podLabels = needs.namespaceWide || selects ? {} : { [Labels.NAME]: needs.name, [Labels.COMPONENT]: needs.component };
+    const selected = Object.entries(needs.select ?? {});
+    this.selector = needs.namespaceWide ? {} : selects
+      ? Object.fromEntries(selected.filter((e): e is [string, string] => e[1] !== undefined))
+      : { ...this.podLabels, ...needs.match };
+    this.selectorExists = selected.filter(([, v]) => v === undefined).map(([k]) => k);
+    for (const [key, value] of [...Object.entries(this.selector), ...this.selectorExists.map((k) => [k, 'x'])]) {
       const issue = labelProblem(key, value);
-      if (issue) throw propError(ownerPath, 'name', needs.name, `it cannot label the pods: ${issue}`);
+      if (issue) throw propError(ownerPath, selects ? 'select' : 'name', selects ? needs.select : needs.name, `it cannot select the pods: ${issue}`);
     }
     for (const [prop, ports] of [['internetPorts', needs.internetPorts], ['metricsPorts', needs.metricsPorts],
       ...(needs.clients ?? []).map((c, i) => [`clients[${i}].ports`, c.ports] as const),
       ...(needs.egress ?? []).map((e, i) => [`egress[${i}].ports`, e.ports] as const)] as const) {
       for (const port of ports ?? []) {
-        if (!Number.isInteger(port) || port < 1 || port > 65535) throw propError(ownerPath, prop, port, 'use TCP ports from 1 to 65535');
+        if (typeof port === 'string' ? !PORT_NAME.test(port) : !Number.isInteger(port) || port < 1 || port > 65535) {
+          throw propError(ownerPath, prop, port, 'use TCP ports from 1 to 65535, or a container port name (at most 15 lower-case letters, digits and "-", with a letter)');
+        }
       }
     }
   }

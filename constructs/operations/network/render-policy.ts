@@ -4,10 +4,10 @@ import { API_SERVER_PORTS, DNS_PORT, NAMESPACE_NAME_LABEL, NON_INTERNET_CIDRS, R
 
 /** A NetworkPolicy peer / port / rule / spec as plain JSON (what the apiserver stores). */
 export type PolicyPeer = Record<string, unknown>;
-export interface PolicyPort { readonly protocol: 'TCP' | 'UDP'; readonly port: number }
+export interface PolicyPort { readonly protocol: 'TCP' | 'UDP'; readonly port: number | string }
 export interface PolicyRule { readonly peers?: PolicyPeer[]; readonly ports?: PolicyPort[] }
 export interface NetworkPolicySpecJson {
-  readonly podSelector: { matchLabels?: Record<string, string> };
+  readonly podSelector: { matchLabels?: Record<string, string>; matchExpressions?: { key: string; operator: string }[] };
   readonly policyTypes: ('Ingress' | 'Egress')[];
   readonly ingress?: { from?: PolicyPeer[]; ports?: PolicyPort[] }[];
   readonly egress?: { to?: PolicyPeer[]; ports?: PolicyPort[] }[];
@@ -16,15 +16,21 @@ export interface NetworkPolicySpecJson {
 /** An egress rule of a client group towards a group that lists it among its clients. */
 export interface DerivedEgress {
   readonly target: PodGroup;
-  readonly ports?: readonly number[];
+  readonly ports?: readonly (number | string)[];
 }
 
-const tcp = (ports: readonly number[] | undefined): PolicyPort[] | undefined =>
-  ports?.length ? [...new Set(ports)].sort((a, b) => a - b).map((port) => ({ protocol: 'TCP', port })) : undefined;
+/** Numbers first, ascending, then names: deterministic output. */
+const byPort = (a: number | string, b: number | string) =>
+  typeof a === typeof b ? (typeof a === 'number' ? a - (b as number) : String(a).localeCompare(String(b))) : typeof a === 'number' ? -1 : 1;
+const tcp = (ports: readonly (number | string)[] | undefined): PolicyPort[] | undefined =>
+  ports?.length ? [...new Set(ports)].sort(byPort).map((port) => ({ protocol: 'TCP', port })) : undefined;
 const byNames = (namespaces: readonly string[]): PolicyPeer => ({
   namespaceSelector: { matchExpressions: [{ key: NAMESPACE_NAME_LABEL, operator: 'In', values: [...namespaces] }] },
 });
-const podSelector = (labels: Readonly<Record<string, string>>) => (Object.keys(labels).length ? { matchLabels: { ...labels } } : {});
+const podSelector = (labels: Readonly<Record<string, string>>, exists: readonly string[] = []) => ({
+  ...(Object.keys(labels).length ? { matchLabels: { ...labels } } : {}),
+  ...(exists.length ? { matchExpressions: exists.map((key) => ({ key, operator: 'Exists' })) } : {}),
+});
 
 /** The policy peers of `peer` as seen from a group in `from`: empty when it resolves to nobody. */
 export function peerSelectors(peer: NetworkPeer, from: string, platform: ResolvedPlatform): PolicyPeer[] {
@@ -37,7 +43,7 @@ export function peerSelectors(peer: NetworkPeer, from: string, platform: Resolve
       return [byNames([peer.namespace!])];
     case PeerKind.GROUP: {
       const group = peer.group!;
-      const pods = { podSelector: podSelector(group.selector) };
+      const pods = { podSelector: podSelector(group.selector, group.selectorExists) };
       // Same namespace: a bare podSelector; another namespace: both selectors in ONE peer (an AND).
       return group.namespace === from ? [pods] : [{ ...byNames([group.namespace]), ...pods }];
     }
@@ -72,7 +78,7 @@ export function dnsEgressSpec(platform: ResolvedPlatform): NetworkPolicySpecJson
  */
 export function groupPolicySpec(group: PodGroup, platform: ResolvedPlatform, derived: readonly DerivedEgress[]): NetworkPolicySpecJson {
   const n = group.needs;
-  const own = [{ podSelector: podSelector(group.selector) }];
+  const own = [{ podSelector: podSelector(group.selector, group.selectorExists) }];
   const ingress: { from?: PolicyPeer[]; ports?: PolicyPort[] }[] = [];
   const egress: { to?: PolicyPeer[]; ports?: PolicyPort[] }[] = [];
   if (n.withinGroup) ingress.push({ from: own });
@@ -100,7 +106,7 @@ export function groupPolicySpec(group: PodGroup, platform: ResolvedPlatform, der
   if (ingress.length || !egress.length) policyTypes.push('Ingress');
   if (egress.length) policyTypes.push('Egress');
   return {
-    podSelector: podSelector(group.selector),
+    podSelector: podSelector(group.selector, group.selectorExists),
     policyTypes,
     ingress: ingress.length ? ingress.map(dropUndefinedPorts('from')) : undefined,
     egress: egress.length ? egress.map(dropUndefinedPorts('to')) : undefined,

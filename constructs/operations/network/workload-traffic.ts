@@ -16,6 +16,7 @@ export const PodComponent = {
   SHARDED_INGESTION: 'sharded-ingestion',
   CACHE_WARM_UP: 'cache-warm-up',
   TEAM: 'team-workloads',
+  METRICS_SCRAPE: 'metrics-scrape',
 } as const;
 
 /** HTTPS: object stores (s3://, gs://), Hugging Face, dataset mirrors. */
@@ -119,6 +120,15 @@ export function kservePredictorNeeds(name: string, mode: ServingMode, internetPo
  */
 export function ingestionJobNeeds(name: string, component: string, downloads: boolean | undefined): PodGroupNeeds {
   return { name, component, internetPorts: downloads ? [HTTPS_PORT] : undefined };
+}
+
+/**
+ * Pods a PodMonitor scrapes, selected by the monitor's own selector: Prometheus (the monitoring
+ * namespace) reaches them on the monitor's port, a container port name (prometheus-operator
+ * `podMetricsEndpoints[].port`).
+ */
+export function scrapedPodsNeeds(name: string, select: Readonly<Record<string, string | undefined>>, port: string, namespace?: string): PodGroupNeeds {
+  return { name, component: PodComponent.METRICS_SCRAPE, role: namespace, select, metricsPorts: [port] };
 }
 
 /** A model server (Deployment/StatefulSet): its Service's clients on the serving port, gateways first. */
