@@ -1,4 +1,4 @@
-import { AppProps } from 'cdk8s';
+import { AppProps, Chart } from 'cdk8s';
 import { exampleFeatures } from './example-features';
 import { FashionMnistPipeline } from './fashion-mnist-pipeline';
 import { MlPlatformOperations } from './operations-example';
@@ -11,6 +11,7 @@ import { Accelerator } from '../constructs/cluster/accelerator';
 import { NodePool } from '../constructs/cluster/node-pool';
 import { PlatformApp } from '../constructs/core/platform-app';
 import { applyMetadataConvention } from '../constructs/operations/metadata-convention';
+import { PlatformPriorities } from '../constructs/operations/platform-priorities';
 import { PriorityTier } from '../constructs/operations/priority-tier';
 
 /** The pools the example charts run on: one CPU pool (default) and one GPU pool. */
@@ -37,8 +38,11 @@ export function buildPlatform(props: PlatformBuildProps = {}): PlatformApp {
   const features = exampleFeatures(target);
   const storage = features.storage;
   const training = { cpu: 'training-examples', gpu: 'training-examples-gpu' };
+  // The priority tiers in a chart of their own: every workload chart may refer to them, with or
+  // without the operations chart (a stack with teams of its own leaves that one out).
+  const priorities = new PlatformPriorities(new Chart(app, 'ml-platform-priorities', { disableResourceNameHashes: true }), 'Priorities');
   const operations = new MlPlatformOperations(app, 'ml-platform-operations', {
-    cpuPool: examplePools.cpu, gpuPool: examplePools.gpu, features, exampleNamespaces: Object.values(training),
+    cpuPool: examplePools.cpu, gpuPool: examplePools.gpu, features, exampleNamespaces: Object.values(training), priorities,
     monitoredNamespaces: [...Object.values(training), 'serving-examples'],
   });
   new FashionMnistPipeline(app, 'book-pipeline', { namespace: 'fashion-mnist', pool: examplePools.cpu, storage, knative: features.knative });
@@ -50,10 +54,10 @@ export function buildPlatform(props: PlatformBuildProps = {}): PlatformApp {
     storage,
     knative: features.knative,
   });
-  const trainingProps = { features, clusterQueue: operations.examplesQueue, priorities: operations.priorities };
+  const trainingProps = { features, clusterQueue: operations.examplesQueue, priorities };
   new TrainingExamples(app, 'training-examples', { namespace: training.cpu, pool: examplePools.cpu, ...trainingProps });
   new TrainingExamples(app, 'training-examples-gpu', { namespace: training.gpu, pool: examplePools.gpu, ...trainingProps });
-  new WorkflowExamples(app, 'workflow-examples', { namespace: 'workflow-examples', pool: examplePools.cpu, storage, retrainingPriority: operations.priorities.priorityClass(PriorityTier.BATCH_LOW) });
+  new WorkflowExamples(app, 'workflow-examples', { namespace: 'workflow-examples', pool: examplePools.cpu, storage, retrainingPriority: priorities.priorityClass(PriorityTier.BATCH_LOW) });
   new IngestionExamples(app, 'ingestion-examples', { pool: examplePools.cpu, storage });
   new ServingExamples(app, 'serving-examples', { pool: examplePools.cpu, gpuPool: examplePools.gpu, features });
   // Last: labels every object of every chart (and fails synth for objects added after it).

@@ -33,6 +33,12 @@ export interface MlPlatformOperationsProps extends ChartProps {
   readonly features?: ExampleFeatures;
   /** Workload namespaces of other charts to scrape and alert on, besides the teams'. @default - none */
   readonly monitoredNamespaces?: readonly string[];
+  /**
+   * The platform's priority tiers, when another chart defines them (so charts deployed without
+   * this one can still refer to them).
+   * @default - defined in this chart
+   */
+  readonly priorities?: PlatformPriorities;
 }
 
 /**
@@ -58,7 +64,7 @@ export class MlPlatformOperations extends Chart {
     new RestrictedNamespace(this, 'Namespace', { name: namespace });
 
     this.cohort = new FairShareCohort(this, 'Cohort', { name: 'ml-teams', pools: [cpuPool, gpuPool] });
-    this.priorities = new PlatformPriorities(this, 'Priorities');
+    this.priorities = props.priorities ?? new PlatformPriorities(this, 'Priorities');
 
     // Research trains large models: a bigger fair share and may borrow the other team's idle GPUs.
     this.research = new Team(this, 'research', {

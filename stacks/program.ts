@@ -159,8 +159,7 @@ export function runPlatformStack(config: StackConfig, app: PlatformApp): Platfor
  */
 export function main(): PlatformStackOutputs {
   const config = loadStackConfig(Object.values(examplePools));
-  // First, so a bad version or selection fails before any chart is built. The example charts are
-  // built for the default target until buildPlatform takes one; the plan checks them against this one.
-  stackTarget(config);
-  return runPlatformStack(config, buildPlatform());
+  // First, so a bad version or selection fails before any chart is built; the example charts are
+  // then built for the cluster this stack makes (storage classes, optional operators).
+  return runPlatformStack(config, buildPlatform({ target: stackTarget(config) }));
 }

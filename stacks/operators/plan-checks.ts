@@ -13,16 +13,14 @@ import type { StackConfig } from '../config';
 export type PlanProblemKey = 'operators' | 'gangScheduler' | 'charts';
 
 /**
- * Which config key fixes a problem: a kind nobody serves, a queue label Kueue does not read for
- * that kind, or a scheduler that does not run → `operators`; a job gang-scheduled by another
- * scheduler than the training-operator's → `gangScheduler`; anything else is about the charts (a
- * reference to a chart left out, or a chart that would not work anywhere) → `charts`.
+ * Which config key fixes a problem, by the rule that found it: operator coverage is about what
+ * the stack installs (`operators`), except a job gang-scheduled by another scheduler than the
+ * training-operator's (`gangScheduler`); every other rule is about the charts (a reference to a
+ * chart left out, or a chart that would not work anywhere) → `charts`.
  */
 export function configKeyOf(problem: Problem): PlanProblemKey {
-  const field = problem.field;
-  if (field === 'kind' || field.includes('kueue.x-k8s.io/queue-name') || field.endsWith('.schedulerName')) return 'operators';
-  if (field.startsWith('spec.runPolicy.schedulingPolicy')) return 'gangScheduler';
-  return 'charts';
+  if (problem.rule !== 'operator-coverage') return 'charts';
+  return problem.field.startsWith('spec.runPolicy.schedulingPolicy') ? 'gangScheduler' : 'operators';
 }
 
 /** Throws one `StackConfigError` listing every problem, keyed by the first key any problem names. */

@@ -13,7 +13,7 @@ import { COSCHEDULING_SCHEDULER_NAME } from '../../constructs/training/gang-sche
 import type { ClusterKind, GangSchedulerChoice } from '../cluster/kinds';
 import { EXPORTED_METRICS } from './exported-metrics';
 import { gangSchedulerName, kueueFrameworks } from './operator-config';
-import { OperatorName, OperatorRelease, releasesFor } from './versions';
+import { clusterOperators, defaultOperators, installOrder, OperatorName, OperatorRelease, releasesFor } from './versions';
 
 /**
  * The custom resource kinds (`group/Kind`) each operator's controller acts on, beside the version
@@ -145,4 +145,13 @@ export function platformTarget(config: TargetConfig, releases: readonly Operator
       ? { namespace: prometheus.namespace, exportedMetrics: operators.flatMap((o) => EXPORTED_METRICS[o] ?? []) }
       : undefined,
   };
+}
+
+/**
+ * The target of a stack left at its defaults for `cluster` (default operators, no gang scheduler):
+ * what `npm run synth` builds and checks the example charts for (the local stack's).
+ */
+export function defaultPlatformTarget(cluster: ClusterKind = 'local'): PlatformTarget {
+  const table = releasesFor(KUBERNETES_MINOR);
+  return platformTarget({ cluster }, installOrder(table, [...clusterOperators(cluster, undefined), ...defaultOperators(cluster)]));
 }

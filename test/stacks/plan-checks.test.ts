@@ -72,14 +72,15 @@ test('only the deployed charts are checked: a broken chart left out of `charts` 
 });
 
 test.each([
-  ['kind', 'operators'],
-  ["metadata.labels['kueue.x-k8s.io/queue-name']", 'operators'],
-  ['spec.template.spec.schedulerName', 'operators'],
-  ['spec.runPolicy.schedulingPolicy', 'gangScheduler'],
-  ['spec.template.spec.priorityClassName', 'charts'],
-  ['spec.volumes[0].persistentVolumeClaim.claimName', 'charts'],
-])('a problem at %s is fixed with config key %s', (field, key) => {
-  expect(configKeyOf({ entry: {} as any, field, value: 'x', message: '' })).toBe(key);
+  ['operator-coverage', 'kind', 'operators'],
+  ['operator-coverage', "metadata.labels['kueue.x-k8s.io/queue-name']", 'operators'],
+  ['operator-coverage', 'spec.template.spec.schedulerName', 'operators'],
+  ['operator-coverage', 'spec.runPolicy.schedulingPolicy', 'gangScheduler'],
+  ['object-references', 'spec.template.spec.priorityClassName', 'charts'],
+  ['queue-references', "metadata.labels['kueue.x-k8s.io/queue-name']", 'charts'],
+  ['storage-placement', 'spec.volumes[0].persistentVolumeClaim.claimName', 'charts'],
+])('a %s problem at %s is fixed with config key %s', (rule, field, key) => {
+  expect(configKeyOf({ entry: {} as any, field, value: 'x', message: '', rule })).toBe(key);
 });
 
 test('the values context the installs use carries the config the operators are configured from', () => {

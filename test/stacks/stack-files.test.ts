@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { buildPlatform, examplePools } from '../../charts';
 import { CONFIG_NAMESPACE, parseStackConfig } from '../../stacks/config';
-import { planPlatform } from '../../stacks/program';
+import { planPlatform, stackTarget } from '../../stacks/program';
 
 jest.setTimeout(60_000);
 
@@ -22,7 +22,7 @@ function stackFile(stack: string): { raw: Record<string, unknown>; awsRegion?: s
 test.each(['local', 'eks', 'gke'])('Pulumi.%s.yaml parses and plans without problems', (stack) => {
   const { raw, awsRegion } = stackFile(stack);
   const config = parseStackConfig(raw, Object.values(examplePools), { awsRegion });
-  const plan = planPlatform(config, buildPlatform());
+  const plan = planPlatform(config, buildPlatform({ target: stackTarget(config) }));
   expect(plan.manifests.length).toBeGreaterThan(0);
   expect(plan.target.storage.name).toBe(config.cluster);
 });
