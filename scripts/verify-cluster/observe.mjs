@@ -1,0 +1,112 @@
+// Watching the workloads of verify-cluster: one snapshot of the cluster per poll (lists of the
+// workload kinds, pods, events, Kueue Workloads), the state of every workload in it, and the
+// controllers' messages behind any that is not ready.
+
+import { log, sleep } from '../verify-apiserver/common.mjs';
+import lib from '../verify-apiserver/lib.cjs';
+import wl from './workloads.cjs';
+
+const POOL_LABEL = 'mlpatterns.dev/node-pool';
+
+async function list(client, path) {
+  const r = await client.request('GET', path);
+  return r.status === 200 ? r.body.items || [] : [];
+}
+
+function listPath(group, version, plural) {
+  return group ? `/apis/${group}/${version}/${plural}` : `/api/${version}/${plural}`;
+}
+
+/**
+ * One snapshot. workloads: [{ key, group, version, kind, namespace, name, res: {plural} }].
+ * Returns { live: Map(key -> object), pods, events, kueueWorkloads, owners, nodesByName }.
+ */
+export async function snapshot(client, workloads, { kueue }) {
+  const kinds = new Map();
+  for (const w of workloads) if (w.res) kinds.set(`${w.group}/${w.version}/${w.res.plural}`, w);
+  const byKind = new Map();
+  for (const [k, w] of kinds) byKind.set(k, await list(client, listPath(w.group, w.version, w.res.plural)));
+  const live = new Map();
+  for (const w of workloads) {
+    if (!w.res) continue;
+    const items = byKind.get(`${w.group}/${w.version}/${w.res.plural}`) || [];
+    const found = items.find((o) => o.metadata.name === w.liveName && (o.metadata.namespace || undefined) === (w.namespace || undefined));
+    if (found) live.set(w.key, found);
+  }
+  const [pods, events, replicaSets, jobs, nodes] = await Promise.all([
+    list(client, '/api/v1/pods'),
+    list(client, '/api/v1/events'),
+    list(client, '/apis/apps/v1/replicasets'),
+    list(client, '/apis/batch/v1/jobs'),
+    list(client, '/api/v1/nodes'),
+  ]);
+  const kueueWorkloads = kueue ? await list(client, '/apis/kueue.x-k8s.io/v1beta2/workloads') : [];
+  const roots = new Map();
+  for (const w of workloads) {
+    const o = live.get(w.key);
+    if (o) roots.set(o.metadata.uid, w.key);
+  }
+  const owners = wl.ownerIndex([...pods, ...replicaSets, ...jobs, ...kueueWorkloads, ...[...live.values()]], roots);
+  return { live, pods, events, kueueWorkloads, owners, nodesByName: new Map(nodes.map((n) => [n.metadata.name, n])) };
+}
+
+/** Everything a snapshot says about one workload. */
+export function describeWorkload(w, snap) {
+  const live = snap.live.get(w.key);
+  const { state, detail } = wl.evaluate(w, live);
+  const mine = (uid) => snap.owners.rootOf(uid) === w.key;
+  const pods = snap.pods.filter((p) => mine(p.metadata.uid));
+  const events = snap.events.filter((e) => (e.involvedObject?.uid && mine(e.involvedObject.uid)));
+  const kueueWorkloads = snap.kueueWorkloads.filter((x) => mine(x.metadata.uid));
+  const { pools, wrong } = wl.placement(pods, snap.nodesByName, POOL_LABEL);
+  const reasons = [
+    ...wl.kueueMessages(kueueWorkloads),
+    ...wl.warningMessages(events),
+    ...wl.podProblems(pods),
+    ...wrong,
+  ];
+  return { state, detail, pools, reasons, pods, kueueWorkloads, live };
+}
+
+/**
+ * Poll until every workload is ready, or nothing changed for `settle` seconds, or `timeout`.
+ * onPoll(w, info) is called for every workload on every poll (gang checks). Returns the last
+ * per-workload description (Map key -> describeWorkload result).
+ */
+export async function observe(client, workloads, { timeout, settle, kueue, verbose, onPoll = () => {} }) {
+  const t0 = Date.now();
+  let lastSig = '';
+  let lastChange = Date.now();
+  let result = new Map();
+  for (;;) {
+    const snap = await snapshot(client, workloads, { kueue });
+    result = new Map(workloads.map((w) => [w.key, describeWorkload(w, snap)]));
+    for (const w of workloads) onPoll(w, result.get(w.key));
+    const sig = JSON.stringify([...result].map(([k, d]) => [k, d.state, d.detail, d.reasons.length]));
+    if (sig !== lastSig) {
+      lastSig = sig;
+      lastChange = Date.now();
+    }
+    const pending = [...result.values()].filter((d) => d.state !== 'ready').length;
+    const elapsed = (Date.now() - t0) / 1000;
+    if (verbose) log(`    [${elapsed.toFixed(0)}s] ${workloads.length - pending}/${workloads.length} ready`);
+    if (pending === 0) break;
+    if (elapsed >= timeout) {
+      log(`    stopped waiting after ${timeout}s (--timeout): ${pending} workload(s) not ready`);
+      break;
+    }
+    if ((Date.now() - lastChange) / 1000 >= settle && elapsed >= settle * 2) {
+      log(`    nothing changed for ${settle}s (--settle): ${pending} workload(s) not ready`);
+      break;
+    }
+    await sleep(2000);
+  }
+  return result;
+}
+
+/** Discovery entry (plural, namespaced) of a record, or undefined. */
+export function resourceOf(byGvk, o) {
+  return byGvk.get(`${o.group}/${o.version}/${o.kind}`);
+}
+
+export { lib };

@@ -1,0 +1,104 @@
+'use strict';
+// How verify-cluster runs the operators as local processes: the stack's Kueue Configuration with
+// only the process-level fields replaced, and the training-operator's command line. Pure
+// functions (unit-tested by test/verify-cluster/).
+
+/**
+ * Fields of Kueue's Configuration that describe the process, not the platform's policy: they are
+ * replaced for a local process (webhook on 127.0.0.1 with our certificate, no metrics server, no
+ * leader election, no internal cert rotation, since the rotator's certificate would only name the
+ * in-cluster Service). Everything else (integrations, fairSharing, waitForPodsReady, resources,
+ * ...) is the stack's, unchanged.
+ */
+const KUEUE_PROCESS_FIELDS = ['health', 'metrics', 'webhook', 'leaderElection', 'internalCertManagement', 'clientConnection'];
+
+function kueueRuntimeConfiguration(stackConfiguration, { healthPort, webhookPort, certDir }) {
+  const cfg = JSON.parse(JSON.stringify(stackConfiguration || {}));
+  if (cfg.apiVersion && cfg.apiVersion !== 'config.kueue.x-k8s.io/v1beta2') {
+    throw new Error(`Kueue Configuration apiVersion ${cfg.apiVersion} is not supported here; use config.kueue.x-k8s.io/v1beta2 (Kueue v0.19)`);
+  }
+  const replaced = KUEUE_PROCESS_FIELDS.filter((k) => cfg[k] !== undefined);
+  return {
+    replaced,
+    configuration: {
+      ...cfg,
+      apiVersion: 'config.kueue.x-k8s.io/v1beta2',
+      kind: 'Configuration',
+      namespace: cfg.namespace || 'kueue-system',
+      health: { healthProbeBindAddress: `127.0.0.1:${healthPort}` },
+      metrics: { bindAddress: '0' },
+      webhook: { host: '127.0.0.1', port: webhookPort, certDir },
+      leaderElection: { leaderElect: false },
+      internalCertManagement: { enable: false },
+      clientConnection: { qps: 100, burst: 200 },
+    },
+  };
+}
+
+/** Frameworks the Kueue Configuration enables (`integrations.frameworks`). */
+function kueueFrameworks(configuration) {
+  return (configuration?.integrations?.frameworks || []).slice();
+}
+
+/**
+ * Kueue framework name of a workload kind, as Kueue's integrations name them (v0.19
+ * pkg/controller/jobs/*: `batch/job`, `kubeflow.org/pytorchjob`, ...). kubeflow.org MPIJob is
+ * Kueue's `kubeflow.org/mpijob` only for mpi-operator's v2beta1; the training-operator's v1 MPIJob
+ * has no Kueue integration.
+ */
+function kueueFrameworkOf(group, version, kind) {
+  if (group === 'batch' && kind === 'Job') return 'batch/job';
+  if (group === '' && kind === 'Pod') return 'pod';
+  if (group === 'apps' && kind === 'Deployment') return 'deployment';
+  if (group === 'apps' && kind === 'StatefulSet') return 'statefulset';
+  if (group === 'kubeflow.org' && kind === 'MPIJob') return version === 'v2beta1' ? 'kubeflow.org/mpijob' : undefined;
+  if (group === 'kubeflow.org') return `kubeflow.org/${kind.toLowerCase()}`;
+  if (group === 'trainer.kubeflow.org' && kind === 'TrainJob') return 'trainer.kubeflow.org/trainjob';
+  if (group === 'jobset.x-k8s.io' && kind === 'JobSet') return 'jobset.x-k8s.io/jobset';
+  if (group === 'leaderworkerset.x-k8s.io' && kind === 'LeaderWorkerSet') return 'leaderworkerset.x-k8s.io/leaderworkerset';
+  if (group === 'ray.io') return `ray.io/${kind.toLowerCase()}`;
+  return undefined;
+}
+
+/** Flags whose value the harness owns (ports, probes); the stack must not set them. */
+const TRAINING_OPERATOR_PROCESS_FLAGS = ['--metrics-bind-address', '--health-probe-bind-address', '--webhook-server-port', '--leader-elect', '--pytorch-init-container-template-file'];
+
+/**
+ * The training-operator's command line: the process flags, then the stack's flags; with an init
+ * container template, the file flag pointing at it.
+ */
+function trainingOperatorCommandLine(stackArgs, { healthPort, webhookPort, initTemplateFile }) {
+  for (const a of stackArgs) {
+    const flag = String(a).split('=')[0];
+    if (TRAINING_OPERATOR_PROCESS_FLAGS.includes(flag)) {
+      throw new Error(`training-operator flag ${flag} from the stack is set by the harness itself (it runs the operator as a local process); remove it from trainingOperatorArgs or tell the harness how to map it`);
+    }
+  }
+  return [
+    '--metrics-bind-address=0',
+    `--health-probe-bind-address=127.0.0.1:${healthPort}`,
+    `--webhook-server-port=${webhookPort}`,
+    '--leader-elect=false',
+    ...stackArgs,
+    ...(initTemplateFile ? [`--pytorch-init-container-template-file=${initTemplateFile}`] : []),
+  ];
+}
+
+/** `--gang-scheduler-name` of the training-operator's flags, or undefined. */
+function gangSchedulerName(args) {
+  for (let i = 0; i < args.length; i++) {
+    const a = String(args[i]);
+    if (a.startsWith('--gang-scheduler-name=')) return a.slice('--gang-scheduler-name='.length) || undefined;
+    if (a === '--gang-scheduler-name') return args[i + 1];
+  }
+  return undefined;
+}
+
+module.exports = {
+  KUEUE_PROCESS_FIELDS,
+  kueueRuntimeConfiguration,
+  kueueFrameworks,
+  kueueFrameworkOf,
+  trainingOperatorCommandLine,
+  gangSchedulerName,
+};
