@@ -69,15 +69,21 @@ describe('verify-cluster workloads, coverage and report', () => {
     const objs = [
       rec('kubeflow.org', 'TFJob', { spec: { tfReplicaSpecs: { W: { template: { spec: { schedulerName: 'volcano', containers: [] } } } } } }),
       rec('keda.sh', 'ScaledObject', {}),
+      rec('example.com', 'Widget', {}),
       rec('apps', 'Deployment', { spec: { template: { spec: { containers: [] } } } }),
       rec('serving.kserve.io', 'InferenceService', {}),
     ];
     const p = coverage.stackCoverage(objs, ['training-operator', 'kserve'], lib.BUILTIN_GROUPS);
     expect(p.get(objs[0])).toEqual([expect.stringMatching(/schedulerName 'volcano', served by 'volcano', which the stack does not install/)]);
-    expect(p.get(objs[1])).toEqual([expect.stringMatching(/no operator of the stack serves keda.sh/)]);
-    expect(p.has(objs[2])).toBe(false);
+    expect(p.get(objs[1])).toEqual(["keda.sh is served by 'keda', which the stack does not install (operators: training-operator, kserve)"]);
+    expect(p.get(objs[2])).toEqual([expect.stringMatching(/no operator of the stack serves example.com/)]);
     expect(p.has(objs[3])).toBe(false);
+    expect(p.has(objs[4])).toBe(false);
     expect(coverage.stackCoverage(objs.slice(0, 1), ['training-operator', 'volcano'], lib.BUILTIN_GROUPS).size).toBe(0);
+    // the release table's crdGroups win over the built-in map
+    const groups = coverage.groupOperators([{ name: 'widget-operator', crdGroups: ['example.com'] }, { name: 'x', crdGroups: null }]);
+    expect(groups['example.com']).toBe('widget-operator');
+    expect(coverage.stackCoverage(objs.slice(2, 3), ['widget-operator'], lib.BUILTIN_GROUPS, groups).size).toBe(0);
   });
 
   test('report: table, failure list and the summary line', () => {
