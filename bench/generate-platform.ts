@@ -6,6 +6,7 @@ import { Accelerator } from '../constructs/cluster/accelerator';
 import { NodePool } from '../constructs/cluster/node-pool';
 import { withDefaults } from '../constructs/core/defaults';
 import { requireInteger } from '../constructs/core/errors';
+import { BOOK_GPU_IMAGE } from '../charts/fashion-mnist-pipeline';
 import { ContainerImage, Images } from '../constructs/core/image';
 import { Labels } from '../constructs/core/labels';
 import { RestrictedNamespace } from '../constructs/core/namespace';
@@ -96,7 +97,7 @@ export class GeneratedTeam extends Chart {
         workers: 2,
         volumes: [volume.mount('/models')],
         container: {
-          image: Images.BOOK_MULTI_WORKER,
+          image: gpu ? BOOK_GPU_IMAGE : Images.BOOK_MULTI_WORKER,
           command: ['python', '/multi-worker-distributed-training.py', '--saved_model_dir', `/models/${i}/`],
           gpus: gpu ? 1 : 0,
           resources: { cpu: Cpu.millis(500), memory: Size.gibibytes(2) },
@@ -105,7 +106,7 @@ export class GeneratedTeam extends Chart {
       new KServeInferenceService(this, `serve-${i}`, {
         pool,
         modelFormat: ModelFormat.TENSORFLOW,
-        runtimeVersion: Images.TF_SERVING_RUNTIME_VERSION,
+        runtimeVersion: gpu ? `${Images.TF_SERVING_RUNTIME_VERSION}-gpu` : Images.TF_SERVING_RUNTIME_VERSION,
         model: ModelLocation.fromVolume(volume, `${i}`),
         gpus: gpu ? 1 : 0,
       });

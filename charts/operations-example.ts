@@ -53,8 +53,8 @@ export class MlPlatformOperations extends Chart {
   public readonly research: Team;
   public readonly recsys: Team;
   public readonly monitoring: PlatformMonitoring;
-  /** The ClusterQueue the example charts' LocalQueues admit through (a member of the cohort). */
-  public readonly examplesQueue: KueueClusterQueue;
+  /** The ClusterQueue the example charts' LocalQueues admit through (a member of the cohort), when they are given. */
+  public readonly examplesQueue?: KueueClusterQueue;
 
   constructor(scope: Construct, id: string, props: MlPlatformOperationsProps) {
     const namespace = props.namespace ?? 'ml-platform-ops';
@@ -97,15 +97,17 @@ export class MlPlatformOperations extends Chart {
     });
     // The example charts' distributed jobs: enough nominal quota for their largest gang on each
     // pool (see charts/training-examples.ts), borrowing the teams' idle quota beyond it.
-    this.examplesQueue = new KueueClusterQueue(this, 'examples', {
-      name: 'ml-examples',
-      cohort: this.cohort,
-      namespaces: props.exampleNamespaces ?? [],
-      quotas: [
-        { pool: cpuPool, nominal: { cpu: Cpu.units(6), memory: Size.gibibytes(24) } },
-        { pool: gpuPool, nominal: { cpu: Cpu.units(8), memory: Size.gibibytes(32), gpus: 2 }, borrowingLimit: { cpu: Cpu.units(8), memory: Size.gibibytes(32), gpus: 1 } },
-      ],
-    });
+    if (props.exampleNamespaces?.length) {
+      this.examplesQueue = new KueueClusterQueue(this, 'examples', {
+        name: 'ml-examples',
+        cohort: this.cohort,
+        namespaces: props.exampleNamespaces,
+        quotas: [
+          { pool: cpuPool, nominal: { cpu: Cpu.units(6), memory: Size.gibibytes(24) } },
+          { pool: gpuPool, nominal: { cpu: Cpu.units(8), memory: Size.gibibytes(32), gpus: 2 }, borrowingLimit: { cpu: Cpu.units(8), memory: Size.gibibytes(32), gpus: 1 } },
+        ],
+      });
+    }
 
     // Gang scheduling outside Kueue, where the cluster runs those schedulers: research's all-reduce
     // job under Volcano, recsys' embedding job under coscheduling. Built in the team's scope so they

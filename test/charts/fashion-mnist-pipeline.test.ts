@@ -77,7 +77,28 @@ describe('FashionMnistPipeline', () => {
     const isvc = (chart: string) => parse(byKindName(all.get(chart)!, 'Workflow', 'fashion-mnist').spec.templates.find((t: any) => t.name === 'serve').resource.manifest);
     expect(isvc('book-pipeline').spec.predictor.model.storageUri).toBe('pvc://strategy-volume/saved_model_versions');
     expect(isvc('book-pipeline').spec.predictor.scaleMetric).toBeUndefined();
-    expect(isvc('book-pipeline-gpu').spec.predictor).toMatchObject({ scaleMetric: 'concurrency', scaleTarget: 1 });
+    // Standard mode (no Knative on the default platform): the HPA scales the predictor on CPU.
+    expect(isvc('book-pipeline-gpu').spec.predictor).toMatchObject({ scaleMetric: 'cpu', scaleTarget: 60 });
+    expect(isvc('book-pipeline-gpu').spec.predictor.model.runtimeVersion).toBe('2.6.2-gpu');
+  });
+
+  test('serving outlives the run: the serve step does not make the Workflow its owner', () => {
+    for (const chart of ['book-pipeline', 'book-pipeline-gpu']) {
+      const serve = byKindName(all.get(chart)!, 'Workflow', 'fashion-mnist').spec.templates.find((t: any) => t.name === 'serve').resource;
+      expect(serve).toMatchObject({ action: 'apply', setOwnerReference: false });
+    }
+  });
+
+  test('the shared volume is ReadWriteMany on the shared class: ingestion, three TFJobs and serving mount it from several nodes', () => {
+    for (const chart of ['book-pipeline', 'book-pipeline-gpu']) {
+      expect(byKindName(all.get(chart)!, 'PersistentVolumeClaim', 'strategy-volume').spec).toMatchObject({ accessModes: ['ReadWriteMany'], storageClassName: 'nfs' });
+    }
+  });
+
+  test('the GPU variant runs the CUDA build of the book image; the CPU one the book image itself', () => {
+    const images = (chart: string) => new Set(byKindName(all.get(chart)!, 'Workflow', 'fashion-mnist').spec.templates.filter((t: any) => t.container).map((t: any) => t.container.image));
+    expect(images('book-pipeline')).toEqual(new Set(['kubeflow/multi-worker-strategy:v0.1']));
+    expect(images('book-pipeline-gpu')).toEqual(new Set(['kubeflow/multi-worker-strategy:v0.1-gpu']));
   });
 
   test('the workflow Role has no wildcards and only the resources the steps touch', () => {

@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import { examplePools } from '../../charts';
+import { exampleFeatures } from '../../charts/example-features';
 import { MlPlatformOperations } from '../../charts/operations-example';
 import { NodePool } from '../../constructs/cluster/node-pool';
 import { PlatformApp } from '../../constructs/core/platform-app';
@@ -14,10 +15,12 @@ import { formatViolations, validateObjects } from '../validation/validator';
 
 const ID = 'ml-platform-operations';
 const pools = { cpuPool: examplePools.cpu, gpuPool: examplePools.gpu };
+/** A cluster running Volcano, scheduler-plugins and Knative: every optional part of the chart. */
+const features = { ...exampleFeatures(undefined), volcano: true, coscheduling: true, knative: true };
 
 function build() {
   const app = new PlatformApp({ outdir: '/nonexistent' });
-  const chart = new MlPlatformOperations(app, ID, pools);
+  const chart = new MlPlatformOperations(app, ID, { ...pools, features, exampleNamespaces: ['training-examples'] });
   return { app, chart };
 }
 
@@ -80,9 +83,9 @@ describe('MlPlatformOperations chart', () => {
     }
   });
 
-  test('nominal quotas summed over the teams fit every pool', () => {
+  test('nominal quotas summed over the teams and the examples queue fit every pool', () => {
     const queues = ofKind(objects, 'ClusterQueue');
-    expect(queues.map((q) => q.metadata.name).sort()).toEqual(['recsys', 'research']);
+    expect(queues.map((q) => q.metadata.name).sort()).toEqual(['ml-examples', 'recsys', 'research']);
     for (const pool of [pools.cpuPool, pools.gpuPool]) {
       const total = queues.reduce<Amounts>((sum, q) => addAmounts(sum, nominalOf(q.spec.resourceGroups[0].flavors.find((f: Manifest) => f.name === pool.name))), ZERO);
       const cap = poolCapacity(pool);
@@ -92,6 +95,7 @@ describe('MlPlatformOperations chart', () => {
       expect(total).toEqual(chart.cohort.reservedOn(pool));
     }
     // The example hands out every GPU of the pool: nothing left for a third team.
+    expect(byKindName(objects, 'ClusterQueue', 'ml-examples').spec.namespaceSelector.matchExpressions[0].values).toEqual(['training-examples']);
     expect(chart.cohort.reservedOn(pools.gpuPool).gpus).toBe(pools.gpuPool.capacity().gpus);
   });
 
@@ -131,6 +135,7 @@ describe('MlPlatformOperations chart', () => {
 
   test('monitoring scrapes and alerts on exactly the team namespaces', () => {
     expect(byKindName(objects, 'PodMonitor', 'kserve-inference').spec.namespaceSelector.matchNames).toEqual(['team-recsys', 'team-research']);
+    expect(ofKind(objects, 'ServiceMonitor').map((m) => m.metadata.name)).toEqual(['training-operator']);
     expect(byKindName(objects, 'ConfigMap', 'ml-platform-dashboard').metadata.labels.grafana_dashboard).toBe('1');
   });
 

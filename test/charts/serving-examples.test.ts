@@ -1,5 +1,6 @@
 import { ServingExamples } from '../../charts/serving-examples';
 import { examplePools } from '../../charts';
+import { exampleFeatures } from '../../charts/example-features';
 import { PlatformApp, synthChart } from '../../constructs/core/platform-app';
 import { SchedulingRefs } from '../../constructs/core/scheduling';
 import { byKindName, containersOf, Manifest, ofKind } from '../helpers';
@@ -7,9 +8,12 @@ import { formatViolations, validateObjects } from '../validation/validator';
 
 const critical = SchedulingRefs.priorityClass('serving-critical', 1_000_000);
 
-function build(): { chart: ServingExamples; objects: Manifest[] } {
+/** The examples for a cluster with every optional serving operator (Knative, KEDA, a custom-metrics adapter). */
+const everything = { ...exampleFeatures(undefined), knative: true, keda: true, customMetrics: true };
+
+function build(features = everything): { chart: ServingExamples; objects: Manifest[] } {
   const app = new PlatformApp({ outdir: '/nonexistent' });
-  const chart = new ServingExamples(app, 'serving-examples', { pool: examplePools.cpu, gpuPool: examplePools.gpu, priorityClass: critical });
+  const chart = new ServingExamples(app, 'serving-examples', { pool: examplePools.cpu, gpuPool: examplePools.gpu, priorityClass: critical, features });
   return { chart, objects: synthChart(chart) };
 }
 
@@ -38,7 +42,7 @@ describe('ServingExamples', () => {
     for (const kind of ['Namespace', 'Deployment', 'StatefulSet', 'Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'ConfigMap', 'ScaledObject', 'InferenceService']) {
       expect(kinds).toContain(kind);
     }
-    expect(byKindName(objects, 'Service', 'fashion-mnist-sharded-shards').spec.clusterIP).toBe('None');
+    expect(byKindName(objects, 'Service', 'flowers-sharded-shards').spec.clusterIP).toBe('None');
   });
 
   test('every object lives in the dedicated namespace, which enforces restricted', () => {
@@ -78,15 +82,44 @@ describe('ServingExamples', () => {
   });
 
   test('the event-driven example scales to zero without a PDB, the KServe serverless one too', () => {
-    expect(byKindName(objects, 'ScaledObject', 'fashion-mnist-events').spec.minReplicaCount).toBe(0);
-    expect(objects.some((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'fashion-mnist-events')).toBe(false);
-    expect(byKindName(objects, 'InferenceService', 'fashion-mnist-serverless').spec.predictor.minReplicas).toBe(0);
-    expect(byKindName(objects, 'InferenceService', 'fashion-mnist-canary').spec.predictor.canaryTrafficPercent).toBe(10);
+    expect(byKindName(objects, 'ScaledObject', 'flowers-events').spec.minReplicaCount).toBe(0);
+    expect(objects.some((o) => o.kind === 'PodDisruptionBudget' && o.metadata.name === 'flowers-events')).toBe(false);
+    expect(byKindName(objects, 'InferenceService', 'flowers-serverless').spec.predictor.minReplicas).toBe(0);
+    expect(byKindName(objects, 'InferenceService', 'flowers-canary').spec.predictor.canaryTrafficPercent).toBe(10);
   });
 
   test('the router config names every shard of the StatefulSet', () => {
-    const sts = byKindName(objects, 'StatefulSet', 'fashion-mnist-sharded');
-    const conf: string = byKindName(objects, 'ConfigMap', 'fashion-mnist-sharded-router').data['router.conf'];
-    for (let i = 0; i < sts.spec.replicas; i++) expect(conf).toContain(`fashion-mnist-sharded-${i}.fashion-mnist-sharded-shards.serving-examples.svc.cluster.local;`);
+    const sts = byKindName(objects, 'StatefulSet', 'flowers-sharded');
+    const conf: string = byKindName(objects, 'ConfigMap', 'flowers-sharded-router').data['router.conf'];
+    for (let i = 0; i < sts.spec.replicas; i++) expect(conf).toContain(`flowers-sharded-${i}.flowers-sharded-shards.serving-examples.svc.cluster.local;`);
+  });
+
+  test('the model is fetched once into a shared read-only claim that every server mounts', () => {
+    const pvc = byKindName(objects, 'PersistentVolumeClaim', 'serving-models');
+    expect(pvc.spec).toMatchObject({ accessModes: ['ReadWriteMany'], storageClassName: 'nfs' });
+    const fill = byKindName(objects, 'Job', 'serving-models-warm-up').spec.template.spec.initContainers[0];
+    expect(fill.image).toBe('kserve/storage-initializer:v0.20.0');
+    expect(fill.command.join(' ')).toContain('initializer-entrypoint gs://kfserving-examples/models/tensorflow/flowers "$DIR/flowers"');
+    for (const d of [...ofKind(objects, 'Deployment').filter((x) => x.metadata.name !== 'flowers-sharded-router'), ...ofKind(objects, 'StatefulSet')]) {
+      expect(d.spec.template.spec.volumes).toContainEqual({ name: 'serving-models', persistentVolumeClaim: { claimName: 'serving-models', readOnly: true } });
+    }
+    expect(byKindName(objects, 'InferenceService', 'flowers-kserve').spec.predictor.model.storageUri).toBe('pvc://serving-models/flowers');
+  });
+
+  test('TF Serving exports its metrics, Prometheus scrapes them and the KEDA trigger queries one of them', () => {
+    const events = byKindName(objects, 'Deployment', 'flowers-events').spec.template.spec.containers[0];
+    expect(events.command).toContain('--monitoring_config_file=/etc/tf-serving/monitoring.config');
+    expect(byKindName(objects, 'ConfigMap', 'tf-serving-monitoring').data['monitoring.config']).toContain('prometheus_config { enable: true, path: "/monitoring/prometheus/metrics" }');
+    const monitor = byKindName(objects, 'PodMonitor', 'flowers-events');
+    expect(monitor.spec.podMetricsEndpoints).toEqual([expect.objectContaining({ port: 'http', path: '/monitoring/prometheus/metrics' })]);
+    expect(byKindName(objects, 'ScaledObject', 'flowers-events').spec.triggers[0].metadata.query).toContain(':tensorflow:serving:request_count{namespace="serving-examples"');
+  });
+
+  test('on the default platform: no Knative, no custom-metrics HPA; KServe in Standard mode on cpu', () => {
+    const plain = build({ ...everything, knative: false, customMetrics: false }).objects;
+    expect(ofKind(plain, 'InferenceService').map((i) => i.metadata.name)).toEqual(['flowers-kserve', 'flowers-kserve-gpu']);
+    expect(plain.some((o) => o.metadata.name === 'flowers-rps')).toBe(false);
+    expect(byKindName(plain, 'InferenceService', 'flowers-kserve').metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'Standard', 'serving.kserve.io/autoscalerClass': 'hpa' });
+    expect(byKindName(plain, 'InferenceService', 'flowers-kserve-gpu').spec.predictor.model.runtimeVersion).toBe('2.6.2-gpu');
   });
 });

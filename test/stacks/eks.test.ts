@@ -54,6 +54,8 @@ test('only the selected chart is deployed; the GPU operator tolerates exactly th
 
 test('the deployed objects of the selected chart equal its cdk8s synth output', () => {
   const { buildPlatform } = require('../../charts');
-  const expected = buildPlatform().synthManifests().find((m: { name: string }) => m.name === 'book-pipeline-gpu');
+  const { defaultPlatformTarget } = require('../../stacks/operators/platform-target');
+  // Built for the EKS target, as the stack builds it (EFS class for shared volumes).
+  const expected = buildPlatform({ target: defaultPlatformTarget('eks') }).synthManifests().find((m: { name: string }) => m.name === 'book-pipeline-gpu');
   expect(deployedObjects(registered, 'book-pipeline-gpu')).toEqual(expected.objects);
 });

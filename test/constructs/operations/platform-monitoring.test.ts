@@ -7,13 +7,13 @@ import { ScrapeTarget } from '../../../constructs/operations/scrape-target';
 import { Team } from '../../../constructs/operations/team';
 import { byKindName, Manifest, ofKind, synth, testChart } from '../../helpers';
 
-function monitored(thresholds?: ConstructorParameters<typeof PlatformMonitoring>[2]['thresholds']) {
+function monitored(thresholds?: ConstructorParameters<typeof PlatformMonitoring>[2]['thresholds'], knative = true) {
   const { chart, cohort } = cohortChart('ml-platform-ops');
   const teams = [
     new Team(chart, 'research', { namespace: 'team-research', group: 'r', cohort, quotas: twoPoolQuota(4, 1) }),
     new Team(chart, 'recsys', { namespace: 'team-recsys', group: 's', cohort, quotas: twoPoolQuota(4, 1) }),
   ];
-  const monitoring = new PlatformMonitoring(chart, 'Monitoring', { teams, thresholds });
+  const monitoring = new PlatformMonitoring(chart, 'Monitoring', { teams, thresholds, knative });
   const objects = synth(chart);
   return { monitoring, teams, objects, rules: byKindName(objects, 'PrometheusRule', MONITORING_NAMES.RULES) };
 }
@@ -27,13 +27,23 @@ describe('PlatformMonitoring', () => {
     expect(objects.filter((o) => ['ServiceMonitor', 'PodMonitor', 'PrometheusRule'].includes(o.kind))).toMatchSnapshot();
   });
 
-  test('one monitor per preset target; operators by Service, workloads by pod over the team namespaces', () => {
+  test('one monitor per preset target: the training-operator by its Service, Knative predictors by pod over the team namespaces', () => {
     const { objects, teams } = monitored();
-    expect(ofKind(objects, 'ServiceMonitor').map((m) => m.metadata.name).sort()).toEqual(['argo-workflow-controller', 'dcgm-exporter', 'training-operator']);
-    for (const name of ['kserve-inference', 'training-pods']) {
-      expect(byKindName(objects, 'PodMonitor', name).spec.namespaceSelector.matchNames).toEqual(teams.map((t) => t.namespace).sort());
-    }
-    expect(byKindName(objects, 'ServiceMonitor', 'training-operator').spec.namespaceSelector.matchNames).toEqual([ScrapeTarget.TRAINING_OPERATOR.options.namespace]);
+    // The DCGM exporter and the Argo controller are scraped by their installs' own monitors.
+    expect(ofKind(objects, 'ServiceMonitor').map((m) => m.metadata.name)).toEqual(['training-operator']);
+    expect(ofKind(objects, 'PodMonitor').map((m) => m.metadata.name)).toEqual(['kserve-inference']);
+    expect(byKindName(objects, 'PodMonitor', 'kserve-inference').spec.namespaceSelector.matchNames).toEqual(teams.map((t) => t.namespace).sort());
+    const operator = byKindName(objects, 'ServiceMonitor', 'training-operator');
+    expect(operator.spec.namespaceSelector.matchNames).toEqual([ScrapeTarget.TRAINING_OPERATOR.options.namespace]);
+    // The Service's own label, not its pods' (training-operator v1.9 manifests/base/service.yaml).
+    expect(operator.spec.selector.matchLabels).toEqual({ app: 'training-operator' });
+  });
+
+  test('without Knative: no queue-proxy monitor, and serving is alerted on unavailable replicas', () => {
+    const { objects, rules } = monitored(undefined, false);
+    expect(ofKind(objects, 'PodMonitor')).toEqual([]);
+    expect(rules.spec.groups.map((g: Manifest) => g.name)).toEqual(['ml-platform.jobs', 'ml-platform.gpus', 'ml-platform.serving']);
+    expect(alertNamed(rules, 'ServingReplicasUnavailable').expr).toBe('sum by (namespace, deployment) (kube_deployment_status_replicas_unavailable{namespace=~"team-recsys|team-research"}) > 0');
   });
 
   test('monitors and rules carry the Prometheus selector labels', () => {

@@ -25,9 +25,32 @@ describe('KServeInferenceService', () => {
 
   test('autoscaling sets scaleMetric, scaleTarget and a default max of 3', () => {
     const chart = testChart();
-    new KServeInferenceService(chart, 'm', { pool: cpu, modelFormat: ModelFormat.SKLEARN, model: ModelLocation.fromUri('gs://bucket/model'), autoscaling: { metric: ScaleMetric.CONCURRENCY, target: 1 } });
+    new KServeInferenceService(chart, 'm', { pool: cpu, modelFormat: ModelFormat.SKLEARN, model: ModelLocation.fromUri('gs://bucket/model'), deploymentMode: KServeDeploymentMode.KNATIVE, autoscaling: { metric: ScaleMetric.CONCURRENCY, target: 1 } });
     const p = byKindName(synth(chart), 'InferenceService', 'm').spec.predictor;
     expect([p.scaleMetric, p.scaleTarget, p.maxReplicas]).toEqual(['concurrency', 1, 3]);
+  });
+
+  test('the mode is always written; Standard mode scales on cpu through the HPA autoscaler class', () => {
+    const chart = testChart();
+    new KServeInferenceService(chart, 'm', { pool: cpu, modelFormat: ModelFormat.SKLEARN, model: ModelLocation.fromUri('gs://bucket/model'), autoscaling: { metric: ScaleMetric.CPU, target: 70 } });
+    const isvc = byKindName(synth(chart), 'InferenceService', 'm');
+    expect(isvc.metadata.annotations).toEqual({ 'serving.kserve.io/deploymentMode': 'Standard', 'serving.kserve.io/autoscalerClass': 'hpa' });
+    expect([isvc.spec.predictor.scaleMetric, isvc.spec.predictor.scaleTarget]).toEqual(['cpu', 70]);
+  });
+
+  test.each([
+    [KServeDeploymentMode.STANDARD, ScaleMetric.CONCURRENCY, /deploymentMode 'Standard' scales with an HPA on cpu or memory/],
+    [KServeDeploymentMode.STANDARD, ScaleMetric.RPS, /use ScaleMetric\.CPU\/MEMORY, or KServeDeploymentMode\.KNATIVE for rps/],
+    [KServeDeploymentMode.KNATIVE, ScaleMetric.CPU, /Knative's autoscaler scales on concurrency or rps/],
+  ])('mode %s refuses scale metric %s', (deploymentMode, metric, message) => {
+    expect(() => new KServeInferenceService(testChart(), 'm', { pool: cpu, deploymentMode, modelFormat: ModelFormat.ONNX, model: ModelLocation.fromUri('s3://b/m'), autoscaling: { metric, target: 10 } }))
+      .toThrow(message);
+  });
+
+  test('GPUs on the TensorFlow runtime need its CUDA (-gpu) version', () => {
+    const props = { pool: gpu, gpus: 1, modelFormat: ModelFormat.TENSORFLOW, model: ModelLocation.fromUri('s3://b/m') };
+    expect(() => new KServeInferenceService(testChart(), 'm', { ...props, runtimeVersion: '2.6.2' })).toThrow(/prop 'runtimeVersion' is '2\.6\.2'; GPUs need a CUDA build of TensorFlow Serving/);
+    expect(() => new KServeInferenceService(testChart(), 'm', { ...props, runtimeVersion: '2.6.2-gpu' })).not.toThrow();
   });
 
   test('GPU predictor gets GPU limits, tolerations and the pool selector', () => {
@@ -41,7 +64,7 @@ describe('KServeInferenceService', () => {
 
   test('canary percent and scale-to-zero reach the spec', () => {
     const chart = testChart();
-    new KServeInferenceService(chart, 'm', { pool: cpu, minReplicas: 0, maxReplicas: 5, canaryTrafficPercent: 10, modelFormat: ModelFormat.ONNX, model: ModelLocation.fromUri('s3://b/m') });
+    new KServeInferenceService(chart, 'm', { pool: cpu, minReplicas: 0, maxReplicas: 5, canaryTrafficPercent: 10, deploymentMode: KServeDeploymentMode.KNATIVE, modelFormat: ModelFormat.ONNX, model: ModelLocation.fromUri('s3://b/m') });
     const p = byKindName(synth(chart), 'InferenceService', 'm').spec.predictor;
     expect([p.minReplicas, p.maxReplicas, p.canaryTrafficPercent]).toEqual([0, 5, 10]);
   });
