@@ -2,7 +2,7 @@ import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { NodePool } from '../constructs/cluster/node-pool';
-import { ContainerImage, Images } from '../constructs/core/image';
+import { bookPrograms, ContainerImage, Images } from '../constructs/core/image';
 import { RestrictedNamespace } from '../constructs/core/namespace';
 import { AccessMode, SharedVolume } from '../constructs/core/shared-volume';
 import { StorageProfile, StorageProfiles } from '../constructs/core/storage-profile';
@@ -58,6 +58,7 @@ export interface FashionMnistPipelineProps extends ChartProps {
 export const BOOK_GPU_IMAGE = ContainerImage.of('kubeflow/multi-worker-strategy:v0.1-gpu').withFacts({
   cuda: true,
   files: ['/data-ingestion.py', '/predict-service.py', '/model-selection.py', '/multi-worker-distributed-training.py'],
+  programs: bookPrograms(),
   source: 'images/book-pipeline/Dockerfile.gpu (this project): FROM tensorflow/tensorflow:2.11.0-gpu (nvidia/cuda base) with the book\'s four scripts at /',
 });
 

@@ -1,9 +1,11 @@
 import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
+import { WORKFLOW_PROGRAMS, WORKFLOW_SCRIPTS } from './scripts/workflow-scripts';
 import { NodePool } from '../constructs/cluster/node-pool';
 import { ContainerImage, Images } from '../constructs/core/image';
 import { RestrictedNamespace } from '../constructs/core/namespace';
+import { ScriptBundle } from '../constructs/core/script-bundle';
 import { IPriorityClass, SchedulingRefs } from '../constructs/core/scheduling';
 import { PriorityTier } from '../constructs/operations/priority-tier';
 import { AccessMode, SharedVolume } from '../constructs/core/shared-volume';
@@ -14,7 +16,6 @@ import { TensorFlowTrainingJob } from '../constructs/training/tensorflow-job';
 import { ArgoCronWorkflow } from '../constructs/workflow/cron-workflow';
 import { ArgoWorkflow } from '../constructs/workflow/argo-workflow';
 import { Depends } from '../constructs/workflow/depends';
-import { ArtifactGc } from '../constructs/workflow/workflow-definition';
 import { ArgoWorkflowTemplate } from '../constructs/workflow/workflow-template';
 import { ResourceAction } from '../constructs/workflow/workflow-task';
 import { FanOut, inputParameter, ItemRef, OutputFrom, WorkflowVariables } from '../constructs/workflow/workflow-io';
@@ -34,6 +35,8 @@ export interface WorkflowExamplesProps extends ChartProps {
 
 const small = { cpu: Cpu.millis(250), memory: Size.mebibytes(512) };
 const MODEL_DIR = '/models';
+/** Where the steps' programs are mounted. */
+const SCRIPTS_DIR = '/opt/workflow';
 
 /**
  * One workflow per chapter 5 pattern, on the typed builder: fan-out/fan-in over a run-time list,
@@ -56,9 +59,15 @@ export class WorkflowExamples extends Chart {
     });
     const mount = volume.mount(MODEL_DIR);
     const env = { HOME: MODEL_DIR };
+    // The steps' programs ship with the chart; the book image provides TensorFlow and TFDS.
+    const scripts = new ScriptBundle(this, 'workflow-scripts', { files: WORKFLOW_SCRIPTS, programs: WORKFLOW_PROGRAMS });
+    const volumes = [mount, scripts.mount(SCRIPTS_DIR)];
+    const run = (script: keyof typeof WORKFLOW_SCRIPTS, ...args: string[]) => ['python', scripts.path(SCRIPTS_DIR, script), ...args];
+    // Where every step finds (and the first one to need it downloads) Fashion-MNIST: tfds' default under $HOME.
+    const data = `${MODEL_DIR}/tensorflow_datasets`;
 
     // Fan-out over a list known only at run time, fan-in over every result.
-    this.fanOutFanIn = new ArgoWorkflow(this, 'hyperparameter-sweep', { pool: props.pool, volumes: [mount], parallelism: 4 });
+    this.fanOutFanIn = new ArgoWorkflow(this, 'hyperparameter-sweep', { pool: props.pool, volumes, parallelism: 4 });
     const plan = this.fanOutFanIn.addContainerTask('plan', {
       container: { image, command: ['python', '-c', 'import json; open("/tmp/rates.json","w").write(json.dumps(["0.1","0.01","0.001"]))'], env, resources: small },
       outputs: { parameters: { rates: OutputFrom.file('/tmp/rates.json') } },
@@ -69,15 +78,18 @@ export class WorkflowExamples extends Chart {
       inputs: { rate: ItemRef.value() },
       retry: { limit: 2, backoff: { initial: Duration.seconds(30), factor: 2, maxDuration: Duration.minutes(10) } },
       timeout: Duration.hours(1),
-      // No ingestion step before it: the script downloads Fashion-MNIST itself.
+      // No ingestion step before it: the first run downloads Fashion-MNIST itself.
       internetEgress: true,
-      container: { image, command: ['python', '/multi-worker-distributed-training.py', '--learning_rate', inputParameter('rate')], env, resources: small },
+      container: {
+        image, env, resources: small,
+        command: run('train_eval.py', '--model_type', 'cnn', '--learning_rate', inputParameter('rate'), '--data_dir', data, '--saved_model_dir', `${MODEL_DIR}/sweep/${inputParameter('rate')}/1`, '--metrics_file', '/tmp/accuracy'),
+      },
       outputs: { parameters: { accuracy: OutputFrom.file('/tmp/accuracy') } },
     });
     this.fanOutFanIn.addContainerTask('select', {
       dependsOn: [train],
       inputs: { accuracies: train.aggregatedOutput('accuracy') },
-      container: { image, command: ['python', '/model-selection.py', '--accuracies', inputParameter('accuracies')], env, resources: small },
+      container: { image, command: run('pick_best.py', '--results', inputParameter('accuracies')), env, resources: small },
     });
     this.fanOutFanIn.addExitHandler({
       inputs: { status: WorkflowVariables.STATUS },
@@ -85,12 +97,12 @@ export class WorkflowExamples extends Chart {
     });
 
     // Synchronous join vs asynchronous branches in one DAG.
-    this.asyncSteps = new ArgoWorkflow(this, 'async-steps', { pool: props.pool, volumes: [mount] });
+    this.asyncSteps = new ArgoWorkflow(this, 'async-steps', { pool: props.pool, volumes });
     const models = ['cnn', 'dropout'] as const;
     const branches = models.map((model) => {
       const trained = this.asyncSteps.addContainerTask(`train-${model}`, {
         internetEgress: true, // downloads Fashion-MNIST itself (no ingestion step)
-        container: { image, command: ['python', '/multi-worker-distributed-training.py', '--model_type', model, '--saved_model_dir', `${MODEL_DIR}/${model}/1/`], env, resources: small },
+        container: { image, command: run('train_eval.py', '--model_type', model, '--data_dir', data, '--saved_model_dir', `${MODEL_DIR}/${model}/1`), env, resources: small },
       });
       // Asynchronous: each model is deployed as soon as it is trained, without waiting for the other,
       // and the step returns once the InferenceService exists (fire-and-forget).
@@ -105,41 +117,44 @@ export class WorkflowExamples extends Chart {
     // Tolerant join: compare the models once both finished, if at least one succeeded.
     this.asyncSteps.addContainerTask('compare', {
       depends: Depends.any(...branches.map((b) => Depends.succeeded(b))),
-      container: { image, command: ['python', '/model-selection.py'], env, resources: small },
+      container: { image, command: run('compare_models.py', '--models_dir', MODEL_DIR, '--models', models.join(','), '--data_dir', data), env, resources: small },
     });
 
-    // A reusable template: ingest (memoized per dataset) then a distributed TFJob.
-    this.template = new ArgoWorkflowTemplate(this, 'train-template', { pool: props.pool, volumes: [mount] });
-    const dataset = this.template.addParameter('dataset', { value: 'fashion_mnist', enum: ['fashion_mnist', 'mnist'], description: 'Keras dataset to train on' });
+    // A reusable template: ingest (memoized per dataset) then the book's distributed TFJob, the
+    // model variant chosen per run.
+    this.template = new ArgoWorkflowTemplate(this, 'train-template', { pool: props.pool, volumes });
+    const modelType = this.template.addParameter('model-type', { value: 'cnn', enum: ['cnn', 'dropout', 'batch_norm'], description: 'Model variant the TFJob trains' });
     const ingest = this.template.addContainerTask('ingest', {
-      inputs: { dataset },
+      inputs: { dataset: 'fashion_mnist' },
       memoize: { maxAge: Duration.days(1) },
       internetEgress: true, // downloads the dataset
-      container: { image, command: ['python', '/data-ingestion.py', '--dataset', inputParameter('dataset')], env, resources: small },
+      container: { image, command: run('prepare_data.py', '--dataset', inputParameter('dataset'), '--data_dir', data), env, resources: small },
     });
     const job = new TensorFlowTrainingJob(this.template.manifests, 'template-train', {
       pool: props.pool, volumes: [mount],
-      container: { image, env, resources: small, command: ['python', '/multi-worker-distributed-training.py', '--saved_model_dir', `${MODEL_DIR}/template/1/`] },
+      container: {
+        image, env, resources: small,
+        command: ['python', '/multi-worker-distributed-training.py', '--saved_model_dir', `${MODEL_DIR}/template/1/`, '--checkpoint_dir', `${MODEL_DIR}/template-checkpoints`, '--model_type', modelType.toString()],
+      },
     });
     this.template.addResourceTask('train', { resource: job, dependsOn: [ingest], retry: { limit: 1 }, timeout: Duration.hours(2) });
 
-    // Scheduled retraining: weekly, never overlapping, low priority, artifacts between steps.
+    // Scheduled retraining: weekly, never overlapping, low priority, refreshing the data then the
+    // model on the shared volume (no artifact repository needed).
     this.retraining = new ArgoCronWorkflow(this, 'weekly-retraining', {
       pool: props.pool,
+      volumes,
       schedules: ['0 3 * * 1'],
       priorityClass: props.retrainingPriority ?? SchedulingRefs.priorityClass(PriorityTier.BATCH_LOW.name, PriorityTier.BATCH_LOW.value),
-      artifactGc: ArtifactGc.ON_WORKFLOW_DELETION,
       activeDeadline: Duration.hours(6),
     });
     const fetch = this.retraining.addContainerTask('fetch', {
-      internetEgress: true, // downloads the dataset; retrain gets it as an artifact
-      container: { image, command: ['python', '/data-ingestion.py'], resources: small },
-      outputs: { artifacts: { dataset: '/tmp/dataset' } },
+      internetEgress: true, // refreshes the dataset
+      container: { image, command: run('prepare_data.py', '--dataset', 'fashion_mnist', '--data_dir', data), env, resources: small },
     });
     this.retraining.addContainerTask('retrain', {
       dependsOn: [fetch],
-      inputArtifacts: { dataset: { from: fetch.outputArtifact('dataset'), path: '/tmp/dataset' } },
-      container: { image, command: ['python', '/multi-worker-distributed-training.py'], resources: small },
+      container: { image, command: run('train_eval.py', '--model_type', 'cnn', '--data_dir', data, '--saved_model_dir', `${MODEL_DIR}/weekly/1`), env, resources: small },
     });
   }
 }

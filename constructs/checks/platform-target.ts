@@ -26,6 +26,8 @@ export interface PlatformTarget {
   readonly kueue?: KueueSettings;
   /** KServe's configuration, when installed. */
   readonly kserve?: KServeSettings;
+  /** Argo Workflows' configuration, when installed. */
+  readonly argo?: ArgoSettings;
   /** Metrics APIs HPAs can read: metrics.k8s.io, custom.metrics.k8s.io, external.metrics.k8s.io. */
   readonly metricsApis: { readonly resource: boolean; readonly custom: boolean; readonly external: boolean };
   /** The cluster's StorageClasses. */
@@ -62,6 +64,12 @@ export interface KServeSettings {
   readonly defaultDeploymentMode: 'Standard' | 'Knative';
   /** True when Knative Serving is installed (needed by Knative-mode InferenceServices). */
   readonly knative: boolean;
+}
+
+/** Argo Workflows controller configuration. */
+export interface ArgoSettings {
+  /** The controller has a default artifact repository (`artifactRepository` in its ConfigMap). */
+  readonly artifactRepository: boolean;
 }
 
 /** Where Prometheus runs and which monitors it picks up. */

@@ -16,6 +16,8 @@ export interface PodTemplate {
   readonly maxPods: number;
   /** Workflow steps only: the DAG task name, to tell which steps run concurrently. */
   readonly step?: string;
+  /** Workflow steps only: the template's declared `outputs` (parameters and artifacts read from files). */
+  readonly outputs?: Record<string, any>;
 }
 
 /** Every container of a pod spec, init containers first. */
@@ -124,6 +126,6 @@ function workflowTemplates(entry: ManifestEntry, wf: Record<string, any>, field:
       automountServiceAccountToken: t.automountServiceAccountToken ?? wf.automountServiceAccountToken,
     };
     const labels = { ...(wf.podMetadata?.labels ?? {}), ...(t.metadata?.labels ?? {}) };
-    return [{ entry, role: `step ${t.name}`, field: `${field}.templates[${i}]`, spec, labels, maxPods, step: task ? t.name : undefined }];
+    return [{ entry, role: `step ${t.name}`, field: `${field}.templates[${i}]`, spec, labels, maxPods, step: task ? t.name : undefined, outputs: t.outputs }];
   });
 }

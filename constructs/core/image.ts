@@ -1,4 +1,5 @@
 import { propError, Where } from './errors';
+import { ProgramFacts } from './program-facts';
 
 const REFERENCE = /^(?<repository>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
 
@@ -23,6 +24,8 @@ export interface ImageFacts {
   readonly workdir?: string;
   /** Metrics the image's server exports, and the flag that turns them on. */
   readonly metrics?: ImageMetrics;
+  /** The contract of the programs in `files` (flags, environment, reads, writes), by absolute path. @default - unknown */
+  readonly programs?: Readonly<Record<string, ProgramFacts>>;
   /** Where the facts come from: the Dockerfile (repository, path, version) they were read from. */
   readonly source: string;
 }
@@ -113,6 +116,23 @@ export const Images = {
   KSERVE_STORAGE_INITIALIZER: ContainerImage.of('kserve/storage-initializer:v0.20.0'),
 } as const;
 
+/**
+ * What the book's scripts expect (terrytangyuan/distributed-ml-patterns code/project/code @ 5e71ac85):
+ * - multi-worker-distributed-training.py: argparse with required --saved_model_dir, --checkpoint_dir,
+ *   --model_type; reads `TF_CONFIG['task']['index']` at start (a KeyError without a TFJob's TF_CONFIG);
+ * - data-ingestion.py: no argparse (arguments are ignored); tfds downloads into $HOME/tensorflow_datasets;
+ * - model-selection.py: no argparse; loads trained_model/saved_model_versions/1..3 relative to `/` and
+ *   writes version 4 there.
+ */
+export function bookPrograms(): Readonly<Record<string, ProgramFacts>> {
+  return {
+    '/multi-worker-distributed-training.py': { requiredArgs: ['--saved_model_dir', '--checkpoint_dir', '--model_type'], optionalArgs: [], requiredEnv: ['TF_CONFIG'] },
+    '/data-ingestion.py': {},
+    '/model-selection.py': { reads: ['/trained_model/saved_model_versions/'] },
+    '/predict-service.py': {},
+  };
+}
+
 /** TensorFlow Serving's metrics, exported only with a monitoring config enabling Prometheus. */
 const TF_SERVING_METRICS: ImageMetrics = {
   // tensorflow_serving/servables/tensorflow/util.cc names them `/tensorflow/serving/...`; the
@@ -130,6 +150,7 @@ export const IMAGE_FACTS: Readonly<Record<string, ImageFacts>> = {
   'kubeflow/multi-worker-strategy:v0.1': {
     cuda: false,
     files: ['/data-ingestion.py', '/predict-service.py', '/model-selection.py', '/multi-worker-distributed-training.py'],
+    programs: bookPrograms(),
     source: 'terrytangyuan/distributed-ml-patterns code/project/code/Dockerfile @ b9f6286e: FROM python:3.9, pip tensorflow==2.11.0 (no CUDA libraries), COPY of the four scripts to /',
   },
   'busybox:1.36.1': { cuda: false, source: 'busybox official image (BusyBox on scratch; Dockerfile not read: UNCONFIRMED beyond "no CUDA")' },

@@ -2,6 +2,7 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { propError } from './errors';
 import { validateName } from './names';
+import { PROGRAM_FACTS_ANNOTATION, ProgramFacts } from './program-facts';
 import { VolumeAttachment } from './shared-volume';
 
 /** Properties for `ScriptBundle`. */
@@ -10,6 +11,12 @@ export interface ScriptBundleProps {
   readonly name?: string;
   /** File name → content (e.g. `train.py` → the program). */
   readonly files: Readonly<Record<string, string>>;
+  /**
+   * What each program expects (flags, environment, reads, writes), by file name: the semantic
+   * checks hold commands and workflow outputs against it.
+   * @default - unknown
+   */
+  readonly programs?: Readonly<Record<string, ProgramFacts>>;
 }
 
 /** ConfigMap data is limited to 1 MiB in total (etcd object size; Kubernetes v1.34 validation). */
@@ -36,8 +43,12 @@ export class ScriptBundle extends Construct {
     const bytes = names.reduce((n, f) => n + Buffer.byteLength(props.files[f]), 0);
     if (bytes > MAX_BYTES) throw propError(this, 'files', `${bytes} bytes`, 'a ConfigMap holds at most 1 MiB; bake larger programs into an image');
     this.files = names;
+    for (const f of Object.keys(props.programs ?? {})) {
+      if (!names.includes(f)) throw propError(this, 'programs', f, `describe only files of the bundle (${names.join(', ')})`);
+    }
+    const facts = props.programs && Object.keys(props.programs).length ? { [PROGRAM_FACTS_ANNOTATION]: JSON.stringify(props.programs) } : undefined;
     new k8s.KubeConfigMap(this, 'Resource', {
-      metadata: { name: this.name },
+      metadata: { name: this.name, annotations: facts },
       data: Object.fromEntries(names.map((f) => [f, props.files[f]])),
     });
   }

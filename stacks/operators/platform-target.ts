@@ -133,6 +133,8 @@ export function platformTarget(config: TargetConfig, releases: readonly Operator
     kueue: has('kueue') ? { frameworks: kueueFrameworks({ operators }), fairSharing: true } : undefined,
     // operator values: kserve.controller.deploymentMode 'Standard'; the stack installs no Knative.
     kserve: has('kserve') ? { defaultDeploymentMode: 'Standard', knative: false } : undefined,
+    // values.ts configures no artifact repository for the argo-workflows chart.
+    argo: has('argo-workflows') ? { artifactRepository: false } : undefined,
     metricsApis: {
       // GKE serves metrics.k8s.io itself; elsewhere the stack's metrics-server does.
       resource: config.cluster === 'gke' || has('metrics-server'),

@@ -3,6 +3,7 @@ import { monitoringTargets } from './monitoring-targets';
 import { objectReferences } from './object-references';
 import { operatorCoverage } from './operator-coverage';
 import { podSecurity } from './pod-security';
+import { programContract } from './program-contract';
 import { queueReferences } from './queue-references';
 import { statusPaths } from './status-paths';
 import { storagePlacement } from './storage-placement';
@@ -22,4 +23,5 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   monitoringTargets,
   exportedMetrics,
   workloadImage,
+  programContract,
 ];

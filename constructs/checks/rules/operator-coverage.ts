@@ -1,4 +1,5 @@
 import { KUEUE_QUEUE_LABEL } from '../../core/scheduling';
+import { workflowSpecOf } from '../argo';
 import { isCustomGroupKind, kueueFrameworkOf } from '../kinds';
 import type { ManifestEntry } from '../object-index';
 import { groupKindOf } from '../object-index';
@@ -39,6 +40,7 @@ export const operatorCoverage: SemanticRule = {
       const policy = e.object.spec?.runPolicy?.schedulingPolicy;
       if (policy && gk.startsWith('kubeflow.org/')) gangJobs.push({ entry: e, scheduler: templatesScheduler(e) });
       if (gk === 'serving.kserve.io/InferenceService') checkKServe(ctx, e);
+      checkArtifacts(ctx, e);
       if (gk === 'kueue.x-k8s.io/ClusterQueue' || gk === 'kueue.x-k8s.io/Cohort') {
         const weight = e.object.spec?.fairSharing?.weight;
         if (weight !== undefined && target.kueue && !target.kueue.fairSharing) {
@@ -86,6 +88,25 @@ function checkKueue(ctx: CheckContext, e: ManifestEntry, gk: string): void {
   } else if (framework && !target.kueue.frameworks.includes(framework)) {
     ctx.report({ entry: e, field: `metadata.labels['${KUEUE_QUEUE_LABEL}']`, value: queued, message: `Kueue on ${target.source} does not enable the '${framework}' integration (enabled: ${target.kueue.frameworks.join(', ')}), so it never admits this ${e.object.kind}; enable it in the stack's Kueue configuration` });
   }
+}
+
+/**
+ * Artifacts a step passes (inputs/outputs.artifacts without a location of their own) go to the
+ * controller's default artifact repository; without one Argo fails the step ("You need to
+ * configure artifact storage", argo-workflows docs/configure-artifact-repository.md, v3.4+/v4).
+ */
+function checkArtifacts(ctx: CheckContext, e: ManifestEntry): void {
+  const argo = ctx.target!.argo;
+  const wf = workflowSpecOf(e);
+  if (!argo || argo.artifactRepository || !wf) return;
+  (wf.spec.templates ?? []).forEach((t: Record<string, any>, i: number) => {
+    const artifacts = [...(t.inputs?.artifacts ?? []), ...(t.outputs?.artifacts ?? [])].filter((a: Record<string, any>) => !a.s3 && !a.gcs && !a.http && !a.git && !a.raw && !a.azure && !a.oss && !a.hdfs && !a.artifactory);
+    if (!artifacts.length) return;
+    ctx.report({
+      entry: e, field: `${wf.field}.templates[${i}]`, value: artifacts.map((a: Record<string, any>) => a.name).join(', '),
+      message: `step '${t.name}' passes artifacts through the default artifact repository, which Argo on ${ctx.target!.source} does not have, so the step fails; configure an artifact repository or pass data on a shared volume`,
+    });
+  });
 }
 
 const MODE_ANNOTATION = 'serving.kserve.io/deploymentMode';

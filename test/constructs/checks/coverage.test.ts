@@ -91,3 +91,12 @@ describe('rule pod-security', () => {
     expect(problemsOf(podSecurity, [restrictedNs, job], testTarget({ trainingOperator: { restrictedPyTorchInitContainer: true } }))).toEqual([]);
   });
 });
+
+describe('rule operator-coverage: Argo artifacts', () => {
+  test('artifacts through the default repository need one configured', () => {
+    const wf = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'w', namespace: 'ns' }, spec: { templates: [{ name: 'fetch', container: { image: 'i:1' }, outputs: { artifacts: [{ name: 'data', path: '/tmp/d' }] } }] } };
+    const base = { servedKinds: served('argoproj.io/Workflow') };
+    expect(problemsOf(operatorCoverage, [wf], testTarget({ ...base, argo: { artifactRepository: false } }))[0]).toMatch(/step 'fetch' passes artifacts through the default artifact repository/);
+    expect(problemsOf(operatorCoverage, [wf], testTarget({ ...base, argo: { artifactRepository: true } }))).toEqual([]);
+  });
+});

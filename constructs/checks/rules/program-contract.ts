@@ -1,0 +1,107 @@
+import { imageFactsOf } from '../../core/image';
+import { flagsOf, PROGRAM_FACTS_ANNOTATION, ProgramFacts } from '../../core/program-facts';
+import { argvOf, resolvePath, scriptsRunBy } from '../container-commands';
+import type { ObjectIndex } from '../object-index';
+import { groupKindOf } from '../object-index';
+import { containersOf, PodTemplate } from '../pod-templates';
+import { CheckContext, SemanticRule } from '../semantic-rule';
+
+/**
+ * Environment the operators set in the pods they create, which a program may rely on:
+ * training-operator v1.9 TFJob replicas get TF_CONFIG (pkg/controller.v1/tensorflow/tensorflow.go);
+ * PyTorchJob replicas get MASTER_ADDR/MASTER_PORT/WORLD_SIZE/RANK and torchrun's PET_* variables
+ * (pkg/controller.v1/pytorch/envvar.go); Indexed Jobs get JOB_COMPLETION_INDEX (Kubernetes v1.34).
+ */
+const INJECTED_ENV: Readonly<Record<string, readonly string[]>> = {
+  'kubeflow.org/TFJob': ['TF_CONFIG'],
+  'kubeflow.org/PyTorchJob': ['MASTER_ADDR', 'MASTER_PORT', 'WORLD_SIZE', 'RANK', 'PET_NPROC_PER_NODE', 'PET_NODE_RANK', 'PET_NNODES'],
+  'batch/Job': ['JOB_COMPLETION_INDEX'],
+};
+
+/**
+ * Commands agree with the programs they run: flags the program parses (argparse exits with
+ * "unrecognized arguments" / "the following arguments are required"), flags given to a program
+ * that parses none (silently ignored), environment it fails without (unless the operator creating
+ * the pod sets it), paths it reads (on a mounted volume), and workflow step outputs read from
+ * files (Argo fails the step when the file is missing: "no such file or directory") that the
+ * program really writes. Programs are described by the image map (ImageFacts.programs) or by the
+ * ScriptBundle that ships them; unknown programs and inline `python -c` code are not judged.
+ */
+export const programContract: SemanticRule = {
+  id: 'program-contract',
+  summary: 'commands, environment, reads and step outputs agree with the programs they run',
+  check(ctx: CheckContext): void {
+    for (const t of ctx.index.podTemplates()) {
+      for (const c of containersOf(t.spec)) {
+        const argv = argvOf(c);
+        const script = scriptsRunBy(c)[0];
+        if (!script) continue;
+        const path = resolvePath(script, c.workingDir ?? imageFactsOf(String(c.image))?.workdir ?? '/');
+        const facts = programFacts(ctx.index, t, c, path);
+        if (!facts) continue;
+        const field = `${t.field} container '${c.name}' command`;
+        const value = argv.join(' ');
+        const after = argv.slice(argv.indexOf(script) + 1);
+        for (const message of argumentProblems(path, facts, flagsOf(after))) ctx.report({ entry: t.entry, field, value, message: `${t.role}: ${message}` });
+        const injected = INJECTED_ENV[groupKindOf(t.entry.object)] ?? [];
+        const env = new Set((c.env ?? []).map((e: Record<string, any>) => e.name));
+        const missingEnv = (facts.requiredEnv ?? []).filter((v) => !env.has(v) && !injected.includes(v));
+        if (missingEnv.length) {
+          ctx.report({ entry: t.entry, field, value, message: `${t.role}: '${path}' fails without ${missingEnv.join(', ')}, which neither the container nor the ${t.entry.object.kind} that creates the pod sets; run it where it is set (e.g. a TFJob sets TF_CONFIG) or set it` });
+        }
+        const mounts: string[] = (c.volumeMounts ?? []).map((m: Record<string, any>) => m.mountPath.replace(/\/$/, ''));
+        for (const read of facts.reads ?? []) {
+          if (!mounts.some((m) => read === m || read.startsWith(`${m}/`))) {
+            ctx.report({ entry: t.entry, field, value, message: `${t.role}: '${path}' reads ${read}, which no volume of the container is mounted at (mounts: ${mounts.join(', ') || 'none'}), so it finds nothing there; mount the volume its inputs are written to at that path` });
+          }
+        }
+        if (c === t.spec.containers?.[0]) checkOutputs(ctx, t, path, facts);
+      }
+    }
+  },
+};
+
+/** The program's facts: from the ScriptBundle mounted where it lives, else from the image map. */
+function programFacts(index: ObjectIndex, t: PodTemplate, c: Record<string, any>, path: string): ProgramFacts | undefined {
+  const mount = [...(c.volumeMounts ?? [])]
+    .filter((m: Record<string, any>) => path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`))
+    .sort((a: Record<string, any>, b: Record<string, any>) => b.mountPath.length - a.mountPath.length)[0];
+  if (mount) {
+    const volume = (t.spec.volumes ?? []).find((v: Record<string, any>) => v.name === mount.name);
+    if (!volume?.configMap) return undefined;
+    const cm = index.find('/ConfigMap', t.entry.namespace, volume.configMap.name);
+    const json = cm?.object.metadata?.annotations?.[PROGRAM_FACTS_ANNOTATION];
+    return json ? (JSON.parse(json) as Record<string, ProgramFacts>)[path.slice(mount.mountPath.replace(/\/$/, '').length + 1)] : undefined;
+  }
+  return imageFactsOf(String(c.image))?.programs?.[path];
+}
+
+function argumentProblems(path: string, facts: ProgramFacts, flags: readonly string[]): string[] {
+  const problems: string[] = [];
+  if (facts.requiredArgs === undefined && facts.optionalArgs === undefined) {
+    if (flags.length) problems.push(`'${path}' parses no arguments, so ${flags.join(', ')} change nothing; drop them or run a program that reads them`);
+    return problems;
+  }
+  const known = new Set([...(facts.requiredArgs ?? []), ...(facts.optionalArgs ?? [])]);
+  const unknown = flags.filter((f) => !known.has(f));
+  if (unknown.length) problems.push(`'${path}' does not accept ${unknown.join(', ')} (it takes ${[...known].join(', ') || 'no flags'}), so it exits with "unrecognized arguments"`);
+  const missing = (facts.requiredArgs ?? []).filter((f) => !flags.includes(f));
+  if (missing.length) problems.push(`'${path}' requires ${missing.join(', ')}, so it exits with "the following arguments are required"`);
+  return problems;
+}
+
+/** Workflow step outputs read from files must be files the program writes. */
+function checkOutputs(ctx: CheckContext, t: PodTemplate, path: string, facts: ProgramFacts): void {
+  const outputs = t.outputs ?? {};
+  const files: { field: string; file: string }[] = [
+    ...(outputs.parameters ?? []).filter((p: Record<string, any>) => p.valueFrom?.path).map((p: Record<string, any>) => ({ field: `outputs.parameters['${p.name}']`, file: p.valueFrom.path })),
+    ...(outputs.artifacts ?? []).filter((a: Record<string, any>) => a.path).map((a: Record<string, any>) => ({ field: `outputs.artifacts['${a.name}']`, file: a.path })),
+  ];
+  for (const { field, file } of files) {
+    if ((facts.writes ?? []).some((w) => w === file || (w.endsWith('/') && file.startsWith(w)))) continue;
+    ctx.report({
+      entry: t.entry, field: `${t.field}.${field}`, value: file,
+      message: `${t.role}: '${path}' never writes ${file} (it writes ${facts.writes?.join(', ') || 'no declared files'}), so Argo fails the step when it collects the output; read an output the program writes`,
+    });
+  }
+}

@@ -1,0 +1,33 @@
+/**
+ * The contract of a program a container runs (a script in an image or in a ScriptBundle): the
+ * flags it parses, the environment it fails without, what it reads and writes. The semantic
+ * checks hold every command, step output and mount against it, so an example that would die on
+ * "unrecognized arguments" or wait for a file nothing writes fails at synth instead.
+ */
+export interface ProgramFacts {
+  /**
+   * Flags the program requires (argparse `required=True`).
+   * @default - none
+   */
+  readonly requiredArgs?: readonly string[];
+  /**
+   * Every other flag it accepts. `undefined` (with no `requiredArgs`) means it parses no
+   * arguments at all, so any flag given is silently ignored.
+   * @default - parses no arguments
+   */
+  readonly optionalArgs?: readonly string[];
+  /** Environment variables it fails without (e.g. TF_CONFIG, which the training-operator sets in TFJob replicas). @default - none */
+  readonly requiredEnv?: readonly string[];
+  /** Absolute paths (or directories, ending in `/`) it reads: they must be on a mounted volume. @default - none */
+  readonly reads?: readonly string[];
+  /** Absolute files it writes, which a workflow step may declare as outputs. @default - none */
+  readonly writes?: readonly string[];
+}
+
+/** Annotation of a ScriptBundle's ConfigMap carrying its programs' facts (JSON, by file name). */
+export const PROGRAM_FACTS_ANNOTATION = 'mlpatterns.dev/program-facts';
+
+/** Flags (`--name`) of an argv. */
+export function flagsOf(argv: readonly string[]): string[] {
+  return argv.filter((a) => /^--[A-Za-z]/.test(a)).map((a) => a.split('=')[0]);
+}
