@@ -17,7 +17,8 @@ import { PriorityTier } from '../constructs/operations/priority-tier';
 /** The pools the example charts run on: one CPU pool (default) and one GPU pool. */
 export const examplePools = {
   cpu: NodePool.cpu({ name: 'cpu', maxSize: 3 }),
-  gpu: NodePool.gpu({ name: 'gpu-l4', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, maxSize: 4 }),
+  // g6.2xlarge: 8 vCPU, 32 GiB and one L4 per node (the instance-type table gives the allocatable).
+  gpu: NodePool.gpu({ name: 'gpu-l4', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, maxSize: 4, instanceType: 'g6.2xlarge' }),
 };
 
 /** Props of `buildPlatform`. */

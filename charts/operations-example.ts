@@ -73,7 +73,7 @@ export class MlPlatformOperations extends Chart {
       cohort: this.cohort,
       fairSharingWeight: 2,
       quotas: [
-        { pool: cpuPool, nominal: { cpu: Cpu.units(8), memory: Size.gibibytes(32) } },
+        { pool: cpuPool, nominal: { cpu: Cpu.units(7), memory: Size.gibibytes(26) } },
         {
           pool: gpuPool,
           nominal: { cpu: Cpu.units(8), memory: Size.gibibytes(32), gpus: 1 },
@@ -87,7 +87,7 @@ export class MlPlatformOperations extends Chart {
       group: 'ml-recsys',
       cohort: this.cohort,
       quotas: [
-        { pool: cpuPool, nominal: { cpu: Cpu.units(10), memory: Size.gibibytes(40) } },
+        { pool: cpuPool, nominal: { cpu: Cpu.units(9), memory: Size.gibibytes(34) } },
         {
           pool: gpuPool,
           nominal: { cpu: Cpu.units(8), memory: Size.gibibytes(32), gpus: 1 },

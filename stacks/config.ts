@@ -5,6 +5,7 @@
  * any resource is registered.
  */
 import * as pulumi from '@pulumi/pulumi';
+import { Size } from 'cdk8s';
 import { Accelerator } from '../constructs/cluster/accelerator';
 import { CapacityType, NodePool } from '../constructs/cluster/node-pool';
 import { PropError } from '../constructs/core/errors';
@@ -38,6 +39,10 @@ export interface PoolConfig {
   readonly capacityType?: 'on-demand' | 'spot';
   /** local only: existing node names to label and taint as this pool. @default - none */
   readonly nodes?: readonly string[];
+  /** Allocatable cores per node, for an instance type the instance-type table does not know. @default - from the table */
+  readonly cpuPerNode?: number;
+  /** Allocatable GiB per node, for an instance type the table does not know. @default - from the table */
+  readonly memoryPerNode?: number;
 }
 
 /** The system (non-GPU, untainted) node group of EKS/GKE clusters (`systemPool` key). */
@@ -224,6 +229,13 @@ function parseSystemPool(cluster: ClusterKind, raw: unknown): Required<SystemPoo
   return { instanceType: str('systemPool.instanceType', o.instanceType ?? SYSTEM_POOL_DEFAULTS[cluster]), minSize, maxSize };
 }
 
+const POOL_FIELDS = ['name', 'accelerator', 'gpusPerNode', 'minSize', 'maxSize', 'instanceType', 'cpuPerNode', 'memoryPerNode', 'capacityType', 'nodes'];
+
+function positive(key: string, value: unknown): number {
+  if (typeof value !== 'number' || !(value > 0)) throw new StackConfigError(key, value, 'use a positive number');
+  return value;
+}
+
 function parsePools(cluster: ClusterKind, raw: unknown): { pools: NodePool[]; poolNodes: Record<string, string[]> } {
   if (!Array.isArray(raw)) throw new StackConfigError('pools', raw, 'use a list of pools');
   const pools: NodePool[] = [];
@@ -232,8 +244,8 @@ function parsePools(cluster: ClusterKind, raw: unknown): { pools: NodePool[]; po
     const key = `pools[${i}]`;
     const p = obj(key, entry) as PoolConfig & Record<string, unknown>;
     for (const k of Object.keys(p)) {
-      if (!['name', 'accelerator', 'gpusPerNode', 'minSize', 'maxSize', 'instanceType', 'capacityType', 'nodes'].includes(k)) {
-        throw new StackConfigError(`${key}.${k}`, p[k], 'unknown pool field; use name, accelerator, gpusPerNode, minSize, maxSize, instanceType, capacityType, nodes');
+      if (!POOL_FIELDS.includes(k)) {
+        throw new StackConfigError(`${key}.${k}`, p[k], `unknown pool field; use ${POOL_FIELDS.join(', ')}`);
       }
     }
     const name = str(`${key}.name`, p.name);
@@ -245,6 +257,9 @@ function parsePools(cluster: ClusterKind, raw: unknown): { pools: NodePool[]; po
       maxSize: p.maxSize === undefined ? undefined : int(`${key}.maxSize`, p.maxSize, 1),
       instanceType: p.instanceType === undefined ? undefined : str(`${key}.instanceType`, p.instanceType),
       capacityType: capacityType === 'spot' ? CapacityType.SPOT : capacityType === 'on-demand' ? CapacityType.ON_DEMAND : undefined,
+      // Allocatable per node, for an instance type the table does not know (cores; GiB).
+      cpuPerNode: p.cpuPerNode === undefined ? undefined : positive(`${key}.cpuPerNode`, p.cpuPerNode),
+      memoryPerNode: p.memoryPerNode === undefined ? undefined : Size.gibibytes(positive(`${key}.memoryPerNode`, p.memoryPerNode)),
     };
     if (options.minSize !== undefined && options.maxSize !== undefined && options.minSize > options.maxSize) {
       throw new StackConfigError(`${key}.minSize`, options.minSize, `it exceeds ${key}.maxSize ${options.maxSize}; use minSize <= maxSize`);

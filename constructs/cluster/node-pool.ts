@@ -1,6 +1,7 @@
 import { Size } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Accelerator, NVIDIA_GPU_RESOURCE } from './accelerator';
+import { allocatable, instanceType as knownType, instanceTypeFor, knownInstanceTypes } from './instance-types';
 import { propError, requireInteger, Where } from '../core/errors';
 import { Labels } from '../core/labels';
 import { NameRule, validateLabels, validateName } from '../core/names';
@@ -51,17 +52,17 @@ export interface NodePoolOptions {
   readonly maxSize?: number;
   /**
    * Cloud instance / machine type.
-   * @default - the accelerator's smallest instance type on AWS for GPU pools; `m6i.2xlarge` for CPU pools
+   * @default - for GPU pools the smallest known type (AWS first, then GCP) with `gpusPerNode` GPUs of the accelerator; `m6i.2xlarge` for CPU pools
    */
   readonly instanceType?: string;
   /**
-   * Allocatable CPU cores of one node (used for capacity checks and quotas).
-   * @default 8
+   * Allocatable CPU cores of one node (capacity checks, quotas, LimitRanges).
+   * @default - from the instance-type table (capacity minus the kubelet's reservations); required for a type the table does not know
    */
   readonly cpuPerNode?: number;
   /**
    * Allocatable memory of one node.
-   * @default Size.gibibytes(32)
+   * @default - from the instance-type table; required for a type the table does not know
    */
   readonly memoryPerNode?: Size;
 }
@@ -84,8 +85,6 @@ const DEFAULTS = {
   minSize: 0,
   maxSize: 3,
   cpuInstanceType: 'm6i.2xlarge',
-  cpuPerNode: 8,
-  memoryPerNode: Size.gibibytes(32),
 } as const;
 
 /**
@@ -132,12 +131,28 @@ export class NodePool {
     if (this.minSize > this.maxSize) {
       throw propError(where, 'minSize', this.minSize, `it exceeds maxSize ${this.maxSize}; use minSize <= maxSize`);
     }
-    const instanceType = options.instanceType ?? (accelerator ? accelerator.awsInstanceType : DEFAULTS.cpuInstanceType);
+    // Default: the smallest known shape with exactly gpusPerNode GPUs of the accelerator, AWS's
+    // first (the stacks set the type of their cloud explicitly).
+    const instanceType = options.instanceType ?? (accelerator
+      ? (instanceTypeFor('aws', accelerator.name, gpusPerNode) ?? instanceTypeFor('gcp', accelerator.name, gpusPerNode))?.name ?? accelerator.awsInstanceType
+      : DEFAULTS.cpuInstanceType);
     if (!instanceType) throw propError(where, 'instanceType', instanceType, `accelerator '${accelerator?.name}' has no default instance type; set instanceType`);
     this.instanceType = instanceType;
-    this.cpuPerNode = options.cpuPerNode ?? DEFAULTS.cpuPerNode;
+    const shape = instanceType ? knownType(instanceType) : undefined;
+    if (shape && accelerator && (shape.gpus !== gpusPerNode || (shape.accelerator && shape.accelerator !== accelerator.name))) {
+      const fitting = knownInstanceTypes().filter((t) => t.accelerator === accelerator.name).map((t) => `${t.name} (${t.gpus})`);
+      throw propError(where, options.instanceType ? 'instanceType' : 'gpusPerNode', options.instanceType ?? gpusPerNode,
+        `${instanceType} has ${shape.gpus} x ${shape.accelerator ?? 'no GPU'}, but the pool has ${gpusPerNode} x ${accelerator.name} per node; types with ${accelerator.name}: ${fitting.join(', ') || 'none known'}`);
+    }
+    const derived = shape ? allocatable(shape) : undefined;
+    if (!derived && (options.cpuPerNode === undefined || options.memoryPerNode === undefined)) {
+      throw propError(where, options.cpuPerNode === undefined ? 'cpuPerNode' : 'memoryPerNode', undefined,
+        `instance type '${instanceType}' is not in the instance-type table (constructs/cluster/instance-types.ts); give cpuPerNode and memoryPerNode (allocatable per node)`);
+    }
+    this.cpuPerNode = options.cpuPerNode ?? derived!.cpu;
     if (!(this.cpuPerNode > 0)) throw propError(where, 'cpuPerNode', this.cpuPerNode, 'use a positive number of cores');
-    this.memoryPerNode = options.memoryPerNode ?? DEFAULTS.memoryPerNode;
+    this.memoryPerNode = options.memoryPerNode ?? derived!.memory;
+    if (!(this.memoryPerNode.toMebibytes() > 0)) throw propError(where, 'memoryPerNode', `${this.memoryPerNode.toMebibytes()}Mi`, 'use a positive size');
     this.extraLabels = validateLabels(where, 'labels', options.labels ?? {});
     for (const key of Object.keys(this.extraLabels)) {
       if (key in this.derivedLabels()) throw propError(where, 'labels', options.labels, `'${key}' is set by the pool itself; remove it`);

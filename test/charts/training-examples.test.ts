@@ -2,16 +2,14 @@ import { exampleFeatures, ExampleFeatures } from '../../charts/example-features'
 import { MlPlatformOperations } from '../../charts/operations-example';
 import { TrainingExamples } from '../../charts/training-examples';
 import { TRAINING_SCRIPTS } from '../../charts/scripts/training-scripts';
-import { Accelerator } from '../../constructs/cluster/accelerator';
-import { NodePool } from '../../constructs/cluster/node-pool';
+import { examplePools } from '../../charts';
 import { PlatformApp } from '../../constructs/core/platform-app';
 import { KUEUE_QUEUE_LABEL } from '../../constructs/core/scheduling';
 import { GangScheduler } from '../../constructs/training/gang-scheduling';
 import { formatViolations, validateObjects } from '../validation/validator';
 import { byKindName, Manifest, ofKind } from '../helpers';
 
-const cpu = NodePool.cpu({ name: 'cpu', maxSize: 3 });
-const gpu = NodePool.gpu({ name: 'gpu-l4', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, maxSize: 4 });
+const { cpu, gpu } = examplePools;
 const NAMESPACES = ['training-examples', 'training-examples-gpu'];
 
 /** Both variants in one app with the operations chart they are admitted through, as buildPlatform() builds them. */

@@ -1,3 +1,4 @@
+import { Size } from 'cdk8s';
 import { Accelerator } from '../../constructs/cluster/accelerator';
 import { CapacityType, NodePool, TaintEffect } from '../../constructs/cluster/node-pool';
 import { clusterAutoscalerPolicy, parseClusterArn } from '../../stacks/cluster/eks-autoscaling';
@@ -12,7 +13,7 @@ test.each([
   ['L4 x1 spot', NodePool.gpu({ name: 'l4', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, capacityType: CapacityType.SPOT }), { 'karpenter.sh/capacity-type': ['spot'], 'karpenter.k8s.aws/instance-gpu-name': ['l4'], 'karpenter.k8s.aws/instance-gpu-count': ['1'] }],
   ['A100 80GB x8', NodePool.gpu({ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, gpusPerNode: 8 }), { 'karpenter.k8s.aws/instance-gpu-name': ['a100'], 'karpenter.k8s.aws/instance-family': ['p4de'], 'karpenter.k8s.aws/instance-gpu-count': ['8'] }],
   ['CPU pool', NodePool.cpu({ name: 'cpu', instanceType: 'm7i.2xlarge' }), { 'karpenter.sh/capacity-type': ['on-demand'], 'node.kubernetes.io/instance-type': ['m7i.2xlarge'] }],
-  ['custom accelerator', NodePool.gpu({ name: 'x', accelerator: Accelerator.custom('acme-x1', Accelerator.NVIDIA_L4.memory, { awsInstanceType: 'x1.large' }), gpusPerNode: 1 }), { 'node.kubernetes.io/instance-type': ['x1.large'] }],
+  ['custom accelerator', NodePool.gpu({ name: 'x', accelerator: Accelerator.custom('acme-x1', Accelerator.NVIDIA_L4.memory, { awsInstanceType: 'x1.large' }), gpusPerNode: 1, cpuPerNode: 7.5, memoryPerNode: Size.gibibytes(28) }), { 'node.kubernetes.io/instance-type': ['x1.large'] }],
 ])('requirements of %s come from the pool', (_label, pool, expected) => {
   expect(req(pool)).toMatchObject(expected);
 });

@@ -4,7 +4,7 @@ import { installMocks, named, promiseOf, Registered, settle, urnName } from './m
 
 const POOLS = [
   { name: 'cpu', maxSize: 3, nodes: ['kind-worker'] },
-  { name: 'gpu-l4', accelerator: 'nvidia-l4', gpusPerNode: 1, maxSize: 4, nodes: ['kind-worker2'] },
+  { name: 'gpu-l4', accelerator: 'nvidia-l4', gpusPerNode: 1, maxSize: 4, instanceType: 'g6.2xlarge', nodes: ['kind-worker2'] },
 ];
 const TEAMS = [
   { name: 'research', group: 'ml-research', fairSharingWeight: 2, quotas: [

@@ -51,7 +51,7 @@ describe('FairShareCohort', () => {
   test('fails when the sum of team quotas exceeds the pool capacity, and books nothing', () => {
     const { chart, cohort } = cohortChart();
     cohort.reserve(chart, 'a', twoPoolQuota(20, 2));
-    expect(() => cohort.reserve(chart, 'b', twoPoolQuota(8, 1))).toThrow(/prop 'quotas\[0\]\.nominal' .*pool 'cpu' exceeds its capacity .*cpu 28 > 24/);
+    expect(() => cohort.reserve(chart, 'b', twoPoolQuota(8, 1))).toThrow(/prop 'quotas\[0\]\.nominal' .*pool 'cpu' exceeds its capacity .*cpu 28 > 23730m/);
     expect(cohort.reservedOn(gpuPool).gpus).toBe(2);
     expect(cohort.memberNames).toEqual(['a']);
   });

@@ -11,7 +11,7 @@ import { Manifest, testChart } from '../../helpers';
 /** 3 nodes x (8 cores, 32 GiB): 24 cores, 96 GiB. */
 export const cpuPool = NodePool.cpu({ name: 'cpu', maxSize: 3 });
 /** 4 nodes x (1 L4, 8 cores, 32 GiB): 4 GPUs, 32 cores, 128 GiB. */
-export const gpuPool = NodePool.gpu({ name: 'gpu-l4', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, maxSize: 4 });
+export const gpuPool = NodePool.gpu({ name: 'gpu-l4', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, maxSize: 4, instanceType: 'g6.2xlarge' });
 
 /** A test chart holding a cohort over both pools. */
 export function cohortChart(namespace?: string): { chart: Chart; cohort: FairShareCohort } {

@@ -2,7 +2,7 @@ import { amounts, cohortChart, cpuPool, gpuPool, twoPoolQuota } from './fixtures
 import { NodePool } from '../../../constructs/cluster/node-pool';
 import { KUEUE_QUEUE_LABEL } from '../../../constructs/core/scheduling';
 import { MetadataLabels, metadataTagsOf } from '../../../constructs/operations/metadata-convention';
-import { addAmounts, poolCapacity, quantities } from '../../../constructs/operations/resource-amounts';
+import { addAmounts, cpuText, memoryText, poolCapacity, quantities } from '../../../constructs/operations/resource-amounts';
 import { TEAM_OBJECT_NAMES, Team } from '../../../constructs/operations/team';
 import { TEAM_POLICY_NAMES } from '../../../constructs/operations/team-network-policies';
 import { byKindName, ofKind, synth } from '../../helpers';
@@ -49,10 +49,10 @@ describe('Team', () => {
     const expected = addAmounts(poolCapacity(cpuPool), { cpuMillis: 20_000, memoryMebibytes: 80 * 1024, gpus: 3 });
     expect(team.quotaLimit).toEqual(expected);
     expect(hard).toEqual({
-      'requests.cpu': String(expected.cpuMillis / 1000),
-      'limits.cpu': String(expected.cpuMillis / 1000),
-      'requests.memory': `${expected.memoryMebibytes / 1024}Gi`,
-      'limits.memory': `${expected.memoryMebibytes / 1024}Gi`,
+      'requests.cpu': cpuText(expected.cpuMillis),
+      'limits.cpu': cpuText(expected.cpuMillis),
+      'requests.memory': memoryText(expected.memoryMebibytes),
+      'limits.memory': memoryText(expected.memoryMebibytes),
       'requests.nvidia.com/gpu': String(expected.gpus),
     });
   });
@@ -66,9 +66,10 @@ describe('Team', () => {
   test('LimitRange defaults containers and caps them at the largest node of the team pools', () => {
     const { objects } = researchTeam();
     const [limit] = byKindName(objects, 'LimitRange', TEAM_OBJECT_NAMES.LIMITS).spec.limits;
+    // The largest node's allocatable (the instance-type table: capacity minus kubelet reservations).
     const biggest = Math.max(cpuPool.cpuPerNode, gpuPool.cpuPerNode);
     expect(limit.type).toBe('Container');
-    expect(limit.max).toEqual({ cpu: String(biggest), memory: `${Math.max(cpuPool.memoryPerNode.toGibibytes(), gpuPool.memoryPerNode.toGibibytes())}Gi` });
+    expect(limit.max).toEqual({ cpu: `${Math.round(biggest * 1000)}m`, memory: `${Math.max(cpuPool.memoryPerNode.toMebibytes(), gpuPool.memoryPerNode.toMebibytes())}Mi` });
     expect(limit.default).toEqual(limit.defaultRequest);
   });
 
