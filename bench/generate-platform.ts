@@ -98,7 +98,7 @@ export class GeneratedTeam extends Chart {
         volumes: [volume.mount('/models')],
         container: {
           image: gpu ? BOOK_GPU_IMAGE : Images.BOOK_MULTI_WORKER,
-          command: ['python', '/multi-worker-distributed-training.py', '--saved_model_dir', `/models/${i}/`],
+          command: ['python', '/multi-worker-distributed-training.py', '--saved_model_dir', `/models/${i}/`, '--checkpoint_dir', `/models/${i}-checkpoints`, '--model_type', 'cnn'],
           gpus: gpu ? 1 : 0,
           resources: { cpu: Cpu.millis(500), memory: Size.gibibytes(2) },
         },

@@ -33,13 +33,27 @@ export interface PlatformTarget {
   /** The cluster's StorageClasses. */
   readonly storage: StorageProfile;
   /**
-   * Node pools by name (the `mlpatterns.dev/node-pool` label value) → the most nodes the pool can
-   * have. A pool of one node keeps every pod that selects it on one node.
-   * @default - unknown: any pool may have several nodes
+   * Node pools by name (the `mlpatterns.dev/node-pool` label value): how many nodes each can have
+   * and what one node leaves to pods. A pool of one node keeps every pod that selects it on one
+   * node; a pod larger than a node of its pool never schedules.
+   * @default - unknown: any pool may have several nodes of any size
    */
-  readonly nodePools?: ReadonlyMap<string, number>;
+  readonly nodePools?: ReadonlyMap<string, PoolShape>;
   /** Prometheus (prometheus-operator), when installed: where it runs, what it selects. */
   readonly prometheus?: PrometheusSettings;
+}
+
+/** What a node pool offers: node count and one node's allocatable resources. */
+export interface PoolShape {
+  readonly maxNodes: number;
+  readonly cpuMillis: number;
+  readonly memoryMebibytes: number;
+  readonly gpus: number;
+}
+
+/** The shapes of node pools, keyed by pool name (for `PlatformTarget.nodePools`). */
+export function poolShapes(pools: readonly { name: string; maxSize: number; cpuPerNode: number; memoryPerNode: { toMebibytes(): number }; gpusPerNode: number }[]): Map<string, PoolShape> {
+  return new Map(pools.map((p) => [p.name, { maxNodes: p.maxSize, cpuMillis: Math.round(p.cpuPerNode * 1000), memoryMebibytes: p.memoryPerNode.toMebibytes(), gpus: p.gpusPerNode }] as const));
 }
 
 /** Flags of the training-operator that change what it does with our jobs. */

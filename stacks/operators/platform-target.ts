@@ -5,7 +5,8 @@
  * Derived from the stack config and the selected pinned releases only, so the plan can check the
  * charts against it before anything is created.
  */
-import { PlatformTarget } from '../../constructs/checks/platform-target';
+import { PlatformTarget, poolShapes } from '../../constructs/checks/platform-target';
+import type { NodePool } from '../../constructs/cluster/node-pool';
 import { AccessMode } from '../../constructs/core/shared-volume';
 import { StorageProfile, StorageProfiles } from '../../constructs/core/storage-profile';
 import { KUBERNETES_MINOR } from '../../constructs/core/versions';
@@ -68,6 +69,10 @@ export interface TargetConfig {
   readonly localSharedStorageClass?: string;
   /** Row of the version map the hints for uninstalled operators come from. @default KUBERNETES_MINOR */
   readonly kubernetesVersion?: string;
+  /** The cluster's node pools (sizes and counts for the capacity and placement checks). @default - unknown */
+  readonly pools?: readonly NodePool[];
+  /** local: the existing nodes named per pool (a local pool has exactly those). @default - none */
+  readonly poolNodes?: Readonly<Record<string, readonly string[]>>;
 }
 
 /** `group/Kind` → operator, for the operators installed (KServe needs its controller, not only its CRDs). */
@@ -123,6 +128,7 @@ export function platformTarget(config: TargetConfig, releases: readonly Operator
   const prometheus = releases.find((r) => r.name === 'kube-prometheus-stack');
   return {
     source: `the ${config.cluster} stack's config`,
+    nodePools: config.pools ? poolShapes(config.pools.map((p) => (config.poolNodes?.[p.name] ? { ...poolFields(p), maxSize: config.poolNodes[p.name].length } : poolFields(p)))) : undefined,
     servedKinds: servedKinds(operators, gangScheduler),
     installableKinds: installableKinds(config, operators),
     operators: gangScheduler === 'scheduler-plugins' ? [...operators, SCHEDULER_PLUGINS.operator] : operators,
@@ -153,7 +159,12 @@ export function platformTarget(config: TargetConfig, releases: readonly Operator
  * The target of a stack left at its defaults for `cluster` (default operators, no gang scheduler):
  * what `npm run synth` builds and checks the example charts for (the local stack's).
  */
-export function defaultPlatformTarget(cluster: ClusterKind = 'local'): PlatformTarget {
+export function defaultPlatformTarget(cluster: ClusterKind = 'local', pools?: readonly NodePool[]): PlatformTarget {
   const table = releasesFor(KUBERNETES_MINOR);
-  return platformTarget({ cluster }, installOrder(table, [...clusterOperators(cluster, undefined), ...defaultOperators(cluster)]));
+  return platformTarget({ cluster, pools }, installOrder(table, [...clusterOperators(cluster, undefined), ...defaultOperators(cluster)]));
+}
+
+/** The fields of a pool the shapes are computed from. */
+function poolFields(p: NodePool) {
+  return { name: p.name, maxSize: p.maxSize, cpuPerNode: p.cpuPerNode, memoryPerNode: p.memoryPerNode, gpusPerNode: p.gpusPerNode };
 }

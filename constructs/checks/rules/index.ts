@@ -1,3 +1,4 @@
+import { capacityFeasibility } from './capacity-feasibility';
 import { exportedMetrics } from './exported-metrics';
 import { monitoringTargets } from './monitoring-targets';
 import { objectReferences } from './object-references';
@@ -24,4 +25,5 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   exportedMetrics,
   workloadImage,
   programContract,
+  capacityFeasibility,
 ];

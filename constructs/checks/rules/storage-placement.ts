@@ -3,6 +3,7 @@ import { storageClassOf } from '../../core/storage-profile';
 import { workflowSpecOf } from '../argo';
 import type { ManifestEntry, ObjectIndex } from '../object-index';
 import { nameOf } from '../object-index';
+import type { PoolShape } from '../platform-target';
 import type { PodTemplate } from '../pod-templates';
 import { CheckContext, SemanticRule } from '../semantic-rule';
 
@@ -131,12 +132,12 @@ function concurrentPods(mounts: readonly Mount[], order: WorkflowOrder): number 
 }
 
 /** True when every pod selects the same pool and that pool has a single node. */
-function onOneNode(mounts: readonly Mount[], pools: ReadonlyMap<string, number> | undefined): boolean {
+function onOneNode(mounts: readonly Mount[], pools: ReadonlyMap<string, PoolShape> | undefined): boolean {
   if (!pools) return false;
   const selected = new Set(mounts.map((m) => m.template.spec.nodeSelector?.[Labels.NODE_POOL] as string | undefined));
   if (selected.size !== 1) return false;
   const [pool] = selected;
-  return pool !== undefined && pools.get(pool) === 1;
+  return pool !== undefined && pools.get(pool)?.maxNodes === 1;
 }
 
 /** Step order of every workflow: which steps a step transitively depends on. */

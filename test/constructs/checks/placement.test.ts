@@ -20,7 +20,7 @@ describe('rule storage-placement', () => {
   test('ReadWriteMany, a single pod, and a one-node pool are fine', () => {
     expect(problemsOf(storagePlacement, [pvc(['ReadWriteMany']), { ...tfjob(3), metadata: { name: 't', namespace: 'ns' } }])).toEqual([]);
     expect(problemsOf(storagePlacement, [pvc(['ReadWriteOnce']), { ...tfjob(1), metadata: { name: 't', namespace: 'ns' } }])).toEqual([]);
-    expect(problemsOf(storagePlacement, [pvc(['ReadWriteOnce']), { ...tfjob(2), metadata: { name: 't', namespace: 'ns' } }], testTarget({ nodePools: new Map([['gpu', 1]]) }))).toEqual([]);
+    expect(problemsOf(storagePlacement, [pvc(['ReadWriteOnce']), { ...tfjob(2), metadata: { name: 't', namespace: 'ns' } }], testTarget({ nodePools: new Map([['gpu', { maxNodes: 1, cpuMillis: 8000, memoryMebibytes: 32768, gpus: 1 }]]) }))).toEqual([]);
   });
 
   test('sequential workflow steps share a ReadWriteOnce claim, parallel ones do not', () => {

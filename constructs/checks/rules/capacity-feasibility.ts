@@ -1,0 +1,138 @@
+import { Labels } from '../../core/labels';
+import { KUEUE_QUEUE_LABEL } from '../../core/scheduling';
+import type { ManifestEntry, ObjectIndex } from '../object-index';
+import { nameOf } from '../object-index';
+import { add, containerDemands, cpuMillisOf, Demand, excess, memoryMebibytesOf, NO_DEMAND, podDemand, times } from '../quantities';
+import { CheckContext, SemanticRule } from '../semantic-rule';
+
+/**
+ * Requests that can never be met are caught at synth, each error naming both sides:
+ * - a pod larger than one node of its pool never schedules ("0/N nodes are available: Insufficient
+ *   cpu", kube-scheduler NodeResourcesFit; needs the target's node pools);
+ * - a container whose limits exceed its namespace's LimitRange max is rejected at admission
+ *   (LimitRanger admission plugin, Kubernetes v1.34);
+ * - a Kueue-queued gang needing more than its ClusterQueue can ever get on the flavor of its pool —
+ *   nominal quota plus what it may borrow (its borrowingLimit, at most what the cohort's other
+ *   queues lend) — or a resource the queue does not cover, is never admitted ("insufficient quota
+ *   ... > maximum capacity", kueue v0.19 pkg/scheduler/flavorassigner);
+ * - a queued gang larger than its namespace's ResourceQuota can never have all its pods at once.
+ */
+export const capacityFeasibility: SemanticRule = {
+  id: 'capacity-feasibility',
+  summary: 'pods fit a node of their pool and the LimitRange; queued gangs fit their ClusterQueue and ResourceQuota',
+  check(ctx: CheckContext): void {
+    const { index, target } = ctx;
+    const limitRanges = new Map<string, Partial<Demand>>();
+    for (const lr of index.ofKind('/LimitRange')) {
+      const max = (lr.object.spec?.limits ?? []).find((l: Record<string, any>) => l.type === 'Container')?.max;
+      if (max) limitRanges.set(lr.namespace ?? '', { cpuMillis: max.cpu !== undefined ? cpuMillisOf(max.cpu) : undefined, memoryMebibytes: max.memory !== undefined ? memoryMebibytesOf(max.memory) : undefined });
+    }
+    const gangs = new Map<ManifestEntry, { demand: Demand; pools: Set<string> }>();
+    for (const t of index.podTemplates()) {
+      const pool: string | undefined = t.spec.nodeSelector?.[Labels.NODE_POOL];
+      const pod = podDemand(t.spec);
+      const shape = pool ? target?.nodePools?.get(pool) : undefined;
+      const tooBig = shape ? excess(pod, shape) : [];
+      if (shape && tooBig.length) {
+        ctx.report({ entry: t.entry, field: `${t.field}.containers[*].resources`, value: describe(pod), message: `${t.role}: one pod needs more than a node of pool '${pool}' has (${tooBig.join(', ')}), so it never schedules ("Insufficient ..."); request less or use a pool with bigger nodes` });
+      }
+      const max = limitRanges.get(t.entry.namespace ?? '');
+      for (const { container, limits } of max ? containerDemands(t.spec) : []) {
+        const over = excess(limits, max!);
+        if (over.length) {
+          ctx.report({ entry: t.entry, field: `${t.field} container '${container.name}' resources.limits`, value: describe(limits), message: `${t.role}: the LimitRange of namespace '${t.entry.namespace}' allows at most ${describe({ ...NO_DEMAND, ...max! })} per container (${over.join(', ')}), so admission rejects the pod` });
+        }
+      }
+      if (t.entry.object.metadata?.labels?.[KUEUE_QUEUE_LABEL] && Number.isFinite(t.maxPods)) {
+        const g = gangs.get(t.entry) ?? { demand: { ...NO_DEMAND }, pools: new Set<string>() };
+        g.demand = add(g.demand, times(pod, t.maxPods));
+        if (pool) g.pools.add(pool);
+        gangs.set(t.entry, g);
+      }
+    }
+    const cohorts = lendableByCohort(index);
+    for (const [entry, gang] of gangs) checkGang(ctx, entry, gang, cohorts);
+  },
+};
+
+const describe = (d: Partial<Demand>) => [
+  d.cpuMillis !== undefined ? `cpu ${Math.round(d.cpuMillis)}m` : undefined,
+  d.memoryMebibytes !== undefined ? `memory ${Math.round(d.memoryMebibytes)}Mi` : undefined,
+  d.gpus ? `nvidia.com/gpu ${d.gpus}` : undefined,
+].filter(Boolean).join(', ');
+
+/** A ClusterQueue's quota on one flavor. */
+interface FlavorQuota {
+  readonly nominal: Demand;
+  readonly borrowingLimit?: Partial<Demand>;
+  readonly lendingLimit?: Partial<Demand>;
+}
+
+function amounts(resources: Record<string, any>[] | undefined, key: 'nominalQuota' | 'borrowingLimit' | 'lendingLimit'): Partial<Demand> {
+  const r = Object.fromEntries((resources ?? []).filter((x) => x[key] !== undefined).map((x) => [x.name, x[key]]));
+  return {
+    cpuMillis: r.cpu !== undefined ? cpuMillisOf(r.cpu) : undefined,
+    memoryMebibytes: r.memory !== undefined ? memoryMebibytesOf(r.memory) : undefined,
+    gpus: r['nvidia.com/gpu'] !== undefined ? Number(r['nvidia.com/gpu']) : undefined,
+  };
+}
+
+/** Quota of a ClusterQueue per flavor name. */
+function flavorQuotas(cq: ManifestEntry): Map<string, FlavorQuota> {
+  const out = new Map<string, FlavorQuota>();
+  for (const group of cq.object.spec?.resourceGroups ?? []) {
+    for (const f of group.flavors ?? []) {
+      const n = amounts(f.resources, 'nominalQuota');
+      out.set(f.name, { nominal: { cpuMillis: n.cpuMillis ?? 0, memoryMebibytes: n.memoryMebibytes ?? 0, gpus: n.gpus ?? 0 }, borrowingLimit: amounts(f.resources, 'borrowingLimit'), lendingLimit: amounts(f.resources, 'lendingLimit') });
+    }
+  }
+  return out;
+}
+
+/** What each cohort's queues lend on each flavor (lendingLimit, else all nominal), by cohort|flavor and queue. */
+function lendableByCohort(index: ObjectIndex): Map<string, Map<string, Demand>> {
+  const out = new Map<string, Map<string, Demand>>();
+  for (const cq of index.ofKind('kueue.x-k8s.io/ClusterQueue')) {
+    const cohort = cq.object.spec?.cohortName ?? cq.object.spec?.cohort;
+    if (!cohort) continue;
+    for (const [flavor, q] of flavorQuotas(cq)) {
+      const key = `${cohort}|${flavor}`;
+      const byQueue = out.get(key) ?? new Map<string, Demand>();
+      byQueue.set(nameOf(cq.object), { cpuMillis: q.lendingLimit?.cpuMillis ?? q.nominal.cpuMillis, memoryMebibytes: q.lendingLimit?.memoryMebibytes ?? q.nominal.memoryMebibytes, gpus: q.lendingLimit?.gpus ?? q.nominal.gpus });
+      out.set(key, byQueue);
+    }
+  }
+  return out;
+}
+
+function checkGang(ctx: CheckContext, entry: ManifestEntry, gang: { demand: Demand; pools: Set<string> }, cohorts: Map<string, Map<string, Demand>>): void {
+  const { index } = ctx;
+  const field = `metadata.labels['${KUEUE_QUEUE_LABEL}']`;
+  const queue = entry.object.metadata.labels[KUEUE_QUEUE_LABEL];
+  const lq = index.find('kueue.x-k8s.io/LocalQueue', entry.namespace, queue);
+  const cq = lq ? index.find('kueue.x-k8s.io/ClusterQueue', undefined, lq.object.spec?.clusterQueue) : undefined;
+  const quota = index.ofKind('/ResourceQuota').find((q) => q.namespace === entry.namespace)?.object.spec?.hard;
+  if (quota) {
+    const hard = { cpuMillis: quota['requests.cpu'] !== undefined ? cpuMillisOf(quota['requests.cpu']) : undefined, memoryMebibytes: quota['requests.memory'] !== undefined ? memoryMebibytesOf(quota['requests.memory']) : undefined, gpus: quota['requests.nvidia.com/gpu'] !== undefined ? Number(quota['requests.nvidia.com/gpu']) : undefined };
+    const over = excess(gang.demand, hard);
+    if (over.length) ctx.report({ entry, field, value: queue, message: `all ${entry.object.kind} pods together need ${describe(gang.demand)}, more than the ResourceQuota of namespace '${entry.namespace}' allows (${over.join(', ')}), so the gang can never run whole; raise the team's quota or shrink the job` });
+  }
+  if (!cq) return; // queue-references reports the missing queue
+  const quotas = flavorQuotas(cq);
+  const cohort = cq.object.spec?.cohortName ?? cq.object.spec?.cohort;
+  for (const pool of gang.pools) {
+    const flavor = [...quotas.keys()].find((f) => index.find('kueue.x-k8s.io/ResourceFlavor', undefined, f)?.object.spec?.nodeLabels?.[Labels.NODE_POOL] === pool);
+    if (!flavor) {
+      ctx.report({ entry, field, value: queue, message: `its pods run on pool '${pool}', but ClusterQueue '${nameOf(cq.object)}' has no flavor for that pool (flavors: ${[...quotas.keys()].join(', ') || 'none'}), so Kueue never admits it; add a quota for the pool to the queue` });
+      continue;
+    }
+    const q = quotas.get(flavor)!;
+    const lenders = [...(cohort ? cohorts.get(`${cohort}|${flavor}`) ?? new Map<string, Demand>() : new Map<string, Demand>()).entries()].filter(([name]) => name !== nameOf(cq.object)).map(([, d]) => d).reduce(add, { ...NO_DEMAND });
+    const borrow = (k: keyof Demand) => Math.min(q.borrowingLimit?.[k] ?? Infinity, lenders[k]);
+    const most: Demand = { cpuMillis: q.nominal.cpuMillis + borrow('cpuMillis'), memoryMebibytes: q.nominal.memoryMebibytes + borrow('memoryMebibytes'), gpus: q.nominal.gpus + borrow('gpus') };
+    const over = excess(gang.demand, most);
+    if (over.length) {
+      ctx.report({ entry, field, value: queue, message: `the whole gang needs ${describe(gang.demand)} on flavor '${flavor}', but ClusterQueue '${nameOf(cq.object)}' can get at most ${describe(most)} there (nominal ${describe(q.nominal)} plus what it may borrow in cohort '${cohort ?? 'none'}'): ${over.join(', ')}, so Kueue never admits it ("insufficient quota ... > maximum capacity"); raise the queue's quota or borrowing limit, or shrink the job` });
+    }
+  }
+}
