@@ -7,6 +7,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { Size } from 'cdk8s';
 import { Accelerator } from '../constructs/cluster/accelerator';
+import { instanceTypeFor, knownInstanceTypes } from '../constructs/cluster/instance-types';
 import { CapacityType, NodePool } from '../constructs/cluster/node-pool';
 import { PropError } from '../constructs/core/errors';
 import { NameRule, nameProblem } from '../constructs/core/names';
@@ -295,6 +296,13 @@ function buildPool(cluster: ClusterKind, key: string, p: PoolConfig, options: { 
     instanceType ??= gkeMachineType(accelerator, gpusPerNode);
     if (!instanceType) {
       throw new StackConfigError(`${key}.gpusPerNode`, gpusPerNode, `GKE machines carry ${gkeGpuCounts(accelerator).join(', ')} x ${accelerator.name}; use one of those or set instanceType`);
+    }
+  }
+  if (cluster === 'eks' && !instanceType) {
+    instanceType = instanceTypeFor('aws', accelerator.name, gpusPerNode)?.name;
+    if (!instanceType) {
+      const counts = knownInstanceTypes().filter((t) => t.cloud === 'aws' && t.accelerator === accelerator.name).map((t) => `${t.gpus} (${t.name})`);
+      throw new StackConfigError(`${key}.gpusPerNode`, gpusPerNode, `EC2 instances carry ${counts.join(', ') || 'no'} x ${accelerator.name}; use one of those counts or set instanceType`);
     }
   }
   return NodePool.gpu({ ...options, instanceType, accelerator, gpusPerNode });

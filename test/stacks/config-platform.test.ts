@@ -53,3 +53,16 @@ test('both keys are documented', () => {
   expect(CONFIG_KEYS.gangScheduler).toMatch(/volcano.*scheduler-plugins/);
   expect(CONFIG_KEYS.localSharedStorageClass).toMatch(/ReadWriteMany/);
 });
+
+describe('pool node sizes in config', () => {
+  const { parseStackConfig } = require('../../stacks/config') as typeof import('../../stacks/config');
+  test('EKS: a GPU count no EC2 type carries is an error naming the counts there are', () => {
+    expect(() => parseStackConfig({ cluster: 'eks', subnetIds: ['a', 'b'], pools: [{ name: 'l4', accelerator: 'nvidia-l4', gpusPerNode: 2 }] }, [], { awsRegion: 'us-west-2' }))
+      .toThrow(/pools\[0\]\.gpusPerNode' is 2; EC2 instances carry 1 \(g6\.xlarge\), 1 \(g6\.2xlarge\), 1 \(g6\.4xlarge\), 4 \(g6\.12xlarge\), 8 \(g6\.48xlarge\) x nvidia-l4/);
+  });
+  test('an instance type the table does not know needs cpuPerNode and memoryPerNode, which set the node size', () => {
+    expect(() => parseStackConfig({ pools: [{ name: 'cpu', instanceType: 'z9.huge' }] })).toThrow(/pools\[0\]\.cpuPerNode' is undefined; .*instance type 'z9\.huge' is not in the instance-type table/);
+    const [pool] = parseStackConfig({ pools: [{ name: 'cpu', instanceType: 'z9.huge', cpuPerNode: 30, memoryPerNode: 120 }] }).pools;
+    expect([pool.cpuPerNode, pool.memoryPerNode.toGibibytes()]).toEqual([30, 120]);
+  });
+});
