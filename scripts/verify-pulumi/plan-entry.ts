@@ -1,0 +1,49 @@
+/**
+ * What verify-pulumi needs to know of a stack config before the engine runs it, computed by the
+ * stacks' own pure plan step (`parseStackConfig` + `planPlatform`, the ones `pulumi up` runs):
+ * the operators it checks against, the charts' objects and the node patches it will deploy
+ * (claims to back with volumes, CRDs it needs, objects a config change touches). Bundled by
+ * verify-pulumi with esbuild.
+ */
+import { buildPlatform, examplePools } from '../../charts';
+import { CapacityType } from '../../constructs/cluster/node-pool';
+import { nodePatchSpec } from '../../stacks/cluster/local';
+import { parseStackConfig, PoolConfig } from '../../stacks/config';
+import { planPlatform } from '../../stacks/program';
+
+export interface PlannedStack {
+  readonly operatorInstall: string;
+  /** Releases in install order (name, version and, when the version table has them, CRD groups). */
+  readonly releases: { name: string; version: string; crdGroups?: readonly string[] }[];
+  readonly manifests: { name: string; objects: Record<string, any>[] }[];
+  /** What the local cluster's NodePatches write, as Node objects (name, labels, taints). */
+  readonly nodePatches: Record<string, any>[];
+}
+
+/** `raw`: the project's config keys as `loadStackConfig` hands them to `parseStackConfig`. */
+export function planStack(raw: Record<string, unknown>): PlannedStack {
+  const config = parseStackConfig(raw, Object.values(examplePools));
+  const plan = planPlatform(config, buildPlatform());
+  return {
+    operatorInstall: config.operatorInstall,
+    releases: plan.releases.map((r) => ({ name: r.name, version: r.source.version, ...(r.crdGroups ? { crdGroups: r.crdGroups } : {}) })),
+    manifests: plan.manifests.map((m) => ({ name: m.name, objects: m.objects })),
+    nodePatches: config.pools.flatMap((pool) => (config.poolNodes[pool.name] ?? []).map((node) => ({ apiVersion: 'v1', kind: 'Node', ...nodePatchSpec(pool, node) }))),
+  };
+}
+
+/**
+ * The `pools` config equal to the example charts' pools (the local stack's default), listing
+ * `nodes[pool]` as the pool's nodes: what a user writes to have the stack label a cluster's nodes.
+ */
+export function examplePoolsConfig(nodes: Record<string, readonly string[]>): PoolConfig[] {
+  return Object.values(examplePools).map((p) => ({
+    name: p.name,
+    ...(p.accelerator ? { accelerator: p.accelerator.name, gpusPerNode: p.gpusPerNode } : {}),
+    minSize: p.minSize,
+    maxSize: p.maxSize,
+    instanceType: p.instanceType,
+    capacityType: p.capacityType === CapacityType.SPOT ? 'spot' : 'on-demand',
+    ...(nodes[p.name]?.length ? { nodes: [...nodes[p.name]] } : {}),
+  }));
+}

@@ -1,0 +1,166 @@
+#!/usr/bin/env node
+// verify:pulumi — the `local` stack's program through the real Pulumi engine and Kubernetes
+// provider (built from Go modules by tools/pulumi/build.sh), offline, against verify-cluster's
+// simulated cluster (kube-controller-manager, kube-scheduler, kwok nodes from the stack's pools,
+// the real training-operator and Kueue): scripts/verify-pulumi/cluster.mjs.
+//
+// Config: Pulumi.local.yaml + `operatorInstall: external` (Helm charts cannot be fetched offline;
+// the CRDs those operators bring are installed from ../shared/crds, Kueue's from its release) +
+// `pools` listing the cluster's nodes (as Pulumi.local.yaml documents for a kind cluster), so the
+// stack's NodePatches run too. Checks, in order:
+//   preview; up; second up changes nothing; bad input fails before any resource (state
+//   unchanged); a config change (the GPU pool's accelerator) updates exactly the objects it
+//   changes, in place; destroy leaves nothing but the retainOnDelete claims; then a failure
+//   half-way (one object rejected by the apiserver) that a fixed up converges; destroy again.
+// Last line: `pulumi: up N created, second up 0 changed, update U changed, destroy D deleted, R retained`
+// or `pulumi: error: <reason>` (exit 2). Exit 1 when a check fails.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { log, repoRoot, YAML } from '../verify-apiserver/common.mjs';
+import { loadCrdIndex } from '../verify-apiserver/crds.mjs';
+import { clusterInputs, startCluster, stopCluster, storageFor } from './cluster.mjs';
+import { kubeClient } from './kube.mjs';
+import lib from './lib.cjs';
+import { badInput, Checks, configUpdate, destroyAndCheck, halfway, previewAndUp } from './steps.mjs';
+import { bundlePrograms, createStack, NS, writeSettings } from './workspace.mjs';
+
+const require = createRequire(import.meta.url);
+const STACK = 'local';
+/** The config change: the GPU pool's nodes get another accelerator (labels of their NodePatches). */
+const UPDATED_ACCELERATOR = 'nvidia-a10g';
+
+class Fatal extends Error {}
+let tmp;
+let keep = false;
+
+async function cleanup() {
+  await stopCluster();
+  if (tmp && !keep) fs.rmSync(tmp, { recursive: true, force: true });
+  else if (tmp) log(`verify-pulumi: kept ${tmp}`);
+}
+
+for (const [sig, code] of [['SIGINT', 130], ['SIGTERM', 143], ['SIGHUP', 129]]) {
+  process.on(sig, () => {
+    console.error(`\nverify-pulumi: ${sig} received, stopping the cluster`);
+    cleanup().finally(() => {
+      console.log(`pulumi: error: interrupted by ${sig}`);
+      process.exit(code);
+    });
+  });
+}
+
+function buildTools(build) {
+  const script = path.join(repoRoot, 'tools', 'pulumi', 'build.sh');
+  if (build) {
+    log('==> tools/pulumi/build.sh (skips binaries that are already built)');
+    const r = spawnSync('bash', [script], { stdio: 'inherit' });
+    if (r.status !== 0) throw new Fatal(`tools/pulumi/build.sh failed (exit ${r.status ?? r.signal}); see its output above`);
+  }
+  const [cliRoot, providerBin] = spawnSync('bash', [script, '--print-paths'], { encoding: 'utf8' }).stdout.trim().split('\n');
+  for (const f of [path.join(cliRoot, 'bin', 'pulumi'), providerBin]) {
+    if (!fs.existsSync(f)) throw new Fatal(`${f} is not built: run tools/pulumi/build.sh`);
+  }
+  return { cliRoot, providerDir: path.dirname(providerBin) };
+}
+
+/** The CRDs of the operators the plans check against (+ a failed check for kinds none brings). */
+function crdsFor(plans, crdsDir, checks) {
+  const releases = plans.flatMap((p) => p.releases);
+  const { groups, unknown } = lib.crdGroupsFor(releases);
+  if (unknown.length) throw new Fatal(`no CRD groups known for operator(s) ${unknown.join(', ')}: add them to OPERATOR_CRD_GROUPS in scripts/verify-pulumi/lib.cjs (or crdGroups in stacks/operators/versions.ts)`);
+  const newest = loadCrdIndex(crdsDir);
+  if (newest.problem) throw new Fatal(`CRDs: ${newest.problem}`);
+  const released = loadCrdIndex(path.join(crdsDir, '_released'));
+  const selected = lib.selectCrds(newest.infos, released.infos || [], groups);
+  const missing = lib.kindsWithoutCrd(plans.flatMap((p) => p.manifests), new Set(selected.keys()));
+  checks.expect(missing.length === 0, `every custom kind the charts deploy has its CRD from a selected operator (${groups.join(', ')})`,
+    missing.map((m) => `${m.kind} in ${m.charts.join(', ')}: no selected operator brings its CRD; installed anyway to check the rest`));
+  // To let the engine check everything else, the missing kinds' CRDs are installed all the same.
+  const extra = lib.selectCrds(newest.infos, released.infos || [], [...new Set(missing.map((m) => m.group))]);
+  return new Map([...selected, ...extra]);
+}
+
+async function main() {
+  const opts = lib.parseArgs(process.argv.slice(2));
+  if (opts.help) {
+    process.stdout.write(lib.USAGE);
+    return 0;
+  }
+  keep = opts.keep;
+  const t0 = Date.now();
+  const checks = new Checks(log);
+  const tools = buildTools(opts.build);
+  const bundles = await bundlePrograms();
+  const { planStack, examplePoolsConfig } = require(bundles.planEntry);
+
+  // Stack configs: the repo's Pulumi.local.yaml with the switch and the cluster's nodes on top.
+  const repoSettings = YAML.parse(fs.readFileSync(path.join(repoRoot, `Pulumi.${STACK}.yaml`), 'utf8'));
+  const planOf = (overrides) => planStack(lib.asProgramConfig(lib.projectConfig(lib.stackSettings(repoSettings, NS, overrides), NS)));
+  const inputs = clusterInputs();
+  const pools = examplePoolsConfig(Object.fromEntries(inputs.pools.map((p) => [p.name, p.nodes.map((n) => n.name)])));
+  const base = { operatorInstall: 'external', pools };
+  const plan = planOf(base);
+  // The instance type follows the accelerator (the config rejects an L4 type with an A10G).
+  const updated = { ...base, pools: pools.map(({ instanceType, ...p }) => (p.accelerator ? { ...p, accelerator: UPDATED_ACCELERATOR } : { ...p, instanceType })) };
+  const withNodes = (p) => [{ name: 'nodes', objects: p.nodePatches }, ...p.manifests];
+  const expectedUpdate = lib.changedObjects(withNodes(plan), withNodes(planOf(updated)));
+  log(`verify-pulumi: stack '${STACK}' (Pulumi.${STACK}.yaml + operatorInstall: external + pools with the cluster's nodes); operators checked against: ${plan.releases.map((r) => `${r.name} ${r.version}`).join(', ')}`);
+  const crds = crdsFor([plan], path.resolve(repoRoot, opts.crds), checks);
+  const target = lib.pickHalfwayTarget(plan.manifests);
+  if (!target) throw new Fatal('no object to reject for the half-way check');
+
+  tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-pulumi-'));
+  const objects = plan.manifests.flatMap((m) => m.objects);
+  const cluster = await startCluster({ build: opts.build, inputs, crds, objects, log });
+  const kube = kubeClient(cluster.client);
+  const { classes, volumes } = storageFor(objects);
+  for (const sc of classes) await kube.create(sc);
+  // Fresh volumes for the claims before each up from an empty state (destroy leaves them Released).
+  const provideVolumes = async () => {
+    for (const pv of volumes) {
+      await kube.remove(pv);
+      while (await kube.exists(pv)) await new Promise((r) => setTimeout(r, 300));
+      await kube.create(pv);
+    }
+  };
+  await provideVolumes();
+
+  const settingsFor = (overrides) => lib.stackSettings(repoSettings, NS, { ...base, ...overrides });
+  const { stack, work } = await createStack({ dir: tmp, ...tools, kubeconfig: cluster.kubeconfig, stackName: STACK, settings: settingsFor({}), stackIndex: bundles.stackIndex });
+  const ctx = { stack, work, stackName: STACK, opts, log, kube, settingsFor };
+
+  const result = { created: 0, secondChanged: NaN, updateChanged: NaN, deleted: 0, retained: 0 };
+  const up = await previewAndUp(ctx, checks);
+  Object.assign(result, { created: up.created, secondChanged: up.secondChanged });
+  if (up.ok) {
+    await badInput(ctx, checks, [
+      { label: 'invalid stack config (unknown accelerator)', overrides: { pools: [{ name: 'gpu-l4', accelerator: 'nvidia-x1', gpusPerNode: 1 }] }, expect: /pools\[0\]\.accelerator' is 'nvidia-x1'/ },
+      { label: 'incompatible versions (Kubernetes 1.31)', overrides: { kubernetesVersion: '1.31' }, expect: /kubernetesVersion' is '1\.31'/ },
+      { label: 'incompatible selection (KServe without cert-manager)', overrides: { operators: ['kserve-crd', 'kserve', 'kueue'] }, expect: /kserve requires cert-manager/ },
+    ]);
+    result.updateChanged = await configUpdate(ctx, checks, { label: `the GPU pool's accelerator -> ${UPDATED_ACCELERATOR}`, overrides: { pools: updated.pools }, expected: expectedUpdate });
+    writeSettings(work, STACK, settingsFor({}));
+  }
+  Object.assign(result, await destroyAndCheck(ctx, checks));
+
+  await provideVolumes();
+  const hw = await halfway(ctx, checks, target);
+  const again = await destroyAndCheck(ctx, checks, 'destroy after the half-way run');
+  log(`half-way: ${hw.before} resources kept by the failed up, ${hw.created} created by the fixed up; destroy ${again.deleted} deleted, ${again.retained} retained`);
+  log(`verify-pulumi: ${checks.failures.length} check(s) failed in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
+  await cleanup();
+  console.log(lib.summaryLine(result));
+  return checks.failures.length ? 1 : 0;
+}
+
+main().then((code) => process.exit(code), async (e) => {
+  const usage = e instanceof lib.UsageError;
+  console.error(usage ? `verify-pulumi: ${e.message}\n\n${lib.USAGE}` : `verify-pulumi: ${e.stack || e.message}`);
+  try { await cleanup(); } catch { /* best effort */ }
+  console.log(`pulumi: error: ${e.message.split('\n')[0]}`);
+  process.exit(2);
+});
