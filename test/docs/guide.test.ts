@@ -1,0 +1,117 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse, parseAllDocuments } from 'yaml';
+import { guideBlocks, materialize, typeCheck } from './guide-blocks';
+import { SEMANTIC_RULES } from '../../constructs/checks/rules';
+import type { PlatformApp } from '../../constructs/core/platform-app';
+import type { NodePool } from '../../constructs/cluster/node-pool';
+import type { PlatformTarget } from '../../constructs/checks/platform-target';
+import { parseStackConfig, StackConfigError } from '../../stacks/config';
+import { planPlatform, stackTarget } from '../../stacks/program';
+
+/**
+ * docs/write-your-own-platform.md cannot rot: its file blocks are written under .cache (imports
+ * of project files rewritten to the real files), type-checked with the project's compiler
+ * options, synthesized with `node scripts/synth.mjs <entry>` exactly as the guide says, its test
+ * block runs here as part of this file (its snapshots live in this file's snapshot), and its
+ * stack config is planned as the stack would plan it.
+ */
+const ROOT = path.resolve(__dirname, '../..');
+const GUIDE = 'docs/write-your-own-platform.md';
+// A fixed place: the incremental type-check reuses its build info when the files are unchanged.
+const DIR = path.join(ROOT, '.cache', 'docs-guide');
+const blocks = guideBlocks(fs.readFileSync(path.join(ROOT, GUIDE), 'utf8'), GUIDE);
+const files = materialize(blocks, ROOT, path.join(DIR, 'repo'));
+const RUN = path.join(DIR, 'run');
+const block = (file: string) => {
+  const b = blocks.find((x) => x.file === file);
+  if (!b) throw new Error(`${GUIDE} has no block for ${file}`);
+  return b;
+};
+const tempPath = (file: string) => {
+  const written = files.get(file);
+  if (!written) throw new Error(`${GUIDE} has no ts block for ${file}`);
+  return written;
+};
+
+/** The guide's app module, loaded from its materialized file. */
+interface GuidePlatform {
+  buildMyPlatform(props?: { target?: PlatformTarget; outdir?: string }): PlatformApp;
+  pools: Record<string, NodePool>;
+}
+
+describe(GUIDE, () => {
+  test('names the files the guide builds, each once', () => {
+    expect(blocks.map((b) => b.file)).toEqual(expect.arrayContaining([
+      'my-platform/pools.ts', 'my-platform/teams.ts', 'my-platform/programs.ts', 'my-platform/pipeline.ts',
+      'my-platform/platform.ts', 'my-platform/synth.ts', 'test/my-platform/platform.test.ts', 'my-platform/stack.ts', 'Pulumi.my-platform.yaml',
+    ]));
+  });
+
+  test('every code block type-checks with the project\'s compiler options', () => {
+    expect(typeCheck(files, blocks, ROOT, GUIDE, path.join(DIR, 'guide.tsbuildinfo')).join('\n')).toBe('');
+  }, 180_000);
+
+  test('`node scripts/synth.mjs my-platform/synth.ts` writes the charts and passes every semantic check', () => {
+    const cwd = RUN;
+    fs.rmSync(cwd, { recursive: true, force: true });
+    fs.mkdirSync(cwd, { recursive: true });
+    const entry = path.relative(ROOT, tempPath('my-platform/synth.ts'));
+    const result = spawnSync('node', [path.join(ROOT, 'scripts/synth.mjs'), entry], {
+      cwd, encoding: 'utf8', env: { ...process.env, MLP_SYNTH_CACHE: path.join(DIR, 'synth') },
+    });
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const summary = /^semantic checks: (\d+) rules, (\d+) objects, (\d+) problems$/m.exec(result.stdout);
+    expect(summary?.[0]).toBeDefined();
+    expect(Number(summary![1])).toBe(SEMANTIC_RULES.length);
+    expect(Number(summary![3])).toBe(0);
+
+    const out = path.join(cwd, 'dist.my-platform');
+    expect(fs.readdirSync(out).sort()).toEqual(['my-platform-teams.k8s.yaml', 'vision-pipeline.k8s.yaml']);
+    const objects = fs.readdirSync(out).flatMap((f) => parseAllDocuments(fs.readFileSync(path.join(out, f), 'utf8')).map((d) => d.toJSON()));
+    const kinds = new Set(objects.map((o) => o.kind));
+    for (const kind of ['Namespace', 'ResourceQuota', 'LimitRange', 'ResourceFlavor', 'ClusterQueue', 'LocalQueue', 'RoleBinding', 'NetworkPolicy',
+      'PersistentVolumeClaim', 'ConfigMap', 'ServiceAccount', 'Role', 'Workflow']) {
+      expect(kinds).toContain(kind);
+    }
+    // The steps' objects are embedded in the Workflow (created at run time), in the team's namespace.
+    const workflow = objects.find((o) => o.kind === 'Workflow');
+    const embedded = workflow.spec.templates.filter((t: Record<string, any>) => t.resource).map((t: Record<string, any>) => parse(t.resource.manifest));
+    // Created per run (generateName); the InferenceService is applied by name.
+    expect(embedded.map((o: Record<string, any>) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name ?? o.metadata.generateName}`))
+      .toEqual(['Job vision/ingest-', 'PyTorchJob vision/train-', 'InferenceService vision/fashion-classifier']);
+    // Every object counted: the applied ones plus the three embedded.
+    expect(Number(summary![2])).toBe(objects.length + embedded.length);
+  }, 120_000);
+
+  test('the stack config plans without problems, and leaving the teams chart out fails naming `charts`', () => {
+    const platform = require(tempPath('my-platform/platform.ts')) as GuidePlatform;
+    const yaml = parse(block('Pulumi.my-platform.yaml').code).config as Record<string, unknown>;
+    const prefix = 'ml-platform-patterns:';
+    const raw = Object.fromEntries(Object.entries(yaml).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
+    const plan = (over: Record<string, unknown> = {}) => {
+      const config = parseStackConfig({ ...raw, ...over }, Object.values(platform.pools), { awsRegion: String(yaml['aws:region']) });
+      // What my-platform/stack.ts does, without the Pulumi engine: the plan is pure.
+      return planPlatform(config, platform.buildMyPlatform({ target: stackTarget(config) }));
+    };
+    const result = plan();
+    expect(result.target.source).toBe("the eks stack's config");
+    expect(result.manifests.map((m) => m.name)).toEqual(['my-platform-teams', 'vision-pipeline']);
+    let error: unknown;
+    try {
+      plan({ charts: ['vision-pipeline'] });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(StackConfigError);
+    expect((error as StackConfigError).key).toBe('charts');
+    // The jobs the Workflow creates name the team's queue, which only the teams chart defines.
+    expect((error as StackConfigError).message).toContain("PyTorchJob vision/train (created by a step of workflow 'vision-pipeline/fashion-pipeline')");
+    expect((error as StackConfigError).message).toContain("no LocalQueue 'default' is deployed in namespace 'vision'");
+  }, 60_000);
+});
+
+// The guide's own test file, run as part of this one (its describe blocks register here).
+require(tempPath('test/my-platform/platform.test.ts'));
