@@ -67,7 +67,12 @@ export function isCoreApiVersion(apiVersion: string): boolean {
   return isCoreGroup(apiGroupOf(apiVersion));
 }
 
-function rankOf(obj: ApiObject): number {
+/** Where a kind goes in apply order: lower first (namespaces, RBAC, config, storage, workloads, custom resources). */
+export function applyRank(obj: { apiVersion: string; kind: string }): number {
+  return rankOf(obj);
+}
+
+function rankOf(obj: { apiVersion: string; kind: string }): number {
   return isCoreApiVersion(obj.apiVersion) ? KIND_RANK[obj.kind] ?? WORKLOAD_RANK : CUSTOM_RESOURCE_RANK;
 }
 

@@ -1,6 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
+import { IWorkflowResource } from '../core/workflow-resource';
 import { DisruptionBudget } from './disruption-budget';
 import { ModelServerOptions, renderServerPod, SERVER_DEFAULTS, serverLabels, serviceSpec } from './model-server';
 import { ScalingMetric } from './scaling-metric';
@@ -49,9 +50,14 @@ const DEFAULTS = Object.freeze({
  * readiness and liveness, and spread across nodes so one node failure takes out one replica.
  * The Deployment leaves `replicas` unset when the HPA owns it (server-side apply would fight it).
  */
-export class ReplicatedModelService extends Construct {
+export class ReplicatedModelService extends Construct implements IWorkflowResource {
   /** The Deployment. */
   public readonly apiObject: ApiObject;
+  /**
+   * As a workflow step: done once the Deployment has its minimum of available replicas (the
+   * Service, HPA and PDB are applied with it, apps/v1 DeploymentStatus.availableReplicas).
+   */
+  public readonly successCondition: string;
   public readonly name: string;
   public readonly minReplicas: number;
   public readonly maxReplicas: number;
@@ -72,6 +78,7 @@ export class ReplicatedModelService extends Construct {
     if (props.metric && this.minReplicas === this.maxReplicas) {
       throw propError(this, 'metric', props.metric.toString(), `minReplicas = maxReplicas = ${this.minReplicas} leaves nothing to autoscale; raise maxReplicas or remove metric`);
     }
+    this.successCondition = `status.availableReplicas > ${this.minReplicas - 1}`;
     const servicePort = requireInteger(this, 'servicePort', p.servicePort, 1, 65535);
     p.disruptionBudget.check(this, this.minReplicas);
 

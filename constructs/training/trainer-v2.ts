@@ -1,10 +1,9 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GangScheduler } from './gang-scheduling';
 import { CleanPodPolicy, renderFaultTolerance, ReplicaRestartPolicy } from './policies';
 import { renderReplicaTemplate, ResolvedReplica, TrainingJobOptions } from './replica';
 import { propError } from '../core/errors';
-import { IEmbeddedScope } from '../core/platform-app';
 import { TrainingRuntime, TrainJob } from '../imports/trainer.kubeflow.org';
 
 /** Label that marks the replicated job running the trainer (Kubeflow Trainer's runtime convention). */
@@ -40,11 +39,6 @@ export function renderTrainerV2(scope: Construct, input: TrainerV2Input): { trai
   }
   if (job.cleanPodPolicy !== undefined && job.cleanPodPolicy !== CleanPodPolicy.NONE) {
     throw propError(scope, 'cleanPodPolicy', job.cleanPodPolicy, 'Trainer v2 has no clean-pod policy (finished Jobs keep their pods until ttlAfterFinished); drop it');
-  }
-  // A workflow step creates only the job object; the runtime next to it would never be applied.
-  if ((Chart.of(scope) as Partial<IEmbeddedScope>).embedded === true) {
-    throw propError(scope, 'output', 'trainer.kubeflow.org/v1alpha1',
-      'a Trainer v2 job inside workflow step manifests would reference a TrainingRuntime nobody applies; create it in a regular chart, or use TrainingApi.TRAINING_OPERATOR_V1 for workflow steps');
   }
   const run = renderFaultTolerance(scope, job);
   const template = renderReplicaTemplate(scope, job, node, TRAINER_NODE, input.podLabels);

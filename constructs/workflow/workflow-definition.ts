@@ -1,4 +1,4 @@
-import { Chart, Duration, Lazy } from 'cdk8s';
+import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { EmbeddedManifests } from './embedded-manifests';
@@ -16,7 +16,8 @@ import { renderContainer } from '../core/pod-template';
 import { IPriorityClass, ILocalQueue, KUEUE_QUEUE_LABEL } from '../core/scheduling';
 import { restrictedPodSecurityContext } from '../core/security';
 import { VolumeAttachment } from '../core/shared-volume';
-import { recordEmbeddingStep, resourceKindOf } from '../core/workflow-resource';
+import { applyRank } from '../core/platform-app';
+import { IWorkflowResource, recordEmbeddingStep, resourceKindOf } from '../core/workflow-resource';
 import { NamespaceNetwork } from '../operations/network/namespace-network';
 import { PodGroup } from '../operations/network/pod-group';
 import { argoStepNeeds, argoWorkflowNeeds, internetPorts, WORKFLOW_STEP_LABEL } from '../operations/network/workload-traffic';
@@ -148,28 +149,55 @@ export abstract class WorkflowDefinition extends Construct {
     }
     const fileOutput = Object.entries(options.outputs?.parameters ?? {}).find(([, from]) => from.source === 'file');
     if (fileOutput) throw propError(path, `outputs.parameters.${fileOutput[0]}`, fileOutput[1].value, 'resource steps read outputs from the object; use OutputFrom.jsonPath');
-    const task = this.newTask(id, options, JSON.stringify(resource.apiObject.toJson()));
-    recordEmbeddingStep(resource.apiObject, task.name);
+    if ((options as { memoize?: unknown }).memoize !== undefined) {
+      throw propError(path, 'memoize', (options as { memoize?: unknown }).memoize, 'Argo memoizes a step by its outputs; a resource step creates or applies an object each run: memoize the container step that produces its input, or use a container step');
+    }
     const action = options.action ?? ResourceAction.CREATE;
+    // Every object of the construct is deployed, in apply order around the primary one (a
+    // Service/ConfigMap before its Deployment, an HPA/PDB after it).
+    const objects = resource.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    const companions = objects.filter((o) => o !== resource.apiObject);
+    if (companions.length && action === ResourceAction.CREATE) {
+      throw propError(path, 'action', action, `'${resource.node.path}' deploys ${objects.length} objects (${objects.map((o) => o.kind).join(', ')}) that refer to each other by name; use ResourceAction.APPLY so their names stay stable`);
+    }
+    const primaryRank = applyRank(resource.apiObject);
+    const before = companions.filter((o) => applyRank(o) <= primaryRank);
+    const after = companions.filter((o) => applyRank(o) > primaryRank);
+    const companion = (o: ApiObject, i: number, dependsOn: readonly WorkflowTask[] | undefined) => {
+      const t = this.newTask(`${id}-${o.kind.toLowerCase()}${companions.filter((c) => c.kind === o.kind).length > 1 ? `-${i}` : ''}`, { dependsOn }, JSON.stringify(o.toJson()));
+      recordEmbeddingStep(o, t.name);
+      this.pushResourceTemplate(t, o, action, options, undefined);
+      return t;
+    };
+    const first = before.map((o, i) => companion(o, i, options.dependsOn));
+    const task = this.newTask(id, first.length ? { ...options, dependsOn: [...(options.dependsOn ?? []), ...first] } : options, JSON.stringify(resource.apiObject.toJson()));
+    recordEmbeddingStep(resource.apiObject, task.name);
     const wait = options.waitForCompletion ?? true;
-    const { apiGroup, resource: plural } = resourceKindOf(resource.apiObject);
+    this.pushResourceTemplate(task, resource.apiObject, action, options, wait ? resource : undefined);
+    after.forEach((o, i) => companion(o, i, [task]));
+    return task;
+  }
+
+  /** One resource template: the object's manifest, its RBAC, and the conditions it waits on. */
+  private pushResourceTemplate(task: WorkflowTask, obj: ApiObject, action: ResourceAction, options: ResourceTaskOptions, waitOn: IWorkflowResource | undefined): void {
+    const { apiGroup, resource: plural } = resourceKindOf(obj);
     this.rules.push({ apiGroup, resource: plural, verbs: verbsForAction(action) });
+    const primary = waitOn !== undefined || obj === options.resource.apiObject;
     this.templates.push({
       name: task.name,
-      inputs: renderInputs(options.inputs),
-      outputs: renderOutputs(options.outputs),
+      inputs: primary ? renderInputs(options.inputs) : undefined,
+      outputs: primary ? renderOutputs(options.outputs) : undefined,
       retryStrategy: renderRetry(task.path, options.retry),
       activeDeadlineSeconds: this.timeoutOf(task.path, options),
       resource: {
         action: action === ResourceAction.APPLY ? WorkflowSpecTemplatesResourceAction.APPLY : WorkflowSpecTemplatesResourceAction.CREATE,
         setOwnerReference: options.setOwnerReference ?? true,
-        successCondition: wait ? resource.successCondition : undefined,
-        failureCondition: wait ? resource.failureCondition : undefined,
+        successCondition: waitOn?.successCondition,
+        failureCondition: waitOn?.failureCondition,
         // Rendered at synth time from the construct itself, so later changes to it are included.
-        manifest: Lazy.any({ produce: () => embeddedManifest(resource.apiObject, action) }),
+        manifest: Lazy.any({ produce: () => embeddedManifest(obj, action) }),
       },
     });
-    return task;
   }
 
   /**
