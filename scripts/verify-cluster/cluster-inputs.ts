@@ -21,7 +21,7 @@ import { BatchProcessingJob } from '../../constructs/ingestion/batch-job';
 import { Team } from '../../constructs/operations/team';
 import { nodePatchSpec } from '../../stacks/cluster/local';
 import { CONFIG_NAMESPACE, parseStackConfig, StackConfig } from '../../stacks/config';
-import { releasesFor } from '../../stacks/operators/versions';
+import { planReleases, stackTarget } from '../../stacks/program';
 import { operatorConfiguration } from './operator-config-source';
 
 // Run from the repository root (verify-cluster does); the stack file is relative to it.
@@ -94,16 +94,17 @@ function overQuotaScenario(app: App) {
 
 function main(): void {
   const config = parseStackConfig(readStackFile(STACK_FILE), Object.values(examplePools));
-  const releases = releasesFor(config.kubernetesVersion);
-  const app = buildPlatform();
+  // The stack's releases (its own cluster operators included), as stacks/program.ts plans them.
+  const releases = planReleases(config);
+  const app = buildPlatform({ target: stackTarget(config, releases) });
   const output = {
     stackFile: STACK_FILE,
     cluster: config.cluster,
     kubernetesVersion: config.kubernetesVersion,
     charts: config.charts ?? null,
-    operators: config.operators.map((name) => ({ name, version: releases[name].appVersion, crdGroups: releases[name].crdGroups ?? null })),
+    operators: releases.map((r) => ({ name: r.name, version: r.appVersion, namespace: r.namespace, crdGroups: r.crdGroups ?? null })),
     pools: config.pools.map((p) => describePool(p, config)),
-    operatorConfig: operatorConfiguration(config),
+    operatorConfig: operatorConfiguration(config, releases),
     overQuota: overQuotaScenario(app) ?? null,
   };
   process.stdout.write(`${JSON.stringify(output)}\n`);

@@ -119,6 +119,31 @@ export function startIsolated(name, bin, args, mounts, logFile, env = {}) {
   return startProcess(name, 'unshare', [...unshareArgs, 'sh', '-c', script, 'sh', ...mounts.flat(), bin, ...args], logFile, env);
 }
 
+/**
+ * Stands in for the CSI external-attacher of the simulated volumes (as kwok stands in for the
+ * kubelet): every VolumeAttachment of CSI_DRIVER the attach-detach controller creates is marked
+ * attached. Only then does the controller count a volume as attached to a node, and so report a
+ * ReadWriteOnce volume wanted on a second node (`Multi-Attach error`). Returns a stop function.
+ */
+export function startAttacher(client, driver) {
+  let stopped = false;
+  const loop = (async () => {
+    while (!stopped) {
+      const r = await client.request('GET', '/apis/storage.k8s.io/v1/volumeattachments').catch(() => undefined);
+      for (const va of r?.body?.items || []) {
+        if (va.spec?.attacher !== driver || va.status?.attached || va.metadata.deletionTimestamp) continue;
+        await client.request('PATCH', `/apis/storage.k8s.io/v1/volumeattachments/${va.metadata.name}/status`,
+          { body: { status: { attached: true } }, contentType: 'application/merge-patch+json' }).catch(() => undefined);
+      }
+      await sleep(1000);
+    }
+  })();
+  return async () => {
+    stopped = true;
+    await loop;
+  };
+}
+
 /** Waits for an operator's /readyz on its health port. */
 export async function waitHealthy(child, port, timeoutS) {
   await waitUntil(`${child.procName} /readyz on 127.0.0.1:${port}`, child, timeoutS, async () => {

@@ -7,6 +7,16 @@
 const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node';
 const KWOK_NODE_SELECTOR = `${KWOK_NODE_ANNOTATION}=fake`;
 
+/**
+ * Node-local (ephemeral) storage a node offers when the pool model does not say. NodePool has no
+ * disk size, yet a kubelet always reports one, and operators request it (the training-operator's
+ * MPI launcher init container asks for 5Gi, v1.9.4 pkg/controller.v1/mpi/mpijob.go). 18Gi: the
+ * 20 GiB root volume of an EKS managed node group's default `diskSize`, less the kubelet's default
+ * 10% nodefs eviction threshold; the smallest disk the stacks create (GKE boot disks default to
+ * 100 GB).
+ */
+const DEFAULT_EPHEMERAL_STORAGE = '18Gi';
+
 /** Training-operator job kinds (kubeflow.org/v1) whose pods kwok lets complete. */
 const TRAINING_KINDS = ['TFJob', 'PyTorchJob', 'XGBoostJob', 'PaddleJob', 'JAXJob'];
 /** Replica types of those kinds that run until the job ends instead of completing (TF parameter servers). */
@@ -26,7 +36,7 @@ function nodesFromPools(pools) {
     for (const n of pool.nodes) {
       if (seen.has(n.name)) throw new Error(`node ${n.name} appears in two pools (${pool.name} and an earlier one)`);
       seen.add(n.name);
-      const resources = { ...pool.allocatable, pods: '110' };
+      const resources = { 'ephemeral-storage': DEFAULT_EPHEMERAL_STORAGE, ...pool.allocatable, pods: '110' };
       nodes.push({
         apiVersion: 'v1',
         kind: 'Node',
@@ -160,6 +170,7 @@ function kubeconfig({ server, caFile, token }) {
 }
 
 module.exports = {
+  DEFAULT_EPHEMERAL_STORAGE,
   KWOK_NODE_ANNOTATION,
   KWOK_NODE_SELECTOR,
   TRAINING_KINDS,

@@ -78,6 +78,7 @@ export async function observe(client, workloads, { timeout, settle, kueue, verbo
   let lastSig = '';
   let lastChange = Date.now();
   let result = new Map();
+  let confirming = false;
   for (;;) {
     const snap = await snapshot(client, workloads, { kueue });
     result = new Map(workloads.map((w) => [w.key, describeWorkload(w, snap)]));
@@ -90,7 +91,15 @@ export async function observe(client, workloads, { timeout, settle, kueue, verbo
     const pending = [...result.values()].filter((d) => d.state !== 'ready').length;
     const elapsed = (Date.now() - t0) / 1000;
     if (verbose) log(`    [${elapsed.toFixed(0)}s] ${workloads.length - pending}/${workloads.length} ready`);
-    if (pending === 0) break;
+    // All ready: look once more a few seconds later. kwok runs pods without waiting for volumes,
+    // so e.g. the attach-detach controller's Multi-Attach error can follow the pods' readiness.
+    if (pending === 0 && confirming) break;
+    if (pending === 0) {
+      confirming = true;
+      await sleep(6000);
+      continue;
+    }
+    confirming = false;
     if (elapsed >= timeout) {
       log(`    stopped waiting after ${timeout}s (--timeout): ${pending} workload(s) not ready`);
       break;

@@ -1,57 +1,32 @@
 /**
- * Where verify:cluster gets the operators' configuration: the Kueue Configuration object and the
- * training-operator flags the stack installs.
- *
- * TEMPORARY FALLBACK — until `stacks/operators/operator-config.ts` (kueueConfiguration,
- * trainingOperatorArgs, pytorchInitContainerTemplate) exists, this returns what the stack installs
- * today: the stack sets no Kueue manager config, so the Kueue chart's default Configuration applies
- * (kueue v0.19.2 `charts/kueue/values.yaml`, `managerConfig.controllerManagerConfigYaml`:
- * integrations batch/job, kubeflow.org/mpijob, ray, jobset, appwrapper, trainer.kubeflow.org/trainjob,
- * pod, deployment, statefulset, leaderworkerset; no fairSharing), and the training-operator
- * standalone overlay passes no flags (v1.9.4 `manifests/base/deployment.yaml`: `command: [/manager]`).
- * The output marks this source as a fallback so nobody mistakes it for the stack's own config.
+ * Where verify:cluster gets the operators' configuration: the same functions the stack renders
+ * into the Kueue chart values and the training-operator kustomization
+ * (stacks/operators/operator-config.ts), over the same values context (valuesContextFor with the
+ * stack's planned releases), so the simulated controllers run configured exactly as the stack's.
  */
 import type { StackConfig } from '../../stacks/config';
+import { kueueConfiguration, pytorchInitContainerTemplate, trainingOperatorArgs } from '../../stacks/operators/operator-config';
+import type { OperatorRelease } from '../../stacks/operators/versions';
+import { valuesContextFor } from '../../stacks/operators/values-context';
 
 /** What the harness needs from the stack's operator configuration. */
 export interface OperatorConfiguration {
-  /** Where it came from (a file of the stack, or the fallback). */
+  /** Where it came from. */
   readonly source: string;
-  readonly fallback: boolean;
   /** Kueue `config.kueue.x-k8s.io/v1beta2` Configuration as the stack installs it. */
   readonly kueue: Record<string, unknown>;
-  /** training-operator command-line flags (`--name=value`). */
+  /** training-operator command-line flags (`--name=value`), as the stack passes them. */
   readonly trainingOperatorArgs: readonly string[];
-  /** Init container for `--pytorch-init-container-template-file`; undefined = the operator's default. */
+  /** The init container of `--pytorch-init-container-template-file`. */
   readonly pytorchInitContainerTemplate?: Record<string, unknown>;
 }
 
-/** The Kueue chart v0.19.2 default frameworks (commented-out entries left out). */
-const KUEUE_CHART_DEFAULT_FRAMEWORKS = [
-  'batch/job',
-  'kubeflow.org/mpijob',
-  'ray.io/rayjob',
-  'ray.io/rayservice',
-  'ray.io/raycluster',
-  'jobset.x-k8s.io/jobset',
-  'workload.codeflare.dev/appwrapper',
-  'trainer.kubeflow.org/trainjob',
-  'pod',
-  'deployment',
-  'statefulset',
-  'leaderworkerset.x-k8s.io/leaderworkerset',
-];
-
-export function operatorConfiguration(_config: StackConfig): OperatorConfiguration {
+export function operatorConfiguration(config: StackConfig, releases: readonly OperatorRelease[]): OperatorConfiguration {
+  const ctx = valuesContextFor(config, releases);
   return {
-    source: 'FALLBACK in scripts/verify-cluster/operator-config-source.ts (Kueue chart v0.19.2 defaults, training-operator without flags): stacks/operators/operator-config.ts does not exist yet',
-    fallback: true,
-    kueue: {
-      apiVersion: 'config.kueue.x-k8s.io/v1beta2',
-      kind: 'Configuration',
-      integrations: { frameworks: KUEUE_CHART_DEFAULT_FRAMEWORKS },
-    },
-    trainingOperatorArgs: [],
-    pytorchInitContainerTemplate: undefined,
+    source: 'stacks/operators/operator-config.ts (kueueConfiguration, trainingOperatorArgs, pytorchInitContainerTemplate) over valuesContextFor(stack config, planned releases)',
+    kueue: kueueConfiguration(ctx),
+    trainingOperatorArgs: trainingOperatorArgs(ctx),
+    pytorchInitContainerTemplate: pytorchInitContainerTemplate(),
   };
 }

@@ -10,7 +10,7 @@
  * in-cluster Service). Everything else (integrations, fairSharing, waitForPodsReady, resources,
  * ...) is the stack's, unchanged.
  */
-const KUEUE_PROCESS_FIELDS = ['health', 'metrics', 'webhook', 'leaderElection', 'internalCertManagement', 'clientConnection'];
+const KUEUE_PROCESS_FIELDS = ['health', 'metrics', 'webhook', 'leaderElection', 'internalCertManagement'];
 
 function kueueRuntimeConfiguration(stackConfiguration, { healthPort, webhookPort, certDir }) {
   const cfg = JSON.parse(JSON.stringify(stackConfiguration || {}));
@@ -30,7 +30,6 @@ function kueueRuntimeConfiguration(stackConfiguration, { healthPort, webhookPort
       webhook: { host: '127.0.0.1', port: webhookPort, certDir },
       leaderElection: { leaderElect: false },
       internalCertManagement: { enable: false },
-      clientConnection: { qps: 100, burst: 200 },
     },
   };
 }
@@ -61,26 +60,30 @@ function kueueFrameworkOf(group, version, kind) {
 }
 
 /** Flags whose value the harness owns (ports, probes); the stack must not set them. */
-const TRAINING_OPERATOR_PROCESS_FLAGS = ['--metrics-bind-address', '--health-probe-bind-address', '--webhook-server-port', '--leader-elect', '--pytorch-init-container-template-file'];
+const TRAINING_OPERATOR_PROCESS_FLAGS = ['--metrics-bind-address', '--health-probe-bind-address', '--webhook-server-port', '--leader-elect'];
+const TEMPLATE_FILE_FLAG = '--pytorch-init-container-template-file';
 
 /**
- * The training-operator's command line: the process flags, then the stack's flags; with an init
- * container template, the file flag pointing at it.
+ * The training-operator's command line: the process flags, then the stack's flags unchanged,
+ * except that the stack's `--pytorch-init-container-template-file` (a path in the operator's pod,
+ * where the stack mounts the template) points at the file the harness wrote from the same template.
  */
 function trainingOperatorCommandLine(stackArgs, { healthPort, webhookPort, initTemplateFile }) {
-  for (const a of stackArgs) {
-    const flag = String(a).split('=')[0];
+  const args = stackArgs.map((a) => {
+    const [flag] = String(a).split('=');
     if (TRAINING_OPERATOR_PROCESS_FLAGS.includes(flag)) {
       throw new Error(`training-operator flag ${flag} from the stack is set by the harness itself (it runs the operator as a local process); remove it from trainingOperatorArgs or tell the harness how to map it`);
     }
-  }
+    if (flag !== TEMPLATE_FILE_FLAG) return a;
+    if (!initTemplateFile) throw new Error(`the stack passes ${TEMPLATE_FILE_FLAG} but no pytorchInitContainerTemplate to write to it`);
+    return `${TEMPLATE_FILE_FLAG}=${initTemplateFile}`;
+  });
   return [
     '--metrics-bind-address=0',
     `--health-probe-bind-address=127.0.0.1:${healthPort}`,
     `--webhook-server-port=${webhookPort}`,
     '--leader-elect=false',
-    ...stackArgs,
-    ...(initTemplateFile ? [`--pytorch-init-container-template-file=${initTemplateFile}`] : []),
+    ...args,
   ];
 }
 

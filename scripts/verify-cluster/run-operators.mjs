@@ -52,7 +52,8 @@ export async function startTrainingOperator(cp, { bin, assets, kubeconfigFile, s
   fs.writeFileSync(path.join(privateTmp, 'kubeconfig.yaml'), YAML.stringify(kc), { mode: 0o600 });
   let initTemplateFile;
   if (initTemplate) {
-    fs.writeFileSync(path.join(privateTmp, 'pytorch-init-container.yaml'), YAML.stringify(initTemplate));
+    // A YAML list of one container, as the operator parses the file (pkg/config).
+    fs.writeFileSync(path.join(privateTmp, 'pytorch-init-container.yaml'), YAML.stringify([initTemplate]));
     initTemplateFile = '/tmp/pytorch-init-container.yaml';
   }
 

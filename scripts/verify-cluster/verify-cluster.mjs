@@ -19,13 +19,14 @@ import { loadDist } from '../verify-apiserver/dist.mjs';
 import lib from '../verify-apiserver/lib.cjs';
 import args from './args.cjs';
 import {
-  resolveClusterComponents, startControllerManager, startKwok, startScheduler, writeKubeconfig,
+  resolveClusterComponents, startAttacher, startControllerManager, startKwok, startScheduler, writeKubeconfig,
 } from './components.mjs';
 import coverage from './coverage.cjs';
 import nodesLib from './nodes.cjs';
 import { observe } from './observe.mjs';
 import ops from './operators.cjs';
 import report from './report.cjs';
+import storage from './storage.cjs';
 import { startKueue, startTrainingOperator } from './run-operators.mjs';
 import { namespaceDeletionScenario, overQuotaScenario } from './scenarios.mjs';
 import {
@@ -111,6 +112,7 @@ async function main() {
   log(`==> installing ${needed.size} CRD(s) (${[...needed.values()].filter((c) => c.operatorRelease).length} from the operators' own releases: not in ${opts.crds})`);
   const byGvk = await installAll(cp.client, needed, opts);
   await createStorage(cp.client, [...objects, ...embeddedRuns]);
+  const stopAttacher = startAttacher(cp.client, storage.CSI_DRIVER);
 
   // 3. operators
   let kueueConfiguration;
@@ -186,7 +188,8 @@ async function main() {
   const rows = workloads.map((w) => {
     const d = result.get(w.key) || { state: 'waiting', detail: w.res ? 'not observed' : 'applied; nothing here acts on it', pools: [], reasons: [] };
     const reasons = [...(extraReasons.get(w.key) || []), ...(gangs.has(w.key) ? [`gang: ${gangs.get(w.key)}`] : []), ...d.reasons];
-    const ok = d.state === 'ready' && !extraReasons.has(w.key) && !gangs.has(w.key) && !d.reasons.some((r) => / on node .* but its nodeSelector /.test(r));
+    const misplaced = d.reasons.some((r) => / on node .* but its nodeSelector /.test(r));
+    const ok = d.state === 'ready' && !extraReasons.has(w.key) && !gangs.has(w.key) && !misplaced && !wl.blockingReasons(d.reasons).length;
     return { id: wl.workloadId(w), origin: w.origin, verdict: ok ? VERDICTS.READY : VERDICTS.FAILED, pools: d.pools, detail: d.detail, reasons: ok ? [] : reasons };
   });
 
@@ -215,6 +218,7 @@ async function main() {
     for (const p of state.procs) fs.copyFileSync(p.logFile, path.join(opts.keepLogs, path.basename(p.logFile)));
     log(`component logs copied to ${opts.keepLogs}`);
   }
+  await stopAttacher();
   log(`finished in ${secs()}; stopping ${state.procs.length} process(es)`);
   cp.client.close();
   await cleanup();

@@ -139,6 +139,16 @@ function warningMessages(events) {
   return [...seen.values()];
 }
 
+/**
+ * Messages that fail a workload even when kwok made its pods ready: a real kubelet would not have
+ * started the pod (kwok does not wait for volumes).
+ */
+const BLOCKING_MESSAGE = /Multi-Attach error|FailedAttachVolume|FailedMount/;
+
+function blockingReasons(reasons) {
+  return reasons.filter((r) => BLOCKING_MESSAGE.test(r));
+}
+
 /** Pods stuck before running: the scheduler's (or kubelet-less pod status's) own message. */
 function podProblems(pods) {
   const out = [];
@@ -207,4 +217,5 @@ module.exports = {
   kueueMessages,
   placement,
   partialStart,
+  blockingReasons,
 };

@@ -21,7 +21,10 @@ describe('verify-cluster nodes and storage', () => {
     expect(n.metadata.annotations['volumes.kubernetes.io/controller-managed-attach-detach']).toBe('true');
     expect(n.metadata.labels).toMatchObject({ 'mlpatterns.dev/node-pool': 'gpu-l4', 'kubernetes.io/hostname': 'gpu-l4-0', 'node.kubernetes.io/instance-type': 'g6.xlarge' });
     expect(n.spec.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }]);
-    expect(n.status.allocatable).toEqual({ cpu: '8', memory: '32768Mi', 'nvidia.com/gpu': '1', pods: '110' });
+    expect(n.status.allocatable).toEqual({ cpu: '8', memory: '32768Mi', 'nvidia.com/gpu': '1', pods: '110', 'ephemeral-storage': nodes.DEFAULT_EPHEMERAL_STORAGE });
+    // a pool that states its local storage keeps it
+    const withDisk = nodes.nodesFromPools([{ ...gpuPool, allocatable: { ...gpuPool.allocatable, 'ephemeral-storage': '90Gi' } }]);
+    expect(withDisk[0].status.allocatable['ephemeral-storage']).toBe('90Gi');
   });
 
   test('nodesFromPools: a taint without value keeps no value; duplicate node names are an error', () => {

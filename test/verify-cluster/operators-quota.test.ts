@@ -35,12 +35,15 @@ describe('verify-cluster operators, webhooks and quota', () => {
     expect(ops.kueueFrameworkOf('serving.kserve.io', 'v1beta1', 'InferenceService')).toBeUndefined();
   });
 
-  test('trainingOperatorCommandLine: harness flags first, then the stack flags; the stack may not set process flags', () => {
-    const args = ops.trainingOperatorCommandLine(['--gang-scheduler-name=volcano'], { healthPort: 1, webhookPort: 2, initTemplateFile: '/tmp/t.yaml' });
+  test('trainingOperatorCommandLine: harness flags first, then the stack flags; the template file flag points at the harness copy', () => {
+    const stack = ['--gang-scheduler-name=volcano', '--pytorch-init-container-template-file=/etc/restricted-pytorch-init-container/initContainer.yaml'];
+    const args = ops.trainingOperatorCommandLine(stack, { healthPort: 1, webhookPort: 2, initTemplateFile: '/tmp/t.yaml' });
     expect(args).toEqual([
       '--metrics-bind-address=0', '--health-probe-bind-address=127.0.0.1:1', '--webhook-server-port=2', '--leader-elect=false',
       '--gang-scheduler-name=volcano', '--pytorch-init-container-template-file=/tmp/t.yaml',
     ]);
+    expect(ops.trainingOperatorCommandLine([], { healthPort: 1, webhookPort: 2, initTemplateFile: '/tmp/t.yaml' })).toHaveLength(4);
+    expect(() => ops.trainingOperatorCommandLine(stack, { healthPort: 1, webhookPort: 2 })).toThrow(/no pytorchInitContainerTemplate/);
     expect(() => ops.trainingOperatorCommandLine(['--webhook-server-port=9443'], { healthPort: 1, webhookPort: 2 })).toThrow(/--webhook-server-port from the stack/);
     expect(ops.gangSchedulerName(['--gang-scheduler-name=volcano'])).toBe('volcano');
     expect(ops.gangSchedulerName(['--gang-scheduler-name', 'scheduler-plugins'])).toBe('scheduler-plugins');

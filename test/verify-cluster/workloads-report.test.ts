@@ -56,6 +56,11 @@ describe('verify-cluster workloads, coverage and report', () => {
     expect(wl.placement([pod], nodes, 'pool')).toEqual({ pools: ['cpu'], wrong: ['pod p on node cpu-0 of pool cpu, but its nodeSelector asks for gpu'] });
   });
 
+  test('blockingReasons: volume attach/mount failures fail a workload even when kwok made it ready', () => {
+    const attach = 'attachdetach-controller: Pod p: FailedAttachVolume: Multi-Attach error for volume "pv" Volume is already used by pod(s) q';
+    expect(wl.blockingReasons([attach, 'default-scheduler: Pod p: FailedScheduling: 0/7 nodes are available'])).toEqual([attach]);
+  });
+
   test('partialStart: running pods next to unschedulable ones of the same gang', () => {
     const running = { metadata: { name: 'a' }, status: { phase: 'Running', conditions: [cond('PodScheduled', 'True')] } };
     const stuck = { metadata: { name: 'b' }, status: { phase: 'Pending', conditions: [cond('PodScheduled', 'False', { message: 'Insufficient nvidia.com/gpu' })] } };
