@@ -144,6 +144,21 @@ try {
   if (!cachedBundleLooksFresh()) await bundle();
   run();
 } catch (err) {
-  console.error(`synth failed, dist/ left as it was:\n${err instanceof Error ? err.message : err}`);
+  console.error(`synth failed, ${untouchedOutput()}:\n${err instanceof Error ? err.message : err}`);
   process.exit(1);
+}
+
+/**
+ * Which output the failure left alone: the outdirs of the PlatformApps the entry created (they
+ * record themselves under this symbol, constructs/core/platform-app.ts; PlatformApp writes all or
+ * nothing), or nothing at all when the entry failed before creating one.
+ */
+function untouchedOutput() {
+  const outdirs = [...(globalThis[Symbol.for('mlpatterns.dev/platform-app-outdirs')] ?? [])];
+  if (!outdirs.length) return 'before any PlatformApp was created, so nothing was written';
+  const shown = outdirs.map((dir) => {
+    const relative = path.relative(process.cwd(), dir);
+    return `${relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : dir}/`;
+  });
+  return `${shown.join(', ')} left as it was`;
 }

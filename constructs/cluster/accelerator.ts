@@ -1,4 +1,5 @@
 import { Size } from 'cdk8s';
+import { instanceOf, optional, requireValue, shape } from '../core/required-props';
 
 /** Extended resource name NVIDIA's device plugin advertises on GPU nodes. */
 export const NVIDIA_GPU_RESOURCE = 'nvidia.com/gpu';
@@ -30,6 +31,10 @@ export class Accelerator {
 
   /** Any other NVIDIA GPU. */
   public static custom(name: string, memory: Size, options: { gkeAcceleratorType?: string; awsInstanceType?: string } = {}): Accelerator {
+    const where = { kind: 'Accelerator', path: String(name) };
+    requireValue(where, 'name', name, 'string');
+    requireValue(where, 'memory', memory, instanceOf(Size, 'Size.gibibytes(n): memory of one GPU'));
+    requireValue(where, 'options', options, shape<{ gkeAcceleratorType?: string; awsInstanceType?: string }>({ gkeAcceleratorType: optional('string'), awsInstanceType: optional('string') }, 'options ({ gkeAcceleratorType, awsInstanceType })'));
     return new Accelerator(name, memory, options.gkeAcceleratorType, options.awsInstanceType);
   }
 

@@ -5,6 +5,7 @@ import { allocatable, instanceType as knownType, instanceTypeFor, knownInstanceT
 import { propError, requireInteger, Where } from '../core/errors';
 import { Labels } from '../core/labels';
 import { NameRule, validateLabels, validateName } from '../core/names';
+import { arrayOf, instanceOf, oneOf, optional, PropChecks, recordOf, requireProps, shape } from '../core/required-props';
 
 /** Effect of a node taint (`spec.taints[].effect`). */
 export enum TaintEffect {
@@ -87,6 +88,24 @@ const DEFAULTS = {
   cpuInstanceType: 'm6i.2xlarge',
 } as const;
 
+const POOL_CHECKS: PropChecks<NodePoolOptions> = {
+  name: 'string',
+  labels: optional(recordOf('string')),
+  taints: optional(arrayOf(shape<NodeTaint>({ key: 'string', value: optional('string'), effect: oneOf(TaintEffect, 'TaintEffect') }, 'a taint ({ key, value, effect })'))),
+  capacityType: optional(oneOf(CapacityType, 'CapacityType')),
+  minSize: optional('number'),
+  maxSize: optional('number'),
+  instanceType: optional('string'),
+  cpuPerNode: optional('number'),
+  memoryPerNode: optional(instanceOf(Size, 'Size.gibibytes(n)')),
+};
+const GPU_POOL_CHECKS: PropChecks<GpuNodePoolOptions> = {
+  ...POOL_CHECKS,
+  accelerator: instanceOf(Accelerator, 'Accelerator.NVIDIA_L4, Accelerator.NVIDIA_A100_80GB, ... or Accelerator.custom(...)'),
+  gpusPerNode: 'number',
+};
+const whereOf = (options: NodePoolOptions | undefined): Where => ({ kind: 'NodePool', path: typeof options?.name === 'string' ? options.name : '<unnamed>' });
+
 /**
  * A group of identical nodes, and the single source of truth for how workloads land on it:
  * `nodeSelector()`, `tolerations()` and `gpuResources()` are derived here and nowhere else, so a job
@@ -95,11 +114,13 @@ const DEFAULTS = {
 export class NodePool {
   /** A CPU-only pool. */
   public static cpu(options: NodePoolOptions): NodePool {
+    requireProps(whereOf(options), options, POOL_CHECKS);
     return new NodePool(options, undefined, 0);
   }
 
   /** A pool of GPU nodes; its nodes are tainted so only GPU workloads land there. */
   public static gpu(options: GpuNodePoolOptions): NodePool {
+    requireProps(whereOf(options), options, GPU_POOL_CHECKS);
     return new NodePool(options, options.accelerator, options.gpusPerNode);
   }
 

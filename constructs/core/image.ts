@@ -1,5 +1,6 @@
 import { propError, Where } from './errors';
 import { ProgramFacts } from './program-facts';
+import { arrayOf, optional, recordOf, requireValue, shape } from './required-props';
 
 const REFERENCE = /^(?<repository>[a-z0-9]+(?:[._-][a-z0-9]+)*(?::[0-9]+)?(?:\/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)(?::(?<tag>[\w][\w.-]{0,127}))?(?:@(?<digest>sha256:[a-f0-9]{64}))?$/;
 
@@ -42,6 +43,15 @@ export interface ImageMetrics {
   readonly enabledBy?: string;
 }
 
+const IMAGE_FACTS_CHECK = shape<ImageFacts>({
+  cuda: 'boolean',
+  files: optional(arrayOf('string')),
+  workdir: optional('string'),
+  metrics: optional(shape<ImageMetrics>({ names: arrayOf('string'), enabledBy: optional('string') }, 'image metrics ({ names, enabledBy })')),
+  programs: optional(recordOf('object')),
+  source: 'string',
+}, 'image facts ({ cuda, files, workdir, metrics, programs, source })');
+
 /** Facts registered with `withFacts`, by reference. */
 const registered = new Map<string, ImageFacts>();
 
@@ -55,6 +65,7 @@ export class ContainerImage {
    * @throws when the reference is malformed, untagged or `:latest`.
    */
   public static of(reference: string, scope: Where = 'ContainerImage', prop = 'image'): ContainerImage {
+    requireValue(scope, prop, reference, 'string');
     const m = REFERENCE.exec(reference);
     if (!m?.groups) throw propError(scope, prop, reference, 'use an image reference like "repository:tag" or "repository@sha256:<digest>"');
     const { repository, tag, digest } = m.groups;
@@ -76,6 +87,7 @@ export class ContainerImage {
    */
   public withFacts(facts: ImageFacts): ContainerImage {
     const ref = this.toString();
+    requireValue({ kind: 'ContainerImage', path: ref }, 'facts', facts, IMAGE_FACTS_CHECK);
     const known = imageFactsOf(ref);
     if (known && JSON.stringify(known) !== JSON.stringify(facts)) {
       throw propError({ kind: 'ContainerImage', path: ref }, 'facts', facts.source, `other facts are already known for this image (from ${known.source}); describe each reference once`);

@@ -1,4 +1,5 @@
 import { propError, Where } from './errors';
+import { requireValue } from './required-props';
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const DNS_1035_LABEL = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
@@ -37,6 +38,7 @@ export function nameProblem(name: string, rule: NameRule): string | undefined {
 
 /** Throws a prop error naming the construct when `name` breaks `rule`; returns it otherwise. */
 export function validateName(scope: Where, prop: string, name: string, rule = NameRule.DNS_SUBDOMAIN): string {
+  requireValue(scope, prop, name, 'string');
   const problem = nameProblem(name, rule);
   if (problem) throw propError(scope, prop, name, problem);
   return name;

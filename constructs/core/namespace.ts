@@ -2,6 +2,8 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { propError } from './errors';
 import { NameRule, validateName } from './names';
+import { STRING_MAP } from './prop-checks';
+import { oneOf, optional, PropChecks, requireProps, shape } from './required-props';
 import { KUBERNETES_MINOR } from './versions';
 import { NamespaceBaseline } from '../operations/network/namespace-baseline';
 import { PlatformServices } from '../operations/network/platform-services';
@@ -37,6 +39,13 @@ export interface PodSecurityException {
 /** Annotation recording why a namespace enforces less than `restricted`. */
 export const POD_SECURITY_EXCEPTION_ANNOTATION = 'mlpatterns.dev/pod-security-exception';
 
+const PROP_CHECKS: PropChecks<RestrictedNamespaceProps> = {
+  name: optional('string'),
+  labels: optional(STRING_MAP),
+  network: optional('object'),
+  podSecurityException: optional(shape<PodSecurityException>({ enforce: oneOf(['baseline']), reason: 'string' }, "a pod security exception ({ enforce: 'baseline', reason })")),
+};
+
 /**
  * A namespace that enforces the Pod Security Standard `restricted` (and warns and audits on it),
  * pinned to the platform's Kubernetes minor so an upgrade never tightens rules silently, and
@@ -50,6 +59,7 @@ export class RestrictedNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: RestrictedNamespaceProps = {}) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_LABEL);
     const labels: Record<string, string> = { ...props.labels };
     const exception = props.podSecurityException;

@@ -1,8 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ApiObject, App, AppProps, Chart } from 'cdk8s';
+import { ApiObject, App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { nameProblem, NameRule } from './names';
+import { arrayOf, instanceOf, oneOf, optional, PropChecks, requireProps, shape } from './required-props';
 import { embeddingStepOf } from './workflow-resource';
 import { YamlWriter } from './yaml-writer';
 import { isCoreGroup } from '../checks/kinds';
@@ -33,6 +34,43 @@ export interface PlatformAppProps extends AppProps {
   readonly target?: PlatformTarget;
   /** @default SEMANTIC_RULES */
   readonly rules?: readonly SemanticRule[];
+}
+
+const PLATFORM_TARGET = shape<PlatformTarget>({
+  source: 'string',
+  servedKinds: instanceOf(Map, 'a Map of group/Kind to operator'),
+  installableKinds: optional(instanceOf(Map, 'a Map of group/Kind to operator')),
+  operators: arrayOf('string'),
+  schedulers: instanceOf(Set, 'a Set of scheduler names'),
+  trainingOperator: optional('object'),
+  kueue: optional('object'),
+  kserve: optional('object'),
+  argo: optional('object'),
+  metricsApis: 'object',
+  storage: 'object',
+  nodePools: optional(instanceOf(Map, 'a Map of pool name to shape (poolShapes(pools))')),
+  prometheus: optional('object'),
+}, "a platform target (the stacks' defaultPlatformTarget(...) or platformTarget(...))");
+
+const PROP_CHECKS: PropChecks<PlatformAppProps> = {
+  outdir: optional('string'),
+  outputFileExtension: optional('string'),
+  yamlOutputType: optional(oneOf(YamlOutputType, 'YamlOutputType')),
+  recordConstructMetadata: optional('boolean'),
+  resolvers: optional(arrayOf('object')),
+  target: optional(PLATFORM_TARGET),
+  rules: optional(arrayOf('object')),
+};
+
+/**
+ * Output directories of the PlatformApps of this process, resolved: scripts/synth.mjs names them
+ * when a synth fails (it runs the entry in its own process, so it cannot ask the app itself).
+ */
+export const PLATFORM_APP_OUTDIRS = Symbol.for('mlpatterns.dev/platform-app-outdirs');
+
+function recordOutdir(outdir: string): void {
+  const registry = globalThis as { [PLATFORM_APP_OUTDIRS]?: Set<string> };
+  (registry[PLATFORM_APP_OUTDIRS] ??= new Set()).add(path.resolve(outdir));
 }
 
 /** Charts that exist only to be embedded elsewhere (e.g. workflow resource steps) say so. */
@@ -226,7 +264,10 @@ export class PlatformApp extends App {
   private readonly rules: readonly SemanticRule[];
 
   constructor(props: PlatformAppProps = {}) {
+    // Before super(): App keeps a wrong outdir as it is.
+    requireProps({ kind: 'PlatformApp', path: '<app>' }, props, PROP_CHECKS);
     super(props);
+    recordOutdir(this.outdir);
     this.target = props.target;
     this.rules = props.rules ?? SEMANTIC_RULES;
   }

@@ -3,6 +3,7 @@ import { Construct } from 'constructs';
 import { propError } from './errors';
 import { validateName } from './names';
 import { PROGRAM_FACTS_ANNOTATION, ProgramFacts } from './program-facts';
+import { optional, PropChecks, recordOf, requireProps, requireValue } from './required-props';
 import { VolumeAttachment } from './shared-volume';
 
 /** Properties for `ScriptBundle`. */
@@ -19,6 +20,8 @@ export interface ScriptBundleProps {
   readonly programs?: Readonly<Record<string, ProgramFacts>>;
 }
 
+const PROP_CHECKS: PropChecks<ScriptBundleProps> = { name: optional('string'), files: recordOf('string'), programs: optional(recordOf('object')) };
+
 /** ConfigMap data is limited to 1 MiB in total (etcd object size; Kubernetes v1.34 validation). */
 const MAX_BYTES = 1024 * 1024;
 
@@ -33,6 +36,7 @@ export class ScriptBundle extends Construct {
 
   constructor(scope: Construct, id: string, props: ScriptBundleProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     this.name = validateName(this, 'name', props.name ?? id);
     const names = Object.keys(props.files).sort();
     if (!names.length) throw propError(this, 'files', props.files, 'give at least one file');
@@ -55,6 +59,7 @@ export class ScriptBundle extends Construct {
 
   /** Mounts the bundle read-only at `directory`; scripts are then `<directory>/<file>`. */
   public mount(directory: string): VolumeAttachment {
+    requireValue(this, 'mountPath', directory, 'string');
     if (!directory.startsWith('/')) throw propError(this, 'mountPath', directory, 'use an absolute path');
     const volume = this.name.replace(/\./g, '-').slice(0, 63).replace(/-+$/, '');
     return {

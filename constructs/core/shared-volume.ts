@@ -4,6 +4,8 @@ import { Construct } from 'constructs';
 import { sizeQuantity } from './compute';
 import { childPath, propError } from './errors';
 import { validateName } from './names';
+import { SIZE } from './prop-checks';
+import { arrayOf, oneOf, optional, PropChecks, requireProps, requireValue, shape } from './required-props';
 import type { StorageClassRef } from './storage-profile';
 
 /** A volume plus where a container mounts it: what a pod template needs to use a volume. */
@@ -58,10 +60,20 @@ export interface SharedVolumeProps {
 
 const DEFAULTS = { storage: Size.gibibytes(1), accessModes: [AccessMode.READ_WRITE_ONCE] } as const;
 
+const ACCESS_MODES = arrayOf(oneOf(AccessMode, 'AccessMode'));
+const PROP_CHECKS: PropChecks<SharedVolumeProps> = {
+  claimName: optional('string'),
+  storage: optional(SIZE),
+  accessModes: optional(ACCESS_MODES),
+  storageClassName: optional('string'),
+  storageClass: optional(shape<StorageClassRef>({ name: 'string', accessModes: ACCESS_MODES }, 'a storage class of the cluster (StorageProfiles.<cloud>.shared or .default)')),
+};
+
 abstract class SharedVolumeBase extends Construct implements ISharedVolume {
   public abstract readonly claimName: string;
 
   public mount(mountPath: string, options: { readonly readOnly?: boolean; readonly subPath?: string } = {}): VolumeAttachment {
+    requireValue(this, 'mountPath', mountPath, 'string');
     if (!mountPath.startsWith('/')) throw propError(this, 'mountPath', mountPath, 'use an absolute path');
     return {
       volume: { name: this.volumeName(), persistentVolumeClaim: { claimName: this.claimName, readOnly: options.readOnly } },
@@ -95,6 +107,7 @@ export class SharedVolume extends SharedVolumeBase {
 
   constructor(scope: Construct, id: string, props: SharedVolumeProps = {}) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     this.claimName = validateName(this, 'claimName', props.claimName ?? id);
     this.storage = props.storage ?? DEFAULTS.storage;
     const gi = this.storage.toGibibytes();
