@@ -70,7 +70,8 @@ export const PLATFORM_APP_OUTDIRS = Symbol.for('mlpatterns.dev/platform-app-outd
 
 function recordOutdir(outdir: string): void {
   const registry = globalThis as { [PLATFORM_APP_OUTDIRS]?: Set<string> };
-  (registry[PLATFORM_APP_OUTDIRS] ??= new Set()).add(path.resolve(outdir));
+  registry[PLATFORM_APP_OUTDIRS] ??= new Set();
+  registry[PLATFORM_APP_OUTDIRS].add(path.resolve(outdir));
 }
 
 /** Charts that exist only to be embedded elsewhere (e.g. workflow resource steps) say so. */
