@@ -8,6 +8,7 @@ import type { PlatformApp } from '../../constructs/core/platform-app';
 import type { NodePool } from '../../constructs/cluster/node-pool';
 import type { PlatformTarget } from '../../constructs/checks/platform-target';
 import { parseStackConfig, StackConfigError } from '../../stacks/config';
+import { defaultPlatformTarget } from '../../stacks/operators/platform-target';
 import { planPlatform, stackTarget } from '../../stacks/program';
 
 /**
@@ -85,6 +86,25 @@ describe(GUIDE, () => {
     // Every object counted: the applied ones plus the three embedded.
     expect(Number(summary![2])).toBe(objects.length + embedded.length);
   }, 120_000);
+
+  test('the failure the guide shows for `workers: 4` is what synth reports', () => {
+    const markdown = fs.readFileSync(path.join(ROOT, GUIDE), 'utf8');
+    const shown = /`workers: 4`[\s\S]*?```text\n([\s\S]*?)\n```/.exec(markdown)?.[1];
+    expect(shown).toBeDefined();
+    const edited = blocks.map((b) => (b.file === 'my-platform/pipeline.ts' ? { ...b, code: b.code.replace('workers: 2,', 'workers: 4,') } : b));
+    expect(edited.find((b) => b.file === 'my-platform/pipeline.ts')!.code).toContain('workers: 4,');
+    const platform = require(materialize(edited, ROOT, path.join(DIR, 'workers-4')).get('my-platform/platform.ts')!) as GuidePlatform;
+    const app = platform.buildMyPlatform({ target: defaultPlatformTarget('local', Object.values(platform.pools)), outdir: '/nonexistent' });
+    let message = '';
+    try {
+      app.synthManifests();
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).toMatch(/^Semantic checks failed/);
+    // Every part of the shown line between the elisions is in the real message.
+    for (const part of shown!.split('...').map((x) => x.trim()).filter(Boolean)) expect(message).toContain(part);
+  }, 60_000);
 
   test('the stack config plans without problems, and leaving the teams chart out fails naming `charts`', () => {
     const platform = require(tempPath('my-platform/platform.ts')) as GuidePlatform;
