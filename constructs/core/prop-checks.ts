@@ -7,6 +7,7 @@ import { arrayOf, instanceOf, like, optional, recordOf, shape } from './required
 import { ILocalQueue, IPriorityClass, IVolcanoQueue, IWorkloadPriorityClass } from './scheduling';
 import { ISharedVolume, VolumeAttachment } from './shared-volume';
 import { NodePool } from '../cluster/node-pool';
+import type { IDatasetCache } from '../ingestion/dataset-cache-ref';
 
 /**
  * Run-time checks of the value types every construct family shares (see required-props.ts). Each
@@ -48,5 +49,7 @@ export const PRIORITY_CLASS = like<IPriorityClass>({ name: 'string', value: 'num
 
 export const WORKLOAD_PRIORITY_CLASS = like<IWorkloadPriorityClass>({ name: 'string', value: 'number' },
   'a Kueue WorkloadPriorityClass (platformPriorities.workloadPriorityClass(tier) or KueueWorkloadPriorityClass.fromName(name, value))');
+
+export const DATASET_CACHE = like<IDatasetCache>({ name: 'string', attach: 'function' }, 'a dataset cache (new DatasetCache(...) or new MemoryDatasetCache(...))');
 
 export const VOLCANO_QUEUE = like<IVolcanoQueue>({ name: 'string' }, 'a Volcano queue (team.addVolcanoQueue() or VolcanoQueue.fromName(name))');

@@ -8,6 +8,8 @@ import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
 import { ContainerSpec } from '../core/pod-template';
+import { CONTAINER_SPEC, CRON, DATASET_CACHE, DURATION, LOCAL_QUEUE, NODE_POOL, PRIORITY_CLASS, VOLUME_ATTACHMENTS } from '../core/prop-checks';
+import { oneOf, optional, PropChecks, requireProps } from '../core/required-props';
 import { ILocalQueue, IPriorityClass, KUEUE_QUEUE_LABEL } from '../core/scheduling';
 import { VolumeAttachment } from '../core/shared-volume';
 import { IWorkflowResource } from '../core/workflow-resource';
@@ -97,6 +99,14 @@ export interface BatchProcessingJobProps {
 
 const DEFAULTS = Object.freeze({ batchSize: 128, parallelism: 1, retries: 3, concurrencyPolicy: ConcurrencyPolicy.FORBID });
 
+const PROP_CHECKS: PropChecks<BatchProcessingJobProps> = {
+  name: optional('string'), container: CONTAINER_SPEC, pool: NODE_POOL, batchSize: optional('number'), parallelism: optional('number'),
+  completions: optional('number'), retries: optional('number'), activeDeadline: optional(DURATION), ttlAfterFinished: optional(DURATION),
+  volumes: optional(VOLUME_ATTACHMENTS), cache: optional(DATASET_CACHE), schedule: optional(CRON),
+  concurrencyPolicy: optional(oneOf(ConcurrencyPolicy, 'ConcurrencyPolicy')), queue: optional(LOCAL_QUEUE), priorityClass: optional(PRIORITY_CLASS),
+  internetEgress: optional('boolean'),
+};
+
 /** Env var carrying the batch size. */
 export const BATCH_SIZE_ENV = 'BATCH_SIZE';
 
@@ -118,6 +128,7 @@ export class BatchProcessingJob extends Construct implements IWorkflowResource {
 
   constructor(scope: Construct, id: string, props: BatchProcessingJobProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     const p = withDefaults(DEFAULTS, props);
     // Job names become the `job-name` pod label: at most 63 characters.
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_LABEL);

@@ -9,6 +9,8 @@ import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
 import { ContainerSpec, renderContainer, renderPodSpec } from '../core/pod-template';
+import { CONTAINER_SPEC, NODE_POOL, SIZE } from '../core/prop-checks';
+import { oneOf, optional, PropChecks, requireProps } from '../core/required-props';
 import { AccessMode, ISharedVolume, SharedVolume } from '../core/shared-volume';
 import { NamespaceNetwork } from '../operations/network/namespace-network';
 import { ingestionJobNeeds, PodComponent } from '../operations/network/workload-traffic';
@@ -67,6 +69,11 @@ const DEFAULTS = Object.freeze({
   warmUpRetries: 2,
 });
 
+const PROP_CHECKS: PropChecks<DatasetCacheProps> = {
+  claimName: optional('string'), size: optional(SIZE), storageClassName: optional('string'), accessMode: optional(oneOf(AccessMode, 'AccessMode')),
+  warmUp: CONTAINER_SPEC, pool: NODE_POOL, mountPath: optional('string'), warmUpRetries: optional('number'), internetEgress: optional('boolean'),
+};
+
 /** Small fixed resources of the marker and wait containers (they only run a shell loop). */
 const HELPER_RESOURCES = Object.freeze({ cpu: Cpu.millis(50), memory: Size.mebibytes(32) });
 
@@ -90,6 +97,7 @@ export class DatasetCache extends Construct implements IDatasetCache {
 
   constructor(scope: Construct, id: string, props: DatasetCacheProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     const p = withDefaults(DEFAULTS, props);
     this.name = validateName(this, 'claimName', props.claimName ?? id, NameRule.DNS_LABEL);
     this.size = p.size;

@@ -7,6 +7,8 @@ import { withDefaults } from '../core/defaults';
 import { propError } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
 import { ContainerSpec, renderContainer } from '../core/pod-template';
+import { CONTAINER_SPEC, NODE_POOL, SIZE } from '../core/prop-checks';
+import { optional, PropChecks, requireProps } from '../core/required-props';
 
 /** Properties for `MemoryDatasetCache`. */
 export interface MemoryDatasetCacheProps {
@@ -39,6 +41,10 @@ export interface MemoryDatasetCacheProps {
 
 const DEFAULTS = Object.freeze({ size: Size.gibibytes(1), mountPath: '/cache' });
 
+const PROP_CHECKS: PropChecks<MemoryDatasetCacheProps> = {
+  name: optional('string'), size: optional(SIZE), warmUp: CONTAINER_SPEC, pool: NODE_POOL, mountPath: optional('string'), internetEgress: optional('boolean'),
+};
+
 /**
  * Caching in RAM: an `emptyDir` with `medium: Memory` per consumer pod, filled by an init container
  * and mounted read-only by the main container. Fastest reads, no shared storage needed; every pod
@@ -55,6 +61,7 @@ export class MemoryDatasetCache extends Construct implements IDatasetCache {
 
   constructor(scope: Construct, id: string, props: MemoryDatasetCacheProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     const p = withDefaults(DEFAULTS, props);
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_LABEL);
     this.size = p.size;

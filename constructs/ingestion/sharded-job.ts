@@ -8,6 +8,8 @@ import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
 import { ContainerSpec } from '../core/pod-template';
+import { CONTAINER_SPEC, DATASET_CACHE, DURATION, LOCAL_QUEUE, NODE_POOL, PRIORITY_CLASS, SHARED_VOLUME, VOLUME_ATTACHMENTS } from '../core/prop-checks';
+import { optional, PropChecks, requireProps } from '../core/required-props';
 import { ILocalQueue, IPriorityClass, KUEUE_QUEUE_LABEL } from '../core/scheduling';
 import { ISharedVolume, VolumeAttachment } from '../core/shared-volume';
 import { IWorkflowResource } from '../core/workflow-resource';
@@ -86,6 +88,13 @@ export interface ShardedIngestionJobProps {
 
 const DEFAULTS = Object.freeze({ retriesPerShard: 2, outputMountPath: '/output', maxParallelism: 4 });
 
+const PROP_CHECKS: PropChecks<ShardedIngestionJobProps> = {
+  name: optional('string'), container: CONTAINER_SPEC, pool: NODE_POOL, shards: 'number', parallelism: optional('number'),
+  retriesPerShard: optional('number'), maxFailedShards: optional('number'), output: SHARED_VOLUME, outputDir: optional('string'),
+  outputMountPath: optional('string'), volumes: optional(VOLUME_ATTACHMENTS), cache: optional(DATASET_CACHE), activeDeadline: optional(DURATION),
+  ttlAfterFinished: optional(DURATION), queue: optional(LOCAL_QUEUE), priorityClass: optional(PRIORITY_CLASS), internetEgress: optional('boolean'),
+};
+
 /**
  * Sharding (book chapter 2): an Indexed Job with one completion per shard and bounded parallelism.
  * Each pod learns its shard from the completion index and writes to its own directory, so shards
@@ -108,6 +117,7 @@ export class ShardedIngestionJob extends Construct implements IWorkflowResource 
 
   constructor(scope: Construct, id: string, props: ShardedIngestionJobProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     const p = withDefaults(DEFAULTS, props);
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_LABEL);
     this.shards = requireInteger(this, 'shards', props.shards, 1, MAX_SHARDS);
