@@ -1,15 +1,16 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ElasticPolicyOptions, renderElasticPolicy } from './elastic-policy';
+import { ElasticPolicyOptions, renderElasticPolicy, RendezvousBackend } from './elastic-policy';
 import { labelsOrUndefined, TF_CONTAINER } from './parameter-server-job';
 import { FAULT_TOLERANCE_DEFAULTS, renderFaultTolerance, SuccessPolicy } from './policies';
 import {
-  jobNamespace, renderReplicaTemplate, ReplicaOptions, ResolvedReplica, resolveReplica, totalReplicas, TrainingJobOptions,
+  jobNamespace, renderReplicaTemplate, REPLICA_OPTIONS, ReplicaOptions, ResolvedReplica, resolveReplica, totalReplicas, TRAINING_JOB_CHECKS, TrainingJobOptions,
 } from './replica';
 import { renderTrainerV2 } from './trainer-v2';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
+import { arrayOf, oneOf, optional, PropChecks, requireProps, shape } from '../core/required-props';
 import { IWorkflowResource } from '../core/workflow-resource';
 import { MpiJob, PyTorchJob, TfJob } from '../imports/kubeflow.org';
 import { NamespaceNetwork } from '../operations/network/namespace-network';
@@ -78,6 +79,21 @@ export interface AllReduceTrainingJobProps extends TrainingJobOptions {
 
 const DEFAULTS = Object.freeze({ ...FAULT_TOLERANCE_DEFAULTS, workers: 2, output: TrainingApi.TRAINING_OPERATOR_V1 });
 
+const PROP_CHECKS: PropChecks<AllReduceTrainingJobProps> = {
+  ...TRAINING_JOB_CHECKS,
+  framework: oneOf(CollectiveFramework, 'CollectiveFramework'),
+  workers: optional('number'),
+  gpusPerWorker: optional('number'),
+  nprocPerNode: optional('number'),
+  slotsPerWorker: optional('number'),
+  launcher: optional(REPLICA_OPTIONS),
+  elastic: optional(shape<ElasticPolicyOptions>({
+    minReplicas: 'number', maxReplicas: 'number', rendezvousBackend: optional(oneOf(RendezvousBackend, 'RendezvousBackend')), maxRestarts: optional('number'), metrics: optional(arrayOf('object')),
+  }, 'an elastic policy ({ minReplicas, maxReplicas, rendezvousBackend, maxRestarts, metrics })')),
+  successPolicy: optional(oneOf(SuccessPolicy, 'SuccessPolicy')),
+  output: optional(oneOf(TrainingApi, 'TrainingApi')),
+};
+
 /** Container names the operator looks for, per framework. */
 const CONTAINER: Record<CollectiveFramework, string> = {
   [CollectiveFramework.TENSORFLOW]: TF_CONTAINER,
@@ -111,6 +127,7 @@ export class AllReduceTrainingJob extends Construct implements IWorkflowResource
 
   constructor(scope: Construct, id: string, props: AllReduceTrainingJobProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     const p = withDefaults(DEFAULTS, props);
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_1035_LABEL);
     this.framework = props.framework;

@@ -1,5 +1,7 @@
 import { Duration } from 'cdk8s';
 import { propError, Where } from '../core/errors';
+import { DURATION, LOCAL_QUEUE, PRIORITY_CLASS, VOLCANO_QUEUE, WORKLOAD_PRIORITY_CLASS } from '../core/prop-checks';
+import { optional, PropChecks, requireProps } from '../core/required-props';
 import {
   ILocalQueue, IPriorityClass, IVolcanoQueue, IWorkloadPriorityClass, KUEUE_PRIORITY_LABEL, KUEUE_QUEUE_LABEL,
 } from '../core/scheduling';
@@ -59,6 +61,10 @@ export interface GangRunPolicy {
   readonly suspend?: boolean;
 }
 
+const VOLCANO_CHECKS: PropChecks<VolcanoGangOptions> = { queue: optional(VOLCANO_QUEUE), priorityClass: optional(PRIORITY_CLASS) };
+const COSCHEDULING_CHECKS: PropChecks<CoschedulingGangOptions> = { scheduleTimeout: optional(DURATION), priorityClass: optional(PRIORITY_CLASS), schedulerName: optional('string') };
+const KUEUE_CHECKS: PropChecks<KueueGangOptions> = { queue: LOCAL_QUEUE, priorityClass: optional(WORKLOAD_PRIORITY_CLASS) };
+
 /** Default scheduler name of scheduler-plugins installed as a second scheduler. */
 export const COSCHEDULING_SCHEDULER_NAME = 'scheduler-plugins-scheduler';
 
@@ -69,12 +75,14 @@ export const COSCHEDULING_SCHEDULER_NAME = 'scheduler-plugins-scheduler';
 export class GangScheduling {
   /** Volcano: `schedulerName: volcano` and `runPolicy.schedulingPolicy` (minAvailable, queue, priorityClass). */
   public static volcano(options: VolcanoGangOptions = {}): GangScheduling {
+    requireProps({ kind: 'GangScheduling', path: 'volcano' }, options, VOLCANO_CHECKS);
     return new GangScheduling(GangScheduler.VOLCANO, 'volcano', options.priorityClass, options.queue?.name);
   }
 
   /** scheduler-plugins coscheduling; the training operator must run with `--gang-scheduler-name=<schedulerName>`. */
   public static coscheduling(options: CoschedulingGangOptions = {}): GangScheduling {
     const where = { kind: 'GangScheduling', path: 'coscheduling' };
+    requireProps(where, options, COSCHEDULING_CHECKS);
     const timeout = options.scheduleTimeout?.toSeconds({ integral: false });
     if (timeout !== undefined && (!Number.isInteger(timeout) || timeout < 1)) {
       throw propError(where, 'scheduleTimeout', `${timeout}s`, 'use a whole number of seconds >= 1');
@@ -88,6 +96,7 @@ export class GangScheduling {
 
   /** Kueue: queue-name (and priority) labels from objects, job created suspended. */
   public static kueue(options: KueueGangOptions): GangScheduling {
+    requireProps({ kind: 'GangScheduling', path: 'kueue' }, options, KUEUE_CHECKS);
     return new GangScheduling(GangScheduler.KUEUE, undefined, undefined, undefined, undefined, options.queue, options.priorityClass);
   }
 

@@ -3,11 +3,12 @@ import { Construct } from 'constructs';
 import { GangScheduling } from './gang-scheduling';
 import { FAULT_TOLERANCE_DEFAULTS, renderFaultTolerance, SuccessPolicy } from './policies';
 import {
-  jobNamespace, renderReplicaTemplate, ReplicaOptions, ResolvedReplica, resolveReplica, totalReplicas, TrainingJobOptions,
+  jobNamespace, renderReplicaTemplate, REPLICA_OPTIONS, ReplicaOptions, ResolvedReplica, resolveReplica, totalReplicas, TRAINING_JOB_CHECKS, TrainingJobOptions,
 } from './replica';
 import { withDefaults } from '../core/defaults';
 import { propError } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
+import { oneOf, optional, PropChecks, requireProps } from '../core/required-props';
 import { IWorkflowResource } from '../core/workflow-resource';
 import { TfJob } from '../imports/kubeflow.org';
 import { NamespaceNetwork } from '../operations/network/namespace-network';
@@ -42,6 +43,15 @@ const DEFAULTS = Object.freeze({
   successPolicy: SuccessPolicy.DEFAULT,
 });
 
+const PROP_CHECKS: PropChecks<ParameterServerTrainingJobProps> = {
+  ...TRAINING_JOB_CHECKS,
+  ps: REPLICA_OPTIONS,
+  worker: optional(REPLICA_OPTIONS),
+  chief: optional(REPLICA_OPTIONS),
+  evaluator: optional(REPLICA_OPTIONS),
+  successPolicy: optional(oneOf(SuccessPolicy, 'SuccessPolicy')),
+};
+
 /** Name of the TensorFlow container the training operator looks for. */
 export const TF_CONTAINER = 'tensorflow';
 
@@ -62,6 +72,7 @@ export class ParameterServerTrainingJob extends Construct implements IWorkflowRe
 
   constructor(scope: Construct, id: string, props: ParameterServerTrainingJobProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     const p = withDefaults(DEFAULTS, props);
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_1035_LABEL);
     if (props.ps.replicas !== undefined && props.ps.replicas < 1) {

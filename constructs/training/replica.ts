@@ -1,12 +1,16 @@
 import { Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GangScheduling } from './gang-scheduling';
-import { FaultToleranceOptions, renderCheckpoint } from './policies';
+import { CheckpointOptions, CleanPodPolicy, FaultToleranceOptions, renderCheckpoint, ReplicaRestartPolicy } from './policies';
 import { NodePool } from '../cluster/node-pool';
 import { ContainerResources, DEFAULT_RESOURCES } from '../core/compute';
 import { propError, requireInteger } from '../core/errors';
 import { ContainerImage } from '../core/image';
 import { podTemplateJson } from '../core/pod-template';
+import {
+  CONTAINER_IMAGE, CONTAINER_RESOURCES, DURATION, NODE_POOL, SHARED_VOLUME, SIZE, STRING_MAP, STRINGS, VOLUME_ATTACHMENTS,
+} from '../core/prop-checks';
+import { instanceOf, oneOf, optional, PropChecks, shape } from '../core/required-props';
 import { VolumeAttachment } from '../core/shared-volume';
 
 /** One role of a distributed job (PS, Worker, Chief, Master, Launcher, ...). */
@@ -63,6 +67,33 @@ export interface TrainingJobOptions extends FaultToleranceOptions {
    */
   readonly scheduling?: GangScheduling;
 }
+
+/** Run-time check of a role's options. */
+export const REPLICA_OPTIONS = shape<ReplicaOptions>({
+  replicas: optional('number'), command: optional(STRINGS), args: optional(STRINGS), env: optional(STRING_MAP), resources: optional(CONTAINER_RESOURCES), gpus: optional('number'),
+}, 'replica options ({ replicas, command, args, env, resources, gpus })');
+
+/** Run-time checks of the props every training job shares (spread into each job's table). */
+export const TRAINING_JOB_CHECKS: PropChecks<TrainingJobOptions> = {
+  name: optional('string'),
+  image: CONTAINER_IMAGE,
+  pool: NODE_POOL,
+  command: optional(STRINGS),
+  args: optional(STRINGS),
+  env: optional(STRING_MAP),
+  resources: optional(CONTAINER_RESOURCES),
+  volumes: optional(VOLUME_ATTACHMENTS),
+  sharedMemory: optional(SIZE),
+  scheduling: optional(instanceOf(GangScheduling, 'GangScheduling.kueue({ queue }), GangScheduling.volcano() or GangScheduling.coscheduling()')),
+  restartPolicy: optional(oneOf(ReplicaRestartPolicy, 'ReplicaRestartPolicy')),
+  backoffLimit: optional('number'),
+  activeDeadline: optional(DURATION),
+  ttlAfterFinished: optional(DURATION),
+  cleanPodPolicy: optional(oneOf(CleanPodPolicy, 'CleanPodPolicy')),
+  checkpoint: optional(shape<CheckpointOptions>({
+    volume: SHARED_VOLUME, mountPath: optional('string'), subPath: optional('string'), envVar: optional('string'),
+  }, 'checkpoint options ({ volume, mountPath, subPath, envVar })')),
+};
 
 /** A role resolved for rendering. */
 export interface ResolvedReplica {

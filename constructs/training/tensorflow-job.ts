@@ -6,6 +6,8 @@ import { withDefaults } from '../core/defaults';
 import { requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
 import { ContainerSpec, podTemplateJson } from '../core/pod-template';
+import { CONTAINER_SPEC, DURATION, NODE_POOL, VOLUME_ATTACHMENTS } from '../core/prop-checks';
+import { oneOf, optional, PropChecks, requireProps } from '../core/required-props';
 import { VolumeAttachment } from '../core/shared-volume';
 import { IWorkflowResource } from '../core/workflow-resource';
 import { TfJob } from '../imports/kubeflow.org';
@@ -58,6 +60,12 @@ const DEFAULTS = {
   cleanPodPolicy: CleanPodPolicy.NONE,
 } as const;
 
+const PROP_CHECKS: PropChecks<TensorFlowTrainingJobProps> = {
+  name: optional('string'), container: CONTAINER_SPEC, pool: NODE_POOL, workers: optional('number'), volumes: optional(VOLUME_ATTACHMENTS),
+  restartPolicy: optional(oneOf(ReplicaRestartPolicy, 'ReplicaRestartPolicy')), cleanPodPolicy: optional(oneOf(CleanPodPolicy, 'CleanPodPolicy')),
+  activeDeadline: optional(DURATION), ttlAfterFinished: optional(DURATION),
+};
+
 /** Name of the TensorFlow container the training operator looks for. */
 const TF_CONTAINER = 'tensorflow';
 
@@ -74,6 +82,7 @@ export class TensorFlowTrainingJob extends Construct implements IWorkflowResourc
 
   constructor(scope: Construct, id: string, props: TensorFlowTrainingJobProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     const p = withDefaults(DEFAULTS, props);
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_1035_LABEL);
     this.workers = requireInteger(this, 'workers', p.workers, 1);
