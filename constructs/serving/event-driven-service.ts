@@ -2,11 +2,13 @@ import { ApiObject, Duration } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { DisruptionBudget } from './disruption-budget';
-import { ModelServerOptions, renderServerPod, SERVER_DEFAULTS, serverLabels, serviceSpec } from './model-server';
+import { MODEL_SERVER_CHECKS, ModelServerOptions, renderServerPod, SERVER_DEFAULTS, serverLabels, serviceSpec } from './model-server';
 import { ScaleTrigger } from './scale-trigger';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
+import { DURATION } from '../core/prop-checks';
+import { instanceOf, optional, PropChecks, requireProps } from '../core/required-props';
 import { NamespaceNetwork } from '../operations/network/namespace-network';
 import { modelServerNeeds } from '../operations/network/workload-traffic';
 import { ScaledObject } from '../imports/keda.sh';
@@ -49,6 +51,17 @@ const DEFAULTS = Object.freeze({
   servicePort: 80,
 });
 
+const PROP_CHECKS: PropChecks<EventDrivenModelServiceProps> = {
+  ...MODEL_SERVER_CHECKS,
+  trigger: instanceOf(ScaleTrigger, 'ScaleTrigger.prometheus({ ... }) or ScaleTrigger.redisListLength({ ... })'),
+  minReplicas: optional('number'),
+  maxReplicas: optional('number'),
+  cooldown: optional(DURATION),
+  pollingInterval: optional(DURATION),
+  disruptionBudget: optional(instanceOf(DisruptionBudget, 'DisruptionBudget.maxUnavailable(1) or DisruptionBudget.minAvailable(n)')),
+  servicePort: optional('number'),
+};
+
 /**
  * Event-driven processing (book chapter 4): a model server that runs only while there is work. A
  * KEDA ScaledObject (keda.sh/v1alpha1) owns the Deployment's replica count: it wakes the service
@@ -67,6 +80,7 @@ export class EventDrivenModelService extends Construct {
 
   constructor(scope: Construct, id: string, props: EventDrivenModelServiceProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     const p = withDefaults(DEFAULTS, props);
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_1035_LABEL);
     this.minReplicas = requireInteger(this, 'minReplicas', p.minReplicas, 0);

@@ -1,6 +1,8 @@
 import { Duration } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { propError, Where } from '../core/errors';
+import { DURATION } from '../core/prop-checks';
+import { optional, requireValue, shape } from '../core/required-props';
 
 /** Timing of a probe. */
 export interface HealthCheckOptions {
@@ -20,6 +22,10 @@ export interface HealthCheckOptions {
   readonly failureThreshold?: number;
 }
 
+const HEALTH_CHECK_OPTIONS = shape<HealthCheckOptions>({
+  initialDelay: optional(DURATION), period: optional(DURATION), timeout: optional(DURATION), failureThreshold: optional('number'),
+}, 'probe options ({ initialDelay, period, timeout, failureThreshold })');
+
 /**
  * How a model server reports health: an HTTP GET (e.g. TF Serving's `/v1/models/<name>`) or a TCP
  * connect. Probes always target the container's named port `http`, so they follow a port change.
@@ -27,12 +33,15 @@ export interface HealthCheckOptions {
 export class HealthCheck {
   /** HTTP GET on `path`; any 2xx/3xx is healthy. */
   public static http(path: string, options: HealthCheckOptions = {}): HealthCheck {
+    requireValue({ kind: 'HealthCheck', path: 'http' }, 'path', path, 'string');
+    requireValue({ kind: 'HealthCheck', path: 'http' }, 'options', options, HEALTH_CHECK_OPTIONS);
     if (!path.startsWith('/')) throw propError({ kind: 'HealthCheck', path }, 'path', path, 'use an absolute URL path starting with "/"');
     return new HealthCheck({ httpGet: { path, port: k8s.IntOrString.fromString(SERVING_PORT_NAME) } }, options);
   }
 
   /** A TCP connect to the serving port. */
   public static tcp(options: HealthCheckOptions = {}): HealthCheck {
+    requireValue({ kind: 'HealthCheck', path: 'tcp' }, 'options', options, HEALTH_CHECK_OPTIONS);
     return new HealthCheck({ tcpSocket: { port: k8s.IntOrString.fromString(SERVING_PORT_NAME) } }, options);
   }
 

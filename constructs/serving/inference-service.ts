@@ -5,6 +5,8 @@ import { NodePool } from '../cluster/node-pool';
 import { ContainerResources, renderResources } from '../core/compute';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
+import { CONTAINER_RESOURCES, NODE_POOL, PRIORITY_CLASS } from '../core/prop-checks';
+import { instanceOf, oneOf, optional, PropChecks, requireProps, shape } from '../core/required-props';
 import { IPriorityClass } from '../core/scheduling';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
 import { IWorkflowResource } from '../core/workflow-resource';
@@ -94,6 +96,23 @@ export interface KServeInferenceServiceProps {
 
 const MODEL_CONTAINER = 'kserve-container';
 
+const PROP_CHECKS: PropChecks<KServeInferenceServiceProps> = {
+  name: optional('string'),
+  modelFormat: instanceOf(ModelFormat, 'ModelFormat.TENSORFLOW, ModelFormat.PYTORCH, ... or ModelFormat.custom(name)'),
+  model: instanceOf(ModelLocation, "ModelLocation.fromVolume(volume, path) or ModelLocation.fromUri('s3://...')"),
+  pool: NODE_POOL,
+  runtimeVersion: optional('string'),
+  resources: optional(CONTAINER_RESOURCES),
+  gpus: optional('number'),
+  minReplicas: optional('number'),
+  maxReplicas: optional('number'),
+  autoscaling: optional(shape<ServingAutoscaling>({ metric: oneOf(InferenceServiceSpecPredictorScaleMetric, 'ScaleMetric'), target: 'number' }, 'autoscaling ({ metric, target })')),
+  canaryTrafficPercent: optional('number'),
+  priorityClass: optional(PRIORITY_CLASS),
+  deploymentMode: optional(oneOf(KServeDeploymentMode, 'KServeDeploymentMode')),
+  internetEgress: optional('boolean'),
+};
+
 /**
  * Replicated model serving with KServe: an InferenceService whose predictor loads the model from a
  * shared volume or object store, runs on the given pool and scales between min and max replicas.
@@ -115,6 +134,7 @@ export class KServeInferenceService extends Construct implements IWorkflowResour
 
   constructor(scope: Construct, id: string, props: KServeInferenceServiceProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     // The name becomes a Knative service and DNS host name: RFC 1035 label.
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_1035_LABEL);
     this.minReplicas = requireInteger(this, 'minReplicas', props.minReplicas ?? 1, 0);

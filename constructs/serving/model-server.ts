@@ -5,6 +5,8 @@ import { NodePool } from '../cluster/node-pool';
 import { requireInteger } from '../core/errors';
 import { Labels } from '../core/labels';
 import { ContainerSpec, renderPodTemplate } from '../core/pod-template';
+import { CONTAINER_SPEC, NODE_POOL, PRIORITY_CLASS, VOLUME_ATTACHMENTS } from '../core/prop-checks';
+import { arrayOf, instanceOf, oneOf, optional, PropChecks } from '../core/required-props';
 import { IPriorityClass } from '../core/scheduling';
 import { VolumeAttachment } from '../core/shared-volume';
 import { NetworkPeer } from '../operations/network/network-peer';
@@ -63,6 +65,22 @@ export interface ModelServerOptions {
 }
 
 export const SERVER_DEFAULTS = Object.freeze({ port: 8080, spread: NodeSpread.PREFERRED });
+
+const HEALTH_CHECK = instanceOf(HealthCheck, "HealthCheck.http('/path') or HealthCheck.tcp()");
+
+/** Run-time checks of the props every model server shares (spread into each construct's table). */
+export const MODEL_SERVER_CHECKS: PropChecks<ModelServerOptions> = {
+  name: optional('string'),
+  container: CONTAINER_SPEC,
+  pool: NODE_POOL,
+  port: optional('number'),
+  readiness: optional(HEALTH_CHECK),
+  liveness: optional(HEALTH_CHECK),
+  volumes: optional(VOLUME_ATTACHMENTS),
+  priorityClass: optional(PRIORITY_CLASS),
+  spread: optional(oneOf(NodeSpread, 'NodeSpread')),
+  clients: optional(arrayOf(instanceOf(NetworkPeer, "NetworkPeer.group(...), NetworkPeer.namespace('team-a'), ..."))),
+};
 
 /** Selector labels of a server's pods. */
 export function serverLabels(name: string, component: string): Record<string, string> {

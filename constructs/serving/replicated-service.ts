@@ -3,11 +3,12 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { IWorkflowResource } from '../core/workflow-resource';
 import { DisruptionBudget } from './disruption-budget';
-import { ModelServerOptions, renderServerPod, SERVER_DEFAULTS, serverLabels, serviceSpec } from './model-server';
+import { MODEL_SERVER_CHECKS, ModelServerOptions, renderServerPod, SERVER_DEFAULTS, serverLabels, serviceSpec } from './model-server';
 import { ScalingMetric } from './scaling-metric';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
+import { instanceOf, optional, PropChecks, requireProps } from '../core/required-props';
 import { NamespaceNetwork } from '../operations/network/namespace-network';
 import { modelServerNeeds } from '../operations/network/workload-traffic';
 
@@ -44,6 +45,15 @@ const DEFAULTS = Object.freeze({
   servicePort: 80,
 });
 
+const PROP_CHECKS: PropChecks<ReplicatedModelServiceProps> = {
+  ...MODEL_SERVER_CHECKS,
+  minReplicas: optional('number'),
+  maxReplicas: optional('number'),
+  metric: optional(instanceOf(ScalingMetric, 'ScalingMetric.cpuUtilization(70), ...')),
+  disruptionBudget: optional(instanceOf(DisruptionBudget, 'DisruptionBudget.maxUnavailable(1) or DisruptionBudget.minAvailable(n)')),
+  servicePort: optional('number'),
+};
+
 /**
  * Replicated services (book chapter 4): stateless model-server replicas behind one Service,
  * autoscaled by a HorizontalPodAutoscaler, protected by a PodDisruptionBudget, probed for
@@ -68,6 +78,7 @@ export class ReplicatedModelService extends Construct implements IWorkflowResour
 
   constructor(scope: Construct, id: string, props: ReplicatedModelServiceProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     const p = withDefaults(DEFAULTS, props);
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_1035_LABEL);
     this.minReplicas = requireInteger(this, 'minReplicas', p.minReplicas, 1);

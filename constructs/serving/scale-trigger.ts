@@ -1,4 +1,5 @@
 import { propError } from '../core/errors';
+import { optional, PropChecks, requireProps } from '../core/required-props';
 
 /** Options of a Prometheus trigger. */
 export interface PrometheusTriggerOptions {
@@ -29,6 +30,9 @@ export interface RedisListTriggerOptions {
   readonly activationListLength?: number;
 }
 
+const PROMETHEUS_CHECKS: PropChecks<PrometheusTriggerOptions> = { serverAddress: 'string', query: 'string', threshold: 'number', activationThreshold: optional('number') };
+const REDIS_CHECKS: PropChecks<RedisListTriggerOptions> = { address: 'string', listName: 'string', listLength: 'number', activationListLength: optional('number') };
+
 /** The wire form of a KEDA trigger. */
 export interface TriggerSpec {
   readonly type: string;
@@ -43,6 +47,7 @@ export class ScaleTrigger {
   /** A PromQL query (queue depth, request rate, ...). */
   public static prometheus(options: PrometheusTriggerOptions): ScaleTrigger {
     const where = { kind: 'ScaleTrigger', path: 'prometheus' };
+    requireProps(where, options, PROMETHEUS_CHECKS);
     if (!/^https?:\/\/[^\s/]+/.test(options.serverAddress)) throw propError(where, 'serverAddress', options.serverAddress, 'use an http(s) URL');
     if (!options.query.trim()) throw propError(where, 'query', options.query, 'give a PromQL query');
     positive(where, 'threshold', options.threshold);
@@ -58,6 +63,7 @@ export class ScaleTrigger {
   /** The length of a Redis list used as a work queue. */
   public static redisListLength(options: RedisListTriggerOptions): ScaleTrigger {
     const where = { kind: 'ScaleTrigger', path: 'redis' };
+    requireProps(where, options, REDIS_CHECKS);
     if (!/^[^\s:]+:\d{1,5}$/.test(options.address)) throw propError(where, 'address', options.address, 'use host:port');
     if (!options.listName) throw propError(where, 'listName', options.listName, 'give the list name');
     if (!Number.isInteger(options.listLength) || options.listLength < 1) throw propError(where, 'listLength', options.listLength, 'use an integer >= 1');

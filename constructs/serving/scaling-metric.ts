@@ -1,5 +1,6 @@
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { propError } from '../core/errors';
+import { requireValue } from '../core/required-props';
 
 /**
  * What the HorizontalPodAutoscaler scales a replicated service on: CPU or memory utilization of
@@ -19,7 +20,9 @@ export class ScalingMetric {
 
   /** A custom per-pod metric (`type: Pods`), scaled to keep its average at `averageValue`. */
   public static podsAverage(metricName: string, averageValue: number): ScalingMetric {
-    const where = { kind: 'ScalingMetric', path: metricName };
+    const where = { kind: 'ScalingMetric', path: 'podsAverage' };
+    requireValue(where, 'metricName', metricName, 'string');
+    requireValue(where, 'averageValue', averageValue, 'number');
     if (!/^[a-zA-Z_:][a-zA-Z0-9_:]*$/.test(metricName)) throw propError(where, 'metricName', metricName, 'use a metric name like http_requests_per_second');
     if (!(averageValue > 0)) throw propError(where, 'averageValue', averageValue, 'use a positive target');
     return new ScalingMetric(`${metricName} average ${averageValue}`, {

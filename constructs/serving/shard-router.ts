@@ -1,5 +1,6 @@
 import { propError, Where } from '../core/errors';
 import { Images } from '../core/image';
+import { requireValue } from '../core/required-props';
 
 /**
  * Router image: NGINX's non-root build (listens on 8080, writes only to /tmp and
@@ -14,12 +15,14 @@ export const ROUTER_PORT = 8080;
 export class RoutingKey {
   /** An HTTP header, e.g. `X-Shard-Key`. */
   public static header(name: string): RoutingKey {
+    requireValue({ kind: 'RoutingKey', path: 'header' }, 'name', name, 'string');
     if (!/^[A-Za-z0-9-]+$/.test(name)) throw propError({ kind: 'RoutingKey', path: 'header' }, 'name', name, 'use a header name of letters, digits and "-"');
     return new RoutingKey(`header ${name}`, `$http_${name.toLowerCase().replace(/-/g, '_')}`);
   }
 
   /** A query parameter, e.g. `?key=`. */
   public static queryParam(name: string): RoutingKey {
+    requireValue({ kind: 'RoutingKey', path: 'queryParam' }, 'name', name, 'string');
     if (!/^[A-Za-z0-9_]+$/.test(name)) throw propError({ kind: 'RoutingKey', path: 'queryParam' }, 'name', name, 'use a parameter name of letters, digits and "_"');
     return new RoutingKey(`query parameter ${name}`, `$arg_${name}`);
   }

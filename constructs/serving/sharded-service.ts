@@ -4,7 +4,7 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { DisruptionBudget } from './disruption-budget';
 import { HealthCheck } from './health-check';
-import { ModelServerOptions, renderServerPod, serverLabels, serviceSpec, SERVER_DEFAULTS } from './model-server';
+import { MODEL_SERVER_CHECKS, ModelServerOptions, renderServerPod, serverLabels, serviceSpec, SERVER_DEFAULTS } from './model-server';
 import { MAX_ROUTED_SHARDS, renderShardRouterConfig, ROUTER_PORT, RoutingKey, SHARD_ROUTER_IMAGE } from './shard-router';
 import { ContainerResources } from '../core/compute';
 import { withDefaults } from '../core/defaults';
@@ -12,6 +12,8 @@ import { propError, requireInteger } from '../core/errors';
 import { ContainerImage } from '../core/image';
 import { LABEL_DOMAIN } from '../core/labels';
 import { NameRule, validateName } from '../core/names';
+import { CONTAINER_IMAGE, CONTAINER_RESOURCES } from '../core/prop-checks';
+import { instanceOf, optional, PropChecks, requireProps } from '../core/required-props';
 import { restrictedContainerSecurityContext } from '../core/security';
 import { NamespaceNetwork } from '../operations/network/namespace-network';
 import { NetworkPeer } from '../operations/network/network-peer';
@@ -66,6 +68,19 @@ const DEFAULTS = Object.freeze({
 });
 
 /** Label the StatefulSet controller puts on each pod: its ordinal (GA in Kubernetes 1.32). */
+const PROP_CHECKS: PropChecks<ShardedModelServiceProps> = {
+  ...MODEL_SERVER_CHECKS,
+  shards: 'number',
+  routingKey: optional(instanceOf(RoutingKey, "RoutingKey.header('X-Shard-Key') or RoutingKey.queryParam(name)")),
+  routerReplicas: optional('number'),
+  routerResources: optional(CONTAINER_RESOURCES),
+  routerImage: optional(CONTAINER_IMAGE),
+  namespace: optional('string'),
+  clusterDomain: optional('string'),
+  dnsResolver: optional('string'),
+  servicePort: optional('number'),
+};
+
 const POD_INDEX_LABEL = 'apps.kubernetes.io/pod-index';
 const ROUTER_CONFIG_FILE = 'router.conf';
 
@@ -92,6 +107,7 @@ export class ShardedModelService extends Construct {
 
   constructor(scope: Construct, id: string, props: ShardedModelServiceProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     const p = withDefaults(DEFAULTS, props);
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_1035_LABEL);
     this.shards = requireInteger(this, 'shards', props.shards, 1, MAX_ROUTED_SHARDS);

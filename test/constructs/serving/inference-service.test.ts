@@ -80,7 +80,7 @@ describe('KServeInferenceService', () => {
   });
 
   test('fails on an unsupported storage URI', () => {
-    expect(() => ModelLocation.fromUri('ftp://x/y')).toThrow(/'ftp:\/\/x\/y' is not a supported storage URI/);
+    expect(() => ModelLocation.fromUri('ftp://x/y')).toThrow(/ModelLocation 'fromUri': prop 'uri' is 'ftp:\/\/x\/y'; it is not a supported storage URI/);
   });
   test('priority class (by object) and deployment mode reach the InferenceService', () => {
     const chart = testChart();
