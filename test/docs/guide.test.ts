@@ -8,7 +8,6 @@ import type { PlatformApp } from '../../constructs/core/platform-app';
 import type { NodePool } from '../../constructs/cluster/node-pool';
 import type { PlatformTarget } from '../../constructs/checks/platform-target';
 import { parseStackConfig, StackConfigError } from '../../stacks/config';
-import { defaultPlatformTarget } from '../../stacks/operators/platform-target';
 import { planPlatform, stackTarget } from '../../stacks/program';
 
 /**
@@ -87,21 +86,24 @@ describe(GUIDE, () => {
     expect(Number(summary![2])).toBe(objects.length + embedded.length);
   }, 120_000);
 
-  test('the failure the guide shows for `workers: 4` is what synth reports', () => {
+  test('the failure the guide shows for `workers: 4` is what `scripts/synth.mjs` reports, and nothing is written', () => {
     const markdown = fs.readFileSync(path.join(ROOT, GUIDE), 'utf8');
     const shown = /`workers: 4`[\s\S]*?```text\n([\s\S]*?)\n```/.exec(markdown)?.[1];
     expect(shown).toBeDefined();
     const edited = blocks.map((b) => (b.file === 'my-platform/pipeline.ts' ? { ...b, code: b.code.replace('workers: 2,', 'workers: 4,') } : b));
     expect(edited.find((b) => b.file === 'my-platform/pipeline.ts')!.code).toContain('workers: 4,');
-    const platform = require(materialize(edited, ROOT, path.join(DIR, 'workers-4')).get('my-platform/platform.ts')!) as GuidePlatform;
-    const app = platform.buildMyPlatform({ target: defaultPlatformTarget('local', Object.values(platform.pools)), outdir: '/nonexistent' });
-    let message = '';
-    try {
-      app.synthManifests();
-    } catch (e) {
-      message = (e as Error).message;
-    }
-    expect(message).toMatch(/^Semantic checks failed/);
+    const entry = materialize(edited, ROOT, path.join(DIR, 'workers-4')).get('my-platform/synth.ts')!;
+    const cwd = path.join(DIR, 'workers-4-run');
+    fs.rmSync(cwd, { recursive: true, force: true });
+    fs.mkdirSync(cwd, { recursive: true });
+    const result = spawnSync('node', [path.join(ROOT, 'scripts/synth.mjs'), path.relative(ROOT, entry)], {
+      cwd, encoding: 'utf8', env: { ...process.env, MLP_SYNTH_CACHE: path.join(DIR, 'synth-workers-4') },
+    });
+    expect(result.status).toBe(1);
+    // Nothing written, and the message says so, naming the entry's outdir.
+    expect(fs.existsSync(path.join(cwd, 'dist.my-platform'))).toBe(false);
+    expect(result.stderr).toMatch(/^synth failed, dist\.my-platform\/ left as it was:\nSemantic checks failed/);
+    const message = result.stderr;
     // Every part of the shown line between the elisions is in the real message.
     for (const part of shown!.split('...').map((x) => x.trim()).filter(Boolean)) expect(message).toContain(part);
   }, 60_000);
