@@ -184,6 +184,16 @@ function opsByUrn(events) {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the colour codes it removes
 const ANSI_COLOUR = /\u001b\[[0-9;]*m/g;
 
+/** The value at a property path of the engine's diffs (`spec.a[0].b`, `metadata.labels["x.io/y"]`). */
+function valueAt(obj, p) {
+  const keys = [];
+  p.replace(/\[(\d+)\]|\["((?:[^"\\]|\\.)*)"\]|([^.[\]]+)/g, (_m, index, quoted, plain) => {
+    keys.push(index !== undefined ? Number(index) : quoted !== undefined ? quoted : plain);
+    return '';
+  });
+  return keys.reduce((v, k) => (v === undefined || v === null ? undefined : v[k]), obj);
+}
+
 /**
  * The non-'same' steps of engine events as `op urn (changed: paths)` lines, the paths from the
  * step's detailedDiff (else diffs), so an unexpected change says which fields moved.
@@ -194,7 +204,9 @@ function changeLines(events) {
     const meta = e.resourcePreEvent?.metadata;
     if (!meta || meta.type === 'pulumi:pulumi:Stack' || meta.op === 'same') continue;
     const paths = Object.keys(meta.detailedDiff || {}).length ? Object.keys(meta.detailedDiff) : meta.diffs || [];
-    out.set(meta.urn, `${meta.op} ${meta.urn}${paths.length ? ` (changed: ${paths.slice(0, 8).join(', ')}${paths.length > 8 ? `, +${paths.length - 8}` : ''})` : ''}`);
+    // Live value (old outputs) against what the program asks for (new inputs), for the first paths.
+    const show = (p) => `${p}: ${JSON.stringify(valueAt(meta.old?.outputs, p))} -> ${JSON.stringify(valueAt(meta.new?.inputs, p))}`;
+    out.set(meta.urn, `${meta.op} ${meta.urn}${paths.length ? ` (changed: ${paths.slice(0, 4).map(show).join('; ')}${paths.length > 4 ? `; +${paths.length - 4} more` : ''})` : ''}`);
   }
   return [...out.values()];
 }
@@ -302,6 +314,6 @@ function summaryLine(r) {
 
 module.exports = {
   USAGE, UsageError, DEFAULTS, parseArgs, OPERATOR_CRD_GROUPS, crdGroupsFor, selectCrds, groupOf, isBuiltinGroup, kindsWithoutCrd,
-  stackSettings, projectConfig, asProgramConfig, identity, changedObjects, changeCounts, opsByUrn, changeLines, errorDiagnostics, stateObjects, patchLeftovers,
+  stackSettings, projectConfig, asProgramConfig, identity, changedObjects, changeCounts, opsByUrn, changeLines, valueAt, errorDiagnostics, stateObjects, patchLeftovers,
   comparableState, summaryLine, objectPath, pickHalfwayTarget, rejectOnePolicy, PROBE_NAME, REJECT_MESSAGE,
 };

@@ -96,7 +96,16 @@ describe('verify-pulumi helpers', () => {
   test('changeLines names the op, the URN and the changed paths', () => {
     const pre = (urn: string, op: string, extra: Record<string, unknown> = {}) => ({ resourcePreEvent: { metadata: { urn, op, type: 't', ...extra } } });
     expect(lib.changeLines([pre('a', 'same'), pre('b', 'update', { detailedDiff: { 'spec.x': {}, 'spec.y': {} }, diffs: ['spec'] }), pre('c', 'create'), pre('d', 'update', { diffs: ['metadata'] })]))
-      .toEqual(['update b (changed: spec.x, spec.y)', 'create c', 'update d (changed: metadata)']);
+      .toEqual(['update b (changed: spec.x: undefined -> undefined; spec.y: undefined -> undefined)', 'create c', 'update d (changed: metadata: undefined -> undefined)']);
+    const weight = pre('q', 'update', { detailedDiff: { 'spec.fairSharing.weight': {} }, old: { outputs: { spec: { fairSharing: { weight: '2' } } } }, new: { inputs: { spec: { fairSharing: { weight: 2 } } } } });
+    expect(lib.changeLines([weight])).toEqual(['update q (changed: spec.fairSharing.weight: "2" -> 2)']);
+  });
+
+  test('valueAt follows dotted, indexed and quoted paths', () => {
+    const o = { spec: { a: [{ b: 1 }] }, metadata: { labels: { 'x.io/y': 'v' } } };
+    expect(lib.valueAt(o, 'spec.a[0].b')).toBe(1);
+    expect(lib.valueAt(o, 'metadata.labels["x.io/y"]')).toBe('v');
+    expect(lib.valueAt(o, 'spec.missing.deeper')).toBeUndefined();
   });
 
   test('patchLeftovers: the labels and taints a patch wrote that the object still has', () => {

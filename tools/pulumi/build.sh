@@ -47,7 +47,9 @@ for arg in "${@:-all}"; do
 done
 
 export GOWORK=off CGO_ENABLED=0
-export GOFLAGS="${GOFLAGS:-} -mod=readonly -trimpath"
+# -buildvcs=false: the provider's main package is built inside this repository; its git state must not
+# end up in the binary (builds stay reproducible).
+export GOFLAGS="${GOFLAGS:-} -mod=readonly -trimpath -buildvcs=false"
 export GOFLAGS="${GOFLAGS# }"
 
 die() { echo "build.sh: ERROR: $*" >&2; exit 1; }
