@@ -3,6 +3,8 @@ import { Construct } from 'constructs';
 import { WorkflowDefinition, WorkflowDefinitionProps } from './workflow-definition';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
+import { DURATION, STRINGS } from '../core/prop-checks';
+import { oneOf, optional, PropChecks, requireProps } from '../core/required-props';
 import { CronWorkflow, CronWorkflowSpecConcurrencyPolicy } from '../imports/argoproj.io';
 
 /** What happens when a run is due while the previous one still runs. */
@@ -32,6 +34,11 @@ export interface ArgoCronWorkflowProps extends WorkflowDefinitionProps {
 }
 
 const DEFAULTS = Object.freeze({ timezone: 'UTC', concurrencyPolicy: ConcurrencyPolicy.FORBID, successfulRunsHistory: 3, failedRunsHistory: 1 });
+/** The cron props on top of the workflow's (the base class checks those). */
+const CRON_CHECKS: PropChecks<Omit<ArgoCronWorkflowProps, keyof WorkflowDefinitionProps>> = {
+  schedules: STRINGS, timezone: optional('string'), concurrencyPolicy: optional(oneOf(ConcurrencyPolicy, 'ConcurrencyPolicy')),
+  startingDeadline: optional(DURATION), successfulRunsHistory: optional('number'), failedRunsHistory: optional('number'),
+};
 const CRON_FIELD = /^[\d*,/?LW#-]+$|^[A-Za-z]{3}(-[A-Za-z]{3})?$/;
 /** Argo appends `-<unix time>` (11 characters) to the workflow name of each run. */
 const MAX_CRON_NAME = 52;
@@ -52,6 +59,7 @@ export class ArgoCronWorkflow extends WorkflowDefinition {
 
   constructor(scope: Construct, id: string, props: ArgoCronWorkflowProps) {
     super(scope, id, props, MAX_CRON_NAME);
+    requireProps(this, props, CRON_CHECKS);
     const p = withDefaults(DEFAULTS, props);
     if (p.schedules.length === 0) throw propError(this, 'schedules', p.schedules, 'give at least one cron schedule');
     for (const schedule of p.schedules) {

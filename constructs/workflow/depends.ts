@@ -1,4 +1,5 @@
 import { propError } from '../core/errors';
+import { arrayOf, instanceOf, like, requireValue } from '../core/required-props';
 import { ITaskRef } from './workflow-io';
 
 /**
@@ -10,27 +11,32 @@ import { ITaskRef } from './workflow-io';
 export class Depends {
   /** The step succeeded (for a fanned-out step: every iteration succeeded). */
   public static succeeded(task: ITaskRef): Depends {
+    requireValue({ kind: 'Depends', path: 'succeeded' }, 'task', task, STEP);
     return new Depends(`${task.name}.Succeeded`, [task]);
   }
 
   /** The step failed. */
   public static failed(task: ITaskRef): Depends {
+    requireValue({ kind: 'Depends', path: 'failed' }, 'task', task, STEP);
     return new Depends(`${task.name}.Failed`, [task]);
   }
 
   /** The step finished, successfully or not (Succeeded, Failed or Errored). */
   public static completed(task: ITaskRef): Depends {
+    requireValue({ kind: 'Depends', path: 'completed' }, 'task', task, STEP);
     return new Depends(`(${task.name}.Succeeded || ${task.name}.Failed || ${task.name}.Errored)`, [task]);
   }
 
   /** At least one iteration of a fanned-out step succeeded: tolerant fan-in. */
   public static anySucceeded(task: ITaskRef): Depends {
+    requireValue({ kind: 'Depends', path: 'anySucceeded' }, 'task', task, STEP);
     Depends.requireFanOut(task, 'anySucceeded');
     return new Depends(`${task.name}.AnySucceeded`, [task]);
   }
 
   /** Every iteration of a fanned-out step failed: fallback branch. */
   public static allFailed(task: ITaskRef): Depends {
+    requireValue({ kind: 'Depends', path: 'allFailed' }, 'task', task, STEP);
     Depends.requireFanOut(task, 'allFailed');
     return new Depends(`${task.name}.AllFailed`, [task]);
   }
@@ -46,6 +52,7 @@ export class Depends {
   }
 
   private static join(op: string, terms: readonly Depends[], prop: string): Depends {
+    requireValue({ kind: 'Depends', path: prop }, 'terms', terms, arrayOf(instanceOf(Depends, 'Depends.succeeded(step), ...')));
     if (terms.length === 0) throw propError('Depends', prop, terms, 'give at least one term');
     if (terms.length === 1) return terms[0];
     return new Depends(`(${terms.map((t) => t.expression).join(op)})`, terms.flatMap((t) => t.tasks));
@@ -79,3 +86,6 @@ function balanced(s: string): boolean {
   }
   return depth === 0;
 }
+
+/** What a Depends term names: a step of a workflow. */
+const STEP = like<ITaskRef>({ name: 'string', path: 'string', owner: 'object' }, 'a step (the WorkflowTask addContainerTask or addResourceTask returned)');

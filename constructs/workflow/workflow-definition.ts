@@ -7,12 +7,16 @@ import { renderRetry } from './retry';
 import { DagEntry, embeddedManifest, memoKey, renderDagTask, renderInputs, renderOutputs } from './template-render';
 import { ARTIFACT_GC_RULES, EXECUTOR_RULE, PolicyRule, verbsForAction, WorkflowServiceAccount } from './workflow-rbac';
 import { WorkflowParameter } from './workflow-io';
-import { ContainerTaskOptions, ExitHandlerOptions, ResourceAction, ResourceTaskOptions, TaskOptions, WorkflowTask } from './workflow-task';
+import {
+  CONTAINER_TASK_CHECKS, ContainerTaskOptions, EXIT_HANDLER_CHECKS, ExitHandlerOptions, RESOURCE_TASK_CHECKS, ResourceAction, ResourceTaskOptions, TaskOptions, WorkflowTask,
+} from './workflow-task';
 import { NodePool } from '../cluster/node-pool';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
 import { renderContainer } from '../core/pod-template';
+import { DURATION, LOCAL_QUEUE, NODE_POOL, PRIORITY_CLASS, STRINGS, VOLUME_ATTACHMENTS } from '../core/prop-checks';
+import { oneOf, optional, PropChecks, requireProps, requireValue, shape } from '../core/required-props';
 import { IPriorityClass, ILocalQueue, KUEUE_QUEUE_LABEL } from '../core/scheduling';
 import { restrictedPodSecurityContext } from '../core/security';
 import { VolumeAttachment } from '../core/shared-volume';
@@ -59,6 +63,22 @@ export interface WorkflowDefinitionProps {
 }
 
 const DEFAULTS = Object.freeze({ volumes: [] as readonly VolumeAttachment[], podGc: WorkflowSpecPodGcStrategy.ON_POD_SUCCESS });
+
+/** Run-time checks of the props every workflow kind shares (subclasses check their own on top). */
+const PROP_CHECKS: PropChecks<WorkflowDefinitionProps> = {
+  name: optional('string'),
+  pool: NODE_POOL,
+  volumes: optional(VOLUME_ATTACHMENTS),
+  parallelism: optional('number'),
+  activeDeadline: optional(DURATION),
+  podGc: optional(oneOf(WorkflowSpecPodGcStrategy, 'WorkflowSpecPodGcStrategy')),
+  priorityClass: optional(PRIORITY_CLASS),
+  queue: optional(LOCAL_QUEUE),
+  artifactGc: optional(oneOf(ArtifactGc, 'ArtifactGc')),
+};
+const PARAMETER_OPTIONS = shape<{ readonly value?: string; readonly description?: string; readonly enum?: readonly string[] }>({
+  value: optional('string'), description: optional('string'), enum: optional(STRINGS),
+}, 'parameter options ({ value, description, enum })');
 const ENTRYPOINT = 'main';
 const EXIT_TEMPLATE = 'exit-handler';
 /** Label Argo requires on a memoization cache ConfigMap. */
@@ -87,6 +107,7 @@ export abstract class WorkflowDefinition extends Construct {
 
   protected constructor(scope: Construct, id: string, props: WorkflowDefinitionProps, maxNameLength = 253) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     this.props = withDefaults(DEFAULTS, props);
     this.name = validateName(this, 'name', props.name ?? id);
     if (this.name.length > maxNameLength) throw propError(this, 'name', this.name, `use at most ${maxNameLength} characters (Argo appends a suffix)`);
@@ -106,6 +127,7 @@ export abstract class WorkflowDefinition extends Construct {
   /** Declares a workflow parameter (`spec.arguments`); steps read it through the returned reference. */
   public addParameter(name: string, options: { readonly value?: string; readonly description?: string; readonly enum?: readonly string[] } = {}): WorkflowParameter {
     validateName(`${this.node.path}/${name}`, 'parameter', name, NameRule.DNS_LABEL);
+    requireValue(`${this.node.path}/${name}`, 'options', options, PARAMETER_OPTIONS);
     if (this.parameters.has(name)) throw propError(this, 'parameter', name, `workflow '${this.name}' already declares it; parameter names must be unique`);
     if (options.enum && options.value !== undefined && !options.enum.includes(options.value)) {
       throw propError(this, `parameters.${name}.value`, options.value, `use one of its enum values: ${options.enum.join(', ')}`);
@@ -121,6 +143,7 @@ export abstract class WorkflowDefinition extends Construct {
 
   /** Adds a step that runs a container on the workflow's (or its own) pool. */
   public addContainerTask(id: string, options: ContainerTaskOptions): WorkflowTask {
+    requireProps(`${this.node.path}/${id}`, options, CONTAINER_TASK_CHECKS);
     const task = this.newTask(id, options);
     const pool = options.pool ?? this.props.pool;
     this.templates.push({
@@ -140,6 +163,7 @@ export abstract class WorkflowDefinition extends Construct {
   /** Adds a step that creates (or applies) a construct's object and, by default, waits for it. */
   public addResourceTask(id: string, options: ResourceTaskOptions): WorkflowTask {
     const path = `${this.node.path}/${id}`;
+    requireProps(path, options, RESOURCE_TASK_CHECKS);
     const resource = options.resource;
     if (!this.manifests.node.findAll().includes(resource)) {
       throw propError(path, 'resource', resource.node.path, `build the resource in this workflow's 'manifests' scope (${this.manifests.node.path}) so it is embedded instead of emitted on its own`);
@@ -206,6 +230,7 @@ export abstract class WorkflowDefinition extends Construct {
    */
   public addExitHandler(options: ExitHandlerOptions): void {
     const path = `${this.node.path}/${EXIT_TEMPLATE}`;
+    requireProps(path, options, EXIT_HANDLER_CHECKS);
     if (this.exitHandler) throw propError(path, 'onExit', EXIT_TEMPLATE, `workflow '${this.name}' already has an exit handler; Argo runs one per workflow`);
     checkReferences(this, path, options, undefined, this.scanText(options));
     this.exitHandler = true;

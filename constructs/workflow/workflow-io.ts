@@ -1,4 +1,5 @@
 import { propError } from '../core/errors';
+import { arrayOf, either, instanceOf, requireValue } from '../core/required-props';
 
 /**
  * Typed references to values a step reads: another step's output, a workflow parameter, the
@@ -74,6 +75,7 @@ export class ItemRef extends ParameterRef {
 
   /** One field of an object item. */
   public static field(field: string): ItemRef {
+    requireValue('ItemRef', 'field', field, 'string');
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(field)) throw propError('ItemRef', 'field', field, 'use an identifier (letters, digits, _)');
     return new ItemRef(field);
   }
@@ -100,12 +102,14 @@ export type FanOutItem = string | number | Readonly<Record<string, string | numb
 export class FanOut {
   /** A list known at synth time (`withItems`). */
   public static items(items: readonly FanOutItem[]): FanOut {
+    requireValue('FanOut', 'items', items, arrayOf(either('a string, a number or a map of them', 'string', 'number', 'object')));
     if (items.length === 0) throw propError('FanOut', 'items', items, 'give at least one item');
     return new FanOut(items, undefined);
   }
 
   /** A JSON list another step writes to an output parameter (`withParam`), known only at run time. */
   public static fromOutput(output: TaskOutputParameter): FanOut {
+    requireValue('FanOut', 'output', output, instanceOf(TaskOutputParameter, "step.output('name') of a step that declares it"));
     return new FanOut(undefined, output);
   }
 
@@ -128,12 +132,14 @@ export class FanOut {
 export class OutputFrom {
   /** The content of a file the container writes (container steps). */
   public static file(path: string): OutputFrom {
+    requireValue('OutputFrom', 'path', path, 'string');
     if (!path.startsWith('/')) throw propError('OutputFrom', 'path', path, 'use an absolute path');
     return new OutputFrom('file', path);
   }
 
   /** A JSONPath into the object a resource step created, e.g. `{.metadata.name}` (resource steps). */
   public static jsonPath(jsonPath: string): OutputFrom {
+    requireValue('OutputFrom', 'jsonPath', jsonPath, 'string');
     if (!/^\{.+\}$/.test(jsonPath)) throw propError('OutputFrom', 'jsonPath', jsonPath, 'use a kubectl JSONPath such as "{.metadata.name}"');
     return new OutputFrom('jsonPath', jsonPath);
   }

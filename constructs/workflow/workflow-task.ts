@@ -1,10 +1,14 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import { Depends } from './depends';
-import { RetryOptions } from './retry';
-import { FanOut, InputArtifact, ITaskRef, ParameterValue, TaskOutputArtifact, TaskOutputParameter, TaskOutputs } from './workflow-io';
+import { RetryBackoff, RetryOptions, RetryPolicy } from './retry';
+import {
+  FanOut, InputArtifact, ITaskRef, OutputFrom, ParameterRef, ParameterValue, TaskOutputArtifact, TaskOutputParameter, TaskOutputs,
+} from './workflow-io';
 import { NodePool } from '../cluster/node-pool';
 import { propError } from '../core/errors';
 import { ContainerSpec } from '../core/pod-template';
+import { CONTAINER_SPEC, DURATION, NODE_POOL, VOLUME_ATTACHMENTS } from '../core/prop-checks';
+import { arrayOf, either, instanceOf, like, oneOf, optional, PropChecks, recordOf, shape } from '../core/required-props';
 import { VolumeAttachment } from '../core/shared-volume';
 import { IWorkflowResource } from '../core/workflow-resource';
 
@@ -219,3 +223,53 @@ function pathBetween(from: WorkflowTask, to: WorkflowTask): WorkflowTask[] {
   };
   return walk(from) ?? [];
 }
+
+// Run-time checks of step options (after WorkflowTask: the tables name the class).
+const TASK_CHECKS: PropChecks<TaskOptions> = {
+  dependsOn: optional(arrayOf(instanceOf(WorkflowTask, 'a step returned by addContainerTask or addResourceTask'))),
+  depends: optional(instanceOf(Depends, 'Depends.succeeded(step), Depends.anySucceeded(fanOut), Depends.all(...), ...')),
+  inputs: optional(recordOf(either('a string or a parameter reference (step.output(name), workflow.addParameter(name), ItemRef...)', 'string', ParameterRef))),
+  inputArtifacts: optional(recordOf(shape<InputArtifact>({ from: instanceOf(TaskOutputArtifact, 'step.outputArtifact(name)'), path: 'string' }, 'an input artifact ({ from, path })'))),
+  outputs: optional(shape<TaskOutputs>({
+    parameters: optional(recordOf(instanceOf(OutputFrom, "OutputFrom.file('/path') or OutputFrom.jsonPath('{.status...}')"))),
+    artifacts: optional(recordOf('string')),
+  }, 'outputs ({ parameters, artifacts })')),
+  fanOut: optional(instanceOf(FanOut, 'FanOut.items([...]) or FanOut.fromOutput(step.output(name))')),
+  retry: optional(shape<RetryOptions>({
+    limit: 'number',
+    policy: optional(oneOf(RetryPolicy, 'RetryPolicy')),
+    backoff: optional(shape<RetryBackoff>({ initial: DURATION, factor: optional('number'), maxDuration: optional(DURATION) }, 'a backoff ({ initial, factor, maxDuration })')),
+  }, 'retry options ({ limit, policy, backoff })')),
+  timeout: optional(DURATION),
+};
+
+/** Run-time checks of `addContainerTask` options. */
+export const CONTAINER_TASK_CHECKS: PropChecks<ContainerTaskOptions> = {
+  ...TASK_CHECKS,
+  container: CONTAINER_SPEC,
+  pool: optional(NODE_POOL),
+  volumes: optional(VOLUME_ATTACHMENTS),
+  memoize: optional(shape<Memoization>({ maxAge: DURATION, key: optional('string') }, 'memoization ({ maxAge, key })')),
+  internetEgress: optional('boolean'),
+};
+
+/** Run-time checks of `addResourceTask` options. */
+export const RESOURCE_TASK_CHECKS: PropChecks<ResourceTaskOptions> = {
+  ...TASK_CHECKS,
+  resource: like<IWorkflowResource>({ apiObject: instanceOf(ApiObject), node: 'object' },
+    "a construct built in the workflow's manifests scope (a training job, InferenceService, ingestion job, ...)"),
+  action: optional(oneOf(ResourceAction, 'ResourceAction')),
+  setOwnerReference: optional('boolean'),
+  waitForCompletion: optional('boolean'),
+};
+
+/** Run-time checks of `addExitHandler` options. */
+export const EXIT_HANDLER_CHECKS: PropChecks<ExitHandlerOptions> = {
+  inputs: TASK_CHECKS.inputs,
+  retry: TASK_CHECKS.retry,
+  timeout: TASK_CHECKS.timeout,
+  container: CONTAINER_SPEC,
+  pool: optional(NODE_POOL),
+  volumes: optional(VOLUME_ATTACHMENTS),
+  internetEgress: optional('boolean'),
+};
