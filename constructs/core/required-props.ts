@@ -114,16 +114,17 @@ export function arrayOf(check: PropCheck): Check {
   };
 }
 
-/** A plain map (`{ key: value }`) whose every value passes `check`. */
-export function recordOf(check: PropCheck): Check {
-  const inner = compile(check);
+/** A plain map (`{ key: value }`) whose every value passes `check` (or is undefined, for `optional(check)`). */
+export function recordOf(check: PropCheck | OptionalCheck): Check {
+  const inner = compile(isOptional(check) ? check.check : check);
+  const undefinedOk = isOptional(check);
   const expected = listOf(inner.expected, 'a map');
   return {
     expected,
     test(value, prop) {
       if (!isObject(value)) return failed(prop, value, expected);
       for (const [k, v] of Object.entries(value)) {
-        const f = inner.test(v, `${prop}.${k}`);
+        const f = v === undefined && undefinedOk ? undefined : inner.test(v, `${prop}.${k}`);
         if (f) return f;
       }
       return undefined;

@@ -1,3 +1,5 @@
+import { requireValue } from './required-props';
+
 /**
  * Scheduling objects that workloads refer to by object, never by a copied name. The operations
  * constructs (Team, fair share, priority, gang scheduling) implement these; training, serving and
@@ -35,8 +37,17 @@ export const KUEUE_PRIORITY_LABEL = 'kueue.x-k8s.io/priority-class';
 
 /** Refers to scheduling objects managed outside this app. */
 export const SchedulingRefs = {
-  localQueue: (name: string, namespace: string): ILocalQueue => ({ name, namespace }),
-  priorityClass: (name: string, value: number): IPriorityClass => ({ name, value }),
-  workloadPriorityClass: (name: string, value: number): IWorkloadPriorityClass => ({ name, value }),
-  volcanoQueue: (name: string): IVolcanoQueue => ({ name }),
+  localQueue: (name: string, namespace: string): ILocalQueue => checked('LocalQueue', { name, namespace }),
+  priorityClass: (name: string, value: number): IPriorityClass => checked('PriorityClass', { name, value }),
+  workloadPriorityClass: (name: string, value: number): IWorkloadPriorityClass => checked('WorkloadPriorityClass', { name, value }),
+  volcanoQueue: (name: string): IVolcanoQueue => checked('VolcanoQueue', { name }),
 };
+
+/** A reference whose name is a string and whose value (if any) a number (the fromName arguments). */
+function checked<T extends { readonly name: string; readonly namespace?: string; readonly value?: number }>(kind: string, ref: T): T {
+  const where = { kind, path: `fromName(${typeof ref.name === 'string' ? ref.name : '?'})` };
+  requireValue(where, 'name', ref.name, 'string');
+  if ('namespace' in ref) requireValue(where, 'namespace', ref.namespace, 'string');
+  if ('value' in ref) requireValue(where, 'value', ref.value, 'number');
+  return ref;
+}

@@ -1,10 +1,12 @@
 import { Construct } from 'constructs';
 import { FairShareCohort, PoolQuota, ResolvedPoolQuota } from './fair-share-cohort';
 import { PreemptionPolicy } from './preemption-policy';
-import { Amounts, quantities, RESOURCE_NAMES } from './resource-amounts';
+import { Amounts, POOL_QUOTA, quantities, RESOURCE_NAMES } from './resource-amounts';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
+import { STRINGS } from '../core/prop-checks';
+import { arrayOf, instanceOf, oneOf, optional, PropChecks, requireProps } from '../core/required-props';
 import {
   ClusterQueueV1Beta2,
   ClusterQueueV1Beta2SpecFairSharingWeight,
@@ -63,6 +65,7 @@ export class KueueClusterQueue extends Construct {
 
   constructor(scope: Construct, id: string, props: KueueClusterQueueProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     const p = withDefaults(DEFAULTS, props);
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_SUBDOMAIN);
     this.fairSharingWeight = requireInteger(this, 'fairSharingWeight', p.fairSharingWeight, 0, 1000);
@@ -105,3 +108,13 @@ function flavorResource(resource: string, q: ResolvedPoolQuota): FlavorResource 
     lendingLimit: q.lendingLimit && LendingLimit.fromString(of(q.lendingLimit)),
   };
 }
+
+const PROP_CHECKS: PropChecks<KueueClusterQueueProps> = {
+  name: optional('string'),
+  cohort: instanceOf(FairShareCohort, 'new FairShareCohort(scope, id, { pools })'),
+  quotas: arrayOf(POOL_QUOTA),
+  namespaces: STRINGS,
+  fairSharingWeight: optional('number'),
+  preemption: optional(instanceOf(PreemptionPolicy, 'PreemptionPolicy.RECLAIM_QUOTA, ... or PreemptionPolicy.custom(...)')),
+  queueingStrategy: optional(oneOf(ClusterQueueV1Beta2SpecQueueingStrategy, 'ClusterQueueV1Beta2SpecQueueingStrategy')),
+};

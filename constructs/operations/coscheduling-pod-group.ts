@@ -1,7 +1,9 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GangSchedulerName, IPodGroup, PodGroupOptions, resolvePodGroup } from './gang-scheduling';
+import { GangSchedulerName, IPodGroup, POD_GROUP_CHECKS, PodGroupOptions, resolvePodGroup } from './gang-scheduling';
 import { propError } from '../core/errors';
+import { DURATION } from '../core/prop-checks';
+import { optional, requireProps } from '../core/required-props';
 import { PodGroup, PodGroupSpecMinResources } from '../imports/scheduling.x-k8s.io';
 
 /** Properties for `CoschedulingPodGroup`. */
@@ -33,6 +35,7 @@ export class CoschedulingPodGroup extends Construct implements IPodGroup {
 
   constructor(scope: Construct, id: string, props: CoschedulingPodGroupProps) {
     super(scope, id);
+    requireProps(this, props, { ...POD_GROUP_CHECKS, scheduleTimeout: optional(DURATION) });
     const r = resolvePodGroup(this, id, props);
     this.name = r.name;
     this.minMember = r.minMember;

@@ -4,6 +4,8 @@ import { addAmounts, Amounts, excess, poolCapacity, quantities, ResourceAmounts,
 import { NodePool } from '../cluster/node-pool';
 import { propError, Where } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
+import { NODE_POOL } from '../core/prop-checks';
+import { arrayOf, optional, PropChecks, requireProps } from '../core/required-props';
 
 /** A team's share of one pool: what it is guaranteed, may borrow and must lend. */
 export interface PoolQuota {
@@ -59,6 +61,7 @@ export class FairShareCohort extends Construct {
 
   constructor(scope: Construct, id: string, props: FairShareCohortProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_LABEL);
     if (props.pools.length === 0) throw propError(this, 'pools', '[]', 'list at least one node pool');
     const flavorScope = new Construct(this, 'Flavors');
@@ -125,3 +128,5 @@ export class FairShareCohort extends Construct {
     return resolved;
   }
 }
+
+const PROP_CHECKS: PropChecks<FairShareCohortProps> = { name: optional('string'), pools: arrayOf(NODE_POOL) };

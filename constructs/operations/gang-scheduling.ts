@@ -4,6 +4,8 @@ import { NodePool } from '../cluster/node-pool';
 import { ContainerResources, DEFAULT_RESOURCES } from '../core/compute';
 import { requireInteger, Where } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
+import { CONTAINER_RESOURCES, NODE_POOL } from '../core/prop-checks';
+import { optional, PropChecks, shape } from '../core/required-props';
 
 /**
  * A gang: pods that are scheduled all together or not at all. Workload constructs put
@@ -81,3 +83,11 @@ function memberAmounts(where: Where, m: GangMemberResources): Amounts {
   const cpu = m.resources?.cpu ?? DEFAULT_RESOURCES.cpu;
   return toAmounts(where, 'memberResources', { cpu, memory: m.resources?.memory ?? DEFAULT_RESOURCES.memory, gpus });
 }
+
+/** Run-time checks of the options every PodGroup construct shares (spread into each table). */
+export const POD_GROUP_CHECKS: PropChecks<PodGroupOptions> = {
+  name: optional('string'),
+  namespace: optional('string'),
+  minMember: 'number',
+  memberResources: optional(shape<GangMemberResources>({ pool: NODE_POOL, resources: optional(CONTAINER_RESOURCES), gpus: optional('number') }, 'member resources ({ pool, resources, gpus })')),
+};

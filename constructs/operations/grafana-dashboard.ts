@@ -2,6 +2,7 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { propError } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
+import { arrayOf, oneOf, optional, PropChecks, requireProps, shape } from '../core/required-props';
 
 /** Unit of a panel's values (Grafana unit ids). */
 export enum PanelUnit {
@@ -57,6 +58,7 @@ export class GrafanaDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: GrafanaDashboardProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     this.uid = validateName(this, 'uid', props.uid, NameRule.DNS_LABEL);
     this.configMapName = `${this.uid}-dashboard`;
     if (props.panels.length === 0) throw propError(this, 'panels', '[]', 'give the dashboard at least one panel');
@@ -96,3 +98,12 @@ export class GrafanaDashboard extends Construct {
     });
   }
 }
+
+const PROP_CHECKS: PropChecks<GrafanaDashboardProps> = {
+  uid: 'string',
+  title: 'string',
+  panels: arrayOf(shape<DashboardPanel>({
+    title: 'string', expr: 'string', legend: 'string', unit: oneOf(PanelUnit, 'PanelUnit'), description: optional('string'),
+  }, 'a panel ({ title, expr, legend, unit, description })')),
+  folder: optional('string'),
+};

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { KueueClusterQueue } from './cluster-queue';
 import { NameRule, validateName } from '../core/names';
+import { instanceOf, optional, PropChecks, requireProps } from '../core/required-props';
 import { ILocalQueue, KUEUE_QUEUE_LABEL, SchedulingRefs } from '../core/scheduling';
 import { LocalQueueV1Beta2 } from '../imports/kueue.x-k8s.io';
 
@@ -34,6 +35,7 @@ export class KueueLocalQueue extends Construct implements ILocalQueue {
 
   constructor(scope: Construct, id: string, props: KueueLocalQueueProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_SUBDOMAIN);
     this.namespace = validateName(this, 'namespace', props.namespace, NameRule.DNS_LABEL);
     this.clusterQueue = props.clusterQueue;
@@ -48,3 +50,7 @@ export class KueueLocalQueue extends Construct implements ILocalQueue {
     return { [KUEUE_QUEUE_LABEL]: this.name };
   }
 }
+
+const PROP_CHECKS: PropChecks<KueueLocalQueueProps> = {
+  name: optional('string'), namespace: 'string', clusterQueue: instanceOf(KueueClusterQueue, "a team's clusterQueue or new KueueClusterQueue(...)"),
+};

@@ -4,6 +4,8 @@ import { promDuration } from './prometheus-rule';
 import { Discovery, ScrapeTarget, TargetNamespaces } from './scrape-target';
 import { propError } from '../core/errors';
 import { NameRule, validateLabels, validateName } from '../core/names';
+import { DURATION, STRING_MAP, STRINGS } from '../core/prop-checks';
+import { instanceOf, optional, requireProps } from '../core/required-props';
 import { PodMonitor, PodMonitorSpecPodMetricsEndpointsScheme, ServiceMonitor, ServiceMonitorSpecEndpointsScheme } from '../imports/monitoring.coreos.com';
 import { NamespaceNetwork } from './network/namespace-network';
 import { scrapedPodsNeeds } from './network/workload-traffic';
@@ -38,6 +40,9 @@ export class MetricsScrape extends Construct {
 
   constructor(scope: Construct, id: string, props: MetricsScrapeProps) {
     super(scope, id);
+    requireProps(this, props, {
+      target: instanceOf(ScrapeTarget, 'ScrapeTarget.TRAINING_OPERATOR, ... or ScrapeTarget.custom(...)'), teamNamespaces: optional(STRINGS), interval: optional(DURATION), labels: optional(STRING_MAP),
+    });
     const t = props.target.options;
     this.name = validateName(this, 'target.name', t.name, NameRule.DNS_SUBDOMAIN);
     const namespaces = t.namespaces === TargetNamespaces.OWN ? (t.namespace ? [t.namespace] : []) : [...(props.teamNamespaces ?? [])];

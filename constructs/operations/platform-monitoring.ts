@@ -9,6 +9,8 @@ import { Team } from './team';
 import { withDefaults } from '../core/defaults';
 import { propError } from '../core/errors';
 import { validateLabels } from '../core/names';
+import { DURATION, STRING_MAP, STRINGS } from '../core/prop-checks';
+import { arrayOf, instanceOf, optional, PropChecks, requireProps, shape } from '../core/required-props';
 
 /** Properties for `PlatformMonitoring`. */
 export interface PlatformMonitoringProps {
@@ -63,6 +65,7 @@ export class PlatformMonitoring extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformMonitoringProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     const p = withDefaults(DEFAULTS, props);
     if (props.teams.length === 0) throw propError(this, 'teams', '[]', 'give at least one team to monitor');
     this.namespaces = [...new Set([...props.teams.map((t) => t.namespace), ...(props.namespaces ?? [])])].sort();
@@ -105,3 +108,15 @@ export function platformPanels(namespaces: readonly string[], serving: { readonl
     ...inference,
   ];
 }
+
+const PROP_CHECKS: PropChecks<PlatformMonitoringProps> = {
+  teams: arrayOf(instanceOf(Team, 'new Team(scope, id, { ... })')),
+  namespaces: optional(STRINGS),
+  knative: optional('boolean'),
+  targets: optional(arrayOf(instanceOf(ScrapeTarget, 'ScrapeTarget.TRAINING_OPERATOR, ... or ScrapeTarget.custom(...)'))),
+  prometheusSelector: optional(STRING_MAP),
+  scrapeInterval: optional(DURATION),
+  thresholds: optional(shape<PlatformAlertThresholds>({
+    podPendingFor: optional(DURATION), gpuIdleFor: optional(DURATION), gpuUnderusedPercent: optional('number'), inferenceLatencyP99: optional(DURATION), inferenceErrorPercent: optional('number'),
+  }, 'alert thresholds ({ podPendingFor, gpuIdleFor, gpuUnderusedPercent, inferenceLatencyP99, inferenceErrorPercent })')),
+};

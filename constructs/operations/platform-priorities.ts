@@ -3,6 +3,7 @@ import { PodPriorityClass } from './priority-class';
 import { PriorityTier } from './priority-tier';
 import { KueueWorkloadPriorityClass } from './workload-priority-class';
 import { propError } from '../core/errors';
+import { arrayOf, instanceOf, optional, requireProps } from '../core/required-props';
 
 /** Properties for `PlatformPriorities`. */
 export interface PlatformPrioritiesProps {
@@ -30,6 +31,7 @@ export class PlatformPriorities extends Construct {
 
   constructor(scope: Construct, id: string, props: PlatformPrioritiesProps = {}) {
     super(scope, id);
+    requireProps(this, props, { tiers: optional(arrayOf(instanceOf(PriorityTier, 'PriorityTier.SERVING_CRITICAL, ... or PriorityTier.custom(...)'))) });
     this.tiers = [...(props.tiers ?? PriorityTier.presets())].sort((a, b) => b.value - a.value);
     const names = new Set<string>();
     const values = new Set<number>();

@@ -3,6 +3,7 @@ import {
   ClusterQueueV1Beta2SpecPreemptionReclaimWithinCohort as Reclaim,
   ClusterQueueV1Beta2SpecPreemptionWithinClusterQueue as Within,
 } from '../imports/kueue.x-k8s.io';
+import { oneOf, requireValue } from '../core/required-props';
 
 /**
  * When a ClusterQueue's pending workloads may evict running ones (`spec.preemption`).
@@ -22,6 +23,8 @@ export class PreemptionPolicy {
 
   /** Any combination of the two upstream settings. */
   public static custom(reclaimWithinCohort: Reclaim, withinClusterQueue: Within): PreemptionPolicy {
+    requireValue({ kind: 'PreemptionPolicy', path: 'custom' }, 'reclaimWithinCohort', reclaimWithinCohort, oneOf(Reclaim, 'ClusterQueueV1Beta2SpecPreemptionReclaimWithinCohort'));
+    requireValue({ kind: 'PreemptionPolicy', path: 'custom' }, 'withinClusterQueue', withinClusterQueue, oneOf(Within, 'ClusterQueueV1Beta2SpecPreemptionWithinClusterQueue'));
     return new PreemptionPolicy(`custom(${reclaimWithinCohort},${withinClusterQueue})`, reclaimWithinCohort, withinClusterQueue);
   }
 

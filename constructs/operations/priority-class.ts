@@ -1,6 +1,7 @@
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { PriorityTier } from './priority-tier';
+import { instanceOf, requireProps } from '../core/required-props';
 import { IPriorityClass, SchedulingRefs } from '../core/scheduling';
 
 /** Properties for `PodPriorityClass`. */
@@ -27,6 +28,7 @@ export class PodPriorityClass extends Construct implements IPriorityClass {
 
   constructor(scope: Construct, id: string, props: PodPriorityClassProps) {
     super(scope, id);
+    requireProps(this, props, { tier: instanceOf(PriorityTier, 'PriorityTier.SERVING_CRITICAL, ... or PriorityTier.custom(...)') });
     this.tier = props.tier;
     this.name = props.tier.name;
     this.value = props.tier.value;

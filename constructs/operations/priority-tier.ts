@@ -1,5 +1,6 @@
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
+import { oneOf, requireValue } from '../core/required-props';
 
 /** Whether pods of a priority evict lower-priority pods when they cannot be scheduled. */
 export enum PodPreemption {
@@ -33,8 +34,10 @@ export class PriorityTier {
 
   /** Any other tier. */
   public static custom(name: string, value: number, preemption: PodPreemption, description: string): PriorityTier {
-    const where = { kind: 'PriorityTier', path: name };
+    const where = { kind: 'PriorityTier', path: String(name) };
     validateName(where, 'name', name, NameRule.DNS_SUBDOMAIN);
+    requireValue(where, 'preemption', preemption, oneOf(PodPreemption, 'PodPreemption'));
+    requireValue(where, 'description', description, 'string');
     if (name.startsWith('system-')) throw propError(where, 'name', name, "the 'system-' prefix is reserved for Kubernetes; choose another name");
     requireInteger(where, 'value', value, -MAX_USER_PRIORITY, MAX_USER_PRIORITY);
     return new PriorityTier(name, value, preemption, description);

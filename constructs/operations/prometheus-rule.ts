@@ -2,6 +2,8 @@ import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { propError, requireInteger, Where } from '../core/errors';
 import { NameRule, validateLabels, validateName } from '../core/names';
+import { DURATION, STRING_MAP } from '../core/prop-checks';
+import { arrayOf, instanceOf, oneOf, optional, PropChecks, requireProps, shape } from '../core/required-props';
 
 /**
  * Hand-typed PrometheusRule (`monitoring.coreos.com/v1`). The shared CRD set has no
@@ -59,6 +61,7 @@ const RECORD_NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;
 export class PrometheusRuleEntry {
   /** An alerting rule. */
   public static alert(options: AlertOptions, where: Where = 'PrometheusRule'): PrometheusRuleEntry {
+    requireProps(where, options, ALERT_CHECKS);
     if (!ALERT_NAME.test(options.alert)) throw propError(where, 'alert', options.alert, 'use letters, digits and underscores, not starting with a digit');
     if (!options.expr.trim()) throw propError(where, `${options.alert}.expr`, options.expr, 'give a PromQL expression');
     const labels = validateLabels(where, `${options.alert}.labels`, { ...options.labels, severity: options.severity });
@@ -74,6 +77,7 @@ export class PrometheusRuleEntry {
 
   /** A recording rule. */
   public static record(options: RecordOptions, where: Where = 'PrometheusRule'): PrometheusRuleEntry {
+    requireProps(where, options, RECORD_CHECKS);
     if (!RECORD_NAME.test(options.record)) throw propError(where, 'record', options.record, 'use a valid metric name (letters, digits, "_" and ":")');
     if (!options.expr.trim()) throw propError(where, `${options.record}.expr`, options.expr, 'give a PromQL expression');
     return new PrometheusRuleEntry({
@@ -138,6 +142,7 @@ export class PrometheusRule extends Construct {
 
   constructor(scope: Construct, id: string, props: PrometheusRuleProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_SUBDOMAIN);
     if (props.groups.length === 0) throw propError(this, 'groups', '[]', 'give at least one rule group');
     const groupNames = new Set<string>();
@@ -178,3 +183,19 @@ export function promDuration(d: Duration): string {
   }
   return `${s}s`;
 }
+
+const ALERT_CHECKS: PropChecks<AlertOptions> = {
+  alert: 'string', expr: 'string', for: optional(DURATION), keepFiringFor: optional(DURATION), severity: oneOf(Severity, 'Severity'),
+  summary: 'string', description: 'string', labels: optional(STRING_MAP),
+};
+const RECORD_CHECKS: PropChecks<RecordOptions> = { record: 'string', expr: 'string', labels: optional(STRING_MAP) };
+const PROP_CHECKS: PropChecks<PrometheusRuleProps> = {
+  name: optional('string'),
+  groups: arrayOf(shape<RuleGroup>({
+    name: 'string',
+    rules: arrayOf(instanceOf(PrometheusRuleEntry, 'PrometheusRuleEntry.alert({ ... }) or PrometheusRuleEntry.record({ ... })')),
+    interval: optional(DURATION),
+    limit: optional('number'),
+  }, 'a rule group ({ name, rules, interval, limit })')),
+  labels: optional(STRING_MAP),
+};

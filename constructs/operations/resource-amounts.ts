@@ -4,6 +4,8 @@ import { NVIDIA_GPU_RESOURCE } from '../cluster/accelerator';
 import { NodePool } from '../cluster/node-pool';
 import { cpuMillis } from '../core/compute';
 import { propError, Where } from '../core/errors';
+import { CPU, NODE_POOL, SIZE } from '../core/prop-checks';
+import { optional, shape } from '../core/required-props';
 
 /** An amount of CPU, memory and GPUs: a quota, a limit or a capacity. */
 export interface ResourceAmounts {
@@ -15,6 +17,13 @@ export interface ResourceAmounts {
    */
   readonly gpus?: number;
 }
+
+/** Run-time check of resource amounts. */
+export const RESOURCE_AMOUNTS = shape<ResourceAmounts>({ cpu: CPU, memory: SIZE, gpus: optional('number') }, 'amounts ({ cpu: Cpu.units(n), memory: Size.gibibytes(n), gpus })');
+/** Run-time check of a pool quota (`PoolQuota`, declared in fair-share-cohort.ts). */
+export const POOL_QUOTA = shape<{ pool: NodePool; nominal: ResourceAmounts; borrowingLimit?: ResourceAmounts; lendingLimit?: ResourceAmounts }>({
+  pool: NODE_POOL, nominal: RESOURCE_AMOUNTS, borrowingLimit: optional(RESOURCE_AMOUNTS), lendingLimit: optional(RESOURCE_AMOUNTS),
+}, 'a pool quota ({ pool, nominal, borrowingLimit, lendingLimit })');
 
 /** `ResourceAmounts` in integer wire units (millicores, mebibytes, devices), for arithmetic. */
 export interface Amounts {

@@ -1,5 +1,7 @@
 import { Construct } from 'constructs';
 import { NodePool } from '../cluster/node-pool';
+import { NODE_POOL } from '../core/prop-checks';
+import { requireProps } from '../core/required-props';
 import { ResourceFlavorV1Beta2 } from '../imports/kueue.x-k8s.io';
 
 /** A Kueue ResourceFlavor: the quota unit of one node pool. */
@@ -36,6 +38,7 @@ export class PoolResourceFlavor extends Construct implements IResourceFlavor {
 
   constructor(scope: Construct, id: string, props: PoolResourceFlavorProps) {
     super(scope, id);
+    requireProps(this, props, { pool: NODE_POOL });
     this.pool = props.pool;
     this.name = resourceFlavorName(props.pool);
     const tolerations = props.pool.tolerations();

@@ -1,3 +1,4 @@
+import { oneOf, optional, PropChecks, recordOf, requireProps } from '../core/required-props';
 /** How Prometheus discovers a target: through its Service (ServiceMonitor) or its pods (PodMonitor). */
 export enum Discovery {
   SERVICE = 'Service',
@@ -90,6 +91,7 @@ export class ScrapeTarget {
 
   /** Any other component. */
   public static custom(options: ScrapeTargetOptions): ScrapeTarget {
+    requireProps({ kind: 'ScrapeTarget', path: typeof options?.name === 'string' ? options.name : 'custom' }, options, CUSTOM_CHECKS);
     return new ScrapeTarget(options);
   }
 
@@ -103,3 +105,15 @@ export class ScrapeTarget {
     return this.options.name;
   }
 }
+
+const CUSTOM_CHECKS: PropChecks<ScrapeTargetOptions> = {
+  name: 'string',
+  discovery: oneOf(Discovery, 'Discovery'),
+  // A key mapped to undefined selects pods that have the label, whatever its value.
+  selector: recordOf(optional('string')),
+  port: 'string',
+  path: optional('string'),
+  namespaces: oneOf(TargetNamespaces, 'TargetNamespaces'),
+  namespace: optional('string'),
+  selfSignedTls: optional('boolean'),
+};

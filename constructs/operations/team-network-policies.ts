@@ -5,6 +5,7 @@ import { NetworkPeer } from './network/network-peer';
 import { PodGroup } from './network/pod-group';
 import { PodComponent } from './network/workload-traffic';
 import { NameRule, validateName } from '../core/names';
+import { requireProps } from '../core/required-props';
 
 // The platform services type lives with the network module; re-exported for existing importers.
 export { PlatformServices } from './network/platform-services';
@@ -40,6 +41,7 @@ export class TeamNetworkPolicies extends Construct {
 
   constructor(scope: Construct, id: string, props: TeamNetworkPoliciesProps) {
     super(scope, id);
+    requireProps(this, props, { namespace: 'string' });
     this.namespace = validateName(this, 'namespace', props.namespace, NameRule.DNS_LABEL);
     this.group = NamespaceNetwork.forNamespace(this, this.namespace).group(this, {
       name: PodComponent.TEAM,

@@ -5,7 +5,7 @@ import { FairShareCohort, PoolQuota, ResolvedPoolQuota } from './fair-share-coho
 import { KueueLocalQueue } from './local-queue';
 import { tagMetadata } from './metadata-convention';
 import { PreemptionPolicy } from './preemption-policy';
-import { addAmounts, Amounts, cpuText, memoryText, poolCapacity, ZERO } from './resource-amounts';
+import { addAmounts, Amounts, cpuText, memoryText, POOL_QUOTA, poolCapacity, ZERO } from './resource-amounts';
 import { PlatformServices, TeamNetworkPolicies } from './team-network-policies';
 import { VolcanoQueue, VolcanoQueueOptions } from './volcano-queue';
 import { NVIDIA_GPU_RESOURCE } from '../cluster/accelerator';
@@ -14,6 +14,7 @@ import { withDefaults } from '../core/defaults';
 import { propError } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
 import { RestrictedNamespace } from '../core/namespace';
+import { arrayOf, instanceOf, optional, PropChecks, requireProps } from '../core/required-props';
 import { EXECUTOR_RULE, mergeRules } from '../workflow/workflow-rbac';
 
 /** Properties for `Team`. */
@@ -77,6 +78,7 @@ export class Team extends Construct {
 
   constructor(scope: Construct, id: string, props: TeamProps) {
     super(scope, id);
+    requireProps(this, props, PROP_CHECKS);
     const p = withDefaults(DEFAULTS, props);
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_LABEL);
     this.namespace = validateName(this, 'namespace', props.namespace ?? this.name, NameRule.DNS_LABEL);
@@ -195,3 +197,14 @@ function usableOn(q: ResolvedPoolQuota): Amounts {
     gpus: Math.min(wanted.gpus, cap.gpus),
   };
 }
+
+const PROP_CHECKS: PropChecks<TeamProps> = {
+  name: optional('string'),
+  namespace: optional('string'),
+  group: 'string',
+  cohort: instanceOf(FairShareCohort, 'new FairShareCohort(scope, id, { pools })'),
+  quotas: arrayOf(POOL_QUOTA),
+  fairSharingWeight: optional('number'),
+  preemption: optional(instanceOf(PreemptionPolicy, 'PreemptionPolicy.RECLAIM_QUOTA, ... or PreemptionPolicy.custom(...)')),
+  platform: optional('object'),
+};

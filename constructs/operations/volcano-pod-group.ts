@@ -1,6 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { GangSchedulerName, IPodGroup, PodGroupOptions, resolvePodGroup } from './gang-scheduling';
+import { GangSchedulerName, IPodGroup, POD_GROUP_CHECKS, PodGroupOptions, resolvePodGroup } from './gang-scheduling';
+import { PRIORITY_CLASS, VOLCANO_QUEUE } from '../core/prop-checks';
+import { optional, requireProps } from '../core/required-props';
 import { IPriorityClass, IVolcanoQueue } from '../core/scheduling';
 import { PodGroup, PodGroupSpecMinResources } from '../imports/scheduling.volcano.sh';
 
@@ -32,6 +34,7 @@ export class VolcanoPodGroup extends Construct implements IPodGroup {
 
   constructor(scope: Construct, id: string, props: VolcanoPodGroupProps) {
     super(scope, id);
+    requireProps(this, props, { ...POD_GROUP_CHECKS, queue: VOLCANO_QUEUE, priorityClass: optional(PRIORITY_CLASS) });
     const r = resolvePodGroup(this, id, props);
     this.name = r.name;
     this.minMember = r.minMember;

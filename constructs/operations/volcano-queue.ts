@@ -3,6 +3,7 @@ import { Amounts, quantities } from './resource-amounts';
 import { withDefaults } from '../core/defaults';
 import { requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
+import { optional, requireProps, shape } from '../core/required-props';
 import { IVolcanoQueue, SchedulingRefs } from '../core/scheduling';
 import { Queue, QueueSpecCapability, QueueSpecDeserved } from '../imports/scheduling.volcano.sh';
 
@@ -57,6 +58,7 @@ export class VolcanoQueue extends Construct implements IVolcanoQueue {
 
   constructor(scope: Construct, id: string, props: VolcanoQueueProps = {}) {
     super(scope, id);
+    requireProps(this, props, { name: optional('string'), weight: optional('number'), capability: optional(AMOUNTS), deserved: optional(AMOUNTS), reclaimable: optional('boolean') });
     const p = withDefaults(DEFAULTS, props);
     this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_SUBDOMAIN);
     this.weight = requireInteger(this, 'weight', p.weight, 1, 65535);
@@ -73,3 +75,5 @@ export class VolcanoQueue extends Construct implements IVolcanoQueue {
     });
   }
 }
+
+const AMOUNTS = shape<Amounts>({ cpuMillis: 'number', memoryMebibytes: 'number', gpus: 'number' }, 'amounts in wire units ({ cpuMillis, memoryMebibytes, gpus })');

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { PriorityTier } from './priority-tier';
+import { instanceOf, requireProps } from '../core/required-props';
 import { IWorkloadPriorityClass, KUEUE_PRIORITY_LABEL, SchedulingRefs } from '../core/scheduling';
 import { WorkloadPriorityClassV1Beta2 } from '../imports/kueue.x-k8s.io';
 
@@ -26,6 +27,7 @@ export class KueueWorkloadPriorityClass extends Construct implements IWorkloadPr
 
   constructor(scope: Construct, id: string, props: KueueWorkloadPriorityClassProps) {
     super(scope, id);
+    requireProps(this, props, { tier: instanceOf(PriorityTier, 'PriorityTier.SERVING_CRITICAL, ... or PriorityTier.custom(...)') });
     this.name = props.tier.name;
     this.value = props.tier.value;
     new WorkloadPriorityClassV1Beta2(this, 'Resource', {

@@ -5,6 +5,7 @@ import { PlatformServices, ResolvedPlatform, resolvePlatform } from './platform-
 import { defaultDenySpec, dnsEgressSpec } from './render-policy';
 import { pathOf } from '../../core/errors';
 import { NameRule, validateName } from '../../core/names';
+import { optional, requireProps } from '../../core/required-props';
 
 /** Properties for `NamespaceBaseline`. */
 export interface NamespaceBaselineProps {
@@ -33,6 +34,7 @@ export class NamespaceBaseline extends Construct {
 
   constructor(scope: Construct, id: string, props: NamespaceBaselineProps) {
     super(scope, id);
+    requireProps(this, props, { namespace: 'string', platform: optional('object') });
     this.namespace = validateName(this, 'namespace', props.namespace, NameRule.DNS_LABEL);
     this.platform = resolvePlatform(this, props.platform);
     this.policy('Resource', BASELINE_POLICY_NAMES.DEFAULT_DENY, defaultDenySpec());

@@ -1,5 +1,6 @@
 import type { PodGroup } from './pod-group';
 import { NameRule, validateName } from '../../core/names';
+import { like, requireValue } from '../../core/required-props';
 
 /** What kind of peer a `NetworkPeer` is. */
 export enum PeerKind {
@@ -37,6 +38,8 @@ export class NetworkPeer {
 
   /** The pods of `group` (another construct's, in its namespace). */
   public static group(group: PodGroup): NetworkPeer {
+    // By shape: pod-group.ts imports this module, so the class is not available here at load time.
+    requireValue({ kind: 'NetworkPeer', path: 'group' }, 'group', group, like<PodGroup>({ namespace: 'string', policyName: 'string', podLabels: 'object' }, "a pod group (a workflow's network, or the group a construct registered)"));
     return new NetworkPeer(PeerKind.GROUP, group.namespace, group);
   }
 
