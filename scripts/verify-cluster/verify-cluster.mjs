@@ -48,13 +48,13 @@ function operatorKinds(running, gangScheduler) {
   return kinds;
 }
 
-function printNotCovered(inputs, running, notCoveredKinds) {
+function printNotCovered(inputs, running, notCoveredKinds, extraSchedulers) {
   log('==> not covered here (said plainly, not faked):');
   for (const op of inputs.operators.map((o) => o.name)) {
     if (coverage.NOT_SIMULATED[op]) log(`    - ${op} ${inputs.operators.find((o) => o.name === op).version}: ${coverage.NOT_SIMULATED[op]}`);
   }
   log('    - pods never run: kwok moves them through Pending/Running/Ready and completes Job-like pods; images are not pulled');
-  log('    - extra scheduler names are kube-scheduler profiles: gang (all-or-nothing) scheduling is NOT exercised for them; Kueue\'s gang admission is');
+  if (extraSchedulers.length) log(`    - scheduler names ${extraSchedulers.join(', ')} are kube-scheduler profiles: gang (all-or-nothing) scheduling is NOT exercised for them; Kueue's gang admission is`);
   if (notCoveredKinds.size) log(`    - applied and admitted only: ${[...notCoveredKinds].map(([k, n]) => `${n} ${k}`).join(', ')}`);
   if (!running.has('kueue')) log('    - the stack installs no Kueue: queue labels are not acted on');
 }
@@ -205,7 +205,7 @@ async function main() {
   }
 
   // 8. report
-  printNotCovered(inputs, running, notCovered);
+  printNotCovered(inputs, running, notCovered, extraSchedulers);
   log('');
   for (const l of report.workloadTable(rows)) log(l);
   const failures = report.failureLines(rows);

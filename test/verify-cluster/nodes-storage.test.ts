@@ -50,7 +50,7 @@ describe('verify-cluster nodes and storage', () => {
 
   test('adaptStages: pod-complete also completes training replicas (not TF parameter servers) and only the MPI launcher', () => {
     const out = nodes.adaptStages(upstream);
-    const byName = new Map(out.map((s: any) => [s.metadata.name, s]));
+    const byName = new Map<string, any>(out.map((s: any) => [s.metadata.name, s]));
     expect(byName.get('pod-complete').spec.selector.matchExpressions).toEqual(upstream[4].spec.selector.matchExpressions);
     const training = byName.get('pod-complete-training').spec.selector.matchExpressions;
     expect(training).toContainEqual({ key: '.metadata.ownerReferences.[].kind', operator: 'In', values: ['TFJob', 'PyTorchJob', 'XGBoostJob', 'PaddleJob', 'JAXJob'] });
