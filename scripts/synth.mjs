@@ -21,7 +21,8 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const entry = process.argv[2] ?? 'main.ts';
 // MLP_SYNTH_CACHE: another cache dir (the benchmark measures a cache miss with an empty one).
 const cacheDir = process.env.MLP_SYNTH_CACHE ? path.resolve(process.env.MLP_SYNTH_CACHE) : path.join(root, '.cache', 'synth');
-const outfile = path.join(cacheDir, `${path.basename(entry, '.ts')}.cjs`);
+// Keyed by the entry's path, not only its name: two entries called synth.ts must not share a bundle.
+const outfile = path.join(cacheDir, `${path.basename(entry, '.ts')}-${createHash('sha1').update(path.resolve(root, entry)).digest('hex').slice(0, 8)}.cjs`);
 const stampFile = `${outfile}.inputs.json`;
 const codeCacheFile = `${outfile}.v8cache`;
 

@@ -16,6 +16,8 @@ export interface PlatformTarget {
    * @default - no hints
    */
   readonly installableKinds?: ReadonlyMap<string, string>;
+  /** Namespaces that exist without the charts creating them (made by hand or another tool). @default - none */
+  readonly existingNamespaces?: readonly string[];
   /** Operators installed (names of the version map), for messages and companion checks. */
   readonly operators: readonly string[];
   /** Scheduler names a pod may name (`default-scheduler` plus second schedulers). */

@@ -40,6 +40,7 @@ const PLATFORM_TARGET = shape<PlatformTarget>({
   source: 'string',
   servedKinds: instanceOf(Map, 'a Map of group/Kind to operator'),
   installableKinds: optional(instanceOf(Map, 'a Map of group/Kind to operator')),
+  existingNamespaces: optional(arrayOf('string')),
   operators: arrayOf('string'),
   schedulers: instanceOf(Set, 'a Set of scheduler names'),
   trainingOperator: optional('object'),
@@ -297,19 +298,21 @@ export class PlatformApp extends App {
       const all = entries.get(chart)!;
       return { name: chart.node.path.replace(/\//g, '-'), objects: all.filter((e) => !e.embeddedIn).map((e) => e.object), entries: all };
     });
-    const seen = new Map<string, string>();
+    // Object → chart and construct path, so a message names the constructs on both sides.
+    const seen = new Map<string, { chart: string; path: string }>();
     for (const m of manifests) {
       const problem = nameProblem(m.name, NameRule.DNS_SUBDOMAIN);
       if (problem) problems.push(`chart '${m.name}': the file name ${problem}`);
-      for (const obj of m.objects) {
+      for (const { object: obj, path: where, embeddedIn } of m.entries) {
+        if (embeddedIn) continue;
         const name = obj.metadata?.name as string | undefined;
         const id = `${groupKind(obj as { apiVersion: string; kind: string })} ${obj.metadata?.namespace ?? '-'}/${name}`;
         if (!name) continue;
         const nameIssue = nameProblem(name, nameRuleOf(obj.kind));
-        if (nameIssue) problems.push(`${m.name}: ${obj.kind} name '${name}' ${nameIssue}`);
+        if (nameIssue) problems.push(`[${where}] ${m.name}: ${obj.kind} name '${name}' ${nameIssue}`);
         const other = seen.get(id);
-        if (other) problems.push(`${m.name}: ${id} is also defined in chart '${other}'; object identities must be unique`);
-        seen.set(id, m.name);
+        if (other) problems.push(`[${where}] ${m.name}: ${id} is also defined in chart '${other.chart}' (by '${other.path}'); metadata.name '${name}' must be unique per kind and namespace`);
+        seen.set(id, { chart: m.name, path: where });
       }
     }
     if (problems.length) throw new Error(`Synthesis failed:\n  ${problems.join('\n  ')}`);

@@ -1,6 +1,7 @@
 import { capacityFeasibility } from './capacity-feasibility';
 import { exportedMetrics } from './exported-metrics';
 import { monitoringTargets } from './monitoring-targets';
+import { namespacesExist } from './namespaces-exist';
 import { objectReferences } from './object-references';
 import { operatorCoverage } from './operator-coverage';
 import { podSecurity } from './pod-security';
@@ -15,6 +16,7 @@ import { SemanticRule } from '../semantic-rule';
 /** Every semantic rule, in the order they report. */
 export const SEMANTIC_RULES: readonly SemanticRule[] = [
   statusPaths,
+  namespacesExist,
   objectReferences,
   queueReferences,
   workloadSelectors,

@@ -18,8 +18,8 @@ const BUILTIN_PRIORITY_CLASSES = new Set(['system-cluster-critical', 'system-nod
  * PriorityClass with name ... was found"). For custom resources the operator creates the pods, so
  * the same failures appear later, on the operator's pods.
  *
- * Only namespaces some deployed chart creates are checked: objects of other namespaces (operator
- * namespaces, pre-existing ones) are not known here. `default` ServiceAccounts always exist.
+ * References are checked in namespaces some deployed chart creates (namespace-existence: the
+ * rule namespaces-exist). `default` ServiceAccounts always exist.
  */
 export const objectReferences: SemanticRule = {
   id: 'object-references',

@@ -80,3 +80,18 @@ describe('rule queue-references', () => {
       .toMatch(/spec\.templates\[1\] pod labels\['kueue\.x-k8s\.io\/queue-name'\] is 'q'; no LocalQueue 'q'/);
   });
 });
+
+describe('rule namespaces-exist', () => {
+  const { namespacesExist } = require('../../../constructs/checks/rules/namespaces-exist') as typeof import('../../../constructs/checks/rules/namespaces-exist');
+  const { testTarget } = require('./check-helpers') as typeof import('./check-helpers');
+  const cm = (namespace: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace } });
+  test('an object in a namespace no deployed chart creates is refused by the apiserver: reported once per namespace', () => {
+    const problems = problemsOf(namespacesExist, [cm('vision'), { ...cm('vision'), metadata: { name: 'd', namespace: 'vision' } }], testTarget());
+    expect(problems).toEqual([expect.stringMatching(/ConfigMap vision\/c: metadata\.namespace is 'vision'; no chart deployed with it creates namespace 'vision'/)]);
+  });
+  test('created, built-in and declared existing namespaces pass; without a target the rule does not run', () => {
+    expect(problemsOf(namespacesExist, [ns('vision'), cm('vision'), cm('default'), cm('kube-system')], testTarget())).toEqual([]);
+    expect(problemsOf(namespacesExist, [cm('legacy')], testTarget({ existingNamespaces: ['legacy'] }))).toEqual([]);
+    expect(problemsOf(namespacesExist, [cm('vision')])).toEqual([]);
+  });
+});
