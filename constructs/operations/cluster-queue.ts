@@ -86,7 +86,9 @@ export class KueueClusterQueue extends Construct {
           matchExpressions: [{ key: 'kubernetes.io/metadata.name', operator: 'In', values: [...props.namespaces].sort() }],
         },
         queueingStrategy: p.queueingStrategy,
-        fairSharing: { weight: ClusterQueueV1Beta2SpecFairSharingWeight.fromNumber(this.fairSharingWeight) },
+        // A quantity: Kueue stores it as the string "2", so a number would differ from the live
+        // object on every apply (found by verify:pulumi: a second `up` was not a no-op).
+        fairSharing: { weight: ClusterQueueV1Beta2SpecFairSharingWeight.fromString(String(this.fairSharingWeight)) },
         preemption: this.preemption.toSpec(),
         // One group: every flavor lists the same resources, so a pod set gets all of them from one pool.
         resourceGroups: [{

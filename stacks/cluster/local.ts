@@ -17,9 +17,12 @@ export interface LocalClusterArgs {
 }
 
 /** What a node patch writes: the pool's labels and taints (from the pool model only). */
-export function nodePatchSpec(pool: NodePool, nodeName: string): { metadata: { name: string; labels: Record<string, string> }; spec: { taints: { key: string; value?: string; effect: string }[] } } {
+export function nodePatchSpec(pool: NodePool, nodeName: string): { metadata: { name: string; labels: Record<string, string>; annotations: Record<string, string> }; spec: { taints: { key: string; value?: string; effect: string }[] } } {
   return {
-    metadata: { name: nodeName, labels: pool.nodeLabels() },
+    // The nodes exist before the stack; their labels may have been set by kubectl or another tool
+    // first. patchForce takes those fields over instead of failing on a server-side apply conflict
+    // (pulumi-kubernetes Patch resources; found by verify:pulumi).
+    metadata: { name: nodeName, labels: pool.nodeLabels(), annotations: { 'pulumi.com/patchForce': 'true' } },
     spec: { taints: pool.nodeTaints().map((t) => ({ key: t.key, ...(t.value === undefined ? {} : { value: t.value }), effect: t.effect })) },
   };
 }

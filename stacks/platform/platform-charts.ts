@@ -13,6 +13,8 @@ export interface PlatformChartsArgs {
 
 /** A chart's objects split for deployment: what volumes need, the volumes, then the rest. */
 export interface ChartDeployment {
+  /** Namespaces that hold retained volumes: separate resources, kept on delete with them. */
+  readonly namespaces: Record<string, any>[];
   /** Objects ranked before the first PVC (namespaces, RBAC, config). */
   readonly prelude: Record<string, any>[];
   /** PersistentVolumeClaims: separate resources, kept on delete. */
@@ -21,23 +23,36 @@ export interface ChartDeployment {
   readonly rest: Record<string, any>[];
 }
 
-/**
- * Splits a chart's objects (in apply order) around its PVCs; concatenated, the three parts are
- * the synthesized objects unchanged. Charts without PVCs have everything in `rest`.
- */
-export function splitForVolumes(objects: readonly Record<string, any>[]): ChartDeployment {
-  const isPvc = (o: Record<string, any>) => o.apiVersion === 'v1' && o.kind === 'PersistentVolumeClaim';
-  const first = objects.findIndex(isPvc);
-  if (first < 0) return { prelude: [], volumes: [], rest: [...objects] };
-  const after = objects.slice(first);
-  return { prelude: objects.slice(0, first), volumes: after.filter(isPvc), rest: after.filter((o) => !isPvc(o)) };
+const isPvc = (o: Record<string, any>) => o.apiVersion === 'v1' && o.kind === 'PersistentVolumeClaim';
+const isNamespace = (o: Record<string, any>) => o.apiVersion === 'v1' && o.kind === 'Namespace';
+
+/** Namespaces any of the charts puts a PersistentVolumeClaim in. */
+export function volumeNamespaces(manifests: readonly ChartManifest[]): Set<string> {
+  return new Set(manifests.flatMap((m) => m.objects.filter(isPvc).map((o) => o.metadata?.namespace as string)));
 }
 
 /**
- * The cdk8s charts, deployed from the same TypeScript `npm run synth` runs: per chart, a
- * `yaml.v2.ConfigGroup` for the objects volumes need, one PersistentVolumeClaim resource per
- * volume (`retainOnDelete`: models and datasets outlive the stack), and a ConfigGroup for the
- * rest. No YAML is read. Pass the operators as `dependsOn` so their CRDs exist first.
+ * Splits a chart's objects (in apply order) around its PVCs; concatenated, the parts are the
+ * synthesized objects unchanged (namespaces first, as they are ranked). Deleting a namespace
+ * deletes its claims, so a namespace holding retained volumes (`retained`) is retained too.
+ * Charts without PVCs or retained namespaces have everything in `rest`.
+ */
+export function splitForVolumes(objects: readonly Record<string, any>[], retained: ReadonlySet<string> = new Set()): ChartDeployment {
+  const kept = (o: Record<string, any>) => isNamespace(o) && retained.has(o.metadata?.name);
+  const namespaces = objects.filter(kept);
+  const others = objects.filter((o) => !kept(o));
+  const first = others.findIndex(isPvc);
+  if (first < 0) return { namespaces, prelude: [], volumes: [], rest: others };
+  const after = others.slice(first);
+  return { namespaces, prelude: others.slice(0, first), volumes: after.filter(isPvc), rest: after.filter((o) => !isPvc(o)) };
+}
+
+/**
+ * The cdk8s charts, deployed from the same TypeScript `npm run synth` runs: per chart, the
+ * namespaces holding volumes as their own resources, a `yaml.v2.ConfigGroup` for the objects
+ * volumes need, one PersistentVolumeClaim resource per volume (`retainOnDelete`: models and
+ * datasets outlive the stack, and so do the namespaces they live in — deleting a namespace would
+ * delete its claims), and a ConfigGroup for the rest. No YAML is read. Pass the operators as `dependsOn` so their CRDs exist first.
  */
 export class PlatformCharts extends pulumi.ComponentResource {
   /** Per chart: its ConfigGroups and volumes, in creation order. */
@@ -47,10 +62,14 @@ export class PlatformCharts extends pulumi.ComponentResource {
     super('mlp:platform:PlatformCharts', name, {}, opts);
     this.resources = {};
     const child = { parent: this, provider: args.provider };
+    const retained = volumeNamespaces(args.manifests);
     for (const m of args.manifests) {
-      const parts = splitForVolumes(m.objects);
+      const parts = splitForVolumes(m.objects, retained);
       const created: pulumi.Resource[] = [];
       const after = () => [...upstreamOf(opts), ...created];
+      created.push(...parts.namespaces.map((ns) => new k8s.core.v1.Namespace(`${name}-${m.name}-namespace-${ns.metadata.name}`, ns, {
+        ...child, dependsOn: after(), retainOnDelete: true,
+      })));
       if (parts.prelude.length) created.push(new k8s.yaml.v2.ConfigGroup(`${name}-${m.name}-prelude`, { objs: parts.prelude }, { ...child, dependsOn: after() }));
       const volumes = parts.volumes.map((pvc) => new k8s.core.v1.PersistentVolumeClaim(`${name}-${m.name}-${pvc.metadata.name}`, pvc, {
         ...child, dependsOn: after(), retainOnDelete: true,

@@ -103,7 +103,7 @@ describe('MlPlatformOperations chart', () => {
     const research = byKindName(objects, 'ClusterQueue', 'research').spec;
     const recsys = byKindName(objects, 'ClusterQueue', 'recsys').spec;
     expect([research.cohortName, recsys.cohortName]).toEqual([chart.cohort.name, chart.cohort.name]);
-    expect(research.fairSharing.weight).toBeGreaterThan(recsys.fairSharing.weight);
+    expect(Number(research.fairSharing.weight)).toBeGreaterThan(Number(recsys.fairSharing.weight));
   });
 
   test('each namespace ResourceQuota equals the team quota limit', () => {

@@ -57,7 +57,7 @@ describe('KueueClusterQueue', () => {
     const { chart, cohort } = cohortChart();
     const q = new KueueClusterQueue(chart, 'q', { cohort, quotas, namespaces: ['n'] });
     const spec = byKindName(synth(chart), 'ClusterQueue', 'q').spec;
-    expect(spec.fairSharing).toEqual({ weight: 1 });
+    expect(spec.fairSharing).toEqual({ weight: '1' });
     expect(spec.preemption).toEqual(PreemptionPolicy.RECLAIM_QUOTA.toSpec());
     expect(spec.preemption).toEqual({ reclaimWithinCohort: 'Any', withinClusterQueue: 'LowerPriority' });
     expect(q.preemption).toBe(PreemptionPolicy.RECLAIM_QUOTA);
@@ -68,7 +68,7 @@ describe('KueueClusterQueue', () => {
     const preemption = PreemptionPolicy.custom(ClusterQueueV1Beta2SpecPreemptionReclaimWithinCohort.LOWER_PRIORITY, ClusterQueueV1Beta2SpecPreemptionWithinClusterQueue.LOWER_OR_NEWER_EQUAL_PRIORITY);
     new KueueClusterQueue(chart, 'q', { cohort, quotas, namespaces: ['n'], fairSharingWeight: 3, preemption });
     const spec = byKindName(synth(chart), 'ClusterQueue', 'q').spec;
-    expect(spec.fairSharing.weight).toBe(3);
+    expect(spec.fairSharing.weight).toBe('3');
     expect(spec.preemption).toEqual({ reclaimWithinCohort: 'LowerPriority', withinClusterQueue: 'LowerOrNewerEqualPriority' });
   });
 
