@@ -1,3 +1,4 @@
+import { propError, Where } from './errors';
 import { requireValue } from './required-props';
 
 /**
@@ -28,6 +29,18 @@ export interface IWorkloadPriorityClass {
 /** A Volcano Queue (`runPolicy.schedulingPolicy.queue`, `scheduling.volcano.sh/queue-name`). */
 export interface IVolcanoQueue {
   readonly name: string;
+}
+
+/**
+ * Throws unless `queue` is in `namespace` (the workload's; `default` when unset): Kueue admits a
+ * workload only through a LocalQueue of its own namespace, and the queue-name label carries the
+ * name alone, so another namespace's queue would silently mean this namespace's queue of that name.
+ */
+export function checkQueueNamespace(where: Where, prop: string, queue: ILocalQueue | undefined, namespace: string | undefined): void {
+  const ns = namespace ?? 'default';
+  if (queue && queue.namespace !== ns) {
+    throw propError(where, prop, `${queue.namespace}/${queue.name}`, `the LocalQueue is in namespace '${queue.namespace}' but the job is in '${ns}'; use a LocalQueue of the job's namespace`);
+  }
 }
 
 /** Label Kueue reads to put a job into a LocalQueue. */

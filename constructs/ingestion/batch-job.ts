@@ -1,4 +1,4 @@
-import { ApiObject, Cron, Duration } from 'cdk8s';
+import { ApiObject, Chart, Cron, Duration } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { IDatasetCache } from './dataset-cache-ref';
@@ -10,7 +10,7 @@ import { NameRule, validateName } from '../core/names';
 import { ContainerSpec } from '../core/pod-template';
 import { CONTAINER_SPEC, CRON, DATASET_CACHE, DURATION, LOCAL_QUEUE, NODE_POOL, PRIORITY_CLASS, VOLUME_ATTACHMENTS } from '../core/prop-checks';
 import { oneOf, optional, PropChecks, requireProps } from '../core/required-props';
-import { ILocalQueue, IPriorityClass, KUEUE_QUEUE_LABEL } from '../core/scheduling';
+import { checkQueueNamespace, ILocalQueue, IPriorityClass, KUEUE_QUEUE_LABEL } from '../core/scheduling';
 import { VolumeAttachment } from '../core/shared-volume';
 import { IWorkflowResource } from '../core/workflow-resource';
 import { NamespaceNetwork } from '../operations/network/namespace-network';
@@ -144,6 +144,7 @@ export class BatchProcessingJob extends Construct implements IWorkflowResource {
     if (props.concurrencyPolicy && !props.schedule) {
       throw propError(this, 'concurrencyPolicy', props.concurrencyPolicy, 'it only applies to scheduled jobs; set schedule or remove it');
     }
+    checkQueueNamespace(this, 'queue', props.queue, Chart.of(this).namespace);
     const labels = props.queue ? { [KUEUE_QUEUE_LABEL]: props.queue.name } : undefined;
     const network = NamespaceNetwork.of(this).group(this, ingestionJobNeeds(this.name, PodComponent.BATCH_JOB, props.internetEgress || props.cache?.consumerInternetEgress));
     const jobSpec: k8s.JobSpec = {

@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { IDatasetCache } from './dataset-cache-ref';
@@ -10,7 +10,7 @@ import { NameRule, validateName } from '../core/names';
 import { ContainerSpec } from '../core/pod-template';
 import { CONTAINER_SPEC, DATASET_CACHE, DURATION, LOCAL_QUEUE, NODE_POOL, PRIORITY_CLASS, SHARED_VOLUME, VOLUME_ATTACHMENTS } from '../core/prop-checks';
 import { optional, PropChecks, requireProps } from '../core/required-props';
-import { ILocalQueue, IPriorityClass, KUEUE_QUEUE_LABEL } from '../core/scheduling';
+import { checkQueueNamespace, ILocalQueue, IPriorityClass, KUEUE_QUEUE_LABEL } from '../core/scheduling';
 import { ISharedVolume, VolumeAttachment } from '../core/shared-volume';
 import { IWorkflowResource } from '../core/workflow-resource';
 import { NamespaceNetwork } from '../operations/network/namespace-network';
@@ -134,6 +134,7 @@ export class ShardedIngestionJob extends Construct implements IWorkflowResource 
     const activeDeadlineSeconds = wholeSeconds(this, 'activeDeadline', props.activeDeadline, 1);
     const ttlSecondsAfterFinished = wholeSeconds(this, 'ttlAfterFinished', props.ttlAfterFinished, 0);
 
+    checkQueueNamespace(this, 'queue', props.queue, Chart.of(this).namespace);
     const labels = props.queue ? { [KUEUE_QUEUE_LABEL]: props.queue.name } : undefined;
     const network = NamespaceNetwork.of(this).group(this, ingestionJobNeeds(this.name, PodComponent.SHARDED_INGESTION, props.internetEgress || props.cache?.consumerInternetEgress));
     const template = renderIngestionPod({
