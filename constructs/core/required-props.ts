@@ -260,15 +260,19 @@ function toError(where: Where, f: Failure): Error {
 function summarize(value: unknown): unknown {
   if (typeof value === 'function') return `[function ${value.name || 'anonymous'}]`;
   if (typeof value !== 'object' || value === null) return value;
-  const custom = (value as { toString?: unknown }).toString;
-  if (!Array.isArray(value) && typeof custom === 'function' && custom !== Object.prototype.toString) return String(value);
-  let text: string;
-  try {
-    text = JSON.stringify(value) ?? String(value);
-  } catch {
-    text = `[${value.constructor?.name ?? 'object'}]`;
-  }
+  const text = Array.isArray(value) ? `[${value.map((v) => String(summarize(v))).join(', ')}]` : describeObject(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+}
+
+/** An object by its own toString (NodePool, ContainerImage, constructs: their path), else as JSON. */
+function describeObject(value: object): string {
+  const custom = (value as { toString?: unknown }).toString;
+  if (typeof custom === 'function' && custom !== Object.prototype.toString) return String(value);
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return `[${value.constructor?.name ?? 'object'}]`;
+  }
 }
 
 function kindOf(value: unknown): string {
