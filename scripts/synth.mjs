@@ -90,6 +90,8 @@ async function bundle() {
     format: 'cjs',
     write: false,
     metafile: true,
+    // Class names as written: messages name constructs by class (PropError), never `_NodePool`.
+    keepNames: true,
     logLevel: 'warning',
     plugins: [keepModulePaths],
   });
@@ -145,7 +147,7 @@ try {
   if (!cachedBundleLooksFresh()) await bundle();
   run();
 } catch (err) {
-  console.error(`synth failed, ${untouchedOutput()}:\n${err instanceof Error ? err.message : err}`);
+  console.error(`${failureHeadline()}:\n${err instanceof Error ? err.message : err}`);
   process.exit(1);
 }
 
@@ -154,12 +156,12 @@ try {
  * record themselves under this symbol, constructs/core/platform-app.ts; PlatformApp writes all or
  * nothing), or nothing at all when the entry failed before creating one.
  */
-function untouchedOutput() {
+function failureHeadline() {
   const outdirs = [...(globalThis[Symbol.for('mlpatterns.dev/platform-app-outdirs')] ?? [])];
-  if (!outdirs.length) return 'before any PlatformApp was created, so nothing was written';
+  if (!outdirs.length) return 'synth failed before any PlatformApp was created, so nothing was written';
   const shown = outdirs.map((dir) => {
     const relative = path.relative(process.cwd(), dir);
     return `${relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : dir}/`;
   });
-  return `${shown.join(', ')} left as it was`;
+  return `synth failed, ${shown.join(', ')} left as it was`;
 }
