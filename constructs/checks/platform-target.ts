@@ -1,3 +1,4 @@
+import { arrayOf, like, requireValue } from '../core/required-props';
 import { StorageProfile } from '../core/storage-profile';
 
 /**
@@ -53,8 +54,12 @@ export interface PoolShape {
   readonly gpus: number;
 }
 
+/** The fields of a NodePool a shape is computed from. */
+type NodePoolShape = Parameters<typeof poolShapes>[0][number];
+
 /** The shapes of node pools, keyed by pool name (for `PlatformTarget.nodePools`). */
 export function poolShapes(pools: readonly { name: string; maxSize: number; cpuPerNode: number; memoryPerNode: { toMebibytes(): number }; gpusPerNode: number }[]): Map<string, PoolShape> {
+  requireValue('poolShapes', 'pools', pools, arrayOf(like<NodePoolShape>({ name: 'string', maxSize: 'number', cpuPerNode: 'number', memoryPerNode: 'object', gpusPerNode: 'number' }, 'a NodePool')));
   return new Map(pools.map((p) => [p.name, { maxNodes: p.maxSize, cpuMillis: Math.round(p.cpuPerNode * 1000), memoryMebibytes: p.memoryPerNode.toMebibytes(), gpus: p.gpusPerNode }] as const));
 }
 

@@ -3,6 +3,7 @@ import { IConstruct } from 'constructs';
 import { propError } from '../core/errors';
 import { LABEL_DOMAIN, Labels, MANAGED_BY_VALUE } from '../core/labels';
 import { labelProblem } from '../core/names';
+import { optional, PropChecks, requireProps } from '../core/required-props';
 
 /** What an object is about: the ML facts the convention turns into labels. */
 export interface MetadataTags {
@@ -52,6 +53,7 @@ const applied = new WeakSet<App>();
  * scopes override outer ones. Values must be valid label values; the error names the scope.
  */
 export function tagMetadata(scope: IConstruct, tags: MetadataTags): void {
+  requireProps(scope, tags, TAG_CHECKS);
   const labels: Record<string, string> = { ...tagsByScope.get(scope) };
   for (const [prop, key] of Object.entries(TAG_KEYS) as [keyof MetadataTags, string][]) {
     const value = tags[prop];
@@ -86,6 +88,7 @@ export interface MetadataConventionOptions {
  * Labels an object already sets (other than managed-by) are kept.
  */
 export function applyMetadataConvention(app: App, options: MetadataConventionOptions = {}): void {
+  requireProps(app, options, { partOf: optional('string') });
   const partOf = options.partOf ?? PART_OF_VALUE;
   const problem = labelProblem(Labels.PART_OF, partOf);
   if (problem) throw propError(app, 'partOf', partOf, problem);
@@ -142,3 +145,8 @@ function apiObjects(app: App): ApiObject[] {
 function instanceOf(obj: ApiObject): string {
   return obj.node.scopes[1]?.node.id ?? obj.node.id;
 }
+
+/** Label values are strings: a version given as a number (JavaScript) would not be one. */
+const TAG_CHECKS: PropChecks<MetadataTags> = {
+  team: optional('string'), pipeline: optional('string'), model: optional('string'), modelVersion: optional('string'), experiment: optional('string'),
+};
