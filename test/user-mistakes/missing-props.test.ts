@@ -8,6 +8,7 @@ import { NodePool } from '../../constructs/cluster/node-pool';
 import { PlatformApp } from '../../constructs/core/platform-app';
 import { BatchProcessingJob } from '../../constructs/ingestion/batch-job';
 import { ShardedIngestionJob } from '../../constructs/ingestion/sharded-job';
+import { tagMetadata } from '../../constructs/operations/metadata-convention';
 import { Team } from '../../constructs/operations/team';
 import { KServeInferenceService } from '../../constructs/serving/inference-service';
 import { ModelFormat } from '../../constructs/serving/model-location';
@@ -102,6 +103,12 @@ describe('user mistakes: missing and mistyped props (JavaScript callers)', () =>
       const { storage: _dropped, ...target } = localTarget();
       new PlatformApp({ outdir: app.outdir, target: target as any });
     }, { path: "PlatformApp '<app>'", prop: "prop 'target.storage'", value: 'is undefined; it is required: give an object' });
+  });
+
+  test('a model version tag given as a number (label values are strings)', () => {
+    expectMistake((app) => {
+      tagMetadata(teamChart(app, 'serving', teams(app).a), { model: 'fashion', modelVersion: 3 as any });
+    }, { path: "Chart 'serving'", prop: "prop 'modelVersion'", value: 'is 3; use a string' });
   });
 
   test('a CPU step container given the image a GPU job uses, as a string', () => {

@@ -11,6 +11,7 @@ import { ShardedIngestionJob } from '../../constructs/ingestion/sharded-job';
 import { DisruptionBudget } from '../../constructs/serving/disruption-budget';
 import { ReplicatedModelService } from '../../constructs/serving/replicated-service';
 import { AllReduceTrainingJob, CollectiveFramework } from '../../constructs/training/allreduce-job';
+import { GangScheduling } from '../../constructs/training/gang-scheduling';
 
 // Sizes: negative, zero, fractional where whole numbers are needed, more than a node has,
 // memory that shared memory or an in-memory cache would eat.
@@ -25,7 +26,8 @@ describe('user mistakes: sizes', () => {
       new ShardedIngestionJob(chart, 'shard', { container: STEP, pool: pools.cpu, shards: 4, output: out });
       new AllReduceTrainingJob(chart, 'ddp', {
         framework: CollectiveFramework.PYTORCH, image: PYTORCH, pool: pools.gpu, workers: 1, command: ['python', '-c', 'import torch'],
-        resources: { cpu: Cpu.units(32), memory: Size.gibibytes(256) },
+        // The teams book the whole GPU pool: work there goes through a team's queue.
+        resources: { cpu: Cpu.units(32), memory: Size.gibibytes(256) }, scheduling: GangScheduling.kueue({ queue: a.queue }),
       });
       new ReplicatedModelService(chart, 'serve', { container: STEP, pool: pools.cpu, minReplicas: 2 });
     });
