@@ -198,7 +198,7 @@ export abstract class WorkflowDefinition extends Construct {
     recordEmbeddingStep(resource.apiObject, task.name);
     const wait = options.waitForCompletion ?? true;
     this.pushResourceTemplate(task, resource.apiObject, action, options, wait ? resource : undefined);
-    after.forEach((o, i) => companion(o, i, [task]));
+    for (const [i, o] of after.entries()) companion(o, i, [task]);
     return task;
   }
 
