@@ -14,6 +14,8 @@ export interface PodTemplate {
   readonly labels: Readonly<Record<string, string>>;
   /** Upper bound of pods of this template running at once (Infinity when unbounded). */
   readonly maxPods: number;
+  /** Pods of this template that keep running when nothing scales it up (serving at its minimum replicas). */
+  readonly minPods: number;
   /** Workflow steps only: the DAG task name, to tell which steps run concurrently. */
   readonly step?: string;
   /** Workflow steps only: the template's declared `outputs` (parameters and artifacts read from files). */
@@ -35,14 +37,17 @@ const REPLICA_SPECS: Record<string, string> = {
   'kubeflow.org/JAXJob': 'jaxReplicaSpecs',
 };
 
-/** Max replicas an HPA or KEDA ScaledObject gives a workload, else `fallback`. */
-function autoscaledMax(e: ManifestEntry, index: ObjectIndex, fallback: number): number {
-  return index.scalerOf(e)?.maxReplicas ?? fallback;
+function template(entry: ManifestEntry, role: string, field: string, tpl: Record<string, any> | undefined, maxPods: number, minPods = maxPods): PodTemplate[] {
+  if (!tpl?.spec) return [];
+  return [{ entry, role, field: `${field}.spec`, spec: tpl.spec, labels: tpl.metadata?.labels ?? {}, maxPods, minPods }];
 }
 
-function template(entry: ManifestEntry, role: string, field: string, tpl: Record<string, any> | undefined, maxPods: number): PodTemplate[] {
-  if (!tpl?.spec) return [];
-  return [{ entry, role, field: `${field}.spec`, spec: tpl.spec, labels: tpl.metadata?.labels ?? {}, maxPods }];
+/** Replicas of a Deployment or StatefulSet: its autoscaler's range, else `spec.replicas` both ways. */
+function scaledTemplate(entry: ManifestEntry, index: ObjectIndex): PodTemplate[] {
+  const spec = entry.object.spec ?? {};
+  const replicas = spec.replicas ?? 1;
+  const scaler = index.scalerOf(entry);
+  return template(entry, 'pods', 'spec.template', spec.template, Math.max(replicas, scaler?.maxReplicas ?? replicas), scaler?.minReplicas ?? replicas);
 }
 
 /** Pod templates of one object (none for kinds that run no pods). */
@@ -52,12 +57,11 @@ export function podTemplatesOf(entry: ManifestEntry, index: ObjectIndex): PodTem
   const spec = o.spec ?? {};
   switch (gk) {
     case '/Pod':
-      return [{ entry, role: 'pod', field: 'spec', spec, labels: o.metadata?.labels ?? {}, maxPods: 1 }];
+      return [{ entry, role: 'pod', field: 'spec', spec, labels: o.metadata?.labels ?? {}, maxPods: 1, minPods: 1 }];
     case 'apps/Deployment':
     case 'apps/ReplicaSet':
-      return template(entry, 'pods', 'spec.template', spec.template, Math.max(spec.replicas ?? 1, autoscaledMax(entry, index, spec.replicas ?? 1)));
     case 'apps/StatefulSet':
-      return template(entry, 'pods', 'spec.template', spec.template, Math.max(spec.replicas ?? 1, autoscaledMax(entry, index, spec.replicas ?? 1)));
+      return scaledTemplate(entry, index);
     case 'apps/DaemonSet':
       return template(entry, 'pods', 'spec.template', spec.template, Infinity);
     case 'batch/Job':
@@ -98,6 +102,8 @@ function predictorTemplates(entry: ManifestEntry): PodTemplate[] {
   return [{
     entry, role: 'predictor', field: 'spec.predictor', spec: { ...podSpec, containers, volumes },
     labels: entry.object.metadata?.labels ?? {}, maxPods: Math.max(minReplicas ?? 1, maxReplicas ?? minReplicas ?? 1),
+    // KServe's default minReplicas is 1 (v1beta1 component defaults); 0 only when set (Knative scale to zero).
+    minPods: minReplicas ?? 1,
   }];
 }
 
@@ -126,6 +132,6 @@ function workflowTemplates(entry: ManifestEntry, wf: Record<string, any>, field:
       automountServiceAccountToken: t.automountServiceAccountToken ?? wf.automountServiceAccountToken,
     };
     const labels = { ...(wf.podMetadata?.labels ?? {}), ...(t.metadata?.labels ?? {}) };
-    return [{ entry, role: `step ${t.name}`, field: `${field}.templates[${i}]`, spec, labels, maxPods, step: task ? t.name : undefined, outputs: t.outputs }];
+    return [{ entry, role: `step ${t.name}`, field: `${field}.templates[${i}]`, spec, labels, maxPods, minPods: maxPods, step: task ? t.name : undefined, outputs: t.outputs }];
   });
 }

@@ -2,11 +2,14 @@ import { Labels } from '../../core/labels';
 import { KUEUE_QUEUE_LABEL } from '../../core/scheduling';
 import type { ManifestEntry, ObjectIndex } from '../object-index';
 import { nameOf } from '../object-index';
+import { concurrentTotal, stepOf, WorkflowOrder } from '../concurrency';
+import type { PodTemplate } from '../pod-templates';
 import { add, containerDemands, cpuMillisOf, Demand, excess, memoryMebibytesOf, NO_DEMAND, podDemand, times } from '../quantities';
 import { CheckContext, SemanticRule } from '../semantic-rule';
 
 /**
  * Requests that can never be met are caught at synth, each error naming both sides:
+ * - a pod (or a ResourceFlavor) selecting a pool the cluster does not have matches no node;
  * - a pod larger than one node of its pool never schedules ("0/N nodes are available: Insufficient
  *   cpu", kube-scheduler NodeResourcesFit; needs the target's node pools);
  * - a container whose limits exceed its namespace's LimitRange max is rejected at admission
@@ -15,11 +18,19 @@ import { CheckContext, SemanticRule } from '../semantic-rule';
  *   nominal quota plus what it may borrow (its borrowingLimit, at most what the cohort's other
  *   queues lend) — or a resource the queue does not cover, is never admitted ("insufficient quota
  *   ... > maximum capacity", kueue v0.19 pkg/scheduler/flavorassigner);
- * - a queued gang larger than its namespace's ResourceQuota can never have all its pods at once.
+ * - a queued gang larger than its namespace's ResourceQuota can never have all its pods at once;
+ * - on a pool Kueue books (ResourceFlavors), its nominal quotas plus what pods Kueue does not
+ *   admit can take at once (serving replicas at their autoscaling maximum, workflow steps and the
+ *   jobs they create, DaemonSets aside) must fit the pool: Kueue admits by quota, not by free
+ *   nodes, so an admitted gang would otherwise start partially and hold its nodes waiting (the
+ *   simulated cluster saw exactly this: "gang: started partially");
+ * - a distributed training job no gang scheduler admits starts its pods one by one: beside the
+ *   serving pods that stay on its pool (at their minimum replicas), the whole job must still fit,
+ *   or its started replicas hold their nodes waiting forever for the rest.
  */
 export const capacityFeasibility: SemanticRule = {
   id: 'capacity-feasibility',
-  summary: 'pods fit a node of their pool and the LimitRange; queued gangs fit their ClusterQueue and ResourceQuota',
+  summary: 'pods select pools the cluster has and fit a node of it and the LimitRange; queued gangs fit their ClusterQueue and ResourceQuota; pools fit what Kueue books plus what it does not admit',
   check(ctx: CheckContext): void {
     const { index, target } = ctx;
     const limitRanges = new Map<string, Partial<Demand>>();
@@ -32,6 +43,9 @@ export const capacityFeasibility: SemanticRule = {
       const pool: string | undefined = t.spec.nodeSelector?.[Labels.NODE_POOL];
       const pod = podDemand(t.spec);
       const shape = pool ? target?.nodePools?.get(pool) : undefined;
+      if (pool && target?.nodePools && !shape) {
+        ctx.report({ entry: t.entry, field: `${t.field}.nodeSelector['${Labels.NODE_POOL}']`, value: pool, message: `${t.role}: the cluster has no node pool '${pool}' (its pools: ${[...target.nodePools.keys()].join(', ')}), so no node matches and the pods stay Pending; add the pool to the cluster or use one of those` });
+      }
       const tooBig = shape ? excess(pod, shape) : [];
       if (shape && tooBig.length) {
         ctx.report({ entry: t.entry, field: `${t.field}.containers[*].resources`, value: describe(pod), message: `${t.role}: one pod needs more than a node of pool '${pool}' has (${tooBig.join(', ')}), so it never schedules ("Insufficient ..."); request less or use a pool with bigger nodes` });
@@ -52,8 +66,95 @@ export const capacityFeasibility: SemanticRule = {
     }
     const cohorts = lendableByCohort(index);
     for (const [entry, gang] of gangs) checkGang(ctx, entry, gang, cohorts);
+    checkPoolBooking(ctx);
+    checkUngangedJobs(ctx);
   },
 };
+
+/** Kinds whose replicas only work all together (distributed training). */
+const DISTRIBUTED = new Set(['TFJob', 'PyTorchJob', 'MPIJob', 'XGBoostJob', 'PaddleJob', 'JAXJob', 'TrainJob']);
+const SERVING = new Set(['Deployment', 'StatefulSet', 'InferenceService']);
+
+/** Unqueued, un-gang-scheduled distributed jobs fit their pool beside its serving pods. */
+function checkUngangedJobs(ctx: CheckContext): void {
+  const { index, target } = ctx;
+  if (!target?.nodePools) return;
+  const poolOf = (t: PodTemplate) => t.spec.nodeSelector?.[Labels.NODE_POOL] as string | undefined;
+  const serving = new Map<string, { demand: Demand; who: string[] }>();
+  const jobs = new Map<ManifestEntry, { pool: string; demand: Demand }>();
+  for (const t of index.podTemplates()) {
+    const pool = poolOf(t);
+    if (!pool || !target.nodePools.has(pool) || !Number.isFinite(t.maxPods)) continue;
+    const demand = times(podDemand(t.spec), t.maxPods);
+    if (SERVING.has(t.entry.object.kind) && t.minPods > 0) {
+      // Serving scaled up only delays a job; what it keeps at its minimum never leaves.
+      const steady = times(podDemand(t.spec), t.minPods);
+      const s = serving.get(pool) ?? { demand: { ...NO_DEMAND }, who: [] };
+      s.demand = add(s.demand, steady);
+      if (steady.gpus || s.who.length < 3) s.who.push(`${t.entry.path} (${describe(steady)})`);
+      serving.set(pool, s);
+    }
+    const o = t.entry.object;
+    if (DISTRIBUTED.has(o.kind) && !o.metadata?.labels?.[KUEUE_QUEUE_LABEL] && !o.spec?.runPolicy?.schedulingPolicy) {
+      const j = jobs.get(t.entry) ?? { pool, demand: { ...NO_DEMAND } };
+      j.demand = add(j.demand, demand);
+      jobs.set(t.entry, j);
+    }
+  }
+  for (const [entry, { pool, demand }] of jobs) {
+    const shape = target.nodePools.get(pool)!;
+    const held = serving.get(pool);
+    const free = add(times({ cpuMillis: shape.cpuMillis, memoryMebibytes: shape.memoryMebibytes, gpus: shape.gpus }, shape.maxNodes), times(held?.demand ?? NO_DEMAND, -1));
+    const over = excess(demand, free);
+    if (!over.length) continue;
+    ctx.report({
+      entry, field: 'spec.runPolicy', value: 'no gang scheduling',
+      message: `its replicas start one by one and need ${describe(demand)} together, but pool '${pool}' keeps only ${describe(free)} beside the serving pods it always runs (at their minimum replicas: ${held?.who.join('; ') ?? 'none'}): ${over.join(', ')}, so started replicas could wait forever for the rest; gang-schedule it (GangScheduling.kueue), shrink it, or give serving fewer replicas or another pool`,
+    });
+  }
+}
+
+/** Per pool Kueue books: its nominal quotas plus the most that unqueued pods take at once fit the pool. */
+function checkPoolBooking(ctx: CheckContext): void {
+  const { index, target } = ctx;
+  if (!target?.nodePools) return;
+  const booked = new Map<string, { flavor: ManifestEntry; demand: Demand }>();
+  for (const f of index.ofKind('kueue.x-k8s.io/ResourceFlavor')) {
+    const pool = f.object.spec?.nodeLabels?.[Labels.NODE_POOL];
+    if (pool && target.nodePools.has(pool)) booked.set(nameOf(f.object), { flavor: f, demand: { ...NO_DEMAND } });
+    else if (pool) ctx.report({ entry: f, field: `spec.nodeLabels['${Labels.NODE_POOL}']`, value: pool, message: `the cluster has no node pool '${pool}' (its pools: ${[...target.nodePools.keys()].join(', ')}): Kueue would admit workloads to this flavor whose pods no node accepts` });
+  }
+  if (!booked.size) return;
+  for (const cq of index.ofKind('kueue.x-k8s.io/ClusterQueue')) {
+    for (const [flavor, q] of flavorQuotas(cq)) {
+      const b = booked.get(flavor);
+      if (b) b.demand = add(b.demand, q.nominal);
+    }
+  }
+  const poolOf = (t: PodTemplate) => t.spec.nodeSelector?.[Labels.NODE_POOL] as string | undefined;
+  const unqueued = index.podTemplates().filter((t) => Number.isFinite(t.maxPods) && !t.entry.object.metadata?.labels?.[KUEUE_QUEUE_LABEL] && !t.labels[KUEUE_QUEUE_LABEL]);
+  const order = new WorkflowOrder(index);
+  for (const { flavor, demand } of booked.values()) {
+    // A flavor no queue gives quota admits nothing: what runs there is not Kueue's to overbook.
+    if (!demand.cpuMillis && !demand.memoryMebibytes && !demand.gpus) continue;
+    const pool: string = flavor.object.spec.nodeLabels[Labels.NODE_POOL];
+    const shape = target.nodePools.get(pool)!;
+    const onPool = unqueued.filter((t) => poolOf(t) === pool).map((t) => ({ t, ...stepOf(t), pod: times(podDemand(t.spec), t.maxPods) }));
+    const outside: Demand = {
+      cpuMillis: concurrentTotal(onPool, order, (x) => x.pod.cpuMillis),
+      memoryMebibytes: concurrentTotal(onPool, order, (x) => x.pod.memoryMebibytes),
+      gpus: concurrentTotal(onPool, order, (x) => x.pod.gpus),
+    };
+    const capacity = times({ cpuMillis: shape.cpuMillis, memoryMebibytes: shape.memoryMebibytes, gpus: shape.gpus }, shape.maxNodes);
+    const over = excess(add(demand, outside), capacity);
+    if (!over.length) continue;
+    const biggest = [...onPool].sort((a, b) => b.pod.gpus - a.pod.gpus || b.pod.cpuMillis - a.pod.cpuMillis).slice(0, 4).map((x) => `${x.t.entry.path} ${x.t.role} (${describe(x.pod)})`);
+    ctx.report({
+      entry: flavor, field: `spec.nodeLabels['${Labels.NODE_POOL}']`, value: pool,
+      message: `Kueue books ${describe(demand)} of pool '${pool}' (its ClusterQueues' nominal quotas)${onPool.length ? ` while pods it does not admit can take ${describe(outside)} at once (${biggest.join('; ')}${onPool.length > 4 ? '; ...' : ''}), together` : ','} more than the pool's ${shape.maxNodes} nodes hold (${over.join(', ')}): Kueue admits by quota, so admitted gangs would start partially; lower the queues' quotas, queue those workloads, or move them to another pool`,
+    });
+  }
+}
 
 const describe = (d: Partial<Demand>) => [
   d.cpuMillis !== undefined ? `cpu ${Math.round(d.cpuMillis)}m` : undefined,

@@ -1,7 +1,7 @@
 import { Labels } from '../../core/labels';
 import { storageClassOf } from '../../core/storage-profile';
-import { workflowSpecOf } from '../argo';
-import type { ManifestEntry, ObjectIndex } from '../object-index';
+import { concurrentTotal, stepOf, WorkflowOrder } from '../concurrency';
+import type { ObjectIndex } from '../object-index';
 import { nameOf } from '../object-index';
 import type { PoolShape } from '../platform-target';
 import type { PodTemplate } from '../pod-templates';
@@ -48,7 +48,7 @@ export const storagePlacement: SemanticRule = {
         }
       }
       const writers = claimMounts.filter((m) => !m.readOnly || modes.includes('ReadWriteOnce') || modes.includes('ReadWriteOncePod'));
-      const concurrent = concurrentPods(writers, order);
+      const concurrent = concurrentTotal(writers, order, (m) => m.template.maxPods);
       if (modes.includes('ReadWriteOncePod') && concurrent > 1) {
         ctx.report({ entry: pvc, field: 'spec.accessModes', value: modes, message: `ReadWriteOncePod admits one pod, but up to ${describe(concurrent)} pods mount it at once (${where(writers)}); use ReadWriteMany` });
         continue;
@@ -66,9 +66,6 @@ export const storagePlacement: SemanticRule = {
 const describe = (n: number) => (n === Infinity ? 'unboundedly many' : String(n));
 const where = (mounts: readonly Mount[]) => [...new Set(mounts.map((m) => `${m.template.entry.path} ${m.template.role}`))].join(', ');
 
-/** Kinds whose pods keep running after the workflow step that created them finished. */
-const LONG_RUNNING = new Set(['InferenceService', 'Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
-
 /** Claims (`ns|name`) → the pod templates mounting them, from one pass over the templates. */
 function mountsByClaim(index: ObjectIndex): Map<string, Mount[]> {
   const result = new Map<string, Mount[]>();
@@ -82,53 +79,13 @@ function mountsByClaim(index: ObjectIndex): Map<string, Mount[]> {
       if (!claim || !mountedReadOnly.has(v.name)) continue;
       const key = `${t.entry.namespace}|${claim}`;
       // Serving objects a step creates outlive the step: they overlap with every later run.
-      const inWorkflow = !LONG_RUNNING.has(t.entry.object.kind);
-      const mount: Mount = {
-        template: t, readOnly: v.persistentVolumeClaim.readOnly === true || mountedReadOnly.get(v.name) === true,
-        workflow: inWorkflow ? workflowKey(t.entry) : undefined, step: inWorkflow ? t.step ?? t.entry.step : undefined,
-      };
+      const mount: Mount = { template: t, readOnly: v.persistentVolumeClaim.readOnly === true || mountedReadOnly.get(v.name) === true, ...stepOf(t) };
       const list = result.get(key);
       if (list) list.push(mount);
       else result.set(key, [mount]);
     }
   }
   return result;
-}
-
-/** The construct path identifying a workflow, for its own step pods and the objects its steps create. */
-function workflowKey(e: ManifestEntry): string | undefined {
-  if (e.embeddedIn) return e.embeddedIn;
-  return workflowSpecOf(e) ? e.path.slice(0, e.path.lastIndexOf('/')) : undefined;
-}
-
-/**
- * The most pods of `mounts` that may run at once: pods outside workflows all may; inside one
- * workflow, steps ordered by the DAG never overlap.
- */
-function concurrentPods(mounts: readonly Mount[], order: WorkflowOrder): number {
-  let total = 0;
-  const byWorkflow = new Map<string, Map<string, number>>();
-  for (const m of mounts) {
-    if (!m.workflow || !m.step) {
-      total += m.template.maxPods;
-      continue;
-    }
-    const steps = byWorkflow.get(m.workflow) ?? new Map<string, number>();
-    steps.set(m.step, (steps.get(m.step) ?? 0) + m.template.maxPods);
-    byWorkflow.set(m.workflow, steps);
-  }
-  for (const [workflow, steps] of byWorkflow) {
-    // A step's pods overlap with every step the DAG does not order against it (an upper bound:
-    // steps unordered with it may still be ordered among themselves). Steps per workflow are few.
-    let most = 0;
-    for (const [a, pods] of steps) {
-      let overlap = pods;
-      for (const [b, other] of steps) if (a !== b && !order.ordered(workflow, a, b)) overlap += other;
-      most = Math.max(most, overlap);
-    }
-    total += most;
-  }
-  return total;
 }
 
 /** True when every pod selects the same pool and that pool has a single node. */
@@ -138,46 +95,4 @@ function onOneNode(mounts: readonly Mount[], pools: ReadonlyMap<string, PoolShap
   if (selected.size !== 1) return false;
   const [pool] = selected;
   return pool !== undefined && pools.get(pool)?.maxNodes === 1;
-}
-
-/** Step order of every workflow: which steps a step transitively depends on. */
-class WorkflowOrder {
-  private readonly ancestors = new Map<string, Map<string, Set<string>>>();
-
-  constructor(index: ObjectIndex) {
-    for (const e of index.entries) {
-      const wf = workflowSpecOf(e);
-      if (!wf) continue;
-      const tasks: Record<string, any>[] = (wf.spec.templates ?? []).find((t: any) => t.name === wf.spec.entrypoint)?.dag?.tasks ?? [];
-      const direct = new Map(tasks.map((t) => [t.template ?? t.name, dependencyNames(t)] as const));
-      const closure = new Map<string, Set<string>>();
-      const visit = (step: string, trail: Set<string>): Set<string> => {
-        const known = closure.get(step);
-        if (known) return known;
-        const all = new Set<string>();
-        for (const d of direct.get(step) ?? []) {
-          if (trail.has(d)) continue;
-          all.add(d);
-          for (const a of visit(d, new Set([...trail, d]))) all.add(a);
-        }
-        closure.set(step, all);
-        return all;
-      };
-      for (const step of direct.keys()) visit(step, new Set([step]));
-      this.ancestors.set(e.path.slice(0, e.path.lastIndexOf('/')), closure);
-    }
-  }
-
-  /** True when one of the two steps runs only after the other finished. */
-  public ordered(workflow: string, a: string, b: string): boolean {
-    const closure = this.ancestors.get(workflow);
-    return !!closure && (closure.get(a)?.has(b) === true || closure.get(b)?.has(a) === true);
-  }
-}
-
-/** Task names a DAG task waits for: `dependencies`, or the names in its `depends` expression. */
-function dependencyNames(task: Record<string, any>): string[] {
-  if (Array.isArray(task.dependencies)) return task.dependencies;
-  if (typeof task.depends !== 'string') return [];
-  return [...new Set([...task.depends.matchAll(/([A-Za-z0-9][-A-Za-z0-9]*)(?:\.[A-Za-z]+)?/g)].map((m) => m[1]))];
 }

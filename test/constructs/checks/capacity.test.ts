@@ -50,3 +50,40 @@ describe('rule capacity-feasibility', () => {
     expect(problems[1]).toMatch(/ClusterQueue 'team' has no flavor for that pool \(flavors: a100\)|has no flavor for that pool/);
   });
 });
+
+describe('rule capacity-feasibility: sharing a pool', () => {
+  const small = { maxNodes: 2, cpuMillis: 8000, memoryMebibytes: 32768, gpus: 1 };
+  const serving = (replicas: number, gpus = 1) => ({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'srv', namespace: 'team' },
+    spec: { replicas, template: { spec: pod('1', '4Gi', gpus) } },
+  });
+  test('Kueue booking a pool whole while unqueued pods also use it is an error (admitted gangs would start partially)', () => {
+    const objects = [flavor, lq, cq('team', { cpu: '8', memory: '32Gi', 'nvidia.com/gpu': 2 }), serving(1)];
+    const problems = problemsOf(capacityFeasibility, objects, testTarget({ nodePools: new Map([['a100', small]]) }));
+    expect(problems[0]).toMatch(/ResourceFlavor a100: .*Kueue books .*nvidia.com\/gpu 2 of pool 'a100' .*pods it does not admit can take .*nvidia.com\/gpu 1 .*nvidia.com\/gpu 3 > 2/);
+    expect(problemsOf(capacityFeasibility, objects.slice(0, 3), testTarget({ nodePools: new Map([['a100', small]]) }))).toEqual([]);
+  });
+  test('a job without gang scheduling that cannot fit beside the pool\'s serving pods is an error', () => {
+    const objects = [serving(1), job(2, pod('1', '4Gi', 1), {})];
+    expect(problemsOf(capacityFeasibility, objects, testTarget({ nodePools: new Map([['a100', small]]) }))[0])
+      .toMatch(/PyTorchJob team\/ddp: spec\.runPolicy is 'no gang scheduling'; its replicas start one by one and need .*nvidia.com\/gpu 2 together, but pool 'a100' keeps only .*nvidia.com\/gpu 1 beside the serving pods it always runs \(at their minimum replicas: .*Deployment/);
+    expect(problemsOf(capacityFeasibility, [job(2, pod('1', '4Gi', 1), {})], testTarget({ nodePools: new Map([['a100', small]]) }))).toEqual([]);
+  });
+  test('serving an autoscaler may scale down to one replica only delays the job: not an error', () => {
+    const hpa = { apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'srv', namespace: 'team' }, spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'srv' }, minReplicas: 1, maxReplicas: 2 } };
+    const target = testTarget({ nodePools: new Map([['a100', { ...small, maxNodes: 3 }]]) });
+    expect(problemsOf(capacityFeasibility, [serving(1), hpa, job(2, pod('1', '4Gi', 1), {})], target)).toEqual([]);
+    expect(problemsOf(capacityFeasibility, [serving(2), job(2, pod('1', '4Gi', 1), {})], target)[0]).toMatch(/nvidia.com\/gpu 2 > 1/);
+  });
+  test('a flavor no queue gives quota books nothing, whatever runs on its pool', () => {
+    const objects = [flavor, serving(3)];
+    expect(problemsOf(capacityFeasibility, objects, testTarget({ nodePools: new Map([['a100', small]]) }))).toEqual([]);
+  });
+  test('pods and flavors selecting a pool the cluster does not have are errors', () => {
+    const problems = problemsOf(capacityFeasibility, [flavor, serving(1)], testTarget({ nodePools: new Map([['cpu', small]]) }));
+    expect(problems).toEqual([
+      expect.stringMatching(/Deployment team\/srv: spec\.template\.spec\.nodeSelector\['mlpatterns\.dev\/node-pool'\] is 'a100'; pods: the cluster has no node pool 'a100' \(its pools: cpu\), so no node matches/),
+      expect.stringMatching(/ResourceFlavor a100: spec\.nodeLabels\['mlpatterns\.dev\/node-pool'\] is 'a100'; the cluster has no node pool 'a100'/),
+    ]);
+  });
+});
