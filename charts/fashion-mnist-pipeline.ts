@@ -134,6 +134,9 @@ export class FashionMnistPipeline extends Chart {
       // The book's variant scales on one concurrent request per replica (Knative); Standard mode's
       // HPA scales on CPU utilization instead.
       autoscaling: props.autoscaledServing ? (props.knative ? { metric: ScaleMetric.CONCURRENCY, target: 1 } : { metric: ScaleMetric.CPU, target: 60 }) : undefined,
+      // Autoscaled predictors stay between one and two replicas: the pool's GPUs are shared with
+      // the training steps.
+      maxReplicas: props.autoscaledServing ? 2 : undefined,
     });
     // Serving outlives the run that deployed it: no owner reference to the Workflow, or deleting
     // the finished Workflow would garbage-collect the InferenceService (Argo setOwnerReference).

@@ -14,11 +14,18 @@ import { applyMetadataConvention } from '../constructs/operations/metadata-conve
 import { PlatformPriorities } from '../constructs/operations/platform-priorities';
 import { PriorityTier } from '../constructs/operations/priority-tier';
 
-/** The pools the example charts run on: one CPU pool (default) and one GPU pool. */
+/**
+ * The pools the example charts run on. Kueue books the two training pools whole (the demo teams'
+ * and the examples' ClusterQueues); serving, pipelines, ingestion and workflows run on the general
+ * pools, which Kueue does not book, so an admitted gang never competes with pods Kueue does not
+ * admit (the capacity-feasibility check holds both sides).
+ */
 export const examplePools = {
-  cpu: NodePool.cpu({ name: 'cpu', maxSize: 3 }),
+  cpu: NodePool.cpu({ name: 'cpu', maxSize: 4 }),
   // g6.2xlarge: 8 vCPU, 32 GiB and one L4 per node (the instance-type table gives the allocatable).
-  gpu: NodePool.gpu({ name: 'gpu-l4', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, maxSize: 4, instanceType: 'g6.2xlarge' }),
+  gpu: NodePool.gpu({ name: 'gpu-l4', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, maxSize: 8, instanceType: 'g6.2xlarge' }),
+  trainCpu: NodePool.cpu({ name: 'train-cpu', maxSize: 3 }),
+  trainGpu: NodePool.gpu({ name: 'train-l4', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, maxSize: 4, instanceType: 'g6.2xlarge' }),
 };
 
 /** Props of `buildPlatform`. */
@@ -43,7 +50,7 @@ export function buildPlatform(props: PlatformBuildProps = {}): PlatformApp {
   // without the operations chart (a stack with teams of its own leaves that one out).
   const priorities = new PlatformPriorities(new Chart(app, 'ml-platform-priorities', { disableResourceNameHashes: true }), 'Priorities');
   const operations = new MlPlatformOperations(app, 'ml-platform-operations', {
-    cpuPool: examplePools.cpu, gpuPool: examplePools.gpu, features, exampleNamespaces: Object.values(training), priorities,
+    cpuPool: examplePools.trainCpu, gpuPool: examplePools.trainGpu, features, exampleNamespaces: Object.values(training), priorities,
     monitoredNamespaces: [...Object.values(training), 'serving-examples'],
   });
   new FashionMnistPipeline(app, 'book-pipeline', { namespace: 'fashion-mnist', pool: examplePools.cpu, storage, knative: features.knative });
@@ -56,8 +63,8 @@ export function buildPlatform(props: PlatformBuildProps = {}): PlatformApp {
     knative: features.knative,
   });
   const trainingProps = { features, clusterQueue: operations.examplesQueue, priorities };
-  new TrainingExamples(app, 'training-examples', { namespace: training.cpu, pool: examplePools.cpu, ...trainingProps });
-  new TrainingExamples(app, 'training-examples-gpu', { namespace: training.gpu, pool: examplePools.gpu, ...trainingProps });
+  new TrainingExamples(app, 'training-examples', { namespace: training.cpu, pool: examplePools.trainCpu, mpiPool: examplePools.cpu, ...trainingProps });
+  new TrainingExamples(app, 'training-examples-gpu', { namespace: training.gpu, pool: examplePools.trainGpu, mpiPool: examplePools.gpu, ...trainingProps });
   new WorkflowExamples(app, 'workflow-examples', { namespace: 'workflow-examples', pool: examplePools.cpu, storage, retrainingPriority: priorities.priorityClass(PriorityTier.BATCH_LOW) });
   new IngestionExamples(app, 'ingestion-examples', { pool: examplePools.cpu, storage });
   new ServingExamples(app, 'serving-examples', { pool: examplePools.cpu, gpuPool: examplePools.gpu, features });

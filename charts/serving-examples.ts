@@ -144,7 +144,7 @@ export class ServingExamples extends Chart {
       pool: gpuPool,
       container: { ...tfServing(`${MODEL_DIR}/${MODEL}`, TF_SERVING_GPU), gpus: 1, resources: { cpu: Cpu.units(2), memory: Size.gibibytes(8) } },
       minReplicas: 1,
-      maxReplicas: 4,
+      maxReplicas: 2,
     });
 
     // Each shard serves its own partition: shards/<ordinal>/<version>/.
@@ -209,7 +209,7 @@ export class ServingExamples extends Chart {
       gpus: 1,
       resources: { cpu: Cpu.units(2), memory: Size.gibibytes(8) },
       minReplicas: 1,
-      maxReplicas: 2,
+      maxReplicas: 1,
     });
   }
 }

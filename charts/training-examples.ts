@@ -44,6 +44,12 @@ export interface TrainingExamplesProps extends ChartProps {
   readonly clusterQueue?: KueueClusterQueue;
   /** The platform's priority tiers. @default - no priorities */
   readonly priorities?: PlatformPriorities;
+  /**
+   * Nodes of the Horovod (MPIJob v1) example, which Kueue cannot admit: keep it off a pool Kueue
+   * books, or an admitted gang could find that pool full.
+   * @default - `pool`
+   */
+  readonly mpiPool?: NodePool;
 }
 
 /** Where the programs are mounted in every replica. */
@@ -153,7 +159,7 @@ export class TrainingExamples extends Chart {
       name: `${props.namespace}-mpi`,
       podSecurityException: { enforce: 'baseline', reason: "the training-operator's MPIJob v1 launcher gets a kubectl-delivery init container without a securityContext" },
     });
-    const kit = this.workloadKit(mpi, props, { ...features, gang: features.gang === GangScheduler.KUEUE ? undefined : features.gang });
+    const kit = this.workloadKit(mpi, { ...props, pool: props.mpiPool ?? props.pool }, { ...features, gang: features.gang === GangScheduler.KUEUE ? undefined : features.gang });
     return new AllReduceTrainingJob(mpi, 'horovod', {
       framework: CollectiveFramework.MPI_HOROVOD,
       image: TrainingImages.HOROVOD,

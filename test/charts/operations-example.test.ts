@@ -14,7 +14,8 @@ import { byKindName, Manifest, ofKind } from '../helpers';
 import { formatViolations, validateObjects } from '../validation/validator';
 
 const ID = 'ml-platform-operations';
-const pools = { cpuPool: examplePools.cpu, gpuPool: examplePools.gpu };
+// The pools the platform builds the chart with: the training pools, which Kueue books whole.
+const pools = { cpuPool: examplePools.trainCpu, gpuPool: examplePools.trainGpu };
 /** A cluster running Volcano and scheduler-plugins: the chart's optional gang-scheduling parts. */
 const features = { ...exampleFeatures(undefined), volcano: true, coscheduling: true };
 
@@ -141,7 +142,7 @@ describe('MlPlatformOperations chart', () => {
   test('fails when a third team asks for GPUs beyond the pool capacity', () => {
     const { chart: c } = build();
     expect(() => new Team(c, 'vision', { group: 'g', cohort: c.cohort, quotas: [{ pool: pools.gpuPool, nominal: { cpu: Cpu.units(1), memory: Size.gibibytes(1), gpus: 1 } }] }))
-      .toThrow(/prop 'quotas\[0\]\.nominal' .*pool 'gpu-l4' exceeds its capacity at maxSize 4 \(gpus 5 > 4\)/);
+      .toThrow(/prop 'quotas\[0\]\.nominal' .*pool 'train-l4' exceeds its capacity at maxSize 4 \(gpus 5 > 4\)/);
   });
 
   test('fails when a team uses a pool the cohort does not share', () => {
