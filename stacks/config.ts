@@ -237,6 +237,21 @@ function positive(key: string, value: unknown): number {
   return value;
 }
 
+/**
+ * The `pools` config that yields `pools` again, each listing `nodes[pool]` (when given) as its
+ * existing nodes: what a user writes to have the local stack label a cluster's nodes. A pool with
+ * nodes has their count as its size, so minSize and maxSize are left out.
+ */
+export function poolsConfigOf(pools: readonly NodePool[], nodes: Readonly<Record<string, readonly string[]>> = {}): PoolConfig[] {
+  return pools.map((p) => ({
+    name: p.name,
+    ...(p.accelerator ? { accelerator: p.accelerator.name, gpusPerNode: p.gpusPerNode } : {}),
+    ...(nodes[p.name]?.length ? { nodes: [...nodes[p.name]] } : { minSize: p.minSize, maxSize: p.maxSize }),
+    instanceType: p.instanceType,
+    capacityType: p.capacityType === CapacityType.SPOT ? 'spot' : 'on-demand',
+  }));
+}
+
 function parsePools(cluster: ClusterKind, raw: unknown): { pools: NodePool[]; poolNodes: Record<string, string[]> } {
   if (!Array.isArray(raw)) throw new StackConfigError('pools', raw, 'use a list of pools');
   const pools: NodePool[] = [];
@@ -267,7 +282,18 @@ function parsePools(cluster: ClusterKind, raw: unknown): { pools: NodePool[]; po
     }
     if (p.nodes !== undefined) {
       if (cluster !== 'local') throw new StackConfigError(`${key}.nodes`, p.nodes, `only the local stack labels existing nodes; on ${cluster} the pool's nodes are created`);
-      poolNodes[name] = strList(`${key}.nodes`, p.nodes);
+      const nodes = strList(`${key}.nodes`, p.nodes);
+      // A local pool has exactly its listed nodes: its size is theirs, so team quotas and the
+      // capacity checks measure the cluster that exists, not a maxSize nothing scales to.
+      for (const field of ['minSize', 'maxSize'] as const) {
+        const size = options[field];
+        if (size !== undefined && size !== nodes.length) {
+          throw new StackConfigError(`${key}.${field}`, size, `a local pool has exactly its ${nodes.length} listed node(s); remove ${field} or list ${size} nodes`);
+        }
+      }
+      poolNodes[name] = nodes;
+      options.minSize = nodes.length;
+      options.maxSize = nodes.length;
     }
     pools.push(wrapPoolErrors(key, () => buildPool(cluster, key, p, options)));
   });

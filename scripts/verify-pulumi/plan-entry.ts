@@ -6,9 +6,8 @@
  * verify-pulumi with esbuild.
  */
 import { buildPlatform, examplePools } from '../../charts';
-import { CapacityType } from '../../constructs/cluster/node-pool';
 import { nodePatchSpec } from '../../stacks/cluster/local';
-import { parseStackConfig, PoolConfig } from '../../stacks/config';
+import { parseStackConfig, PoolConfig, poolsConfigOf } from '../../stacks/config';
 import { planPlatform } from '../../stacks/program';
 
 export interface PlannedStack {
@@ -32,18 +31,7 @@ export function planStack(raw: Record<string, unknown>): PlannedStack {
   };
 }
 
-/**
- * The `pools` config equal to the example charts' pools (the local stack's default), listing
- * `nodes[pool]` as the pool's nodes: what a user writes to have the stack label a cluster's nodes.
- */
+/** The example charts' pools (the local stack's default) as `pools` config listing `nodes[pool]`. */
 export function examplePoolsConfig(nodes: Record<string, readonly string[]>): PoolConfig[] {
-  return Object.values(examplePools).map((p) => ({
-    name: p.name,
-    ...(p.accelerator ? { accelerator: p.accelerator.name, gpusPerNode: p.gpusPerNode } : {}),
-    minSize: p.minSize,
-    maxSize: p.maxSize,
-    instanceType: p.instanceType,
-    capacityType: p.capacityType === CapacityType.SPOT ? 'spot' : 'on-demand',
-    ...(nodes[p.name]?.length ? { nodes: [...nodes[p.name]] } : {}),
-  }));
+  return poolsConfigOf(Object.values(examplePools), nodes);
 }

@@ -8,7 +8,7 @@ const gpu = (extra: Record<string, unknown>) => ({ pools: [{ name: 'gpu', accele
 test('defaults: local cluster, the example pools, default operators, Kubernetes 1.34', () => {
   const c = parseStackConfig({}, Object.values(examplePools));
   expect(c).toMatchObject({ cluster: 'local', kubernetesVersion: '1.34', domain: 'example.com' });
-  expect(c.pools.map((p) => p.name)).toEqual(['cpu', 'gpu-l4']);
+  expect(c.pools.map((p) => p.name)).toEqual(['cpu', 'gpu-l4', 'train-cpu', 'train-l4']);
   expect(c.operators).not.toContain('volcano');
 });
 

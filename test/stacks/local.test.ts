@@ -1,9 +1,7 @@
-import { deployedObjects, volumesOf, installMocks, named, ofType, promiseOf, Registered, settle, urnName } from './mocks';
+import { deployedObjects, installMocks, kindExamplePools, named, ofType, promiseOf, Registered, settle, urnName, volumesOf } from './mocks';
 
-const POOLS = [
-  { name: 'cpu', maxSize: 3, nodes: ['kind-worker'] },
-  { name: 'gpu-l4', accelerator: 'nvidia-l4', gpusPerNode: 1, maxSize: 4, nodes: ['kind-worker2'] },
-];
+// Every example chart fits: each pool has the nodes the example charts were sized for.
+const POOLS = kindExamplePools();
 
 jest.setTimeout(60_000); // loading the Pulumi SDKs takes seconds on 2 busy cores
 
@@ -26,7 +24,7 @@ test('the provider uses the configured kubeconfig context', () => {
 test('no node groups are created; listed nodes are labelled and tainted from the pool model', () => {
   const { examplePools } = require('../../charts');
   expect(registered.filter((r) => r.type.startsWith('aws:') || r.type.startsWith('gcp:'))).toEqual([]);
-  const gpuPatch = named(registered, 'mlp-gpu-l4-kind-worker2');
+  const gpuPatch = named(registered, 'mlp-gpu-l4-kind-worker5');
   expect(gpuPatch.type).toBe('kubernetes:core/v1:NodePatch');
   expect(gpuPatch.inputs.metadata.labels).toEqual(examplePools.gpu.nodeLabels());
   expect(gpuPatch.inputs.spec.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }]);
@@ -53,7 +51,7 @@ test('operators wait for what they require: cert-manager and KServe CRDs before 
   expect(deps).toEqual(expect.arrayContaining(['operators-cert-manager-release', 'operators-kserve-crd-release']));
   // Operators wait for the nodes the pool model labels (their daemonsets select them).
   expect(named(registered, 'operators-cert-manager-release').dependencies.map(urnName)).toEqual(
-    expect.arrayContaining(['mlp-cpu-kind-worker', 'mlp-gpu-l4-kind-worker2']),
+    expect.arrayContaining(['mlp-cpu-kind-worker', 'mlp-gpu-l4-kind-worker5']),
   );
 });
 

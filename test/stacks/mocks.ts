@@ -83,3 +83,16 @@ export const urnName = (urn: string) => urn.slice(urn.lastIndexOf('::') + 2);
 export function volumesOf(rs: readonly Registered[], chart: string): Registered[] {
   return rs.filter((r) => r.type === 'kubernetes:core/v1:PersistentVolumeClaim' && r.name === `charts-${chart}-${r.inputs.metadata.name}`);
 }
+
+/**
+ * The example pools as a kind cluster's `pools` config: each pool lists as many workers as its
+ * maxSize, named the way kind names them (kind-worker, kind-worker2, ...), in pool order.
+ */
+export function kindExamplePools(): Record<string, unknown>[] {
+  const { examplePools } = require('../../charts');
+  const { poolsConfigOf } = require('../../stacks/config');
+  let n = 0;
+  const pools = Object.values(examplePools) as { name: string; maxSize: number }[];
+  const nodes = Object.fromEntries(pools.map((p) => [p.name, Array.from({ length: p.maxSize }, () => (++n === 1 ? 'kind-worker' : `kind-worker${n}`))]));
+  return poolsConfigOf(pools, nodes);
+}

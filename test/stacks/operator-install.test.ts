@@ -1,16 +1,14 @@
 import { parseStackConfig } from '../../stacks/config';
 import { planPlatform } from '../../stacks/program';
 import { buildPlatform, examplePools } from '../../charts';
-import { installMocks, named, promiseOf, Registered, settle, urnName } from './mocks';
+import { installMocks, kindExamplePools, named, promiseOf, Registered, settle, urnName } from './mocks';
 
 // `operatorInstall: external`: the operators exist already (installed out of band, e.g. from
 // vendored charts on an offline cluster); the stack installs none but checks against them.
 jest.setTimeout(60_000); // loading the Pulumi SDKs takes seconds on 2 busy cores
 
-const POOLS = [
-  { name: 'cpu', maxSize: 3, nodes: ['kind-worker'] },
-  { name: 'gpu-l4', accelerator: 'nvidia-l4', gpusPerNode: 1, maxSize: 4, nodes: ['kind-worker2'] },
-];
+// Every example chart fits: each pool has the nodes the example charts were sized for.
+const POOLS = kindExamplePools();
 
 test.each([
   [{}, 'stack'],
@@ -53,7 +51,7 @@ describe('the local program with operatorInstall external', () => {
   test('charts still wait for the labelled nodes, and every chart is deployed', () => {
     const first = registered.filter((r) => r.name.startsWith('charts-') && r.type.startsWith('kubernetes:'));
     expect(first.length).toBeGreaterThan(0);
-    for (const r of first) expect(r.dependencies.map(urnName)).toEqual(expect.arrayContaining(['mlp-cpu-kind-worker', 'mlp-gpu-l4-kind-worker2']));
+    for (const r of first) expect(r.dependencies.map(urnName)).toEqual(expect.arrayContaining(['mlp-cpu-kind-worker', 'mlp-gpu-l4-kind-worker5']));
     const expected = buildPlatform().synthManifests().map((m) => m.name);
     expect(program.charts).toEqual(expected);
     for (const chart of expected) expect(named(registered, `charts-${chart}`).type).toBe('kubernetes:yaml/v2:ConfigGroup');

@@ -2,9 +2,10 @@ import { metadataConventionProblems } from '../../constructs/operations/metadata
 import { formatViolations, validateObjects } from '../validation/validator';
 import { installMocks, named, promiseOf, Registered, settle, urnName } from './mocks';
 
+// A local pool is its listed nodes: the teams' nominal quotas must fit them.
 const POOLS = [
-  { name: 'cpu', maxSize: 3, nodes: ['kind-worker'] },
-  { name: 'gpu-l4', accelerator: 'nvidia-l4', gpusPerNode: 1, maxSize: 4, instanceType: 'g6.2xlarge', nodes: ['kind-worker2'] },
+  { name: 'cpu', maxSize: 2, nodes: ['kind-worker', 'kind-worker2'] },
+  { name: 'gpu-l4', accelerator: 'nvidia-l4', gpusPerNode: 1, maxSize: 4, instanceType: 'g6.2xlarge', nodes: ['kind-worker3', 'kind-worker4', 'kind-worker5', 'kind-worker6'] },
 ];
 const TEAMS = [
   { name: 'research', group: 'ml-research', fairSharingWeight: 2, quotas: [
@@ -80,12 +81,12 @@ test('the teams are deployed as a ConfigGroup after the operators, Kueue include
   expect(program.charts).toEqual(['platform-teams']);
 });
 
-test('fails when a selected chart defines the same objects as the teams (the example cohort over the same pools)', () => {
+test('fails when a selected chart defines the same objects as the teams (the example cohort has queues of the same names)', () => {
   const { parseStackConfig } = require('../../stacks/config');
   const { planPlatform } = require('../../stacks/program');
   const { buildPlatform } = require('../../charts');
   const config = parseStackConfig({ pools: POOLS.map(({ nodes: _, ...p }) => p), teams: TEAMS });
   expect(() => planPlatform(config, buildPlatform())).toThrow(
-    /config 'ml-platform-patterns:charts' is undefined; chart 'ml-platform-operations' also defines kueue.x-k8s.io\/ResourceFlavor -\/cpu.*made by chart 'platform-teams'.*Leave 'ml-platform-operations' out of 'charts'/,
+    /config 'ml-platform-patterns:charts' is undefined; chart 'ml-platform-operations' also defines kueue.x-k8s.io\/ClusterQueue -\/research.*made by chart 'platform-teams'.*Leave 'ml-platform-operations' out of 'charts'/,
   );
 });
