@@ -3,6 +3,8 @@
 // (stacks/operators/versions.ts OPERATOR_NAMES) serves each API group and scheduler name, and
 // which of those the harness simulates. Pure (unit-tested by test/verify-cluster/).
 
+const { podSchedulerNames } = require('./nodes.cjs');
+
 /**
  * Operator of the stack that serves an API group, where the release table does not say it
  * (`OperatorRelease.crdGroups`, passed in by cluster-inputs.ts, takes precedence).
@@ -77,17 +79,4 @@ function stackCoverage(objects, stackOperators, builtinGroups, groupToOperator =
   return problems;
 }
 
-/** schedulerName of every pod template / pod spec inside an object. */
-function podSchedulerNames(body) {
-  const names = new Set();
-  const walk = (v) => {
-    if (!v || typeof v !== 'object') return;
-    if (Array.isArray(v)) { v.forEach(walk); return; }
-    if (typeof v.schedulerName === 'string' && (v.containers || v.initContainers)) names.add(v.schedulerName);
-    Object.values(v).forEach(walk);
-  };
-  walk(body);
-  return [...names].sort();
-}
-
-module.exports = { GROUP_OPERATORS, groupOperators, SCHEDULER_OPERATORS, SIMULATED_OPERATORS, NOT_SIMULATED, stackCoverage, podSchedulerNames };
+module.exports = { GROUP_OPERATORS, groupOperators, SCHEDULER_OPERATORS, SIMULATED_OPERATORS, NOT_SIMULATED, stackCoverage };

@@ -129,8 +129,8 @@ function kwokArgs({ kubeconfigFile, configFile, serverPort }) {
   ];
 }
 
-/** Scheduler names pod templates in `objects` ask for (records as lib.documentsToObjects), sorted. */
-function schedulerNames(objects) {
+/** schedulerName of every pod template / pod spec inside one object body, sorted. */
+function podSchedulerNames(body) {
   const names = new Set();
   const walk = (v) => {
     if (!v || typeof v !== 'object') return;
@@ -138,7 +138,13 @@ function schedulerNames(objects) {
     if (typeof v.schedulerName === 'string' && (v.containers || v.initContainers)) names.add(v.schedulerName);
     Object.values(v).forEach(walk);
   };
-  for (const o of objects) walk(o.body);
+  walk(body);
+  return [...names].sort();
+}
+
+/** Scheduler names pod templates in `objects` ask for (records as lib.documentsToObjects), sorted. */
+function schedulerNames(objects) {
+  const names = new Set(objects.flatMap((o) => podSchedulerNames(o.body)));
   names.delete('default-scheduler');
   return [...names].sort();
 }
@@ -178,6 +184,7 @@ module.exports = {
   nodesFromPools,
   adaptStages,
   kwokArgs,
+  podSchedulerNames,
   schedulerNames,
   schedulerConfiguration,
   kubeconfig,
