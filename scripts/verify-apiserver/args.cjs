@@ -42,9 +42,64 @@ const DEFAULTS = Object.freeze({
 
 class UsageError extends Error {}
 
+/**
+ * Parses `argv` into a copy of `defaults`: `valueFlags` map a flag to [key, convert(value, flag)]
+ * (`--flag value` or `--flag=value`), `boolFlags` to [key, value]. Unknown flags are a UsageError.
+ */
+function parseFlags(argv, defaults, valueFlags, boolFlags) {
+  const opts = { ...defaults };
+  for (let i = 0; i < argv.length; i++) {
+    let arg = argv[i];
+    let value;
+    const eq = arg.indexOf('=');
+    if (arg.startsWith('--') && eq > 0) {
+      value = arg.slice(eq + 1);
+      arg = arg.slice(0, eq);
+    }
+    if (boolFlags[arg] && value === undefined) {
+      const [key, v] = boolFlags[arg];
+      opts[key] = v;
+    } else if (valueFlags[arg]) {
+      if (value === undefined) {
+        if (i + 1 >= argv.length) throw new UsageError(`${arg} needs a value`);
+        value = argv[++i];
+      }
+      const [key, conv] = valueFlags[arg];
+      opts[key] = conv(value, arg);
+    } else throw new UsageError(`unknown option ${arg}`);
+  }
+  return opts;
+}
+
+function port(v, flag) {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag}: not a port: ${v}`);
+  return n;
+}
+
+function seconds(v, flag) {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag}: not a positive number of seconds: ${v}`);
+  return n;
+}
+
+function fieldValidation(v, flag) {
+  const m = ['Strict', 'Warn', 'Ignore'].find((x) => x.toLowerCase() === String(v).toLowerCase());
+  if (!m) throw new UsageError(`${flag}: expected Strict, Warn or Ignore, got ${v}`);
+  return m;
+}
+
+/** Flags every verify command takes. */
+const COMMON_BOOL_FLAGS = Object.freeze({
+  '--no-build': ['build', false],
+  '--verbose': ['verbose', true],
+  '-v': ['verbose', true],
+  '--help': ['help', true],
+  '-h': ['help', true],
+});
+
 function parseArgs(argv) {
-  const opts = { ...DEFAULTS };
-  const valueFlags = {
+  return parseFlags(argv, DEFAULTS, {
     '--dist': ['dist', String],
     '--crds': ['crds', String],
     '--project-crds': ['projectCrds', String],
@@ -56,45 +111,7 @@ function parseArgs(argv) {
     '--apiserver-timeout': ['apiserverTimeout', seconds],
     '--crd-timeout': ['crdTimeout', seconds],
     '--field-validation': ['fieldValidation', fieldValidation],
-  };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let value;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      value = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    if (arg === '-h' || arg === '--help') opts.help = true;
-    else if (arg === '--verbose' || arg === '-v') opts.verbose = true;
-    else if (arg === '--no-build') opts.build = false;
-    else if (valueFlags[arg]) {
-      if (value === undefined) {
-        if (i + 1 >= argv.length) throw new UsageError(`${arg} needs a value`);
-        value = argv[++i];
-      }
-      const [key, conv] = valueFlags[arg];
-      opts[key] = conv(value, arg);
-    } else throw new UsageError(`unknown option ${arg}`);
-  }
-  return opts;
-
-  function port(v, flag) {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`${flag}: not a port: ${v}`);
-    return n;
-  }
-  function seconds(v, flag) {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag}: not a positive number of seconds: ${v}`);
-    return n;
-  }
-  function fieldValidation(v, flag) {
-    const m = ['Strict', 'Warn', 'Ignore'].find((x) => x.toLowerCase() === String(v).toLowerCase());
-    if (!m) throw new UsageError(`${flag}: expected Strict, Warn or Ignore, got ${v}`);
-    return m;
-  }
+  }, COMMON_BOOL_FLAGS);
 }
 
-
-module.exports = { USAGE, DEFAULTS, UsageError, parseArgs };
+module.exports = { USAGE, DEFAULTS, UsageError, parseArgs, parseFlags, seconds, COMMON_BOOL_FLAGS };

@@ -1,6 +1,8 @@
 'use strict';
 // Command-line options of scripts/verify-cluster/verify-cluster.mjs.
 
+const { COMMON_BOOL_FLAGS, parseFlags, seconds, UsageError } = require('../verify-apiserver/args.cjs');
+
 const USAGE = `Usage: node scripts/verify-cluster/verify-cluster.mjs [options]
 
 Runs a simulated cluster offline (etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
@@ -48,11 +50,8 @@ const DEFAULTS = Object.freeze({
   fieldValidation: 'Strict',
 });
 
-class UsageError extends Error {}
-
 function parseArgs(argv) {
-  const opts = { ...DEFAULTS };
-  const valueFlags = {
+  return parseFlags(argv, DEFAULTS, {
     '--dist': ['dist', String],
     '--crds': ['crds', String],
     '--project-crds': ['projectCrds', String],
@@ -62,42 +61,7 @@ function parseArgs(argv) {
     '--crd-timeout': ['crdTimeout', seconds],
     '--keep-logs': ['keepLogs', String],
     '--inputs': ['inputs', String],
-  };
-  const boolFlags = {
-    '--no-build': ['build', false],
-    '--no-scenarios': ['scenarios', false],
-    '--verbose': ['verbose', true],
-    '-v': ['verbose', true],
-    '--help': ['help', true],
-    '-h': ['help', true],
-  };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let value;
-    const eq = arg.indexOf('=');
-    if (arg.startsWith('--') && eq > 0) {
-      value = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    if (boolFlags[arg] && value === undefined) {
-      const [key, v] = boolFlags[arg];
-      opts[key] = v;
-    } else if (valueFlags[arg]) {
-      if (value === undefined) {
-        if (i + 1 >= argv.length) throw new UsageError(`${arg} needs a value`);
-        value = argv[++i];
-      }
-      const [key, conv] = valueFlags[arg];
-      opts[key] = conv(value, arg);
-    } else throw new UsageError(`unknown option ${arg}`);
-  }
-  return opts;
-
-  function seconds(v, flag) {
-    const n = Number(v);
-    if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag}: not a positive number of seconds: ${v}`);
-    return n;
-  }
+  }, { ...COMMON_BOOL_FLAGS, '--no-scenarios': ['scenarios', false] });
 }
 
 module.exports = { USAGE, DEFAULTS, UsageError, parseArgs };
