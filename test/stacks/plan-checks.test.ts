@@ -92,3 +92,29 @@ test('the values context the installs use carries the config the operators are c
   expect(ctx.operators).toEqual(['cert-manager', 'training-operator', 'kueue', 'volcano']);
   expect(trainingOperatorArgs(ctx)).toContain('--gang-scheduler-name=volcano');
 });
+
+describe('a kind cluster sized by its listed workers', () => {
+  const { buildPlatform } = require('../../charts');
+  const kind = (workers: Record<string, number>, charts: string[]) => parseStackConfig({
+    pools: Object.entries(workers).map(([name, n]) => ({
+      name, ...(name === 'gpu-l4' ? { accelerator: 'nvidia-l4', gpusPerNode: 1, instanceType: 'g6.2xlarge' } : {}),
+      nodes: Array.from({ length: n }, (_, i) => `${name}-w${i}`),
+    })),
+    charts,
+  });
+
+  test('the book pipeline runs on one CPU worker', () => {
+    expect(() => planPlatform(kind({ cpu: 1 }, ['ml-platform-priorities', 'book-pipeline']), buildPlatform())).not.toThrow();
+  });
+
+  test('on one GPU worker the GPU pipeline is refused: its 2-worker TFJobs could start partially beside the always-on predictor', () => {
+    expect(() => planPlatform(kind({ cpu: 1, 'gpu-l4': 1 }, ['ml-platform-priorities', 'book-pipeline-gpu']), buildPlatform()))
+      .toThrow(/config 'ml-platform-patterns:charts' is .*TFJob fashion-mnist-gpu\/train-cnn .*spec\.runPolicy is 'no gang scheduling'.*pool 'gpu-l4' keeps only .*: nvidia.com\/gpu 2 > 0, so started replicas could wait forever/s);
+    expect(() => planPlatform(kind({ cpu: 1, 'gpu-l4': 3 }, ['ml-platform-priorities', 'book-pipeline-gpu']), buildPlatform())).not.toThrow();
+  });
+
+  test('charts on a pool the cluster does not have are refused, naming the pool', () => {
+    expect(() => planPlatform(kind({ cpu: 1 }, ['ml-platform-priorities', 'book-pipeline-gpu']), buildPlatform()))
+      .toThrow(/the cluster has no node pool 'gpu-l4' \(its pools: cpu\)/);
+  });
+});
