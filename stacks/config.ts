@@ -7,7 +7,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import { Size } from 'cdk8s';
 import { Accelerator } from '../constructs/cluster/accelerator';
-import { instanceTypeFor, knownInstanceTypes } from '../constructs/cluster/instance-types';
+import { instanceType as lookupInstanceType, instanceTypeFor, knownInstanceTypes } from '../constructs/cluster/instance-types';
 import { CapacityType, NodePool } from '../constructs/cluster/node-pool';
 import { PropError } from '../constructs/core/errors';
 import { NameRule, nameProblem } from '../constructs/core/names';
@@ -159,7 +159,7 @@ export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly Nod
   if (cluster === 'gke' && !location) throw new StackConfigError('location', raw.location, "GKE needs a region or zone, e.g. 'us-central1'");
   const systemPool = parseSystemPool(cluster, raw.systemPool);
   const { pools, poolNodes } = raw.pools === undefined
-    ? { pools: defaultPools, poolNodes: {} }
+    ? defaultPoolsFor(cluster, defaultPools)
     : parsePools(cluster, raw.pools);
   const localSharedStorageClass = parseLocalSharedStorageClass(cluster, raw.localSharedStorageClass, raw.operators);
   const operators = raw.operators === undefined
@@ -300,7 +300,33 @@ function parsePools(cluster: ClusterKind, raw: unknown): { pools: NodePool[]; po
   return { pools, poolNodes };
 }
 
+/** The cloud whose machines a cluster kind's node groups are made of (local: none; sizes only). */
+const CLOUD_OF: Partial<Record<ClusterKind, 'aws' | 'gcp'>> = { eks: 'aws', gke: 'gcp' };
+
+/**
+ * The default pools on this cluster kind: as given on a local cluster; on a cloud, the same pools
+ * with each instance type of another cloud replaced by this cloud's default for the pool's GPUs.
+ */
+function defaultPoolsFor(cluster: ClusterKind, defaults: readonly NodePool[]): { pools: readonly NodePool[]; poolNodes: Record<string, string[]> } {
+  const cloud = CLOUD_OF[cluster];
+  if (!cloud) return { pools: defaults, poolNodes: {} };
+  const config = poolsConfigOf(defaults).map((p) => (p.instanceType && lookupInstanceType(p.instanceType)?.cloud !== cloud ? { ...p, instanceType: undefined } : p));
+  return parsePools(cluster, config);
+}
+
+/** An instance type of another cloud fails at node-group creation: refuse it at config time. */
+function checkInstanceCloud(cluster: ClusterKind, key: string, name: string | undefined, accelerator?: Accelerator, gpusPerNode = 0): void {
+  const cloud = CLOUD_OF[cluster];
+  const known = name ? lookupInstanceType(name) : undefined;
+  if (!cloud || !known || known.cloud === cloud) return;
+  const alternative = accelerator ? instanceTypeFor(cloud, accelerator.name, gpusPerNode)?.name : cloud === 'gcp' ? GKE_CPU_MACHINE_TYPE : undefined;
+  const kinds = { aws: 'an AWS EC2 instance type', gcp: 'a GCP machine type' };
+  throw new StackConfigError(`${key}.instanceType`, name, `${kinds[known.cloud]}; ${cluster} node pools need ${kinds[cloud]}${alternative ? ` (e.g. '${alternative}')` : ''}, or leave instanceType out for the default`);
+}
+
 function buildPool(cluster: ClusterKind, key: string, p: PoolConfig, options: { name: string; instanceType?: string } & Record<string, unknown>): NodePool {
+  const named = p.accelerator === undefined ? undefined : Accelerator.fromName(String(p.accelerator));
+  checkInstanceCloud(cluster, key, options.instanceType, named, typeof p.gpusPerNode === 'number' ? p.gpusPerNode : 0);
   if (p.accelerator === undefined) {
     if (p.gpusPerNode !== undefined) throw new StackConfigError(`${key}.gpusPerNode`, p.gpusPerNode, 'a CPU pool has no GPUs; set accelerator too, or remove gpusPerNode');
     const instanceType = options.instanceType ?? (cluster === 'gke' ? GKE_CPU_MACHINE_TYPE : undefined);

@@ -24,6 +24,8 @@ test.each([
   ['EKS has fewer than two subnets', { cluster: 'eks', subnetIds: ['subnet-a'] }, /subnetIds' is 'subnet-a'; EKS needs/],
   ['GKE has no location', { cluster: 'gke' }, /location' is undefined/],
   ['GKE does not offer the accelerator', { cluster: 'gke', location: 'x', ...gpu({ accelerator: 'nvidia-a10g' }) }, /pools\[0\]\.accelerator' is 'nvidia-a10g'; GKE offers no/],
+  ['an EC2 instance type is given on GKE', { cluster: 'gke', location: 'x', ...gpu({ instanceType: 'g6.2xlarge' }) }, /pools\[0\]\.instanceType' is 'g6.2xlarge'; an AWS EC2 instance type; gke node pools need a GCP machine type \(e.g. 'g2-standard-\d+'\)/],
+  ['a GCP machine type is given on EKS', { cluster: 'eks', subnetIds: ['a', 'b'], pools: [{ name: 'cpu', instanceType: 'e2-standard-8' }] }, /pools\[0\]\.instanceType' is 'e2-standard-8'; a GCP machine type; eks node pools need an AWS EC2 instance type/],
   ['a local-only field is used on EKS', { cluster: 'eks', subnetIds: ['a', 'b'], ...gpu({ nodes: ['n1'] }) }, /pools\[0\]\.nodes'.*only the local stack/],
   ['an operator is unknown', { operators: ['kubeflow'] }, /operators\[0\]' is 'kubeflow'/],
   ['a key is unknown', { pool: [] }, /pool' is ''; unknown key/],
@@ -44,6 +46,15 @@ test.each([
 ])('fails when %s', (_label, raw, message) => {
   expect(() => parseStackConfig(raw)).toThrow(StackConfigError);
   expect(() => parseStackConfig(raw)).toThrow(message);
+});
+
+test('the default pools on a cloud take that cloud\'s machines; local keeps the example pools as they are', () => {
+  const gke = parseStackConfig({ cluster: 'gke', location: 'us-central1' }, Object.values(examplePools));
+  expect(gke.pools.map((p) => [p.name, p.instanceType])).toEqual([['cpu', 'e2-standard-8'], ['gpu-l4', 'g2-standard-8'], ['train-cpu', 'e2-standard-8'], ['train-l4', 'g2-standard-8']]);
+  expect(gke.pools.map((p) => [p.maxSize, p.gpusPerNode])).toEqual(Object.values(examplePools).map((p) => [p.maxSize, p.gpusPerNode]));
+  const eks = parseStackConfig({ cluster: 'eks', subnetIds: ['a', 'b'] }, Object.values(examplePools), { awsRegion: 'us-west-2' });
+  expect(eks.pools.map((p) => p.instanceType)).toEqual(Object.values(examplePools).map((p) => p.instanceType));
+  expect(parseStackConfig({}, Object.values(examplePools)).pools).toEqual(Object.values(examplePools));
 });
 
 test.each([
