@@ -35,3 +35,15 @@ export function planStack(raw: Record<string, unknown>): PlannedStack {
 export function examplePoolsConfig(nodes: Record<string, readonly string[]>): PoolConfig[] {
   return poolsConfigOf(Object.values(examplePools), nodes);
 }
+
+/**
+ * The config change verify-pulumi applies: the GPU pools' nodes get another accelerator (labels of
+ * their NodePatches), on a type of the same size as the example pools' g6.2xlarge (8 vCPU, 32 GiB,
+ * 1 GPU; the config rejects an L4 type with an A10G), so the queues' quotas on them still fit.
+ */
+export const UPDATED_ACCELERATOR = 'nvidia-a10g';
+const UPDATED_INSTANCE_TYPE = 'g5.2xlarge';
+
+export function updatedPoolsConfig(pools: readonly PoolConfig[]): PoolConfig[] {
+  return pools.map((p) => (p.accelerator ? { ...p, accelerator: UPDATED_ACCELERATOR, instanceType: UPDATED_INSTANCE_TYPE } : p));
+}

@@ -30,8 +30,6 @@ import { bundlePrograms, createStack, NS, writeSettings } from './workspace.mjs'
 
 const require = createRequire(import.meta.url);
 const STACK = 'local';
-/** The config change: the GPU pool's nodes get another accelerator (labels of their NodePatches). */
-const UPDATED_ACCELERATOR = 'nvidia-a10g';
 
 class Fatal extends Error {}
 let tmp;
@@ -95,7 +93,7 @@ async function main() {
   const checks = new Checks(log);
   const tools = buildTools(opts.build);
   const bundles = await bundlePrograms();
-  const { planStack, examplePoolsConfig } = require(bundles.planEntry);
+  const { planStack, examplePoolsConfig, updatedPoolsConfig, UPDATED_ACCELERATOR } = require(bundles.planEntry);
 
   // Stack configs: the repo's Pulumi.local.yaml with the switch and the cluster's nodes on top.
   const repoSettings = YAML.parse(fs.readFileSync(path.join(repoRoot, `Pulumi.${STACK}.yaml`), 'utf8'));
@@ -104,8 +102,7 @@ async function main() {
   const pools = examplePoolsConfig(Object.fromEntries(inputs.pools.map((p) => [p.name, p.nodes.map((n) => n.name)])));
   const base = { operatorInstall: 'external', pools };
   const plan = planOf(base);
-  // The instance type follows the accelerator (the config rejects an L4 type with an A10G).
-  const updated = { ...base, pools: pools.map(({ instanceType, ...p }) => (p.accelerator ? { ...p, accelerator: UPDATED_ACCELERATOR } : { ...p, instanceType })) };
+  const updated = { ...base, pools: updatedPoolsConfig(pools) };
   const withNodes = (p) => [{ name: 'nodes', objects: p.nodePatches }, ...p.manifests];
   const expectedUpdate = lib.changedObjects(withNodes(plan), withNodes(planOf(updated)));
   log(`verify-pulumi: stack '${STACK}' (Pulumi.${STACK}.yaml + operatorInstall: external + pools with the cluster's nodes); operators checked against: ${plan.releases.map((r) => `${r.name} ${r.version}`).join(', ')}`);
