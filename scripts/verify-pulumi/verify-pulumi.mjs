@@ -116,11 +116,23 @@ async function main() {
   const kube = kubeClient(cluster.client);
   const { classes, volumes } = storageFor(objects);
   for (const sc of classes) await kube.create(sc);
-  // Fresh volumes for the claims before each up from an empty state (destroy leaves them Released).
+  // Volumes for the claims before each up from an empty state. A volume still Bound belongs to a
+  // claim that destroy retained (retainOnDelete): the next up adopts that claim, so the volume
+  // stays; pv-protection would hold its deletion forever anyway (k8s v1.34
+  // pkg/controller/volume/pvprotection: the finalizer stays while the phase is Bound). A Released
+  // volume (its claim deleted) is replaced by a fresh one, which a new claim can bind.
   const provideVolumes = async () => {
     for (const pv of volumes) {
-      await kube.remove(pv);
-      while (await kube.exists(pv)) await new Promise((r) => setTimeout(r, 300));
+      const live = await kube.get(pv);
+      if (live?.status?.phase === 'Bound') continue;
+      if (live) {
+        await kube.remove(pv);
+        const deadline = Date.now() + 60_000;
+        for (let gone = await kube.get(pv); gone; gone = await kube.get(pv)) {
+          if (Date.now() > deadline) throw new Fatal(`PersistentVolume ${pv.metadata.name} is still there 60s after its deletion (phase ${gone.status?.phase}, finalizers ${JSON.stringify(gone.metadata.finalizers || [])})`);
+          await new Promise((r) => setTimeout(r, 300));
+        }
+      }
       await kube.create(pv);
     }
   };
