@@ -30,7 +30,6 @@ const option = (name, fallback) => {
 
 const smoke = flag('smoke');
 const JOBS_PER_TEAM = 2;
-const OBJECTS_PER_TEAM = 6 + 2 * JOBS_PER_TEAM; // bench/generate-platform.ts objectsPerTeam(2)
 const sizes = option('sizes', smoke ? '100' : '1000,2000,5000,10000').split(',').map(Number);
 const platformRuns = Number(option('runs', smoke ? 1 : 5));
 const otherRuns = Number(option('runs', smoke ? 1 : 3));
@@ -106,10 +105,11 @@ function benchScaling() {
   const rows = [];
   let stockGaveUp;
   // Builds (or checks) the cached bundle of bench/scale-main.ts so no measured run pays for esbuild.
-  expectOk('scaling warm-up', scaleRun('platform', 1));
+  // Its one team also says how many objects a team emits (generate-platform.ts objectsPerTeam).
+  const perTeam = expectOk('scaling warm-up', scaleRun('platform', 1)).objects;
   for (const target of sizes) {
-    const teams = Math.max(1, Math.round(target / OBJECTS_PER_TEAM));
-    log(`scaling: ${teams * OBJECTS_PER_TEAM} objects, PlatformApp x${otherRuns}`);
+    const teams = Math.max(1, Math.round(target / perTeam));
+    log(`scaling: ${teams * perTeam} objects, PlatformApp x${otherRuns}`);
     const runs = [];
     for (let i = 0; i < otherRuns; i++) runs.push(expectOk(`PlatformApp at ${target} objects`, scaleRun('platform', teams)));
     const objects = runs[0].objects;
