@@ -46,7 +46,8 @@ export GOWORK=off CGO_ENABLED=0
 export GOFLAGS="${GOFLAGS:-} -mod=readonly -trimpath"
 export GOFLAGS="${GOFLAGS# }"
 
-die() { echo "build.sh: ERROR: $*" >&2; exit 1; }
+# shellcheck source=../lib/go-module.sh
+. "$here/../lib/go-module.sh"
 
 # Fast path: nothing to do (and no Go toolchain needed) when both pinned binaries exist.
 if [[ "$mode" == "build" && -x "$apiserver_bin" && -x "$etcd_bin" \
@@ -54,21 +55,7 @@ if [[ "$mode" == "build" && -x "$apiserver_bin" && -x "$etcd_bin" \
   echo "==> control-plane binaries $KUBERNETES_VERSION / etcd $ETCD_VERSION already built, skipping ($bindir)"
   exit 0
 fi
-command -v go >/dev/null || die "go is not on PATH"
-command -v node >/dev/null || die "node is not on PATH (used to read go.mod JSON)"
-
-# One field of `go mod download -json <module@version>` (GoMod, Time, ...).
-modinfo() {
-  local json
-  json="$(go mod download -json "$1")" || die "go mod download $1 failed: $(printf '%s' "$json" | grep -m1 '"Error"' || true)"
-  printf '%s' "$json" | node -e '
-    let s = ""; process.stdin.on("data", (d) => { s += d; }).on("end", () => {
-      const j = JSON.parse(s);
-      if (j.Error) { console.error(j.Error); process.exit(1); }
-      if (!j[process.argv[1]]) { console.error(`no ${process.argv[1]} in go mod download output`); process.exit(1); }
-      console.log(j[process.argv[1]]);
-    });' "$2" || die "cannot read $2 of $1 from go mod download"
-}
+require_tools go node
 
 # Upstream go.mod of a module version, as JSON (go mod edit -json).
 upstream_gomod_json() {

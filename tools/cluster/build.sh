@@ -65,7 +65,8 @@ export GOWORK=off CGO_ENABLED=0
 export GOFLAGS="${GOFLAGS:-} -mod=readonly -trimpath"
 export GOFLAGS="${GOFLAGS# }"
 
-die() { echo "build.sh: ERROR: $*" >&2; exit 1; }
+# shellcheck source=../lib/go-module.sh
+. "$here/../lib/go-module.sh"
 
 complete() { [[ -x "$(bin_path "$1" "$2")" && -f "$(asset_path "$1" "$2")/.complete" ]]; }
 
@@ -80,7 +81,7 @@ if [[ "$mode" == "build" ]]; then
     exit 0
   fi
 fi
-command -v go >/dev/null || die "go is not on PATH"
+require_tools go
 go_version_out="$(go version 2>&1)" || die "the Go toolchain does not run: $go_version_out"
 
 gen_one() {

@@ -52,34 +52,21 @@ export GOWORK=off CGO_ENABLED=0
 export GOFLAGS="${GOFLAGS:-} -mod=readonly -trimpath -buildvcs=false"
 export GOFLAGS="${GOFLAGS# }"
 
-die() { echo "build.sh: ERROR: $*" >&2; exit 1; }
+# shellcheck source=../lib/go-module.sh
+. "$here/../lib/go-module.sh"
 
 # Fast path: nothing to do (and no Go toolchain needed) when the wanted binaries exist.
 if [[ "$mode" == build && ( $want_cli == 0 || -x "$cli_bin" ) && ( $want_provider == 0 || -x "$provider_bin" ) ]]; then
   echo "==> pulumi $PULUMI_VERSION and pulumi-resource-kubernetes $K8S_PROVIDER_PLUGIN_VERSION ($provider_commit) already built, skipping ($outdir)"
   exit 0
 fi
-command -v go >/dev/null || die "go is not on PATH"
-command -v node >/dev/null || die "node is not on PATH (used to read go.mod JSON)"
-
-# One field of `go mod download -json <module@version>` (GoMod, Dir, ...).
-modinfo() {
-  local json
-  json="$(GOFLAGS=-mod=mod go mod download -json "$1")" || die "go mod download $1 failed: $(printf '%s' "$json" | grep -m1 '"Error"' || true)"
-  printf '%s' "$json" | node -e '
-    let s = ""; process.stdin.on("data", (d) => { s += d; }).on("end", () => {
-      const j = JSON.parse(s);
-      if (j.Error) { console.error(j.Error); process.exit(1); }
-      if (!j[process.argv[1]]) { console.error(`no ${process.argv[1]} in go mod download output`); process.exit(1); }
-      console.log(j[process.argv[1]]);
-    });' "$2" || die "cannot read $2 of $1 from go mod download"
-}
+require_tools go node
 
 # `go mod edit` flags copying the `go` line and every non-local replace of an upstream go.mod
 # (local `=> ../sdk` replaces point into upstream's repo, which a module zip does not have).
 upstream_edits() {
   local gomod
-  gomod="$(modinfo "$1" GoMod)" || exit 1
+  gomod="$(GOFLAGS=-mod=mod modinfo "$1" GoMod)" || exit 1
   go mod edit -json "$gomod" | node -e '
     let s = ""; process.stdin.on("data", (d) => { s += d; }).on("end", () => {
       const j = JSON.parse(s);
@@ -145,7 +132,7 @@ build_provider() {
   if [[ -x "$provider_bin" ]]; then echo "==> $provider_bin already built, skipping"; return 0; fi
   [[ -f "$here/provider/go.mod" ]] || die "$here/provider/go.mod missing: run 'tools/pulumi/build.sh gen'"
   local src work
-  src="$(cd "$here/provider" && modinfo "$k8s_mod@$K8S_PROVIDER_MODULE_VERSION" Dir)/cmd/pulumi-resource-kubernetes"
+  src="$(cd "$here/provider" && GOFLAGS=-mod=mod modinfo "$k8s_mod@$K8S_PROVIDER_MODULE_VERSION" Dir)/cmd/pulumi-resource-kubernetes"
   work="$outdir/provider-src"
   rm -rf "$work"
   mkdir -p "$work"
