@@ -14,6 +14,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 # shellcheck source=/dev/null
 . "$here/versions.env"
+# shellcheck source=../lib/go-module.sh
+. "$here/../lib/go-module.sh"
 : "${CYCLONUS_MODULE:?}" "${CYCLONUS_VERSION:?}"
 
 bindir="${CYCLONUS_BIN_DIR:-$root/.cache/bin}"
@@ -29,7 +31,7 @@ if [[ -x "$bin" ]]; then
   echo "==> cyclonus $CYCLONUS_VERSION already built, skipping ($bin)"
   exit 0
 fi
-command -v go >/dev/null || { echo "build.sh: ERROR: go is not on PATH" >&2; exit 1; }
+require_tools go
 
 mkdir -p "$bindir"
 tmp="$(mktemp -d "$bindir/.cyclonus-build.XXXXXX")"

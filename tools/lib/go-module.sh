@@ -10,8 +10,8 @@ require_tools() {
 }
 
 # modinfo <module@version> <field>: one field of `go mod download -json` (GoMod, Info, Dir, ...).
-# Runs under the caller's GOFLAGS; prefix `GOFLAGS=-mod=mod` where the current module's go.sum
-# may lack the module (the download then records it).
+# Runs under the caller's GOFLAGS. tools/pulumi calls it with `GOFLAGS=-mod=mod`, as its own copy
+# always did; with warm caches -mod=readonly answered the same there (not tried on a cold cache).
 modinfo() {
   local json
   json="$(go mod download -json "$1")" || die "go mod download $1 failed: $(printf '%s' "$json" | grep -m1 '"Error"' || true)"
