@@ -16,21 +16,19 @@ export function kubeClient(client) {
     return res;
   }
   const message = (r) => (r.body?.message) || `HTTP ${r.status}`;
+  /** The live object, or undefined when it does not exist. */
+  async function get(o) {
+    const r = await client.request('GET', lib.objectPath(o, await resource(o)));
+    if (r.status === 404) return undefined;
+    if (r.status !== 200) throw new Error(`GET ${lib.identity(o)}: ${message(r)}`);
+    return r.body;
+  }
   return {
     resource,
     async exists(o) {
-      const r = await client.request('GET', lib.objectPath(o, await resource(o)));
-      if (r.status === 200) return true;
-      if (r.status === 404) return false;
-      throw new Error(`GET ${lib.identity(o)}: ${message(r)}`);
+      return (await get(o)) !== undefined;
     },
-    /** The live object, or undefined when it does not exist. */
-    async get(o) {
-      const r = await client.request('GET', lib.objectPath(o, await resource(o)));
-      if (r.status === 404) return undefined;
-      if (r.status !== 200) throw new Error(`GET ${lib.identity(o)}: ${message(r)}`);
-      return r.body;
-    },
+    get,
     async create(o) {
       const path = lib.objectPath(o, await resource(o));
       const r = await client.request('POST', path.slice(0, path.lastIndexOf('/')), { body: o });
@@ -39,6 +37,14 @@ export function kubeClient(client) {
     async remove(o) {
       const r = await client.request('DELETE', lib.objectPath(o, await resource(o)));
       if (r.status !== 200 && r.status !== 202 && r.status !== 404) throw new Error(`deleting ${lib.identity(o)}: ${message(r)}`);
+    },
+    /** Waits until `o` is gone (deleted and finalized); an error naming its phase and finalizers if not. */
+    async waitGone(o, timeoutS = 60) {
+      const deadline = Date.now() + timeoutS * 1000;
+      for (let live = await get(o); live; live = await get(o)) {
+        if (Date.now() > deadline) throw new Error(`${lib.identity(o)} is still there ${timeoutS}s after its deletion (phase ${live.status?.phase}, finalizers ${JSON.stringify(live.metadata.finalizers || [])})`);
+        await sleep(300);
+      }
     },
     /** Waits until a dry-run create of `probe` is denied with the runner's message (policy in force). */
     async waitRejected(probe, timeoutS = 30) {

@@ -127,11 +127,7 @@ async function main() {
       if (live?.status?.phase === 'Bound') continue;
       if (live) {
         await kube.remove(pv);
-        const deadline = Date.now() + 60_000;
-        for (let gone = await kube.get(pv); gone; gone = await kube.get(pv)) {
-          if (Date.now() > deadline) throw new Fatal(`PersistentVolume ${pv.metadata.name} is still there 60s after its deletion (phase ${gone.status?.phase}, finalizers ${JSON.stringify(gone.metadata.finalizers || [])})`);
-          await new Promise((r) => setTimeout(r, 300));
-        }
+        await kube.waitGone(pv);
       }
       await kube.create(pv);
     }
