@@ -6,7 +6,7 @@ import { NodePool } from '../constructs/cluster/node-pool';
 import { ContainerImage, Images } from '../constructs/core/image';
 import { RestrictedNamespace } from '../constructs/core/namespace';
 import { IPriorityClass } from '../constructs/core/scheduling';
-import { AccessMode } from '../constructs/core/shared-volume';
+import { AccessMode } from '../constructs/core/volume-types';
 import { DatasetCache } from '../constructs/ingestion/dataset-cache';
 import { Labels } from '../constructs/core/labels';
 import { ScriptBundle } from '../constructs/core/script-bundle';

@@ -5,6 +5,7 @@ import { allocatable, instanceType as knownType, instanceTypeFor, knownInstanceT
 import { propError, requireInteger, Where } from '../core/errors';
 import { Labels } from '../core/labels';
 import { NameRule, validateLabels, validateName } from '../core/names';
+import { GpuResources, PodPlacement } from '../core/pod-placement';
 import { arrayOf, instanceOf, oneOf, optional, PropChecks, recordOf, requireProps, shape } from '../core/required-props';
 
 /** Effect of a node taint (`spec.taints[].effect`). */
@@ -75,12 +76,6 @@ export interface GpuNodePoolOptions extends NodePoolOptions {
   readonly gpusPerNode: number;
 }
 
-/** Resource requests and limits for `nvidia.com/gpu` (requests = limits, as the device plugin requires). */
-export interface GpuResources {
-  readonly requests: Record<string, k8s.Quantity>;
-  readonly limits: Record<string, k8s.Quantity>;
-}
-
 const DEFAULTS = {
   capacityType: CapacityType.ON_DEMAND,
   minSize: 0,
@@ -111,7 +106,7 @@ const whereOf = (options: NodePoolOptions | undefined): Where => ({ kind: 'NodeP
  * `nodeSelector()`, `tolerations()` and `gpuResources()` are derived here and nowhere else, so a job
  * and the nodes it needs cannot drift apart. The Pulumi stacks read `nodeLabels()`/`nodeTaints()`.
  */
-export class NodePool {
+export class NodePool implements PodPlacement {
   /** A CPU-only pool. */
   public static cpu(options: NodePoolOptions): NodePool {
     requireProps(whereOf(options), options, POOL_CHECKS);
@@ -257,3 +252,6 @@ export class NodePool {
     };
   }
 }
+
+/** Run-time check of a `pool` prop (see core/required-props.ts), beside the class it checks. */
+export const NODE_POOL = instanceOf(NodePool, 'NodePool.cpu() or NodePool.gpu()');

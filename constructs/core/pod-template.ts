@@ -4,9 +4,9 @@ import { ContainerResources, renderResources, sizeQuantity } from './compute';
 import { propError } from './errors';
 import { ContainerImage } from './image';
 import { NameRule, validateName } from './names';
+import { PodPlacement } from './pod-placement';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
-import { VolumeAttachment } from './shared-volume';
-import { NodePool } from '../cluster/node-pool';
+import { VolumeAttachment } from './volume-types';
 
 /** What runs in a workload's main container. */
 export interface ContainerSpec {
@@ -36,8 +36,8 @@ export interface PodTemplateOptions {
   readonly owner: string;
   readonly containerName: string;
   readonly container: ContainerSpec;
-  /** Nodes to run on: yields nodeSelector, tolerations and the GPU resource. */
-  readonly pool: NodePool;
+  /** Nodes to run on (a NodePool): yields nodeSelector, tolerations and the GPU resource. */
+  readonly pool: PodPlacement;
   /** @default - none */
   readonly volumes?: readonly VolumeAttachment[];
   /** @default - none */

@@ -5,16 +5,13 @@ import { ContainerImage } from './image';
 import { ContainerSpec } from './pod-template';
 import { arrayOf, instanceOf, like, optional, recordOf, shape } from './required-props';
 import { ILocalQueue, IPriorityClass, IVolcanoQueue, IWorkloadPriorityClass } from './scheduling';
-import { ISharedVolume, VolumeAttachment } from './shared-volume';
-import { NodePool } from '../cluster/node-pool';
-import type { IDatasetCache } from '../ingestion/dataset-cache-ref';
+import { ISharedVolume, VolumeAttachment } from './volume-types';
 
 /**
  * Run-time checks of the value types every construct family shares (see required-props.ts). Each
  * says how to make a valid value, so the message of a wrong one is also the fix.
  */
 
-export const NODE_POOL = instanceOf(NodePool, 'NodePool.cpu() or NodePool.gpu()');
 export const CONTAINER_IMAGE = instanceOf(ContainerImage, "ContainerImage.of('repository:tag')");
 export const SIZE = instanceOf(Size, 'Size.gibibytes(n) or Size.mebibytes(n)');
 export const DURATION = instanceOf(Duration, 'Duration.seconds(n), Duration.minutes(n), ...');
@@ -49,7 +46,5 @@ export const PRIORITY_CLASS = like<IPriorityClass>({ name: 'string', value: 'num
 
 export const WORKLOAD_PRIORITY_CLASS = like<IWorkloadPriorityClass>({ name: 'string', value: 'number' },
   'a Kueue WorkloadPriorityClass (platformPriorities.workloadPriorityClass(tier) or KueueWorkloadPriorityClass.fromName(name, value))');
-
-export const DATASET_CACHE = like<IDatasetCache>({ name: 'string', attach: 'function' }, 'a dataset cache (new DatasetCache(...) or new MemoryDatasetCache(...))');
 
 export const VOLCANO_QUEUE = like<IVolcanoQueue>({ name: 'string' }, 'a Volcano queue (team.addVolcanoQueue() or VolcanoQueue.fromName(name))');

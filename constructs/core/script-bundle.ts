@@ -4,7 +4,7 @@ import { propError } from './errors';
 import { validateName } from './names';
 import { PROGRAM_FACTS_ANNOTATION, ProgramFacts } from './program-facts';
 import { optional, PropChecks, recordOf, requireProps, requireValue } from './required-props';
-import { VolumeAttachment } from './shared-volume';
+import { VolumeAttachment } from './volume-types';
 
 /** Properties for `ScriptBundle`. */
 export interface ScriptBundleProps {

@@ -6,31 +6,7 @@ import { childPath, propError } from './errors';
 import { validateName } from './names';
 import { SIZE } from './prop-checks';
 import { arrayOf, oneOf, optional, PropChecks, requireProps, requireValue, shape } from './required-props';
-import type { StorageClassRef } from './storage-profile';
-
-/** A volume plus where a container mounts it: what a pod template needs to use a volume. */
-export interface VolumeAttachment {
-  readonly volume: k8s.Volume;
-  readonly mount: k8s.VolumeMount;
-}
-
-/** A persistent volume claim shared by the steps of a pipeline (data in, models out). */
-export interface ISharedVolume {
-  /** The PersistentVolumeClaim name. */
-  readonly claimName: string;
-  /** Mounts the claim at `mountPath`. */
-  mount(mountPath: string, options?: { readonly readOnly?: boolean; readonly subPath?: string }): VolumeAttachment;
-  /** A KServe storage URI (`pvc://<claim>/<path>`) for a model stored on the claim. */
-  uri(path?: string): string;
-}
-
-/** Access mode of a claim. */
-export enum AccessMode {
-  READ_WRITE_ONCE = 'ReadWriteOnce',
-  READ_WRITE_MANY = 'ReadWriteMany',
-  READ_ONLY_MANY = 'ReadOnlyMany',
-  READ_WRITE_ONCE_POD = 'ReadWriteOncePod',
-}
+import { AccessMode, ISharedVolume, StorageClassRef, VolumeAttachment } from './volume-types';
 
 export interface SharedVolumeProps {
   /**

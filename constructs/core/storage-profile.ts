@@ -1,10 +1,4 @@
-import { AccessMode } from './shared-volume';
-
-/** A StorageClass of the target cluster and the access modes its provisioner really provides. */
-export interface StorageClassRef {
-  readonly name: string;
-  readonly accessModes: readonly AccessMode[];
-}
+import { AccessMode, StorageClassRef } from './volume-types';
 
 /**
  * The storage a cluster kind offers, modelled like node pools: the stacks install it, the charts

@@ -2,7 +2,8 @@ import { Size } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { IConstruct } from 'constructs';
 import { Images } from '../core/image';
-import { VolumeAttachment } from '../core/shared-volume';
+import { like } from '../core/required-props';
+import { VolumeAttachment } from '../core/volume-types';
 
 /**
  * Pinned helper image for the cache's marker and wait steps (a shell with `test`, `sleep`, `touch`).
@@ -54,3 +55,6 @@ export interface IDatasetCache extends IConstruct {
    */
   attach(owner: string): CacheAttachment;
 }
+
+/** Run-time check of a `cache` prop (see core/required-props.ts), beside the interface it checks. */
+export const DATASET_CACHE = like<IDatasetCache>({ name: 'string', attach: 'function' }, 'a dataset cache (new DatasetCache(...) or new MemoryDatasetCache(...))');

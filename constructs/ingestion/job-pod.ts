@@ -6,7 +6,7 @@ import { DEFAULT_RESOURCES } from '../core/compute';
 import { propError, Where } from '../core/errors';
 import { ContainerSpec, renderPodSpec } from '../core/pod-template';
 import { IPriorityClass } from '../core/scheduling';
-import { VolumeAttachment } from '../core/shared-volume';
+import { VolumeAttachment } from '../core/volume-types';
 
 /** Inputs of an ingestion Job's pod (shared by the batching and sharding constructs). */
 export interface IngestionPodOptions {

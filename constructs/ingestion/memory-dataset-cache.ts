@@ -1,13 +1,13 @@
 import { Size, SizeRoundingBehavior } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CACHE_DIR_ENV, CacheAttachment, IDatasetCache } from './dataset-cache-ref';
-import { NodePool } from '../cluster/node-pool';
+import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { sizeQuantity } from '../core/compute';
 import { withDefaults } from '../core/defaults';
 import { propError } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
 import { ContainerSpec, renderContainer } from '../core/pod-template';
-import { CONTAINER_SPEC, NODE_POOL, SIZE } from '../core/prop-checks';
+import { CONTAINER_SPEC, SIZE } from '../core/prop-checks';
 import { optional, PropChecks, requireProps } from '../core/required-props';
 
 /** Properties for `MemoryDatasetCache`. */

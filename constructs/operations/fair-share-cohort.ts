@@ -1,10 +1,9 @@
 import { Construct } from 'constructs';
 import { PoolResourceFlavor } from './resource-flavor';
 import { addAmounts, Amounts, excess, poolCapacity, quantities, ResourceAmounts, toAmounts, ZERO } from './resource-amounts';
-import { NodePool } from '../cluster/node-pool';
+import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { propError, Where } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
-import { NODE_POOL } from '../core/prop-checks';
 import { arrayOf, optional, PropChecks, requireProps } from '../core/required-props';
 
 /** A team's share of one pool: what it is guaranteed, may borrow and must lend. */

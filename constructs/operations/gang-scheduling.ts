@@ -1,10 +1,10 @@
 import { Construct } from 'constructs';
 import { Amounts, quantities, toAmounts } from './resource-amounts';
-import { NodePool } from '../cluster/node-pool';
+import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { ContainerResources, DEFAULT_RESOURCES } from '../core/compute';
 import { requireInteger, Where } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
-import { CONTAINER_RESOURCES, NODE_POOL } from '../core/prop-checks';
+import { CONTAINER_RESOURCES } from '../core/prop-checks';
 import { optional, PropChecks, shape } from '../core/required-props';
 
 /**

@@ -1,10 +1,10 @@
 import { Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import { NVIDIA_GPU_RESOURCE } from '../cluster/accelerator';
-import { NodePool } from '../cluster/node-pool';
+import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { cpuMillis } from '../core/compute';
 import { propError, Where } from '../core/errors';
-import { CPU, NODE_POOL, SIZE } from '../core/prop-checks';
+import { CPU, SIZE } from '../core/prop-checks';
 import { optional, shape } from '../core/required-props';
 
 /** An amount of CPU, memory and GPUs: a quota, a limit or a capacity. */

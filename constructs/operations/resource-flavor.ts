@@ -1,6 +1,5 @@
 import { Construct } from 'constructs';
-import { NodePool } from '../cluster/node-pool';
-import { NODE_POOL } from '../core/prop-checks';
+import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { requireProps } from '../core/required-props';
 import { ResourceFlavorV1Beta2 } from '../imports/kueue.x-k8s.io';
 

@@ -1,11 +1,11 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ModelFormat, ModelLocation } from './model-location';
-import { NodePool } from '../cluster/node-pool';
+import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { ContainerResources, renderResources } from '../core/compute';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
-import { CONTAINER_RESOURCES, NODE_POOL, PRIORITY_CLASS } from '../core/prop-checks';
+import { CONTAINER_RESOURCES, PRIORITY_CLASS } from '../core/prop-checks';
 import { instanceOf, oneOf, optional, PropChecks, requireProps, shape } from '../core/required-props';
 import { IPriorityClass } from '../core/scheduling';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';

@@ -1,7 +1,7 @@
 import { propError } from '../core/errors';
 import { SHARED_VOLUME } from '../core/prop-checks';
 import { optional, requireValue } from '../core/required-props';
-import { ISharedVolume } from '../core/shared-volume';
+import { ISharedVolume } from '../core/volume-types';
 
 /** Where a model server loads the model from: a shared volume (by object) or an object-store URI. */
 export class ModelLocation {

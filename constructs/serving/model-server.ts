@@ -1,14 +1,14 @@
 import { Duration } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { SERVING_PORT_NAME, HealthCheck } from './health-check';
-import { NodePool } from '../cluster/node-pool';
+import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { requireInteger } from '../core/errors';
 import { Labels } from '../core/labels';
 import { ContainerSpec, renderPodTemplate } from '../core/pod-template';
-import { CONTAINER_SPEC, NODE_POOL, PRIORITY_CLASS, VOLUME_ATTACHMENTS } from '../core/prop-checks';
+import { CONTAINER_SPEC, PRIORITY_CLASS, VOLUME_ATTACHMENTS } from '../core/prop-checks';
 import { arrayOf, instanceOf, oneOf, optional, PropChecks } from '../core/required-props';
 import { IPriorityClass } from '../core/scheduling';
-import { VolumeAttachment } from '../core/shared-volume';
+import { VolumeAttachment } from '../core/volume-types';
 import { NetworkPeer } from '../operations/network/network-peer';
 
 /** How strictly replicas are spread across nodes (`topologySpreadConstraints`). */

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { propError, requireInteger, Where } from '../core/errors';
-import { ISharedVolume, VolumeAttachment } from '../core/shared-volume';
+import { ISharedVolume, VolumeAttachment } from '../core/volume-types';
 
 /** What the operator does with a replica's pods when they exit (`replicaSpecs.<role>.restartPolicy`). */
 export enum ReplicaRestartPolicy {

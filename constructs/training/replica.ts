@@ -2,16 +2,14 @@ import { Chart, Size } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GangScheduling } from './gang-scheduling';
 import { CheckpointOptions, CleanPodPolicy, FaultToleranceOptions, renderCheckpoint, ReplicaRestartPolicy } from './policies';
-import { NodePool } from '../cluster/node-pool';
+import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { ContainerResources, DEFAULT_RESOURCES } from '../core/compute';
 import { propError, requireInteger } from '../core/errors';
 import { ContainerImage } from '../core/image';
 import { podTemplateJson } from '../core/pod-template';
-import {
-  CONTAINER_IMAGE, CONTAINER_RESOURCES, DURATION, NODE_POOL, SHARED_VOLUME, SIZE, STRING_MAP, STRINGS, VOLUME_ATTACHMENTS,
-} from '../core/prop-checks';
+import { CONTAINER_IMAGE, CONTAINER_RESOURCES, DURATION, SHARED_VOLUME, SIZE, STRING_MAP, STRINGS, VOLUME_ATTACHMENTS } from '../core/prop-checks';
 import { instanceOf, oneOf, optional, PropChecks, shape } from '../core/required-props';
-import { VolumeAttachment } from '../core/shared-volume';
+import { VolumeAttachment } from '../core/volume-types';
 
 /** One role of a distributed job (PS, Worker, Chief, Master, Launcher, ...). */
 export interface ReplicaOptions {

@@ -1,14 +1,14 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CleanPodPolicy, ReplicaRestartPolicy } from './policies';
-import { NodePool } from '../cluster/node-pool';
+import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { withDefaults } from '../core/defaults';
 import { requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
 import { ContainerSpec, podTemplateJson } from '../core/pod-template';
-import { CONTAINER_SPEC, DURATION, NODE_POOL, VOLUME_ATTACHMENTS } from '../core/prop-checks';
+import { CONTAINER_SPEC, DURATION, VOLUME_ATTACHMENTS } from '../core/prop-checks';
 import { oneOf, optional, PropChecks, requireProps } from '../core/required-props';
-import { VolumeAttachment } from '../core/shared-volume';
+import { VolumeAttachment } from '../core/volume-types';
 import { IWorkflowResource } from '../core/workflow-resource';
 import { TfJob } from '../imports/kubeflow.org';
 import { NamespaceNetwork } from '../operations/network/namespace-network';

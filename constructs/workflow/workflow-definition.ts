@@ -10,16 +10,16 @@ import { WorkflowParameter } from './workflow-io';
 import {
   CONTAINER_TASK_CHECKS, ContainerTaskOptions, EXIT_HANDLER_CHECKS, ExitHandlerOptions, RESOURCE_TASK_CHECKS, ResourceAction, ResourceTaskOptions, TaskOptions, WorkflowTask,
 } from './workflow-task';
-import { NodePool } from '../cluster/node-pool';
+import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
 import { renderContainer } from '../core/pod-template';
-import { DURATION, LOCAL_QUEUE, NODE_POOL, PRIORITY_CLASS, STRINGS, VOLUME_ATTACHMENTS } from '../core/prop-checks';
+import { DURATION, LOCAL_QUEUE, PRIORITY_CLASS, STRINGS, VOLUME_ATTACHMENTS } from '../core/prop-checks';
 import { oneOf, optional, PropChecks, requireProps, requireValue, shape } from '../core/required-props';
 import { IPriorityClass, ILocalQueue, KUEUE_QUEUE_LABEL } from '../core/scheduling';
 import { restrictedPodSecurityContext } from '../core/security';
-import { VolumeAttachment } from '../core/shared-volume';
+import { VolumeAttachment } from '../core/volume-types';
 import { applyRank } from '../core/platform-app';
 import { IWorkflowResource, recordEmbeddingStep, resourceKindOf } from '../core/workflow-resource';
 import { NamespaceNetwork } from '../operations/network/namespace-network';

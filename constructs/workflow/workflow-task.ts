@@ -4,12 +4,12 @@ import { RetryBackoff, RetryOptions, RetryPolicy } from './retry';
 import {
   FanOut, InputArtifact, ITaskRef, OutputFrom, ParameterRef, ParameterValue, TaskOutputArtifact, TaskOutputParameter, TaskOutputs,
 } from './workflow-io';
-import { NodePool } from '../cluster/node-pool';
+import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { propError } from '../core/errors';
 import { ContainerSpec } from '../core/pod-template';
-import { CONTAINER_SPEC, DURATION, NODE_POOL, VOLUME_ATTACHMENTS } from '../core/prop-checks';
+import { CONTAINER_SPEC, DURATION, VOLUME_ATTACHMENTS } from '../core/prop-checks';
 import { arrayOf, either, instanceOf, like, oneOf, optional, PropChecks, recordOf, shape } from '../core/required-props';
-import { VolumeAttachment } from '../core/shared-volume';
+import { VolumeAttachment } from '../core/volume-types';
 import { IWorkflowResource } from '../core/workflow-resource';
 
 /** Step memoization: Argo skips the step when a result for the same key is cached and fresh. */

@@ -7,7 +7,7 @@
  */
 import { PlatformTarget, poolShapes } from '../../constructs/checks/platform-target';
 import type { NodePool } from '../../constructs/cluster/node-pool';
-import { AccessMode } from '../../constructs/core/shared-volume';
+import { AccessMode } from '../../constructs/core/volume-types';
 import { StorageProfile, StorageProfiles } from '../../constructs/core/storage-profile';
 import { KUBERNETES_MINOR } from '../../constructs/core/versions';
 import { COSCHEDULING_SCHEDULER_NAME } from '../../constructs/training/gang-scheduling';

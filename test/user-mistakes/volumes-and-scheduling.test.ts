@@ -1,7 +1,8 @@
 import { Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import { expectMistake, localTarget, pools, PYTORCH, STEP, teamChart, teams } from './harness';
-import { AccessMode, SharedVolume } from '../../constructs/core/shared-volume';
+import { SharedVolume } from '../../constructs/core/shared-volume';
+import { AccessMode } from '../../constructs/core/volume-types';
 import { StorageProfiles } from '../../constructs/core/storage-profile';
 import { DatasetCache } from '../../constructs/ingestion/dataset-cache';
 import { ShardedIngestionJob } from '../../constructs/ingestion/sharded-job';

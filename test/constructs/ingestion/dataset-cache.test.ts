@@ -1,7 +1,7 @@
 import { Size } from 'cdk8s';
 import { NodePool } from '../../../constructs/cluster/node-pool';
 import { ContainerImage } from '../../../constructs/core/image';
-import { AccessMode } from '../../../constructs/core/shared-volume';
+import { AccessMode } from '../../../constructs/core/volume-types';
 import { BatchProcessingJob } from '../../../constructs/ingestion/batch-job';
 import { DatasetCache } from '../../../constructs/ingestion/dataset-cache';
 import { CACHE_READY_MARKER } from '../../../constructs/ingestion/dataset-cache-ref';
