@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { App } from 'cdk8s';
 import { generatePlatform } from './generate-platform';
-import { PlatformApp } from '../constructs/core/platform-app';
+import { PlatformApp } from '../constructs/app/platform-app';
 
 /** Which synth runs: the project's PlatformApp, or stock `App.synth()` over the same charts. */
 type Engine = 'platform' | 'stock';

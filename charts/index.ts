@@ -9,7 +9,7 @@ import { WorkflowExamples } from './workflow-examples';
 import { PlatformTarget } from '../constructs/checks/platform-target';
 import { Accelerator } from '../constructs/cluster/accelerator';
 import { NodePool } from '../constructs/cluster/node-pool';
-import { PlatformApp } from '../constructs/core/platform-app';
+import { PlatformApp } from '../constructs/app/platform-app';
 import { applyMetadataConvention } from '../constructs/operations/metadata-convention';
 import { PlatformPriorities } from '../constructs/operations/platform-priorities';
 import { PriorityTier } from '../constructs/operations/priority-tier';

@@ -5,7 +5,8 @@
 import * as pulumi from '@pulumi/pulumi';
 import { buildPlatform, examplePools } from '../charts';
 import { PlatformTarget } from '../constructs/checks/platform-target';
-import { ChartManifest, PlatformApp } from '../constructs/core/platform-app';
+import { ChartManifest } from '../constructs/app/chart-manifests';
+import { PlatformApp } from '../constructs/app/platform-app';
 import { applyMetadataConvention } from '../constructs/operations/metadata-convention';
 import { ClusterKind, loadStackConfig, StackConfig, StackConfigError } from './config';
 import { karpenterNodeRoleName } from './cluster/eks-autoscaling';

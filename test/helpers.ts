@@ -1,6 +1,7 @@
 import { Chart } from 'cdk8s';
 import { parse } from 'yaml';
-import { PlatformApp, synthChart } from '../constructs/core/platform-app';
+import { synthChart } from '../constructs/app/chart-manifests';
+import { PlatformApp } from '../constructs/app/platform-app';
 
 /** A synthesized Kubernetes object, as tests read it. */
 export type Manifest = Record<string, any>;

@@ -1,7 +1,4 @@
-/** Core groups have no dot (`apps`, `batch`) or end in `.k8s.io`; everything else is a CRD's. */
-export function isCoreGroup(group: string): boolean {
-  return !group.includes('.') || group.endsWith('.k8s.io');
-}
+import { isCoreGroup } from '../core/api-groups';
 
 /** True when `group/Kind` is a custom resource kind (served by an operator, not by Kubernetes). */
 export function isCustomGroupKind(groupKind: string): boolean {

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { apiGroupOf } from './platform-app';
+import { apiGroupOf } from './api-groups';
 
 /**
  * A construct a workflow step can create (Argo `resource` template): its single primary object,

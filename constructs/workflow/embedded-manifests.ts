@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { IEmbeddedScope } from '../core/platform-app';
+import { IEmbeddedScope } from '../core/embedded-scope';
 
 /**
  * Scope for objects that a workflow step creates at run time (TFJobs, InferenceServices).

@@ -20,7 +20,7 @@ import { oneOf, optional, PropChecks, requireProps, requireValue, shape } from '
 import { IPriorityClass, ILocalQueue, KUEUE_QUEUE_LABEL } from '../core/scheduling';
 import { restrictedPodSecurityContext } from '../core/security';
 import { VolumeAttachment } from '../core/volume-types';
-import { applyRank } from '../core/platform-app';
+import { applyRank } from '../core/apply-order';
 import { IWorkflowResource, recordEmbeddingStep, resourceKindOf } from '../core/workflow-resource';
 import { NamespaceNetwork } from '../operations/network/namespace-network';
 import { PodGroup } from '../operations/network/pod-group';

@@ -5,7 +5,8 @@
  */
 import { PlatformTarget } from '../../constructs/checks/platform-target';
 import { formatProblem, Problem, summaryLine } from '../../constructs/checks/semantic-rule';
-import { ChartManifest, checkManifests } from '../../constructs/core/platform-app';
+import { checkManifests } from '../../constructs/app/check-manifests';
+import { ChartManifest } from '../../constructs/app/chart-manifests';
 import { StackConfigError } from '../config-values';
 import type { StackConfig } from '../config';
 

@@ -1,5 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { PlatformApp } from '../../constructs/core/platform-app';
+import { PlatformApp } from '../../constructs/app/platform-app';
 import { OperatorName } from '../operators/versions';
 
 /**

@@ -1,6 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { ChartManifest, groupKind } from '../../constructs/core/platform-app';
+import { groupKind } from '../../constructs/core/api-groups';
+import { ChartManifest } from '../../constructs/app/chart-manifests';
 import { upstreamOf } from '../cluster/target';
 import { StackConfigError } from '../config';
 

@@ -1,6 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { FIXED_OBJECTS_PER_TEAM, generatePlatform, objectsPerTeam, teamsFor } from '../../bench/generate-platform';
-import { PlatformApp } from '../../constructs/core/platform-app';
+import { PlatformApp } from '../../constructs/app/platform-app';
 import { formatViolations, validateObjects } from '../validation/validator';
 import { byKindName, ofKind } from '../helpers';
 

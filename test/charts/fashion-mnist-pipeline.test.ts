@@ -1,4 +1,4 @@
-import { PlatformApp } from '../../constructs/core/platform-app';
+import { PlatformApp } from '../../constructs/app/platform-app';
 import { BOOK_MODELS, FashionMnistPipeline } from '../../charts/fashion-mnist-pipeline';
 import { buildPlatform, examplePools } from '../../charts';
 import { byKindName, containersOf, Manifest, ofKind } from '../helpers';

@@ -1,6 +1,7 @@
 import { IngestionExamples } from '../../charts/ingestion-examples';
 import { examplePools } from '../../charts';
-import { PlatformApp, synthChart } from '../../constructs/core/platform-app';
+import { synthChart } from '../../constructs/app/chart-manifests';
+import { PlatformApp } from '../../constructs/app/platform-app';
 import { byKindName, containersOf, Manifest } from '../helpers';
 import { formatViolations, validateObjects } from '../validation/validator';
 

@@ -4,7 +4,7 @@ import { examplePools } from '../../charts';
 import { exampleFeatures } from '../../charts/example-features';
 import { MlPlatformOperations } from '../../charts/operations-example';
 import { NodePool } from '../../constructs/cluster/node-pool';
-import { PlatformApp } from '../../constructs/core/platform-app';
+import { PlatformApp } from '../../constructs/app/platform-app';
 import { applyMetadataConvention, metadataConventionProblems } from '../../constructs/operations/metadata-convention';
 import { addAmounts, Amounts, cpuText, memoryText, poolCapacity, ZERO } from '../../constructs/operations/resource-amounts';
 import { resourceFlavorName } from '../../constructs/operations/resource-flavor';

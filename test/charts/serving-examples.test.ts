@@ -1,7 +1,8 @@
 import { ServingExamples } from '../../charts/serving-examples';
 import { examplePools } from '../../charts';
 import { exampleFeatures } from '../../charts/example-features';
-import { PlatformApp, synthChart } from '../../constructs/core/platform-app';
+import { synthChart } from '../../constructs/app/chart-manifests';
+import { PlatformApp } from '../../constructs/app/platform-app';
 import { SchedulingRefs } from '../../constructs/core/scheduling';
 import { byKindName, containersOf, Manifest, ofKind } from '../helpers';
 import { formatViolations, validateObjects } from '../validation/validator';

@@ -3,7 +3,7 @@ import { MlPlatformOperations } from '../../charts/operations-example';
 import { TrainingExamples } from '../../charts/training-examples';
 import { TRAINING_SCRIPTS } from '../../charts/scripts/training-scripts';
 import { examplePools } from '../../charts';
-import { PlatformApp } from '../../constructs/core/platform-app';
+import { PlatformApp } from '../../constructs/app/platform-app';
 import { KUEUE_QUEUE_LABEL } from '../../constructs/core/scheduling';
 import { GangScheduler } from '../../constructs/training/gang-scheduling';
 import { formatViolations, validateObjects } from '../validation/validator';

@@ -1,4 +1,5 @@
-import { PlatformApp, synthChart } from '../../constructs/core/platform-app';
+import { synthChart } from '../../constructs/app/chart-manifests';
+import { PlatformApp } from '../../constructs/app/platform-app';
 import { WorkflowExamples } from '../../charts/workflow-examples';
 import { examplePools } from '../../charts';
 import { formatViolations, validateObjects } from '../validation/validator';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { guideBlocks, materialize, typeCheck } from './guide-blocks';
 import { SEMANTIC_RULES } from '../../constructs/checks/rules';
-import type { PlatformApp } from '../../constructs/core/platform-app';
+import type { PlatformApp } from '../../constructs/app/platform-app';
 import type { NodePool } from '../../constructs/cluster/node-pool';
 import type { PlatformTarget } from '../../constructs/checks/platform-target';
 import { parseStackConfig, StackConfigError } from '../../stacks/config';

@@ -7,7 +7,7 @@ import { Accelerator } from '../../constructs/cluster/accelerator';
 import { NodePool } from '../../constructs/cluster/node-pool';
 import { PlatformTarget } from '../../constructs/checks/platform-target';
 import { ContainerImage } from '../../constructs/core/image';
-import { PlatformApp } from '../../constructs/core/platform-app';
+import { PlatformApp } from '../../constructs/app/platform-app';
 import { ContainerSpec } from '../../constructs/core/pod-template';
 import { FairShareCohort } from '../../constructs/operations/fair-share-cohort';
 import { Team } from '../../constructs/operations/team';

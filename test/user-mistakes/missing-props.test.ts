@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { Cron } from 'cdk8s';
 import { BUSYBOX, expectMistake, localTarget, pools, PYTORCH, STEP, teamChart, teams } from './harness';
 import { NodePool } from '../../constructs/cluster/node-pool';
-import { PlatformApp } from '../../constructs/core/platform-app';
+import { PlatformApp } from '../../constructs/app/platform-app';
 import { BatchProcessingJob } from '../../constructs/ingestion/batch-job';
 import { ShardedIngestionJob } from '../../constructs/ingestion/sharded-job';
 import { tagMetadata } from '../../constructs/operations/metadata-convention';

@@ -5,7 +5,7 @@ import { PodGroup, PodGroupNeeds } from './pod-group';
 import { PLATFORM_DEFAULTS, ResolvedPlatform } from './platform-services';
 import { DerivedEgress, deriveClientEgress, groupPolicySpec } from './render-policy';
 import { pathOf } from '../../core/errors';
-import { IEmbeddedScope } from '../../core/platform-app';
+import { IEmbeddedScope } from '../../core/embedded-scope';
 
 /** What a namespace baseline tells the registry: its path and its resolved platform services. */
 export interface BaselineRef {

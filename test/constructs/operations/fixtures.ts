@@ -3,7 +3,7 @@ import { Cpu } from 'cdk8s-plus-27';
 import { parse } from 'yaml';
 import { Accelerator } from '../../../constructs/cluster/accelerator';
 import { NodePool } from '../../../constructs/cluster/node-pool';
-import { PlatformApp } from '../../../constructs/core/platform-app';
+import { PlatformApp } from '../../../constructs/app/platform-app';
 import { FairShareCohort, PoolQuota } from '../../../constructs/operations/fair-share-cohort';
 import { metadataConventionProblems } from '../../../constructs/operations/metadata-convention';
 import { Manifest, testChart } from '../../helpers';

@@ -5,7 +5,7 @@ import { buildPlatform } from '../../../charts';
 import { FashionMnistPipeline } from '../../../charts/fashion-mnist-pipeline';
 import { MlPlatformOperations } from '../../../charts/operations-example';
 import { Labels, MANAGED_BY_VALUE } from '../../../constructs/core/labels';
-import { PlatformApp } from '../../../constructs/core/platform-app';
+import { PlatformApp } from '../../../constructs/app/platform-app';
 import {
   applyMetadataConvention, MetadataLabels, metadataConventionProblems, metadataTagsOf, PART_OF_VALUE, SOURCE_ANNOTATION, tagMetadata,
 } from '../../../constructs/operations/metadata-convention';

@@ -3,7 +3,7 @@ import { Cpu } from 'cdk8s-plus-27';
 import { parse } from 'yaml';
 import { NodePool } from '../../../constructs/cluster/node-pool';
 import { ContainerImage } from '../../../constructs/core/image';
-import { PlatformApp } from '../../../constructs/core/platform-app';
+import { PlatformApp } from '../../../constructs/app/platform-app';
 import { RestrictedNamespace } from '../../../constructs/core/namespace';
 import { ScriptBundle } from '../../../constructs/core/script-bundle';
 import { KueueLocalQueue } from '../../../constructs/operations/local-queue';

@@ -3,8 +3,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ApiObject, Chart, Yaml } from 'cdk8s';
-import { chartObjects, PlatformApp, writeAtomically } from '../../../constructs/core/platform-app';
-import { YamlWriter } from '../../../constructs/core/yaml-writer';
+import { chartObjects } from '../../../constructs/core/apply-order';
+import { writeAtomically } from '../../../constructs/app/write-atomically';
+import { PlatformApp } from '../../../constructs/app/platform-app';
+import { YamlWriter } from '../../../constructs/app/yaml-writer';
 
 const root = path.resolve(__dirname, '../../..');
 const tmpdir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-test-'));

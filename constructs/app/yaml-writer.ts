@@ -42,7 +42,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
  * and scalars whose text it knows; a string's text comes from the yaml library itself (once per
  * distinct string) unless it is certainly plain. Anything else (multi-line keys or list items,
  * nested sequences, long keys, non-JSON values) sends the whole document to `Yaml.stringify`.
- * `test/constructs/core/platform-app.test.ts` compares both on tricky inputs.
+ * `test/constructs/app/platform-app.test.ts` compares both on tricky inputs.
  */
 export class YamlWriter {
   /** The scalar text of each distinct string seen, or '' when its document goes to the yaml library. */
