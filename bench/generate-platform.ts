@@ -9,7 +9,7 @@ import { requireInteger } from '../constructs/core/errors';
 import { BOOK_GPU_IMAGE } from '../charts/fashion-mnist-pipeline';
 import { ContainerImage, Images } from '../constructs/core/image';
 import { Labels } from '../constructs/core/labels';
-import { RestrictedNamespace } from '../constructs/core/namespace';
+import { RestrictedNamespace } from '../constructs/operations/restricted-namespace';
 import { renderPodTemplate } from '../constructs/core/pod-template';
 import { SharedVolume } from '../constructs/core/shared-volume';
 import { AccessMode } from '../constructs/core/volume-types';

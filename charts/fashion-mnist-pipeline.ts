@@ -3,7 +3,7 @@ import { Cpu } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { NodePool } from '../constructs/cluster/node-pool';
 import { bookPrograms, ContainerImage, Images } from '../constructs/core/image';
-import { RestrictedNamespace } from '../constructs/core/namespace';
+import { RestrictedNamespace } from '../constructs/operations/restricted-namespace';
 import { SharedVolume } from '../constructs/core/shared-volume';
 import { AccessMode } from '../constructs/core/volume-types';
 import { StorageProfile, StorageProfiles } from '../constructs/core/storage-profile';

@@ -3,7 +3,7 @@ import { Cpu } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { ExampleFeatures, exampleFeatures } from './example-features';
 import { NodePool } from '../constructs/cluster/node-pool';
-import { RestrictedNamespace } from '../constructs/core/namespace';
+import { RestrictedNamespace } from '../constructs/operations/restricted-namespace';
 import { CoschedulingPodGroup } from '../constructs/operations/coscheduling-pod-group';
 import { KueueClusterQueue } from '../constructs/operations/cluster-queue';
 import { FairShareCohort } from '../constructs/operations/fair-share-cohort';

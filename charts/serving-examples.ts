@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { ExampleFeatures, exampleFeatures } from './example-features';
 import { NodePool } from '../constructs/cluster/node-pool';
 import { ContainerImage, Images } from '../constructs/core/image';
-import { RestrictedNamespace } from '../constructs/core/namespace';
+import { RestrictedNamespace } from '../constructs/operations/restricted-namespace';
 import { IPriorityClass } from '../constructs/core/scheduling';
 import { AccessMode } from '../constructs/core/volume-types';
 import { DatasetCache } from '../constructs/ingestion/dataset-cache';

@@ -6,7 +6,7 @@ import { TRAINING_SCRIPTS } from './scripts/training-scripts';
 import { NodePool } from '../constructs/cluster/node-pool';
 import { propError } from '../constructs/core/errors';
 import { ContainerImage } from '../constructs/core/image';
-import { RestrictedNamespace } from '../constructs/core/namespace';
+import { RestrictedNamespace } from '../constructs/operations/restricted-namespace';
 import { ScriptBundle } from '../constructs/core/script-bundle';
 import { SharedVolume } from '../constructs/core/shared-volume';
 import { AccessMode } from '../constructs/core/volume-types';

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { WORKFLOW_PROGRAMS, WORKFLOW_SCRIPTS } from './scripts/workflow-scripts';
 import { NodePool } from '../constructs/cluster/node-pool';
 import { ContainerImage, Images } from '../constructs/core/image';
-import { RestrictedNamespace } from '../constructs/core/namespace';
+import { RestrictedNamespace } from '../constructs/operations/restricted-namespace';
 import { ScriptBundle } from '../constructs/core/script-bundle';
 import { IPriorityClass, SchedulingRefs } from '../constructs/core/scheduling';
 import { PriorityTier } from '../constructs/operations/priority-tier';

@@ -16,6 +16,7 @@ export * from './priority-tier';
 export * from './prometheus-rule';
 export * from './resource-amounts';
 export * from './resource-flavor';
+export * from './restricted-namespace';
 export * from './scrape-target';
 export * from './team';
 export * from './team-network-policies';

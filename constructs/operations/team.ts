@@ -13,7 +13,7 @@ import { cpuMillis, DEFAULT_RESOURCES } from '../core/compute';
 import { withDefaults } from '../core/defaults';
 import { propError } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
-import { RestrictedNamespace } from '../core/namespace';
+import { RestrictedNamespace } from './restricted-namespace';
 import { arrayOf, instanceOf, optional, PropChecks, requireProps } from '../core/required-props';
 import { EXECUTOR_RULE, mergeRules } from '../workflow/workflow-rbac';
 

@@ -1,6 +1,6 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { RestrictedNamespace } from '../../constructs/core/namespace';
+import { RestrictedNamespace } from '../../constructs/operations/restricted-namespace';
 import { BASELINE_POLICY_NAMES, NamespaceNetwork, NetworkPeer, PodGroupNeeds } from '../../constructs/operations/network';
 import { ArgoWorkflow } from '../../constructs/workflow/argo-workflow';
 import { examplePools } from '../../charts';

@@ -1,7 +1,7 @@
 import { Chart, Size } from 'cdk8s';
 import { NodePool } from '../../constructs/cluster/node-pool';
 import { ContainerImage } from '../../constructs/core/image';
-import { RestrictedNamespace } from '../../constructs/core/namespace';
+import { RestrictedNamespace } from '../../constructs/operations/restricted-namespace';
 import { SharedVolume } from '../../constructs/core/shared-volume';
 import { BatchProcessingJob } from '../../constructs/ingestion/batch-job';
 import { DatasetCache } from '../../constructs/ingestion/dataset-cache';

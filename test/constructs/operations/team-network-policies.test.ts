@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { RestrictedNamespace } from '../../../constructs/core/namespace';
+import { RestrictedNamespace } from '../../../constructs/operations/restricted-namespace';
 import { PlatformServices, TEAM_POLICY_NAMES, TeamNetworkPolicies } from '../../../constructs/operations/team-network-policies';
 import { byKindName, ofKind, synth, testChart } from '../../helpers';
 

@@ -4,7 +4,7 @@ import { parse } from 'yaml';
 import { NodePool } from '../../../constructs/cluster/node-pool';
 import { ContainerImage } from '../../../constructs/core/image';
 import { PlatformApp } from '../../../constructs/app/platform-app';
-import { RestrictedNamespace } from '../../../constructs/core/namespace';
+import { RestrictedNamespace } from '../../../constructs/operations/restricted-namespace';
 import { ScriptBundle } from '../../../constructs/core/script-bundle';
 import { KueueLocalQueue } from '../../../constructs/operations/local-queue';
 import { FairShareCohort } from '../../../constructs/operations/fair-share-cohort';

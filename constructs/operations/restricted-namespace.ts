@@ -1,12 +1,12 @@
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
-import { propError } from './errors';
-import { NameRule, validateName } from './names';
-import { STRING_MAP } from './prop-checks';
-import { oneOf, optional, PropChecks, requireProps, shape } from './required-props';
-import { KUBERNETES_MINOR } from './versions';
-import { NamespaceBaseline } from '../operations/network/namespace-baseline';
-import { PlatformServices } from '../operations/network/platform-services';
+import { propError } from '../core/errors';
+import { NameRule, validateName } from '../core/names';
+import { STRING_MAP } from '../core/prop-checks';
+import { oneOf, optional, PropChecks, requireProps, shape } from '../core/required-props';
+import { KUBERNETES_MINOR } from '../core/versions';
+import { NamespaceBaseline } from './network/namespace-baseline';
+import { PlatformServices } from './network/platform-services';
 
 export interface RestrictedNamespaceProps {
   /** @default - the construct id */
