@@ -4,7 +4,7 @@ import { CLUSTER_SCOPED_KINDS, groupKind } from '../core/api-groups';
 import { chartObjects } from '../core/apply-order';
 import { isEmbedded } from '../core/embedded-scope';
 import { embeddingStepOf } from '../core/workflow-resource';
-import { ManifestEntry } from '../checks/object-index';
+import { ManifestEntry } from '../checks/manifest-entry';
 
 /** A chart's synthesized objects, in apply order. */
 export interface ChartManifest {

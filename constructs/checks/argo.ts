@@ -1,4 +1,4 @@
-import type { ManifestEntry } from './object-index';
+import type { ManifestEntry } from './manifest-entry';
 
 /** Argo kinds that carry a workflow spec, and where. */
 const WORKFLOW_SPECS: Readonly<Record<string, string>> = {

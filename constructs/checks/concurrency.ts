@@ -1,5 +1,6 @@
 import { workflowSpecOf } from './argo';
-import type { ManifestEntry, ObjectIndex } from './object-index';
+import type { ObjectIndex } from './object-index';
+import type { ManifestEntry } from './manifest-entry';
 import type { PodTemplate } from './pod-templates';
 
 /** Pods that may run at the same time as others: which workflow step (if any) runs them. */

@@ -1,6 +1,6 @@
 import { imageFactsOf } from '../core/image';
 import type { ObjectIndex } from './object-index';
-import { describeEntry } from './object-index';
+import { describeEntry } from './manifest-entry';
 import { installedOperators, metricMatches, SELF_MONITORED_EXPORTERS } from './operator-metrics';
 import type { PlatformTarget } from './platform-target';
 import type { PodTemplate } from './pod-templates';

@@ -1,5 +1,9 @@
-import type { ManifestEntry, ObjectIndex } from './object-index';
-import { groupKindOf } from './object-index';
+import { groupKindOf, ManifestEntry, Scaler } from './manifest-entry';
+
+/** What reading pod templates needs of the index (ObjectIndex): the autoscaler of a workload. */
+export interface ScalerLookup {
+  scalerOf(entry: ManifestEntry): Scaler | undefined;
+}
 
 /** A pod template found in an object, and how many of its pods can run at once. */
 export interface PodTemplate {
@@ -43,7 +47,7 @@ function template(entry: ManifestEntry, role: string, field: string, tpl: Record
 }
 
 /** Replicas of a Deployment or StatefulSet: its autoscaler's range, else `spec.replicas` both ways. */
-function scaledTemplate(entry: ManifestEntry, index: ObjectIndex): PodTemplate[] {
+function scaledTemplate(entry: ManifestEntry, index: ScalerLookup): PodTemplate[] {
   const spec = entry.object.spec ?? {};
   const replicas = spec.replicas ?? 1;
   const scaler = index.scalerOf(entry);
@@ -51,7 +55,7 @@ function scaledTemplate(entry: ManifestEntry, index: ObjectIndex): PodTemplate[]
 }
 
 /** Pod templates of one object (none for kinds that run no pods). */
-export function podTemplatesOf(entry: ManifestEntry, index: ObjectIndex): PodTemplate[] {
+export function podTemplatesOf(entry: ManifestEntry, index: ScalerLookup): PodTemplate[] {
   const o = entry.object;
   const gk = groupKindOf(o);
   const spec = o.spec ?? {};

@@ -1,5 +1,6 @@
-import type { ManifestEntry, ObjectIndex } from './object-index';
-import { groupKindOf, nameOf } from './object-index';
+import type { ObjectIndex } from './object-index';
+import type { ManifestEntry } from './manifest-entry';
+import { groupKindOf, nameOf } from './manifest-entry';
 import { installedOperators, OPERATOR_METRICS, OperatorMetricsComponent } from './operator-metrics';
 import type { PlatformTarget } from './platform-target';
 import { PodTemplate } from './pod-templates';

@@ -1,4 +1,5 @@
-import { ObjectIndex, ManifestEntry, describeEntry } from './object-index';
+import { ObjectIndex } from './object-index';
+import { ManifestEntry, describeEntry } from './manifest-entry';
 import { PlatformTarget } from './platform-target';
 import { formatValue } from '../core/errors';
 

@@ -1,7 +1,8 @@
 import { Labels } from '../../core/labels';
 import { KUEUE_QUEUE_LABEL } from '../../core/scheduling';
-import type { ManifestEntry, ObjectIndex } from '../object-index';
-import { nameOf } from '../object-index';
+import type { ObjectIndex } from '../object-index';
+import type { ManifestEntry } from '../manifest-entry';
+import { nameOf } from '../manifest-entry';
 import { concurrentTotal, stepOf, WorkflowOrder } from '../concurrency';
 import type { PodTemplate } from '../pod-templates';
 import { add, containerDemands, cpuMillisOf, Demand, excess, memoryMebibytesOf, NO_DEMAND, podDemand, times } from '../quantities';

@@ -1,6 +1,6 @@
 import { imageFactsOf } from '../../core/image';
 import { MetricCatalog, imageMetricsOf } from '../metric-catalog';
-import type { ManifestEntry } from '../object-index';
+import type { ManifestEntry } from '../manifest-entry';
 import { PodTemplate } from '../pod-templates';
 import { metricNamesIn, PromQlSyntaxError } from '../promql';
 import { CheckContext, SemanticRule } from '../semantic-rule';

@@ -1,4 +1,5 @@
-import type { ManifestEntry, ObjectIndex } from '../object-index';
+import type { ObjectIndex } from '../object-index';
+import type { ManifestEntry } from '../manifest-entry';
 import { containersOf, PodTemplate } from '../pod-templates';
 import { CheckContext, SemanticRule } from '../semantic-rule';
 

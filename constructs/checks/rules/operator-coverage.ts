@@ -1,8 +1,8 @@
 import { KUEUE_QUEUE_LABEL } from '../../core/scheduling';
 import { workflowSpecOf } from '../argo';
 import { isCustomGroupKind, kueueFrameworkOf } from '../kinds';
-import type { ManifestEntry } from '../object-index';
-import { groupKindOf } from '../object-index';
+import type { ManifestEntry } from '../manifest-entry';
+import { groupKindOf } from '../manifest-entry';
 import { CheckContext, SemanticRule } from '../semantic-rule';
 
 /**

@@ -1,5 +1,5 @@
-import type { ManifestEntry } from '../object-index';
-import { groupKindOf } from '../object-index';
+import type { ManifestEntry } from '../manifest-entry';
+import { groupKindOf } from '../manifest-entry';
 import { containersOf, PodTemplate } from '../pod-templates';
 import { CheckContext, SemanticRule } from '../semantic-rule';
 

@@ -2,7 +2,7 @@ import { imageFactsOf } from '../../core/image';
 import { flagsOf, PROGRAM_FACTS_ANNOTATION, ProgramFacts } from '../../core/program-facts';
 import { argvOf, resolvePath, scriptsRunBy } from '../container-commands';
 import type { ObjectIndex } from '../object-index';
-import { groupKindOf } from '../object-index';
+import { groupKindOf } from '../manifest-entry';
 import { containersOf, PodTemplate } from '../pod-templates';
 import { CheckContext, SemanticRule } from '../semantic-rule';
 

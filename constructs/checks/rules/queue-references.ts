@@ -1,6 +1,6 @@
 import { KUEUE_PRIORITY_LABEL, KUEUE_QUEUE_LABEL } from '../../core/scheduling';
-import type { ManifestEntry } from '../object-index';
-import { groupKindOf, nameOf } from '../object-index';
+import type { ManifestEntry } from '../manifest-entry';
+import { groupKindOf, nameOf } from '../manifest-entry';
 import { formatLabels, selectorMatches } from '../selectors';
 import { CheckContext, SemanticRule } from '../semantic-rule';
 

@@ -1,7 +1,7 @@
 import { resourceSteps } from '../argo';
 import { ConditionRequirement, ConditionSyntaxError, parseCondition } from '../argo-conditions';
 import { CheckContext, SemanticRule } from '../semantic-rule';
-import { ManifestEntry } from '../object-index';
+import { ManifestEntry } from '../manifest-entry';
 import { findStatusFields, resolveStatusPath, StatusSchemaNode, statusSchemaSource } from '../status-schemas';
 
 /**

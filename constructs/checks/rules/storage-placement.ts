@@ -2,7 +2,7 @@ import { Labels } from '../../core/labels';
 import { storageClassOf } from '../../core/storage-profile';
 import { concurrentTotal, stepOf, WorkflowOrder } from '../concurrency';
 import type { ObjectIndex } from '../object-index';
-import { nameOf } from '../object-index';
+import { nameOf } from '../manifest-entry';
 import type { PoolShape } from '../platform-target';
 import type { PodTemplate } from '../pod-templates';
 import { CheckContext, SemanticRule } from '../semantic-rule';

@@ -1,7 +1,8 @@
 import { ImageFacts, imageFactsOf } from '../../core/image';
 import { resourceSteps } from '../argo';
 import { launchesMpi, resolvePath, runsTraining, scriptsRunBy } from '../container-commands';
-import type { ManifestEntry, ObjectIndex } from '../object-index';
+import type { ObjectIndex } from '../object-index';
+import type { ManifestEntry } from '../manifest-entry';
 import { containersOf, PodTemplate } from '../pod-templates';
 import { CheckContext, SemanticRule } from '../semantic-rule';
 

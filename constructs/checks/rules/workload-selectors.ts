@@ -1,5 +1,6 @@
-import type { ManifestEntry, ObjectIndex } from '../object-index';
-import { groupKindOf } from '../object-index';
+import type { ObjectIndex } from '../object-index';
+import type { ManifestEntry } from '../manifest-entry';
+import { groupKindOf } from '../manifest-entry';
 import { containersOf, PodTemplate } from '../pod-templates';
 import { formatLabels, LabelSelector, selectorMatches } from '../selectors';
 import { CheckContext, SemanticRule } from '../semantic-rule';

@@ -1,4 +1,5 @@
-import { ManifestEntry, ObjectIndex } from '../../../constructs/checks/object-index';
+import { ObjectIndex } from '../../../constructs/checks/object-index';
+import { ManifestEntry } from '../../../constructs/checks/manifest-entry';
 import { PlatformTarget } from '../../../constructs/checks/platform-target';
 import { formatProblem, runSemanticChecks, SemanticRule } from '../../../constructs/checks/semantic-rule';
 import { StorageProfiles } from '../../../constructs/core/storage-profile';
