@@ -1,8 +1,7 @@
 import { Construct } from 'constructs';
 import { BASELINE_POLICY_NAMES } from './network/namespace-baseline';
 import { NamespaceNetwork } from './network/namespace-network';
-import { NetworkPeer } from './network/network-peer';
-import { PodGroup } from './network/pod-group';
+import { NetworkPeer, PodGroup } from './network/pod-groups-and-peers';
 import { PodComponent } from './network/workload-traffic';
 import { NameRule, validateName } from '../core/names';
 import { requireProps } from '../core/required-props';

@@ -9,7 +9,7 @@ import { CONTAINER_SPEC, PRIORITY_CLASS, VOLUME_ATTACHMENTS } from '../core/prop
 import { arrayOf, instanceOf, oneOf, optional, PropChecks } from '../core/required-props';
 import { IPriorityClass } from '../core/scheduling';
 import { VolumeAttachment } from '../core/volume-types';
-import { NetworkPeer } from '../operations/network/network-peer';
+import { NetworkPeer } from '../operations/network/pod-groups-and-peers';
 
 /** How strictly replicas are spread across nodes (`topologySpreadConstraints`). */
 export enum NodeSpread {

@@ -16,7 +16,7 @@ import { CONTAINER_IMAGE, CONTAINER_RESOURCES } from '../core/prop-checks';
 import { instanceOf, optional, PropChecks, requireProps } from '../core/required-props';
 import { restrictedContainerSecurityContext } from '../core/security';
 import { NamespaceNetwork } from '../operations/network/namespace-network';
-import { NetworkPeer } from '../operations/network/network-peer';
+import { NetworkPeer } from '../operations/network/pod-groups-and-peers';
 import { modelServerNeeds } from '../operations/network/workload-traffic';
 
 /** Env vars every shard gets. */

@@ -23,7 +23,7 @@ import { VolumeAttachment } from '../core/volume-types';
 import { applyRank } from '../core/apply-order';
 import { IWorkflowResource, recordEmbeddingStep, resourceKindOf } from '../core/workflow-resource';
 import { NamespaceNetwork } from '../operations/network/namespace-network';
-import { PodGroup } from '../operations/network/pod-group';
+import { PodGroup } from '../operations/network/pod-groups-and-peers';
 import { argoStepNeeds, argoWorkflowNeeds, internetPorts, WORKFLOW_STEP_LABEL } from '../operations/network/workload-traffic';
 import {
   WorkflowSpec, WorkflowSpecArtifactGcStrategy, WorkflowSpecPodGcStrategy, WorkflowSpecTemplates,

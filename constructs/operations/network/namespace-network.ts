@@ -1,7 +1,6 @@
 import { ApiObject, Chart, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { PeerKind } from './network-peer';
-import { PodGroup, PodGroupNeeds } from './pod-group';
+import { PeerKind, PodGroup, PodGroupNeeds } from './pod-groups-and-peers';
 import { PLATFORM_DEFAULTS, ResolvedPlatform } from './platform-services';
 import { DerivedEgress, deriveClientEgress, groupPolicySpec } from './render-policy';
 import { pathOf } from '../../core/errors';

@@ -1,5 +1,4 @@
-import { NetworkPeer, PeerKind } from './network-peer';
-import { PodGroup } from './pod-group';
+import { NetworkPeer, PeerKind, PodGroup } from './pod-groups-and-peers';
 import { API_SERVER_PORTS, DNS_PORT, NAMESPACE_NAME_LABEL, NON_INTERNET_CIDRS, ResolvedPlatform } from './platform-services';
 
 /** A NetworkPolicy peer / port / rule / spec as plain JSON (what the apiserver stores). */

@@ -1,5 +1,4 @@
-import { IngressNeed, NetworkPeer } from './network-peer';
-import { PodGroupNeeds } from './pod-group';
+import { IngressNeed, NetworkPeer, PodGroupNeeds } from './pod-groups-and-peers';
 
 /**
  * What the platform's operators make their pods do on the network, as pod-group needs. Each

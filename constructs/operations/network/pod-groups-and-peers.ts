@@ -1,7 +1,82 @@
-import { EgressNeed, IngressNeed, NetworkPort } from './network-peer';
 import { propError } from '../../core/errors';
 import { Labels } from '../../core/labels';
-import { labelProblem, NameRule, nameProblem } from '../../core/names';
+import { labelProblem, NameRule, nameProblem, validateName } from '../../core/names';
+import { like, requireValue } from '../../core/required-props';
+
+// Peers and pod groups in one module: a peer can be a pod group, and a group's needs name peers.
+// Split in two files, that mutual reference was an import circle.
+
+/** What kind of peer a `NetworkPeer` is. */
+export enum PeerKind {
+  /** The platform's inference gateways (`PlatformServices.gatewayNamespaces`). */
+  GATEWAYS = 'gateways',
+  /** Prometheus' namespace (`PlatformServices.monitoringNamespace`). */
+  MONITORING = 'monitoring',
+  /** Every pod of one namespace. */
+  NAMESPACE = 'namespace',
+  /** The pods of a registered pod group, in its own namespace. */
+  GROUP = 'group',
+}
+
+/**
+ * The other side of a connection, by object: a pod group another construct registered, the
+ * platform's gateways or Prometheus (resolved per namespace from `PlatformServices`), or a
+ * whole namespace. Peers are never written as raw selectors, so they cannot drift from the pods.
+ */
+export class NetworkPeer {
+  /** The inference gateways: Istio ingress gateway, Knative activator and autoscaler. */
+  public static gateways(): NetworkPeer {
+    return new NetworkPeer(PeerKind.GATEWAYS);
+  }
+
+  /** Prometheus (the monitoring namespace). */
+  public static monitoring(): NetworkPeer {
+    return new NetworkPeer(PeerKind.MONITORING);
+  }
+
+  /** Every pod of `namespace`. */
+  public static namespace(namespace: string): NetworkPeer {
+    validateName({ kind: 'NetworkPeer', path: 'namespace' }, 'namespace', namespace, NameRule.DNS_LABEL);
+    return new NetworkPeer(PeerKind.NAMESPACE, namespace);
+  }
+
+  /** The pods of `group` (another construct's, in its namespace). */
+  public static group(group: PodGroup): NetworkPeer {
+    // By shape (not instanceof): the message then lists the fields a pod group needs.
+    requireValue({ kind: 'NetworkPeer', path: 'group' }, 'group', group, like<PodGroup>({ namespace: 'string', policyName: 'string', podLabels: 'object' }, "a pod group (a workflow's network, or the group a construct registered)"));
+    return new NetworkPeer(PeerKind.GROUP, group.namespace, group);
+  }
+
+  private constructor(
+    public readonly kind: PeerKind,
+    /** Namespace of a NAMESPACE or GROUP peer. */
+    public readonly namespace?: string,
+    /** The group of a GROUP peer. */
+    public readonly group?: PodGroup,
+  ) {}
+
+  public toString(): string {
+    if (this.kind === PeerKind.GROUP) return `pods of ${this.group!.policyName} in ${this.namespace}`;
+    return this.namespace ? `${this.kind} ${this.namespace}` : this.kind;
+  }
+}
+
+/** A TCP port: a number, or the name of a container port (what monitors and Services refer to). */
+export type NetworkPort = number | string;
+
+/** An allowed incoming connection: from a peer, to some ports (all ports when omitted). */
+export interface IngressNeed {
+  readonly from: NetworkPeer;
+  /** TCP ports. @default - every port */
+  readonly ports?: readonly NetworkPort[];
+}
+
+/** An allowed outgoing connection to a peer that is not a pod group (groups derive it from their clients). */
+export interface EgressNeed {
+  readonly to: NetworkPeer;
+  /** TCP ports. @default - every port */
+  readonly ports?: readonly number[];
+}
 
 /**
  * What a construct's pods need from the network, declared once where the pods are built. Every
