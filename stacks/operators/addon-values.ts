@@ -5,7 +5,7 @@
  * the installed charts expose (what the charts' monitors must select, and must not duplicate).
  */
 import { StorageProfiles } from '../../constructs/core/storage-profile';
-import type { ValuesContext } from './values';
+import type { ValuesContext } from './values-context';
 import { OperatorRelease } from './versions';
 
 /** The release of `name` among the context's releases (its pinned appVersion tags the images). */

@@ -9,7 +9,7 @@ import { stringify } from 'yaml';
 import { ContainerImage } from '../../constructs/core/image';
 import { COSCHEDULING_SCHEDULER_NAME } from '../../constructs/training/gang-scheduling';
 import type { GangSchedulerChoice } from '../cluster/kinds';
-import type { ValuesContext } from './values';
+import type { ValuesContext } from './values-context';
 
 /**
  * Images the training-operator runs or injects, pinned (never the ':latest' defaults).

@@ -3,7 +3,8 @@ import * as pulumi from '@pulumi/pulumi';
 import { upstreamOf } from '../cluster/target';
 import { OperatorInstall } from './operator-install';
 import { trainingOperatorKustomization, writeKustomization } from './training-operator-kustomize';
-import { operatorValues, ValuesContext } from './values';
+import { operatorValues } from './values';
+import { ValuesContext } from './values-context';
 import { dependenciesOf, OperatorName, OperatorRelease } from './versions';
 
 /** Arguments of `PlatformOperators`. */

@@ -15,7 +15,7 @@ import { stringify } from 'yaml';
 import {
   PYTORCH_INIT_TEMPLATE, pytorchInitContainerTemplateYaml, TRAINING_OPERATOR_CONTAINER, TRAINING_OPERATOR_IMAGES, trainingOperatorArgs,
 } from './operator-config';
-import type { ValuesContext } from './values';
+import type { ValuesContext } from './values-context';
 import { OperatorRelease } from './versions';
 
 /** File name → content of a kustomization directory. */

@@ -5,10 +5,10 @@
 import { NodePool } from '../../constructs/cluster/node-pool';
 import { Labels } from '../../constructs/core/labels';
 import { KUBERNETES_MINOR } from '../../constructs/core/versions';
-import { ClusterKind, GangSchedulerChoice } from '../cluster/kinds';
 import { kedaValues, kubeflowTrainerValues, metricsServerValues, nfsProvisionerValues } from './addon-values';
 import { kueueConfigurationYaml } from './operator-config';
-import { OperatorName, OperatorRelease, releasesFor } from './versions';
+import { ValuesContext } from './values-context';
+import { OperatorName, releasesFor } from './versions';
 
 /** A Kubernetes toleration as Helm values carry it. */
 export interface TolerationValue {
@@ -217,21 +217,6 @@ export interface KarpenterValues {
   readonly tolerations: readonly { key: string; operator: 'Exists' }[];
   readonly controller: { readonly resources: { readonly requests: { cpu: string; memory: string }; readonly limits: { memory: string } } };
   readonly [k: string]: unknown;
-}
-
-/** Everything the values builders read: the selection, the cluster kind, the pools, the domain. */
-export interface ValuesContext {
-  /** The pinned releases being installed (image tags come from their appVersion). */
-  readonly releases?: readonly OperatorRelease[];
-  readonly cluster: ClusterKind;
-  readonly pools: readonly NodePool[];
-  readonly operators: readonly OperatorName[];
-  readonly domain: string;
-  /** eks: cluster name (autoscaler discovery) and region. */
-  readonly clusterName?: string;
-  readonly awsRegion?: string;
-  /** The training-operator's gang scheduler (`gangScheduler` config key). @default 'none' */
-  readonly gangScheduler?: GangSchedulerChoice;
 }
 
 /** Tolerations for every taint of every GPU pool, deduplicated (derived from the pool model). */

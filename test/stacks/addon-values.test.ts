@@ -1,7 +1,8 @@
 import { NodePool } from '../../constructs/cluster/node-pool';
 import { StorageProfiles } from '../../constructs/core/storage-profile';
 import { operatorMetricsEndpoints } from '../../stacks/operators/addon-values';
-import { operatorValues, ValuesContext } from '../../stacks/operators/values';
+import { operatorValues } from '../../stacks/operators/values';
+import { ValuesContext } from '../../stacks/operators/values-context';
 import { defaultOperators, installOrder, OPERATOR_NAMES, releasesFor } from '../../stacks/operators/versions';
 
 const table = releasesFor('1.34');

@@ -4,7 +4,7 @@ import {
   gangSchedulerName, kueueConfiguration, kueueConfigurationYaml, kueueFrameworks, PYTORCH_INIT_TEMPLATE, pytorchInitContainerTemplate,
   pytorchInitContainerTemplateYaml, TRAINING_OPERATOR_IMAGES, trainingOperatorArgs,
 } from '../../stacks/operators/operator-config';
-import type { ValuesContext } from '../../stacks/operators/values';
+import type { ValuesContext } from '../../stacks/operators/values-context';
 import { DEFAULT_OPERATORS } from '../../stacks/operators/versions';
 
 const ctx = (o: Partial<ValuesContext> = {}): ValuesContext => ({

@@ -6,7 +6,7 @@ import { NodePool } from '../../constructs/cluster/node-pool';
 import { PYTORCH_INIT_TEMPLATE, pytorchInitContainerTemplate, TRAINING_OPERATOR_IMAGES, trainingOperatorArgs } from '../../stacks/operators/operator-config';
 import { kustomizeDirectory } from '../../stacks/operators/platform-operators';
 import { trainingOperatorKustomization, writeKustomization } from '../../stacks/operators/training-operator-kustomize';
-import type { ValuesContext } from '../../stacks/operators/values';
+import type { ValuesContext } from '../../stacks/operators/values-context';
 import { releasesFor } from '../../stacks/operators/versions';
 
 const release = releasesFor('1.34')['training-operator'];
