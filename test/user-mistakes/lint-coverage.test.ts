@@ -30,7 +30,7 @@ describe('npm run lint type-checks every entry', () => {
     const checked = new Set(parsed.fileNames.map((f) => path.resolve(f)));
     const found = tsFiles(root);
     // The walk itself must see the entries that motivated the rule.
-    expect(found).toEqual(expect.arrayContaining([path.join(root, 'main.ts'), path.join(root, 'scripts/verify-pulumi/plan-entry.ts')]));
+    expect(found).toEqual(expect.arrayContaining([path.join(root, 'main.ts'), path.join(root, 'scripts/verify/pulumi/plan-entry.ts')]));
     expect(found.filter((f) => !checked.has(f)).map((f) => path.relative(root, f))).toEqual([]);
   });
 });

@@ -1,0 +1,113 @@
+/**
+ * Inputs of `npm run verify:cluster`, computed from the project's own TypeScript and printed as
+ * one JSON document (run with `node scripts/synth.mjs scripts/verify/cluster/cluster-inputs.ts`):
+ * - the node pools of the local stack (Pulumi.local.yaml through `parseStackConfig`, whose default
+ *   pools are the charts' `examplePools`), with the labels and taints the stack writes on nodes
+ *   (`nodePatchSpec`) and each pool's allocatable CPU, memory and GPUs per node;
+ * - the operators that stack installs and their pinned versions;
+ * - the Kueue Configuration and training-operator flags the stack configures;
+ * - the over-quota scenario: a Kueue-queued batch Job built with the project's constructs.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { App, Chart, Size } from 'cdk8s';
+import { Cpu } from 'cdk8s-plus-27';
+import YAML from 'yaml';
+import { buildPlatform, examplePools } from '../../../charts/index';
+import { NVIDIA_GPU_RESOURCE } from '../../../constructs/cluster/accelerator';
+import { NodePool } from '../../../constructs/cluster/node-pool';
+import { Images } from '../../../constructs/core/image';
+import { BatchProcessingJob } from '../../../constructs/ingestion/batch-job';
+import { Team } from '../../../constructs/operations/team';
+import { nodePatchSpec } from '../../../stacks/cluster/local';
+import { CONFIG_NAMESPACE, parseStackConfig, StackConfig } from '../../../stacks/config';
+import { planReleases, stackTarget } from '../../../stacks/program';
+import { operatorConfiguration } from './operator-config-source';
+
+// Run from the repository root (verify-cluster does); the stack file is relative to it.
+const root = process.cwd();
+const STACK_FILE = process.env.MLP_CLUSTER_STACK_FILE ?? 'Pulumi.local.yaml';
+
+/** Project keys of a Pulumi stack file (`ml-platform-patterns:pools` -> `pools`). */
+function readStackFile(file: string): Record<string, unknown> {
+  const doc = YAML.parse(fs.readFileSync(path.resolve(root, file), 'utf8')) ?? {};
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  const raw: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries((doc.config ?? {}) as Record<string, unknown>)) {
+    if (key.startsWith(prefix)) raw[key.slice(prefix.length)] = value;
+  }
+  return raw;
+}
+
+/** One pool as the harness simulates it: the stack's node labels/taints and per-node capacity. */
+function describePool(pool: NodePool, config: StackConfig) {
+  const listed = config.poolNodes[pool.name];
+  const nodeNames = listed?.length ? [...listed] : Array.from({ length: pool.maxSize }, (_, i) => `${pool.name}-${i}`);
+  return {
+    name: pool.name,
+    nodes: nodeNames.map((name) => {
+      const patch = nodePatchSpec(pool, name);
+      return { name, labels: patch.metadata.labels, taints: patch.spec.taints };
+    }),
+    nodeCountFrom: listed?.length ? `${STACK_FILE} pools[].nodes` : 'maxSize',
+    allocatable: {
+      cpu: String(pool.cpuPerNode),
+      memory: `${pool.memoryPerNode.toMebibytes()}Mi`,
+      ...(pool.gpusPerNode ? { [NVIDIA_GPU_RESOURCE]: String(pool.gpusPerNode) } : {}),
+    },
+    instanceType: pool.instanceType,
+  };
+}
+
+/**
+ * The over-quota scenario: a batch Job of the first Team, queued in its LocalQueue, on the pool its
+ * first quota covers. One pod requests 1 CPU; the harness sets parallelism/completions so the Job
+ * asks for exactly what the team's ClusterQueue can admit, then submits a second copy.
+ */
+function overQuotaScenario(app: App) {
+  const team = app.node.findAll().find((c): c is Team => c instanceof Team);
+  if (!team) return undefined;
+  const pool = team.clusterQueue.quotas[0].pool;
+  const chart = new Chart(new App(), 'verify-cluster-quota', { namespace: team.namespace, disableResourceNameHashes: true });
+  const job = (name: string) => new BatchProcessingJob(chart, name, {
+    pool,
+    queue: team.queue,
+    container: {
+      image: Images.CACHE_HELPER,
+      command: ['sh', '-c', 'sleep 3600'],
+      resources: { cpu: Cpu.units(1), memory: Size.mebibytes(256) },
+    },
+    retries: 0,
+  });
+  job('quota-probe-first');
+  job('quota-probe-second');
+  return {
+    team: team.name,
+    namespace: team.namespace,
+    localQueue: team.queue.name,
+    clusterQueue: team.clusterQueue.name,
+    pool: pool.name,
+    perPod: { cpu: '1', memory: '256Mi' },
+    jobs: chart.toJson(),
+  };
+}
+
+function main(): void {
+  const config = parseStackConfig(readStackFile(STACK_FILE), Object.values(examplePools));
+  // The stack's releases (its own cluster operators included), as stacks/program.ts plans them.
+  const releases = planReleases(config);
+  const app = buildPlatform({ target: stackTarget(config, releases) });
+  const output = {
+    stackFile: STACK_FILE,
+    cluster: config.cluster,
+    kubernetesVersion: config.kubernetesVersion,
+    charts: config.charts ?? null,
+    operators: releases.map((r) => ({ name: r.name, version: r.appVersion, namespace: r.namespace, crdGroups: r.crdGroups ?? null })),
+    pools: config.pools.map((p) => describePool(p, config)),
+    operatorConfig: operatorConfiguration(config, releases),
+    overQuota: overQuotaScenario(app) ?? null,
+  };
+  process.stdout.write(`${JSON.stringify(output)}\n`);
+}
+
+main();

@@ -1,0 +1,238 @@
+// verify:cluster — a simulated cluster with the real controllers, offline. Starts etcd,
+// kube-apiserver, kube-controller-manager and kube-scheduler (tools/apiserver), kwok nodes made from
+// the local stack's pools, and the stack's operators that have a Go module here (training-operator,
+// Kueue; tools/cluster), applies dist/ in apply order and asserts per workload what the
+// controllers do. The last line is always
+//   cluster: W workloads ready, F failed, P pending-as-expected
+// or, when the check could not run at all, `cluster: error: <reason>`.
+// Exit codes: 0 nothing failed, 1 a workload failed, 2 could not run.
+
+import fs from 'node:fs';
+import path from 'node:path';
+import { UsageError } from '../core/args';
+import { resolveBinaries, startControlPlane, WITH_CONTROLLERS } from '../core/control-plane';
+import { addProjectCrds, loadCrdIndex } from '../core/crds';
+import { loadDist } from '../core/dist';
+import { extractAllEmbedded } from '../core/embedded';
+import { BUILTIN_GROUPS } from '../core/kinds';
+import { displayGroupKind, type ObjectRecord } from '../core/objects';
+import { cleanup, exitDescription, installSignalHandlers, logTail, runMain, state } from '../core/processes';
+import { Fatal, log } from '../core/runtime';
+import { resolveClusterComponents, startAttacher, startControllerManager, startKwok, startScheduler, writeKubeconfig } from './components';
+import { groupOperators, NOT_SIMULATED, SIMULATED_OPERATORS, stackCoverage } from './coverage';
+import { nodesFromPools, schedulerNames } from './nodes';
+import { observe, type WorkloadView } from './observe';
+import { gangSchedulerName, kueueFrameworkOf, kueueFrameworks } from './operators';
+import { type ClusterOptions, parseArgs, USAGE } from './options';
+import { counts, failureLines, summaryLine, VERDICTS, type WorkloadRow, workloadTable } from './report';
+import { startKueue, startTrainingOperator } from './run-operators';
+import { namespaceDeletionScenario, overQuotaScenario } from './scenarios';
+import { applyDist, type ClusterInputs, createEmbedded, createStorage, crdsToInstall, installAll, loadInputs, operatorCrdInfos, runCronJobs } from './setup';
+import { CSI_DRIVER } from './storage';
+import { assertionOf, blockingReasons, partialStart, type Workload, workloadId } from './workloads';
+
+installSignalHandlers({ tool: 'verify-cluster', summary: 'cluster' });
+
+/** Kinds the running operators watch, whether dist uses them or not. */
+function operatorKinds(running: ReadonlySet<string>, gangScheduler: string | undefined): string[] {
+  const kinds: string[] = [];
+  if (running.has('training-operator')) {
+    kinds.push(...['TFJob', 'PyTorchJob', 'MPIJob', 'XGBoostJob', 'PaddleJob', 'JAXJob'].map((k) => `kubeflow.org/${k}`));
+    if (gangScheduler === 'volcano') kinds.push('scheduling.volcano.sh/PodGroup');
+    else if (gangScheduler) kinds.push('scheduling.x-k8s.io/PodGroup');
+  }
+  return kinds;
+}
+
+function printNotCovered(inputs: ClusterInputs, running: ReadonlySet<string>, notCoveredKinds: ReadonlyMap<string, number>, extraSchedulers: readonly string[]): void {
+  log('==> not covered here (said plainly, not faked):');
+  for (const op of inputs.operators.map((o) => o.name)) {
+    if (NOT_SIMULATED[op]) log(`    - ${op} ${inputs.operators.find((o) => o.name === op)!.version}: ${NOT_SIMULATED[op]}`);
+  }
+  log('    - pods never run: kwok moves them through Pending/Running/Ready and completes Job-like pods; images are not pulled');
+  if (extraSchedulers.length) log(`    - scheduler names ${extraSchedulers.join(', ')} are kube-scheduler profiles: gang (all-or-nothing) scheduling is NOT exercised for them; Kueue's gang admission is`);
+  if (notCoveredKinds.size) log(`    - applied and admitted only: ${[...notCoveredKinds].map(([k, n]) => `${n} ${k}`).join(', ')}`);
+  if (!running.has('kueue')) log('    - the stack installs no Kueue: queue labels are not acted on');
+}
+
+async function main(): Promise<number> {
+  let opts: ClusterOptions;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (e) {
+    if (e instanceof UsageError) {
+      console.error(`verify-cluster: ${e.message}\n\n${USAGE}`);
+      console.log(`cluster: error: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (opts.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  const t0 = Date.now();
+  const secs = () => `${((Date.now() - t0) / 1000).toFixed(0)}s`;
+
+  // 1. inputs, before anything starts
+  const inputs = loadInputs(opts.inputs);
+  const { charts, objects } = loadDist(opts.dist);
+  const extracted = extractAllEmbedded(objects);
+  const embeddedRuns = extracted.embedded.filter((e) => assertionOf(e.group, e.kind) === 'run');
+  const stackOps = inputs.operators.map((o) => o.name);
+  const running = new Set(stackOps.filter((o) => SIMULATED_OPERATORS.has(o)));
+  const opCfg = inputs.operatorConfig;
+  const gangScheduler = gangSchedulerName(opCfg.trainingOperatorArgs);
+  log(
+    `verify-cluster: ${objects.length} objects in ${charts.length} chart file(s) from ${opts.dist}, ${embeddedRuns.length} workload(s) embedded in workflow steps;` +
+      ` stack ${inputs.stackFile} (${inputs.cluster}, Kubernetes ${inputs.kubernetesVersion}), pools ${inputs.pools.map((p) => `${p.name}×${p.nodes.length}`).join(', ')}`,
+  );
+  log(`    operator configuration: ${opCfg.source}`);
+  const comps = resolveClusterComponents(opts, ['kwok', ...running]);
+  const shared = addProjectCrds(loadCrdIndex(opts.crds), opts.projectCrds);
+  const kueueCrds = running.has('kueue') ? operatorCrdInfos(path.join(comps['kueue-assets'], 'crds'), 'kueue') : [];
+  const kinds = new Set([...objects, ...embeddedRuns].filter((o) => !BUILTIN_GROUPS.has(o.group)).map((o) => `${o.group}/${o.kind}`));
+  for (const k of operatorKinds(running, gangScheduler)) kinds.add(k);
+  if (running.has('kueue')) for (const i of kueueCrds) kinds.add(`${i.group}/${i.kind}`);
+  const { needed, missing } = crdsToInstall(shared.index, kueueCrds, kinds);
+  if (missing.length) throw new Fatal(`no CRD for ${missing.join(', ')} in ${opts.crds} or the operators' releases`);
+
+  // 2. control plane, nodes, storage
+  const bins = resolveBinaries(opts, { withControllers: true });
+  const cp = await startControlPlane(opts, bins, WITH_CONTROLLERS);
+  const kubeconfigFile = writeKubeconfig(cp);
+  await startControllerManager(cp, bins, kubeconfigFile, opts.componentTimeout);
+  const extraSchedulers = schedulerNames([...objects, ...embeddedRuns]);
+  await startScheduler(cp, bins, kubeconfigFile, extraSchedulers, opts.componentTimeout);
+  const nodes = nodesFromPools(inputs.pools);
+  await startKwok(cp, comps.kwok, comps['kwok-assets'], kubeconfigFile, nodes, opts.componentTimeout);
+  log(`==> ${secs()}: control plane ready (kube-apiserver, kube-controller-manager, kube-scheduler with profiles ${['default-scheduler', ...extraSchedulers].join(', ')}), ${nodes.length} kwok node(s) Ready`);
+  log(`==> installing ${needed.size} CRD(s) (${[...needed.values()].filter((c) => c.operatorRelease).length} from the operators' own releases: not in ${opts.crds})`);
+  const byGvk = await installAll(cp.client, needed, opts);
+  await createStorage(cp.client, [...objects, ...embeddedRuns]);
+  const stopAttacher = startAttacher(cp.client, CSI_DRIVER);
+
+  // 3. operators
+  let kueueConfiguration: Record<string, any> | undefined;
+  if (running.has('training-operator')) {
+    await startTrainingOperator(cp, { bin: comps['training-operator'], assets: comps['training-operator-assets'], kubeconfigFile, stackArgs: opCfg.trainingOperatorArgs, initTemplate: opCfg.pytorchInitContainerTemplate, timeoutS: opts.componentTimeout });
+  }
+  if (running.has('kueue')) {
+    ({ configuration: kueueConfiguration } = await startKueue(cp, { bin: comps.kueue, assets: comps['kueue-assets'], kubeconfigFile, stackConfiguration: opCfg.kueue, timeoutS: opts.componentTimeout }));
+  }
+  log(`==> ${secs()}: operators ready (${[...running].join(', ') || 'none'})`);
+
+  // 4. apply dist, then what workflow steps and CronJobs would create
+  const applied = await applyDist(cp.client, objects, { opts, byGvk });
+  const embeddedCreated = await createEmbedded(cp.client, embeddedRuns, byGvk);
+  const cronRuns = await runCronJobs(cp.client, objects.filter((o) => o.group === 'batch' && o.kind === 'CronJob'), applied);
+  log(`==> ${secs()}: applied ${[...applied.values()].filter((r) => r.ok).length}/${objects.length} object(s), created ${embeddedCreated.filter((e) => e.ok).length} workload(s) embedded in workflow steps and ${cronRuns.filter((c) => c.ok).length} manual CronJob run(s)`);
+
+  // 5. workloads and their expectations
+  const coverageProblems = stackCoverage([...objects, ...embeddedRuns], stackOps, BUILTIN_GROUPS, groupOperators(inputs.operators));
+  const frameworks = new Set(kueueFrameworks(kueueConfiguration));
+  const workloads: Workload[] = [];
+  const extraReasons = new Map<string, string[]>();
+  const addReason = (key: string, r: string) => extraReasons.set(key, [...(extraReasons.get(key) || []), r]);
+  const notCovered = new Map<string, number>();
+  const push = (o: ObjectRecord, origin: string, liveName: string, kind = o.kind) => {
+    const w: Workload = { key: `${origin}|${o.group}/${kind}|${o.namespace || ''}/${liveName}`, group: o.group, version: o.version, kind, namespace: o.namespace, name: liveName, liveName, origin, record: o, res: byGvk.get(`${o.group}/${o.version}/${kind}`) };
+    workloads.push(w);
+    return w;
+  };
+  for (const o of objects) {
+    const a = assertionOf(o.group, o.kind);
+    const res = applied.get(o);
+    if (a === 'none' && res?.ok && !coverageProblems.has(o)) {
+      notCovered.set(displayGroupKind(o.group, o.kind), (notCovered.get(displayGroupKind(o.group, o.kind)) || 0) + 1);
+      continue;
+    }
+    if (o.group === 'batch' && o.kind === 'CronJob') {
+      const run = cronRuns.find((c) => c.record === o);
+      const w = push({ ...o, kind: 'Job' }, `CronJob ${o.name} (manual run)`, run?.name || `${o.name}-manual`, 'Job');
+      if (run && !run.ok) addReason(w.key, run.message!);
+      for (const p of coverageProblems.get(o) || []) addReason(w.key, `stack: ${p}`);
+      continue;
+    }
+    const w = push(o, path.basename(o.chart), o.name!);
+    if (a === 'none') w.res = undefined;
+    if (res && !res.ok) addReason(w.key, res.message!);
+    if (res?.warning) addReason(w.key, res.warning);
+    for (const p of coverageProblems.get(o) || []) addReason(w.key, `stack: ${p}`);
+    const queue = o.body.metadata?.labels?.['kueue.x-k8s.io/queue-name'];
+    const fw = kueueFrameworkOf(o.group, o.version, o.kind);
+    if (queue && running.has('kueue') && (!fw || !frameworks.has(fw))) {
+      addReason(w.key, `kueue: labelled for LocalQueue ${queue}, but Kueue's configuration does not manage ${fw ? `framework ${fw}` : `${o.apiVersion} ${o.kind}`} (integrations.frameworks: ${[...frameworks].join(', ')}), so Kueue ignores it`);
+    }
+  }
+  for (const e of embeddedCreated) {
+    const o = e.record;
+    const w = push(o, `embedded in ${o.embeddedIn!.kind} ${o.embeddedIn!.name} step ${o.embeddedIn!.template}`, e.name || o.name || `${o.generateName}*`);
+    if (!e.ok) addReason(w.key, e.message!);
+    for (const p of coverageProblems.get(o) || []) addReason(w.key, `stack: ${p}`);
+  }
+  log(`==> ${secs()}: waiting for ${workloads.length} workload(s) (up to ${opts.timeout}s; stop when nothing changed for ${opts.settle}s)`);
+  const gangs = new Map<string, string>();
+  const result = await observe(cp.client, workloads.filter((w) => w.res), {
+    timeout: opts.timeout,
+    settle: opts.settle,
+    kueue: running.has('kueue'),
+    verbose: opts.verbose,
+    onPoll: (w, d) => {
+      if (!d.kueueWorkloads.length) return; // gang semantics exercised only under Kueue
+      const msg = partialStart(d.pods);
+      if (msg && !gangs.has(w.key)) gangs.set(w.key, msg);
+    },
+  });
+
+  // 6. verdicts
+  const rows: WorkloadRow[] = workloads.map((w) => {
+    const d: Pick<WorkloadView, 'state' | 'detail' | 'pools' | 'reasons'> = result.get(w.key) || { state: 'waiting', detail: w.res ? 'not observed' : 'applied; nothing here acts on it', pools: [], reasons: [] };
+    const reasons = [...(extraReasons.get(w.key) || []), ...(gangs.has(w.key) ? [`gang: ${gangs.get(w.key)}`] : []), ...d.reasons];
+    const misplaced = d.reasons.some((r) => / on node .* but its nodeSelector /.test(r));
+    const ok = d.state === 'ready' && !extraReasons.has(w.key) && !gangs.has(w.key) && !misplaced && !blockingReasons(d.reasons).length;
+    return { id: workloadId(w), origin: w.origin, verdict: ok ? VERDICTS.READY : VERDICTS.FAILED, pools: d.pools, detail: d.detail, reasons: ok ? [] : reasons };
+  });
+
+  // 7. scenarios
+  if (opts.scenarios) {
+    if (running.has('kueue') && inputs.overQuota) rows.push(...await overQuotaScenario(cp.client, inputs.overQuota));
+    const distNamespaces = objects.filter((o) => o.group === '' && o.kind === 'Namespace').flatMap((o) => (o.name ? [o.name] : []));
+    log(`==> ${secs()}: scenario: deleting ${distNamespaces.length} namespace(s); every one must finalize`);
+    rows.push(...await namespaceDeletionScenario(cp.client, distNamespaces));
+  }
+  for (const p of state.procs) {
+    if (p.exitInfo) rows.push({
+        id: `component ${p.procName}`,
+        origin: 'verify-cluster',
+        verdict: VERDICTS.FAILED,
+        pools: [],
+        detail: `${exitDescription(p.exitInfo)} during the run`,
+        reasons: [logTail(p, 10)],
+      });
+  }
+
+  // 8. report
+  printNotCovered(inputs, running, notCovered, extraSchedulers);
+  log('');
+  for (const l of workloadTable(rows)) log(l);
+  const failures = failureLines(rows);
+  if (failures.length) {
+    log('\nfailures (object, controller, the controller\'s own message):');
+    for (const l of failures) log(l);
+  }
+  if (opts.keepLogs) {
+    fs.mkdirSync(opts.keepLogs, { recursive: true });
+    for (const p of state.procs) if (p.logFile) fs.copyFileSync(p.logFile, path.join(opts.keepLogs, path.basename(p.logFile)));
+    log(`component logs copied to ${opts.keepLogs}`);
+  }
+  await stopAttacher();
+  log(`finished in ${secs()}; stopping ${state.procs.length} process(es)`);
+  cp.client.close();
+  await cleanup();
+  const c = counts(rows);
+  log(summaryLine(c));
+  return c.failed > 0 ? 1 : 0;
+}
+
+runMain(main);

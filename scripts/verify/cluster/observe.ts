@@ -1,0 +1,145 @@
+// Watching the workloads of verify-cluster: one snapshot of the cluster per poll (lists of the
+// workload kinds, pods, events, Kueue Workloads), the state of every workload in it, and the
+// controllers' messages behind any that is not ready.
+
+import type { ApiClient } from '../core/api-client';
+import type { ServedResource } from '../core/api-paths';
+import type { KubeObject } from '../core/objects';
+import { log, sleep } from '../core/runtime';
+import { evaluate, kueueMessages, type OwnerIndex, ownerIndex, placement, podProblems, warningMessages, type Workload, type WorkloadState } from './workloads';
+
+export interface Snapshot {
+  live: Map<string, KubeObject>;
+  pods: KubeObject[];
+  events: KubeObject[];
+  kueueWorkloads: KubeObject[];
+  owners: OwnerIndex;
+  nodesByName: Map<string, KubeObject>;
+}
+
+export interface WorkloadView {
+  state: WorkloadState;
+  detail: string;
+  pools: string[];
+  reasons: string[];
+  pods: KubeObject[];
+  kueueWorkloads: KubeObject[];
+  live?: KubeObject;
+}
+
+const POOL_LABEL = 'mlpatterns.dev/node-pool';
+
+async function list(client: ApiClient, path: string): Promise<KubeObject[]> {
+  const r = await client.request('GET', path);
+  return r.status === 200 ? r.body.items || [] : [];
+}
+
+function listPath(group: string, version: string, plural: string): string {
+  return group ? `/apis/${group}/${version}/${plural}` : `/api/${version}/${plural}`;
+}
+
+/**
+ * One snapshot. workloads: [{ key, group, version, kind, namespace, name, res: {plural} }].
+ * Returns { live: Map(key -> object), pods, events, kueueWorkloads, owners, nodesByName }.
+ */
+export async function snapshot(client: ApiClient, workloads: readonly Workload[], { kueue }: { kueue: boolean }): Promise<Snapshot> {
+  const kinds = new Map<string, Workload & { res: ServedResource }>();
+  for (const w of workloads) if (w.res) kinds.set(`${w.group}/${w.version}/${w.res.plural}`, w as Workload & { res: ServedResource });
+  const byKind = new Map<string, KubeObject[]>();
+  for (const [k, w] of kinds) byKind.set(k, await list(client, listPath(w.group, w.version, w.res.plural)));
+  const live = new Map<string, KubeObject>();
+  for (const w of workloads) {
+    if (!w.res) continue;
+    const items = byKind.get(`${w.group}/${w.version}/${w.res.plural}`) || [];
+    const found = items.find((o) => o.metadata.name === w.liveName && (o.metadata.namespace || undefined) === (w.namespace || undefined));
+    if (found) live.set(w.key, found);
+  }
+  const [pods, events, replicaSets, jobs, nodes] = await Promise.all([
+    list(client, '/api/v1/pods'),
+    list(client, '/api/v1/events'),
+    list(client, '/apis/apps/v1/replicasets'),
+    list(client, '/apis/batch/v1/jobs'),
+    list(client, '/api/v1/nodes'),
+  ]);
+  const kueueWorkloads = kueue ? await list(client, '/apis/kueue.x-k8s.io/v1beta2/workloads') : [];
+  const roots = new Map<string, string>();
+  for (const w of workloads) {
+    const o = live.get(w.key);
+    if (o) roots.set(o.metadata.uid, w.key);
+  }
+  const owners = ownerIndex([...pods, ...replicaSets, ...jobs, ...kueueWorkloads, ...[...live.values()]], roots);
+  return { live, pods, events, kueueWorkloads, owners, nodesByName: new Map(nodes.map((n) => [n.metadata.name, n])) };
+}
+
+/** Everything a snapshot says about one workload. */
+export function describeWorkload(w: Workload, snap: Snapshot): WorkloadView {
+  const live = snap.live.get(w.key);
+  const { state, detail } = evaluate(w, live);
+  const mine = (uid: string) => snap.owners.rootOf(uid) === w.key;
+  const pods = snap.pods.filter((p) => mine(p.metadata.uid));
+  const events = snap.events.filter((e) => (e.involvedObject?.uid && mine(e.involvedObject.uid)));
+  const kueueWorkloads = snap.kueueWorkloads.filter((x) => mine(x.metadata.uid));
+  const { pools, wrong } = placement(pods, snap.nodesByName, POOL_LABEL);
+  const reasons = [
+    ...kueueMessages(kueueWorkloads),
+    ...warningMessages(events),
+    ...podProblems(pods),
+    ...wrong,
+  ];
+  return { state, detail, pools, reasons, pods, kueueWorkloads, live };
+}
+
+/**
+ * Poll until every workload is ready, or nothing changed for `settle` seconds, or `timeout`.
+ * onPoll(w, info) is called for every workload on every poll (gang checks). Returns the last
+ * per-workload description (Map key -> describeWorkload result).
+ */
+export async function observe(
+  client: ApiClient,
+  workloads: readonly Workload[],
+  {
+    timeout,
+    settle,
+    kueue,
+    verbose,
+    onPoll = () => {},
+  }: { timeout: number; settle: number; kueue: boolean; verbose: boolean; onPoll?: (w: Workload, view: WorkloadView) => void },
+): Promise<Map<string, WorkloadView>> {
+  const t0 = Date.now();
+  let lastSig = '';
+  let lastChange = Date.now();
+  let result = new Map<string, WorkloadView>();
+  let confirming = false;
+  for (;;) {
+    const snap = await snapshot(client, workloads, { kueue });
+    result = new Map(workloads.map((w) => [w.key, describeWorkload(w, snap)]));
+    for (const w of workloads) onPoll(w, result.get(w.key)!);
+    const sig = JSON.stringify([...result].map(([k, d]) => [k, d.state, d.detail, d.reasons.length]));
+    if (sig !== lastSig) {
+      lastSig = sig;
+      lastChange = Date.now();
+    }
+    const pending = [...result.values()].filter((d) => d.state !== 'ready').length;
+    const elapsed = (Date.now() - t0) / 1000;
+    if (verbose) log(`    [${elapsed.toFixed(0)}s] ${workloads.length - pending}/${workloads.length} ready`);
+    // All ready: look once more a few seconds later. kwok runs pods without waiting for volumes,
+    // so e.g. the attach-detach controller's Multi-Attach error can follow the pods' readiness.
+    if (pending === 0 && confirming) break;
+    if (pending === 0) {
+      confirming = true;
+      await sleep(6000);
+      continue;
+    }
+    confirming = false;
+    if (elapsed >= timeout) {
+      log(`    stopped waiting after ${timeout}s (--timeout): ${pending} workload(s) not ready`);
+      break;
+    }
+    if ((Date.now() - lastChange) / 1000 >= settle && elapsed >= settle * 2) {
+      log(`    nothing changed for ${settle}s (--settle): ${pending} workload(s) not ready`);
+      break;
+    }
+    await sleep(2000);
+  }
+  return result;
+}

@@ -1,0 +1,47 @@
+// Output of verify-cluster: the per-workload table, the failure list and the summary line.
+// Pure (unit-tested by test/verify/cluster/).
+
+import { formatTable } from '../core/report-table';
+
+export interface WorkloadRow {
+  id: string;
+  origin: string;
+  verdict: string;
+  pools: string[];
+  detail: string;
+  reasons?: string[];
+}
+
+export const VERDICTS = Object.freeze({ READY: 'ready', FAILED: 'FAILED', PENDING: 'pending-as-expected' });
+
+/**
+ * rows: [{ id, origin, verdict, pools, detail }] -> table lines. Columns: workload, from,
+ * verdict, pool(s), detail (the detail is truncated; failures are listed in full below it).
+ */
+export function workloadTable(rows: readonly WorkloadRow[]): string[] {
+  const table = [['workload', 'from', 'verdict', 'pool(s)', 'detail'], ...rows.map((r) => [r.id, r.origin, r.verdict, (r.pools || []).join(',') || '-', r.detail])];
+  return formatTable(table, { maxWidths: [60, 44, 19, 12, 110] });
+}
+
+/** Every failed row with each reason on its own line. */
+export function failureLines(rows: readonly WorkloadRow[]): string[] {
+  const out: string[] = [];
+  for (const r of rows.filter((x) => x.verdict === VERDICTS.FAILED)) {
+    out.push(`  FAIL ${r.id} (${r.origin}): ${r.detail}`);
+    for (const reason of r.reasons || []) out.push(`       - ${reason}`);
+  }
+  return out;
+}
+
+export function counts(rows: readonly WorkloadRow[]): { ready: number; failed: number; pending: number } {
+  return {
+    ready: rows.filter((r) => r.verdict === VERDICTS.READY).length,
+    failed: rows.filter((r) => r.verdict === VERDICTS.FAILED).length,
+    pending: rows.filter((r) => r.verdict === VERDICTS.PENDING).length,
+  };
+}
+
+/** The last line of every run that could run at all. */
+export function summaryLine({ ready, failed, pending }: { ready: number; failed: number; pending: number }): string {
+  return `cluster: ${ready} workloads ready, ${failed} failed, ${pending} pending-as-expected`;
+}

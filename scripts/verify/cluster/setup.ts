@@ -1,0 +1,203 @@
+// Inputs and cluster setup of verify-cluster: the TypeScript inputs, the CRDs the run needs
+// (the shared reference set first, the operator's own release for kinds it lacks), storage, and
+// applying dist plus the objects a workflow step or a CronJob would create.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { type ApiClient, applyObject, discover } from '../core/api-client';
+import { collectionPath, isPodSecurityWarning, type ServedResource, statusMessage } from '../core/api-paths';
+import type { FieldValidation } from '../core/args';
+import { type CrdInfo, crdHeaderText, crdInfo } from '../core/crd-index';
+import { installCrds } from '../core/crds';
+import { notAppliedReason, sortForApply } from '../core/kinds';
+import { describe, type KubeObject, type ObjectRecord } from '../core/objects';
+import { errorMessage, Fatal, log, repoRoot, sleep } from '../core/runtime';
+import type { PoolInput } from './nodes';
+import type { OperatorConfiguration } from './operator-config-source';
+import type { OverQuotaInput } from './scenarios';
+import { type Claim, DEFAULT_CLASS, expectedClaims, persistentVolumes, storageClasses } from './storage';
+
+/** What cluster-inputs.ts prints. */
+export interface ClusterInputs {
+  stackFile: string;
+  cluster: string;
+  kubernetesVersion: string;
+  operators: { name: string; version: string; namespace?: string; crdGroups: string[] | null }[];
+  pools: PoolInput[];
+  operatorConfig: OperatorConfiguration;
+  overQuota: OverQuotaInput | null;
+}
+
+const INPUTS_ENTRY = 'scripts/verify/cluster/cluster-inputs.ts';
+
+/** Runs cluster-inputs.ts through scripts/synth.mjs (or reads `file`); returns its JSON. */
+export function loadInputs(file: string | undefined): ClusterInputs {
+  if (file) {
+    try {
+      return JSON.parse(fs.readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new Fatal(`--inputs ${file}: ${errorMessage(e)}`);
+    }
+  }
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'synth.mjs'), INPUTS_ENTRY], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) {
+    throw new Fatal(`${INPUTS_ENTRY} failed (exit ${r.status ?? r.signal}):\n${(r.stderr || '').trim().split('\n').slice(-15).join('\n')}`);
+  }
+  try {
+    return JSON.parse(r.stdout);
+  } catch (e) {
+    throw new Fatal(`${INPUTS_ENTRY} printed no JSON: ${errorMessage(e)}: ${r.stdout.slice(0, 300)}`);
+  }
+}
+
+/** CRD infos (crdInfo) of the files in an operator's asset dir (e.g. Kueue's own CRDs). */
+export function operatorCrdInfos(dir: string, operator: string): CrdInfo[] {
+  if (!fs.existsSync(dir)) return [];
+  return fs.readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort().flatMap((f) => {
+    const file = path.join(dir, f);
+    const text = fs.readFileSync(file, 'utf8');
+    const header = crdHeaderText(text);
+    const info = crdInfo(YAML.parse(header ?? text), file);
+    return info ? [{ ...info, operatorRelease: operator }] : [];
+  });
+}
+
+/**
+ * The CRDs to install: every kind dist (and the embedded manifests) uses, plus the kinds the
+ * running operators watch. A kind comes from the shared set when it has it, else from the
+ * operator's own release (Kueue's Workload, Cohort, Topology, ... are not in the shared set).
+ */
+export function crdsToInstall(sharedIndex: ReadonlyMap<string, CrdInfo>, operatorInfos: readonly CrdInfo[], kindsNeeded: Iterable<string>) {
+  const needed = new Map<string, CrdInfo>();
+  const missing: string[] = [];
+  const operatorIndex = new Map(operatorInfos.map((i) => [`${i.group}/${i.kind}`, i]));
+  for (const key of kindsNeeded) {
+    const crd = sharedIndex.get(key) || operatorIndex.get(key);
+    if (crd) needed.set(key, crd);
+    else missing.push(key);
+  }
+  return { needed, missing };
+}
+
+export async function installAll(client: ApiClient, needed: ReadonlyMap<string, CrdInfo>, opts: { crdTimeout: number }): Promise<Map<string, ServedResource>> {
+  const results = await installCrds(client, needed, opts);
+  let byGvk = await discover(client);
+  for (let i = 0; i < 40; i++) {
+    const lagging = [...results.values()].filter((c) => c.ok && c.served.some((v) => !byGvk.has(`${c.crd.group}/${v}/${c.crd.kind}`)));
+    if (!lagging.length) break;
+    await sleep(250);
+    byGvk = await discover(client);
+  }
+  const failed = [...results.values()].flatMap((c) => (c.ok ? [] : [c.message]));
+  if (failed.length) throw new Fatal(`CRDs not installed: ${failed.join('; ')}`);
+  return byGvk;
+}
+
+/** StorageClasses and one pre-bound PersistentVolume per claim that will exist. */
+export async function createStorage(client: ApiClient, records: readonly ObjectRecord[]): Promise<Claim[]> {
+  const claims = expectedClaims(records);
+  const objs = [...storageClasses(claims), ...persistentVolumes(claims)];
+  for (const o of objs) {
+    const apiPath = o.kind === 'StorageClass' ? '/apis/storage.k8s.io/v1/storageclasses' : '/api/v1/persistentvolumes';
+    const r = await client.request('POST', apiPath, { body: o });
+    if (r.status !== 201) throw new Fatal(`creating ${o.kind} ${o.metadata.name} failed: ${statusMessage(r.status, r.body)}`);
+  }
+  const classes = [...new Set(claims.map((c) => c.storageClassName || `${DEFAULT_CLASS} (default)`))];
+  log(`==> storage: ${claims.length} PersistentVolume(s) pre-bound to their claims, StorageClass(es): ${classes.join(', ') || DEFAULT_CLASS}`);
+  return claims;
+}
+
+/**
+ * Server-side apply of every dist object in apply order (webhooks of the running operators are
+ * active). Returns Map(record -> { ok, message }) and the refreshed discovery.
+ */
+export interface Applied {
+  ok: boolean;
+  skipped?: boolean;
+  message?: string;
+  warning?: string;
+  body?: KubeObject;
+}
+
+export async function applyDist(
+  client: ApiClient,
+  objects: readonly ObjectRecord[],
+  ctx: { opts: { fieldValidation: FieldValidation; verbose: boolean }; byGvk: ReadonlyMap<string, ServedResource> },
+): Promise<Map<ObjectRecord, Applied>> {
+  const results = new Map<ObjectRecord, Applied>();
+  for (const o of sortForApply(objects)) {
+    const why = notAppliedReason(o);
+    if (why) {
+      results.set(o, { ok: false, skipped: true, message: `not applied: ${why}` });
+      continue;
+    }
+    const res = ctx.byGvk.get(`${o.group}/${o.version}/${o.kind}`);
+    if (!res) {
+      results.set(o, { ok: false, message: `the apiserver does not serve ${o.apiVersion} ${o.kind} (no CRD installed for it)` });
+      continue;
+    }
+    const r = await applyObject(client, o, res, ctx.opts);
+    const psa = r.warnings.filter(isPodSecurityWarning);
+    if (r.status !== 200 && r.status !== 201) results.set(o, { ok: false, message: `apply rejected: ${statusMessage(r.status, r.body)}` });
+    else if (psa.length) results.set(o, { ok: true, warning: `Pod Security warning on apply: ${psa.join('; ')}` });
+    else results.set(o, { ok: true, body: r.body });
+    const done = results.get(o)!;
+    if (ctx.opts.verbose) log(`  ${done.ok ? 'ok  ' : 'FAIL'} ${describe(o)}${done.message ? `: ${done.message}` : ''}`);
+  }
+  return results;
+}
+
+/**
+ * Objects a workflow step creates (embedded manifests whose kind runs pods): created here directly,
+ * as the step would (POST, generateName kept). Returns [{ record, ok, name, message }].
+ */
+export interface Created {
+  record: ObjectRecord;
+  ok: boolean;
+  name?: string;
+  message?: string;
+}
+
+export async function createEmbedded(client: ApiClient, records: readonly ObjectRecord[], byGvk: ReadonlyMap<string, ServedResource>): Promise<Created[]> {
+  const out: Created[] = [];
+  for (const e of records) {
+    const res = byGvk.get(`${e.group}/${e.version}/${e.kind}`);
+    if (!res) {
+      out.push({ record: e, ok: false, message: `the apiserver does not serve ${e.apiVersion} ${e.kind}` });
+      continue;
+    }
+    const r = await client.request('POST', `${collectionPath(e, res, e.namespace)}?fieldManager=verify-cluster&fieldValidation=Strict`, {
+      body: { ...e.body, metadata: { ...e.body.metadata, namespace: e.namespace } },
+    });
+    if (r.status === 201) out.push({ record: e, ok: true, name: r.body.metadata.name });
+    else out.push({ record: e, ok: false, message: `create rejected: ${statusMessage(r.status, r.body)}` });
+  }
+  return out;
+}
+
+/** One Job from each CronJob's jobTemplate, as `kubectl create job --from=cronjob/<name>` makes it. */
+export async function runCronJobs(client: ApiClient, cronJobs: readonly ObjectRecord[], applied: ReadonlyMap<ObjectRecord, Applied>): Promise<Created[]> {
+  const out: Created[] = [];
+  for (const c of cronJobs) {
+    const live = applied.get(c)?.body;
+    if (!live) continue;
+    const tpl = live.spec.jobTemplate;
+    const job = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: {
+        name: `${c.name}-manual`.slice(0, 52),
+        namespace: c.namespace,
+        labels: tpl.metadata?.labels,
+        annotations: { ...(tpl.metadata?.annotations || {}), 'cronjob.kubernetes.io/instantiate': 'manual' },
+        ownerReferences: [{ apiVersion: 'batch/v1', kind: 'CronJob', name: live.metadata.name, uid: live.metadata.uid, controller: true }],
+      },
+      spec: tpl.spec,
+    };
+    const r = await client.request('POST', `/apis/batch/v1/namespaces/${c.namespace}/jobs`, { body: job });
+    out.push({ record: c, ok: r.status === 201, name: job.metadata.name, message: r.status === 201 ? undefined : `creating its Job rejected: ${statusMessage(r.status, r.body)}` });
+  }
+  return out;
+}

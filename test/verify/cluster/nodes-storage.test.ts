@@ -1,0 +1,114 @@
+// Unit tests for the cluster rung's nodes.ts and storage.ts (no cluster needed).
+import * as nodes from '../../../scripts/verify/cluster/nodes';
+import * as storage from '../../../scripts/verify/cluster/storage';
+
+describe('verify-cluster nodes and storage', () => {
+
+  const gpuPool = {
+    name: 'gpu-l4',
+    instanceType: 'g6.xlarge',
+    allocatable: { cpu: '8', memory: '32768Mi', 'nvidia.com/gpu': '1' },
+    nodes: [
+      { name: 'gpu-l4-0', labels: { 'mlpatterns.dev/node-pool': 'gpu-l4' }, taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }] },
+      { name: 'gpu-l4-1', labels: { 'mlpatterns.dev/node-pool': 'gpu-l4' }, taints: [{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }] },
+    ],
+  };
+
+  test('nodesFromPools: one kwok node per pool node with the pool labels, taints and allocatable', () => {
+    const out = nodes.nodesFromPools([gpuPool]);
+    expect(out.map((n: any) => n.metadata.name)).toEqual(['gpu-l4-0', 'gpu-l4-1']);
+    const n = out[0];
+    expect(n.metadata.annotations['kwok.x-k8s.io/node']).toBe('fake');
+    expect(n.metadata.annotations['volumes.kubernetes.io/controller-managed-attach-detach']).toBe('true');
+    expect(n.metadata.labels).toMatchObject({ 'mlpatterns.dev/node-pool': 'gpu-l4', 'kubernetes.io/hostname': 'gpu-l4-0', 'node.kubernetes.io/instance-type': 'g6.xlarge' });
+    expect(n.spec.taints).toEqual([{ key: 'nvidia.com/gpu', value: 'present', effect: 'NoSchedule' }]);
+    expect(n.status.allocatable).toEqual({ cpu: '8', memory: '32768Mi', 'nvidia.com/gpu': '1', pods: '110', 'ephemeral-storage': nodes.DEFAULT_EPHEMERAL_STORAGE });
+    // a pool that states its local storage keeps it
+    const withDisk = nodes.nodesFromPools([{ ...gpuPool, allocatable: { ...gpuPool.allocatable, 'ephemeral-storage': '90Gi' } }]);
+    expect(withDisk[0].status.allocatable['ephemeral-storage']).toBe('90Gi');
+  });
+
+  test('nodesFromPools: a taint without value keeps no value; duplicate node names are an error', () => {
+    const pool = { ...gpuPool, nodes: [{ name: 'x', labels: {}, taints: [{ key: 'k', effect: 'NoSchedule' }] }] };
+    expect(nodes.nodesFromPools([pool])[0].spec.taints).toEqual([{ key: 'k', effect: 'NoSchedule' }]);
+    expect(() => nodes.nodesFromPools([pool, { ...pool, name: 'other' }])).toThrow(/node x appears in two pools/);
+  });
+
+  const stage = (name: string, kind = 'Pod', extra: any = {}) => ({
+    kind: 'Stage',
+    metadata: { name },
+    spec: {
+      resourceRef: { apiGroup: 'v1', kind },
+      selector: { matchExpressions: [{ key: '.metadata.ownerReferences.[].kind', operator: 'In', values: ['Job'] }] },
+      delay: { durationMilliseconds: 1000, jitterDurationMilliseconds: 5000 },
+      ...extra,
+    },
+  });
+  const upstream = [
+    stage('node-initialize', 'Node'), stage('node-heartbeat-with-lease', 'Node'),
+    stage('pod-create'), stage('pod-ready'), stage('pod-complete'), stage('pod-delete'),
+  ];
+
+  test('adaptStages: pod-complete also completes training replicas (not TF parameter servers) and only the MPI launcher', () => {
+    const out = nodes.adaptStages(upstream);
+    const byName = new Map<string, any>(out.map((s: any) => [s.metadata.name, s]));
+    expect(byName.get('pod-complete').spec.selector.matchExpressions).toEqual(upstream[4].spec.selector.matchExpressions);
+    const training = byName.get('pod-complete-training').spec.selector.matchExpressions;
+    expect(training).toContainEqual({ key: '.metadata.ownerReferences.[].kind', operator: 'In', values: ['TFJob', 'PyTorchJob', 'XGBoostJob', 'PaddleJob', 'JAXJob'] });
+    expect(training).toContainEqual({ key: '.metadata.labels["training.kubeflow.org/replica-type"]', operator: 'NotIn', values: ['ps'] });
+    const mpi = byName.get('pod-complete-mpi-launcher').spec.selector.matchExpressions;
+    expect(mpi).toContainEqual({ key: '.metadata.ownerReferences.[].kind', operator: 'In', values: ['MPIJob'] });
+    expect(mpi).toContainEqual({ key: '.metadata.labels["training.kubeflow.org/replica-type"]', operator: 'In', values: ['launcher'] });
+    expect(upstream[4].metadata.name).toBe('pod-complete'); // input untouched
+  });
+
+  test('adaptStages: pod jitter is capped, node stages keep their timing; a missing stage is an error', () => {
+    const out = nodes.adaptStages(upstream, { maxJitterMs: 700 });
+    expect(out.find((s: any) => s.metadata.name === 'pod-ready')!.spec.delay.jitterDurationMilliseconds).toBe(700);
+    expect(out.find((s: any) => s.metadata.name === 'node-initialize')!.spec.delay.jitterDurationMilliseconds).toBe(5000);
+    expect(() => nodes.adaptStages(upstream.filter((s) => s.metadata.name !== 'pod-ready'))).toThrow(/pod-ready missing/);
+  });
+
+  test('schedulerNames finds pod-template scheduler names anywhere in an object, except the default', () => {
+    const objs = [
+      { body: { spec: { template: { spec: { schedulerName: 'volcano', containers: [] } } } } },
+      { body: { spec: { tfReplicaSpecs: { Worker: { template: { spec: { schedulerName: 'scheduler-plugins-scheduler', containers: [] } } } } } } },
+      { body: { spec: { template: { spec: { schedulerName: 'default-scheduler', containers: [] } } } } },
+      { body: { spec: { schedulerName: 'not-a-pod' } } },
+    ];
+    expect(nodes.schedulerNames(objs)).toEqual(['scheduler-plugins-scheduler', 'volcano']);
+    const cfg = nodes.schedulerConfiguration('/k', ['volcano']);
+    expect(cfg.profiles).toEqual([{ schedulerName: 'default-scheduler' }, { schedulerName: 'volcano' }]);
+    expect(cfg.leaderElection).toEqual({ leaderElect: false });
+  });
+
+  const rec = (kind: string, group: string, name: string, namespace: string, body: any) => ({ kind, group, name, namespace, body });
+
+  test('expectedClaims: PVCs and StatefulSet volumeClaimTemplates (one claim per replica)', () => {
+    const claims = storage.expectedClaims([
+      rec('PersistentVolumeClaim', '', 'data', 'ns', { spec: { accessModes: ['ReadWriteMany'], storageClassName: 'shared-rwx', resources: { requests: { storage: '20Gi' } } } }),
+      rec('StatefulSet', 'apps', 'shards', 'ns', { spec: { replicas: 2, volumeClaimTemplates: [{ metadata: { name: 'models' }, spec: { resources: { requests: { storage: '1Gi' } } } }] } }),
+    ]);
+    expect(claims.map((c: any) => [c.name, c.storageClassName, c.accessModes, c.storage])).toEqual([
+      ['data', 'shared-rwx', ['ReadWriteMany'], '20Gi'],
+      ['models-shards-0', undefined, ['ReadWriteOnce'], '1Gi'],
+      ['models-shards-1', undefined, ['ReadWriteOnce'], '1Gi'],
+    ]);
+  });
+
+  test('storageClasses: one per class name used plus the default; PVs are pre-bound with the claim access modes', () => {
+    const claims = [
+      { namespace: 'ns', name: 'data', storageClassName: 'shared-rwx', accessModes: ['ReadWriteMany'], storage: '20Gi' },
+      { namespace: 'ns', name: 'ckpt', storageClassName: undefined, accessModes: ['ReadWriteOnce'], storage: '5Gi' },
+    ];
+    const classes = storage.storageClasses(claims);
+    expect(classes.map((c: any) => c.metadata.name)).toEqual(['shared-rwx', storage.DEFAULT_CLASS]);
+    expect(classes[1].metadata.annotations['storageclass.kubernetes.io/is-default-class']).toBe('true');
+    expect(classes[0].metadata.annotations).toBeUndefined();
+    const pvs = storage.persistentVolumes(claims);
+    expect(pvs[0].spec).toMatchObject({ accessModes: ['ReadWriteMany'], storageClassName: 'shared-rwx', capacity: { storage: '20Gi' }, claimRef: { namespace: 'ns', name: 'data' } });
+    expect(pvs[1].spec.storageClassName).toBe(storage.DEFAULT_CLASS);
+    expect(pvs[1].spec.csi.driver).toBe(storage.CSI_DRIVER);
+    expect(new Set(pvs.map((p: any) => p.metadata.name)).size).toBe(2);
+  });
+});
