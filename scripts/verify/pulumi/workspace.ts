@@ -9,6 +9,7 @@ import path from 'node:path';
 import { type EngineEvent, LocalWorkspace, PulumiCommand, type Stack } from '@pulumi/pulumi/automation';
 import YAML from 'yaml';
 import type { KubeObject } from '../core/objects';
+import { state } from '../core/processes';
 import { repoRoot } from '../core/runtime';
 import { errorDiagnostics } from './engine-results';
 import type { StackSettings } from './stack-settings';
@@ -17,14 +18,19 @@ export const PROJECT = YAML.parse(fs.readFileSync(path.join(repoRoot, 'Pulumi.ya
 export const NS = PROJECT.name;
 
 /**
- * Bundles stacks/index.ts and plan-entry.ts with esbuild into .cache/verify-pulumi (inside the repo,
- * so `require('@pulumi/pulumi')` from the bundle resolves to the same node_modules instance the
- * Automation API uses: every package stays external). Separate from the harness's own bundle
- * because the engine evaluates stacks/index.ts afresh for every operation.
+ * Bundles stacks/index.ts and plan-entry.ts with esbuild into a directory of this run under
+ * .cache/verify-pulumi (inside the repo, so `require('@pulumi/pulumi')` from the bundle resolves to
+ * the same node_modules instance the Automation API uses: every package stays external). Separate
+ * from the harness's own bundle because the engine evaluates stacks/index.ts afresh for every
+ * operation; per run, so a concurrent run never rewrites the file an engine operation loads.
+ * Removed by cleanup().
  */
 export async function bundlePrograms(): Promise<{ stackIndex: string; planEntry: string }> {
   const { build } = await import('esbuild');
-  const outdir = path.join(repoRoot, '.cache', 'verify-pulumi');
+  const parent = path.join(repoRoot, '.cache', 'verify-pulumi');
+  fs.mkdirSync(parent, { recursive: true });
+  const outdir = fs.mkdtempSync(path.join(parent, 'run-'));
+  state.cleanups.push(() => fs.rmSync(outdir, { recursive: true, force: true }));
   await build({
     entryPoints: { 'stack-index': path.join(repoRoot, 'stacks', 'index.ts'), 'plan-entry': path.join(repoRoot, 'scripts', 'verify', 'pulumi', 'plan-entry.ts') },
     outdir,
