@@ -10,15 +10,14 @@
 //   apiserver: error: <reason>
 // Exit codes: 0 all accepted, 1 objects rejected / Pod Security not enforcing, 2 could not run.
 
-import { discover } from '../core/api-client';
-import { UsageError } from '../core/args';
+import { commandLine } from '../core/args';
 import { resolveBinaries, startControlPlane } from '../core/control-plane';
-import { addProjectCrds, type CrdInstallResult, installCrds, loadCrdIndex } from '../core/crds';
+import { addProjectCrds, type CrdInstallResult, discoverInstalled, installCrds, loadCrdIndex } from '../core/crds';
 import { loadDist } from '../core/dist';
 import { extractAllEmbedded } from '../core/embedded';
 import { describe } from '../core/objects';
 import { cleanup, exitDescription, installSignalHandlers, logTail, runMain, state } from '../core/processes';
-import { Fatal, log, sleep } from '../core/runtime';
+import { Fatal, log } from '../core/runtime';
 import { applyAll, checkEmbedded } from './apply';
 import { embeddedSummaryLine, summaryLine } from './chart-table';
 import { missingCrdMessage, namespacesNotRestricted, resolveKinds } from './kinds';
@@ -29,21 +28,8 @@ import { printReport } from './report';
 installSignalHandlers({ tool: 'verify-apiserver', summary: 'apiserver' });
 
 async function main(): Promise<number> {
-  let opts: ReturnType<typeof parseArgs>;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`verify-apiserver: ${e.message}\n\n${USAGE}`);
-      console.log(`apiserver: error: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
-  if (opts.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const opts = commandLine(parseArgs, USAGE, { tool: 'verify-apiserver', summary: 'apiserver' });
+  if (typeof opts === 'number') return opts;
   const t0 = Date.now();
 
   // 1. inputs (before anything is started, so bad input fails fast)
@@ -89,14 +75,7 @@ async function main(): Promise<number> {
     log(`==> installing ${needed.size} CRD(s) (server-side apply, wait for Established)`);
     crdResults = await installCrds(client, needed, opts);
   }
-  let byGvk = await discover(client);
-  // discovery can lag a moment behind Established
-  for (let i = 0; i < 40; i++) {
-    const lagging = [...crdResults.values()].filter((c) => c.ok && c.served.some((v) => !byGvk.has(`${c.crd.group}/${v}/${c.crd.kind}`)));
-    if (!lagging.length) break;
-    await sleep(250);
-    byGvk = await discover(client);
-  }
+  const byGvk = await discoverInstalled(client, crdResults);
 
   // 5. apply twice
   const notRestricted = namespacesNotRestricted(objects);

@@ -9,7 +9,7 @@
 
 import fs from 'node:fs';
 import path from 'node:path';
-import { UsageError } from '../core/args';
+import { commandLine } from '../core/args';
 import { resolveBinaries, startControlPlane, WITH_CONTROLLERS } from '../core/control-plane';
 import { addProjectCrds, loadCrdIndex } from '../core/crds';
 import { loadDist } from '../core/dist';
@@ -23,7 +23,7 @@ import { groupOperators, NOT_SIMULATED, SIMULATED_OPERATORS, stackCoverage } fro
 import { nodesFromPools, schedulerNames } from './nodes';
 import { observe, type WorkloadView } from './observe';
 import { gangSchedulerName, kueueFrameworkOf, kueueFrameworks } from './operators';
-import { type ClusterOptions, parseArgs, USAGE } from './options';
+import { parseArgs, USAGE } from './options';
 import { counts, failureLines, summaryLine, VERDICTS, type WorkloadRow, workloadTable } from './report';
 import { startKueue, startTrainingOperator } from './run-operators';
 import { namespaceDeletionScenario, overQuotaScenario } from './scenarios';
@@ -56,21 +56,8 @@ function printNotCovered(inputs: ClusterInputs, running: ReadonlySet<string>, no
 }
 
 async function main(): Promise<number> {
-  let opts: ClusterOptions;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    if (e instanceof UsageError) {
-      console.error(`verify-cluster: ${e.message}\n\n${USAGE}`);
-      console.log(`cluster: error: ${e.message}`);
-      return 2;
-    }
-    throw e;
-  }
-  if (opts.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const opts = commandLine(parseArgs, USAGE, { tool: 'verify-cluster', summary: 'cluster' });
+  if (typeof opts === 'number') return opts;
   const t0 = Date.now();
   const secs = () => `${((Date.now() - t0) / 1000).toFixed(0)}s`;
 

@@ -6,14 +6,14 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { type ApiClient, applyObject, discover } from '../core/api-client';
+import { type ApiClient, applyObject } from '../core/api-client';
 import { collectionPath, isPodSecurityWarning, type ServedResource, statusMessage } from '../core/api-paths';
 import type { FieldValidation } from '../core/args';
 import { type CrdInfo, crdHeaderText, crdInfo } from '../core/crd-index';
-import { installCrds } from '../core/crds';
+import { discoverInstalled, installCrds } from '../core/crds';
 import { notAppliedReason, sortForApply } from '../core/kinds';
 import { describe, type KubeObject, type ObjectRecord } from '../core/objects';
-import { errorMessage, Fatal, log, repoRoot, sleep } from '../core/runtime';
+import { errorMessage, Fatal, log, repoRoot } from '../core/runtime';
 import type { PoolInput } from './nodes';
 import type { OperatorConfiguration } from './operator-config-source';
 import type { OverQuotaInput } from './scenarios';
@@ -83,13 +83,7 @@ export function crdsToInstall(sharedIndex: ReadonlyMap<string, CrdInfo>, operato
 
 export async function installAll(client: ApiClient, needed: ReadonlyMap<string, CrdInfo>, opts: { crdTimeout: number }): Promise<Map<string, ServedResource>> {
   const results = await installCrds(client, needed, opts);
-  let byGvk = await discover(client);
-  for (let i = 0; i < 40; i++) {
-    const lagging = [...results.values()].filter((c) => c.ok && c.served.some((v) => !byGvk.has(`${c.crd.group}/${v}/${c.crd.kind}`)));
-    if (!lagging.length) break;
-    await sleep(250);
-    byGvk = await discover(client);
-  }
+  const byGvk = await discoverInstalled(client, results);
   const failed = [...results.values()].flatMap((c) => (c.ok ? [] : [c.message]));
   if (failed.length) throw new Fatal(`CRDs not installed: ${failed.join('; ')}`);
   return byGvk;

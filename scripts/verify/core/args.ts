@@ -76,3 +76,25 @@ export const COMMON_BOOL_FLAGS: BoolFlags<CommonOptions> = Object.freeze({
   '--help': ['help', true],
   '-h': ['help', true],
 });
+
+/**
+ * A rung's options from its command line, or the exit code when it should stop: 0 after printing
+ * the usage for --help, 2 after a UsageError (message and usage on stderr, `<summary>: error: ...`
+ * as the last line).
+ */
+export function commandLine<T extends { help: boolean }>(parse: (argv: readonly string[]) => T, usage: string, names: { tool: string; summary: string }): T | number {
+  let opts: T;
+  try {
+    opts = parse(process.argv.slice(2));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    console.error(`${names.tool}: ${e.message}\n\n${usage}`);
+    console.log(`${names.summary}: error: ${e.message}`);
+    return 2;
+  }
+  if (opts.help) {
+    process.stdout.write(usage);
+    return 0;
+  }
+  return opts;
+}

@@ -4,8 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import type { ApiClient } from './api-client';
-import { FIELD_MANAGER, statusMessage } from './api-paths';
+import { type ApiClient, discover } from './api-client';
+import { FIELD_MANAGER, type ServedResource, statusMessage } from './api-paths';
 import { buildCrdIndex, type CrdDuplicate, type CrdInfo, crdHeaderText, crdInfo } from './crd-index';
 import { log, sleep } from './runtime';
 
@@ -113,4 +113,16 @@ export async function installCrds(client: ApiClient, needed: ReadonlyMap<string,
     log(`  ok   ${crd.name} [${served.join(', ')}] from ${crd.file}${crd.projectAuthored ? ' (PROJECT-AUTHORED schema: no upstream CRD in the shared set)' : ''} in ${((Date.now() - t0) / 1000).toFixed(1)}s${conv}`);
   }
   return results;
+}
+
+/** Discovery once every installed CRD's versions are served (discovery can lag a moment behind Established). */
+export async function discoverInstalled(client: ApiClient, results: ReadonlyMap<string, CrdInstallResult>): Promise<Map<string, ServedResource>> {
+  let byGvk = await discover(client);
+  for (let i = 0; i < 40; i++) {
+    const lagging = [...results.values()].filter((c) => c.ok && c.served.some((v) => !byGvk.has(`${c.crd.group}/${v}/${c.crd.kind}`)));
+    if (!lagging.length) break;
+    await sleep(250);
+    byGvk = await discover(client);
+  }
+  return byGvk;
 }

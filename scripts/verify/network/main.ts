@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { type BoolFlags, parseFlags, UsageError } from '../core/args';
+import { type BoolFlags, commandLine, parseFlags } from '../core/args';
 import { isExecutable, printedPaths, runBuild } from '../core/build-tools';
 import type { KubeObject } from '../core/objects';
 import { installSignalHandlers, runMain, state, supervise } from '../core/processes';
@@ -83,19 +83,8 @@ function runCyclonus(bin: string, args: string[]): Promise<string> {
 
 async function main(): Promise<number> {
   const started = Date.now();
-  let args: NetworkOptions;
-  try {
-    args = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`verify-network: ${e.message}\n\n${USAGE}`);
-    console.log(`network: error: ${e.message}`);
-    return 2;
-  }
-  if (args.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const args = commandLine(parseArgs, USAGE, { tool: 'verify-network', summary: 'network' });
+  if (typeof args === 'number') return args;
   const charts = loadCharts(args.dist);
   const objects = charts.flatMap((c) => c.objects);
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy');

@@ -18,7 +18,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
-import { UsageError } from '../core/args';
+import { commandLine } from '../core/args';
 import { printedPaths, runBuild } from '../core/build-tools';
 import { loadCrdIndex } from '../core/crds';
 import { cleanup, installSignalHandlers, runMain, state } from '../core/processes';
@@ -74,19 +74,8 @@ function crdsFor(plans: readonly Plan[], crdsDir: string, checks: Checks) {
 }
 
 async function main(): Promise<number> {
-  let opts: ReturnType<typeof parseArgs>;
-  try {
-    opts = parseArgs(process.argv.slice(2));
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    console.error(`verify-pulumi: ${e.message}\n\n${USAGE}`);
-    console.log(`pulumi: error: ${e.message}`);
-    return 2;
-  }
-  if (opts.help) {
-    process.stdout.write(USAGE);
-    return 0;
-  }
+  const opts = commandLine(parseArgs, USAGE, { tool: 'verify-pulumi', summary: 'pulumi' });
+  if (typeof opts === 'number') return opts;
   const t0 = Date.now();
   const checks = new Checks(log);
   const tools = buildTools(opts.build);
