@@ -1,6 +1,6 @@
 // verify:apiserver — apply every object of dist/*.yaml to a real, throwaway kube-apiserver.
 //
-// Starts etcd and kube-apiserver (pinned builds from tools/apiserver/build.sh) on 127.0.0.1 with
+// Starts etcd and kube-apiserver (pinned builds from tools/go/build.sh kube) on 127.0.0.1 with
 // random free ports and a temporary data dir, installs the upstream CRDs the charts need, proves
 // Pod Security admission is enforcing, server-side applies every chart object twice (the second
 // apply must change nothing), dry-run creates every manifest embedded in an Argo workflow step

@@ -14,7 +14,7 @@ Options:
   --project-crds <dir>     project-authored CRDs (JSON) for kinds with no upstream CRD (default: test/validation/project-crds)
   --apiserver-bin <path>   use this kube-apiserver instead of the pinned build
   --etcd-bin <path>        use this etcd instead of the pinned build
-  --no-build               do not run tools/apiserver/build.sh; fail if a binary is missing
+  --no-build               do not run tools/go/build.sh kube; fail if a binary is missing
   --apiserver-port <n>     secure port (default: a random free port)
   --etcd-port <n>          etcd client port (default: a random free port)
   --etcd-timeout <s>       seconds to wait for etcd /health (default: 30)

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
 import type { ApiClient } from '../core/api-client';
-import { printedPaths, requireExecutable, runBuild } from '../core/build-tools';
+import { goBinaries, requireExecutable } from '../core/build-tools';
 import type { ControlPlane, ControlPlaneBinaries } from '../core/control-plane';
 import { httpGet, httpsGet } from '../core/http';
 import type { KubeObject } from '../core/objects';
@@ -129,16 +129,15 @@ export async function waitHealthy(child: Supervised, port: number, timeoutS: num
 }
 
 /**
- * The binaries and asset dirs of `names` (kwok, operators) from tools/cluster/build.sh
+ * The binaries and asset dirs of `names` (kwok, operators) from the kube group of tools/go/build.sh
  * --print-paths (`name<TAB>path` lines, `<name>-assets` for the asset dirs), building them first
  * unless --no-build.
  */
 export function resolveClusterComponents(opts: { build: boolean }, names: readonly string[]): Record<string, string> {
-  if (opts.build) runBuild('cluster', names, 'kwok/training-operator/kueue');
-  const paths: Record<string, string> = Object.fromEntries(printedPaths('cluster').map((l) => l.split('\t')));
+  const paths = goBinaries('kube', opts.build, names.join('/'));
   for (const name of names) {
-    requireExecutable(name, paths[name], 'run tools/cluster/build.sh');
-    if (!fs.existsSync(path.join(paths[`${name}-assets`] ?? '', '.complete'))) throw new Fatal(`${name} assets missing in ${paths[`${name}-assets`]} (run tools/cluster/build.sh)`);
+    requireExecutable(name, paths[name], 'run tools/go/build.sh kube');
+    if (!fs.existsSync(path.join(paths[`${name}-assets`] ?? '', '.complete'))) throw new Fatal(`${name} assets missing in ${paths[`${name}-assets`]} (run tools/go/build.sh kube)`);
   }
   return paths;
 }

@@ -42,7 +42,7 @@ function readDocs(file: string): KubeObject[] {
 }
 
 /**
- * The training-operator (cmd/training-operator.v1, version from tools/cluster/versions.env).
+ * The training-operator (cmd/training-operator.v1, version from tools/go/versions.env).
  * Its cert rotator cannot be switched off and waits for a certificate at a fixed path:
  * training-operator v1.9.4 pkg/cert/cert.go passes `certDir = "/tmp/k8s-webhook-server/serving-certs"`
  * as the rotator's CertDir, and cert-controller v0.16.0 pkg/rotator/rotator.go ensureCertsMounted
@@ -100,7 +100,7 @@ export async function startTrainingOperator(
 }
 
 /**
- * Kueue (cmd/kueue, version from tools/cluster/versions.env) with the stack's Configuration
+ * Kueue (cmd/kueue, version from tools/go/versions.env) with the stack's Configuration
  * (process fields replaced, see operators.ts). The webhook cert dir is the Configuration's
  * webhook.certDir (v0.19.2 pkg/config/config.go), so it stays in the run's dir and /tmp is not
  * mounted over. With internal cert management off it reads metrics certificates from the fixed

@@ -1,30 +1,33 @@
-// The pinned binaries come from tools/<tool>/build.sh: `build.sh [what...]` builds what is missing
-// (a no-op when built), `build.sh --print-paths` says where they are. Versions are never written
-// here: they live in tools/<tool>/versions.env and show only in the printed paths.
+// The pinned binaries come from tools/go/build.sh, in two groups (kube: control plane, kwok,
+// operators, cyclonus; pulumi: CLI and provider): `build.sh <group>` builds a group unless its key
+// is built (a no-op then, no Go needed), `build.sh --print-paths <group>` prints `name<TAB>path` for
+// its binaries and asset dirs. Versions are never written here: they live in tools/go/versions.env
+// and show only in the printed paths.
 
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Fatal, log, repoRoot } from './runtime';
 
-export function buildScript(tool: string): string {
-  return path.join(repoRoot, 'tools', tool, 'build.sh');
-}
+export type GoGroup = 'kube' | 'pulumi';
 
-/** Runs tools/<tool>/build.sh with `args` (output shown); a Fatal when it fails. */
-export function runBuild(tool: string, args: readonly string[], what: string): void {
-  log(`==> tools/${tool}/build.sh ${args.join(' ')} (skips what is already built)`.replace('  (', ' ('));
-  const r = spawnSync('bash', [buildScript(tool), ...args], { stdio: 'inherit' });
-  if (r.status !== 0) {
-    throw new Fatal(`building ${what} failed: tools/${tool}/build.sh ${r.error ? `could not run: ${r.error.message}` : `exited with ${r.status ?? r.signal}`} (see its output above)`);
+const BUILD_SCRIPT = path.join(repoRoot, 'tools', 'go', 'build.sh');
+
+/**
+ * The binaries and asset dirs of a group by name, built first when `build` is set (output shown);
+ * a Fatal when the build fails.
+ */
+export function goBinaries(group: GoGroup, build: boolean, what: string): Record<string, string> {
+  if (build) {
+    log(`==> tools/go/build.sh ${group} (skips a group that is already built)`);
+    const r = spawnSync('bash', [BUILD_SCRIPT, group], { stdio: 'inherit' });
+    if (r.status !== 0) {
+      throw new Fatal(`building ${what} failed: tools/go/build.sh ${group} ${r.error ? `could not run: ${r.error.message}` : `exited with ${r.status ?? r.signal}`} (see its output above)`);
+    }
   }
-}
-
-/** The lines tools/<tool>/build.sh prints for `flag` (--print-paths, or cyclonus's --print-path). */
-export function printedPaths(tool: string, flag = '--print-paths'): string[] {
-  const r = spawnSync('bash', [buildScript(tool), flag], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Fatal(`tools/${tool}/build.sh ${flag} failed: ${r.stderr || r.error?.message}`);
-  return r.stdout.trim().split('\n');
+  const r = spawnSync('bash', [BUILD_SCRIPT, '--print-paths', group], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Fatal(`tools/go/build.sh --print-paths ${group} failed: ${r.stderr || r.error?.message}`);
+  return Object.fromEntries(r.stdout.trim().split('\n').map((l) => l.split('\t') as [string, string]));
 }
 
 export function isExecutable(file: string | undefined): file is string {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type ApiClient, makeApiClient } from './api-client';
-import { printedPaths, requireExecutable, runBuild } from './build-tools';
+import { goBinaries, requireExecutable } from './build-tools';
 import { httpGet } from './http';
 import { freePort, pickPort } from './ports';
 import { startProcess, state, type Supervised, waitUntil } from './processes';
@@ -34,18 +34,15 @@ export interface ControlPlaneBinaries {
  * builds and returns kube-controller-manager and kube-scheduler (verify-cluster).
  */
 export function resolveBinaries(opts: Pick<ControlPlaneOptions, 'build' | 'apiserverBin' | 'etcdBin'>, { withControllers = false } = {}): ControlPlaneBinaries {
-  const extra = withControllers ? ['kube-controller-manager', 'kube-scheduler'] : [];
-  if (opts.build && (!opts.apiserverBin || !opts.etcdBin || withControllers)) runBuild('apiserver', extra, 'the control plane');
-  // Four lines: kube-apiserver, etcd, kube-controller-manager, kube-scheduler.
-  const [a, e, kcm, scheduler] = printedPaths('apiserver');
-  const hint = `run tools/apiserver/build.sh ${extra.join(' ')}`.trim();
+  const paths = goBinaries('kube', opts.build && (!opts.apiserverBin || !opts.etcdBin || withControllers), 'the control plane');
+  const hint = 'run tools/go/build.sh kube';
   const bins: ControlPlaneBinaries = {
-    apiserverBin: requireExecutable('kube-apiserver', opts.apiserverBin || a, hint),
-    etcdBin: requireExecutable('etcd', opts.etcdBin || e, hint),
+    apiserverBin: requireExecutable('kube-apiserver', opts.apiserverBin || paths['kube-apiserver'], hint),
+    etcdBin: requireExecutable('etcd', opts.etcdBin || paths.etcd, hint),
   };
   if (withControllers) {
-    bins.kcmBin = requireExecutable('kube-controller-manager', kcm, hint);
-    bins.schedulerBin = requireExecutable('kube-scheduler', scheduler, hint);
+    bins.kcmBin = requireExecutable('kube-controller-manager', paths['kube-controller-manager'], hint);
+    bins.schedulerBin = requireExecutable('kube-scheduler', paths['kube-scheduler'], hint);
   }
   return bins;
 }

@@ -1,5 +1,5 @@
 // `npm run verify:network`: proves offline, with a real policy engine (cyclonus
-// `analyze --mode query-traffic`, pinned in tools/cyclonus/versions.env), that the NetworkPolicies
+// `analyze --mode query-traffic`, pinned in tools/go/versions.env), that the NetworkPolicies
 // `npm run synth` wrote to dist/ let exactly the expected traffic through. Pods are described from
 // the synthesized objects with the labels their controllers put on them (pods.ts); the
 // must-reach / must-not-reach table comes from rules over what each pod is (expectations.ts).
@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { type BoolFlags, commandLine, parseFlags } from '../core/args';
-import { isExecutable, printedPaths, runBuild } from '../core/build-tools';
+import { goBinaries, isExecutable } from '../core/build-tools';
 import type { KubeObject } from '../core/objects';
 import { installSignalHandlers, runMain, state, supervise } from '../core/processes';
 import { Fatal, repoRoot } from '../core/runtime';
@@ -41,13 +41,12 @@ function parseArgs(argv: readonly string[]): NetworkOptions {
   return { ...opts, dist: path.resolve(repoRoot, opts.dist) };
 }
 
-/** The cyclonus binary: built once into .cache/bin by tools/cyclonus/build.sh. */
+/** The cyclonus binary, built with the kube group of tools/go. */
 function cyclonusBinary(build: boolean): string {
-  const [bin] = printedPaths('cyclonus', '--print-path');
+  const bin = goBinaries('kube', false, 'cyclonus').cyclonus;
   if (isExecutable(bin)) return bin;
-  if (!build) throw new Fatal(`${bin} is missing: run tools/cyclonus/build.sh (or drop --no-build)`);
-  runBuild('cyclonus', [], 'cyclonus');
-  return bin;
+  if (!build) throw new Fatal(`${bin} is missing: run tools/go/build.sh kube (or drop --no-build)`);
+  return goBinaries('kube', true, 'cyclonus').cyclonus;
 }
 
 /** Every chart file of dist/ as { chart, objects }. */

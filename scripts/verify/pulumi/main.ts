@@ -1,5 +1,5 @@
 // verify:pulumi — the `local` stack's program through the real Pulumi engine and Kubernetes
-// provider (built from Go modules by tools/pulumi/build.sh), offline, against verify-cluster's
+// provider (built from Go modules by tools/go/build.sh pulumi), offline, against verify-cluster's
 // simulated cluster (kube-controller-manager, kube-scheduler, kwok nodes from the stack's pools,
 // the real training-operator and Kueue): cluster.ts.
 //
@@ -19,7 +19,7 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { commandLine } from '../core/args';
-import { printedPaths, runBuild } from '../core/build-tools';
+import { goBinaries } from '../core/build-tools';
 import { loadCrdIndex } from '../core/crds';
 import { cleanup, installSignalHandlers, runMain, state } from '../core/processes';
 import { Fatal, log, repoRoot } from '../core/runtime';
@@ -38,14 +38,15 @@ const STACK = 'local';
 
 installSignalHandlers({ tool: 'verify-pulumi', summary: 'pulumi' });
 
-/** The Pulumi CLI root and the provider's directory (tools/pulumi/build.sh --print-paths: two lines). */
+/** The Pulumi CLI root (holds bin/pulumi) and the provider's directory: the pulumi group of tools/go. */
 function buildTools(build: boolean): { cliRoot: string; providerDir: string } {
-  if (build) runBuild('pulumi', [], 'the Pulumi CLI and provider');
-  const [cliRoot, providerBin] = printedPaths('pulumi');
-  for (const f of [path.join(cliRoot, 'bin', 'pulumi'), providerBin]) {
-    if (!fs.existsSync(f)) throw new Fatal(`${f} is not built: run tools/pulumi/build.sh`);
+  const paths = goBinaries('pulumi', build, 'the Pulumi CLI and provider');
+  const cli = paths.pulumi;
+  const provider = paths['pulumi-resource-kubernetes'];
+  for (const f of [cli, provider]) {
+    if (!f || !fs.existsSync(f)) throw new Fatal(`${f} is not built: run tools/go/build.sh pulumi`);
   }
-  return { cliRoot, providerDir: path.dirname(providerBin) };
+  return { cliRoot: path.dirname(path.dirname(cli)), providerDir: path.dirname(provider) };
 }
 
 type Plan = ReturnType<typeof PlanEntry.planStack>;

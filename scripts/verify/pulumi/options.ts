@@ -5,7 +5,7 @@ import { type BoolFlags, parseFlags, text, UsageError } from '../core/args';
 export const USAGE = `usage: npm run verify:pulumi -- [options]
 
   --crds <dir>            upstream CRDs, <dir>/<group>/<plural>.yaml (default: ../shared/crds)
-  --no-build              do not run tools/pulumi/build.sh and tools/apiserver/build.sh
+  --no-build              do not run tools/go/build.sh (pulumi and kube groups)
   --step-timeout <s>      cancel one engine operation after this many seconds (default: 900)
   --keep                  keep the temp dir (workspace, state, logs) for debugging
   -h, --help              this text

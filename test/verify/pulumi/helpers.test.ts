@@ -21,7 +21,7 @@ describe('verify-pulumi helpers', () => {
   });
 
   test('the pinned toolchain matches the npm SDKs the program loads', () => {
-    const env = Object.fromEntries(fs.readFileSync(path.join(root, 'tools/pulumi/versions.env'), 'utf8').split('\n')
+    const env = Object.fromEntries(fs.readFileSync(path.join(root, 'tools/go/versions.env'), 'utf8').split('\n')
       .filter((l) => /^[A-Z0-9_]+=/.test(l)).map((l) => l.split('=') as [string, string]));
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8'));
     expect(env.PULUMI_VERSION).toBe(`v${pkg.dependencies['@pulumi/pulumi']}`);
