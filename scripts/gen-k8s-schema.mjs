@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Regenerates test/validation/k8s-v1.34.4.schema.json: a minified subset of the
-// Kubernetes OpenAPI (swagger 2.0) definitions used by the schema validation
-// harness in test/validation/validator.ts.
+// Regenerates test/validation/k8s-v<KUBERNETES_VERSION>.schema.json: a minified
+// subset of the Kubernetes OpenAPI (swagger 2.0) definitions used by the schema
+// validation harness in test/validation/validator.ts. The version is the one
+// constructs/core/versions.ts pins (KUBERNETES_VERSION); delete the previous
+// release's file when it changes.
 //
 // Usage:  node scripts/gen-k8s-schema.mjs
 //
@@ -24,10 +26,19 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const K8S_MODULE = 'k8s.io/kubernetes';
-const K8S_VERSION = 'v1.34.4';
 const SPEC_PATH = 'api/openapi-spec/swagger.json';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const VERSIONS_TS = resolve(here, '..', 'constructs', 'core', 'versions.ts');
+
+/** `KUBERNETES_VERSION` of constructs/core/versions.ts, as the module version (`v1.36.3`). */
+function pinnedKubernetesVersion() {
+  const m = /^export const KUBERNETES_VERSION = '(\d+\.\d+\.\d+)';$/m.exec(readFileSync(VERSIONS_TS, 'utf8'));
+  if (!m) throw new Error(`no KUBERNETES_VERSION = '<major>.<minor>.<patch>' in ${VERSIONS_TS}`);
+  return `v${m[1]}`;
+}
+
+const K8S_VERSION = pinnedKubernetesVersion();
 const OUT = resolve(here, '..', 'test', 'validation', `k8s-${K8S_VERSION}.schema.json`);
 
 // Top-level kinds, as "<apiVersion>/<kind>".

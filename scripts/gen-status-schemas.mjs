@@ -3,7 +3,8 @@
 // resource step can wait on, reduced to what the status-path check needs (type, properties, items,
 // additionalProperties, enum). Custom resources come from the pinned upstream CRDs in ../shared/crds
 // (the same files the typed imports are generated from, listed in cdk8s.yaml); core kinds from the
-// Kubernetes v1.34.4 OpenAPI subset the tests validate against. Run by `npm run import`.
+// Kubernetes OpenAPI subset the tests validate against (test/validation/k8s-v<KUBERNETES_VERSION>.schema.json,
+// the release constructs/core/versions.ts pins). Run by `npm run import`.
 //
 // Why a generated file: the CRDs are megabytes of YAML (KServe 2 MB, Argo 2.8 MB); parsing them at
 // synth time would cost seconds, this file costs a few milliseconds.
@@ -57,13 +58,16 @@ for (const file of CRD_FILES) {
   sources[key] = `../shared/crds/${file} (${version.name})`;
 }
 
-const k8s = JSON.parse(fs.readFileSync(path.join(root, 'test', 'validation', 'k8s-v1.34.4.schema.json'), 'utf8'));
+const versionsTs = fs.readFileSync(path.join(root, 'constructs', 'core', 'versions.ts'), 'utf8');
+const k8sVersion = /^export const KUBERNETES_VERSION = '(\d+\.\d+\.\d+)';$/m.exec(versionsTs)?.[1];
+if (!k8sVersion) throw new Error('no KUBERNETES_VERSION in constructs/core/versions.ts');
+const k8s = JSON.parse(fs.readFileSync(path.join(root, 'test', 'validation', `k8s-v${k8sVersion}.schema.json`), 'utf8'));
 const resolveK8s = (ref) => k8s.definitions[ref.replace('#/definitions/', '')];
 for (const groupKind of CORE_KINDS) {
   const [group, kind] = groupKind.split('/');
   const definition = k8s.definitions[k8s.gvk[`${group}/v1/${kind}`]];
   schemas[groupKind] = compact(definition.properties.status, resolveK8s);
-  sources[groupKind] = `Kubernetes v1.34.4 OpenAPI (${group}/v1 ${kind})`;
+  sources[groupKind] = `Kubernetes v${k8sVersion} OpenAPI (${group}/v1 ${kind})`;
 }
 
 const text = `${JSON.stringify({ generatedBy: 'scripts/gen-status-schemas.mjs', sources, schemas })}\n`;

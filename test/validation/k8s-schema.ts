@@ -1,13 +1,15 @@
 /**
- * Core kinds: the committed subset of the Kubernetes v1.34.4 OpenAPI (swagger 2.0) definitions
- * (`k8s-v1.34.4.schema.json`), converted to a draft-07 JSON Schema document with $id `k8s`.
+ * Core kinds: the committed subset of the OpenAPI (swagger 2.0) definitions of the Kubernetes release
+ * `constructs/core/versions.ts` pins (`k8s-v<KUBERNETES_VERSION>.schema.json`, written by
+ * `npm run import:k8s-schema`), converted to a draft-07 JSON Schema document with $id `k8s`.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { KUBERNETES_VERSION } from '../../constructs/core/versions';
 import { FORMATS, QUANTITY_PATTERN } from './ajv-keywords';
 import { Schema } from './schema-types';
 
-const K8S_SCHEMA_FILE = path.join(__dirname, 'k8s-v1.34.4.schema.json');
+const K8S_SCHEMA_FILE = path.join(__dirname, `k8s-v${KUBERNETES_VERSION}.schema.json`);
 export const K8S_ID = 'k8s';
 export const OBJECT_META_REF = `${K8S_ID}#/definitions/io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta`;
 

@@ -1,9 +1,9 @@
 /**
  * Schema validation harness for generated Kubernetes manifests.
  *
- * - Core kinds are validated against a subset of the Kubernetes v1.34.4 OpenAPI (swagger 2.0)
- *   definitions, committed as `k8s-v1.34.4.schema.json` (regenerate with
- *   `node scripts/gen-k8s-schema.mjs`).
+ * - Core kinds are validated against a subset of the OpenAPI (swagger 2.0) definitions of the
+ *   Kubernetes release constructs/core/versions.ts pins, committed as
+ *   `k8s-v<KUBERNETES_VERSION>.schema.json` (regenerate with `npm run import:k8s-schema`).
  * - Custom resources are validated against the `openAPIV3Schema` of the served version in the
  *   upstream CRD YAML files under `../shared/crds/<group>/*.yaml` (override with MLP_CRDS_DIR).
  *
