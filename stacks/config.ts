@@ -148,7 +148,7 @@ export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly Nod
   try {
     kubernetesMinorOf(kubernetesVersion);
   } catch {
-    throw new StackConfigError('kubernetesVersion', kubernetesVersion, "use a Kubernetes minor such as '1.34'");
+    throw new StackConfigError('kubernetesVersion', kubernetesVersion, "use a Kubernetes minor such as '1.36'");
   }
   const kubeconfigContext = raw.kubeconfigContext === undefined ? undefined : str('kubeconfigContext', raw.kubeconfigContext);
   const subnetIds = raw.subnetIds === undefined ? [] : strList('subnetIds', raw.subnetIds);
@@ -387,7 +387,7 @@ export function loadStackConfig(defaultPools: readonly NodePool[]): StackConfig 
   return parseStackConfig(raw, defaultPools, { awsRegion: all['aws:region'] });
 }
 
-/** Lists and objects are JSON; everything else (even `1.34`) stays the string it was set as. */
+/** Lists and objects are JSON; everything else (even `1.36`) stays the string it was set as. */
 function parseValue(text: string): unknown {
   if (!/^\s*[[{]/.test(text)) return text;
   try {

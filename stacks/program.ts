@@ -63,7 +63,7 @@ export function planReleases(config: StackConfig): OperatorRelease[] {
   const problems = compatibilityProblems(config.kubernetesVersion, releases, config.cluster);
   if (problems.length) {
     const key = problems.some((p) => own.some((o) => p.startsWith(`${o} `))) && config.autoscaler ? 'autoscaler' : 'operators';
-    throw new StackConfigError(key, key === 'autoscaler' ? config.autoscaler : config.operators, `incompatible selection:\n  ${problems.join('\n  ')}`);
+    throw new StackConfigError(key, key === 'autoscaler' ? config.autoscaler : config.operators, `incompatible selection for kubernetesVersion '${config.kubernetesVersion}':\n  ${problems.join('\n  ')}`);
   }
   return releases;
 }

@@ -17,7 +17,7 @@ import { cloudTaint, execKubeconfig, IClusterTarget } from './target';
 export interface EksClusterArgs {
   /** EKS cluster name. */
   readonly clusterName: string;
-  /** Kubernetes minor (`'1.34'`). */
+  /** Kubernetes minor (`'1.36'`). */
   readonly kubernetesVersion: string;
   /** Subnets of an existing VPC, in two or more availability zones. */
   readonly subnetIds: readonly pulumi.Input<string>[];
@@ -135,7 +135,8 @@ export class EksCluster extends pulumi.ComponentResource implements IClusterTarg
     for (const pool of args.pools) this.nodeGroups[pool.name] = group(`pool-${pool.name}`, eksNodeGroupSpec(pool, args.clusterName));
     // Takes over the self-managed VPC CNI EKS installs with the cluster (OVERWRITE) and enables the
     // network policy agent. No addonVersion: EKS installs its default build for the pinned minor
-    // (every 1.33/1.34 build is past 1.14). Operators and charts wait for it (it is in `nodes`), so
+    // (the policy agent needs VPC CNI 1.14; not re-checked per minor that the
+    // 1.35-1.37 default builds are newer, which their release dates suggest). Operators and charts wait for it (it is in `nodes`), so
     // no workload starts before the policies are enforced.
     this.vpcCni = new eks.Addon(`${name}-vpc-cni`, {
       clusterName: this.cluster.name,

@@ -9,7 +9,7 @@ import { cloudTaint, execKubeconfig, IClusterTarget } from './target';
 /** Arguments of `GkeCluster`. */
 export interface GkeClusterArgs {
   readonly clusterName: string;
-  /** Kubernetes minor (`'1.34'`); the control plane is pinned to it. */
+  /** Kubernetes minor (`'1.36'`); the control plane is pinned to it. */
   readonly kubernetesVersion: string;
   /** Region or zone. */
   readonly location: string;

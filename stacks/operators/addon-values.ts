@@ -34,7 +34,8 @@ export interface OperatorMetricsEndpoint {
  * NVIDIA DCGM exporter, deployed and monitored by the GPU operator itself when
  * `dcgmExporter.serviceMonitor.enabled` (NVIDIA/gpu-operator `assets/state-dcgm-exporter/0600_service.yaml`
  * and `0500_service_monitor.yaml`; ClusterPolicy `DCGMExporterServiceMonitorConfig`). The Helm value
- * names mirror the ClusterPolicy fields (not confirmed from the v25.10.0 chart's values.yaml).
+ * names mirror the ClusterPolicy fields; `dcgmExporter.serviceMonitor.{enabled,honorLabels}` are in the v26.7.0
+ * chart's values.yaml (../shared/charts/gpu-operator-v26.7.0).
  */
 export const DCGM_EXPORTER_METRICS: OperatorMetricsEndpoint = {
   operator: 'gpu-operator', namespace: 'gpu-operator', service: 'nvidia-dcgm-exporter', serviceLabels: { app: 'nvidia-dcgm-exporter' },
@@ -106,11 +107,12 @@ export function nfsProvisionerValues(ctx: ValuesContext): Record<string, unknown
  * KEDA (kedacore/charts `keda`): images at the pinned appVersion, Prometheus metrics and
  * ServiceMonitors of the operator and the metrics API server when monitoring is installed.
  * Value names from the KEDA chart's values.yaml (`image.{keda,metricsApiServer,webhooks}.tag`,
- * `prometheus.{operator,metricServer}.{enabled,serviceMonitor.enabled}`), not re-read for 2.20.2.
+ * `prometheus.{operator,metricServer}.{enabled,serviceMonitor.enabled}`), read from the vendored 2.20.2
+ * chart (../shared/charts/keda-2.20.2); not re-read for the pinned 2.21.0 (no stored chart).
  */
 export function kedaValues(ctx: ValuesContext): Record<string, unknown> {
   const monitoring = ctx.operators.includes('kube-prometheus-stack');
-  const tag = appVersionOf(ctx, 'keda', 'v2.20.2').replace(/^v/, '');
+  const tag = appVersionOf(ctx, 'keda', 'v2.21.0').replace(/^v/, '');
   return {
     image: { keda: { tag }, metricsApiServer: { tag }, webhooks: { tag } },
     prometheus: {

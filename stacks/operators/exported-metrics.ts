@@ -18,7 +18,7 @@ export const EXPORTED_METRICS: Readonly<Partial<Record<OperatorName, readonly st
     'node_cpu_seconds_total', 'node_memory_MemAvailable_bytes', 'node_filesystem_avail_bytes',
   ],
   // DCGM exporter default counters (NVIDIA/dcgm-exporter `etc/default-counters.csv`; the exact
-  // list shipped with gpu-operator v25.10.0 is unconfirmed).
+  // list shipped with gpu-operator v26.7.0 is unconfirmed).
   'gpu-operator': [
     'DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_MEM_COPY_UTIL', 'DCGM_FI_DEV_FB_FREE', 'DCGM_FI_DEV_FB_USED',
     'DCGM_FI_DEV_POWER_USAGE', 'DCGM_FI_DEV_GPU_TEMP', 'DCGM_FI_DEV_SM_CLOCK', 'DCGM_FI_DEV_MEM_CLOCK', 'DCGM_FI_DEV_XID_ERRORS',

@@ -20,7 +20,7 @@ import { clusterOperators, defaultOperators, installOrder, OperatorName, Operato
  * The custom resource kinds (`group/Kind`) each operator's controller acts on, beside the version
  * map: a kind is served only when its operator is installed. Kinds from each release's CRDs:
  * ../shared/crds (SOURCES.md) for the training-operator v1.9.4, Argo v4.1.2, KServe v0.20.0, Kueue
- * v0.19.2, Volcano v1.15.1, KEDA v2.20.2, Trainer v2.3.0 + JobSet, Karpenter v1.14.1 and the
+ * v0.19.2, Volcano v1.15.1, KEDA v2.20.2 (the pin is 2.21.0; no stored 2.21 CRDs), Trainer v2.3.0 + JobSet, Karpenter v1.14.1 and the
  * prometheus-operator; cert-manager and the GPU operator from their documented APIs.
  */
 export const OPERATOR_KINDS: Readonly<Partial<Record<OperatorName, readonly string[]>>> = {

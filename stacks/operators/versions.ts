@@ -34,7 +34,7 @@ export const OPT_IN_OPERATORS: readonly SelectableOperatorName[] = ['volcano', '
  * the cluster kind (`OperatorRelease.clusters`: GKE brings its own metrics-server, only the local
  * stack needs the NFS provisioner), but the opt-in ones.
  */
-export function defaultOperators(cluster: ClusterKind, table: ReleaseTable = FOR_1_34): SelectableOperatorName[] {
+export function defaultOperators(cluster: ClusterKind, table: ReleaseTable = FOR_1_36): SelectableOperatorName[] {
   return SELECTABLE_OPERATORS.filter((o) => !OPT_IN_OPERATORS.includes(o) && table[o].clusters.includes(cluster));
 }
 
@@ -118,39 +118,56 @@ export type ReleaseTable = { readonly [N in OperatorName]: OperatorRelease };
 const OCI_KSERVE = 'oci://ghcr.io/kserve/charts';
 
 /**
- * cluster-autoscaler is released per Kubernetes minor and supports only that minor. Chart 9.53.0
- * carries app 1.34.2 (kubernetes/autoscaler gh-pages index.yaml); installed on EKS only.
+ * cluster-autoscaler is released per Kubernetes minor and supports only that minor; installed on EKS
+ * only. The values pin the image to `v<appVersion>` whatever the chart's default (`clusterAutoscalerValues`).
  */
-const CLUSTER_AUTOSCALER_1_34: OperatorRelease = {
-  name: 'cluster-autoscaler', token: 'mlp:operators:ClusterAutoscaler', appVersion: '1.34.2', namespace: 'kube-system',
-  source: { kind: 'helm', repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: '9.53.0' },
-  kubernetes: { min: '1.34', max: '1.34' }, clusters: ['eks'], requires: [], after: [], bringsCrds: false, usesHooks: false,
-};
+function clusterAutoscaler(minor: string, appVersion: string, chartVersion: string): OperatorRelease {
+  return {
+    name: 'cluster-autoscaler', token: 'mlp:operators:ClusterAutoscaler', appVersion, namespace: 'kube-system',
+    source: { kind: 'helm', repository: 'https://kubernetes.github.io/autoscaler', chart: 'cluster-autoscaler', version: chartVersion },
+    kubernetes: { min: minor, max: minor }, clusters: ['eks'], requires: [], after: [], bringsCrds: false, usesHooks: false,
+  };
+}
 
-/** Releases pinned for Kubernetes 1.34 (the platform's target). */
-const FOR_1_34: ReleaseTable = {
+/**
+ * Releases pinned for Kubernetes 1.36 (the platform's target). Every `kubernetes` range names its
+ * source; "UNVERIFIED" means no stored upstream source states the range (stacks/README.md lists them).
+ */
+const FOR_1_36: ReleaseTable = {
   'cert-manager': {
-    name: 'cert-manager', token: 'mlp:operators:CertManager', appVersion: 'v1.19.2', namespace: 'cert-manager',
-    source: { kind: 'helm', repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.19.2' },
-    kubernetes: { min: '1.31', max: '1.35' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: true,
+    name: 'cert-manager', token: 'mlp:operators:CertManager', appVersion: 'v1.21.1', namespace: 'cert-manager',
+    // v1.19 supports 1.31-1.35 only (cert-manager/website PR #2007, releases table). 1.21 covers 1.33-1.36
+    // per a third-party reading of cert-manager's supported-releases table (Rusty-Gopher/kupre v0.3.0
+    // notes); the first-party table for 1.21 is not in the stored sources. v1.21.1: newest tag in the
+    // stored cert-manager repo (../shared/charts/SOURCES.md); no vendored chart at that tag.
+    source: { kind: 'helm', repository: 'https://charts.jetstack.io', chart: 'cert-manager', version: 'v1.21.1' },
+    kubernetes: { min: '1.33', max: '1.36' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: true,
   },
   'gpu-operator': {
-    name: 'gpu-operator', token: 'mlp:operators:GpuOperator', appVersion: 'v25.10.0', namespace: 'gpu-operator',
-    source: { kind: 'helm', repository: 'https://helm.ngc.nvidia.com/nvidia', chart: 'gpu-operator', version: 'v25.10.0' },
+    name: 'gpu-operator', token: 'mlp:operators:GpuOperator', appVersion: 'v26.7.0', namespace: 'gpu-operator',
+    // 26.7.x is NVIDIA's supported line (25.10.x End of Support: cloud-native-docs "Platform Support",
+    // review build pr-512). Range: Chart.yaml at v26.7.0 says kubeVersion ">= 1.16.0-0" (../shared/charts/
+    // gpu-operator-v26.7.0); Kubernetes 1.36 support arrived in 26.3.2 (release notes, review build
+    // pr-428); 1.37 is not confirmed by any stored source.
+    source: { kind: 'helm', repository: 'https://helm.ngc.nvidia.com/nvidia', chart: 'gpu-operator', version: 'v26.7.0' },
     // DCGM exporter ServiceMonitors need the prometheus-operator CRDs when monitoring is installed.
-    kubernetes: { min: '1.29', max: '1.34' }, clusters: ANY_CLUSTER, requires: [], after: ['kube-prometheus-stack'], bringsCrds: true, usesHooks: true,
+    kubernetes: { min: '1.16', max: '1.36' }, clusters: ANY_CLUSTER, requires: [], after: ['kube-prometheus-stack'], bringsCrds: true, usesHooks: true,
   },
   'kube-prometheus-stack': {
     name: 'kube-prometheus-stack', token: 'mlp:operators:KubePrometheusStack', appVersion: 'v0.93.0', namespace: 'monitoring',
     source: { kind: 'helm', repository: 'https://prometheus-community.github.io/helm-charts', chart: 'kube-prometheus-stack', version: '88.2.0' },
-    kubernetes: { min: '1.25', max: '1.35' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: true,
+    // Chart.yaml kubeVersion ">=1.25.0-0" (../shared/charts/kube-prometheus-stack-88.2.0): no upper
+    // bound; UNVERIFIED above 1.35 (no tested matrix in the stored sources).
+    kubernetes: { min: '1.25', max: '1.37' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: true,
   },
   'metrics-server': {
     name: 'metrics-server', token: 'mlp:operators:MetricsServer', appVersion: 'v0.8.1', namespace: 'kube-system',
     // Serves metrics.k8s.io, which every CPU/memory HPA reads. GKE runs its own (a second one
     // would fight over the APIService), so it is installed on local and EKS only.
     source: { kind: 'helm', repository: 'https://kubernetes-sigs.github.io/metrics-server/', chart: 'metrics-server', version: '3.13.1' },
-    kubernetes: { min: '1.31', max: '1.35' }, clusters: ['local', 'eks'], requires: [], after: [], bringsCrds: false, usesHooks: false, crdGroups: [],
+    // UNVERIFIED: the chart (../shared/charts/metrics-server-3.13.1) declares no kubeVersion and no
+    // stored source states a range for v0.8.1.
+    kubernetes: { min: '1.31', max: '1.37' }, clusters: ['local', 'eks'], requires: [], after: [], bringsCrds: false, usesHooks: false, crdGroups: [],
   },
   'nfs-provisioner': {
     name: 'nfs-provisioner', token: 'mlp:operators:NfsProvisioner', appVersion: 'v4.0.8', namespace: 'nfs-provisioner',
@@ -158,7 +175,9 @@ const FOR_1_34: ReleaseTable = {
     source: {
       kind: 'helm', repository: 'https://kubernetes-sigs.github.io/nfs-ganesha-server-and-external-provisioner/', chart: 'nfs-server-provisioner', version: '1.8.0',
     },
-    kubernetes: { min: '1.25', max: '1.35' }, clusters: ['local'], requires: [], after: [], bringsCrds: false, usesHooks: false, ownNamespace: true, crdGroups: [],
+    // UNVERIFIED: no kubeVersion in the chart (../shared/charts/nfs-server-provisioner-1.8.0), which
+    // uses only GA APIs (v1, apps/v1, rbac/v1, storage/v1, scheduling/v1); no stated range upstream.
+    kubernetes: { min: '1.25', max: '1.37' }, clusters: ['local'], requires: [], after: [], bringsCrds: false, usesHooks: false, ownNamespace: true, crdGroups: [],
   },
   'training-operator': {
     name: 'training-operator', token: 'mlp:operators:TrainingOperator', appVersion: 'v1.9.4', namespace: 'kubeflow',
@@ -167,14 +186,17 @@ const FOR_1_34: ReleaseTable = {
       url: 'https://github.com/kubeflow/trainer/tree/v1.9.4/manifests/overlays/standalone',
       remote: 'https://github.com/kubeflow/trainer//manifests/overlays/standalone?ref=v1.9.4',
     },
-    kubernetes: { min: '1.27', max: '1.34' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: false,
+    // Max: v1.9.4 follows "[release-1.9] Bump v1 Kubernetes dependencies to 1.36 (#3924)" (kubeflow/trainer,
+    // ../shared/docs/upstream-2026-12.md §1); maintenance-only branch, nothing says 1.37. Min UNVERIFIED.
+    kubernetes: { min: '1.27', max: '1.36' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: false,
   },
   'kubeflow-trainer': {
     name: 'kubeflow-trainer', token: 'mlp:operators:KubeflowTrainer', appVersion: 'v2.3.0', namespace: 'kubeflow-system',
     // Trainer v2 (TrainJob, TrainingRuntime); the chart also installs JobSet, which TrainJobs run as.
     // Same release as the trainer.kubeflow.org CRDs in ../shared/crds/_released (tag v2.3.0). Opt-in.
     source: { kind: 'helm', repository: 'oci://ghcr.io/kubeflow/charts', chart: 'kubeflow-trainer', version: '2.3.0' },
-    kubernetes: { min: '1.29', max: '1.35' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: true,
+    // "Kubernetes >= 1.31" (README.md of ../shared/charts/kubeflow-trainer-2.3.0): no upper bound stated.
+    kubernetes: { min: '1.31', max: '1.37' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: true,
     crdGroups: ['trainer.kubeflow.org', 'jobset.x-k8s.io'],
   },
   'argo-workflows': {
@@ -183,67 +205,96 @@ const FOR_1_34: ReleaseTable = {
     source: { kind: 'helm', repository: 'https://argoproj.github.io/argo-helm', chart: 'argo-workflows', version: '2.0.4' },
     // After monitoring: the chart renders its controller ServiceMonitor only when the
     // monitoring.coreos.com/v1 API is already served (`.Capabilities` check in the template).
-    kubernetes: { min: '1.31', max: '1.35' }, clusters: ANY_CLUSTER, requires: [], after: ['kube-prometheus-stack'], bringsCrds: true, usesHooks: false,
+    // UNVERIFIED: no stored source states a Kubernetes range for Argo Workflows v4.1.
+    kubernetes: { min: '1.31', max: '1.37' }, clusters: ANY_CLUSTER, requires: [], after: ['kube-prometheus-stack'], bringsCrds: true, usesHooks: false,
   },
   'kserve-crd': {
     name: 'kserve-crd', token: 'mlp:operators:KServeCrds', appVersion: 'v0.20.0', namespace: 'kserve',
     source: { kind: 'helm', repository: OCI_KSERVE, chart: 'kserve-crd', version: 'v0.20.0' },
-    kubernetes: { min: '1.30', max: '1.35' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: false,
+    // UNVERIFIED: no kubeVersion in ../shared/charts/kserve-crd-v0.20.0, no stated range upstream.
+    kubernetes: { min: '1.30', max: '1.37' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: false,
   },
   kserve: {
     name: 'kserve', token: 'mlp:operators:KServe', appVersion: 'v0.20.0', namespace: 'kserve',
     // Published as `kserve-resources` since v0.17 (the chart was `kserve` up to v0.15).
     source: { kind: 'helm', repository: OCI_KSERVE, chart: 'kserve-resources', version: 'v0.20.0' },
     // The webhook certificate comes from cert-manager; its CRDs from the kserve-crd release.
-    kubernetes: { min: '1.30', max: '1.35' }, clusters: ANY_CLUSTER, requires: ['cert-manager', 'kserve-crd'], after: [], bringsCrds: false, usesHooks: false,
+    // UNVERIFIED: no kubeVersion in ../shared/charts/kserve-resources-v0.20.0, no stated range upstream.
+    kubernetes: { min: '1.30', max: '1.37' }, clusters: ANY_CLUSTER, requires: ['cert-manager', 'kserve-crd'], after: [], bringsCrds: false, usesHooks: false,
   },
   kueue: {
     name: 'kueue', token: 'mlp:operators:Kueue', appVersion: 'v0.19.2', namespace: 'kueue-system',
     source: { kind: 'helm', repository: 'oci://registry.k8s.io/kueue/charts', chart: 'kueue', version: '0.19.2' },
-    kubernetes: { min: '1.29', max: '1.35' }, clusters: ANY_CLUSTER, requires: ['cert-manager'], after: ['kube-prometheus-stack'], bringsCrds: true, usesHooks: false,
+    // UNVERIFIED: no kubeVersion in ../shared/charts/kueue-0.19.2 and no stated range upstream (CI's
+    // verify:cluster runs v0.19.2 against kube-apiserver v1.36.3, which shows it works, not support).
+    kubernetes: { min: '1.29', max: '1.37' }, clusters: ANY_CLUSTER, requires: ['cert-manager'], after: ['kube-prometheus-stack'], bringsCrds: true, usesHooks: false,
   },
   keda: {
-    name: 'keda', token: 'mlp:operators:Keda', appVersion: 'v2.20.2', namespace: 'keda',
-    // ScaledObjects, and external.metrics.k8s.io for the HPAs KEDA creates. Same release as the
-    // keda.sh CRDs in ../shared/crds; KEDA 2.20 is tested on Kubernetes 1.33-1.35 (keda.sh/docs/2.20/operate/cluster).
-    source: { kind: 'helm', repository: 'https://kedacore.github.io/charts', chart: 'keda', version: '2.20.2' },
-    kubernetes: { min: '1.33', max: '1.35' }, clusters: ANY_CLUSTER, requires: [], after: ['kube-prometheus-stack'], bringsCrds: true, usesHooks: false,
+    name: 'keda', token: 'mlp:operators:Keda', appVersion: 'v2.21.0', namespace: 'keda',
+    // ScaledObjects, and external.metrics.k8s.io for the HPAs KEDA creates. KEDA 2.20 is tested on
+    // 1.33-1.35 only, 2.21 on 1.34-1.36 (keda.sh/docs/2.22/operate/cluster, "Kubernetes Compatibility").
+    // 2.21.0: Chainguard advisory CGA-f5h7-22pc-mrvp (package keda-2.21, 2026-10); chart version =
+    // app version by the KEDA chart's convention, not seen (the vendored chart is 2.20.2). The
+    // keda.sh CRDs in ../shared/crds are v2.20.2's.
+    source: { kind: 'helm', repository: 'https://kedacore.github.io/charts', chart: 'keda', version: '2.21.0' },
+    kubernetes: { min: '1.34', max: '1.36' }, clusters: ANY_CLUSTER, requires: [], after: ['kube-prometheus-stack'], bringsCrds: true, usesHooks: false,
     crdGroups: ['keda.sh'],
   },
   volcano: {
     name: 'volcano', token: 'mlp:operators:Volcano', appVersion: 'v1.15.1', namespace: 'volcano-system',
     source: { kind: 'helm', repository: 'https://volcano-sh.github.io/helm-charts', chart: 'volcano', version: '1.15.1' },
-    kubernetes: { min: '1.28', max: '1.34' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: true,
+    // UNVERIFIED: no kubeVersion in ../shared/charts/volcano-1.15.1 and no stored compatibility table
+    // for v1.15 (v1.15.1 is the newest stable tag there).
+    kubernetes: { min: '1.28', max: '1.37' }, clusters: ANY_CLUSTER, requires: [], after: [], bringsCrds: true, usesHooks: true,
   },
-  'cluster-autoscaler': CLUSTER_AUTOSCALER_1_34,
+  // App 1.36.1 (kubernetes/autoscaler PR #10169: release cluster-autoscaler-1.36.1 published 2026-07-23).
+  // No chart defaults to 1.36 (PR #10091 open, #10169 closed): chart 9.59.0, the newest tag (app 1.35.0,
+  // ../shared/charts/SOURCES.md), runs the 1.36.1 image by value. UNVERIFIED pairing (chart RBAC/args for 1.36).
+  'cluster-autoscaler': clusterAutoscaler('1.36', '1.36.1', '9.59.0'),
   karpenter: {
     name: 'karpenter', token: 'mlp:operators:Karpenter', appVersion: '1.14.1', namespace: 'kube-system',
     // Same release as the karpenter.sh / karpenter.k8s.aws CRDs in ../shared/crds/_released (tag v1.14.1).
     source: { kind: 'helm', repository: 'oci://public.ecr.aws/karpenter', chart: 'karpenter', version: '1.14.1' },
-    kubernetes: { min: '1.29', max: '1.34' }, clusters: ['eks'], requires: [], after: [], bringsCrds: true, usesHooks: false,
+    // MinK8sVersion "1.26" / MaxK8sVersion "1.36", enforced at start (aws/karpenter-provider-aws tag
+    // v1.14.1, pkg/providers/version/version.go; hack/docs/compatibilitymatrix_gen/compatibility.yaml).
+    // 1.15 (DRA) exists (karpenter.sh v1.15 docs, 2026-10-10) but no stored chart or CRDs.
+    kubernetes: { min: '1.26', max: '1.36' }, clusters: ['eks'], requires: [], after: [], bringsCrds: true, usesHooks: false,
   },
 };
 
 /** Default operators of the local stack (see `defaultOperators`). */
 export const DEFAULT_OPERATORS: readonly SelectableOperatorName[] = defaultOperators('local');
 
-/** cluster-autoscaler for Kubernetes 1.33: its minor must equal the cluster's. */
-const FOR_1_33: ReleaseTable = {
-  ...FOR_1_34,
-  'cluster-autoscaler': {
-    ...CLUSTER_AUTOSCALER_1_34, appVersion: '1.33.0',
-    source: { ...CLUSTER_AUTOSCALER_1_34.source, version: '9.51.0' } as HelmSource,
-    kubernetes: { min: '1.33', max: '1.33' },
-  },
-};
+/**
+ * Kubernetes 1.35: the same releases, but cluster-autoscaler 1.35.0 (chart 9.59.0 carries app
+ * 1.35.0: kubernetes/autoscaler gh-pages index.yaml, 9.54+ = 1.35.0; ../shared/charts/SOURCES.md).
+ */
+const FOR_1_35: ReleaseTable = { ...FOR_1_36, 'cluster-autoscaler': clusterAutoscaler('1.35', '1.35.0', '9.59.0') };
 
 /**
- * Pinned releases by Kubernetes minor. 1.33 runs the same releases (all their ranges include it)
- * but its own cluster-autoscaler minor; a new minor is a new row, checked by `checkCompatibility` before anything is created.
+ * Kubernetes 1.37: the same releases. No cluster-autoscaler 1.37 and no release of cert-manager,
+ * KEDA, the GPU operator, training-operator or Karpenter that states 1.37 was found, so their ranges
+ * end at 1.36 and `compatibilityProblems` names each of them on 1.37; only a selection without them runs.
+ */
+const FOR_1_37: ReleaseTable = FOR_1_36;
+
+/**
+ * Pinned releases by Kubernetes minor; a new minor is a new row, checked by `checkCompatibility`
+ * before anything is created. 1.33 and 1.34 are gone: both left EKS standard support (`RETIRED_MINORS`).
  */
 export const OPERATOR_VERSIONS: Readonly<Record<string, ReleaseTable>> = Object.freeze({
-  '1.33': FOR_1_33,
-  '1.34': FOR_1_34,
+  '1.35': FOR_1_35,
+  '1.36': FOR_1_36,
+  '1.37': FOR_1_37,
+});
+
+/**
+ * Minors the stacks refuse because they are out of EKS standard support (endoflife.date "Amazon EKS";
+ * docs.aws.amazon.com/eks/latest/userguide/kubernetes-versions.html; ../shared/docs/upstream-2026-12.md §0).
+ */
+export const RETIRED_MINORS: Readonly<Record<string, string>> = Object.freeze({
+  '1.34': 'EKS standard support ended 2026-12-02',
+  '1.33': 'EKS standard support ended 2026-07-29',
 });
 
 /** Minors the map has releases for, ascending. */
@@ -251,10 +302,10 @@ export function supportedKubernetesMinors(table: Readonly<Record<string, Release
   return Object.keys(table).sort((a, b) => compareMinor(a, b));
 }
 
-/** `'1.34.4'` or `'1.34'` → `'1.34'`; throws on anything else. */
+/** `'1.36.3'` or `'1.36'` → `'1.36'`; throws on anything else. */
 export function kubernetesMinorOf(version: string): string {
   const m = /^v?(\d+)\.(\d+)(?:\.\d+)?$/.exec(version);
-  if (!m) throw new Error(`Kubernetes version '${version}' is not of the form 1.34 or 1.34.4`);
+  if (!m) throw new Error(`Kubernetes version '${version}' is not of the form 1.36 or 1.36.3`);
   return `${Number(m[1])}.${Number(m[2])}`;
 }
 
@@ -270,7 +321,10 @@ export function releasesFor(kubernetesVersion: string, table: Readonly<Record<st
   const minor = kubernetesMinorOf(kubernetesVersion);
   const releases = table[minor];
   if (!releases) {
-    throw new Error(`no pinned operator versions for Kubernetes ${minor}; supported: ${supportedKubernetesMinors(table).join(', ')}`);
+    const supported = supportedKubernetesMinors(table);
+    const retired = RETIRED_MINORS[minor] ?? (compareMinor(minor, supported[0]) < 0 ? 'older than every supported minor, past EKS standard support' : undefined);
+    const why = retired ? `Kubernetes ${minor} is no longer supported (${retired})` : `no pinned operator versions for Kubernetes ${minor}`;
+    throw new Error(`${why}; supported: ${supported.join(', ')}`);
   }
   return releases;
 }

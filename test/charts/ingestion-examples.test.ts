@@ -19,7 +19,7 @@ describe('IngestionExamples', () => {
     expect(objects).toMatchSnapshot();
   });
 
-  test('every object validates strictly against the Kubernetes 1.34 schema', () => {
+  test('every object validates strictly against the pinned Kubernetes (1.36) schema', () => {
     expect(formatViolations(validateObjects('ingestion-examples', objects))).toBe('');
   });
 

@@ -34,7 +34,7 @@ describe('ServingExamples', () => {
     expect(objects).toMatchSnapshot();
   });
 
-  test('every object validates strictly against its schema (KServe, KEDA CRDs; Kubernetes 1.34)', () => {
+  test('every object validates strictly against its schema (KServe, KEDA CRDs; Kubernetes 1.36)', () => {
     expect(formatViolations(validateObjects('serving-examples', objects))).toBe('');
   });
 

@@ -5,7 +5,7 @@ import { operatorValues } from '../../stacks/operators/values';
 import { ValuesContext } from '../../stacks/operators/values-context';
 import { defaultOperators, installOrder, OPERATOR_NAMES, releasesFor } from '../../stacks/operators/versions';
 
-const table = releasesFor('1.34');
+const table = releasesFor('1.36');
 const ctx = (o: Partial<ValuesContext> = {}): ValuesContext => {
   const cluster = o.cluster ?? 'local';
   const operators = o.operators ?? defaultOperators(cluster);
@@ -37,7 +37,7 @@ test('NFS provisioner: the local profile\'s shared class, its exports on a claim
 
 test('KEDA: every image at the pinned version, ServiceMonitors only with monitoring', () => {
   const values = operatorValues('keda', ctx()) as Record<string, any>;
-  expect(values.image).toEqual({ keda: { tag: '2.20.2' }, metricsApiServer: { tag: '2.20.2' }, webhooks: { tag: '2.20.2' } });
+  expect(values.image).toEqual({ keda: { tag: '2.21.0' }, metricsApiServer: { tag: '2.21.0' }, webhooks: { tag: '2.21.0' } });
   expect(values.prometheus.operator.serviceMonitor.enabled).toBe(true);
   const bare = operatorValues('keda', ctx({ operators: ['keda'] })) as Record<string, any>;
   expect(bare.prometheus.metricServer).toEqual({ enabled: false, serviceMonitor: { enabled: false } });

@@ -43,9 +43,14 @@ test.each([
 });
 
 test('node autoscalers are eks-only in the version map, and match the Kubernetes minor', () => {
-  expect(compatibilityProblems('1.34', [releasesFor('1.34')['cluster-autoscaler']], 'gke')).toEqual(['cluster-autoscaler runs on eks clusters only, not gke']);
-  expect(releasesFor('1.34')['cluster-autoscaler'].appVersion).toMatch(/^1\.34\./);
-  expect(releasesFor('1.33')['cluster-autoscaler'].appVersion).toMatch(/^1\.33\./);
+  expect(compatibilityProblems('1.36', [releasesFor('1.36')['cluster-autoscaler']], 'gke')).toEqual(['cluster-autoscaler runs on eks clusters only, not gke']);
+  expect(releasesFor('1.36')['cluster-autoscaler'].appVersion).toMatch(/^1\.36\./);
+  expect(releasesFor('1.35')['cluster-autoscaler'].appVersion).toMatch(/^1\.35\./);
+  // No 1.37 cluster-autoscaler is known: the 1.37 row keeps the 1.36 one, which the check refuses.
+  expect(compatibilityProblems('1.37', [releasesFor('1.37')['cluster-autoscaler']], 'eks')).toEqual([
+    'cluster-autoscaler 1.36.1 supports Kubernetes 1.36 to 1.36, not 1.37',
+  ]);
+  expect(compatibilityProblems('1.37', [releasesFor('1.37').karpenter], 'eks')).toEqual(['karpenter 1.14.1 supports Kubernetes 1.26 to 1.36, not 1.37']);
 });
 
 test.each([

@@ -13,10 +13,10 @@ beforeAll(async () => {
   const { EksCluster } = require('../../stacks/cluster/eks') as typeof import('../../stacks/cluster/eks');
   const { GkeCluster } = require('../../stacks/cluster/gke') as typeof import('../../stacks/cluster/gke');
   const eks = new EksCluster('mlp', {
-    clusterName: 'mlp', kubernetesVersion: '1.34', subnetIds: ['subnet-a', 'subnet-b'], systemPool: SYSTEM, pools: [],
+    clusterName: 'mlp', kubernetesVersion: '1.36', subnetIds: ['subnet-a', 'subnet-b'], systemPool: SYSTEM, pools: [],
     autoscaler: 'cluster-autoscaler', autoscalerNamespace: 'kube-system',
   });
-  const gke = new GkeCluster('g', { clusterName: 'g', kubernetesVersion: '1.34', location: 'us-central1', systemPool: { ...SYSTEM, instanceType: 'e2-standard-4' }, pools: [] });
+  const gke = new GkeCluster('g', { clusterName: 'g', kubernetesVersion: '1.36', location: 'us-central1', systemPool: { ...SYSTEM, instanceType: 'e2-standard-4' }, pools: [] });
   await promiseOf(eks.kubeconfig);
   await promiseOf(gke.kubeconfig);
   await settle();

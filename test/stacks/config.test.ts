@@ -5,9 +5,9 @@ import { buildPlatform, examplePools } from '../../charts';
 const team = (extra: Record<string, unknown>) => ({ name: 'a', group: 'ml-a', quotas: [{ pool: 'gpu', cpu: 2, memory: '8Gi', gpus: 1 }], ...extra });
 const gpu = (extra: Record<string, unknown>) => ({ pools: [{ name: 'gpu', accelerator: 'nvidia-l4', gpusPerNode: 1, ...extra }] });
 
-test('defaults: local cluster, the example pools, default operators, Kubernetes 1.34', () => {
+test('defaults: local cluster, the example pools, default operators, Kubernetes 1.36', () => {
   const c = parseStackConfig({}, Object.values(examplePools));
-  expect(c).toMatchObject({ cluster: 'local', kubernetesVersion: '1.34', domain: 'example.com' });
+  expect(c).toMatchObject({ cluster: 'local', kubernetesVersion: '1.36', domain: 'example.com' });
   expect(c.pools.map((p) => p.name)).toEqual(['cpu', 'gpu-l4', 'train-cpu', 'train-l4']);
   expect(c.operators).not.toContain('volcano');
 });
@@ -58,7 +58,9 @@ test('the default pools on a cloud take that cloud\'s machines; local keeps the 
 });
 
 test.each([
-  ['the Kubernetes minor has no pinned operators', { kubernetesVersion: '1.30' }, /kubernetesVersion' is '1.30'.*supported: 1.33, 1.34/],
+  ['the Kubernetes minor is past EKS standard support', { kubernetesVersion: '1.34' }, /kubernetesVersion' is '1.34'; Kubernetes 1.34 is no longer supported \(EKS standard support ended 2026-12-02\); supported: 1.35, 1.36, 1.37/],
+  ['the Kubernetes minor is older still', { kubernetesVersion: '1.30' }, /kubernetesVersion' is '1.30'.*no longer supported.*supported: 1.35, 1.36, 1.37/],
+  ['the Kubernetes minor is newer than the map', { kubernetesVersion: '1.38' }, /kubernetesVersion' is '1.38'; no pinned operator versions for Kubernetes 1.38; supported: 1.35, 1.36, 1.37/],
   ['KServe is selected without cert-manager', { operators: ['kserve-crd', 'kserve'] }, /kserve requires cert-manager/],
   ['a chart name is unknown', { charts: ['nope'] }, /charts\[0\]' is 'nope'; no such chart; use one of .*book-pipeline/],
 ])('fails before any resource when %s', (_label, raw, message) => {
@@ -79,4 +81,17 @@ test('teams resolve their pools to the stack\'s NodePool objects; amounts are pa
   expect(t.quotas.map((q) => [String(q.nominal.cpu.amount), q.nominal.memory.toMebibytes(), q.nominal.gpus])).toEqual([['500m', 512, 0], ['4000m', 16384, 1]]);
   expect([String(t.quotas[1].borrowingLimit!.cpu.amount), t.quotas[1].borrowingLimit!.memory.toMebibytes()]).toEqual(['2500m', 1024 * 1024]);
   expect(parseStackConfig({}).teams).toEqual([]);
+});
+
+test.each([
+  ['1.35', undefined],
+  ['1.36', undefined],
+  ['1.37', ['kube-prometheus-stack', 'metrics-server', 'nfs-provisioner', 'argo-workflows']],
+])('plans on Kubernetes %s (operators %j; 1.37 only without the operators whose range ends at 1.36)', (kubernetesVersion, operators) => {
+  const config = parseStackConfig({ kubernetesVersion, ...(operators ? { operators } : {}) }, Object.values(examplePools));
+  const names = (operators ?? config.operators) as readonly string[];
+  // Without the training operator and KServe the book pipeline's steps would create kinds nothing serves.
+  const charts = operators ? ['ingestion-examples'] : ['book-pipeline', 'ingestion-examples'];
+  expect(() => planPlatform({ ...config, charts }, buildPlatform())).not.toThrow();
+  expect(config.operators).toEqual(names);
 });

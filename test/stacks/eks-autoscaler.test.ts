@@ -16,14 +16,15 @@ beforeAll(async () => {
   await settle();
 });
 
-test('cluster-autoscaler is installed from the kubernetes autoscaler repo at the pinned 1.34 version', () => {
+test('cluster-autoscaler is installed from the kubernetes autoscaler repo at the pinned 1.36 version', () => {
   const { OPERATOR_VERSIONS } = require('../../stacks/operators/versions');
-  const pinned = OPERATOR_VERSIONS['1.34']['cluster-autoscaler'];
+  const pinned = OPERATOR_VERSIONS['1.36']['cluster-autoscaler'];
   const release = named(registered, 'operators-cluster-autoscaler-chart').inputs;
-  expect(release).toMatchObject({ chart: 'cluster-autoscaler', version: '9.53.0', repositoryOpts: { repo: 'https://kubernetes.github.io/autoscaler' }, namespace: 'kube-system' });
+  expect(release).toMatchObject({ chart: 'cluster-autoscaler', version: '9.59.0', repositoryOpts: { repo: 'https://kubernetes.github.io/autoscaler' }, namespace: 'kube-system' });
   expect(release.version).toBe(pinned.source.version);
-  expect(release.values.image.tag).toBe('v1.34.2');
-  expect(program.operatorVersions['cluster-autoscaler']).toBe('9.53.0');
+  // Chart 9.59.0 defaults to 1.35.0; the values run the cluster's minor.
+  expect(release.values.image.tag).toBe('v1.36.1');
+  expect(program.operatorVersions['cluster-autoscaler']).toBe('9.59.0');
   expect(registered.some((r) => r.name.startsWith('operators-karpenter'))).toBe(false);
 });
 

@@ -18,7 +18,7 @@ beforeAll(async () => {
 
 test('the cluster runs the pinned Kubernetes minor on the given subnets', () => {
   const cluster = ofType(registered, 'aws:eks/cluster:Cluster')[0];
-  expect(cluster.inputs).toMatchObject({ name: 'mlp-eks', version: '1.34', vpcConfig: { subnetIds: ['subnet-a', 'subnet-b'] } });
+  expect(cluster.inputs).toMatchObject({ name: 'mlp-eks', version: '1.36', vpcConfig: { subnetIds: ['subnet-a', 'subnet-b'] } });
 });
 
 test('GPU node group: NVIDIA AMI, GPU taint, pool labels, scales from 0, autoscaler templates', () => {

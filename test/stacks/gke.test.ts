@@ -25,7 +25,7 @@ test('GPU node pool: guest accelerators from the accelerator, machine type that 
 
 test('the cluster is pinned, protected and has no default pool', () => {
   expect(ofType(registered, 'gcp:container/cluster:Cluster')[0].inputs).toMatchObject({
-    minMasterVersion: '1.34', removeDefaultNodePool: true, deletionProtection: true, location: 'us-central1',
+    minMasterVersion: '1.36', removeDefaultNodePool: true, deletionProtection: true, location: 'us-central1',
   });
 });
 

@@ -33,7 +33,7 @@ test('no node groups are created; listed nodes are labelled and tainted from the
 
 test('every default operator is installed at its pinned version', () => {
   const { OPERATOR_VERSIONS, DEFAULT_OPERATORS } = require('../../stacks/operators/versions');
-  const pinned = OPERATOR_VERSIONS['1.34'];
+  const pinned = OPERATOR_VERSIONS['1.36'];
   for (const name of DEFAULT_OPERATORS) {
     const r = registered.find((x) => ['release', 'chart', 'kustomize'].some((k) => x.name === `operators-${name}-${k}`))!;
     expect(r).toBeDefined();

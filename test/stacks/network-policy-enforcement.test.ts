@@ -15,10 +15,10 @@ beforeAll(async () => {
   const pools = [NodePool.cpu({ name: 'cpu', maxSize: 2 })];
   const systemPool = { instanceType: 'm6i.xlarge', minSize: 2, maxSize: 4 };
   eksCluster = new EksCluster('eks', {
-    clusterName: 'mlp-eks', kubernetesVersion: '1.34', subnetIds: ['subnet-a', 'subnet-b'], systemPool, pools,
+    clusterName: 'mlp-eks', kubernetesVersion: '1.36', subnetIds: ['subnet-a', 'subnet-b'], systemPool, pools,
     autoscaler: 'cluster-autoscaler', autoscalerNamespace: 'kube-system',
   });
-  new GkeCluster('gke', { clusterName: 'mlp-gke', kubernetesVersion: '1.34', location: 'us-central1', systemPool: { ...systemPool, instanceType: 'e2-standard-4' }, pools });
+  new GkeCluster('gke', { clusterName: 'mlp-gke', kubernetesVersion: '1.36', location: 'us-central1', systemPool: { ...systemPool, instanceType: 'e2-standard-4' }, pools });
   await promiseOf(eksCluster.kubeconfig);
   await settle();
 });

@@ -61,7 +61,7 @@ describe('the local program with operatorInstall external', () => {
     const { OPERATOR_VERSIONS, DEFAULT_OPERATORS } = require('../../stacks/operators/versions');
     const versions = program.operatorVersions;
     expect(Object.keys(versions).sort()).toEqual([...DEFAULT_OPERATORS].sort());
-    for (const name of DEFAULT_OPERATORS) expect(versions[name]).toBe(OPERATOR_VERSIONS['1.34'][name].source.version);
+    for (const name of DEFAULT_OPERATORS) expect(versions[name]).toBe(OPERATOR_VERSIONS['1.36'][name].source.version);
     expect(program.argoServer).toMatchObject({ service: expect.stringContaining('argo') });
   });
 });

@@ -7,7 +7,7 @@ import { OPERATOR_KINDS, platformTarget, SCHEDULER_PLUGINS, servedKinds, storage
 import { defaultOperators, installOrder, OperatorName, releasesFor } from '../../stacks/operators/versions';
 
 const CRDS = path.resolve(__dirname, '../../../shared/crds');
-const table = releasesFor('1.34');
+const table = releasesFor('1.36');
 const releases = (names: readonly OperatorName[]) => installOrder(table, names);
 
 /**

@@ -9,7 +9,7 @@ import { trainingOperatorKustomization, writeKustomization } from '../../stacks/
 import type { ValuesContext } from '../../stacks/operators/values-context';
 import { releasesFor } from '../../stacks/operators/versions';
 
-const release = releasesFor('1.34')['training-operator'];
+const release = releasesFor('1.36')['training-operator'];
 const ctx: ValuesContext = { cluster: 'local', pools: [NodePool.cpu({ name: 'cpu' })], operators: ['training-operator', 'volcano'], domain: 'example.com', gangScheduler: 'volcano' };
 const files = trainingOperatorKustomization(release, ctx);
 const kustomization = parse(files['kustomization.yaml']);
@@ -63,6 +63,6 @@ describe('writeKustomization', () => {
   test('the operators component writes it only for the training-operator', () => {
     const dir = kustomizeDirectory(release, ctx)!;
     expect(fs.readFileSync(path.join(dir, 'kustomization.yaml'), 'utf8')).toBe(files['kustomization.yaml']);
-    expect(kustomizeDirectory(releasesFor('1.34').kueue, ctx)).toBeUndefined();
+    expect(kustomizeDirectory(releasesFor('1.36').kueue, ctx)).toBeUndefined();
   });
 });

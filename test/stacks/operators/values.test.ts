@@ -48,10 +48,10 @@ test.each([
   ['cert-manager', 'release'], ['kserve', 'chart'], ['kserve-crd', 'release'], ['training-operator', 'kustomize'],
   ['metrics-server', 'chart'], ['nfs-provisioner', 'release'], ['keda', 'release'], ['kubeflow-trainer', 'release'],
 ] as const)('%s is installed as a %s (hooks, CRDs or a namespace of its own need a Release)', (name, kind) => {
-  expect(installKind(releasesFor('1.34')[name])).toBe(kind);
+  expect(installKind(releasesFor('1.36')[name])).toBe(kind);
 });
 
-/** Every container-level control of Pod Security `restricted` (v1.34), checked field by field. */
+/** Every container-level control of Pod Security `restricted` (v1.36), checked field by field. */
 function restrictedProblems(sc: Record<string, any> | undefined): string[] {
   const problems: string[] = [];
   if (sc?.runAsNonRoot !== true) problems.push('runAsNonRoot must be true');
