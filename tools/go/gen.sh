@@ -79,22 +79,30 @@ gen_kube() {
   raises kube "${requires[@]}"
 }
 
-# pulumi: the CLI's pkg/v3 and the provider share one graph; upstream's non-local replaces are
-# carried (local `=> ../sdk` ones point into upstream's repository, which a module zip lacks; the
-# provider's sdk/v4 is required at K8S_PROVIDER_SDK_VERSION instead).
-gen_pulumi() {
-  local pkg=github.com/pulumi/pulumi/pkg/v3 sdk=github.com/pulumi/pulumi/sdk/v3
-  local provider=github.com/pulumi/pulumi-kubernetes/provider/v4 provider_sdk=github.com/pulumi/pulumi-kubernetes/sdk/v4
-  local cli_json provider_json edits
-  echo "==> generating $here/pulumi/go.mod"
-  cli_json="$(upstream_json "$pkg@$PULUMI_VERSION")"
-  provider_json="$(upstream_json "$provider@$K8S_PROVIDER_MODULE_VERSION")"
-  edits="$(json_field "$cli_json" '(j.Replace||[]).filter(x=>x.New.Version).map(x=>`-replace=${x.Old.Path}=${x.New.Path}@${x.New.Version}`).join(" ")')"
-  edits+=" $(json_field "$provider_json" '(j.Replace||[]).filter(x=>x.New.Version).map(x=>`-replace=${x.Old.Path}=${x.New.Path}@${x.New.Version}`).join(" ")')"
-  # shellcheck disable=SC2086
-  new_module pulumi ml-platform-patterns/tools/go/pulumi -go="$(json_field "$cli_json" 'j.Go')" $edits \
-    "-require=$pkg@$PULUMI_VERSION" "-require=$sdk@$PULUMI_VERSION" \
+# pulumi-cli, pulumi-provider: upstream's non-local replaces are carried (local `=> ../sdk` ones
+# point into upstream's repository, which a module zip lacks; the provider's sdk/v4 is required at
+# K8S_PROVIDER_SDK_VERSION instead). Two groups, not one: the provider (module commit f47bc2d6f199)
+# requires pkg/v3 v3.215.0 and does not compile against the CLI's v3.248.0 (pkg/gen/schema.go:
+# `cannot use pschema.ResourceSpec{…} as *ResourceSpec`, measured).
+non_local_replaces() {
+  json_field "$1" '(j.Replace||[]).filter(x=>x.New.Version).map(x=>`-replace=${x.Old.Path}=${x.New.Path}@${x.New.Version}`).join(" ")'
+}
+
+gen_pulumi_cli() {
+  local pkg=github.com/pulumi/pulumi/pkg/v3 sdk=github.com/pulumi/pulumi/sdk/v3 json
+  echo "==> generating $here/pulumi-cli/go.mod"
+  json="$(upstream_json "$pkg@$PULUMI_VERSION")"
+  # shellcheck disable=SC2046
+  new_module pulumi-cli ml-platform-patterns/tools/go/pulumi-cli -go="$(json_field "$json" 'j.Go')" $(non_local_replaces "$json") \
+    "-require=$pkg@$PULUMI_VERSION" "-require=$sdk@$PULUMI_VERSION" "-tool=$pkg/cmd/pulumi"
+}
+
+gen_pulumi_provider() {
+  local provider=github.com/pulumi/pulumi-kubernetes/provider/v4 provider_sdk=github.com/pulumi/pulumi-kubernetes/sdk/v4 json
+  echo "==> generating $here/pulumi-provider/go.mod"
+  json="$(upstream_json "$provider@$K8S_PROVIDER_MODULE_VERSION")"
+  # shellcheck disable=SC2046
+  new_module pulumi-provider ml-platform-patterns/tools/go/pulumi-provider -go="$(json_field "$json" 'j.Go')" $(non_local_replaces "$json") \
     "-require=$provider@$K8S_PROVIDER_MODULE_VERSION" "-require=$provider_sdk@$K8S_PROVIDER_SDK_VERSION" \
-    "-tool=$pkg/cmd/pulumi" "-tool=$provider/cmd/pulumi-resource-kubernetes"
-  raises pulumi "$pkg@$PULUMI_VERSION" "$provider@$K8S_PROVIDER_MODULE_VERSION"
+    "-tool=$provider/cmd/pulumi-resource-kubernetes"
 }
