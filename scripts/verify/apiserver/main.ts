@@ -4,14 +4,19 @@
 // random free ports and a temporary data dir, installs the upstream CRDs the charts need, proves
 // Pod Security admission is enforcing, server-side applies every chart object twice (the second
 // apply must change nothing), dry-run creates every manifest embedded in an Argo workflow step
-// (`resource` templates) and prints a per-chart table. The last line is always either
-//   apiserver: N objects accepted, R rejected
-// (N and R include the embedded manifests) or, when the check could not run at all,
+// (`resource` templates), sends its canaries (known-bad inputs that must be refused for their stated
+// reason: canaries/inputs.ts) and prints a per-chart table. The line before the last is
+//   canaries: C/T caught
+// and the last line is always either
+//   apiserver: N objects accepted, R rejected[, K canaries not caught]
+// (N and R include the embedded manifests, never the canaries) or, when the check could not run,
 //   apiserver: error: <reason>
-// Exit codes: 0 all accepted, 1 objects rejected / Pod Security not enforcing, 2 could not run.
+// Exit codes: 0 all accepted and every canary caught, 1 objects rejected / Pod Security not
+// enforcing / a canary not caught, 2 could not run.
 
 import { commandLine } from '../core/args';
 import { resolveBinaries, startControlPlane } from '../core/control-plane';
+import { canaryLine, canaryReportLines, exitCodeWithCanaries, missedSuffix } from '../core/canaries';
 import { addProjectCrds, type CrdInstallResult, discoverInstalled, installCrds, loadCrdIndex } from '../core/crds';
 import { loadDist } from '../core/dist';
 import { extractAllEmbedded } from '../core/embedded';
@@ -19,6 +24,8 @@ import { describe } from '../core/objects';
 import { cleanup, exitDescription, installSignalHandlers, logTail, runMain, state } from '../core/processes';
 import { Fatal, log } from '../core/runtime';
 import { applyAll, checkEmbedded } from './apply';
+import { APISERVER_CANARY_MINIMUM } from './canaries/inputs';
+import { runApiserverCanaries } from './canaries/run';
 import { embeddedSummaryLine, summaryLine } from './chart-table';
 import { missingCrdMessage, namespacesNotRestricted, resolveKinds } from './kinds';
 import { parseArgs, USAGE } from './options';
@@ -94,7 +101,11 @@ async function main(): Promise<number> {
   // 6. manifests embedded in workflow steps: dry-run create
   const embeddedResults = await checkEmbedded(client, extracted, ctx);
 
-  // 7. report
+  // 7. canaries: known-bad inputs next to dist, each must be refused for its stated reason
+  const accepted = objects.filter((o) => result.get(o)?.status === 'accepted').map((o) => o.body);
+  const canaries = await runApiserverCanaries(client, accepted, ctx.byGvk);
+
+  // 8. report
   const totals = printReport({
     charts,
     objects,
@@ -102,16 +113,18 @@ async function main(): Promise<number> {
     embeddedRecords: [...extracted.embedded, ...extracted.errors],
     embeddedResults,
   });
+  log(`==> canaries (known-bad inputs; each must be refused for its stated reason, not counted above):`);
+  for (const l of canaryReportLines(canaries)) log(l);
   if (totals.notApplied) log(`${totals.notApplied} object(s) reported but not applied (webhook/aggregation config; see "skip" lines above)`);
   log(`Pod Security admission: ${psa.ok ? 'enforcing (non-compliant Pod rejected, compliant Pod accepted)' : 'FAILED — see probe output above'}`);
   log(`finished in ${((Date.now() - t0) / 1000).toFixed(1)}s; stopping kube-apiserver and etcd`);
   client.close();
   await cleanup();
-  const accepted = totals.accepted + totals.embeddedAccepted;
   const rejected = totals.rejected + totals.embeddedRejected;
   log(embeddedSummaryLine(totals.embeddedChecked, totals.embeddedRejected));
-  log(summaryLine(accepted, rejected));
-  return rejected > 0 || !psa.ok ? 1 : 0;
+  log(canaryLine(canaries));
+  log(summaryLine(totals.accepted + totals.embeddedAccepted, rejected) + missedSuffix(canaries, APISERVER_CANARY_MINIMUM));
+  return exitCodeWithCanaries(rejected > 0 || !psa.ok ? 1 : 0, canaries, APISERVER_CANARY_MINIMUM);
 }
 
 /** A lost connection is explained by what happened to kube-apiserver (its exit and log tail). */

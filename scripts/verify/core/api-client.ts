@@ -18,6 +18,8 @@ export interface RequestOptions {
   body?: unknown;
   contentType?: string;
   timeoutMs?: number;
+  /** Extra headers, e.g. Impersonate-User / Impersonate-Group (canaries acting as a non-admin). */
+  headers?: Record<string, string | string[]>;
 }
 
 export interface ApiClient {
@@ -27,7 +29,7 @@ export interface ApiClient {
 
 export function makeApiClient(port: number, caPem: Buffer | string, token: string): ApiClient {
   const agent = new https.Agent({ keepAlive: true, maxSockets: 4, ca: caPem });
-  async function request(method: string, urlPath: string, { body, contentType, timeoutMs = 120000 }: RequestOptions = {}): Promise<ApiResponse> {
+  async function request(method: string, urlPath: string, { body, contentType, timeoutMs = 120000, headers = {} }: RequestOptions = {}): Promise<ApiResponse> {
     return new Promise((resolve, reject) => {
       const payload = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
       const req = https.request(
@@ -41,6 +43,7 @@ export function makeApiClient(port: number, caPem: Buffer | string, token: strin
           headers: {
             Authorization: `Bearer ${token}`,
             Accept: 'application/json',
+            ...headers,
             ...(payload !== undefined ? { 'Content-Type': contentType || 'application/json', 'Content-Length': Buffer.byteLength(payload) } : {}),
           },
         },
