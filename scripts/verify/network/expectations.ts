@@ -24,6 +24,16 @@ export interface Pair {
   expect: 'allow' | 'deny';
 }
 
+export const LOOKALIKE_NAMESPACE = 'ml-platform-lookalike';
+
+/** Rules the canaries (canaries.ts) must turn wrong; named once so both sides agree. */
+export const RULES = Object.freeze({
+  teamsApart: 'teams never reach each other',
+  noPrivateAddress: 'pods without API access reach no private address on 443',
+  namespacesApart: 'no namespace reaches another namespace (one pair per namespace pair)',
+  lookalikeKeptOut: 'a namespace labelled like the platform\'s is kept out',
+});
+
 /**
  * Cluster services outside the platform's namespaces, with the labels their installs give them
  * (research notes: CoreDNS `k8s-app: kube-dns` on EKS/GKE/kind; kube-prometheus-stack's
@@ -38,6 +48,13 @@ export const CLUSTER: Readonly<Record<string, Endpoint>> = Object.freeze({
   activator: { id: 'knative-serving/activator', namespace: 'knative-serving', labels: { app: 'activator' }, ip: '10.244.9.30' },
   stranger: { id: 'default/client', namespace: 'default', labels: { app: 'client' }, ip: '10.244.9.40' },
   apiServer: { id: 'api-server', external: true, ip: '10.0.12.34' },
+  // A private address that is not the API server (a VPC database or internal load balancer):
+  // the policies' API egress is by CIDR, so only a second private address shows how wide it is.
+  privateHost: { id: 'private-host-10.1.2.3', external: true, ip: '10.1.2.3' },
+  // A namespace outside the platform that carries every label the platform namespaces share
+  // (lookalikeNamespaceLabels), with no policies: a policy admitting "every platform namespace"
+  // by label, or every namespace, lets it in.
+  lookalike: { id: `${LOOKALIKE_NAMESPACE}/client`, namespace: LOOKALIKE_NAMESPACE, labels: { app: 'client' }, ip: '10.244.9.50' },
   internet: { id: 'internet', external: true, ip: '151.101.1.69' },
   metadata: { id: 'cloud-metadata', external: true, ip: '169.254.169.254' },
 });
@@ -64,7 +81,7 @@ const isDownloader = (pod: Pod) => DOWNLOADERS.some((d) => matches(pod.chart, d.
 const TRAINING_KINDS = new Set(['TFJob', 'PyTorchJob', 'MPIJob', 'TrainJob']);
 const WORKFLOW_KINDS = new Set(['Workflow', 'CronWorkflow', 'WorkflowTemplate']);
 const isTeamPod = (pod: Pod) => pod.namespace.startsWith('team-');
-const callsApiServer = (pod: Pod) => WORKFLOW_KINDS.has(pod.kind) || (pod.kind === 'MPIJob' && pod.role === 'launcher') || isTeamPod(pod);
+export const callsApiServer = (pod: Pod) => WORKFLOW_KINDS.has(pod.kind) || (pod.kind === 'MPIJob' && pod.role === 'launcher') || isTeamPod(pod);
 /** An ephemeral port: collectives (NCCL, Gloo, Open MPI) open such ports between replicas. */
 const EPHEMERAL = 41234;
 
@@ -103,7 +120,18 @@ export function expectedPairs(pods: readonly Pod[], podMonitors: readonly KubeOb
 
   for (const pod of pods) {
     add('every pod resolves names', pod, CLUSTER.dns, 53, 'allow', 'UDP');
+    add('every pod resolves names over TCP (truncated answers)', pod, CLUSTER.dns, 53, 'allow');
     add(callsApiServer(pod) ? 'API callers reach the API server' : 'other pods never reach the API server', pod, CLUSTER.apiServer, 443, callsApiServer(pod) ? 'allow' : 'deny');
+    if (callsApiServer(pod)) {
+      // Known width, not intent: platform.apiServerCidrs defaults to the RFC 1918 ranges (no stack
+      // narrows it), so an API caller reaches EVERY private address on 443/6443. Pinned here so a
+      // change either way is seen; README.md says so.
+      add('API callers reach any private address on 443/6443 (apiServerCidrs default: RFC 1918)', pod, CLUSTER.privateHost, 443, 'allow');
+      add('API callers reach private addresses on 443/6443 only', pod, CLUSTER.privateHost, 5432, 'deny');
+    } else {
+      add(RULES.noPrivateAddress, pod, CLUSTER.privateHost, 443, 'deny');
+    }
+    add(RULES.lookalikeKeptOut, CLUSTER.lookalike, pod, pod.ports[0] ?? 8080, 'deny');
     add(isDownloader(pod) ? 'downloaders reach the internet' : 'no internet unless the construct downloads', pod, CLUSTER.internet, 443, isDownloader(pod) ? 'allow' : 'deny');
     add('nobody reaches the cloud metadata service', pod, CLUSTER.metadata, 80, 'deny');
     add('pods outside the platform are kept out', CLUSTER.stranger, pod, pod.ports[0] ?? 8080, 'deny');
@@ -177,8 +205,41 @@ export function expectedPairs(pods: readonly Pod[], podMonitors: readonly KubeOb
     add('Prometheus scrapes team pods', CLUSTER.prometheus, a, 8080, 'allow');
     add('the gateway reaches team predictors', CLUSTER.gateway, a, 8012, 'allow');
     for (const other of namespaces.filter((n) => n !== ns)) {
-      add('teams never reach each other', a, teams.find((p) => p.namespace === other)!, 2222, 'deny');
+      const b = teams.find((p) => p.namespace === other)!;
+      add(RULES.teamsApart, a, b, 2222, 'deny');
+      // 443: team pods may send there (API egress is by CIDR), so only b's ingress decides.
+      add(RULES.teamsApart, a, b, 443, 'deny');
     }
   }
+  namespacePairs(pods, add);
   return pairs;
+}
+
+/**
+ * One pair per ordered pair of namespaces, every one must be denied (no policy of dist names
+ * another platform namespace). The sender is the namespace's widest-egress pod (an API caller,
+ * sent on 443 where its CIDR egress lets it out, so the receiver's ingress decides); the receiver
+ * is a pod with a declared port.
+ */
+function namespacePairs(pods: readonly Pod[], add: (rule: string, from: Pod, to: Pod, port: number, expect: Pair['expect']) => void): void {
+  const namespaces = [...new Set(pods.map((p) => p.namespace))].sort();
+  const inNs = (ns: string) => pods.filter((p) => p.namespace === ns);
+  const sender = (ns: string) => inNs(ns).find(callsApiServer) ?? inNs(ns).find(isDownloader) ?? inNs(ns)[0];
+  const receiver = (ns: string) => inNs(ns).find((p) => p.ports.length) ?? inNs(ns)[0];
+  for (const a of namespaces) {
+    for (const b of namespaces.filter((n) => n !== a)) {
+      const [from, to] = [sender(a), receiver(b)];
+      add(RULES.namespacesApart, from, to, callsApiServer(from) ? 443 : (to.ports[0] ?? 8080), 'deny');
+    }
+  }
+}
+
+/**
+ * Labels every platform namespace carries (key and value equal in all), for the look-alike
+ * namespace; the per-namespace name label is never shared.
+ */
+export function lookalikeNamespaceLabels(namespaceLabels: readonly Record<string, string>[]): Record<string, string> {
+  if (!namespaceLabels.length) return {};
+  const [first, ...rest] = namespaceLabels;
+  return Object.fromEntries(Object.entries(first).filter(([k, v]) => rest.every((l) => l[k] === v)));
 }

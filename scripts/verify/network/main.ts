@@ -3,8 +3,11 @@
 // `npm run synth` wrote to dist/ let exactly the expected traffic through. Pods are described from
 // the synthesized objects with the labels their controllers put on them (pods.ts); the
 // must-reach / must-not-reach table comes from rules over what each pod is (expectations.ts).
-// Prints the table and `network: N pairs as expected, M wrong`; exits 1 on any wrong pair, 2 when
-// it cannot run (`network: error: <reason>`).
+// Then the canaries (canaries.ts): the same pairs against dist's policies widened on purpose, each
+// must turn its rule wrong. Prints the table, `canaries: C/T caught` and, last,
+// `network: N pairs as expected, M wrong` (canaries not counted; `, K canaries not caught`
+// appended when one is missed); exits 1 on any wrong pair or missed canary, 2 when it cannot run
+// (`network: error: <reason>`).
 
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -16,19 +19,23 @@ import { goBinaries, isExecutable } from '../core/build-tools';
 import type { KubeObject } from '../core/objects';
 import { installSignalHandlers, runMain, state, supervise } from '../core/processes';
 import { Fatal, repoRoot } from '../core/runtime';
+import { canaryLine, canaryReportLines, exitCodeWithCanaries, missedSuffix } from '../core/canaries';
+import { judgeNetworkCanary, NETWORK_CANARY_MINIMUM, networkCanaries } from './canaries';
 import { parseVerdicts, policyList, trafficFile } from './cyclonus';
-import { expectedPairs, teamPods } from './expectations';
+import { callsApiServer, expectedPairs, LOOKALIKE_NAMESPACE, lookalikeNamespaceLabels, type Pair, teamPods } from './expectations';
 import { describePods } from './pods';
 import { reportLines, type Row, summaryLine } from './report';
 
-const USAGE = `Usage: npm run verify:network -- [--dist <dir>] [--all] [--no-build]
-  --dist <dir>  chart files (default: dist)
-  --all         print every pair, not only the wrong ones and a summary per rule
-  --no-build    fail instead of building cyclonus when the binary is missing
+const USAGE = `Usage: npm run verify:network -- [--dist <dir>] [--all] [--no-build] [--cyclonus-bin <path>]
+  --dist <dir>           chart files (default: dist)
+  --all                  print every pair, not only the wrong ones and a summary per rule
+  --no-build             fail instead of building cyclonus when the binary is missing
+  --cyclonus-bin <path>  use this cyclonus instead of the pinned build
 `;
 
 interface NetworkOptions {
   dist: string;
+  cyclonusBin?: string;
   all: boolean;
   build: boolean;
   help: boolean;
@@ -37,7 +44,7 @@ interface NetworkOptions {
 const BOOL_FLAGS: BoolFlags<NetworkOptions> = { '--all': ['all', true], '--no-build': ['build', false], '--help': ['help', true], '-h': ['help', true] };
 
 function parseArgs(argv: readonly string[]): NetworkOptions {
-  const opts = parseFlags<NetworkOptions>(argv, { dist: 'dist', all: false, build: true, help: false }, { '--dist': ['dist', (v) => v] }, BOOL_FLAGS);
+  const opts = parseFlags<NetworkOptions>(argv, { dist: 'dist', all: false, build: true, help: false }, { '--dist': ['dist', (v) => v], '--cyclonus-bin': ['cyclonusBin', (v) => v] }, BOOL_FLAGS);
   return { ...opts, dist: path.resolve(repoRoot, opts.dist) };
 }
 
@@ -88,6 +95,7 @@ async function main(): Promise<number> {
   const objects = charts.flatMap((c) => c.objects);
   const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
   const namespaces = new Map<string, Record<string, string>>(objects.filter((o) => o.kind === 'Namespace').map((o) => [o.metadata.name, o.metadata.labels ?? {}]));
+  namespaces.set(LOOKALIKE_NAMESPACE, lookalikeNamespaceLabels([...namespaces.values()]));
   const teamNamespaces = objects.filter((o) => o.kind === 'Namespace' && o.metadata.labels?.['mlpatterns.dev/team']).map((o) => o.metadata.name);
   const pods = [...charts.flatMap((c) => describePods(c.chart, c.objects)), ...teamPods(teamNamespaces)];
   pods.forEach((p, i) => {
@@ -99,29 +107,37 @@ async function main(): Promise<number> {
     objects.filter((o) => o.kind === 'PodMonitor'),
   );
 
-  const bin = cyclonusBinary(args.build);
+  const bin = args.cyclonusBin ?? cyclonusBinary(args.build);
   // Removed by the supervisor's cleanup, also on SIGINT/SIGTERM.
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-network-'));
   state.tmp = dir;
-  const policyDir = path.join(dir, 'policies');
-  fs.mkdirSync(policyDir);
-  for (const c of charts) {
-    const own = c.objects.filter((o) => o.kind === 'NetworkPolicy');
-    if (own.length) fs.writeFileSync(path.join(policyDir, `${c.chart}.json`), JSON.stringify(policyList(own)));
-  }
   const traffic = path.join(dir, 'traffic.json');
   fs.writeFileSync(traffic, JSON.stringify(trafficFile(pairs, (ns) => namespaces.get(ns) ?? {})));
-  const stdout = await runCyclonus(bin, ['analyze', '--mode', 'query-traffic', '--policy-path', policyDir, '--traffic-path', traffic]);
-  const verdicts = parseVerdicts(stdout, pairs.length);
+  /** cyclonus's verdict on every pair for one policy set, written as one list per file. */
+  const decide = async (label: string, files: { name: string; policies: KubeObject[] }[]): Promise<Row[]> => {
+    const policyDir = path.join(dir, label);
+    fs.mkdirSync(policyDir);
+    for (const f of files) if (f.policies.length) fs.writeFileSync(path.join(policyDir, `${f.name}.json`), JSON.stringify(policyList(f.policies)));
+    const stdout = await runCyclonus(bin, ['analyze', '--mode', 'query-traffic', '--policy-path', policyDir, '--traffic-path', traffic]);
+    const verdicts = parseVerdicts(stdout, pairs.length);
+    return pairs.map((p: Pair, i) => ({ ...p, got: verdicts[i] ? 'allow' : 'deny' }));
+  };
+  const rows = await decide('policies', charts.map((c) => ({ name: c.chart, policies: c.objects.filter((o) => o.kind === 'NetworkPolicy') })));
+  const canaries = [];
+  for (const [i, c] of networkCanaries(policies, pods, new Set(teamNamespaces), callsApiServer).entries()) {
+    canaries.push(judgeNetworkCanary(c, c.policies && (await decide(`canary-${i}`, [{ name: 'canary', policies: c.policies }]))));
+  }
 
-  const rows: Row[] = pairs.map((p, i) => ({ ...p, got: verdicts[i] ? 'allow' : 'deny' }));
   const wrong = rows.filter((r) => r.got !== r.expect).length + unprotected.length;
   console.log(`network: ${policies.length} policies, ${pods.length} pods described, ${pairs.length} pairs asked of cyclonus`);
   console.log('');
   for (const l of reportLines(rows, { unprotected, all: args.all })) console.log(l);
   console.log('');
-  console.log(summaryLine(rows.length - (wrong - unprotected.length), wrong, (Date.now() - started) / 1000));
-  return wrong ? 1 : 0;
+  console.log('canaries (dist policies widened on purpose; each must turn its rule wrong, not counted above):');
+  for (const l of canaryReportLines(canaries)) console.log(l);
+  console.log(canaryLine(canaries));
+  console.log(summaryLine(rows.length - (wrong - unprotected.length), wrong, (Date.now() - started) / 1000) + missedSuffix(canaries, NETWORK_CANARY_MINIMUM));
+  return exitCodeWithCanaries(wrong ? 1 : 0, canaries, NETWORK_CANARY_MINIMUM);
 }
 
 installSignalHandlers({ tool: 'verify-network', summary: 'network' });

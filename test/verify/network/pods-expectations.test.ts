@@ -114,8 +114,10 @@ describe('verify-network helpers', () => {
         expect(pods.some((p: any) => p.kind === kind)).toBe(true);
       }
       for (const target of [CLUSTER.dns, CLUSTER.apiServer, CLUSTER.internet, CLUSTER.metadata]) {
-        expect(pairs.filter((p: any) => p.to === target)).toHaveLength(pods.length);
+        expect(pairs.filter((p: any) => p.to === target && p.protocol === (target === CLUSTER.dns ? 'UDP' : 'TCP'))).toHaveLength(pods.length);
       }
+      // DNS over TCP too (truncated answers retry on TCP; the policies open both).
+      expect(pairs.filter((p: any) => p.to === CLUSTER.dns && p.protocol === 'TCP')).toHaveLength(pods.length);
     });
 
     test('each downloader of the spec matches a described pod (the spec cannot go stale silently)', () => {
