@@ -144,11 +144,13 @@ export function expectedPairs(pods: readonly Pod[], podMonitors: readonly KubeOb
     add('replicas of one job reach each other on the rendezvous port', b, a, a.ports[0], 'allow');
     add('replicas of one job reach each other on collective ports', a, b, EPHEMERAL, 'allow');
   }
-  for (let i = 0; i + 1 < training.length; i++) {
-    const [a, b] = [training[i], training[i + 1]];
-    if (a[0].namespace !== b[0].namespace) continue;
-    add('a job never reaches another job', a[0], b[0], b[0].ports[0], 'deny');
-    add('a job never reaches another job', b[0], a[0], EPHEMERAL, 'deny');
+  // Every pair of training jobs of one namespace (groups are few); across namespaces, namespacePairs.
+  for (let i = 0; i < training.length; i++) {
+    for (const b of training.slice(i + 1).filter((g) => g[0].namespace === training[i][0].namespace)) {
+      const a = training[i];
+      add('a job never reaches another job', a[0], b[0], b[0].ports[0], 'deny');
+      add('a job never reaches another job', b[0], a[0], EPHEMERAL, 'deny');
+    }
   }
 
   for (const m of podMonitors) {
