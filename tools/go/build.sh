@@ -215,11 +215,16 @@ build_pulumi_provider() {
   chmod u+w "$work"/*
   echo "==> pulumi-provider: generating schema-embed.json ($K8S_PROVIDER_PLUGIN_VERSION) and terraform-mapping-embed.json ($(go version | cut -d' ' -f3-))"
   ( cd "$work" && VERSION="$K8S_PROVIDER_PLUGIN_VERSION" timed "go run generate.go (provider)" go run ./generate.go ) || die "generate.go failed"
-  timed "go build pulumi-provider" go_build "$work" "$(provider_ldflags)" "$tmp/provider" . \
+  mkdir -p "$tmp/provider"
+  timed "go build pulumi-provider" bash -c 'cd "$0" && go build -ldflags "$1" -o "$2" .' \
+    "$work" "$(provider_ldflags)" "$tmp/provider/pulumi-resource-kubernetes" \
     || die "go build of the Kubernetes provider failed (see the compiler output above)"
-  mv "$tmp/provider/provider-src" "$tmp/provider/pulumi-resource-kubernetes"
   rm -rf "$work"
 }
+
+# The temp dir of the group being built: removed on any exit (a failed build leaves nothing).
+build_tmp=""
+trap '[[ -z "$build_tmp" ]] || rm -rf "$build_tmp"' EXIT
 
 build_group() {
   local g="$1" dir tmp start
@@ -227,15 +232,15 @@ build_group() {
   if [[ -f "$dir/.complete" ]]; then echo "==> $g: already built ($dir)"; return 0; fi
   [[ -f "$here/$g/go.mod" ]] || die "$here/$g/go.mod missing: run 'tools/go/build.sh gen $g'"
   tmp="$dir.tmp.$$"
+  build_tmp="$tmp"
   rm -rf "$tmp"
   mkdir -p "$tmp"
-  trap 'rm -rf "$tmp"' EXIT
   start=$(date +%s)
   "build_${g//-/_}" "$tmp"
   echo "$g built in $(( $(date +%s) - start ))s by $(go version | cut -d' ' -f3)" > "$tmp/.complete"
   rm -rf "$dir"
   mv "$tmp" "$dir"
-  trap - EXIT
+  build_tmp=""
   # Older builds of the group are dead weight (hundreds of MB each).
   find "$outroot" -maxdepth 1 -name "$g-*" ! -path "$dir" -exec rm -rf {} +
   echo "==> $g: ok in $(( $(date +%s) - start ))s ($dir, $(du -sh "$dir" | cut -f1))"
