@@ -64,9 +64,9 @@ group_of() {
   echo "$b"
 }
 
-# The key of a group's build: everything that decides its bytes.
-# gen.sh is not part of it (it only writes go.mod/go.sum, which are). The Go toolchain is not either, so that a built set is found without one (go.mod's go line
-# pins the language version; .complete records the toolchain that built it).
+# The key of a group's build: everything that decides its bytes. gen.sh is not part of it (it only
+# writes go.mod/go.sum, which are), nor is the Go toolchain, so that a built set is found without
+# one (go.mod's go line pins the language version; .complete records the toolchain that built it).
 group_key() {
   cat "$here/$1/go.mod" "$here/$1/go.sum" "$here/versions.env" "$here/build.sh" "$here/ldflags.sh" \
     | sha256sum | cut -c1-16
