@@ -186,5 +186,8 @@ for (const [file, content] of [['results.md', markdown], ['results.json', `${JSO
   fs.writeFileSync(tmp, content);
   fs.renameSync(tmp, path.join(outDir, file));
 }
-process.stdout.write(`${markdown}\nresults written to ${outDir} in ${meta.durationS} s\n`);
+// A smoke run without --out wrote to a temp dir of its own: printed, then removed (CI leaves nothing).
+const keptResults = !smoke || option('out', undefined) !== undefined;
+process.stdout.write(`${markdown}\n${keptResults ? `results written to ${outDir}` : 'smoke results printed, not kept'} in ${meta.durationS} s\n`);
+if (!keptResults) cleanup(outDir);
 if (flag('strict') && results.targets.some((t) => t.pass === false)) process.exit(1);

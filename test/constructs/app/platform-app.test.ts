@@ -9,7 +9,16 @@ import { PlatformApp } from '../../../constructs/app/platform-app';
 import { YamlWriter } from '../../../constructs/app/yaml-writer';
 
 const root = path.resolve(__dirname, '../../..');
-const tmpdir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-test-'));
+// Every temp dir a test makes is removed after the file (CI runs leave nothing in the OS temp dir).
+const made: string[] = [];
+const tmpdir = () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-test-'));
+  made.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const dir of made) fs.rmSync(dir, { recursive: true, force: true });
+});
 const readDir = (dir: string) => Object.fromEntries(fs.readdirSync(dir).sort().map((f) => [f, fs.readFileSync(path.join(dir, f), 'utf8')]));
 
 describe('PlatformApp', () => {
