@@ -106,8 +106,8 @@ export interface OperatorRelease {
    */
   readonly ownNamespace?: boolean;
   /**
-   * API groups whose CRDs the install brings (read by scripts/verify-pulumi, which installs them
-   * from ../shared/crds when the operators are external). @default - its table in scripts/verify-pulumi/lib.cjs
+   * API groups whose CRDs the install brings (read by scripts/verify/pulumi, which installs them
+   * from ../shared/crds when the operators are external). @default - its table in scripts/verify/pulumi/operator-crds.ts
    */
   readonly crdGroups?: readonly string[];
 }
