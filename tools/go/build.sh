@@ -23,8 +23,8 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 # shellcheck source=/dev/null
 . "$here/versions.env"
-# shellcheck source=../lib/go-module.sh
-. "$here/../lib/go-module.sh"
+# shellcheck source=go-module.sh
+. "$here/go-module.sh"
 
 outroot="${MLP_GO_OUT:-$root/.cache/go}"
 groups_all=(kube pulumi-cli pulumi-provider)

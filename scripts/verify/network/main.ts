@@ -15,7 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import YAML from 'yaml';
 import { type BoolFlags, commandLine, parseFlags } from '../core/args';
-import { goBinaries, isExecutable } from '../core/build-tools';
+import { goBinaries, requireExecutable } from '../core/build-tools';
 import type { KubeObject } from '../core/objects';
 import { installSignalHandlers, runMain, state, supervise } from '../core/processes';
 import { Fatal, repoRoot } from '../core/runtime';
@@ -48,12 +48,9 @@ function parseArgs(argv: readonly string[]): NetworkOptions {
   return { ...opts, dist: path.resolve(repoRoot, opts.dist) };
 }
 
-/** The cyclonus binary, built with the kube group of tools/go. */
+/** The cyclonus binary, built with the kube group of tools/go (a no-op when the group is built). */
 function cyclonusBinary(build: boolean): string {
-  const bin = goBinaries('kube', false, 'cyclonus').cyclonus;
-  if (isExecutable(bin)) return bin;
-  if (!build) throw new Fatal(`${bin} is missing: run tools/go/build.sh kube (or drop --no-build)`);
-  return goBinaries('kube', true, 'cyclonus').cyclonus;
+  return requireExecutable('cyclonus', goBinaries('kube', build, 'cyclonus').cyclonus, 'run tools/go/build.sh kube, or drop --no-build');
 }
 
 /** Every chart file of dist/ as { chart, objects }. */

@@ -1,5 +1,5 @@
-# Shell helpers shared by tools/*/build.sh (sourced, not run): errors, toolchain checks and one
-# field of a module version as the Go module proxy describes it.
+# Shell helpers of build.sh, gen.sh and ldflags.sh (sourced, not run): errors, toolchain checks and
+# one field of a module version as the Go module proxy describes it.
 
 die() { echo "build.sh: ERROR: $*" >&2; exit 1; }
 
@@ -10,8 +10,8 @@ require_tools() {
 }
 
 # modinfo <module@version> <field>: one field of `go mod download -json` (GoMod, Info, Dir, ...).
-# Runs under the caller's GOFLAGS. tools/pulumi calls it with `GOFLAGS=-mod=mod`, as its own copy
-# always did; with warm caches -mod=readonly answered the same there (not tried on a cold cache).
+# Runs under the caller's GOFLAGS: gen.sh calls it with `GOFLAGS=-mod=mod` (before go.sum exists),
+# build.sh with -mod=readonly (the builds' flags; the cold CI run resolved every lookup with them).
 modinfo() {
   local json
   json="$(go mod download -json "$1")" || die "go mod download $1 failed: $(printf '%s' "$json" | grep -m1 '"Error"' || true)"
