@@ -85,12 +85,42 @@ export interface KServeSettings {
   readonly defaultDeploymentMode: 'Standard' | 'Knative';
   /** True when Knative Serving is installed (needed by Knative-mode InferenceServices). */
   readonly knative: boolean;
+  /**
+   * The ClusterServingRuntimes the install provides (KServe v0.20.0 ships them in the separate
+   * `kserve-runtime-configs` chart, rendered only with `kserve.servingruntime.enabled`); empty when
+   * none is installed. An InferenceService's model format needs one of these or a ServingRuntime of
+   * the charts.
+   */
+  readonly clusterServingRuntimes: readonly ServingRuntimeFacts[];
+}
+
+/** What KServe's runtime selection reads of a (Cluster)ServingRuntime. */
+export interface ServingRuntimeFacts {
+  readonly name: string;
+  /** `spec.disabled`. */
+  readonly disabled: boolean;
+  /** `spec.protocolVersions` (KServe assumes `v1` when empty). */
+  readonly protocolVersions: readonly string[];
+  /** `spec.supportedModelFormats`. */
+  readonly supportedModelFormats: readonly { readonly name: string; readonly version?: string; readonly autoSelect: boolean; readonly priority?: number }[];
+  /**
+   * `spec.workerSpec` is set (e.g. `kserve-huggingfaceserver-multinode`): auto-selected only for
+   * predictors with a `workerSpec`, and never for one without.
+   * @default false
+   */
+  readonly multiNode?: boolean;
 }
 
 /** Argo Workflows controller configuration. */
 export interface ArgoSettings {
   /** The controller has a default artifact repository (`artifactRepository` in its ConfigMap). */
   readonly artifactRepository: boolean;
+  /**
+   * The controller's own identity may create and update ConfigMaps: memoization saves its cache
+   * with that client (argo-workflows `workflow/controller/cache/configmap_cache.go` Save), and a
+   * failed save errors the node. argo-helm grants it only with `controller.rbac.writeConfigMaps`.
+   */
+  readonly controllerWritesConfigMaps: boolean;
 }
 
 /** Where Prometheus runs and which monitors it picks up. */

@@ -7,6 +7,7 @@ import { operatorCoverage } from './operator-coverage';
 import { podSecurity } from './pod-security';
 import { programContract } from './program-contract';
 import { queueReferences } from './queue-references';
+import { servingRuntimes } from './serving-runtimes';
 import { statusPaths } from './status-paths';
 import { storagePlacement } from './storage-placement';
 import { workloadImage } from './workload-image';
@@ -22,6 +23,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   workloadSelectors,
   storagePlacement,
   operatorCoverage,
+  servingRuntimes,
   podSecurity,
   monitoringTargets,
   exportedMetrics,

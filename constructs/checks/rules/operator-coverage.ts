@@ -21,7 +21,15 @@ import { CheckContext, SemanticRule } from '../semantic-rule';
  *   not available", pkg/controller/v1beta1/inferenceservice/controller.go); KServe validates scale
  *   metrics by mode (inference_service_validation.go, v0.20): Standard mode scales with an HPA on
  *   cpu/memory, Knative (KPA) on concurrency/rps; without the mode annotation the webhook validates
- *   as KPA, so cpu/memory need the Standard annotation.
+ *   as KPA, so cpu/memory need the Standard annotation;
+ * - Argo's workflow-controller saves a memoized step's outputs in the cache ConfigMap with its own
+ *   client (argo-workflows v4.1.2 workflow/controller/cache/configmap_cache.go: Save creates or
+ *   updates the ConfigMap, and a cache hit updates it too), and a failed save turns the succeeded
+ *   node into an Error (workflow/controller/operator.go "Failed to save node outputs to cache");
+ *   argo-helm grants the controller create/update on configmaps only with
+ *   `controller.rbac.writeConfigMaps` (charts/argo-workflows values.yaml, default false;
+ *   templates/controller/workflow-controller-cluster-roles.yaml; read at chart 1.0.18, the stored
+ *   copy; 2.0.4 UNCONFIRMED).
  */
 export const operatorCoverage: SemanticRule = {
   id: 'operator-coverage',
@@ -41,6 +49,7 @@ export const operatorCoverage: SemanticRule = {
       if (policy && gk.startsWith('kubeflow.org/')) gangJobs.push({ entry: e, scheduler: templatesScheduler(e) });
       if (gk === 'serving.kserve.io/InferenceService') checkKServe(ctx, e);
       checkArtifacts(ctx, e);
+      checkMemoization(ctx, e);
       if (gk === 'kueue.x-k8s.io/ClusterQueue' || gk === 'kueue.x-k8s.io/Cohort') {
         const weight = e.object.spec?.fairSharing?.weight;
         if (weight !== undefined && target.kueue && !target.kueue.fairSharing) {
@@ -105,6 +114,21 @@ function checkArtifacts(ctx: CheckContext, e: ManifestEntry): void {
     ctx.report({
       entry: e, field: `${wf.field}.templates[${i}]`, value: artifacts.map((a: Record<string, any>) => a.name).join(', '),
       message: `step '${t.name}' passes artifacts through the default artifact repository, which Argo on ${ctx.target!.source} does not have, so the step fails; configure an artifact repository or pass data on a shared volume`,
+    });
+  });
+}
+
+/** Memoized templates need a controller that may write their cache ConfigMap. */
+function checkMemoization(ctx: CheckContext, e: ManifestEntry): void {
+  const argo = ctx.target!.argo;
+  const wf = argo && !argo.controllerWritesConfigMaps ? workflowSpecOf(e) : undefined;
+  if (!wf) return;
+  (wf.spec.templates ?? []).forEach((t: Record<string, any>, i: number) => {
+    if (!t.memoize) return;
+    const cache = t.memoize.cache?.configMap?.name ?? '(none named)';
+    ctx.report({
+      entry: e, field: `${wf.field}.templates[${i}].memoize.cache.configMap.name`, value: cache,
+      message: `step '${t.name}' is memoized, and Argo's workflow-controller saves its outputs in ConfigMap '${cache}' with its own service account, which on ${ctx.target!.source} may not create or update ConfigMaps (argo-helm controller.rbac.writeConfigMaps is off), so the step that succeeded ends in Error ("Failed to save node outputs to cache"); install Argo with controller.rbac.writeConfigMaps: true, or drop memoize`,
     });
   });
 }

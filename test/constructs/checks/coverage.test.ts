@@ -47,7 +47,7 @@ describe('rule operator-coverage', () => {
   });
 
   test('KServe: Knative mode needs Knative; scale metrics must suit the mode', () => {
-    const base = { servedKinds: served('serving.kserve.io/InferenceService'), kserve: { defaultDeploymentMode: 'Standard' as const, knative: false } };
+    const base = { servedKinds: served('serving.kserve.io/InferenceService'), kserve: { defaultDeploymentMode: 'Standard' as const, knative: false, clusterServingRuntimes: [] } };
     const target = testTarget(base);
     expect(problemsOf(operatorCoverage, [isvc({ 'serving.kserve.io/deploymentMode': 'Knative' })], target)[0]).toMatch(/has no Knative Serving/);
     expect(problemsOf(operatorCoverage, [isvc({}, 'cpu')], target)[0]).toMatch(/without the 'serving\.kserve\.io\/deploymentMode' annotation KServe's webhook validates scaling as Knative's/);
@@ -96,7 +96,30 @@ describe('rule operator-coverage: Argo artifacts', () => {
   test('artifacts through the default repository need one configured', () => {
     const wf = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'w', namespace: 'ns' }, spec: { templates: [{ name: 'fetch', container: { image: 'i:1' }, outputs: { artifacts: [{ name: 'data', path: '/tmp/d' }] } }] } };
     const base = { servedKinds: served('argoproj.io/Workflow') };
-    expect(problemsOf(operatorCoverage, [wf], testTarget({ ...base, argo: { artifactRepository: false } }))[0]).toMatch(/step 'fetch' passes artifacts through the default artifact repository/);
-    expect(problemsOf(operatorCoverage, [wf], testTarget({ ...base, argo: { artifactRepository: true } }))).toEqual([]);
+    expect(problemsOf(operatorCoverage, [wf], testTarget({ ...base, argo: { artifactRepository: false, controllerWritesConfigMaps: true } }))[0]).toMatch(/step 'fetch' passes artifacts through the default artifact repository/);
+    expect(problemsOf(operatorCoverage, [wf], testTarget({ ...base, argo: { artifactRepository: true, controllerWritesConfigMaps: true } }))).toEqual([]);
+  });
+});
+
+describe('rule operator-coverage: Argo memoization', () => {
+  const memoized = { name: 'ingest', container: { image: 'i:1' }, memoize: { key: '{{inputs.parameters.dataset}}', maxAge: '1h', cache: { configMap: { name: 'w-memo-cache' } } } };
+  const argo = (controllerWritesConfigMaps: boolean) => testTarget({ servedKinds: served('argoproj.io/Workflow', 'argoproj.io/CronWorkflow'), argo: { artifactRepository: true, controllerWritesConfigMaps } });
+  const wf = { apiVersion: 'argoproj.io/v1alpha1', kind: 'Workflow', metadata: { name: 'w', namespace: 'ns' }, spec: { templates: [memoized] } };
+
+  test('a memoized step needs a controller that may write ConfigMaps', () => {
+    expect(problemsOf(operatorCoverage, [wf], argo(false))).toEqual([
+      "[t/Workflow0/Resource] Workflow ns/w: spec.templates[0].memoize.cache.configMap.name is 'w-memo-cache'; step 'ingest' is memoized, and Argo's workflow-controller saves its outputs in ConfigMap 'w-memo-cache' with its own service account, which on test target may not create or update ConfigMaps (argo-helm controller.rbac.writeConfigMaps is off), so the step that succeeded ends in Error (\"Failed to save node outputs to cache\"); install Argo with controller.rbac.writeConfigMaps: true, or drop memoize",
+    ]);
+    expect(problemsOf(operatorCoverage, [wf], argo(true))).toEqual([]);
+  });
+
+  test('CronWorkflows (workflowSpec) and workflows embedded in a step are judged too', () => {
+    const cron = { apiVersion: 'argoproj.io/v1alpha1', kind: 'CronWorkflow', metadata: { name: 'c', namespace: 'ns' }, spec: { workflowSpec: { templates: [memoized] } } };
+    const embedded = { ...wf, embeddedIn: 't/outer', step: 'run' };
+    const problems = problemsOf(operatorCoverage, [cron, embedded], argo(false));
+    expect(problems.map((p) => p.split(';')[0])).toEqual([
+      "[t/CronWorkflow0/Resource] CronWorkflow ns/c: spec.workflowSpec.templates[0].memoize.cache.configMap.name is 'w-memo-cache'",
+      "[t/Workflow1/Resource] Workflow ns/w (created by a step of workflow 't/outer'): spec.templates[0].memoize.cache.configMap.name is 'w-memo-cache'",
+    ]);
   });
 });
