@@ -60,17 +60,4 @@ export function runsTraining(container: Record<string, any>): boolean {
 }
 
 /** An absolute path for a script: relative ones resolve against the working directory. */
-export function resolvePath(path: string, workdir: string): string {
-  if (path.startsWith('/')) return normalize(path);
-  return normalize(`${workdir.replace(/\/$/, '')}/${path}`);
-}
-
-function normalize(path: string): string {
-  const parts: string[] = [];
-  for (const p of path.split('/')) {
-    if (p === '' || p === '.') continue;
-    if (p === '..') parts.pop();
-    else parts.push(p);
-  }
-  return `/${parts.join('/')}`;
-}
+export { resolvePath } from '../core/program-facts';

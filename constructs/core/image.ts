@@ -23,6 +23,12 @@ export interface ImageFacts {
    * @default '/'
    */
   readonly workdir?: string;
+  /**
+   * UIDs that may write in `workdir` (its owner: a `USER` before the `WORKDIR`, or a `chown`). A
+   * program writing relative paths there as another non-root UID gets "Permission denied".
+   * @default - root only (a `WORKDIR` the build creates, and `/`, belong to root)
+   */
+  readonly workdirWritableBy?: readonly number[];
   /** Metrics the image's server exports, and the flag that turns them on. */
   readonly metrics?: ImageMetrics;
   /** The contract of the programs in `files` (flags, environment, reads, writes), by absolute path. @default - unknown */
@@ -47,10 +53,11 @@ const IMAGE_FACTS_CHECK = shape<ImageFacts>({
   cuda: 'boolean',
   files: optional(arrayOf('string')),
   workdir: optional('string'),
+  workdirWritableBy: optional(arrayOf('number')),
   metrics: optional(shape<ImageMetrics>({ names: arrayOf('string'), enabledBy: optional('string') }, 'image metrics ({ names, enabledBy })')),
   programs: optional(recordOf('object')),
   source: 'string',
-}, 'image facts ({ cuda, files, workdir, metrics, programs, source })');
+}, 'image facts ({ cuda, files, workdir, workdirWritableBy, metrics, programs, source })');
 
 /** Facts registered with `withFacts`, by reference. */
 const registered = new Map<string, ImageFacts>();
@@ -132,16 +139,19 @@ export const Images = {
  * What the book's scripts expect (terrytangyuan/distributed-ml-patterns code/project/code @ 5e71ac85):
  * - multi-worker-distributed-training.py: argparse with required --saved_model_dir, --checkpoint_dir,
  *   --model_type; reads `TF_CONFIG['task']['index']` at start (a KeyError without a TFJob's TF_CONFIG);
+ *   `model.fit` runs `tf.keras.callbacks.TensorBoard(log_dir='./logs')`, so it writes `logs/` in its
+ *   working directory (checkpoints and the SavedModel go to the absolute paths its flags name);
  * - data-ingestion.py: no argparse (arguments are ignored); tfds downloads into $HOME/tensorflow_datasets;
- * - model-selection.py: no argparse; loads trained_model/saved_model_versions/1..3 relative to `/` and
- *   writes version 4 there.
+ * - model-selection.py: no argparse; loads `trained_model/saved_model_versions/1..3` relative to its
+ *   working directory and copies the best to `trained_model/saved_model_versions/4` there;
+ * - predict-service.py: loads `trained_model/saved_model_versions` relative to its working directory.
  */
 export function bookPrograms(): Readonly<Record<string, ProgramFacts>> {
   return {
-    '/multi-worker-distributed-training.py': { requiredArgs: ['--saved_model_dir', '--checkpoint_dir', '--model_type'], optionalArgs: [], requiredEnv: ['TF_CONFIG'] },
+    '/multi-worker-distributed-training.py': { requiredArgs: ['--saved_model_dir', '--checkpoint_dir', '--model_type'], optionalArgs: [], requiredEnv: ['TF_CONFIG'], writes: ['logs/'] },
     '/data-ingestion.py': {},
-    '/model-selection.py': { reads: ['/trained_model/saved_model_versions/'] },
-    '/predict-service.py': {},
+    '/model-selection.py': { reads: ['trained_model/saved_model_versions/'], writes: ['trained_model/saved_model_versions/4/'] },
+    '/predict-service.py': { reads: ['trained_model/saved_model_versions/'] },
   };
 }
 
@@ -163,7 +173,7 @@ export const IMAGE_FACTS: Readonly<Record<string, ImageFacts>> = {
     cuda: false,
     files: ['/data-ingestion.py', '/predict-service.py', '/model-selection.py', '/multi-worker-distributed-training.py'],
     programs: bookPrograms(),
-    source: 'terrytangyuan/distributed-ml-patterns code/project/code/Dockerfile @ b9f6286e: FROM python:3.9, pip tensorflow==2.11.0 (no CUDA libraries), COPY of the four scripts to /',
+    source: 'terrytangyuan/distributed-ml-patterns code/project/code/Dockerfile @ b9f6286e: FROM python:3.9, pip tensorflow==2.11.0 (no CUDA libraries), COPY of the four scripts to /; no USER and no WORKDIR, so the working directory is / (root-owned)',
   },
   'busybox:1.36.1': { cuda: false, source: 'busybox official image (BusyBox on scratch; Dockerfile not read: UNCONFIRMED beyond "no CUDA")' },
   'nginxinc/nginx-unprivileged:1.27.4-alpine': { cuda: false, source: 'nginxinc/docker-nginx-unprivileged alpine variant (Dockerfile not read: UNCONFIRMED beyond "no CUDA")' },

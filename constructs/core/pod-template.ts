@@ -5,8 +5,9 @@ import { propError } from './errors';
 import { ContainerImage } from './image';
 import { NameRule, validateName } from './names';
 import { PodPlacement } from './pod-placement';
-import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
+import { NON_ROOT_ID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 import { VolumeAttachment } from './volume-types';
+import { derivedWorkingDirectory } from './working-directory';
 
 /** What runs in a workload's main container. */
 export interface ContainerSpec {
@@ -67,7 +68,27 @@ export function renderEnv(env: Readonly<Record<string, string>> = {}): k8s.EnvVa
   return entries.length ? entries.map(([name, value]) => ({ name, value })) : undefined;
 }
 
-/** The main container: pinned image, requests and limits (plus GPUs from the pool), restricted security context. */
+/**
+ * The working directory the container gets when its program writes relative paths its user
+ * (NON_ROOT_ID, restricted) could not write in the image's WORKDIR (`working-directory.ts`).
+ */
+function workingDirectoryOf(options: PodTemplateOptions) {
+  return derivedWorkingDirectory(options.container, options.volumes ?? [], NON_ROOT_ID);
+}
+
+/**
+ * Volumes the container needs besides `options.volumes` (a derived working directory). The pod
+ * must have them: `renderPodSpec` adds them; callers of `renderContainer` alone add them too.
+ */
+export function containerVolumes(options: PodTemplateOptions): k8s.Volume[] {
+  const workdir = workingDirectoryOf(options);
+  return workdir ? [workdir.attachment.volume] : [];
+}
+
+/**
+ * The main container: pinned image, requests and limits (plus GPUs from the pool), restricted
+ * security context, and a writable working directory when its program writes relative paths.
+ */
 export function renderContainer(options: PodTemplateOptions): k8s.Container {
   const { owner, container, pool } = options;
   validateName(owner, 'containerName', options.containerName, NameRule.DNS_LABEL);
@@ -76,12 +97,15 @@ export function renderContainer(options: PodTemplateOptions): k8s.Container {
   const gpuResources = gpus > 0 ? pool.gpuResources(gpus, { scope: owner, prop: 'gpus' }) : undefined;
   const mounts = (options.volumes ?? []).map((v) => v.mount);
   if (options.sharedMemory) mounts.push({ name: 'dshm', mountPath: '/dev/shm' });
+  const workdir = workingDirectoryOf(options);
+  if (workdir) mounts.push(workdir.attachment.mount);
   return {
     name: options.containerName,
     image: container.image.toString(),
     imagePullPolicy: 'IfNotPresent',
     command: container.command ? [...container.command] : undefined,
     args: container.args ? [...container.args] : undefined,
+    workingDir: workdir?.workingDir,
     env: renderEnv(container.env),
     ports: options.ports ? [...options.ports] : undefined,
     resources: renderResources(owner, container.resources, gpuResources),
@@ -94,7 +118,7 @@ export function renderContainer(options: PodTemplateOptions): k8s.Container {
 
 /** A pod spec derived from the pool (nodeSelector, tolerations) with the restricted security context. */
 export function renderPodSpec(options: PodTemplateOptions): k8s.PodSpec {
-  const volumes = dedupeVolumes(options.owner, (options.volumes ?? []).map((v) => v.volume));
+  const volumes = dedupeVolumes(options.owner, [...(options.volumes ?? []).map((v) => v.volume), ...containerVolumes(options)]);
   if (options.sharedMemory) {
     volumes.push({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: sizeQuantity(options.sharedMemory) } });
   }

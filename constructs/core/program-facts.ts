@@ -18,9 +18,19 @@ export interface ProgramFacts {
   readonly optionalArgs?: readonly string[];
   /** Environment variables it fails without (e.g. TF_CONFIG, which the training-operator sets in TFJob replicas). @default - none */
   readonly requiredEnv?: readonly string[];
-  /** Absolute paths (or directories, ending in `/`) it reads: they must be on a mounted volume. @default - none */
+  /**
+   * Paths (directories end in `/`) it reads: absolute, or relative to its working directory
+   * (`trained_model/` read from the cwd). Either way they must be on a mounted volume.
+   * @default - none
+   */
   readonly reads?: readonly string[];
-  /** Absolute files it writes, which a workflow step may declare as outputs. @default - none */
+  /**
+   * Files or directories (ending in `/`) it writes: absolute, or relative to its working directory
+   * (Keras `TensorBoard(log_dir='./logs')` writes `logs/`). A relative one needs a working
+   * directory the container's user may write; a workflow step may declare a file it writes as an
+   * output.
+   * @default - none
+   */
   readonly writes?: readonly string[];
 }
 
@@ -30,4 +40,22 @@ export const PROGRAM_FACTS_ANNOTATION = 'mlpatterns.dev/program-facts';
 /** Flags (`--name`) of an argv. */
 export function flagsOf(argv: readonly string[]): string[] {
   return argv.filter((a) => /^--[A-Za-z]/.test(a)).map((a) => a.split('=')[0]);
+}
+
+/** True for a path relative to the working directory (`logs/`, `./logs`, `../x`). */
+export function isRelativePath(path: string): boolean {
+  return !path.startsWith('/');
+}
+
+/** An absolute path: relative ones resolve against the working directory; `.`/`..` are folded. */
+export function resolvePath(path: string, workdir: string): string {
+  const full = path.startsWith('/') ? path : `${workdir.replace(/\/$/, '')}/${path}`;
+  const parts: string[] = [];
+  for (const p of full.split('/')) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') parts.pop();
+    else parts.push(p);
+  }
+  // Keep a directory's trailing slash: `logs/` stays a directory.
+  return `/${parts.join('/')}${path.endsWith('/') && parts.length ? '/' : ''}`;
 }

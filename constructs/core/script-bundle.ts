@@ -33,6 +33,7 @@ const MAX_BYTES = 1024 * 1024;
 export class ScriptBundle extends Construct {
   public readonly name: string;
   public readonly files: readonly string[];
+  private readonly programs?: Readonly<Record<string, ProgramFacts>>;
 
   constructor(scope: Construct, id: string, props: ScriptBundleProps) {
     super(scope, id);
@@ -47,6 +48,7 @@ export class ScriptBundle extends Construct {
     const bytes = names.reduce((n, f) => n + Buffer.byteLength(props.files[f]), 0);
     if (bytes > MAX_BYTES) throw propError(this, 'files', `${bytes} bytes`, 'a ConfigMap holds at most 1 MiB; bake larger programs into an image');
     this.files = names;
+    this.programs = props.programs;
     for (const f of Object.keys(props.programs ?? {})) {
       if (!names.includes(f)) throw propError(this, 'programs', f, `describe only files of the bundle (${names.join(', ')})`);
     }
@@ -65,6 +67,7 @@ export class ScriptBundle extends Construct {
     return {
       volume: { name: volume, configMap: { name: this.name, defaultMode: 0o444 } },
       mount: { name: volume, mountPath: directory, readOnly: true },
+      programs: this.programs,
     };
   }
 

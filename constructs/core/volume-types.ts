@@ -1,4 +1,5 @@
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
+import type { ProgramFacts } from './program-facts';
 
 // The volume types both sides share: pod templates and prop checks (which mount volumes) and
 // claims and storage profiles (which provide them). Kept apart so neither side imports the other.
@@ -7,6 +8,12 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 export interface VolumeAttachment {
   readonly volume: k8s.Volume;
   readonly mount: k8s.VolumeMount;
+  /**
+   * Facts of the programs the volume holds, by path under the mount (a ScriptBundle's): pod
+   * templates derive what those programs need, e.g. a writable working directory.
+   * @default - none known
+   */
+  readonly programs?: Readonly<Record<string, ProgramFacts>>;
 }
 
 /** A persistent volume claim shared by the steps of a pipeline (data in, models out). */

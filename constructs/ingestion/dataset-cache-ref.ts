@@ -28,6 +28,8 @@ export interface CacheAttachment {
    * copy (memory). They come fully rendered (pinned image, resources, restricted context).
    */
   readonly initContainers: readonly k8s.Container[];
+  /** Volumes only the init containers use (a derived working directory). @default - none */
+  readonly initVolumes?: readonly k8s.Volume[];
   /**
    * Memory the cache takes out of the consumer pod's memory limit (tmpfs pages are charged to the
    * pod's cgroup); zero for a disk cache.

@@ -8,7 +8,7 @@ import { sizeQuantity } from '../core/compute';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
-import { ContainerSpec, renderContainer, renderPodSpec } from '../core/pod-template';
+import { containerVolumes, ContainerSpec, renderContainer, renderPodSpec } from '../core/pod-template';
 import { CONTAINER_SPEC, SIZE } from '../core/prop-checks';
 import { oneOf, optional, PropChecks, requireProps } from '../core/required-props';
 import { SharedVolume } from '../core/shared-volume';
@@ -123,7 +123,9 @@ export class DatasetCache extends Construct implements IDatasetCache {
     const writable = this.volume.mount(this.mountPath);
     const env = { ...props.warmUp.env, [CACHE_DIR_ENV]: this.mountPath };
     // The fill runs as an init container so the marker container only starts after it succeeded.
-    const fill = renderContainer({ owner, containerName: 'fill', container: { ...props.warmUp, env }, pool: this.pool, volumes: [writable] });
+    const fillOptions = { owner, containerName: 'fill', container: { ...props.warmUp, env }, pool: this.pool, volumes: [writable] };
+    const fill = renderContainer(fillOptions);
+    const fillVolumes = containerVolumes(fillOptions);
     const spec = renderPodSpec({
       owner,
       containerName: 'mark-complete',
@@ -142,7 +144,8 @@ export class DatasetCache extends Construct implements IDatasetCache {
       metadata: { name: jobName },
       spec: {
         backoffLimit: retries,
-        template: { metadata: { labels: { ...network.podLabels } }, spec: { ...spec, initContainers: [fill] } },
+        // The fill's own volumes (a derived working directory) join the pod's.
+        template: { metadata: { labels: { ...network.podLabels } }, spec: { ...spec, initContainers: [fill], volumes: fillVolumes.length ? [...(spec.volumes ?? []), ...fillVolumes] : spec.volumes } },
       },
     });
   }

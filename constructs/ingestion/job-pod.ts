@@ -53,6 +53,8 @@ export function renderIngestionPod(o: IngestionPodOptions): k8s.PodTemplateSpec 
       ...spec,
       priorityClassName: o.priorityClass?.name,
       initContainers: cache?.initContainers.length ? [...cache.initContainers] : undefined,
+      // The main container and a fill may both work in the same emptyDir working directory: one volume.
+      volumes: cache?.initVolumes?.length ? [...new Map([...(spec.volumes ?? []), ...cache.initVolumes].map((v) => [v.name, v])).values()] : spec.volumes,
       containers: [{ ...main, env: mainEnv.length ? mainEnv : undefined }],
     },
   };

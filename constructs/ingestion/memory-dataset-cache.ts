@@ -6,7 +6,7 @@ import { sizeQuantity } from '../core/compute';
 import { withDefaults } from '../core/defaults';
 import { propError } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
-import { ContainerSpec, renderContainer } from '../core/pod-template';
+import { containerVolumes, ContainerSpec, renderContainer } from '../core/pod-template';
 import { CONTAINER_SPEC, SIZE } from '../core/prop-checks';
 import { optional, PropChecks, requireProps } from '../core/required-props';
 
@@ -77,17 +77,19 @@ export class MemoryDatasetCache extends Construct implements IDatasetCache {
   /** The memory-backed volume (read-only for the consumer) and the init container that fills it. */
   public attach(owner: string): CacheAttachment {
     const volume = { name: this.name, emptyDir: { medium: 'Memory', sizeLimit: sizeQuantity(this.size) } };
-    const fill = renderContainer({
+    const fillOptions = {
       owner,
       containerName: `fill-${this.name}`.slice(0, 63).replace(/-+$/, ''),
       container: { ...this.warmUp, env: { ...this.warmUp.env, [CACHE_DIR_ENV]: this.mountPath } },
       pool: this.pool,
       volumes: [{ volume, mount: { name: this.name, mountPath: this.mountPath } }],
-    });
+    };
+    const fill = renderContainer(fillOptions);
     return {
       volume: { volume, mount: { name: this.name, mountPath: this.mountPath, readOnly: true } },
       mountPath: this.mountPath,
       initContainers: [fill],
+      initVolumes: containerVolumes(fillOptions),
       memoryCharge: this.size,
     };
   }

@@ -14,7 +14,7 @@ import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
-import { renderContainer } from '../core/pod-template';
+import { containerVolumes, renderContainer } from '../core/pod-template';
 import { DURATION, LOCAL_QUEUE, PRIORITY_CLASS, STRINGS, VOLUME_ATTACHMENTS } from '../core/prop-checks';
 import { oneOf, optional, PropChecks, requireProps, requireValue, shape } from '../core/required-props';
 import { IPriorityClass, ILocalQueue, KUEUE_QUEUE_LABEL } from '../core/scheduling';
@@ -295,7 +295,10 @@ export abstract class WorkflowDefinition extends Construct {
   }
 
   private podTemplateFields(path: string, pool: NodePool, options: Omit<ContainerTaskOptions, 'container'> & Pick<ContainerTaskOptions, 'container'>, step: string): Partial<WorkflowSpecTemplates> {
-    const container = renderContainer({ owner: path, containerName: 'main', container: options.container, pool, volumes: options.volumes ?? this.props.volumes });
+    const containerOptions = { owner: path, containerName: 'main', container: options.container, pool, volumes: options.volumes ?? this.props.volumes };
+    const container = renderContainer(containerOptions);
+    // The workflow's volumes are on the spec; what the container alone needs (a derived working directory) on its template.
+    const ownVolumes = containerVolumes(containerOptions);
     const tolerations = pool.tolerations();
     // A step that downloads is its own pod group (workflow labels + step label) with internet egress.
     if (options.internetEgress) NamespaceNetwork.of(this).group(this, argoStepNeeds(this.name, step, internetPorts(true)));
@@ -306,6 +309,7 @@ export abstract class WorkflowDefinition extends Construct {
       retryStrategy: renderRetry(path, options.retry),
       activeDeadlineSeconds: this.timeoutOf(path, options),
       container: k8s.toJson_Container(container),
+      volumes: ownVolumes.length ? ownVolumes.map((v) => k8s.toJson_Volume(v)) : undefined,
     };
   }
 

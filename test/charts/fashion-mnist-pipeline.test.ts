@@ -4,6 +4,8 @@ import { buildPlatform, examplePools } from '../../charts';
 import { byKindName, containersOf, Manifest, ofKind } from '../helpers';
 import { parse } from 'yaml';
 import { formatViolations, validateObjects } from '../validation/validator';
+import { problemsOf } from '../constructs/checks/check-helpers';
+import { programContract } from '../../constructs/checks/rules/program-contract';
 
 const manifests = () => new Map(buildPlatform({ outdir: '/nonexistent' }).synthManifests().map((m) => [m.name, m.objects]));
 
@@ -140,6 +142,25 @@ describe('FashionMnistPipeline', () => {
     const gpuJobs = podSpecs(all.get('book-pipeline-gpu')!).filter((s) => s.containers[0].name === 'tensorflow');
     expect(gpuJobs.every((s) => s.containers[0].resources.limits['nvidia.com/gpu'] === 1)).toBe(true);
     expect(tolerated(all.get('book-pipeline')!).every((t) => t === undefined)).toBe(true);
+  });
+
+  test("training runs in a writable emptyDir working directory (TensorBoard's ./logs as UID 1000); selection stays at / where trained_model/ is the claim", () => {
+    for (const objects of bookCharts()) {
+      const wf = byKindName(objects, 'Workflow', 'fashion-mnist');
+      const jobs = wf.spec.templates.filter((t: any) => t.resource?.manifest.includes('kind: TFJob')).map((t: any) => parse(t.resource.manifest));
+      for (const job of jobs) {
+        const pod = job.spec.tfReplicaSpecs.Worker.template.spec;
+        expect(pod.containers[0].workingDir).toBe('/workdir');
+        expect(pod.containers[0].volumeMounts).toContainEqual({ name: 'workdir', mountPath: '/workdir' });
+        expect(pod.volumes).toContainEqual({ name: 'workdir', emptyDir: {} });
+        expect(problemsOf(programContract, [job])).toEqual([]);
+        // Without it, the rule sees model.fit fail in the image's root-owned /.
+        const atRoot = { ...pod, containers: [{ ...pod.containers[0], workingDir: undefined }] };
+        const bare = { ...job, spec: { ...job.spec, tfReplicaSpecs: { Worker: { ...job.spec.tfReplicaSpecs.Worker, template: { spec: atRoot } } } } };
+        expect(problemsOf(programContract, [bare])[0]).toMatch(/writes logs\/ relative to its working directory, i\.e\. \/logs\/, on the image's WORKDIR, which only root may write; as UID 1000 it fails with "Permission denied"/);
+      }
+      expect(wf.spec.templates.find((t: any) => t.name === 'model-selection').container.workingDir).toBeUndefined();
+    }
   });
 
   test('the namespace enforces Pod Security restricted', () => {

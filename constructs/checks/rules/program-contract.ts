@@ -1,5 +1,6 @@
-import { imageFactsOf } from '../../core/image';
-import { flagsOf, PROGRAM_FACTS_ANNOTATION, ProgramFacts } from '../../core/program-facts';
+import { ImageFacts, imageFactsOf } from '../../core/image';
+import { flagsOf, isRelativePath, PROGRAM_FACTS_ANNOTATION, ProgramFacts } from '../../core/program-facts';
+import { mountAccess, unwritableRelativeWrites } from '../../core/working-directory';
 import { argvOf, resolvePath, scriptsRunBy } from '../container-commands';
 import type { ObjectIndex } from '../object-index';
 import { groupKindOf } from '../manifest-entry';
@@ -24,19 +25,26 @@ const INJECTED_ENV: Readonly<Record<string, readonly string[]>> = {
  * that parses none (silently ignored), environment it fails without (unless the operator creating
  * the pod sets it), paths it reads (on a mounted volume), and workflow step outputs read from
  * files (Argo fails the step when the file is missing: "no such file or directory") that the
- * program really writes. Programs are described by the image map (ImageFacts.programs) or by the
- * ScriptBundle that ships them; unknown programs and inline `python -c` code are not judged.
+ * program really writes. Relative reads and writes resolve against the container's `workingDir`,
+ * else the image's WORKDIR (`/` when the Dockerfile sets none). A non-root container whose program
+ * writes relative paths needs them on a writable mount or in an image WORKDIR its UID owns
+ * (ImageFacts.workdirWritableBy): `/` and a WORKDIR the build creates belong to root, so e.g.
+ * Keras' `TensorBoard(log_dir='./logs')` fails in `model.fit` with PermissionDenied. Programs
+ * are described by the image map (ImageFacts.programs) or by the ScriptBundle that ships them;
+ * unknown programs and inline `python -c` code are not judged.
  */
 export const programContract: SemanticRule = {
   id: 'program-contract',
-  summary: 'commands, environment, reads and step outputs agree with the programs they run',
+  summary: 'commands, environment, reads, writes and step outputs agree with the programs they run',
   check(ctx: CheckContext): void {
     for (const t of ctx.index.podTemplates()) {
       for (const c of containersOf(t.spec)) {
         const argv = argvOf(c);
         const script = scriptsRunBy(c)[0];
         if (!script) continue;
-        const path = resolvePath(script, c.workingDir ?? imageFactsOf(String(c.image))?.workdir ?? '/');
+        const image = imageFactsOf(String(c.image));
+        const cwd: string = c.workingDir ?? image?.workdir ?? '/';
+        const path = resolvePath(script, cwd);
         const facts = programFacts(ctx.index, t, c, path);
         if (!facts) continue;
         const field = `${t.field} container '${c.name}' command`;
@@ -51,11 +59,14 @@ export const programContract: SemanticRule = {
         }
         const mounts: string[] = (c.volumeMounts ?? []).map((m: Record<string, any>) => m.mountPath.replace(/\/$/, ''));
         for (const read of facts.reads ?? []) {
-          if (!mounts.some((m) => read === m || read.startsWith(`${m}/`))) {
-            ctx.report({ entry: t.entry, field, value, message: `${t.role}: '${path}' reads ${read}, which no volume of the container is mounted at (mounts: ${mounts.join(', ') || 'none'}), so it finds nothing there; mount the volume its inputs are written to at that path` });
+          const at = resolvePath(read, cwd);
+          if (!mounts.some((m) => at === m || at.startsWith(`${m}/`))) {
+            const where = isRelativePath(read) ? `${read} (${at}: relative to its working directory ${cwd})` : read;
+            ctx.report({ entry: t.entry, field, value, message: `${t.role}: '${path}' reads ${where}, which no volume of the container is mounted at (mounts: ${mounts.join(', ') || 'none'}), so it finds nothing there; mount the volume its inputs are written to at that path` });
           }
         }
-        if (c === t.spec.containers?.[0]) checkOutputs(ctx, t, path, facts);
+        checkWorkingDirectory(ctx, t, c, path, facts, cwd, image);
+        if (c === t.spec.containers?.[0]) checkOutputs(ctx, t, path, facts, cwd);
       }
     }
   },
@@ -90,15 +101,39 @@ function argumentProblems(path: string, facts: ProgramFacts, flags: readonly str
   return problems;
 }
 
+/**
+ * A non-root container's program writes its relative paths where its user may write. The user:
+ * the container's, else the pod's `runAsUser`; `runAsNonRoot` alone is some non-root UID. Without
+ * either it is the image's user, unknown here (the images the project pins run as root).
+ */
+function checkWorkingDirectory(ctx: CheckContext, t: PodTemplate, c: Record<string, any>, path: string, facts: ProgramFacts, cwd: string, image: ImageFacts | undefined): void {
+  if (!(facts.writes ?? []).some(isRelativePath)) return;
+  const uid: number | undefined = c.securityContext?.runAsUser ?? t.spec.securityContext?.runAsUser;
+  const nonRoot = uid !== undefined ? uid !== 0 : (c.securityContext?.runAsNonRoot ?? t.spec.securityContext?.runAsNonRoot) === true;
+  if (!nonRoot) return;
+  const volumes = new Map<string, Record<string, any>>((t.spec.volumes ?? []).map((v: Record<string, any>) => [v.name, v]));
+  const mounts = (c.volumeMounts ?? []).map((m: Record<string, any>) => mountAccess(m as { mountPath: string }, volumes.get(m.name)));
+  const user = uid === undefined ? 'a non-root user' : `UID ${uid}`;
+  for (const w of unwritableRelativeWrites(facts, cwd, mounts, image, uid)) {
+    const why = w.readOnlyMount
+      ? `the read-only mount ${w.readOnlyMount}`
+      : `the image's ${cwd === (image?.workdir ?? '/') ? 'WORKDIR' : 'directory'}, which only ${image?.workdirWritableBy?.length ? `UID ${image.workdirWritableBy.join(', ')}` : 'root'} may write${image ? '' : ' (the image map knows nothing about the image)'}`;
+    ctx.report({
+      entry: t.entry, field: `${t.field} container '${c.name}' workingDir`, value: cwd,
+      message: `${t.role} container '${c.name}': '${path}' writes ${w.path} relative to its working directory, i.e. ${w.resolved}, on ${why}; as ${user} it fails with "Permission denied". Run it with workingDir on a writable mount (an emptyDir or a claim; the platform's pod templates derive one from ProgramFacts.writes), or in an image WORKDIR that user owns (ImageFacts.workdirWritableBy)`,
+    });
+  }
+}
+
 /** Workflow step outputs read from files must be files the program writes. */
-function checkOutputs(ctx: CheckContext, t: PodTemplate, path: string, facts: ProgramFacts): void {
+function checkOutputs(ctx: CheckContext, t: PodTemplate, path: string, facts: ProgramFacts, cwd: string): void {
   const outputs = t.outputs ?? {};
   const files: { field: string; file: string }[] = [
     ...(outputs.parameters ?? []).filter((p: Record<string, any>) => p.valueFrom?.path).map((p: Record<string, any>) => ({ field: `outputs.parameters['${p.name}']`, file: p.valueFrom.path })),
     ...(outputs.artifacts ?? []).filter((a: Record<string, any>) => a.path).map((a: Record<string, any>) => ({ field: `outputs.artifacts['${a.name}']`, file: a.path })),
   ];
   for (const { field, file } of files) {
-    if ((facts.writes ?? []).some((w) => w === file || (w.endsWith('/') && file.startsWith(w)))) continue;
+    if ((facts.writes ?? []).map((w) => resolvePath(w, cwd)).some((w) => w === file || (w.endsWith('/') && file.startsWith(w)))) continue;
     ctx.report({
       entry: t.entry, field: `${t.field}.${field}`, value: file,
       message: `${t.role}: '${path}' never writes ${file} (it writes ${facts.writes?.join(', ') || 'no declared files'}), so Argo fails the step when it collects the output; read an output the program writes`,

@@ -1,13 +1,14 @@
 import { problemsOf, workflow } from './check-helpers';
 import { programContract } from '../../../constructs/checks/rules/program-contract';
+import { ContainerImage } from '../../../constructs/core/image';
 import { PROGRAM_FACTS_ANNOTATION } from '../../../constructs/core/program-facts';
 
 const BOOK = 'kubeflow/multi-worker-strategy:v0.1';
 const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns' } };
 const step = (name: string, command: string[], { container, ...extra }: Record<string, any> = {}) => ({ name, container: { name: 'main', image: BOOK, command, ...container }, ...extra });
-const tfjob = (command: string[]) => ({
+const tfjob = (command: string[], container: Record<string, any> = {}, pod: Record<string, any> = {}) => ({
   apiVersion: 'kubeflow.org/v1', kind: 'TFJob', metadata: { name: 't', namespace: 'ns' },
-  spec: { tfReplicaSpecs: { Worker: { template: { spec: { containers: [{ name: 'tensorflow', image: BOOK, command }] } } } } },
+  spec: { tfReplicaSpecs: { Worker: { template: { spec: { ...pod, containers: [{ name: 'tensorflow', image: BOOK, command, ...container }] } } } } },
 });
 const TRAIN = ['python', '/multi-worker-distributed-training.py'];
 const ALL_ARGS = ['--saved_model_dir', '/m/1', '--checkpoint_dir', '/m/c', '--model_type', 'cnn'];
@@ -32,7 +33,8 @@ describe('rule program-contract', () => {
 
   test('a program reading a path no volume is mounted at is an error', () => {
     const mounted = { container: { volumeMounts: [{ name: 'v', mountPath: '/trained_model' }] } };
-    expect(problemsOf(programContract, [ns, workflow('wf', [step('select', ['python', '/model-selection.py'])])])[0]).toMatch(/reads \/trained_model\/saved_model_versions\/, which no volume of the container is mounted at/);
+    expect(problemsOf(programContract, [ns, workflow('wf', [step('select', ['python', '/model-selection.py'])])])[0])
+      .toMatch(/reads trained_model\/saved_model_versions\/ \(\/trained_model\/saved_model_versions\/: relative to its working directory \/\), which no volume of the container is mounted at/);
     expect(problemsOf(programContract, [ns, workflow('wf', [step('select', ['python', '/model-selection.py'], mounted)])])).toEqual([]);
   });
 
@@ -50,5 +52,41 @@ describe('rule program-contract', () => {
   test('unknown programs and inline code are not judged', () => {
     expect(problemsOf(programContract, [ns, workflow('wf', [step('x', ['python', '-c', 'print(1)'], { outputs: { parameters: [{ name: 'p', valueFrom: { path: '/tmp/p' } }] } })])])).toEqual([]);
     expect(problemsOf(programContract, [ns, workflow('wf', [{ name: 'y', container: { name: 'main', image: 'other:1', command: ['python', '/x.py', '--any'] } }])])).toEqual([]);
+  });
+});
+
+describe('rule program-contract: relative writes need a writable working directory', () => {
+  const nonRoot = { securityContext: { runAsNonRoot: true, runAsUser: 1000 } };
+  const train = [...TRAIN, ...ALL_ARGS];
+
+  test("the book's training writes logs/ (TensorBoard) in the image's root-owned / as UID 1000: an error naming container, program, path and fix", () => {
+    expect(problemsOf(programContract, [ns, tfjob(train, {}, nonRoot)])).toEqual([
+      "[t/TFJob1/Resource] TFJob ns/t: spec.tfReplicaSpecs.Worker.template.spec container 'tensorflow' workingDir is '/'; Worker container 'tensorflow': '/multi-worker-distributed-training.py' writes logs/ relative to its working directory, i.e. /logs/, on the image's WORKDIR, which only root may write; as UID 1000 it fails with \"Permission denied\". Run it with workingDir on a writable mount (an emptyDir or a claim; the platform's pod templates derive one from ProgramFacts.writes), or in an image WORKDIR that user owns (ImageFacts.workdirWritableBy)",
+    ]);
+    // Running as root (no securityContext: the image's user) writes anywhere.
+    expect(problemsOf(programContract, [ns, tfjob(train)])).toEqual([]);
+  });
+
+  test('fixed: a workingDir on an emptyDir or a claim; still an error on a read-only mount', () => {
+    const onVolume = (volume: Record<string, any>, readOnly?: boolean) => tfjob(train, { workingDir: '/workdir', volumeMounts: [{ name: 'w', mountPath: '/workdir', readOnly }] }, { ...nonRoot, volumes: [{ name: 'w', ...volume }] });
+    expect(problemsOf(programContract, [ns, onVolume({ emptyDir: {} })])).toEqual([]);
+    expect(problemsOf(programContract, [ns, onVolume({ persistentVolumeClaim: { claimName: 'c' } })])).toEqual([]);
+    expect(problemsOf(programContract, [ns, onVolume({ configMap: { name: 'code' } })])[0]).toMatch(/writes logs\/ relative to its working directory, i\.e\. \/workdir\/logs\/, on the read-only mount \/workdir;/);
+    expect(problemsOf(programContract, [ns, onVolume({ persistentVolumeClaim: { claimName: 'c' } }, true)])).toHaveLength(1);
+  });
+
+  test('fixed: an image whose WORKDIR the UID owns', () => {
+    const programs = { '/app/train.py': { writes: ['logs/'] } };
+    const image = ContainerImage.of('test/owned-workdir:1').withFacts({ cuda: false, workdir: '/app', workdirWritableBy: [1000], files: ['/app/'], programs, source: 'test' }).toString();
+    const job = (uid: number) => ({ ...tfjob(['python', 'train.py'], { image }, { securityContext: { runAsUser: uid } }) });
+    expect(problemsOf(programContract, [ns, job(1000)])).toEqual([]);
+    expect(problemsOf(programContract, [ns, job(2000)])[0]).toMatch(/i\.e\. \/app\/logs\/, on the image's WORKDIR, which only UID 1000 may write; as UID 2000/);
+  });
+
+  test("model-selection's relative writes land on the model claim mounted at /trained_model; read-only they fail", () => {
+    const mounted = (readOnly: boolean) => step('select', ['python', '/model-selection.py'], { container: { volumeMounts: [{ name: 'v', mountPath: '/trained_model', readOnly }] } });
+    const wf = (readOnly: boolean) => workflow('wf', [mounted(readOnly)], { securityContext: nonRoot.securityContext, volumes: [{ name: 'v', persistentVolumeClaim: { claimName: 'models' } }] });
+    expect(problemsOf(programContract, [ns, wf(false)])).toEqual([]);
+    expect(problemsOf(programContract, [ns, wf(true)])[0]).toMatch(/writes trained_model\/saved_model_versions\/4\/ relative to its working directory, i\.e\. \/trained_model\/saved_model_versions\/4\/, on the read-only mount \/trained_model/);
   });
 });
