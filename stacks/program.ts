@@ -15,7 +15,8 @@ import { checkDeployedCharts } from './operators/plan-checks';
 import { platformTarget } from './operators/platform-target';
 import { valuesContextFor } from './operators/values-context';
 import { PlatformOperators } from './operators/platform-operators';
-import { clusterOperators, compatibilityProblems, installOrder, OperatorRelease, ReleaseTable, releasesFor } from './operators/versions';
+import { installedReleases, selectedReleases } from './operators/selection';
+import { clusterOperators, compatibilityProblems, OperatorRelease, releasesFor } from './operators/versions';
 import { KarpenterNodePools } from './platform/karpenter-node-pools';
 import { argoServer, inferenceEndpoints } from './platform/outputs';
 import { checkNoSharedObjects, PlatformCharts, selectCharts } from './platform/platform-charts';
@@ -51,15 +52,9 @@ export interface PlatformPlan {
  * throws naming the config key.
  */
 export function planReleases(config: StackConfig): OperatorRelease[] {
-  let table: ReleaseTable;
-  try {
-    table = releasesFor(config.kubernetesVersion);
-  } catch (e) {
-    throw new StackConfigError('kubernetesVersion', config.kubernetesVersion, (e as Error).message);
-  }
   // The cluster's own operators (EKS: its node autoscaler) come from the cluster kind, not the list.
   const own = clusterOperators(config.cluster, config.autoscaler);
-  const releases = installOrder(table, [...own, ...config.operators]);
+  const releases = selectedReleases(config);
   const problems = compatibilityProblems(config.kubernetesVersion, releases, config.cluster);
   if (problems.length) {
     const key = problems.some((p) => own.some((o) => p.startsWith(`${o} `))) && config.autoscaler ? 'autoscaler' : 'operators';
@@ -134,10 +129,10 @@ export function runPlatformStack(config: StackConfig, app: PlatformApp): Platfor
   const cluster = createCluster(config.clusterName, config);
   // operatorInstall 'external': the listed operators exist already (checked above all the same);
   // only the cluster's own ones (EKS node autoscaler, wired to its IAM) are still installed here.
-  const own = clusterOperators(config.cluster, config.autoscaler);
-  const installed = config.operatorInstall === 'external' ? plan.releases.filter((r) => own.includes(r.name)) : plan.releases;
+  const installed = installedReleases(config, plan.releases);
   const operators = installed.length === 0 ? undefined : new PlatformOperators('operators', {
     releases: installed,
+    localCharts: config.localCharts,
     provider: cluster.provider,
     prerequisites: cluster.operatorPrerequisites,
     values: valuesContextFor(config, plan.releases),

@@ -133,3 +133,28 @@ export function kubeflowTrainerValues(_ctx: ValuesContext): Record<string, unkno
     runtimes: { defaultEnabled: false },
   };
 }
+
+/** Values of the kserve-runtime-configs chart (kserve/kserve `charts/kserve-runtime-configs`, v0.20.0). */
+export interface KServeRuntimeConfigsValues {
+  readonly kserve: {
+    /** Default tag of the KServe-built runtime images (`tag | default .Values.kserve.version`): the pinned appVersion. */
+    readonly version: string;
+    /** Render the ClusterServingRuntimes (`templates/runtimes/resources.yaml:1`; default false, values.yaml:5-6). */
+    readonly servingruntime: { readonly enabled: boolean };
+    /** LLMInferenceServiceConfigs: for the llmisvc controller and CRDs, which the stack does not install. */
+    readonly llmisvcConfigs: { readonly enabled: boolean };
+  };
+  readonly [k: string]: unknown;
+}
+
+/**
+ * The runtimes every InferenceService of the charts is served by (constructs/imports/
+ * kserve-cluster-serving-runtimes.ts, generated for exactly these values: no per-runtime override),
+ * as upstream's installer sets them (`--set kserve.version=… kserve.servingruntime.enabled=…
+ * kserve.llmisvcConfigs.enabled=…`, hack/setup/infra/manage.kserve-helm.sh at v0.20.0).
+ */
+export function kserveRuntimeConfigsValues(ctx: ValuesContext): KServeRuntimeConfigsValues {
+  return {
+    kserve: { version: appVersionOf(ctx, 'kserve-runtime-configs', 'v0.20.0'), servingruntime: { enabled: true }, llmisvcConfigs: { enabled: false } },
+  };
+}

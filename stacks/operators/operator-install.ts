@@ -11,15 +11,22 @@ export interface OperatorInstallArgs {
   readonly values?: Record<string, unknown>;
   /** Kustomize sources: the kustomization to build (the stack's own, layered on the pinned one). @default - the source's URL */
   readonly directory?: string;
+  /** Helm sources: a local chart folder to install instead of the repository's (`chartsDir`). @default - the repository */
+  readonly chartDir?: string;
   readonly provider: k8s.Provider;
 }
 
-/** How a Helm chart is referenced: OCI charts by full reference, others by repository + name. */
-export function chartReference(release: OperatorRelease): { chart: string; repo?: string } {
+/**
+ * How a Helm chart is referenced: a local folder by its path (no version: Helm reads it from the
+ * folder, checked against the pin when the config loaded), OCI charts by full reference, others by
+ * repository + name.
+ */
+export function chartReference(release: OperatorRelease, chartDir?: string): { chart: string; repo?: string; version?: string } {
   if (release.source.kind !== 'helm') throw new Error(`${release.name} is not a Helm chart`);
+  if (chartDir) return { chart: chartDir };
   return release.source.repository.startsWith('oci://')
-    ? { chart: `${release.source.repository}/${release.source.chart}` }
-    : { chart: release.source.chart, repo: release.source.repository };
+    ? { chart: `${release.source.repository}/${release.source.chart}`, version: release.source.version }
+    : { chart: release.source.chart, repo: release.source.repository, version: release.source.version };
 }
 
 /**
@@ -50,11 +57,11 @@ export class OperatorInstall extends pulumi.ComponentResource {
       // retainOnDelete does not reach a component's children; protect does (lift with `pulumi state unprotect`).
       this.resource = new k8s.kustomize.v2.Directory(`${name}-kustomize`, { directory: args.directory ?? release.source.url }, { ...child, protect: release.bringsCrds });
     } else if (kind === 'release') {
-      const ref = chartReference(release);
+      const ref = chartReference(release, args.chartDir);
       this.resource = new k8s.helm.v3.Release(`${name}-release`, {
         name: release.name,
         chart: ref.chart,
-        version: release.source.version,
+        version: ref.version,
         repositoryOpts: ref.repo ? { repo: ref.repo } : undefined,
         namespace: release.namespace,
         createNamespace: true,
@@ -63,11 +70,11 @@ export class OperatorInstall extends pulumi.ComponentResource {
         timeout: 900,
       }, { ...child, retainOnDelete: release.bringsCrds });
     } else {
-      const ref = chartReference(release);
+      const ref = chartReference(release, args.chartDir);
       this.resource = new k8s.helm.v4.Chart(`${name}-chart`, {
         name: release.name,
         chart: ref.chart,
-        version: release.source.version,
+        version: ref.version,
         repositoryOpts: ref.repo ? { repo: ref.repo } : undefined,
         namespace: release.namespace,
         values: args.values ?? {},

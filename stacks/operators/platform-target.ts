@@ -13,7 +13,10 @@ import { KUBERNETES_MINOR } from '../../constructs/core/versions';
 import { COSCHEDULING_SCHEDULER_NAME } from '../../constructs/training/gang-scheduling';
 import type { ClusterKind, GangSchedulerChoice } from '../cluster/kinds';
 import { EXPORTED_METRICS } from './exported-metrics';
+import { clusterServingRuntimesOf } from './kserve-runtimes';
 import { gangSchedulerName, kueueFrameworks } from './operator-config';
+import { ArgoWorkflowsValues, operatorValues } from './values';
+import type { ValuesContext } from './values-context';
 import { clusterOperators, defaultOperators, installOrder, OperatorName, OperatorRelease, releasesFor } from './versions';
 
 /**
@@ -73,6 +76,21 @@ export interface TargetConfig {
   readonly pools?: readonly NodePool[];
   /** local: the existing nodes named per pool (a local pool has exactly those). @default - none */
   readonly poolNodes?: Readonly<Record<string, readonly string[]>>;
+  /** KServe's ingress domain (values context). @default 'example.com' */
+  readonly domain?: string;
+}
+
+/** The operators' Helm values (`operatorValues`; tests pass a variant to see the target follow them). */
+export type OperatorValuesFn = (name: OperatorName, ctx: ValuesContext) => Record<string, unknown> | undefined;
+
+/**
+ * Whether argo-workflows values give the controller configmaps create/update: `controller.rbac.
+ * writeConfigMaps` with the controller's RBAC rendered at all (`rbac.create`, default true; argo-helm
+ * templates/controller/workflow-controller-cluster-roles.yaml).
+ */
+export function argoControllerWritesConfigMaps(values: Record<string, unknown> | undefined): boolean {
+  const rbac = (values as Partial<ArgoWorkflowsValues> | undefined)?.controller?.rbac as { writeConfigMaps?: boolean; create?: boolean } | undefined;
+  return rbac?.writeConfigMaps === true && rbac.create !== false;
 }
 
 /** `group/Kind` → operator, for the operators installed (KServe needs its controller, not only its CRDs). */
@@ -117,10 +135,17 @@ export function storageProfileFor(config: TargetConfig): StorageProfile {
   }
 }
 
-/** The target of a stack: its config and the releases it installs (or checks against, when external). */
-export function platformTarget(config: TargetConfig, releases: readonly OperatorRelease[]): PlatformTarget {
+/**
+ * The target of a stack: its config and the releases it installs (or checks against, when external).
+ * What the operators are configured with is read from their values (`valuesOf`, the stack's own).
+ */
+export function platformTarget(config: TargetConfig, releases: readonly OperatorRelease[], valuesOf: OperatorValuesFn = operatorValues): PlatformTarget {
   const operators = releases.map((r) => r.name);
   const has = (o: OperatorName) => operators.includes(o);
+  const ctx: ValuesContext = {
+    cluster: config.cluster, pools: config.pools ?? [], operators, releases, domain: config.domain ?? 'example.com', gangScheduler: config.gangScheduler,
+  };
+  const values = (o: OperatorName) => (has(o) ? valuesOf(o, ctx) : undefined);
   const gangScheduler = config.gangScheduler ?? 'none';
   const schedulers = new Set(['default-scheduler']);
   if (has('volcano')) schedulers.add('volcano');
@@ -138,9 +163,11 @@ export function platformTarget(config: TargetConfig, releases: readonly Operator
       : undefined,
     kueue: has('kueue') ? { frameworks: kueueFrameworks({ operators }), fairSharing: true } : undefined,
     // operator values: kserve.controller.deploymentMode 'Standard'; the stack installs no Knative.
-    kserve: has('kserve') ? { defaultDeploymentMode: 'Standard', knative: false } : undefined,
+    kserve: has('kserve')
+      ? { defaultDeploymentMode: 'Standard', knative: false, clusterServingRuntimes: clusterServingRuntimesOf(values('kserve-runtime-configs')) }
+      : undefined,
     // values.ts configures no artifact repository for the argo-workflows chart.
-    argo: has('argo-workflows') ? { artifactRepository: false } : undefined,
+    argo: has('argo-workflows') ? { artifactRepository: false, controllerWritesConfigMaps: argoControllerWritesConfigMaps(values('argo-workflows')) } : undefined,
     metricsApis: {
       // GKE serves metrics.k8s.io itself; elsewhere the stack's metrics-server does.
       resource: config.cluster === 'gke' || has('metrics-server'),

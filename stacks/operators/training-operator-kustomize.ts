@@ -21,6 +21,15 @@ import { OperatorRelease } from './versions';
 /** File name → content of a kustomization directory. */
 export type KustomizationFiles = Readonly<Record<string, string>>;
 
+/**
+ * Link name → absolute directory, made symlinks beside the files: kustomize refuses an absolute
+ * path as a resource ("new root cannot be absolute"), so a local base is named through a link.
+ */
+export type KustomizationLinks = Readonly<Record<string, string>>;
+
+/** The link the stack's kustomization names a local copy of the pinned overlay by (`chartsDir`). */
+export const LOCAL_BASE_LINK = 'upstream';
+
 /** Name of the upstream Deployment (v1.9 `manifests/base/deployment.yaml`). */
 export const TRAINING_OPERATOR_DEPLOYMENT = 'training-operator';
 
@@ -47,17 +56,18 @@ export function trainingOperatorDeploymentPatch(ctx: ValuesContext): Record<stri
 }
 
 /**
- * The kustomization's files. The ConfigMap keeps kustomize's content-hash suffix: kustomize
+ * The kustomization's files, over the pinned overlay: its remote target, or with `localBase` a local
+ * copy of it, named through the link `LOCAL_BASE_LINK` (write it with that link). The ConfigMap keeps kustomize's content-hash suffix: kustomize
  * rewrites the Deployment's reference to it, so a changed template rolls the operator out.
  */
-export function trainingOperatorKustomization(release: OperatorRelease, ctx: ValuesContext): KustomizationFiles {
+export function trainingOperatorKustomization(release: OperatorRelease, ctx: ValuesContext, localBase = false): KustomizationFiles {
   if (release.source.kind !== 'kustomize') throw new Error(`${release.name} is not installed from a kustomization`);
   const image = TRAINING_OPERATOR_IMAGES.operator;
   const kustomization = {
     apiVersion: 'kustomize.config.k8s.io/v1beta1',
     kind: 'Kustomization',
     namespace: release.namespace,
-    resources: [release.source.remote],
+    resources: [localBase ? LOCAL_BASE_LINK : release.source.remote],
     images: [{ name: image.repository, newTag: image.tag, ...(image.digest ? { digest: image.digest } : {}) }],
     configMapGenerator: [{ name: PYTORCH_INIT_TEMPLATE.configMap, files: [PYTORCH_INIT_TEMPLATE.key] }],
     patches: [{ path: 'deployment-patch.yaml', target: { group: 'apps', version: 'v1', kind: 'Deployment', name: TRAINING_OPERATOR_DEPLOYMENT } }],
@@ -70,18 +80,25 @@ export function trainingOperatorKustomization(release: OperatorRelease, ctx: Val
 }
 
 /**
- * Writes `files` to a directory named by their content hash (under the OS temp dir unless `root`
- * is given) and returns its path: the same content always gives the same path, so the
+ * Writes `files` (and `links`) to a directory named by their content hash (under the OS temp dir
+ * unless `root` is given) and returns its path: the same content always gives the same path, so the
  * kustomize.v2.Directory input does not change between runs that render the same install.
  */
-export function writeKustomization(name: string, files: KustomizationFiles, root: string = path.join(os.tmpdir(), 'mlp-kustomize')): string {
+export function writeKustomization(name: string, files: KustomizationFiles, root: string = path.join(os.tmpdir(), 'mlp-kustomize'), links: KustomizationLinks = {}): string {
   const hash = createHash('sha256');
   for (const file of Object.keys(files).sort()) hash.update(`${file}\0${files[file]}\0`);
+  for (const link of Object.keys(links).sort()) hash.update(`link\0${link}\0${links[link]}\0`);
   const dir = path.join(root, `${name}-${hash.digest('hex').slice(0, 16)}`);
   fs.mkdirSync(dir, { recursive: true });
   for (const [file, content] of Object.entries(files)) {
     const target = path.join(dir, file);
     if (!fs.existsSync(target) || fs.readFileSync(target, 'utf8') !== content) fs.writeFileSync(target, content);
+  }
+  for (const [link, target] of Object.entries(links)) {
+    const at = path.join(dir, link);
+    if (fs.lstatSync(at, { throwIfNoEntry: false })?.isSymbolicLink() && fs.readlinkSync(at) === target) continue;
+    fs.rmSync(at, { recursive: true, force: true });
+    fs.symlinkSync(target, at, 'dir');
   }
   return dir;
 }

@@ -5,7 +5,7 @@
 import { NodePool } from '../../constructs/cluster/node-pool';
 import { Labels } from '../../constructs/core/labels';
 import { KUBERNETES_MINOR } from '../../constructs/core/versions';
-import { kedaValues, kubeflowTrainerValues, metricsServerValues, nfsProvisionerValues } from './addon-values';
+import { kedaValues, kserveRuntimeConfigsValues, kubeflowTrainerValues, metricsServerValues, nfsProvisionerValues } from './addon-values';
 import { kueueConfigurationYaml } from './operator-config';
 import { ValuesContext } from './values-context';
 import { OperatorName, releasesFor } from './versions';
@@ -115,6 +115,12 @@ export interface ArgoWorkflowsValues {
     readonly securityContext: RestrictedContainerContext;
     readonly metricsConfig: { readonly enabled: boolean };
     readonly serviceMonitor: { readonly enabled: boolean };
+    /**
+     * `writeConfigMaps` adds configmaps create/update to the controller's ClusterRole
+     * (`templates/controller/workflow-controller-cluster-roles.yaml:168`, default false at values.yaml:155
+     * of argo-helm argo-workflows 1.0.18): memoization saves its caches with the controller's own client.
+     */
+    readonly rbac: { readonly writeConfigMaps: boolean };
   };
   /** `client` auth: the UI acts with the caller's own Kubernetes token (no shared identity). */
   readonly server: {
@@ -260,6 +266,8 @@ export function operatorValues(name: OperatorName, ctx: ValuesContext): Record<s
         controller: {
           podSecurityContext: ARGO_RESTRICTED_POD, securityContext: ARGO_RESTRICTED,
           metricsConfig: { enabled: monitoring }, serviceMonitor: { enabled: monitoring },
+          // Memoized steps (constructs/workflow `memoize`) fail without it; stacks/README.md on the scope.
+          rbac: { writeConfigMaps: true },
         },
         server: { authModes: ['client'], serviceType: 'ClusterIP', podSecurityContext: ARGO_RESTRICTED_POD, securityContext: ARGO_RESTRICTED },
       } satisfies ArgoWorkflowsValues);
@@ -267,6 +275,8 @@ export function operatorValues(name: OperatorName, ctx: ValuesContext): Record<s
       return sortKeys({
         kserve: { controller: { deploymentMode: 'Standard', gateway: { domain: ctx.domain } } },
       } satisfies KServeValues);
+    case 'kserve-runtime-configs':
+      return sortKeys(kserveRuntimeConfigsValues(ctx));
     case 'kueue':
       return sortKeys({
         enableCertManager: certManager,

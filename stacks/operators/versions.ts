@@ -9,7 +9,7 @@ import { ANY_CLUSTER, ClusterKind, NodeAutoscaler } from '../cluster/kinds';
 /** Operators the stacks can install, in the order they are documented. */
 export const OPERATOR_NAMES = [
   'cert-manager', 'gpu-operator', 'kube-prometheus-stack', 'metrics-server', 'nfs-provisioner', 'training-operator',
-  'kubeflow-trainer', 'argo-workflows', 'kserve-crd', 'kserve', 'kueue', 'keda', 'volcano',
+  'kubeflow-trainer', 'argo-workflows', 'kserve-crd', 'kserve', 'kserve-runtime-configs', 'kueue', 'keda', 'volcano',
   'cluster-autoscaler', 'karpenter',
 ] as const;
 export type OperatorName = (typeof OPERATOR_NAMES)[number];
@@ -69,6 +69,8 @@ export interface KustomizeSource {
   readonly url: string;
   /** The same folder as a kustomize remote target (`https://github.com/<org>/<repo>//<path>?ref=<tag>`), the base the stack's own kustomization builds on. */
   readonly remote: string;
+  /** The same folder inside a local copy of the repository's manifests tree (`chartsDir`: `<name>-<version>/<overlay>`). */
+  readonly overlay: string;
   readonly version: string;
 }
 
@@ -185,6 +187,7 @@ const FOR_1_36: ReleaseTable = {
       kind: 'kustomize', version: 'v1.9.4',
       url: 'https://github.com/kubeflow/trainer/tree/v1.9.4/manifests/overlays/standalone',
       remote: 'https://github.com/kubeflow/trainer//manifests/overlays/standalone?ref=v1.9.4',
+      overlay: 'overlays/standalone',
     },
     // Max: v1.9.4 follows "[release-1.9] Bump v1 Kubernetes dependencies to 1.36 (#3924)" (kubeflow/trainer,
     // ../shared/docs/upstream-2026-12.md §1); maintenance-only branch, nothing says 1.37. Min UNVERIFIED.
@@ -221,6 +224,15 @@ const FOR_1_36: ReleaseTable = {
     // The webhook certificate comes from cert-manager; its CRDs from the kserve-crd release.
     // UNVERIFIED: no kubeVersion in ../shared/charts/kserve-resources-v0.20.0, no stated range upstream.
     kubernetes: { min: '1.30', max: '1.37' }, clusters: ANY_CLUSTER, requires: ['cert-manager', 'kserve-crd'], after: [], bringsCrds: false, usesHooks: false,
+  },
+  'kserve-runtime-configs': {
+    name: 'kserve-runtime-configs', token: 'mlp:operators:KServeRuntimeConfigs', appVersion: 'v0.20.0', namespace: 'kserve',
+    // The ClusterServingRuntimes, a chart of their own since v0.17 (kserve-resources has none); rendered only with
+    // kserve.servingruntime.enabled. Upstream installs it as release `kserve-runtime-configs` from the same OCI
+    // repository and version once the controller is ready (hack/setup/infra/manage.kserve-helm.sh, tag v0.20.0).
+    source: { kind: 'helm', repository: OCI_KSERVE, chart: 'kserve-runtime-configs', version: 'v0.20.0' },
+    // After kserve: the ClusterServingRuntime CRD (kserve-crd) and KServe's webhooks must exist. Same range as kserve.
+    kubernetes: { min: '1.30', max: '1.37' }, clusters: ANY_CLUSTER, requires: ['kserve'], after: [], bringsCrds: false, usesHooks: false, crdGroups: [],
   },
   kueue: {
     name: 'kueue', token: 'mlp:operators:Kueue', appVersion: 'v0.19.2', namespace: 'kueue-system',

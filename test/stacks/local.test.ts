@@ -46,9 +46,11 @@ test('every default operator is installed at its pinned version', () => {
   expect(registered.filter((r) => /operators-(cluster-autoscaler|karpenter)/.test(r.name))).toEqual([]);
 });
 
-test('operators wait for what they require: cert-manager and KServe CRDs before KServe', () => {
+test('operators wait for what they require: cert-manager and KServe CRDs before KServe, KServe before its runtimes', () => {
   const deps = named(registered, 'operators-kserve').dependencies.map(urnName);
   expect(deps).toEqual(expect.arrayContaining(['operators-cert-manager-release', 'operators-kserve-crd-release']));
+  // The ClusterServingRuntimes after the controller (its webhook) and so after the CRDs.
+  expect(named(registered, 'operators-kserve-runtime-configs').dependencies.map(urnName)).toContain('operators-kserve-chart');
   // Operators wait for the nodes the pool model labels (their daemonsets select them).
   expect(named(registered, 'operators-cert-manager-release').dependencies.map(urnName)).toEqual(
     expect.arrayContaining(['mlp-cpu-kind-worker', 'mlp-gpu-l4-kind-worker5']),

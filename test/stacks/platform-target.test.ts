@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { parse } from 'yaml';
 import { StorageProfiles } from '../../constructs/core/storage-profile';
 import { EXPORTED_METRICS } from '../../stacks/operators/exported-metrics';
+import { KSERVE_CLUSTER_SERVING_RUNTIMES } from '../../stacks/operators/kserve-runtimes';
 import { OPERATOR_KINDS, platformTarget, SCHEDULER_PLUGINS, servedKinds, storageProfileFor } from '../../stacks/operators/platform-target';
 import { defaultOperators, installOrder, OperatorName, releasesFor } from '../../stacks/operators/versions';
 
@@ -65,7 +66,8 @@ describe('platformTarget', () => {
     expect(target.schedulers).toEqual(new Set(['default-scheduler']));
     expect(target.trainingOperator).toEqual({ gangScheduler: undefined, restrictedPyTorchInitContainer: true });
     expect(target.kueue).toEqual({ frameworks: ['batch/job', 'kubeflow.org/tfjob', 'kubeflow.org/pytorchjob'], fairSharing: true });
-    expect(target.kserve).toEqual({ defaultDeploymentMode: 'Standard', knative: false });
+    expect(target.kserve).toEqual({ defaultDeploymentMode: 'Standard', knative: false, clusterServingRuntimes: KSERVE_CLUSTER_SERVING_RUNTIMES });
+    expect(target.argo).toEqual({ artifactRepository: false, controllerWritesConfigMaps: true });
     expect(target.metricsApis).toEqual({ resource: true, custom: false, external: true });
     expect(target.prometheus?.namespace).toBe('monitoring');
     expect(target.prometheus?.exportedMetrics).toEqual(expect.arrayContaining([...EXPORTED_METRICS['gpu-operator']!, ...EXPORTED_METRICS.kueue!]));
