@@ -320,12 +320,16 @@ export abstract class WorkflowDefinition extends Construct {
     return WorkflowSpecTemplatesActiveDeadlineSeconds.fromNumber(seconds);
   }
 
-  /** The memoization cache ConfigMap (created once, pre-labelled so the controller accepts it). */
+  /**
+   * The memoization cache ConfigMap (created once, pre-labelled so the controller accepts it). The
+   * workflow's ServiceAccount gets no access to it: only the controller reads and saves the cache,
+   * with its own client (argo-workflows v4.0.5 workflow/controller/cache/configmap_cache.go), so
+   * step pods need none and must not be able to rewrite it.
+   */
   private memoCache(): string {
     if (!this.cacheConfigMap) {
       this.cacheConfigMap = `${this.name}-memo-cache`;
       new k8s.KubeConfigMap(this, 'MemoCache', { metadata: { name: this.cacheConfigMap, labels: { [CACHE_LABEL]: 'Cache' } } });
-      this.rules.push({ apiGroup: '', resource: 'configmaps', verbs: ['get', 'patch', 'update'], resourceNames: [this.cacheConfigMap] });
     }
     return this.cacheConfigMap;
   }

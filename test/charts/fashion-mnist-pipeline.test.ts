@@ -108,7 +108,7 @@ describe('FashionMnistPipeline', () => {
       const role = ofKind(objects, 'Role')[0];
       const flat = role.rules.flatMap((r: any) => [...r.apiGroups, ...r.resources, ...r.verbs]);
       expect(flat).not.toContain('*');
-      expect(role.rules.map((r: any) => r.resources[0]).sort()).toEqual(['configmaps', 'inferenceservices', 'tfjobs', 'workflowtaskresults']);
+      expect(role.rules.map((r: any) => r.resources[0]).sort()).toEqual(['inferenceservices', 'tfjobs', 'workflowtaskresults']);
       expect(ofKind(objects, 'ClusterRoleBinding')).toEqual([]);
     }
   });

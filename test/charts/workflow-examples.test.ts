@@ -45,7 +45,7 @@ describe('WorkflowExamples', () => {
     expect(spec.arguments.parameters).toEqual([{ name: 'model-type', value: 'cnn', enum: ['cnn', 'dropout', 'batch_norm'], description: 'Model variant the TFJob trains' }]);
     expect(spec.templates.find((t: Manifest) => t.name === 'ingest').memoize.key).toBe('ingest-{{inputs.parameters.dataset}}');
     expect(spec.templates.find((t: Manifest) => t.name === 'train').resource.manifest).toMatch(/- --model_type\n\s+- "{{workflow.parameters.model-type}}"/);
-    expect(byKindName(objects, 'Role', 'train-template').rules.map((r: Manifest) => r.resources[0])).toEqual(['configmaps', 'workflowtaskresults', 'tfjobs']);
+    expect(byKindName(objects, 'Role', 'train-template').rules.map((r: Manifest) => r.resources[0])).toEqual(['workflowtaskresults', 'tfjobs']);
   });
 
   test('the weekly retraining is scheduled, low priority, and refreshes data then model on the shared volume', () => {

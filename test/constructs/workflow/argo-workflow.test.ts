@@ -84,10 +84,9 @@ describe('ArgoWorkflow', () => {
     expect(memoKey('s')).toBe('s');
   });
 
-  test('the Role holds exactly what the steps need, without wildcards', () => {
+  test('the Role holds exactly what the steps need, without wildcards (no memo cache access: the controller saves it)', () => {
     const role = byKindName(synth(pipeline().chart), 'Role', 'wf');
     expect(role.rules).toEqual([
-      { apiGroups: [''], resources: ['configmaps'], resourceNames: ['wf-memo-cache'], verbs: ['get', 'patch', 'update'] },
       { apiGroups: ['argoproj.io'], resources: ['workflowtaskresults'], verbs: ['create', 'patch'] },
       { apiGroups: ['kubeflow.org'], resources: ['tfjobs'], verbs: ['create', 'get'] },
       { apiGroups: ['serving.kserve.io'], resources: ['inferenceservices'], verbs: ['create', 'get', 'patch'] },
