@@ -16,10 +16,13 @@ export type PlanProblemKey = 'operators' | 'gangScheduler' | 'charts';
 /**
  * Which config key fixes a problem, by the rule that found it: operator coverage is about what
  * the stack installs (`operators`), except a job gang-scheduled by another scheduler than the
- * training-operator's (`gangScheduler`); every other rule is about the charts (a reference to a
- * chart left out, or a chart that would not work anywhere) → `charts`.
+ * training-operator's (`gangScheduler`); a model format no runtime serves is about `operators` when
+ * the stack installs no ClusterServingRuntimes at all (the kserve-runtime-configs release is left
+ * out), else about the charts; every other rule is about the charts (a reference to a chart left
+ * out, or a chart that would not work anywhere) → `charts`.
  */
-export function configKeyOf(problem: Problem): PlanProblemKey {
+export function configKeyOf(problem: Problem, target?: Pick<PlatformTarget, 'kserve'>): PlanProblemKey {
+  if (problem.rule === 'serving-runtimes') return target?.kserve && !target.kserve.clusterServingRuntimes.length ? 'operators' : 'charts';
   if (problem.rule !== 'operator-coverage') return 'charts';
   return problem.field.startsWith('spec.runPolicy.schedulingPolicy') ? 'gangScheduler' : 'operators';
 }
@@ -30,7 +33,7 @@ export function checkDeployedCharts(config: Pick<StackConfig, 'operators' | 'gan
   if (!report.problems.length) return;
   const byKey = new Map<PlanProblemKey, Problem[]>();
   for (const p of report.problems) {
-    const key = configKeyOf(p);
+    const key = configKeyOf(p, target);
     byKey.set(key, [...(byKey.get(key) ?? []), p]);
   }
   const key = (['operators', 'gangScheduler', 'charts'] as const).find((k) => byKey.has(k))!;

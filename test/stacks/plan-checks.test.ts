@@ -83,6 +83,13 @@ test.each([
   expect(configKeyOf({ entry: {} as any, field, value: 'x', message: '', rule })).toBe(key);
 });
 
+test('a model format no runtime serves: operators when the stack installs no runtimes, else charts', () => {
+  const problem = { entry: {} as any, field: 'spec.predictor.model.modelFormat.name', value: 'tensorflow', message: '', rule: 'serving-runtimes' };
+  const kserve = (clusterServingRuntimes: any[]) => ({ kserve: { defaultDeploymentMode: 'Standard' as const, knative: false, clusterServingRuntimes } });
+  expect(configKeyOf(problem, kserve([]))).toBe('operators');
+  expect(configKeyOf(problem, kserve([{ name: 'r', disabled: false, protocolVersions: [], supportedModelFormats: [] }]))).toBe('charts');
+});
+
 test('the values context the installs use carries the config the operators are configured from', () => {
   const { planReleases } = require('../../stacks/program') as typeof import('../../stacks/program');
   const { valuesContextFor } = require('../../stacks/operators/values-context') as typeof import('../../stacks/operators/values-context');
