@@ -1,12 +1,48 @@
+import { createHash } from 'node:crypto';
 import { ApiObject, Yaml } from 'cdk8s';
 import { Depends } from './depends';
 import { InputArtifact, ParameterValue, TaskOutputs } from './workflow-io';
 import { ResourceAction, WorkflowTask } from './workflow-task';
 import { WorkflowSpecTemplatesDagTasks, WorkflowSpecTemplatesInputs, WorkflowSpecTemplatesOutputs } from '../imports/argoproj.io';
 
-/** Memo key: step name plus every input parameter, so a change of input never hits a stale entry. */
-export function memoKey(step: string, inputs: Readonly<Record<string, unknown>> = {}): string {
-  return [step, ...Object.keys(inputs).sort().map((name) => `{{inputs.parameters.${name}}}`)].join('-');
+/**
+ * What Argo accepts as a memoization key: argo-workflows v4.0.5
+ * `workflow/controller/cache/cache.go` cacheKeyRegex, checked on load and save
+ * (`configmap_cache.go`: "invalid cache key"), which errors the step. No `_`, `.` or `/`.
+ */
+export const MEMO_KEY_PATTERN = /^[a-zA-Z0-9][-a-zA-Z0-9]*$/;
+
+/**
+ * A literal made key-safe: kept when Argo accepts it, else every other character becomes `-` and a
+ * short hash of the original is appended, so two different literals never share a key.
+ */
+function keySafe(value: string): string {
+  if (/^[-a-zA-Z0-9]*$/.test(value)) return value;
+  return `${value.replace(/[^-a-zA-Z0-9]/g, '-')}-${createHash('sha256').update(value).digest('hex').slice(0, 8)}`;
+}
+
+/**
+ * Memo key: step name plus every input parameter, so a change of input never hits a stale entry.
+ * Literal inputs are known at synth and written into the key key-safe (`fashion_mnist` →
+ * `fashion-mnist-<hash>`); references (`{{...}}`) are resolved by Argo at run time, and their
+ * values must then be letters, digits and `-` (MEMO_KEY_PATTERN).
+ */
+export function memoKey(step: string, inputs: Readonly<Record<string, ParameterValue | unknown>> = {}): string {
+  return [step, ...Object.keys(inputs).sort().map((name) => {
+    const v = inputs[name];
+    return typeof v === 'string' && !v.includes('{{') ? keySafe(v) : `{{inputs.parameters.${name}}}`;
+  })].join('-');
+}
+
+/**
+ * Why Argo would refuse `key` ('' when it would not): its literal text (outside `{{ }}`) must fit
+ * MEMO_KEY_PATTERN, with the references standing for key-safe values.
+ */
+export function memoKeyProblem(key: string): string {
+  const literal = key.replace(/\{\{[^}]*\}\}/g, 'x');
+  return MEMO_KEY_PATTERN.test(literal)
+    ? ''
+    : `Argo accepts only memoization keys matching ${MEMO_KEY_PATTERN.source} (letters, digits and '-', starting with a letter or digit; argo-workflows v4.0.5 workflow/controller/cache/cache.go), else the step errors with "invalid cache key"`;
 }
 
 /**

@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { EmbeddedManifests } from './embedded-manifests';
 import { checkReferences } from './reference-checks';
 import { renderRetry } from './retry';
-import { DagEntry, embeddedManifest, memoKey, renderDagTask, renderInputs, renderOutputs } from './template-render';
+import { DagEntry, embeddedManifest, memoKey, memoKeyProblem, renderDagTask, renderInputs, renderOutputs } from './template-render';
 import { ARTIFACT_GC_RULES, EXECUTOR_RULE, PolicyRule, verbsForAction, WorkflowServiceAccount } from './workflow-rbac';
 import { WorkflowParameter } from './workflow-io';
 import {
@@ -146,12 +146,15 @@ export abstract class WorkflowDefinition extends Construct {
     requireProps(`${this.node.path}/${id}`, options, CONTAINER_TASK_CHECKS);
     const task = this.newTask(id, options);
     const pool = options.pool ?? this.props.pool;
+    const key = options.memoize ? options.memoize.key ?? memoKey(task.name, options.inputs) : undefined;
+    const keyProblem = key === undefined ? '' : memoKeyProblem(key);
+    if (keyProblem) throw propError(task.path, 'memoize.key', key, keyProblem);
     this.templates.push({
       name: task.name,
       inputs: renderInputs(options.inputs, options.inputArtifacts),
       outputs: renderOutputs(options.outputs),
-      memoize: options.memoize ? {
-        key: options.memoize.key ?? memoKey(task.name, options.inputs),
+      memoize: key !== undefined && options.memoize ? {
+        key,
         maxAge: `${options.memoize.maxAge.toSeconds()}s`,
         cache: { configMap: { name: this.memoCache() } },
       } : undefined,

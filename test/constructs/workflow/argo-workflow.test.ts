@@ -18,6 +18,11 @@ import { byKindName, Manifest, ofKind, synth, testChart } from '../../helpers';
 const pool = NodePool.cpu({ name: 'cpu' });
 const image = ContainerImage.of('python:3.12-slim');
 
+function synthAfter(chart: ReturnType<typeof testChart>, build: () => unknown) {
+  build();
+  return synth(chart);
+}
+
 function pipeline() {
   const chart = testChart('ml');
   const wf = new ArgoWorkflow(chart, 'wf', { pool });
@@ -79,9 +84,24 @@ describe('ArgoWorkflow', () => {
   test('memoization: key from every input, maxAge, and a labelled cache ConfigMap', () => {
     const objects = synth(pipeline().chart);
     const prep = templateOf(byKindName(objects, 'Workflow', 'wf'), 'prep');
-    expect(prep.memoize).toEqual({ key: 'prep-{{inputs.parameters.dataset}}-{{inputs.parameters.version}}', maxAge: '1800s', cache: { configMap: { name: 'wf-memo-cache' } } });
+    expect(prep.memoize).toEqual({ key: 'prep-mnist-3', maxAge: '1800s', cache: { configMap: { name: 'wf-memo-cache' } } });
     expect(byKindName(objects, 'ConfigMap', 'wf-memo-cache').metadata.labels).toEqual({ 'workflows.argoproj.io/configmap-type': 'Cache' });
     expect(memoKey('s')).toBe('s');
+  });
+
+  test('memo keys Argo accepts: literal inputs made key-safe and distinct, references resolved by Argo, bad keys refused by path', () => {
+    // argo-workflows v4.0.5 cache.go: ^[a-zA-Z0-9][-a-zA-Z0-9]*$ ("invalid cache key" errors the step)
+    const underscore = memoKey('ingest', { dataset: 'fashion_mnist' });
+    expect(underscore).toMatch(/^ingest-fashion-mnist-[0-9a-f]{8}$/);
+    expect(memoKey('ingest', { dataset: 'fashion-mnist' })).toBe('ingest-fashion-mnist');
+    expect(memoKey('ingest', { dataset: 'fashion.mnist' })).not.toBe(underscore);
+    const chart = testChart('ml');
+    const wf = new ArgoWorkflow(chart, 'wf', { pool });
+    const version = wf.addParameter('version', { value: '1' });
+    const prep = templateOf(byKindName(synthAfter(chart, () => wf.addContainerTask('prep', { container: { image }, inputs: { version }, memoize: { maxAge: Duration.minutes(5) } })), 'Workflow', 'wf'), 'prep');
+    expect(prep.memoize.key).toBe('prep-{{inputs.parameters.version}}');
+    expect(() => wf.addContainerTask('bad', { container: { image }, memoize: { maxAge: Duration.minutes(5), key: 'bad_{{inputs.parameters.x}}' } }))
+      .toThrow(/'test\/wf\/bad': prop 'memoize\.key' is 'bad_\{\{inputs\.parameters\.x\}\}'.*invalid cache key/);
   });
 
   test('the Role holds exactly what the steps need, without wildcards (no memo cache access: the controller saves it)', () => {
