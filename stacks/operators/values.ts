@@ -97,7 +97,16 @@ export const ARGO_RESTRICTED_POD = { runAsNonRoot: true, runAsUser: ARGO_UID, ru
  * `readOnlyRootFilesystem: false`); the executor's default is `{}`.
  */
 export interface ArgoWorkflowsValues {
-  readonly crds: { readonly install: boolean; readonly keep: boolean };
+  /**
+   * `full: false`: the CRDs are plain templates (`templates/crds.yaml`, the minimal CRDs of
+   * `files/crds/minimal`). With the chart's default `full: true` they come only from a pre-install
+   * hook Job (`templates/crds-install-job.yaml`) running kubectl against
+   * raw.githubusercontent.com: nothing installs them where the cluster cannot reach GitHub (air-gapped,
+   * `chartsDir`), and helm.v4.Chart does not run hooks as hooks. Seen by verify:cluster, which installs
+   * what the chart renders with these values (argo-helm argo-workflows 1.0.18; UNCONFIRMED for the
+   * pinned 2.0.4, which no stored source has).
+   */
+  readonly crds: { readonly install: boolean; readonly keep: boolean; readonly full: boolean };
   /** Image tag of controller, server and executor: the pinned appVersion, not the chart's default. */
   readonly images: { readonly tag: string };
   /**
@@ -260,7 +269,7 @@ export function operatorValues(name: OperatorName, ctx: ValuesContext): Record<s
       } satisfies KubePrometheusStackValues);
     case 'argo-workflows':
       return sortKeys({
-        crds: { install: true, keep: true },
+        crds: { install: true, keep: true, full: false },
         images: { tag: ctx.releases?.find((r) => r.name === 'argo-workflows')?.appVersion ?? releasesFor(KUBERNETES_MINOR)['argo-workflows'].appVersion },
         executor: { securityContext: ARGO_RESTRICTED },
         controller: {
