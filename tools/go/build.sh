@@ -9,13 +9,14 @@
 #   tools/go/build.sh --print-paths [GROUP|BINARY...]
 #                                         print `name<TAB>path` for each binary and asset dir
 #
-# Groups (one wrapper module each, see README.md): kube (kube-apiserver, kube-controller-manager,
-# kube-scheduler, etcd, kwok, kueue, training-operator, trainer, jobset, cyclonus), pulumi-cli
-# (pulumi) and pulumi-provider (pulumi-resource-kubernetes: it does not compile against the CLI's
-# pulumi/pkg/v3). A group is built by one `go build` per set of version
-# ldflags over all its main packages, so packages they share compile once and both cores stay busy.
-# Outputs go to <repo>/.cache/go/<group>-<key>/ where key hashes the group's go.mod and go.sum,
-# versions.env, this script and the Go version: an unchanged set rebuilds nothing, and needs no Go.
+# Groups (one wrapper module each, tools/go/<group>/, see README.md): kube (control plane, etcd,
+# kwok, the operators, cyclonus), helm, argo (Argo Workflows' controller and executor), kserve (the
+# KServe controller), pulumi-cli and pulumi-provider. A group is built by one `go build` per set of
+# version ldflags over all its main packages, so packages they share compile once and both cores
+# stay busy. This file is the driver; what a group holds and how it is built and generated is in
+# <group>/group.sh. Outputs go to <repo>/.cache/go/<group>-<key>/ where key hashes the group's own
+# files (go.mod, go.sum, group.sh, ...), the versions.env pins its group.sh names, and the shared
+# scripts (this one, go-module.sh): an unchanged set rebuilds nothing, and needs no Go.
 # GOMODCACHE and GOCACHE stay at their defaults so they persist between runs.
 set -euo pipefail
 
@@ -27,32 +28,29 @@ root="$(cd "$here/../.." && pwd)"
 . "$here/go-module.sh"
 
 outroot="${MLP_GO_OUT:-$root/.cache/go}"
-groups_all=(kube pulumi-cli pulumi-provider)
+# The default order: kube first (every cluster rung needs it), then the other groups verify:cluster
+# runs (helm, kserve, argo: smallest cold build first), then the pulumi groups (verify:pulumi). See
+# README.md.
+groups_all=(kube helm kserve argo pulumi-cli pulumi-provider)
+for g in "${groups_all[@]}"; do
+  # shellcheck source=/dev/null
+  . "$here/$g/group.sh"
+done
 
-# binary | group | main package (pulumi-resource-kubernetes: built from a generated copy, see below)
+# binary | group | main package | output dir (default bin), from each group's <group>_binaries rows.
 binaries() {
-  cat <<EOF
-kube-apiserver|kube|k8s.io/kubernetes/cmd/kube-apiserver
-kube-controller-manager|kube|k8s.io/kubernetes/cmd/kube-controller-manager
-kube-scheduler|kube|k8s.io/kubernetes/cmd/kube-scheduler
-etcd|kube|go.etcd.io/etcd/server/v3
-kwok|kube|sigs.k8s.io/kwok/cmd/kwok
-kueue|kube|sigs.k8s.io/kueue/cmd/kueue
-training-operator|kube|github.com/kubeflow/training-operator/cmd/training-operator.v1
-trainer|kube|github.com/kubeflow/trainer/v2/cmd/trainer-controller-manager
-jobset|kube|sigs.k8s.io/jobset
-cyclonus|kube|github.com/mattfenwick/cyclonus/cmd/cyclonus
-pulumi|pulumi-cli|github.com/pulumi/pulumi/pkg/v3/cmd/pulumi
-pulumi-resource-kubernetes|pulumi-provider|.
-EOF
+  local g name pkg dir
+  for g in "${groups_all[@]}"; do
+    while IFS='|' read -r name pkg dir; do printf '%s|%s|%s|%s\n' "$name" "$g" "$pkg" "${dir:-bin}"; done < <("${g//-/_}_binaries")
+  done
 }
 # Files the harnesses read at run time, copied out of the module cache: name | group | module.
 assets() {
-  cat <<EOF
-kwok|kube|sigs.k8s.io/kwok
-kueue|kube|sigs.k8s.io/kueue
-training-operator|kube|github.com/kubeflow/training-operator
-EOF
+  local g name module
+  for g in "${groups_all[@]}"; do
+    declare -F "${g//-/_}_assets" >/dev/null || continue
+    while IFS='|' read -r name module; do printf '%s|%s|%s\n' "$name" "$g" "$module"; done < <("${g//-/_}_assets")
+  done
 }
 
 group_of() {
@@ -64,30 +62,30 @@ group_of() {
   echo "$b"
 }
 
-# The key of a group's build: everything that decides its bytes. gen.sh is not part of it (it only
-# writes go.mod/go.sum, which are), nor is the Go toolchain, so that a built set is found without
-# one (go.mod's go line pins the language version; .complete records the toolchain that built it).
+# The key of a group's build: everything that decides its bytes. The group's own directory (go.mod,
+# go.sum, group.sh and any file it installs), the versions.env pins its group.sh names, and the
+# shared scripts. gen.sh is not part of it (it only writes go.mod/go.sum, which are), nor is the Go
+# toolchain, so that a built set is found without one (go.mod's go line pins the language version;
+# .complete records the toolchain that built it). Another group's files or pins do not re-key it.
 group_key() {
-  cat "$here/$1/go.mod" "$here/$1/go.sum" "$here/versions.env" "$here/build.sh" "$here/ldflags.sh" \
-    | sha256sum | cut -c1-16
+  local g="$1" f var
+  {
+    while IFS= read -r f; do printf '== %s\n' "$(basename "$f")"; cat "$f"; done \
+      < <(find "$here/$g" -maxdepth 1 -type f | LC_ALL=C sort)
+    while IFS= read -r var; do
+      grep -qw "$var" "$here/$g/group.sh" && printf '%s=%s\n' "$var" "${!var}"
+    done < <(grep -oE '^[A-Z][A-Z0-9_]*=' "$here/versions.env" | tr -d '=')
+    cat "$here/build.sh" "$here/go-module.sh"
+  } | sha256sum | cut -c1-16
 }
 group_dir() { printf '%s/%s-%s' "$outroot" "$1" "$(group_key "$1")"; }
-
-bin_path() {
-  local g="$2"
-  case "$1" in
-    pulumi) printf '%s/bin/pulumi' "$(group_dir "$g")" ;;  # the Automation API's PulumiCommand root layout
-    pulumi-resource-kubernetes) printf '%s/provider/pulumi-resource-kubernetes' "$(group_dir "$g")" ;;
-    *) printf '%s/bin/%s' "$(group_dir "$g")" "$1" ;;
-  esac
-}
 
 mode=build
 requested=()
 case "${1:-}" in
   gen) mode=gen; shift ;;
   --print-paths) mode=paths; shift ;;
-  -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+  -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
 esac
 for arg in "$@"; do mapfile -t -O "${#requested[@]}" requested < <(group_of "$arg"); done
 [[ ${#requested[@]} -eq 0 ]] && requested=("${groups_all[@]}")
@@ -95,11 +93,12 @@ mapfile -t groups < <(printf '%s\n' "${requested[@]}" | awk '!seen[$0]++')
 
 if [[ "$mode" == paths ]]; then
   for g in "${groups[@]}"; do
-    while IFS='|' read -r name group _; do
-      [[ "$group" == "$g" ]] && printf '%s\t%s\n' "$name" "$(bin_path "$name" "$g")"
+    dir="$(group_dir "$g")"
+    while IFS='|' read -r name group _ sub; do
+      [[ "$group" == "$g" ]] && printf '%s\t%s/%s/%s\n' "$name" "$dir" "$sub" "$name"
     done < <(binaries)
     while IFS='|' read -r name group _; do
-      [[ "$group" == "$g" ]] && printf '%s-assets\t%s/assets/%s\n' "$name" "$(group_dir "$g")" "$name"
+      [[ "$group" == "$g" ]] && printf '%s-assets\t%s/assets/%s\n' "$name" "$dir" "$name"
     done < <(assets)
   done
   exit 0
@@ -125,8 +124,6 @@ go_version_out="$(go version 2>&1)" || die "the Go toolchain does not run: $go_v
 
 # shellcheck source=gen.sh
 . "$here/gen.sh"
-# shellcheck source=ldflags.sh
-. "$here/ldflags.sh"
 
 timings="${MLP_GO_TIMINGS:-}"
 # timed <label> <command...>: runs the command, prints and records its wall time.
@@ -141,14 +138,21 @@ timed() {
   return "$rc"
 }
 
-# go_build <module dir> <ldflags> <out dir> <package...>: one `go build` over several main packages.
+# go_build <module dir> <ldflags> <out dir> <package...>: one `go build` over several main packages
+# (extra `go build` flags, such as -mod=vendor, in GO_BUILD_FLAGS).
 go_build() {
   local dir="$1" ldflags="$2" out="$3"
   shift 3
   mkdir -p "$out"
-  ( cd "$dir" && go build -ldflags "$ldflags" -o "$out/" "$@" )
+  # shellcheck disable=SC2086
+  ( cd "$dir" && go build ${GO_BUILD_FLAGS:-} -ldflags "$ldflags" -o "$out/" "$@" )
 }
 
+# group_packages <group>: the main packages of the group's binaries.
+group_packages() { binaries | awk -F'|' -v g="$1" '$2 == g { print $3 }'; }
+
+# copy_assets <group> <tmp>: for each asset row of the group, <group>_copy_asset <name> <module dir>
+# <out dir> copies what the harness reads; the module is looked up in the group's module.
 copy_assets() {
   local g="$1" tmp="$2" name group module moddir out
   while IFS='|' read -r name group module; do
@@ -157,74 +161,15 @@ copy_assets() {
     [[ -d "$moddir" ]] || die "module directory of $module not found (go list -m)"
     out="$tmp/assets/$name"
     mkdir -p "$out"
-    case "$name" in
-      kwok)
-        # Defaults kwok ships: node initialize (fast) + heartbeat with lease, pod lifecycle (general).
-        mkdir -p "$out/stages"
-        cp "$moddir/kustomize/stage/node/fast/node-initialize.yaml" \
-           "$moddir/kustomize/stage/node/heartbeat-with-lease/node-heartbeat-with-lease.yaml" \
-           "$moddir"/kustomize/stage/pod/general/pod-*.yaml "$out/stages/" ;;
-      kueue)
-        mkdir -p "$out/crds"
-        cp "$moddir"/config/components/crd/bases/*.yaml "$out/crds/"
-        cp "$moddir/config/components/webhook/manifests.yaml" "$out/webhooks.yaml" ;;
-      training-operator)
-        cp "$moddir/manifests/base/webhook/manifests.yaml" "$out/webhooks.yaml" ;;
-    esac
+    "${g//-/_}_copy_asset" "$name" "$moddir" "$out"
     printf '%s\n' "$module" > "$out/.complete"
   done < <(assets)
-  chmod -R u+w "$tmp/assets" 2>/dev/null || true
-}
-
-build_kube() {
-  local tmp="$1" pkgs=()
-  mapfile -t pkgs < <(binaries | awk -F'|' '$2 == "kube" && $1 !~ /^kube-/ { print $3 }')
-  echo "==> kube: building the Kubernetes $KUBERNETES_VERSION components ($(go version | cut -d' ' -f3-))"
-  timed "go build kube (control plane)" go_build "$here/kube" "$(kube_ldflags)" "$tmp/bin" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler \
-    || die "go build of the Kubernetes components failed (see the compiler output above)"
-  echo "==> kube: building ${pkgs[*]}"
-  timed "go build kube (etcd, simulator, operators, cyclonus)" go_build "$here/kube" "$(operator_ldflags)" "$tmp/bin" "${pkgs[@]}" \
-    || die "go build of the kube group failed (see the compiler output above)"
-  # Binaries named as the harnesses call them (go build names them by their package directory).
-  mv "$tmp/bin/server" "$tmp/bin/etcd"  # go.etcd.io/etcd/server/v3 is named after "server"
-  mv "$tmp/bin/training-operator.v1" "$tmp/bin/training-operator"
-  mv "$tmp/bin/trainer-controller-manager" "$tmp/bin/trainer"
-  copy_assets kube "$tmp"
-  check_versions_kube "$tmp/bin"
-}
-
-build_pulumi_cli() {
-  local tmp="$1"
-  echo "==> pulumi-cli: building the CLI $PULUMI_VERSION ($(go version | cut -d' ' -f3-))"
-  timed "go build pulumi-cli" go_build "$here/pulumi-cli" "$(pulumi_ldflags)" "$tmp/bin" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi \
-    || die "go build of the Pulumi CLI failed (see the compiler output above)"
-  check_versions_pulumi "$tmp"
-}
-
-# The provider's module zip lacks the go:embed files its main package needs (`go generate` output,
-# not committed upstream): build a copy of the main package, inside a copy of the group module, with
-# them generated by upstream's own generate.go, versioned as the npm SDK.
-build_pulumi_provider() {
-  local tmp="$1" src work k8s_mod=github.com/pulumi/pulumi-kubernetes/provider/v4
-  src="$(cd "$here/pulumi-provider" && modinfo "$k8s_mod@$K8S_PROVIDER_MODULE_VERSION" Dir)/cmd/pulumi-resource-kubernetes"
-  work="$tmp/provider-src"
-  mkdir -p "$work"
-  cp "$here/pulumi-provider/go.mod" "$here/pulumi-provider/go.sum" "$work/"
-  cp "$src/main.go" "$src/generate.go" "$src/schema.json" "$src/terraform-mapping.json" "$work/"
-  chmod u+w "$work"/*
-  echo "==> pulumi-provider: generating schema-embed.json ($K8S_PROVIDER_PLUGIN_VERSION) and terraform-mapping-embed.json ($(go version | cut -d' ' -f3-))"
-  ( cd "$work" && VERSION="$K8S_PROVIDER_PLUGIN_VERSION" timed "go run generate.go (provider)" go run ./generate.go ) || die "generate.go failed"
-  mkdir -p "$tmp/provider"
-  timed "go build pulumi-provider" bash -c 'cd "$0" && go build -ldflags "$1" -o "$2" .' \
-    "$work" "$(provider_ldflags)" "$tmp/provider/pulumi-resource-kubernetes" \
-    || die "go build of the Kubernetes provider failed (see the compiler output above)"
-  rm -rf "$work"
+  [[ ! -d "$tmp/assets" ]] || chmod -R u+w "$tmp/assets"
 }
 
 # The temp dir of the group being built: removed on any exit (a failed build leaves nothing).
 build_tmp=""
-trap '[[ -z "$build_tmp" ]] || rm -rf "$build_tmp"' EXIT
+trap '[[ -z "$build_tmp" ]] || { chmod -R u+w "$build_tmp" 2>/dev/null; rm -rf "$build_tmp"; }' EXIT
 
 build_group() {
   local g="$1" dir tmp start
@@ -241,8 +186,9 @@ build_group() {
   rm -rf "$dir"
   mv "$tmp" "$dir"
   build_tmp=""
-  # Older builds of the group are dead weight (hundreds of MB each).
-  find "$outroot" -maxdepth 1 -name "$g-*" ! -path "$dir" -exec rm -rf {} +
+  # Older builds of the group (and temp dirs of interrupted ones) are dead weight (hundreds of MB).
+  find "$outroot" -maxdepth 1 \( -name "$g-????????????????" -o -name "$g-????????????????.tmp.*" \) ! -path "$dir" \
+    -exec chmod -R u+w {} + -exec rm -rf {} +
   echo "==> $g: ok in $(( $(date +%s) - start ))s ($dir, $(du -sh "$dir" | cut -f1))"
 }
 

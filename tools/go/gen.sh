@@ -1,8 +1,9 @@
-# Regenerates the groups' wrapper modules from versions.env (sourced by build.sh; not run).
-# Nothing in a go.mod is hand-typed: upstream's own go.mod files (`go mod download -json` → GoMod,
-# `go mod edit -json`) give the go and godebug lines and the replace directives, and `go mod tidy`
-# picks one version of every shared module (the highest any member requires: Go's minimal version
-# selection). README.md lists what that raised for each member.
+# Shared helpers of the groups' gen_<group> (in <group>/group.sh), which regenerate the wrapper
+# modules from versions.env (sourced by build.sh; not run). Nothing in a go.mod is hand-typed:
+# upstream's own go.mod files (`go mod download -json` → GoMod, `go mod edit -json`) give the go and
+# godebug lines, the replace and exclude directives, and `go mod tidy` picks one version of every
+# shared module (the highest any member requires: Go's minimal version selection). README.md lists
+# what that moved for each member.
 
 # upstream_json <module@version>: its go.mod as JSON.
 upstream_json() {
@@ -28,8 +29,10 @@ new_module() {
   echo "    $here/$g/go.mod: $(grep -c '^\s' "$here/$g/go.mod") lines of requirements, $(grep -c '=>' "$here/$g/go.mod") replaces"
 }
 
-# raises <group> <module@version...>: per member, the requirements the shared graph selects at a
-# higher minor (or major) than the member's own go.mod asks for; patch-level moves are only counted.
+# raises <group> <module@version...>: per member, the requirements the shared graph selects at
+# another version than the member's own go.mod gives them (its replaces applied): the moves beyond a
+# patch are listed, raised (minimal version selection: another member needs more) or lowered (only
+# a replace of the group can do that); patch-level moves are only counted.
 raises() {
   local g="$1"
   shift
@@ -39,70 +42,57 @@ raises() {
       for (const m of JSON.parse(`[${s.replace(/}\s*{/g, "},{")}]`)) sel[m.Path] = (m.Replace && m.Replace.Version) || m.Version;
       const cp = require("child_process");
       const minor = (v) => v.split(".").slice(0, 2).join(".");
+      const parse = (v) => { const m = /^v(\d+)\.(\d+)\.(\d+)(?:-([^+]*))?/.exec(v); return m && [+m[1], +m[2], +m[3], m[4] ?? null]; };
+      const cmp = (a, b) => {
+        const x = parse(a), y = parse(b);
+        if (!x || !y) return a < b ? -1 : a > b ? 1 : 0;
+        for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i];
+        if (x[3] === y[3]) return 0;
+        if (x[3] === null || y[3] === null) return x[3] === null ? 1 : -1;
+        return x[3] < y[3] ? -1 : 1;
+      };
       for (const member of process.argv.slice(1)) {
         const [path, version] = member.split("@");
         const gomod = JSON.parse(cp.execSync(`go mod download -json ${member}`)).GoMod;
-        const req = JSON.parse(cp.execSync(`go mod edit -json ${gomod}`)).Require || [];
+        const own = JSON.parse(cp.execSync(`go mod edit -json ${gomod}`));
+        const replaced = {};
+        for (const r of own.Replace || []) if (r.New.Version && !r.Old.Version) replaced[r.Old.Path] = r.New.Version;
+        const req = (own.Require || []).map((r) => ({ Path: r.Path, Version: replaced[r.Path] || r.Version }));
         const moved = req.filter((r) => sel[r.Path] && sel[r.Path] !== r.Version && r.Version !== "v0.0.0");
         const big = moved.filter((r) => minor(r.Version) !== minor(sel[r.Path]));
-        console.log(`* ${path} ${version}: ${moved.length} requirements raised, ${big.length} beyond a patch` +
-          (big.length ? `: ${big.map((r) => `${r.Path} ${r.Version} → ${sel[r.Path]}`).join(", ")}` : ""));
+        const up = big.filter((r) => cmp(sel[r.Path], r.Version) > 0), down = moved.filter((r) => cmp(sel[r.Path], r.Version) < 0);
+        const list = (rs) => rs.map((r) => `${r.Path} ${r.Version} → ${sel[r.Path]}`).join(", ");
+        console.log(`* ${path} ${version}: ${moved.length} requirements moved, ${big.length} beyond a patch` +
+          (up.length ? `; raised: ${list(up)}` : "") + (down.length ? `; LOWERED: ${list(down)}` : ""));
       }
     });' "$@"
 }
 
-# kube: k8s.io/kubernetes replaces each staging module with ./staging/src/...; a module zip has no
-# such directory, so each becomes the published staging version (k8s.io/X v0.<minor>.<patch>).
-# Its godebug line is copied (Go reads godebug only from the main module).
-gen_kube() {
-  local kube staging="v0.${KUBERNETES_VERSION#v1.}" replaces godebug tools=() requires=() name group pkg module
-  echo "==> generating $here/kube/go.mod"
-  kube="$(upstream_json "k8s.io/kubernetes@$KUBERNETES_VERSION")"
-  replaces="$(json_field "$kube" '(j.Replace||[]).filter(r=>r.New.Path.startsWith("./staging/")).map(r=>`-replace=${r.Old.Path}=${r.Old.Path}@'"$staging"'`).join(" ")')"
-  [[ -n "$replaces" ]] || die "no staging replaces in k8s.io/kubernetes@$KUBERNETES_VERSION's go.mod"
-  godebug="$(json_field "$kube" '(j.GoDebug||[]).map(g=>`-godebug=${g.Key}=${g.Value}`).join(" ")')"
-  requires=(
-    "k8s.io/kubernetes@$KUBERNETES_VERSION" "go.etcd.io/etcd/server/v3@$ETCD_VERSION" "sigs.k8s.io/kwok@$KWOK_VERSION"
-    "sigs.k8s.io/kueue@$KUEUE_VERSION" "github.com/kubeflow/training-operator@$TRAINING_OPERATOR_VERSION"
-    "github.com/kubeflow/trainer/v2@$TRAINER_VERSION" "sigs.k8s.io/jobset@$JOBSET_VERSION"
-    "github.com/mattfenwick/cyclonus@$CYCLONUS_VERSION"
-  )
-  while IFS="|" read -r name group pkg; do [[ "$group" == kube ]] && tools+=("-tool=$pkg"); done < <(binaries)
-  # shellcheck disable=SC2046,SC2086
-  new_module kube ml-platform-patterns/tools/go/kube -go="$(json_field "$kube" 'j.Go')" $godebug $replaces \
-    $(printf -- '-require=%s ' "${requires[@]}") "${tools[@]}"
-  for module in "${requires[@]}"; do
-    # A member that replaces a module with a published version needs that replace here too.
-    [[ -z "$(json_field "$(upstream_json "$module")" '(j.Replace||[]).filter(r=>r.New.Version && !r.Old.Path.startsWith("k8s.io/")).map(r=>r.Old.Path).join(" ")')" ]] \
-      || die "$module replaces modules with published versions: carry them into the kube group"
-  done
-  raises kube "${requires[@]}"
-}
-
-# pulumi-cli, pulumi-provider: upstream's non-local replaces are carried (local `=> ../sdk` ones
-# point into upstream's repository, which a module zip lacks; the provider's sdk/v4 is required at
-# K8S_PROVIDER_SDK_VERSION instead). Two groups, not one: the provider (module commit f47bc2d6f199)
-# requires pkg/v3 v3.215.0 and does not compile against the CLI's v3.248.0 (pkg/gen/schema.go:
-# `cannot use pschema.ResourceSpec{…} as *ResourceSpec`, measured).
+# non_local_replaces <go.mod json>: -replace flags for upstream's replaces by published versions
+# (local `=> ../sdk` ones point into upstream's repository, which a module zip lacks).
 non_local_replaces() {
   json_field "$1" '(j.Replace||[]).filter(x=>x.New.Version).map(x=>`-replace=${x.Old.Path}=${x.New.Path}@${x.New.Version}`).join(" ")'
 }
 
-gen_pulumi_cli() {
-  local pkg=github.com/pulumi/pulumi/pkg/v3 sdk=github.com/pulumi/pulumi/sdk/v3 json
-  echo "==> generating $here/pulumi-cli/go.mod"
-  json="$(upstream_json "$pkg@$PULUMI_VERSION")"
+# gen_member <group> <module@version> [go mod edit flags...]: a group of one upstream module. Its
+# go.mod's go and godebug lines, replaces by published versions and excludes are carried (Go reads
+# them only from the main module: without them the graph would not be the one upstream builds), it
+# is required at its pin, and every main package of the group's binaries is named as a tool; extra
+# flags (such as more requires) are passed on. Dies on a local replace, which a module zip cannot
+# satisfy. Prints what moved against upstream's own go.mod (expected: nothing).
+gen_member() {
+  local g="$1" member="$2" json tools=() name group pkg local_replaces
+  shift 2
+  echo "==> generating $here/$g/go.mod"
+  json="$(upstream_json "$member")"
+  local_replaces="$(json_field "$json" '(j.Replace||[]).filter(x=>!x.New.Version).map(x=>x.Old.Path).join(" ")')"
+  [[ -z "$local_replaces" ]] || die "$member replaces $local_replaces with local directories: not buildable from its module zip as is"
+  while IFS="|" read -r name group pkg _; do [[ "$group" == "$g" ]] && tools+=("-tool=$pkg"); done < <(binaries)
   # shellcheck disable=SC2046
-  new_module pulumi-cli ml-platform-patterns/tools/go/pulumi-cli -go="$(json_field "$json" 'j.Go')" $(non_local_replaces "$json") \
-    "-require=$pkg@$PULUMI_VERSION" "-require=$sdk@$PULUMI_VERSION" "-tool=$pkg/cmd/pulumi"
-}
-
-gen_pulumi_provider() {
-  local provider=github.com/pulumi/pulumi-kubernetes/provider/v4 provider_sdk=github.com/pulumi/pulumi-kubernetes/sdk/v4 json
-  echo "==> generating $here/pulumi-provider/go.mod"
-  json="$(upstream_json "$provider@$K8S_PROVIDER_MODULE_VERSION")"
-  # shellcheck disable=SC2046
-  new_module pulumi-provider ml-platform-patterns/tools/go/pulumi-provider -go="$(json_field "$json" 'j.Go')" $(non_local_replaces "$json") \
-    "-require=$provider@$K8S_PROVIDER_MODULE_VERSION" "-require=$provider_sdk@$K8S_PROVIDER_SDK_VERSION" \
-    "-tool=$provider/cmd/pulumi-resource-kubernetes"
+  new_module "$g" "ml-platform-patterns/tools/go/$g" -go="$(json_field "$json" 'j.Go')" \
+    $(json_field "$json" '(j.GoDebug||[]).map(g=>`-godebug=${g.Key}=${g.Value}`).join(" ")') \
+    $(non_local_replaces "$json") \
+    $(json_field "$json" '(j.Exclude||[]).map(x=>`-exclude=${x.Path}@${x.Version}`).join(" ")') \
+    "-require=$member" "$@" "${tools[@]}"
+  raises "$g" "$member"
 }
