@@ -6,7 +6,10 @@
  *   (`nodePatchSpec`) and each pool's allocatable CPU, memory and GPUs per node;
  * - the operators that stack installs and their pinned versions;
  * - the Kueue Configuration and training-operator flags the stack configures;
- * - the over-quota scenario: a Kueue-queued batch Job built with the project's constructs.
+ * - the over-quota scenario: a Kueue-queued batch Job built with the project's constructs;
+ * - with MLP_CLUSTER_CHARTS_DIR, the releases of the operators the harness installs from their
+ *   charts (MLP_CLUSTER_CHART_OPERATORS, comma-separated): chart folder, release name, namespace and
+ *   the stack's values, from the stack's own `localOperatorInstalls` (what its Pulumi program passes).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -21,6 +24,9 @@ import { BatchProcessingJob } from '../../../constructs/ingestion/batch-job';
 import { Team } from '../../../constructs/operations/team';
 import { nodePatchSpec } from '../../../stacks/cluster/local';
 import { CONFIG_NAMESPACE, parseStackConfig, StackConfig } from '../../../stacks/config';
+import { assembleLocalChart } from '../../../stacks/operators/local-charts';
+import { localOperatorInstalls } from '../../../stacks/operators/local-installs';
+import type { OperatorName } from '../../../stacks/operators/versions';
 import { planReleases, stackTarget } from '../../../stacks/program';
 import { operatorConfiguration } from './operator-config-source';
 
@@ -92,6 +98,24 @@ function overQuotaScenario(app: App) {
   };
 }
 
+/**
+ * The chart releases the harness renders with Helm. ../shared/charts has argo-workflows 1.0.18
+ * for the pinned 2.0.4 (its SOURCES.md): that folder stands in, with a warning.
+ */
+function chartReleases(config: StackConfig) {
+  const chartsDir = process.env.MLP_CLUSTER_CHARTS_DIR;
+  if (!chartsDir) return { releases: [], warnings: [] };
+  const planned = new Set(planReleases(config).map((r) => r.name as string));
+  const operators = (process.env.MLP_CLUSTER_CHART_OPERATORS ?? '').split(',').filter((o) => o && planned.has(o)) as OperatorName[];
+  if (!operators.length) return { releases: [], warnings: [] };
+  const installs = localOperatorInstalls(config, { operators, chartsDir: path.resolve(root, chartsDir), standIns: { 'argo-workflows': 'argo-workflows-1.0.18' } });
+  const work = process.env.MLP_CLUSTER_CHARTS_WORK;
+  return {
+    releases: installs.map((i) => ({ operator: i.operator, chartDir: assembleLocalChart(i.chart, work), release: i.releaseName, namespace: i.namespace, values: i.values ?? {} })),
+    warnings: installs.flatMap((i) => i.chart.warnings),
+  };
+}
+
 function main(): void {
   const config = parseStackConfig(readStackFile(STACK_FILE), Object.values(examplePools));
   // The stack's releases (its own cluster operators included), as stacks/program.ts plans them.
@@ -106,6 +130,7 @@ function main(): void {
     pools: config.pools.map((p) => describePool(p, config)),
     operatorConfig: operatorConfiguration(config, releases),
     overQuota: overQuotaScenario(app) ?? null,
+    charted: chartReleases(config),
   };
   process.stdout.write(`${JSON.stringify(output)}\n`);
 }

@@ -33,7 +33,7 @@ export function groupOperators(operators: readonly { name: string; crdGroups?: r
 export const SCHEDULER_OPERATORS: Readonly<Record<string, string>> = Object.freeze({ volcano: 'volcano' });
 
 /** Operators whose controllers run here (built from their Go modules). */
-export const SIMULATED_OPERATORS = new Set(['training-operator', 'kueue']);
+export const SIMULATED_OPERATORS = new Set(['training-operator', 'kueue', 'argo-workflows']);
 
 /** Why the operators the harness does not run are missing, for the output. */
 export const NOT_SIMULATED: Readonly<Record<string, string>> = Object.freeze({
@@ -44,7 +44,6 @@ export const NOT_SIMULATED: Readonly<Record<string, string>> = Object.freeze({
   keda: 'not built here: ScaledObjects are applied and admitted only, no HPA is created from them',
   'kubeflow-trainer': 'not built here: TrainJobs are applied and admitted only',
   kserve: 'KServe has no usable Go module here: InferenceServices are applied and admitted, no predictor is created',
-  'argo-workflows': 'Argo Workflows has no usable Go module here: workflows are applied and admitted, their steps are not executed (training jobs embedded in steps are created directly instead)',
   'kube-prometheus-stack': 'no Prometheus: monitors and rules are applied and admitted only',
   volcano: 'no Volcano: its Queues/PodGroups are applied only; pods naming schedulerName volcano are placed by a kube-scheduler profile of that name (no gang semantics)',
 });

@@ -1,13 +1,15 @@
 // verify:cluster — a simulated cluster with the real controllers, offline. Starts etcd,
-// kube-apiserver, kube-controller-manager and kube-scheduler (tools/apiserver), kwok nodes made from
-// the local stack's pools, and the stack's operators that have a Go module here (training-operator,
-// Kueue; tools/cluster), applies dist/ in apply order and asserts per workload what the
-// controllers do. The last line is always
-//   cluster: W workloads ready, F failed, P pending-as-expected
+// kube-apiserver, kube-controller-manager and kube-scheduler, kwok nodes made from the local stack's
+// pools, and the stack's operators that have a Go module here (training-operator, Kueue; Argo's
+// workflow-controller installed from its chart with the stack's values, under the chart's
+// ServiceAccount; all built by tools/go), applies dist/ in apply order, asserts per workload what the
+// controllers do and runs every Workflow to its end. The last line is always
+//   cluster: W workloads ready, F failed, P pending-as-expected[; workflows S/T succeeded]
 // or, when the check could not run at all, `cluster: error: <reason>`.
 // Exit codes: 0 nothing failed, 1 a workload failed, 2 could not run.
 
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { commandLine } from '../core/args';
 import { resolveBinaries, startControlPlane, WITH_CONTROLLERS } from '../core/control-plane';
@@ -18,17 +20,21 @@ import { BUILTIN_GROUPS } from '../core/kinds';
 import { displayGroupKind, type ObjectRecord } from '../core/objects';
 import { cleanup, exitDescription, installSignalHandlers, logTail, runMain, state } from '../core/processes';
 import { Fatal, log } from '../core/runtime';
-import { resolveClusterComponents, startAttacher, startControllerManager, startKwok, startScheduler, writeKubeconfig } from './components';
+import { CHARTED_OPERATORS, renderCharts } from './charted-operators';
+import { resolveArgoBinaries, resolveClusterComponents, startAttacher, startControllerManager, startKwok, startScheduler, writeKubeconfig } from './components';
 import { groupOperators, NOT_SIMULATED, SIMULATED_OPERATORS, stackCoverage } from './coverage';
 import { nodesFromPools, schedulerNames } from './nodes';
 import { observe, type WorkloadView } from './observe';
 import { gangSchedulerName, kueueFrameworkOf, kueueFrameworks } from './operators';
 import { parseArgs, USAGE } from './options';
-import { counts, failureLines, summaryLine, VERDICTS, type WorkloadRow, workloadTable } from './report';
+import { counts, failureLines, pendingLines, summaryLine, VERDICTS, type WorkloadRow, workloadTable } from './report';
+import { type ArgoRun, startArgo } from './run-argo';
 import { startKueue, startTrainingOperator } from './run-operators';
 import { namespaceDeletionScenario, overQuotaScenario } from './scenarios';
 import { applyDist, type ClusterInputs, createEmbedded, createStorage, crdsToInstall, installAll, loadInputs, operatorCrdInfos, runCronJobs } from './setup';
 import { CSI_DRIVER } from './storage';
+import { stepLines, workflowRows } from './workflow-report';
+import { observeRuns, plannedRuns, runCounts } from './workflow-runs';
 import { assertionOf, blockingReasons, partialStart, type Workload, workloadId } from './workloads';
 
 installSignalHandlers({ tool: 'verify-cluster', summary: 'cluster' });
@@ -62,7 +68,7 @@ async function main(): Promise<number> {
   const secs = () => `${((Date.now() - t0) / 1000).toFixed(0)}s`;
 
   // 1. inputs, before anything starts
-  const inputs = loadInputs(opts.inputs);
+  const inputs = loadInputs(opts.inputs, { dir: opts.charts, operators: CHARTED_OPERATORS });
   const { charts, objects } = loadDist(opts.dist);
   const extracted = extractAllEmbedded(objects);
   const embeddedRuns = extracted.embedded.filter((e) => assertionOf(e.group, e.kind) === 'run');
@@ -75,13 +81,19 @@ async function main(): Promise<number> {
       ` stack ${inputs.stackFile} (${inputs.cluster}, Kubernetes ${inputs.kubernetesVersion}), pools ${inputs.pools.map((p) => `${p.name}×${p.nodes.length}`).join(', ')}`,
   );
   log(`    operator configuration: ${opCfg.source}`);
-  const comps = resolveClusterComponents(opts, ['kwok', ...running]);
+  const comps = resolveClusterComponents(opts, ['kwok', ...[...running].filter((o) => !CHARTED_OPERATORS.includes(o as never))]);
+  const argoBins = running.has('argo-workflows') ? resolveArgoBinaries(opts) : undefined;
+  const operatorCharts = argoBins ? renderCharts(argoBins.helm, inputs.charted, { kubeVersion: `${inputs.kubernetesVersion}.0`, workDir: path.join(os.tmpdir(), `verify-cluster-charts-${process.pid}`) }) : [];
+  const argoChart = operatorCharts.find((c) => c.release.operator === 'argo-workflows');
+  if (running.has('argo-workflows') && !argoChart) throw new Fatal('the stack installs argo-workflows, but cluster-inputs.ts gave no chart release for it');
   const shared = addProjectCrds(loadCrdIndex(opts.crds), opts.projectCrds);
   const kueueCrds = running.has('kueue') ? operatorCrdInfos(path.join(comps['kueue-assets'], 'crds'), 'kueue') : [];
   const kinds = new Set([...objects, ...embeddedRuns].filter((o) => !BUILTIN_GROUPS.has(o.group)).map((o) => `${o.group}/${o.kind}`));
   for (const k of operatorKinds(running, gangScheduler)) kinds.add(k);
   if (running.has('kueue')) for (const i of kueueCrds) kinds.add(`${i.group}/${i.kind}`);
-  const { needed, missing } = crdsToInstall(shared.index, kueueCrds, kinds);
+  const chartCrds = operatorCharts.flatMap((c) => c.crds);
+  for (const i of chartCrds) kinds.add(`${i.group}/${i.kind}`);
+  const { needed, missing } = crdsToInstall(shared.index, kueueCrds, kinds, chartCrds);
   if (missing.length) throw new Fatal(`no CRD for ${missing.join(', ')} in ${opts.crds} or the operators' releases`);
 
   // 2. control plane, nodes, storage
@@ -107,11 +119,16 @@ async function main(): Promise<number> {
   if (running.has('kueue')) {
     ({ configuration: kueueConfiguration } = await startKueue(cp, { bin: comps.kueue, assets: comps['kueue-assets'], kubeconfigFile, stackConfiguration: opCfg.kueue, timeoutS: opts.componentTimeout }));
   }
+  let argo: ArgoRun | undefined;
+  if (argoChart && argoBins) {
+    argo = await startArgo(cp, { controllerBin: argoBins.controller, argoexecBin: argoBins.argoexec, chart: argoChart, byGvk, opts });
+  }
   log(`==> ${secs()}: operators ready (${[...running].join(', ') || 'none'})`);
 
   // 4. apply dist, then what workflow steps and CronJobs would create
   const applied = await applyDist(cp.client, objects, { opts, byGvk });
-  const embeddedCreated = await createEmbedded(cp.client, embeddedRuns, byGvk);
+  // With Argo running, argoexec creates them as the step's ServiceAccount (run-argo.ts).
+  const embeddedCreated = argo ? [] : await createEmbedded(cp.client, embeddedRuns, byGvk);
   const cronRuns = await runCronJobs(cp.client, objects.filter((o) => o.group === 'batch' && o.kind === 'CronJob'), applied);
   log(`==> ${secs()}: applied ${[...applied.values()].filter((r) => r.ok).length}/${objects.length} object(s), created ${embeddedCreated.filter((e) => e.ok).length} workload(s) embedded in workflow steps and ${cronRuns.filter((c) => c.ok).length} manual CronJob run(s)`);
 
@@ -181,6 +198,16 @@ async function main(): Promise<number> {
     return { id: workloadId(w), origin: w.origin, verdict: ok ? VERDICTS.READY : VERDICTS.FAILED, pools: d.pools, detail: d.detail, reasons: ok ? [] : reasons };
   });
 
+  // 6b. every Workflow run to its end, under the real controller
+  const runs = argo ? plannedRuns(objects) : [];
+  if (argo) {
+    log(`==> ${secs()}: waiting for ${runs.length} Workflow run(s) (up to ${opts.workflowTimeout}s)`);
+    await observeRuns(cp.client, runs, { timeoutS: opts.workflowTimeout });
+    await argo.executor.stop();
+    const byGroup = groupOperators(inputs.operators);
+    rows.push(...workflowRows(runs, argo.executor, (group) => (byGroup[group] && !running.has(byGroup[group]) ? byGroup[group] : undefined)));
+  }
+
   // 7. scenarios
   if (opts.scenarios) {
     if (running.has('kueue') && inputs.overQuota) rows.push(...await overQuotaScenario(cp.client, inputs.overQuota));
@@ -201,8 +228,11 @@ async function main(): Promise<number> {
 
   // 8. report
   printNotCovered(inputs, running, notCovered, extraSchedulers);
+  if (argo) for (const l of stepLines(argo.executor)) log(l);
   log('');
   for (const l of workloadTable(rows)) log(l);
+  const pendingReasons = pendingLines(rows);
+  if (pendingReasons.length) log(['\npending as expected (why):', ...pendingReasons].join('\n'));
   const failures = failureLines(rows);
   if (failures.length) {
     log('\nfailures (object, controller, the controller\'s own message):');
@@ -211,6 +241,9 @@ async function main(): Promise<number> {
   if (opts.keepLogs) {
     fs.mkdirSync(opts.keepLogs, { recursive: true });
     for (const p of state.procs) if (p.logFile) fs.copyFileSync(p.logFile, path.join(opts.keepLogs, path.basename(p.logFile)));
+    // argoexec's own logs, one per resource step (argo-executor.ts)
+    const steps = path.join(cp.tmp, 'workflow-steps');
+    if (fs.existsSync(steps)) fs.cpSync(steps, path.join(opts.keepLogs, 'workflow-steps'), { recursive: true, filter: (f) => !f.endsWith('.yaml') && !f.endsWith('.crt') });
     log(`component logs copied to ${opts.keepLogs}`);
   }
   await stopAttacher();
@@ -218,7 +251,7 @@ async function main(): Promise<number> {
   cp.client.close();
   await cleanup();
   const c = counts(rows);
-  log(summaryLine(c));
+  log(summaryLine(c, argo ? runCounts(runs) : undefined));
   return c.failed > 0 ? 1 : 0;
 }
 

@@ -12,7 +12,7 @@ export interface WorkloadRow {
   reasons?: string[];
 }
 
-export const VERDICTS = Object.freeze({ READY: 'ready', FAILED: 'FAILED', PENDING: 'pending-as-expected' });
+export const VERDICTS = Object.freeze({ READY: 'ready', FAILED: 'FAILED', PENDING: 'pending-as-expected', SUCCEEDED: 'succeeded' });
 
 /**
  * rows: [{ id, origin, verdict, pools, detail }] -> table lines. Columns: workload, from,
@@ -33,6 +33,11 @@ export function failureLines(rows: readonly WorkloadRow[]): string[] {
   return out;
 }
 
+/** Every pending-as-expected row that says why. */
+export function pendingLines(rows: readonly WorkloadRow[]): string[] {
+  return rows.filter((r) => r.verdict === VERDICTS.PENDING && r.reasons?.length).flatMap((r) => [`  PENDING ${r.id} (${r.origin}): ${r.detail}`, ...r.reasons!.map((x) => `       - ${x}`)]);
+}
+
 export function counts(rows: readonly WorkloadRow[]): { ready: number; failed: number; pending: number } {
   return {
     ready: rows.filter((r) => r.verdict === VERDICTS.READY).length,
@@ -41,7 +46,10 @@ export function counts(rows: readonly WorkloadRow[]): { ready: number; failed: n
   };
 }
 
-/** The last line of every run that could run at all. */
-export function summaryLine({ ready, failed, pending }: { ready: number; failed: number; pending: number }): string {
-  return `cluster: ${ready} workloads ready, ${failed} failed, ${pending} pending-as-expected`;
+/**
+ * The last line of every run that could run at all; with Workflow runs (failed ones are in
+ * `failed` too), `; workflows S/T succeeded`.
+ */
+export function summaryLine({ ready, failed, pending }: { ready: number; failed: number; pending: number }, workflows?: { succeeded: number; total: number }): string {
+  return `cluster: ${ready} workloads ready, ${failed} failed, ${pending} pending-as-expected${workflows ? `; workflows ${workflows.succeeded}/${workflows.total} succeeded` : ''}`;
 }

@@ -15,6 +15,7 @@ import { notAppliedReason, sortForApply } from '../core/kinds';
 import { describe, type KubeObject, type ObjectRecord } from '../core/objects';
 import { errorMessage, Fatal, log, repoRoot } from '../core/runtime';
 import type { PoolInput } from './nodes';
+import type { ChartedInputs } from './charted-operators';
 import type { OperatorConfiguration } from './operator-config-source';
 import type { OverQuotaInput } from './scenarios';
 import { type Claim, DEFAULT_CLASS, expectedClaims, persistentVolumes, storageClasses } from './storage';
@@ -28,12 +29,17 @@ export interface ClusterInputs {
   pools: PoolInput[];
   operatorConfig: OperatorConfiguration;
   overQuota: OverQuotaInput | null;
+  /** The operators installed from their charts (with MLP_CLUSTER_CHARTS_DIR). */
+  charted: ChartedInputs;
 }
 
 const INPUTS_ENTRY = 'scripts/verify/cluster/cluster-inputs.ts';
 
-/** Runs cluster-inputs.ts through scripts/synth.mjs (or reads `file`); returns its JSON. */
-export function loadInputs(file: string | undefined): ClusterInputs {
+/**
+ * Runs cluster-inputs.ts through scripts/synth.mjs (or reads `file`); returns its JSON. `charts`:
+ * the charts directory and the operators to render from it.
+ */
+export function loadInputs(file: string | undefined, charts?: { dir: string; operators: readonly string[] }): ClusterInputs {
   if (file) {
     try {
       return JSON.parse(fs.readFileSync(file, 'utf8'));
@@ -41,7 +47,8 @@ export function loadInputs(file: string | undefined): ClusterInputs {
       throw new Fatal(`--inputs ${file}: ${errorMessage(e)}`);
     }
   }
-  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'synth.mjs'), INPUTS_ENTRY], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const env = { ...process.env, ...(charts ? { MLP_CLUSTER_CHARTS_DIR: path.resolve(charts.dir), MLP_CLUSTER_CHART_OPERATORS: charts.operators.join(',') } : {}) };
+  const r = spawnSync(process.execPath, [path.join(repoRoot, 'scripts', 'synth.mjs'), INPUTS_ENTRY], { cwd: repoRoot, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024, env });
   if (r.status !== 0) {
     throw new Fatal(`${INPUTS_ENTRY} failed (exit ${r.status ?? r.signal}):\n${(r.stderr || '').trim().split('\n').slice(-15).join('\n')}`);
   }
@@ -66,15 +73,18 @@ export function operatorCrdInfos(dir: string, operator: string): CrdInfo[] {
 
 /**
  * The CRDs to install: every kind dist (and the embedded manifests) uses, plus the kinds the
- * running operators watch. A kind comes from the shared set when it has it, else from the
- * operator's own release (Kueue's Workload, Cohort, Topology, ... are not in the shared set).
+ * running operators watch. A kind comes from the chart of an operator installed from its chart,
+ * else from the shared set when it has it, else from the operator's own release (Kueue's Workload,
+ * Cohort, Topology, ... are not in the shared set).
  */
-export function crdsToInstall(sharedIndex: ReadonlyMap<string, CrdInfo>, operatorInfos: readonly CrdInfo[], kindsNeeded: Iterable<string>) {
+export function crdsToInstall(sharedIndex: ReadonlyMap<string, CrdInfo>, operatorInfos: readonly CrdInfo[], kindsNeeded: Iterable<string>, chartInfos: readonly CrdInfo[] = []) {
   const needed = new Map<string, CrdInfo>();
   const missing: string[] = [];
   const operatorIndex = new Map(operatorInfos.map((i) => [`${i.group}/${i.kind}`, i]));
+  // An operator installed from its chart brings its CRDs as the chart renders them.
+  const chartIndex = new Map(chartInfos.map((i) => [`${i.group}/${i.kind}`, i]));
   for (const key of kindsNeeded) {
-    const crd = sharedIndex.get(key) || operatorIndex.get(key);
+    const crd = chartIndex.get(key) || sharedIndex.get(key) || operatorIndex.get(key);
     if (crd) needed.set(key, crd);
     else missing.push(key);
   }

@@ -1,5 +1,5 @@
-// The pinned binaries come from tools/go/build.sh, in two groups (kube: control plane, kwok,
-// operators, cyclonus; pulumi: CLI and provider): `build.sh <group>` builds a group unless its key
+// The pinned binaries come from tools/go/build.sh, in groups (kube: control plane, kwok,
+// operators, cyclonus; helm; argo: workflow-controller and argoexec; kserve; pulumi: CLI and provider): `build.sh <group>` builds a group unless its key
 // is built (a no-op then, no Go needed), `build.sh --print-paths <group>` prints `name<TAB>path` for
 // its binaries and asset dirs. Versions are never written here: they live in tools/go/versions.env
 // and show only in the printed paths.
@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Fatal, log, repoRoot } from './runtime';
 
-export type GoGroup = 'kube' | 'pulumi';
+export type GoGroup = 'kube' | 'pulumi' | 'helm' | 'argo' | 'kserve';
 
 const BUILD_SCRIPT = path.join(repoRoot, 'tools', 'go', 'build.sh');
 

@@ -63,6 +63,15 @@ export function supervise(name: string, child: ChildProcess, logFile = ''): Supe
   return proc;
 }
 
+/**
+ * Drops a process that was meant to end (a workflow step the harness ran) from the supervised set,
+ * so its exit is not reported as a component failing during the run.
+ */
+export function forget(proc: Supervised): void {
+  const i = state.procs.indexOf(proc);
+  if (i >= 0) state.procs.splice(i, 1);
+}
+
 async function stopProcess(proc: Supervised): Promise<void> {
   if (proc.exitInfo || proc.child.pid === undefined) return;
   proc.child.kill('SIGTERM');

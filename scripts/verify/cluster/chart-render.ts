@@ -1,0 +1,101 @@
+// Operators as the stack installs them: their upstream charts (a local chart directory per
+// operator, the stack's `chartsDir` layout) rendered offline by Helm with the values objects the
+// stack's Pulumi program passes, then sorted into what the harness installs: CRDs (as files, for
+// the CRD installer), webhook configurations (pointed at the local process), and everything else
+// (ServiceAccounts, RBAC, ConfigMaps, Deployments, Services, ...) applied as the chart has it.
+
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import { crdInfo, type CrdInfo } from '../core/crd-index';
+import type { KubeObject } from '../core/objects';
+
+/** One operator release as the stack installs it. */
+export interface ChartRelease {
+  readonly operator: string;
+  readonly chartDir: string;
+  readonly release: string;
+  readonly namespace: string;
+  readonly values: Record<string, unknown>;
+}
+
+export interface RenderedChart {
+  readonly release: ChartRelease;
+  /** Helm hooks (`helm.sh/hook`): not installed here, as the stack's helm.v4.Chart runs none as hooks. */
+  readonly hooks: KubeObject[];
+  readonly crds: CrdInfo[];
+  readonly webhooks: KubeObject[];
+  /** Everything else, in document order. */
+  readonly objects: KubeObject[];
+}
+
+const WEBHOOK_KINDS = new Set(['ValidatingWebhookConfiguration', 'MutatingWebhookConfiguration']);
+
+/** `helm template` of one release; throws with Helm's own message when it does not render. */
+export function helmTemplate(helm: string, r: ChartRelease, { kubeVersion, apiVersions = [], workDir }: { kubeVersion: string; apiVersions?: readonly string[]; workDir: string }): KubeObject[] {
+  fs.mkdirSync(workDir, { recursive: true });
+  const valuesFile = path.join(workDir, `${r.release}-values.json`);
+  fs.writeFileSync(valuesFile, JSON.stringify(r.values));
+  const args = ['template', r.release, r.chartDir, '--namespace', r.namespace, '--values', valuesFile, '--include-crds', '--skip-tests', '--kube-version', kubeVersion, ...apiVersions.flatMap((a) => ['--api-versions', a])];
+  const out = spawnSync(helm, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, HELM_CACHE_HOME: path.join(workDir, 'helm-cache'), HELM_CONFIG_HOME: path.join(workDir, 'helm-config'), HELM_DATA_HOME: path.join(workDir, 'helm-data') } });
+  if (out.status !== 0) throw new Error(`helm template ${r.operator} (${r.chartDir}) failed: ${(out.stderr || out.error?.message || '').trim().split('\n').slice(-5).join(' | ')}`);
+  return YAML.parseAllDocuments(out.stdout).map((d) => d.toJS()).filter((d) => d && typeof d === 'object' && d.kind);
+}
+
+/** Sorts a release's rendered objects; CRDs are written to `crdDir` for the CRD installer. */
+export function sortRendered(release: ChartRelease, docs: readonly KubeObject[], crdDir: string): RenderedChart {
+  const crds: CrdInfo[] = [];
+  const hooks: KubeObject[] = [];
+  const webhooks: KubeObject[] = [];
+  const objects: KubeObject[] = [];
+  fs.mkdirSync(crdDir, { recursive: true });
+  for (const d of docs) {
+    if (d.metadata?.annotations?.['helm.sh/hook']) hooks.push(d);
+    else if (d.kind === 'CustomResourceDefinition') {
+      const file = path.join(crdDir, `${d.metadata.name}.yaml`);
+      fs.writeFileSync(file, YAML.stringify(d));
+      const info = crdInfo(d, file);
+      if (info) crds.push({ ...info, operatorRelease: release.operator });
+    } else if (WEBHOOK_KINDS.has(d.kind)) webhooks.push(d);
+    else objects.push(d.metadata?.namespace || !namespaced(d) ? d : { ...d, metadata: { ...d.metadata, namespace: release.namespace } });
+  }
+  return { release, hooks, crds, webhooks, objects };
+}
+
+const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'StorageClass', 'IngressClass', 'APIService', 'ClusterServingRuntime', 'ClusterStorageContainer', 'ClusterWorkflowTemplate', 'ClusterTrainingRuntime']);
+const namespaced = (d: KubeObject) => !CLUSTER_SCOPED.has(d.kind);
+
+/**
+ * A chart's webhook configurations served by the local process: every webhook whose service is
+ * `service` (name in the release namespace) gets `url: https://127.0.0.1:<port><path>` and our CA;
+ * webhooks of other services are dropped (nothing would answer them). Names, rules, failure
+ * policies, selectors and side effects stay the chart's.
+ */
+export function localWebhooks(configurations: readonly KubeObject[], { service, port, caPem }: { service: string; port: number; caPem: string }): KubeObject[] {
+  const caBundle = Buffer.from(caPem).toString('base64');
+  return configurations.flatMap((c) => {
+    const webhooks = (c.webhooks || []).flatMap((w: KubeObject) => {
+      const svc = w.clientConfig?.service;
+      if (!svc || svc.name !== service) return [];
+      return [{ ...w, clientConfig: { url: `https://127.0.0.1:${port}${svc.path || '/'}`, caBundle } }];
+    });
+    return webhooks.length ? [{ ...c, metadata: { name: c.metadata.name, labels: c.metadata.labels }, webhooks }] : [];
+  });
+}
+
+/** The Deployment of a rendered chart whose name ends with `suffix` (e.g. `workflow-controller`). */
+export function deploymentOf(chart: RenderedChart, suffix: string): KubeObject {
+  const d = chart.objects.find((o) => o.kind === 'Deployment' && String(o.metadata.name).endsWith(suffix));
+  if (!d) throw new Error(`the ${chart.release.operator} chart renders no Deployment named *${suffix} (has: ${chart.objects.filter((o) => o.kind === 'Deployment').map((o) => o.metadata.name).join(', ') || 'none'})`);
+  return d;
+}
+
+/** `--flag value` or `--flag=value` of a container's args, or undefined. */
+export function flagValue(args: readonly string[], flag: string): string | undefined {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === flag) return args[i + 1];
+    if (args[i].startsWith(`${flag}=`)) return args[i].slice(flag.length + 1);
+  }
+  return undefined;
+}

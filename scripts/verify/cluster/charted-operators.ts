@@ -1,0 +1,63 @@
+// The operators verify:cluster installs from their charts (see chart-render.ts): rendered once
+// before the control plane starts (a chart that does not render stops the run), installed after the
+// CRDs: their namespace, then every object but the webhook configurations (those are registered
+// with the local process's port and CA when the process starts), through the same apply as dist/.
+
+import path from 'node:path';
+import type { ApiClient } from '../core/api-client';
+import { statusMessage, type ServedResource } from '../core/api-paths';
+import type { FieldValidation } from '../core/args';
+import { type KubeObject, recordsOf } from '../core/objects';
+import { Fatal, log } from '../core/runtime';
+import { type ChartRelease, helmTemplate, type RenderedChart, sortRendered } from './chart-render';
+import { applyDist } from './setup';
+
+/** What cluster-inputs.ts prints under `charted`. */
+export interface ChartedInputs {
+  readonly releases: readonly ChartRelease[];
+  readonly warnings: readonly string[];
+}
+
+/** Operators whose charts the harness renders, when the stack installs them and they run here. */
+export const CHARTED_OPERATORS = ['argo-workflows'] as const;
+
+export function renderCharts(helm: string, charted: ChartedInputs, { kubeVersion, workDir }: { kubeVersion: string; workDir: string }): RenderedChart[] {
+  for (const w of charted.warnings) log(`    warning: ${w}`);
+  return charted.releases.map((r) => {
+    try {
+      const docs = helmTemplate(helm, r, { kubeVersion, workDir: path.join(workDir, 'helm') });
+      const chart = sortRendered(r, docs, path.join(workDir, 'crds', r.operator));
+      if (chart.hooks.length) {
+        throw new Error(
+          `the ${r.operator} chart renders Helm hooks with the stack's values (${chart.hooks.map((h) => `${h.kind} ${h.metadata.name}: ${h.metadata.annotations['helm.sh/hook']}`).join(', ')}):` +
+            ' the stack installs it without running hooks as hooks, so what they would do never happens; change the values so the chart needs none',
+        );
+      }
+      log(`==> ${r.operator}: chart ${path.basename(r.chartDir)} rendered with the stack's values: ${chart.crds.length} CRD(s), ${chart.webhooks.length} webhook configuration(s), ${chart.objects.length} other object(s)`);
+      return chart;
+    } catch (e) {
+      throw new Fatal(e instanceof Error ? e.message : String(e));
+    }
+  });
+}
+
+/**
+ * Installs a rendered chart's objects (all but webhooks, and but `replace`d ones, which the caller
+ * applies changed): its namespace first. Every object must apply; a failure stops the run naming it.
+ */
+export async function installChart(
+  client: ApiClient,
+  chart: RenderedChart,
+  ctx: { opts: { fieldValidation: FieldValidation; verbose: boolean }; byGvk: ReadonlyMap<string, ServedResource> },
+  replace: (o: KubeObject) => boolean = () => false,
+): Promise<void> {
+  const ns = chart.release.namespace;
+  const r = await client.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } });
+  if (r.status !== 201 && r.status !== 409) throw new Fatal(`creating namespace ${ns} for ${chart.release.operator} failed: ${statusMessage(r.status, r.body)}`);
+  const records = recordsOf(chart.objects.filter((o) => !replace(o)), `${chart.release.operator} chart`);
+  const applied = await applyDist(client, records, ctx);
+  const failed = [...applied.entries()].filter(([, a]) => !a.ok);
+  if (failed.length) {
+    throw new Fatal(`the ${chart.release.operator} chart's objects do not apply: ${failed.map(([o, a]) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}: ${a.message}`).join('; ')}`);
+  }
+}
