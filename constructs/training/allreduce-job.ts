@@ -2,7 +2,7 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ElasticPolicyOptions, renderElasticPolicy, RendezvousBackend } from './elastic-policy';
 import { labelsOrUndefined, TF_CONTAINER } from './parameter-server-job';
-import { FAULT_TOLERANCE_DEFAULTS, renderFaultTolerance, SuccessPolicy } from './policies';
+import { FAULT_TOLERANCE_DEFAULTS, renderFaultTolerance, SuccessPolicy, tfJobSucceeded } from './policies';
 import {
   jobNamespace, renderReplicaTemplate, REPLICA_OPTIONS, ReplicaOptions, ResolvedReplica, resolveReplica, totalReplicas, TRAINING_JOB_CHECKS, TrainingJobOptions,
 } from './replica';
@@ -179,9 +179,7 @@ export class AllReduceTrainingJob extends Construct implements IWorkflowResource
           metadata,
           spec: { runPolicy, successPolicy: props.successPolicy || undefined, tfReplicaSpecs: replicaSpecs },
         });
-        this.successCondition = props.successPolicy === SuccessPolicy.ALL_WORKERS
-          ? `status.replicaStatuses.Worker.succeeded = ${this.workers}`
-          : 'status.replicaStatuses.Worker.succeeded > 0';
+        this.successCondition = tfJobSucceeded('Worker', props.successPolicy === SuccessPolicy.ALL_WORKERS ? `= ${this.workers}` : '> 0');
         break;
       case CollectiveFramework.PYTORCH:
         this.apiObject = new PyTorchJob(this, 'Resource', {

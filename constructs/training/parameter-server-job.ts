@@ -1,7 +1,7 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GangScheduling } from './gang-scheduling';
-import { FAULT_TOLERANCE_DEFAULTS, renderFaultTolerance, SuccessPolicy } from './policies';
+import { FAULT_TOLERANCE_DEFAULTS, renderFaultTolerance, SuccessPolicy, tfJobSucceeded } from './policies';
 import {
   jobNamespace, renderReplicaTemplate, REPLICA_OPTIONS, ReplicaOptions, ResolvedReplica, resolveReplica, totalReplicas, TRAINING_JOB_CHECKS, TrainingJobOptions,
 } from './replica';
@@ -110,10 +110,8 @@ export class ParameterServerTrainingJob extends Construct implements IWorkflowRe
     // The operator's rule: with a chief, the chief decides; otherwise worker 0, or all workers with AllWorkers.
     const decider = chief ? 'Chief' : 'Worker';
     this.successCondition = chief
-      ? 'status.replicaStatuses.Chief.succeeded = 1'
-      : p.successPolicy === SuccessPolicy.ALL_WORKERS
-        ? `status.replicaStatuses.Worker.succeeded = ${worker.replicas}`
-        : 'status.replicaStatuses.Worker.succeeded > 0';
+      ? tfJobSucceeded('Chief', '= 1')
+      : tfJobSucceeded('Worker', p.successPolicy === SuccessPolicy.ALL_WORKERS ? `= ${worker.replicas}` : '> 0');
     this.failureCondition = `status.replicaStatuses.${decider}.failed > 0`;
   }
 }

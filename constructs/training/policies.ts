@@ -30,6 +30,20 @@ export enum SuccessPolicy {
 }
 
 /** A volume for checkpoints: mounted into every replica and handed to the program as an env var. */
+/**
+ * Argo `successCondition` of a training-operator v1 TFJob: the operator's own verdict, not a count
+ * of every replica. It sets `status.completionTime` when it marks the job Succeeded (worker 0
+ * done by default, the chief when there is one, every worker with AllWorkers) or Failed, and
+ * stops updating the replica counts after (training-operator v1.9.4
+ * pkg/controller.v1/tensorflow/tfjob_controller.go UpdateJobStatus): `Worker.succeeded = N` never
+ * holds when worker 0 ends first, and the step waits forever (seen under the real operator in
+ * verify:cluster). `replicaStatuses.<decider>.succeeded` tells success from failure (the failure
+ * condition is checked first: argo-workflows v4.0.5 workflow/executor/resource.go matchConditions).
+ */
+export function tfJobSucceeded(decider: 'Chief' | 'Worker', succeeded: string): string {
+  return `status.completionTime,status.replicaStatuses.${decider}.succeeded ${succeeded}`;
+}
+
 export interface CheckpointOptions {
   /** The claim that outlives pods, so a restarted replica resumes instead of starting over. */
   readonly volume: ISharedVolume;

@@ -1,6 +1,6 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
-import { CleanPodPolicy, ReplicaRestartPolicy } from './policies';
+import { CleanPodPolicy, ReplicaRestartPolicy, tfJobSucceeded } from './policies';
 import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { withDefaults } from '../core/defaults';
 import { requireInteger } from '../core/errors';
@@ -109,7 +109,8 @@ export class TensorFlowTrainingJob extends Construct implements IWorkflowResourc
         },
       },
     });
-    this.successCondition = `status.replicaStatuses.Worker.succeeded = ${this.workers}`;
+    // Default success policy: the job succeeds when worker 0 completes.
+    this.successCondition = tfJobSucceeded('Worker', '> 0');
     this.failureCondition = 'status.replicaStatuses.Worker.failed > 0';
   }
 }

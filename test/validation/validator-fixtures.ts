@@ -77,7 +77,7 @@ export const workflow: Obj = {
         resource: {
           action: 'create',
           setOwnerReference: true,
-          successCondition: 'status.replicaStatuses.Worker.succeeded = 2',
+          successCondition: 'status.completionTime,status.replicaStatuses.Worker.succeeded > 0',
           manifest: 'apiVersion: kubeflow.org/v1\nkind: TFJob\n',
         },
       },

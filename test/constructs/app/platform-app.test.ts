@@ -96,7 +96,7 @@ describe('YamlWriter', () => {
     'plain', 'team-0001', '/models/0/', 'pvc://models/0', '10Gi', '500m', '2', '0.5', '1e3', 'e5', 'E5', '0x1F', '0o7', '017', '1:20', '2024-01-01',
     'yes', 'Yes', 'NO', 'y', 'n', 'on', 'Off', 'true', 'False', 'null', 'Null', '~', '', ' ', ' lead', 'trail ', '.inf', '-.inf', '.nan', '<<',
     '- a', '-a', '? x', 'a: b', 'a:b', 'a:', 'a #b', 'a#b', '#c', '@x', '`x', '*x', '&x', '!x', '|x', '>x', '%x', '---', '---x', '...', 'x---',
-    '"q"', "it's", `"both'`, '{a}', '[a]', 'a, b', 'status.replicaStatuses.Worker.succeeded = 2', 'é', 'ü-x', '\u0000x', 'tab\tx', 'a\nb', 'a\n', '\nlead',
+    '"q"', "it's", `"both'`, '{a}', '[a]', 'a, b', 'status.completionTime,status.replicaStatuses.Worker.succeeded > 0', 'é', 'ü-x', '\u0000x', 'tab\tx', 'a\nb', 'a\n', '\nlead',
     'x'.repeat(200), `${'word '.repeat(30)}end`,
     // number-like, dates, times and the characters the fast path accepts
     '500m', '2Gi', '1.27.3', '1.27.3-alpine', '1_000', '0b101', '0B101', '0o17', '08', '0x1f', '0X1F', '1:20', '1:20.5', '12:60', '2024-1-1', '2024-01-01T10:00:00Z',

@@ -34,14 +34,14 @@ describe('AllReduceTrainingJob', () => {
       expect(tfjob.spec.tfReplicaSpecs.Worker.replicas).toBe(2);
       expect(tfjob.spec.tfReplicaSpecs.Worker.template.spec.containers[0].name).toBe('tensorflow');
       expect(job.processesPerWorker).toBe(1);
-      expect(job.successCondition).toBe('status.replicaStatuses.Worker.succeeded > 0');
+      expect(job.successCondition).toBe('status.completionTime,status.replicaStatuses.Worker.succeeded > 0');
       expect(job.failureCondition).toBe('status.replicaStatuses.Worker.failed > 0');
     });
 
     test('success policy AllWorkers reaches the spec and the success condition', () => {
       const { job, objects } = build({ framework: CollectiveFramework.TENSORFLOW, workers: 3, successPolicy: SuccessPolicy.ALL_WORKERS });
       expect(byKindName(objects, 'TFJob', 'job').spec.successPolicy).toBe('AllWorkers');
-      expect(job.successCondition).toBe('status.replicaStatuses.Worker.succeeded = 3');
+      expect(job.successCondition).toBe('status.completionTime,status.replicaStatuses.Worker.succeeded = 3');
     });
   });
 

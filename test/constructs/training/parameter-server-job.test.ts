@@ -31,7 +31,7 @@ describe('ParameterServerTrainingJob', () => {
     expect(container.name).toBe('tensorflow');
     expect(container.env).toBeUndefined(); // no TF_CONFIG: the operator injects it
     expect(job.minAvailable).toBe(3);
-    expect(job.successCondition).toBe('status.replicaStatuses.Worker.succeeded > 0');
+    expect(job.successCondition).toBe('status.completionTime,status.replicaStatuses.Worker.succeeded > 0');
     expect(job.failureCondition).toBe('status.replicaStatuses.Worker.failed > 0');
   });
 
@@ -64,7 +64,7 @@ describe('ParameterServerTrainingJob', () => {
     expect(specs.Worker.template.spec.volumes).toContainEqual({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: '8Gi' } });
     expect(specs.PS.template.spec.volumes).toBeUndefined();
     expect(job.minAvailable).toBe(1 + 3 + 4);
-    expect(job.successCondition).toBe('status.replicaStatuses.Chief.succeeded = 1');
+    expect(job.successCondition).toBe('status.completionTime,status.replicaStatuses.Chief.succeeded = 1');
     expect(job.failureCondition).toBe('status.replicaStatuses.Chief.failed > 0');
   });
 
@@ -72,7 +72,7 @@ describe('ParameterServerTrainingJob', () => {
     const chart = testChart();
     const job = new ParameterServerTrainingJob(chart, 'job', { image, pool: cpu, ps: {}, worker: { replicas: 5 }, successPolicy: SuccessPolicy.ALL_WORKERS });
     expect(byKindName(synth(chart), 'TFJob', 'job').spec.successPolicy).toBe('AllWorkers');
-    expect(job.successCondition).toBe('status.replicaStatuses.Worker.succeeded = 5');
+    expect(job.successCondition).toBe('status.completionTime,status.replicaStatuses.Worker.succeeded = 5');
   });
 
   test('fault tolerance: restart policy, backoffLimit, deadlines, TTL, clean-pod policy and a checkpoint volume', () => {

@@ -23,7 +23,7 @@ describe('TensorFlowTrainingJob', () => {
     expect(worker.template.spec.nodeSelector).toEqual(cpu.nodeSelector());
     expect(worker.template.spec.tolerations).toBeUndefined();
     expect(worker.template.spec.containers[0].name).toBe('tensorflow');
-    expect(job.successCondition).toBe('status.replicaStatuses.Worker.succeeded = 2');
+    expect(job.successCondition).toBe('status.completionTime,status.replicaStatuses.Worker.succeeded > 0');
     expect(job.failureCondition).toBe('status.replicaStatuses.Worker.failed > 0');
   });
 

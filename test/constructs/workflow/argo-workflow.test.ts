@@ -69,7 +69,7 @@ describe('ArgoWorkflow', () => {
     const train = templateOf(wf, 'train');
     expect(train.resource.manifest).toContain('kind: TFJob');
     expect(train.resource.manifest).toContain('generateName: train-');
-    expect(train.resource.successCondition).toBe('status.replicaStatuses.Worker.succeeded = 2');
+    expect(train.resource.successCondition).toBe('status.completionTime,status.replicaStatuses.Worker.succeeded > 0');
     const serve = templateOf(wf, 'serve');
     expect(serve.resource.action).toBe('apply');
     expect(serve.resource.manifest).toContain('name: serve');
