@@ -202,8 +202,12 @@ export function startStepExecutor(cp: ControlPlane, { argoexec, verbose = false 
     async stop() {
       stopped = true;
       await loop;
-      // Steps still waiting for their object's success condition are ended, and say so.
-      for (const proc of processes.values()) proc.child.kill('SIGTERM');
+      // Steps still waiting for their object's success condition are ended, and say so. argoexec
+      // keeps waiting through SIGTERM, so it gets SIGKILL after a grace period.
+      await Promise.all([...processes.values()].map(async (proc) => {
+        proc.child.kill('SIGTERM');
+        if (!(await Promise.race([proc.exited, sleep(5000).then(() => undefined)]))) proc.child.kill('SIGKILL');
+      }));
       await Promise.all([...inFlight]);
       for (const p of identities.values()) (await p.catch(() => undefined))?.client.close();
     },
