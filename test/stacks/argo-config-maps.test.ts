@@ -46,3 +46,12 @@ withChart('the chart has the value, default false, gating configmaps create/upda
   const role = fs.readFileSync(path.join(CHART, 'templates/controller/workflow-controller-cluster-roles.yaml'), 'utf8');
   expect(role).toMatch(/\{\{- if \.Values\.controller\.rbac\.writeConfigMaps \}\}\s*- apiGroups:\s*- ""\s*resources:\s*- configmaps\s*verbs:\s*- create\s*- update/);
 });
+
+test("the stack's argo-workflows values install the CRDs as plain templates, not through the chart's hook Job", () => {
+  // crds.full (the chart default) renders only templates/crds-install-job.yaml: a pre-install hook
+  // Job running kubectl against GitHub; crds.full false renders templates/crds.yaml.
+  expect((operatorValues('argo-workflows', ctx) as any).crds).toEqual({ install: true, keep: true, full: false });
+  if (!fs.existsSync(CHART)) return console.warn(`skipped the chart half: ${CHART} is absent`);
+  expect(fs.readFileSync(path.join(CHART, 'templates/crds.yaml'), 'utf8')).toContain('{{- if and .Values.crds.install (not .Values.crds.full) }}');
+  expect(fs.readFileSync(path.join(CHART, 'templates/crds-install-job.yaml'), 'utf8')).toContain('"helm.sh/hook": pre-install,pre-upgrade');
+});

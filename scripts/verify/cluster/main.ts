@@ -201,8 +201,8 @@ async function main(): Promise<number> {
   // 6b. every Workflow run to its end, under the real controller
   const runs = argo ? plannedRuns(objects) : [];
   if (argo) {
-    log(`==> ${secs()}: waiting for ${runs.length} Workflow run(s) (up to ${opts.workflowTimeout}s)`);
-    await observeRuns(cp.client, runs, { timeoutS: opts.workflowTimeout });
+    log(`==> ${secs()}: waiting for ${runs.length} Workflow run(s) (up to ${opts.workflowTimeout}s; stop when none changed for ${Math.max(opts.settle, 60)}s)`);
+    await observeRuns(cp.client, runs, { timeoutS: opts.workflowTimeout, settleS: Math.max(opts.settle, 60) });
     await argo.executor.stop();
     const byGroup = groupOperators(inputs.operators);
     rows.push(...workflowRows(runs, argo.executor, (group) => (byGroup[group] && !running.has(byGroup[group]) ? byGroup[group] : undefined)));

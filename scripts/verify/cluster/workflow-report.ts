@@ -2,7 +2,7 @@
 
 import type { StepRun } from './argo-executor';
 import { VERDICTS, type WorkloadRow } from './report';
-import type { WorkflowRun } from './workflow-runs';
+import { cacheMisses, type WorkflowRun } from './workflow-runs';
 
 /**
  * One row per Workflow run: succeeded; pending-as-expected when it is still running only because
@@ -28,15 +28,18 @@ export function workflowRows(
   const rows: WorkloadRow[] = runs.map((r) => {
     const ok = r.phase === 'Succeeded' && !r.message;
     const failedSteps = stepRuns.filter((s) => s.namespace === r.namespace && s.workflow === r.name && s.exitCode !== 0);
-    const blocked = pending.get(r)!.length ? pending.get(r)! : r.after && pending.get(r.after)?.length ? [`repeats ${r.after.id}, which is pending as expected`] : [];
-    if (!ok && blocked.length) return { id: r.id, origin: 'argo workflow-controller', verdict: VERDICTS.PENDING, pools: [], detail: `${r.name ?? '(not created)'}: ${r.phase ?? 'not submitted'}`, reasons: blocked };
+    // A repeated run still held by such a step must already have hit the cache.
+    const misses = r.name && r.expectCacheHits ? cacheMisses(r) : [];
+    const blocked = misses.length ? [] : pending.get(r)!.length ? pending.get(r)! : r.after && pending.get(r.after)?.length ? [`repeats ${r.after.id}, which is pending as expected`] : [];
+    const hits = r.name && r.expectCacheHits?.length ? [`memoized step(s) ${r.expectCacheHits.join(', ')} hit the cache the first run saved`] : [];
+    if (!ok && blocked.length) return { id: r.id, origin: 'argo workflow-controller', verdict: VERDICTS.PENDING, pools: [], detail: `${r.name ?? '(not created)'}: ${r.phase ?? 'not submitted'}`, reasons: [...hits, ...blocked] };
     return {
       id: r.id,
       origin: 'argo workflow-controller',
       verdict: ok ? VERDICTS.SUCCEEDED : VERDICTS.FAILED,
       pools: [],
       detail: `${r.name ?? '(not created)'}: ${r.phase ?? 'no phase'}`,
-      reasons: ok ? [] : [r.message || 'no message', ...failedSteps.map((s) => `step ${s.template} (pod ${s.pod}, ${s.kind}, as ${s.serviceAccount}): ${s.message || `exit ${s.exitCode}`}`)],
+      reasons: ok ? [] : [r.message || 'no message', ...(misses.length ? [`template(s) ${misses.join(', ')} did not hit the memoization cache the first run saved`] : []), ...failedSteps.map((s) => `step ${s.template} (pod ${s.pod}, ${s.kind}, as ${s.serviceAccount}): ${s.message || `exit ${s.exitCode}`}`)],
     };
   });
   if (steps.errors.length) rows.push({ id: 'workflow step executor', origin: 'verify-cluster', verdict: VERDICTS.FAILED, pools: [], detail: `${steps.errors.length} error(s)`, reasons: [...steps.errors] });

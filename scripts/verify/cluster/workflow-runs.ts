@@ -18,14 +18,31 @@ export interface WorkflowRun {
   readonly submit?: KubeObject;
   /** Names of templates whose step must report a memoization cache hit. */
   readonly expectCacheHits?: readonly string[];
-  /** The run this one repeats (created only after that one succeeded). */
+  /** The run this one repeats (created once that one's memoized steps succeeded: their cache is saved). */
   readonly after?: WorkflowRun;
   phase?: string;
   message?: string;
+  /** Templates with a Succeeded step, and those whose step hit the memoization cache (last read). */
+  succeededTemplates?: ReadonlySet<string>;
+  cacheHits?: ReadonlySet<string>;
 }
 
 const ARGO = 'argoproj.io';
 const BASE = (ns: string) => `/apis/argoproj.io/v1alpha1/namespaces/${ns}/workflows`;
+
+/** Templates of `wf` with a Succeeded step, and those whose step reported a cache hit. */
+export function templateStates(wf: KubeObject): { succeeded: Set<string>; hits: Set<string> } {
+  const nodes: KubeObject[] = Object.values(wf.status?.nodes || {});
+  return {
+    succeeded: new Set(nodes.filter((n) => n.phase === 'Succeeded' && n.templateName).map((n) => n.templateName)),
+    hits: new Set(nodes.filter((n) => n.memoizationStatus?.hit === true && n.templateName).map((n) => n.templateName)),
+  };
+}
+
+/** Memoized templates of a repeated run that did not hit the cache ([] when every one did). */
+export function cacheMisses(run: WorkflowRun): string[] {
+  return (run.expectCacheHits || []).filter((t) => !run.cacheHits?.has(t));
+}
 
 const memoizedTemplates = (spec: KubeObject): string[] => (spec?.templates || []).filter((t: KubeObject) => t.memoize).map((t: KubeObject) => t.name);
 
@@ -88,11 +105,13 @@ export function runVerdict(run: WorkflowRun, wf: KubeObject | undefined): string
 
 /**
  * Creates the runs that are submitted (each after the run it repeats succeeded) and waits until
- * every run finished or `timeoutS` passed. A list that fails is an error of the run, not an empty
- * list.
+ * every run finished, `timeoutS` passed, or no unfinished run changed for `settleS` (a step waiting
+ * on something nothing here acts on). A read that fails is an error of the run, not a missing run.
  */
-export async function observeRuns(client: ApiClient, runs: readonly WorkflowRun[], { timeoutS, onPoll }: { timeoutS: number; onPoll?: () => void }): Promise<void> {
+export async function observeRuns(client: ApiClient, runs: readonly WorkflowRun[], { timeoutS, settleS = timeoutS, onPoll }: { timeoutS: number; settleS?: number; onPoll?: () => void }): Promise<void> {
   const deadline = Date.now() + timeoutS * 1000;
+  const versions = new Map<WorkflowRun, string>();
+  let lastChange = Date.now();
   const submit = async (run: WorkflowRun) => {
     const r = await client.request('POST', BASE(run.namespace), { body: run.submit });
     if (r.status !== 201) {
@@ -109,22 +128,33 @@ export async function observeRuns(client: ApiClient, runs: readonly WorkflowRun[
         continue;
       }
       const wf = r.body as KubeObject;
+      const states = templateStates(wf);
+      run.succeededTemplates = states.succeeded;
+      run.cacheHits = states.hits;
+      if (versions.get(run) !== wf.metadata?.resourceVersion) lastChange = Date.now();
+      versions.set(run, wf.metadata?.resourceVersion);
       run.phase = wf.status?.phase;
       if (DONE.has(run.phase || '')) run.message = runVerdict(run, wf);
     }
     for (const run of runs.filter((x) => x.after && !x.name && !x.phase)) {
-      if (run.after!.phase === 'Succeeded' && !run.after!.message) await submit(run);
+      const saved = (run.expectCacheHits || []).every((t) => run.after!.succeededTemplates?.has(t));
+      if ((run.after!.phase === 'Succeeded' && !run.after!.message) || (saved && !DONE.has(run.after!.phase || ''))) {
+        await submit(run);
+        lastChange = Date.now();
+      }
       else if (DONE.has(run.after!.phase || '')) {
         run.phase = 'Error';
-        run.message = `not submitted: the run it repeats did not succeed`;
+        run.message = 'not submitted: the run it repeats did not succeed';
       }
     }
     onPoll?.();
     if (runs.every((x) => DONE.has(x.phase || ''))) return;
+    if (Date.now() - lastChange > settleS * 1000) break;
     await new Promise((res) => setTimeout(res, 2000));
   }
+  const waited = Date.now() < deadline ? `nothing changed for ${settleS}s` : `${timeoutS}s`;
   for (const run of runs.filter((x) => !DONE.has(x.phase || ''))) {
-    run.message = `still ${run.phase || 'not started'} after ${timeoutS}s${run.message ? ` (${run.message})` : ''}`;
+    run.message = `still ${run.phase || 'not started'} after ${waited}${run.message ? ` (${run.message})` : ''}`;
   }
 }
 

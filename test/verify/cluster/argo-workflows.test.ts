@@ -143,6 +143,21 @@ describe('workflow rows', () => {
     expect(pendingLines(rows)[1]).toMatch(/serve waits for its InferenceService/);
   });
 
+  test('a repeated run held at serve is pending only when its memoized steps hit the cache', () => {
+    const [first, second] = plannedRuns(recordsOf([book]));
+    first.phase = 'Running';
+    Object.assign(second, { name: 'book-again-x', phase: 'Running', cacheHits: new Set(['ingest']) });
+    const serve = (workflow: string) => step('serve', { workflow, waitingFor: 'serving.kserve.io/InferenceService' });
+    const steps = { runs: new Map([['a', serve('book')], ['b', serve('book-again-x')]]), errors: [] };
+    const rows = workflowRows([first, second], steps, notRun);
+    expect(rows[1].verdict).toBe('pending-as-expected');
+    expect(rows[1].reasons![0]).toBe('memoized step(s) ingest hit the cache the first run saved');
+    second.cacheHits = new Set();
+    const [, missed] = workflowRows([first, second], steps, notRun);
+    expect(missed.verdict).toBe('FAILED');
+    expect(missed.reasons).toContain('template(s) ingest did not hit the memoization cache the first run saved');
+  });
+
   test('a step waiting on a kind whose operator runs, or a step that failed, fails the run with the step message', () => {
     const [first] = plannedRuns(recordsOf([book]));
     first.phase = 'Running';
