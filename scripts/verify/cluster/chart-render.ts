@@ -20,6 +20,12 @@ export interface ChartRelease {
   readonly values: Record<string, unknown>;
 }
 
+/** What cluster-inputs.ts prints under `charted`: the releases to render, and warnings about them. */
+export interface ChartedInputs {
+  readonly releases: readonly ChartRelease[];
+  readonly warnings: readonly string[];
+}
+
 export interface RenderedChart {
   readonly release: ChartRelease;
   /** Helm hooks (`helm.sh/hook`): not installed here, as the stack's helm.v4.Chart runs none as hooks. */

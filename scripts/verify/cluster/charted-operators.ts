@@ -9,14 +9,8 @@ import { statusMessage, type ServedResource } from '../core/api-paths';
 import type { FieldValidation } from '../core/args';
 import { type KubeObject, recordsOf } from '../core/objects';
 import { Fatal, log } from '../core/runtime';
-import { type ChartRelease, helmTemplate, type RenderedChart, sortRendered } from './chart-render';
+import { type ChartedInputs, helmTemplate, type RenderedChart, sortRendered } from './chart-render';
 import { applyDist } from './setup';
-
-/** What cluster-inputs.ts prints under `charted`. */
-export interface ChartedInputs {
-  readonly releases: readonly ChartRelease[];
-  readonly warnings: readonly string[];
-}
 
 /** Operators whose charts the harness renders, when the stack installs them and they run here. */
 export const CHARTED_OPERATORS = ['argo-workflows'] as const;

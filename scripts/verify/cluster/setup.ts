@@ -15,7 +15,7 @@ import { notAppliedReason, sortForApply } from '../core/kinds';
 import { describe, type KubeObject, type ObjectRecord } from '../core/objects';
 import { errorMessage, Fatal, log, repoRoot } from '../core/runtime';
 import type { PoolInput } from './nodes';
-import type { ChartedInputs } from './charted-operators';
+import type { ChartedInputs } from './chart-render';
 import type { OperatorConfiguration } from './operator-config-source';
 import type { OverQuotaInput } from './scenarios';
 import { type Claim, DEFAULT_CLASS, expectedClaims, persistentVolumes, storageClasses } from './storage';
