@@ -22,6 +22,8 @@ import { NodePool } from '../../../constructs/cluster/node-pool';
 import { Images } from '../../../constructs/core/image';
 import { BatchProcessingJob } from '../../../constructs/ingestion/batch-job';
 import { Team } from '../../../constructs/operations/team';
+import { TensorFlowTrainingJob } from '../../../constructs/training/tensorflow-job';
+import { ArgoWorkflow } from '../../../constructs/workflow/argo-workflow';
 import { nodePatchSpec } from '../../../stacks/cluster/local';
 import { CONFIG_NAMESPACE, parseStackConfig, StackConfig } from '../../../stacks/config';
 import { assembleLocalChart } from '../../../stacks/operators/local-charts';
@@ -98,6 +100,28 @@ function overQuotaScenario(app: App) {
   };
 }
 
+/** Namespace of the workflow-role canary (made by the harness, Pod Security restricted). */
+const CANARY_NAMESPACE = 'verify-canary-workflow-role';
+
+/**
+ * The workflow-role canary: a Workflow built with the project's constructs whose one step creates a
+ * TFJob, with `create` taken out of the Role the construct derives for its ServiceAccount (the
+ * checks bypassed). argoexec, acting as that ServiceAccount, must be refused.
+ */
+function workflowRoleCanary(config: StackConfig) {
+  const pool = config.pools[0];
+  const chart = new Chart(new App(), 'verify-canary', { namespace: CANARY_NAMESPACE, disableResourceNameHashes: true });
+  const wf = new ArgoWorkflow(chart, 'role-canary', { pool });
+  const job = new TensorFlowTrainingJob(wf.manifests, 'train', { pool, workers: 1, container: { image: Images.CACHE_HELPER, command: ['sh', '-c', 'true'] } });
+  wf.addResourceTask('train', { resource: job });
+  const objects = chart.toJson().map((o) => {
+    if (o.kind !== 'Role') return o;
+    const rules = o.rules.map((r: { resources: string[]; verbs: string[] }) => (r.resources.includes('tfjobs') ? { ...r, verbs: r.verbs.filter((v) => v !== 'create') } : r));
+    return { ...o, rules };
+  });
+  return { namespace: CANARY_NAMESPACE, workflow: wf.name, removed: 'create tfjobs.kubeflow.org', objects };
+}
+
 /**
  * The chart releases the harness renders with Helm. ../shared/charts has argo-workflows 1.0.18
  * for the pinned 2.0.4 (its SOURCES.md): that folder stands in, with a warning.
@@ -131,6 +155,7 @@ function main(): void {
     operatorConfig: operatorConfiguration(config, releases),
     overQuota: overQuotaScenario(app) ?? null,
     charted: chartReleases(config),
+    canaries: { workflowRole: workflowRoleCanary(config) },
   };
   process.stdout.write(`${JSON.stringify(output)}\n`);
 }

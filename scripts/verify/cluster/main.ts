@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { commandLine } from '../core/args';
+import { type CanaryResult, canaryLine, canaryReportLines, exitCodeWithCanaries, missedSuffix } from '../core/canaries';
 import { resolveBinaries, startControlPlane, WITH_CONTROLLERS } from '../core/control-plane';
 import { addProjectCrds, loadCrdIndex } from '../core/crds';
 import { loadDist } from '../core/dist';
@@ -20,6 +21,7 @@ import { BUILTIN_GROUPS } from '../core/kinds';
 import { displayGroupKind, type ObjectRecord } from '../core/objects';
 import { cleanup, exitDescription, installSignalHandlers, logTail, runMain, state } from '../core/processes';
 import { Fatal, log } from '../core/runtime';
+import { CLUSTER_CANARY_MINIMUM, startWorkflowRoleCanary, workflowRoleVerdict } from './canaries';
 import { CHARTED_OPERATORS, renderCharts } from './charted-operators';
 import { resolveArgoBinaries, resolveClusterComponents, startAttacher, startControllerManager, startKwok, startScheduler, writeKubeconfig } from './components';
 import { groupOperators, NOT_SIMULATED, SIMULATED_OPERATORS, stackCoverage } from './coverage';
@@ -200,10 +202,13 @@ async function main(): Promise<number> {
 
   // 6b. every Workflow run to its end, under the real controller
   const runs = argo ? plannedRuns(objects) : [];
+  const canaries: CanaryResult[] = [];
   if (argo) {
+    const canaryRun = await startWorkflowRoleCanary(cp.client, inputs.canaries.workflowRole, { opts, byGvk });
     log(`==> ${secs()}: waiting for ${runs.length} Workflow run(s) (up to ${opts.workflowTimeout}s; stop when none changed for ${Math.max(opts.settle, 60)}s)`);
-    await observeRuns(cp.client, runs, { timeoutS: opts.workflowTimeout, settleS: Math.max(opts.settle, 60) });
+    await observeRuns(cp.client, [...runs, canaryRun], { timeoutS: opts.workflowTimeout, settleS: Math.max(opts.settle, 60) });
     await argo.executor.stop();
+    canaries.push(workflowRoleVerdict(inputs.canaries.workflowRole, canaryRun, argo.executor.runs));
     const byGroup = groupOperators(inputs.operators);
     rows.push(...workflowRows(runs, argo.executor, (group) => (byGroup[group] && !running.has(byGroup[group]) ? byGroup[group] : undefined)));
   }
@@ -251,8 +256,14 @@ async function main(): Promise<number> {
   cp.client.close();
   await cleanup();
   const c = counts(rows);
-  log(summaryLine(c, argo ? runCounts(runs) : undefined));
-  return c.failed > 0 ? 1 : 0;
+  if (argo) {
+    log('canaries (known-bad inputs that must fail):');
+    for (const l of canaryReportLines(canaries)) log(l);
+    log(canaryLine(canaries));
+  }
+  const minimum = argo ? CLUSTER_CANARY_MINIMUM : 0;
+  log(`${summaryLine(c, argo ? runCounts(runs) : undefined)}${missedSuffix(canaries, minimum)}`);
+  return exitCodeWithCanaries(c.failed > 0 ? 1 : 0, canaries, minimum);
 }
 
 runMain(main);

@@ -20,6 +20,15 @@ import type { OperatorConfiguration } from './operator-config-source';
 import type { OverQuotaInput } from './scenarios';
 import { type Claim, DEFAULT_CLASS, expectedClaims, persistentVolumes, storageClasses } from './storage';
 
+/** What cluster-inputs.ts prints under `canaries.workflowRole` (canaries.ts runs it). */
+export interface WorkflowRoleCanaryInput {
+  readonly namespace: string;
+  readonly workflow: string;
+  /** The verb and resource taken out of the derived Role. */
+  readonly removed: string;
+  readonly objects: KubeObject[];
+}
+
 /** What cluster-inputs.ts prints. */
 export interface ClusterInputs {
   stackFile: string;
@@ -31,6 +40,8 @@ export interface ClusterInputs {
   overQuota: OverQuotaInput | null;
   /** The operators installed from their charts (with MLP_CLUSTER_CHARTS_DIR). */
   charted: ChartedInputs;
+  /** Known-bad inputs built with the project's constructs (canaries.ts). */
+  canaries: { workflowRole: WorkflowRoleCanaryInput };
 }
 
 const INPUTS_ENTRY = 'scripts/verify/cluster/cluster-inputs.ts';

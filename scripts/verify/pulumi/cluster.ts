@@ -13,6 +13,7 @@ import { installCrds } from '../core/crds';
 import { type KubeObject, recordsOf } from '../core/objects';
 import { cleanup } from '../core/processes';
 import { resolveClusterComponents, startControllerManager, startKwok, startScheduler, writeKubeconfig } from '../cluster/components';
+import { CHARTED_OPERATORS } from '../cluster/charted-operators';
 import { SIMULATED_OPERATORS } from '../cluster/coverage';
 import { nodesFromPools, schedulerNames } from '../cluster/nodes';
 import { startKueue, startTrainingOperator } from '../cluster/run-operators';
@@ -31,10 +32,11 @@ export function clusterInputs(): ClusterInputs {
 
 /**
  * The operators the simulated cluster really runs (training-operator, Kueue: the CRDs come from
- * their releases) among the stack's; the others are only represented by their CRDs.
+ * their releases) among the stack's; the others are only represented by their CRDs. Operators
+ * verify:cluster installs from their charts (Argo) are not run here.
  */
 export function runningOperators(inputs: ClusterInputs): string[] {
-  return inputs.operators.map((o) => o.name).filter((n) => SIMULATED_OPERATORS.has(n));
+  return inputs.operators.map((o) => o.name).filter((n) => SIMULATED_OPERATORS.has(n) && !(CHARTED_OPERATORS as readonly string[]).includes(n));
 }
 
 /**

@@ -208,3 +208,16 @@ describe('the argo-workflows chart as the harness installs it', () => {
     }
   });
 });
+
+describe('the workflow-role canary', () => {
+  const { workflowRoleVerdict } = require('../../../scripts/verify/cluster/canaries') as typeof import('../../../scripts/verify/cluster/canaries');
+  const input = { namespace: 'canary', workflow: 'role-canary', removed: 'create tfjobs.kubeflow.org', objects: [] };
+  const stepOf = (message: string) => new Map([['u', { namespace: 'canary', pod: 'p', workflow: 'role-canary', template: 'train', kind: 'resource' as const, serviceAccount: 'role-canary', outputs: [], exitCode: 1, message }]]);
+  const forbidden = 'argoexec resource create as role-canary exited 1: tfjobs.kubeflow.org is forbidden: User "system:serviceaccount:canary:role-canary" cannot create resource "tfjobs"';
+
+  test('caught only when the run failed because argoexec was forbidden the removed verb', () => {
+    expect(workflowRoleVerdict(input, { id: 'c', namespace: 'canary', phase: 'Failed' }, stepOf(forbidden))).toMatchObject({ caught: true, name: 'workflow-step-role-lacks-verb' });
+    expect(workflowRoleVerdict(input, { id: 'c', namespace: 'canary', phase: 'Succeeded' }, new Map())).toMatchObject({ caught: false, seen: "run Succeeded; no step was refused 'create' on tfjobs" });
+    expect(workflowRoleVerdict(input, { id: 'c', namespace: 'canary', phase: 'Failed' }, stepOf('image pull failed')).caught).toBe(false);
+  });
+});

@@ -1,0 +1,45 @@
+// verify:cluster's canaries (issue 21): known-bad inputs built with the project's constructs
+// (cluster-inputs.ts), run next to dist/; each must fail for its stated reason. So far one:
+// a workflow step whose Role lacks a verb must be refused when argoexec acts as the step's
+// ServiceAccount, proving the harness runs steps with the step's identity, not its own.
+
+import type { ApiClient } from '../core/api-client';
+import type { ServedResource } from '../core/api-paths';
+import type { FieldValidation } from '../core/args';
+import type { CanaryResult } from '../core/canaries';
+import { recordsOf } from '../core/objects';
+import { Fatal } from '../core/runtime';
+import type { StepRun } from './argo-executor';
+import { applyDist, type WorkflowRoleCanaryInput } from './setup';
+import type { WorkflowRun } from './workflow-runs';
+
+export const CLUSTER_CANARY_MINIMUM = 1;
+
+/** Creates the canary's namespace (Pod Security restricted, like every workload namespace) and objects; returns its run. */
+export async function startWorkflowRoleCanary(
+  client: ApiClient,
+  input: WorkflowRoleCanaryInput,
+  ctx: { opts: { fieldValidation: FieldValidation; verbose: boolean }; byGvk: ReadonlyMap<string, ServedResource> },
+): Promise<WorkflowRun> {
+  const labels = { 'pod-security.kubernetes.io/enforce': 'restricted' };
+  const ns = await client.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: input.namespace, labels } } });
+  if (ns.status !== 201) throw new Fatal(`canary namespace ${input.namespace} not created: HTTP ${ns.status}`);
+  const applied = await applyDist(client, recordsOf(input.objects, 'workflow-role canary'), ctx);
+  const failed = [...applied.entries()].filter(([, a]) => !a.ok);
+  if (failed.length) throw new Fatal(`the workflow-role canary does not apply: ${failed.map(([o, a]) => `${o.kind} ${o.name}: ${a.message}`).join('; ')}`);
+  return { id: `canary Workflow ${input.namespace}/${input.workflow}`, namespace: input.namespace, name: input.workflow };
+}
+
+/** Caught when the run failed because a step's argoexec was forbidden the removed verb. */
+export function workflowRoleVerdict(input: WorkflowRoleCanaryInput, run: WorkflowRun, steps: ReadonlyMap<string, StepRun>): CanaryResult {
+  const [verb, resource] = input.removed.split(' ');
+  const plural = resource.split('.')[0];
+  const refused = [...steps.values()].filter((s) => s.namespace === input.namespace && s.workflow === input.workflow && s.exitCode !== 0 && /forbidden/i.test(s.message || '') && (s.message || '').includes(plural));
+  const caught = (run.phase === 'Failed' || run.phase === 'Error') && refused.length > 0;
+  return {
+    name: 'workflow-step-role-lacks-verb',
+    proves: `a resource step runs as its own ServiceAccount: without '${verb}' on ${resource} in the Role, argoexec is refused`,
+    caught,
+    seen: caught ? `run ${run.phase}; step ${refused[0].template}: ${(refused[0].message || '').slice(0, 240)}` : `run ${run.phase ?? 'not started'}${run.message ? `: ${run.message}` : ''}; no step was refused '${verb}' on ${plural}`,
+  };
+}
