@@ -29,7 +29,7 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'kueue.x-k8s.io/ClusterQueue', 'kueue.x-k8s.io/ResourceFlavor', 'kueue.x-k8s.io/WorkloadPriorityClass', 'kueue.x-k8s.io/Cohort',
   'scheduling.volcano.sh/Queue', 'trainer.kubeflow.org/ClusterTrainingRuntime', 'serving.kserve.io/ClusterServingRuntime',
   'serving.kserve.io/ClusterStorageContainer', 'argoproj.io/ClusterWorkflowTemplate', 'karpenter.sh/NodePool',
-  'karpenter.k8s.aws/EC2NodeClass',
+  'karpenter.k8s.aws/EC2NodeClass', 'apiregistration.k8s.io/APIService',
 ]);
 
 /** `group/Kind` of a manifest (`/Kind` for the core group). */

@@ -18,7 +18,9 @@ import { freePort } from '../core/ports';
 import { startProcess, type Supervised, waitUntil } from '../core/processes';
 import type { ControlPlane } from '../core/control-plane';
 import { actAs } from '../core/service-account-identity';
-import { deploymentOf, flagValue, type RenderedChart } from './chart-render';
+import { containerEnv } from './argo-steps';
+import { deploymentOf, type RenderedChart } from './chart-render';
+import { flagValue } from './operators';
 
 /** The chart's controller ConfigMap with the process ports replaced; throws when the chart has none. */
 export function controllerConfigMap(chart: RenderedChart, name: string, { metricsPort, telemetryPort }: { metricsPort: number; telemetryPort: number }): { configMap: KubeObject; replaced: string[] } {
@@ -35,14 +37,7 @@ export function controllerConfigMap(chart: RenderedChart, name: string, { metric
 
 /** The controller's container env as its pod would see it (fieldRefs of the pod's metadata). */
 export function controllerEnv(container: KubeObject, pod: { name: string; namespace: string }): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const e of container.env || []) {
-    if (e.value !== undefined) env[e.name] = String(e.value);
-    else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.namespace') env[e.name] = pod.namespace;
-    else if (e.valueFrom?.fieldRef?.fieldPath === 'metadata.name') env[e.name] = pod.name;
-    else throw new Error(`workflow-controller env ${e.name}: ${JSON.stringify(e.valueFrom)} is not resolved here`);
-  }
-  return env;
+  return containerEnv({ metadata: pod, spec: {} }, container);
 }
 
 /** The controller's Deployment, container and the ConfigMap its `--configmap` names. */

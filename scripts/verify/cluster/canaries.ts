@@ -7,10 +7,10 @@ import type { ApiClient } from '../core/api-client';
 import type { ServedResource } from '../core/api-paths';
 import type { FieldValidation } from '../core/args';
 import type { CanaryResult } from '../core/canaries';
-import { recordsOf } from '../core/objects';
-import { Fatal } from '../core/runtime';
 import type { StepRun } from './argo-executor';
-import { applyDist, type WorkflowRoleCanaryInput } from './setup';
+import { applyOrFail } from './charted-operators';
+import { createOrFail } from './run-operators';
+import type { WorkflowRoleCanaryInput } from './setup';
 import type { WorkflowRun } from './workflow-runs';
 
 export const CLUSTER_CANARY_MINIMUM = 1;
@@ -22,11 +22,8 @@ export async function startWorkflowRoleCanary(
   ctx: { opts: { fieldValidation: FieldValidation; verbose: boolean }; byGvk: ReadonlyMap<string, ServedResource> },
 ): Promise<WorkflowRun> {
   const labels = { 'pod-security.kubernetes.io/enforce': 'restricted' };
-  const ns = await client.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: input.namespace, labels } } });
-  if (ns.status !== 201) throw new Fatal(`canary namespace ${input.namespace} not created: HTTP ${ns.status}`);
-  const applied = await applyDist(client, recordsOf(input.objects, 'workflow-role canary'), ctx);
-  const failed = [...applied.entries()].filter(([, a]) => !a.ok);
-  if (failed.length) throw new Fatal(`the workflow-role canary does not apply: ${failed.map(([o, a]) => `${o.kind} ${o.name}: ${a.message}`).join('; ')}`);
+  await createOrFail(client, '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: input.namespace, labels } }, `canary namespace ${input.namespace}`);
+  await applyOrFail(client, input.objects, ctx, 'the workflow-role canary\'s objects');
   return { id: `canary Workflow ${input.namespace}/${input.workflow}`, namespace: input.namespace, name: input.workflow };
 }
 

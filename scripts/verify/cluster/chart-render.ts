@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import { CLUSTER_SCOPED_KINDS, groupKind } from '../../../constructs/core/api-groups';
 import { crdInfo, type CrdInfo } from '../core/crd-index';
 import type { KubeObject } from '../core/objects';
 
@@ -64,13 +65,10 @@ export function sortRendered(release: ChartRelease, docs: readonly KubeObject[],
       const info = crdInfo(d, file);
       if (info) crds.push({ ...info, operatorRelease: release.operator });
     } else if (WEBHOOK_KINDS.has(d.kind)) webhooks.push(d);
-    else objects.push(d.metadata?.namespace || !namespaced(d) ? d : { ...d, metadata: { ...d.metadata, namespace: release.namespace } });
+    else objects.push(d.metadata?.namespace || CLUSTER_SCOPED_KINDS.has(groupKind(d as { apiVersion: string; kind: string })) ? d : { ...d, metadata: { ...d.metadata, namespace: release.namespace } });
   }
   return { release, hooks, crds, webhooks, objects };
 }
-
-const CLUSTER_SCOPED = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'PriorityClass', 'StorageClass', 'IngressClass', 'APIService', 'ClusterServingRuntime', 'ClusterStorageContainer', 'ClusterWorkflowTemplate', 'ClusterTrainingRuntime']);
-const namespaced = (d: KubeObject) => !CLUSTER_SCOPED.has(d.kind);
 
 /**
  * A chart's webhook configurations served by the local process: every webhook whose service is
@@ -97,11 +95,3 @@ export function deploymentOf(chart: RenderedChart, suffix: string): KubeObject {
   return d;
 }
 
-/** `--flag value` or `--flag=value` of a container's args, or undefined. */
-export function flagValue(args: readonly string[], flag: string): string | undefined {
-  for (let i = 0; i < args.length; i++) {
-    if (args[i] === flag) return args[i + 1];
-    if (args[i].startsWith(`${flag}=`)) return args[i].slice(flag.length + 1);
-  }
-  return undefined;
-}

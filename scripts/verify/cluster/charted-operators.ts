@@ -5,11 +5,12 @@
 
 import path from 'node:path';
 import type { ApiClient } from '../core/api-client';
-import { statusMessage, type ServedResource } from '../core/api-paths';
+import type { ServedResource } from '../core/api-paths';
 import type { FieldValidation } from '../core/args';
 import { type KubeObject, recordsOf } from '../core/objects';
 import { Fatal, log } from '../core/runtime';
 import { type ChartedInputs, helmTemplate, type RenderedChart, sortRendered } from './chart-render';
+import { createOrFail } from './run-operators';
 import { applyDist } from './setup';
 
 /** Operators whose charts the harness renders, when the stack installs them and they run here. */
@@ -46,12 +47,18 @@ export async function installChart(
   replace: (o: KubeObject) => boolean = () => false,
 ): Promise<void> {
   const ns = chart.release.namespace;
-  const r = await client.request('POST', '/api/v1/namespaces', { body: { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } });
-  if (r.status !== 201 && r.status !== 409) throw new Fatal(`creating namespace ${ns} for ${chart.release.operator} failed: ${statusMessage(r.status, r.body)}`);
-  const records = recordsOf(chart.objects.filter((o) => !replace(o)), `${chart.release.operator} chart`);
-  const applied = await applyDist(client, records, ctx);
+  await createOrFail(client, '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, `namespace ${ns} for ${chart.release.operator}`);
+  await applyOrFail(client, chart.objects.filter((o) => !replace(o)), ctx, `the ${chart.release.operator} chart's objects`);
+}
+
+/** Applies `objects` as dist is applied; any that does not apply stops the run naming it. */
+export async function applyOrFail(
+  client: ApiClient,
+  objects: readonly KubeObject[],
+  ctx: { opts: { fieldValidation: FieldValidation; verbose: boolean }; byGvk: ReadonlyMap<string, ServedResource> },
+  what: string,
+): Promise<void> {
+  const applied = await applyDist(client, recordsOf(objects, what), ctx);
   const failed = [...applied.entries()].filter(([, a]) => !a.ok);
-  if (failed.length) {
-    throw new Fatal(`the ${chart.release.operator} chart's objects do not apply: ${failed.map(([o, a]) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}: ${a.message}`).join('; ')}`);
-  }
+  if (failed.length) throw new Fatal(`${what} do not apply: ${failed.map(([o, a]) => `${o.kind} ${o.namespace ? `${o.namespace}/` : ''}${o.name}: ${a.message}`).join('; ')}`);
 }

@@ -94,12 +94,17 @@ export function trainingOperatorCommandLine(
   ];
 }
 
-/** `--gang-scheduler-name` of the training-operator's flags, or undefined. */
-export function gangSchedulerName(args: readonly string[]): string | undefined {
+/** `--flag value` or `--flag=value` of a command line, or undefined. */
+export function flagValue(args: readonly string[], flag: string): string | undefined {
   for (let i = 0; i < args.length; i++) {
     const a = String(args[i]);
-    if (a.startsWith('--gang-scheduler-name=')) return a.slice('--gang-scheduler-name='.length) || undefined;
-    if (a === '--gang-scheduler-name') return args[i + 1];
+    if (a === flag) return args[i + 1];
+    if (a.startsWith(`${flag}=`)) return a.slice(flag.length + 1);
   }
   return undefined;
+}
+
+/** `--gang-scheduler-name` of the training-operator's flags, or undefined (also when empty). */
+export function gangSchedulerName(args: readonly string[]): string | undefined {
+  return flagValue(args, '--gang-scheduler-name') || undefined;
 }

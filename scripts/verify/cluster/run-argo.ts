@@ -5,13 +5,11 @@
 import type { ServedResource } from '../core/api-paths';
 import type { FieldValidation } from '../core/args';
 import type { ControlPlane } from '../core/control-plane';
-import { recordsOf } from '../core/objects';
-import { Fatal, log } from '../core/runtime';
+import { log } from '../core/runtime';
 import { type ArgoController, controllerOf, startArgoController } from './argo-controller';
 import { startStepExecutor, type StepExecutor } from './argo-executor';
 import type { RenderedChart } from './chart-render';
-import { installChart } from './charted-operators';
-import { applyDist } from './setup';
+import { applyOrFail, installChart } from './charted-operators';
 
 export interface ArgoRun {
   readonly controller: ArgoController;
@@ -31,10 +29,8 @@ export async function startArgo(
   const { configMapName } = controllerOf(chart);
   const ctx = { opts, byGvk };
   await installChart(cp.client, chart, ctx, (o) => o.kind === 'ConfigMap' && o.metadata.name === configMapName);
-  const controller = await startArgoController(cp, { bin: controllerBin, chart, timeoutS: opts.componentTimeout }, async (cm) => {
-    const [[, applied]] = [...(await applyDist(cp.client, recordsOf([cm], 'argo-workflows chart'), ctx)).entries()];
-    if (!applied.ok) throw new Fatal(`the argo-workflows controller ConfigMap does not apply: ${applied.message}`);
-  });
+  const controller = await startArgoController(cp, { bin: controllerBin, chart, timeoutS: opts.componentTimeout }, (cm) =>
+    applyOrFail(cp.client, [cm], ctx, "the argo-workflows controller's ConfigMap"));
   const executor = startStepExecutor(cp, { argoexec: argoexecBin, verbose: opts.verbose });
   log(
     `==> workflow-controller ready as ServiceAccount ${chart.release.namespace}/${controller.serviceAccount} (the chart's RBAC), ConfigMap ${controller.configMap}` +

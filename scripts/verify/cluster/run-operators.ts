@@ -25,7 +25,8 @@ interface OperatorStart {
   timeoutS: number;
 }
 
-async function createOrFail(client: ApiClient, apiPath: string, body: KubeObject, what: string): Promise<void> {
+/** POST `body`; an existing object (409) is fine, anything else stops the run naming `what`. */
+export async function createOrFail(client: ApiClient, apiPath: string, body: KubeObject, what: string): Promise<void> {
   const r = await client.request('POST', apiPath, { body });
   if (r.status !== 201 && r.status !== 409) throw new Fatal(`creating ${what} failed: ${statusMessage(r.status, r.body)}`);
 }

@@ -1,6 +1,7 @@
 // Unit tests for how verify:cluster stands in for workflow step pods (argo-steps.ts), which runs it
 // counts and how it judges them (workflow-runs.ts), and chart webhooks served locally (chart-render.ts).
-import { localWebhooks, flagValue } from '../../../scripts/verify/cluster/chart-render';
+import { localWebhooks } from '../../../scripts/verify/cluster/chart-render';
+import { flagValue } from '../../../scripts/verify/cluster/operators';
 import * as steps from '../../../scripts/verify/cluster/argo-steps';
 import { plannedRuns, runCounts, runVerdict } from '../../../scripts/verify/cluster/workflow-runs';
 import { recordsOf } from '../../../scripts/verify/core/objects';
