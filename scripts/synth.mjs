@@ -4,6 +4,11 @@
 // (PlatformApp) and a non-zero exit plus message on failure. An optional argument names another
 // entry (tests and the benchmark use it).
 //
+// Flags for the semantic checks, handed to PlatformApp through the environment (the entry runs in
+// this process): --strict (MLP_STRICT_CHECKS=1: warnings fail synth too); --report json|sarif
+// (MLP_CHECKS_REPORT) and --report-file <path> (MLP_CHECKS_REPORT_FILE, default
+// semantic-checks.<format>): the findings as a file for CI, written whether synth passes or fails.
+//
 // Cold start is most of the cost of a synth, so (measured by `npm run bench`, bench/results):
 // - the bundle is cached in .cache/synth and rebuilt only when one of its inputs (every source file
 //   and package file esbuild read, by mtime and size) or the build options change;
@@ -18,7 +23,39 @@ import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const entry = process.argv[2] ?? 'main.ts';
+
+/** The entry and the check flags; the flags become environment variables PlatformApp reads. */
+function parseArgs(args) {
+  let entry;
+  let reportFile;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    const [flag, inline] = arg.startsWith('--') && arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
+    const value = () => {
+      const v = inline ?? args[++i];
+      if (v === undefined || v === '') usage(`${flag} needs a value`);
+      return v;
+    };
+    if (flag === '--strict') process.env.MLP_STRICT_CHECKS = '1';
+    else if (flag === '--report') {
+      const format = value();
+      if (format !== 'json' && format !== 'sarif') usage(`--report is '${format}'; use json or sarif`);
+      process.env.MLP_CHECKS_REPORT = format;
+    } else if (flag === '--report-file') process.env.MLP_CHECKS_REPORT_FILE = path.resolve(value());
+    else if (flag.startsWith('--')) usage(`unknown flag '${flag}'`);
+    else if (entry === undefined) entry = arg;
+    else usage(`a second entry '${arg}' (the first is '${entry}')`);
+  }
+  if (reportFile && !process.env.MLP_CHECKS_REPORT) usage('--report-file needs --report json|sarif');
+  return entry ?? 'main.ts';
+}
+
+function usage(problem) {
+  console.error(`synth: ${problem}\nusage: node scripts/synth.mjs [entry.ts] [--strict] [--report json|sarif [--report-file <path>]]`);
+  process.exit(2);
+}
+
+const entry = parseArgs(process.argv.slice(2));
 // MLP_SYNTH_CACHE: another cache dir (the benchmark measures a cache miss with an empty one).
 const cacheDir = process.env.MLP_SYNTH_CACHE ? path.resolve(process.env.MLP_SYNTH_CACHE) : path.join(root, '.cache', 'synth');
 // Keyed by the entry's path, not only its name: two entries called synth.ts must not share a bundle.

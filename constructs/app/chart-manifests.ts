@@ -5,6 +5,7 @@ import { chartObjects } from '../core/apply-order';
 import { isEmbedded } from '../core/embedded-scope';
 import { embeddingStepOf } from '../core/workflow-resource';
 import { ManifestEntry } from '../checks/manifest-entry';
+import { codeSuppressions, suppressionsCovering } from '../checks/suppressions';
 
 /** A chart's synthesized objects, in apply order. */
 export interface ChartManifest {
@@ -42,25 +43,32 @@ function emittingChart(c: IConstruct): Chart {
 
 /**
  * Every chart's entries: its objects with their construct paths, then the objects of the embedded
- * scopes under it (a workflow's resource steps), in the workflow's namespace. One walk of the tree.
+ * scopes under it (a workflow's resource steps), in the workflow's namespace, each with the
+ * `Checks.suppress` calls covering it. One walk of the tree.
  */
 export function chartEntries(app: App, emitted: readonly Chart[]): Map<Chart, ManifestEntry[]> {
   const byChart = new Map<Chart, ManifestEntry[]>(emitted.map((c) => [c, []]));
   const name = (c: Chart) => c.node.path.replace(/\//g, '-');
+  const all = app.node.findAll();
+  const suppressions = codeSuppressions(all);
+  const suppressed = (path: string) => {
+    const list = suppressionsCovering(path, suppressions);
+    return list ? { suppressions: list } : {};
+  };
   for (const chart of emitted) {
     byChart.get(chart)!.push(...chartObjects(chart).map((o) => {
       const object = objectJson(o);
-      return { object, chart: name(chart), path: o.node.path, namespace: object.metadata?.namespace };
+      return { object, chart: name(chart), path: o.node.path, namespace: object.metadata?.namespace, ...suppressed(o.node.path) };
     }));
   }
-  for (const c of app.node.findAll()) {
+  for (const c of all) {
     if (!(c instanceof ApiObject)) continue;
     const own = Chart.of(c);
     if (!isEmbedded(own)) continue;
     const chart = emittingChart(own);
     const object = objectJson(c);
     byChart.get(chart)?.push({
-      object, chart: name(chart), path: c.node.path, namespace: object.metadata?.namespace ?? chart.namespace, embeddedIn: own.node.scope?.node.path, step: embeddingStepOf(c),
+      object, chart: name(chart), path: c.node.path, namespace: object.metadata?.namespace ?? chart.namespace, embeddedIn: own.node.scope?.node.path, step: embeddingStepOf(c), ...suppressed(c.node.path),
     });
   }
   return byChart;

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { App, AppProps, Chart, YamlOutputType } from 'cdk8s';
 import { ChartManifest, chartEntries } from './chart-manifests';
-import { assertNoProblems, checkManifests } from './check-manifests';
+import { assertNoProblems, checkManifests, checkSettingsFromEnv, ChecksReportFile, writeChecksReport } from './check-manifests';
 import { writeAtomically } from './write-atomically';
 import { YamlWriter } from './yaml-writer';
 import { groupKind } from '../core/api-groups';
@@ -9,7 +9,8 @@ import { isEmbedded } from '../core/embedded-scope';
 import { nameProblem, NameRule } from '../core/names';
 import { arrayOf, instanceOf, oneOf, optional, PropChecks, requireProps, shape } from '../core/required-props';
 import { PlatformTarget } from '../checks/platform-target';
-import { CheckReport, SemanticRule, summaryLine } from '../checks/semantic-rule';
+import { REPORT_FORMATS } from '../checks/report-formats';
+import { CheckReport, detailLines, SemanticRule, summaryLine } from '../checks/semantic-rule';
 import { SEMANTIC_RULES } from '../checks/rules';
 
 /** Props of `PlatformApp`. */
@@ -22,6 +23,16 @@ export interface PlatformAppProps extends AppProps {
   readonly target?: PlatformTarget;
   /** @default SEMANTIC_RULES */
   readonly rules?: readonly SemanticRule[];
+  /**
+   * Warnings fail synth too (CI).
+   * @default - true when the environment has `MLP_STRICT_CHECKS=1` (`scripts/synth.mjs --strict`)
+   */
+  readonly strictChecks?: boolean;
+  /**
+   * Also write the findings to a file, as JSON or SARIF 2.1.0, whether synth passes or fails.
+   * @default - from `MLP_CHECKS_REPORT` and `MLP_CHECKS_REPORT_FILE` (`scripts/synth.mjs --report`), else none
+   */
+  readonly checksReport?: ChecksReportFile;
 }
 
 const PLATFORM_TARGET = shape<PlatformTarget>({
@@ -49,6 +60,8 @@ const PROP_CHECKS: PropChecks<PlatformAppProps> = {
   resolvers: optional(arrayOf('object')),
   target: optional(PLATFORM_TARGET),
   rules: optional(arrayOf('object')),
+  strictChecks: optional('boolean'),
+  checksReport: optional(shape<ChecksReportFile>({ format: oneOf(REPORT_FORMATS, 'a report format'), file: 'string' }, "a report file ({ format: 'json' | 'sarif', file })")),
 };
 
 /**
@@ -84,6 +97,8 @@ export class PlatformApp extends App {
   /** The report of the last semantic check run. */
   public lastCheckReport: CheckReport | undefined;
   private readonly rules: readonly SemanticRule[];
+  private readonly strictChecks: boolean;
+  private readonly checksReport: ChecksReportFile | undefined;
 
   constructor(props: PlatformAppProps = {}) {
     // Before super(): App keeps a wrong outdir as it is.
@@ -92,6 +107,9 @@ export class PlatformApp extends App {
     recordOutdir(this.outdir);
     this.target = props.target;
     this.rules = props.rules ?? SEMANTIC_RULES;
+    const fromEnv = checkSettingsFromEnv();
+    this.strictChecks = props.strictChecks ?? fromEnv.strict;
+    this.checksReport = props.checksReport ?? fromEnv.report;
   }
 
   /** Charts that produce a file, in construction order (charts scoped under another chart too). */
@@ -102,7 +120,7 @@ export class PlatformApp extends App {
   /**
    * Validates the whole tree once, renders every chart, checks names and identities and runs the
    * semantic checks (unless `checks: false`: the stacks check exactly the charts they deploy);
-   * throws listing every problem.
+   * throws listing every problem. Semantic warnings do not throw unless `strictChecks`.
    */
   public synthManifests(options: { readonly checks?: boolean } = {}): ChartManifest[] {
     const constructs = this.node.findAll();
@@ -137,7 +155,9 @@ export class PlatformApp extends App {
     }
     if (problems.length) throw new Error(`Synthesis failed:\n  ${problems.join('\n  ')}`);
     if (options.checks !== false) {
-      this.lastCheckReport = checkManifests(manifests, this.target, this.rules);
+      this.lastCheckReport = checkManifests(manifests, this.target, this.rules, { strict: this.strictChecks });
+      // Before failing: CI annotates the errors from this file.
+      if (this.checksReport) writeChecksReport(this.lastCheckReport, this.rules, this.checksReport, this.outdir, this.outputFileExtension);
       assertNoProblems(this.lastCheckReport);
     }
     return manifests;
@@ -150,7 +170,7 @@ export class PlatformApp extends App {
       file: `${m.name}${this.outputFileExtension}`,
       content: yaml.stringify(m.objects),
     })));
-    if (this.lastCheckReport) console.log(summaryLine(this.lastCheckReport));
+    if (this.lastCheckReport) console.log([...detailLines(this.lastCheckReport), summaryLine(this.lastCheckReport)].join('\n'));
   }
 }
 

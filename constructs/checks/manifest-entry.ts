@@ -15,6 +15,8 @@ export interface ManifestEntry {
   readonly embeddedIn?: string;
   /** The step (template) of that workflow that creates it. */
   readonly step?: string;
+  /** `Checks.suppress` calls on its construct scope or above (annotations are read from the object). */
+  readonly suppressions?: readonly Suppression[];
 }
 
 /** `group/Kind` of an object (`/Kind` for the core group). */
@@ -40,4 +42,14 @@ export interface Scaler {
   readonly entry: ManifestEntry;
   readonly minReplicas: number;
   readonly maxReplicas: number;
+}
+
+/** A rule silenced, with a reason, for the objects of a construct scope or for one object. */
+export interface Suppression {
+  readonly rule: string;
+  readonly reason: string;
+  /** Construct path of the scope (`Checks.suppress`) or of the annotated object. */
+  readonly scope: string;
+  /** How it was declared, for messages: `Checks.suppress` or the annotation key. */
+  readonly via: string;
 }

@@ -1,27 +1,18 @@
 import { ObjectIndex } from './object-index';
-import { ManifestEntry, describeEntry } from './manifest-entry';
+import type { Suppression } from './manifest-entry';
 import { PlatformTarget } from './platform-target';
-import { formatValue } from '../core/errors';
+import { formatProblem, Problem, Severity } from './problem';
+import { applySuppressions, SuppressedFinding } from './suppressions';
 
-/** One thing that would not work once the operators act on the manifests. */
-export interface Problem {
-  /** The object at fault. */
-  readonly entry: ManifestEntry;
-  /** Field path inside the object (`spec.templates[3].resource.successCondition`). */
-  readonly field: string;
-  /** The value found there. */
-  readonly value: unknown;
-  /** What goes wrong, and what would work. */
-  readonly message: string;
-  /** Id of the rule that found it (set by the runner). */
-  readonly rule?: string;
-}
+export { formatProblem };
+export type { Problem, Severity };
 
 /** What a rule sees. */
 export interface CheckContext {
   readonly index: ObjectIndex;
   /** Undefined when the manifests are checked without a target cluster: target rules are skipped. */
   readonly target: PlatformTarget | undefined;
+  /** Reports a finding; `severity` defaults to 'error'. */
   report(problem: Problem): void;
 }
 
@@ -38,27 +29,60 @@ export interface SemanticRule {
   check(context: CheckContext): void;
 }
 
-/** Outcome of a check run. */
+/** How a run treats its findings. */
+export interface CheckOptions {
+  /** Warnings count as errors (CI: `--strict`, `MLP_STRICT_CHECKS=1`). @default false */
+  readonly strict?: boolean;
+}
+
+/** What one check run found. */
 export interface CheckReport {
   readonly rules: number;
   readonly objects: number;
+  /** Findings that fail synth: the errors (with `strict`, the warnings too, as errors). */
   readonly problems: readonly Problem[];
+  /** Findings printed while synth goes on (none with `strict`). */
+  readonly warnings: readonly Problem[];
+  /** Findings a suppression silenced, each with its suppression. */
+  readonly suppressed: readonly SuppressedFinding[];
+  /** Every valid suppression and how many findings it silenced (listed in the summary). */
+  readonly suppressions: readonly { readonly suppression: Suppression; readonly findings: number }[];
+  readonly strict: boolean;
 }
 
 /** Runs every rule once over the index; rules needing a target are skipped without one. */
-export function runSemanticChecks(index: ObjectIndex, rules: readonly SemanticRule[], target: PlatformTarget | undefined): CheckReport {
-  const problems: Problem[] = [];
+export function runSemanticChecks(index: ObjectIndex, rules: readonly SemanticRule[], target: PlatformTarget | undefined, options: CheckOptions = {}): CheckReport {
+  const findings: Problem[] = [];
   const active = rules.filter((r) => target || !r.needsTarget);
-  for (const rule of active) rule.check({ index, target, report: (p) => problems.push({ ...p, rule: rule.id }) });
-  return { rules: active.length, objects: index.entries.length, problems };
-}
-
-/** `[path] Kind ns/name: field is 'value'; message`: construct path, object, field, value, fix. */
-export function formatProblem(p: Problem): string {
-  return `[${p.entry.path}] ${describeEntry(p.entry)}: ${p.field} is ${formatValue(p.value)}; ${p.message}`;
+  for (const rule of active) rule.check({ index, target, report: (p) => findings.push({ ...p, severity: p.severity ?? 'error', rule: rule.id }) });
+  const outcome = applySuppressions(index.entries, findings, new Set(rules.map((r) => r.id)), new Set(active.map((r) => r.id)));
+  const strict = options.strict === true;
+  const problems: Problem[] = [];
+  const warnings: Problem[] = [];
+  for (const p of outcome.kept) {
+    if (p.severity === 'error') problems.push(p);
+    else if (strict) problems.push({ ...p, severity: 'error', message: `${p.message} (a warning, an error under strict checks)` });
+    else warnings.push(p);
+  }
+  return { rules: active.length, objects: index.entries.length, problems, warnings, suppressed: outcome.suppressed, suppressions: outcome.uses, strict };
 }
 
 /** The summary line synth prints. */
 export function summaryLine(report: CheckReport): string {
-  return `semantic checks: ${report.rules} rules, ${report.objects} objects, ${report.problems.length} problems`;
+  return `semantic checks: ${report.rules} rules, ${report.objects} objects, ${report.problems.length} errors, ${report.warnings.length} warnings, ${report.suppressed.length} suppressed`;
+}
+
+/** A finding as synth prints it: the problem's form, then the rule id a suppression would name. */
+export function formatFinding(p: Problem): string {
+  return `${formatProblem(p)} (rule ${p.rule})`;
+}
+
+/** What synth prints before the summary line: each warning, then each suppression with its reason. */
+export function detailLines(report: CheckReport): string[] {
+  const lines: string[] = [];
+  if (report.warnings.length) lines.push('semantic check warnings (synth goes on; --strict or MLP_STRICT_CHECKS=1 makes them errors):', ...report.warnings.map((p) => `  ${formatFinding(p)}`));
+  if (report.suppressions.length) {
+    lines.push('suppressions:', ...report.suppressions.map(({ suppression: s, findings }) => `  '${s.rule}' on [${s.scope}] (${s.via}, ${findings} finding${findings === 1 ? '' : 's'}): ${s.reason}`));
+  }
+  return lines;
 }

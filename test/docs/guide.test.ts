@@ -63,7 +63,7 @@ describe(GUIDE, () => {
     });
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    const summary = /^semantic checks: (\d+) rules, (\d+) objects, (\d+) problems$/m.exec(result.stdout);
+    const summary = /^semantic checks: (\d+) rules, (\d+) objects, (\d+) errors, (\d+) warnings, (\d+) suppressed$/m.exec(result.stdout);
     expect(summary?.[0]).toBeDefined();
     expect(Number(summary![1])).toBe(SEMANTIC_RULES.length);
     expect(Number(summary![3])).toBe(0);

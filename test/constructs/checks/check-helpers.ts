@@ -14,9 +14,16 @@ export function entriesOf(objects: readonly TestObject[]): ManifestEntry[] {
   }));
 }
 
-/** The formatted problems one rule reports for `objects`. */
+/** The formatted findings (errors, then warnings) one rule reports for `objects`. */
 export function problemsOf(rule: SemanticRule, objects: readonly TestObject[], target?: PlatformTarget): string[] {
-  return runSemanticChecks(new ObjectIndex(entriesOf(objects)), [rule], target).problems.map(formatProblem);
+  const report = runSemanticChecks(new ObjectIndex(entriesOf(objects)), [rule], target);
+  return [...report.problems, ...report.warnings].map(formatProblem);
+}
+
+/** The findings one rule reports, split by severity. */
+export function findingsOf(rule: SemanticRule, objects: readonly TestObject[], target?: PlatformTarget): { errors: string[]; warnings: string[] } {
+  const report = runSemanticChecks(new ObjectIndex(entriesOf(objects)), [rule], target);
+  return { errors: report.problems.map(formatProblem), warnings: report.warnings.map(formatProblem) };
 }
 
 /** A target with the given parts and nothing else installed. */
