@@ -94,6 +94,9 @@ export interface KServeInferenceServiceProps {
   readonly internetEgress?: boolean;
 }
 
+// KServe names the model's container `kserve-container` itself; a name of ours is refused by its
+// validating webhook ("the 'name' field is not allowed in standard predictor",
+// pkg/apis/serving/v1beta1/inference_service_validation.go validatePredictor, v0.20.0).
 const MODEL_CONTAINER = 'kserve-container';
 
 const PROP_CHECKS: PropChecks<KServeInferenceServiceProps> = {
@@ -206,7 +209,7 @@ export class KServeInferenceService extends Construct implements IWorkflowResour
           tolerations: tolerations.length ? tolerations.map((t) => ({ ...t })) : undefined,
           securityContext: k8s.toJson_PodSecurityContext(restrictedPodSecurityContext()),
           model: {
-            ...k8s.toJson_Container(model),
+            ...withoutName(k8s.toJson_Container(model) ?? {}),
             modelFormat: { name: props.modelFormat.name, version: props.modelFormat.version },
             runtimeVersion: props.runtimeVersion,
             storageUri: props.model.uri,
@@ -215,4 +218,9 @@ export class KServeInferenceService extends Construct implements IWorkflowResour
       },
     });
   }
+}
+
+/** A container's JSON without `name` (the typed k8s.Container requires one; the predictor's model may not have one). */
+function withoutName({ name: _name, ...rest }: Record<string, unknown>): Record<string, unknown> {
+  return rest;
 }

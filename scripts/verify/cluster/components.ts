@@ -142,18 +142,27 @@ export function resolveClusterComponents(opts: { build: boolean }, names: readon
   return paths;
 }
 
-/**
- * Helm (renders the operators' charts), Argo's workflow-controller and argoexec, from tools/go
- * (`build.sh --print-paths`), built first unless --no-build. MLP_HELM, MLP_WORKFLOW_CONTROLLER and
- * MLP_ARGOEXEC point at other builds (debugging).
- */
-export function resolveArgoBinaries(opts: { build: boolean }): { helm: string; controller: string; argoexec: string } {
-  const argo = process.env.MLP_WORKFLOW_CONTROLLER && process.env.MLP_ARGOEXEC ? {} : goBinaries('argo', opts.build, 'workflow-controller/argoexec');
+/** Helm, which renders the operators' charts (tools/go group `helm`); MLP_HELM points at another build. */
+export function resolveHelm(opts: { build: boolean }): string {
   const helm = process.env.MLP_HELM ? {} : goBinaries('helm', opts.build, 'helm');
-  const hint = 'run tools/go/build.sh helm argo';
+  return requireExecutable('helm', process.env.MLP_HELM ?? helm.helm, 'run tools/go/build.sh helm');
+}
+
+/**
+ * Argo's workflow-controller and argoexec from tools/go (`build.sh --print-paths`), built first
+ * unless --no-build. MLP_WORKFLOW_CONTROLLER and MLP_ARGOEXEC point at other builds (debugging).
+ */
+export function resolveArgoBinaries(opts: { build: boolean }): { controller: string; argoexec: string } {
+  const argo = process.env.MLP_WORKFLOW_CONTROLLER && process.env.MLP_ARGOEXEC ? {} : goBinaries('argo', opts.build, 'workflow-controller/argoexec');
+  const hint = 'run tools/go/build.sh argo';
   return {
-    helm: requireExecutable('helm', process.env.MLP_HELM ?? helm.helm, hint),
     controller: requireExecutable('workflow-controller', process.env.MLP_WORKFLOW_CONTROLLER ?? argo['workflow-controller'], hint),
     argoexec: requireExecutable('argoexec', process.env.MLP_ARGOEXEC ?? argo.argoexec, hint),
   };
+}
+
+/** The KServe controller manager (tools/go group `kserve`); MLP_KSERVE points at another build. */
+export function resolveKServeBinary(opts: { build: boolean }): string {
+  const kserve = process.env.MLP_KSERVE ? {} : goBinaries('kserve', opts.build, 'the kserve manager');
+  return requireExecutable('kserve', process.env.MLP_KSERVE ?? kserve.kserve, 'run tools/go/build.sh kserve');
 }

@@ -33,7 +33,7 @@ export function groupOperators(operators: readonly { name: string; crdGroups?: r
 export const SCHEDULER_OPERATORS: Readonly<Record<string, string>> = Object.freeze({ volcano: 'volcano' });
 
 /** Operators whose controllers run here (built from their Go modules). */
-export const SIMULATED_OPERATORS = new Set(['training-operator', 'kueue', 'argo-workflows']);
+export const SIMULATED_OPERATORS = new Set(['training-operator', 'kueue', 'argo-workflows', 'kserve-crd', 'kserve', 'kserve-runtime-configs']);
 
 /** Why the operators the harness does not run are missing, for the output. */
 export const NOT_SIMULATED: Readonly<Record<string, string>> = Object.freeze({
@@ -43,7 +43,6 @@ export const NOT_SIMULATED: Readonly<Record<string, string>> = Object.freeze({
   'nfs-provisioner': 'not run: claims bind to statically created PersistentVolumes with the access modes they ask for',
   keda: 'not built here: ScaledObjects are applied and admitted only, no HPA is created from them',
   'kubeflow-trainer': 'not built here: TrainJobs are applied and admitted only',
-  kserve: 'KServe has no usable Go module here: InferenceServices are applied and admitted, no predictor is created',
   'kube-prometheus-stack': 'no Prometheus: monitors and rules are applied and admitted only',
   volcano: 'no Volcano: its Queues/PodGroups are applied only; pods naming schedulerName volcano are placed by a kube-scheduler profile of that name (no gang semantics)',
 });

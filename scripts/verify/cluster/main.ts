@@ -1,8 +1,8 @@
 // verify:cluster — a simulated cluster with the real controllers, offline. Starts etcd,
 // kube-apiserver, kube-controller-manager and kube-scheduler, kwok nodes made from the local stack's
 // pools, and the stack's operators that have a Go module here (training-operator, Kueue; Argo's
-// workflow-controller installed from its chart with the stack's values, under the chart's
-// ServiceAccount; all built by tools/go), applies dist/ in apply order, asserts per workload what the
+// workflow-controller and KServe's manager installed from their charts with the stack's values,
+// under the charts' ServiceAccounts; all built by tools/go), applies dist/ in apply order, asserts per workload what the
 // controllers do and runs every Workflow to its end. The last line is always
 //   cluster: W workloads ready, F failed, P pending-as-expected[; workflows S/T succeeded]
 // or, when the check could not run at all, `cluster: error: <reason>`.
@@ -23,11 +23,12 @@ import { cleanup, exitDescription, installSignalHandlers, logTail, runMain, stat
 import { Fatal, log } from '../core/runtime';
 import { CLUSTER_CANARY_MINIMUM, startWorkflowRoleCanary, workflowRoleVerdict } from './canaries';
 import { CHARTED_OPERATORS, renderCharts } from './charted-operators';
-import { resolveArgoBinaries, resolveClusterComponents, startAttacher, startControllerManager, startKwok, startScheduler, writeKubeconfig } from './components';
+import { resolveArgoBinaries, resolveClusterComponents, resolveHelm, resolveKServeBinary, startAttacher, startControllerManager, startKwok, startScheduler, writeKubeconfig } from './components';
 import { groupOperators, NOT_SIMULATED, SIMULATED_OPERATORS, stackCoverage } from './coverage';
 import { nodesFromPools, schedulerNames } from './nodes';
 import { observe, type WorkloadView } from './observe';
 import { gangSchedulerName, kueueFrameworkOf, kueueFrameworks } from './operators';
+import { startKServe } from './kserve-manager';
 import { parseArgs, USAGE } from './options';
 import { counts, failureLines, pendingLines, summaryLine, VERDICTS, type WorkloadRow, workloadTable } from './report';
 import { type ArgoRun, startArgo } from './run-argo';
@@ -84,10 +85,16 @@ async function main(): Promise<number> {
   );
   log(`    operator configuration: ${opCfg.source}`);
   const comps = resolveClusterComponents(opts, ['kwok', ...[...running].filter((o) => !CHARTED_OPERATORS.includes(o as never))]);
+  const helm = CHARTED_OPERATORS.some((o) => running.has(o)) ? resolveHelm(opts) : undefined;
   const argoBins = running.has('argo-workflows') ? resolveArgoBinaries(opts) : undefined;
-  const operatorCharts = argoBins ? renderCharts(argoBins.helm, inputs.charted, { kubeVersion: `${inputs.kubernetesVersion}.0`, workDir: path.join(os.tmpdir(), `verify-cluster-charts-${process.pid}`) }) : [];
-  const argoChart = operatorCharts.find((c) => c.release.operator === 'argo-workflows');
-  if (running.has('argo-workflows') && !argoChart) throw new Fatal('the stack installs argo-workflows, but cluster-inputs.ts gave no chart release for it');
+  const kserveBin = running.has('kserve') ? resolveKServeBinary(opts) : undefined;
+  const operatorCharts = helm ? renderCharts(helm, inputs.charted, { kubeVersion: `${inputs.kubernetesVersion}.0`, workDir: path.join(os.tmpdir(), `verify-cluster-charts-${process.pid}`) }) : [];
+  const chartOf = (operator: string) => {
+    const chart = operatorCharts.find((c) => c.release.operator === operator);
+    if (!chart) throw new Fatal(`the stack installs ${operator}, but cluster-inputs.ts gave no chart release for it`);
+    return chart;
+  };
+  const argoChart = argoBins ? chartOf('argo-workflows') : undefined;
   const shared = addProjectCrds(loadCrdIndex(opts.crds), opts.projectCrds);
   const kueueCrds = running.has('kueue') ? operatorCrdInfos(path.join(comps['kueue-assets'], 'crds'), 'kueue') : [];
   const kinds = new Set([...objects, ...embeddedRuns].filter((o) => !BUILTIN_GROUPS.has(o.group)).map((o) => `${o.group}/${o.kind}`));
@@ -120,6 +127,10 @@ async function main(): Promise<number> {
   }
   if (running.has('kueue')) {
     ({ configuration: kueueConfiguration } = await startKueue(cp, { bin: comps.kueue, assets: comps['kueue-assets'], kubeconfigFile, stackConfiguration: opCfg.kueue, timeoutS: opts.componentTimeout }));
+  }
+  if (kserveBin) {
+    const runtimes = running.has('kserve-runtime-configs') ? chartOf('kserve-runtime-configs') : undefined;
+    await startKServe(cp, { bin: kserveBin, resources: chartOf('kserve'), runtimes, byGvk, opts });
   }
   let argo: ArgoRun | undefined;
   if (argoChart && argoBins) {

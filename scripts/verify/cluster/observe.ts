@@ -54,9 +54,11 @@ export async function snapshot(client: ApiClient, workloads: readonly Workload[]
     const found = items.find((o) => o.metadata.name === w.liveName && (o.metadata.namespace || undefined) === (w.namespace || undefined));
     if (found) live.set(w.key, found);
   }
-  const [pods, events, replicaSets, jobs, nodes] = await Promise.all([
+  const [pods, events, deployments, replicaSets, jobs, nodes] = await Promise.all([
     list(client, '/api/v1/pods'),
     list(client, '/api/v1/events'),
+    // Deployments own the pods of InferenceServices (ISVC -> Deployment -> ReplicaSet -> Pod)
+    list(client, '/apis/apps/v1/deployments'),
     list(client, '/apis/apps/v1/replicasets'),
     list(client, '/apis/batch/v1/jobs'),
     list(client, '/api/v1/nodes'),
@@ -67,7 +69,7 @@ export async function snapshot(client: ApiClient, workloads: readonly Workload[]
     const o = live.get(w.key);
     if (o) roots.set(o.metadata.uid, w.key);
   }
-  const owners = ownerIndex([...pods, ...replicaSets, ...jobs, ...kueueWorkloads, ...[...live.values()]], roots);
+  const owners = ownerIndex([...pods, ...deployments, ...replicaSets, ...jobs, ...kueueWorkloads, ...[...live.values()]], roots);
   return { live, pods, events, kueueWorkloads, owners, nodesByName: new Map(nodes.map((n) => [n.metadata.name, n])) };
 }
 

@@ -31,7 +31,8 @@ export async function createOrFail(client: ApiClient, apiPath: string, body: Kub
   if (r.status !== 201 && r.status !== 409) throw new Fatal(`creating ${what} failed: ${statusMessage(r.status, r.body)}`);
 }
 
-async function registerWebhooks(client: ApiClient, configurations: readonly KubeObject[]): Promise<void> {
+/** Registers webhook configurations (already pointed at a local process); each must be created. */
+export async function registerWebhooks(client: ApiClient, configurations: readonly KubeObject[]): Promise<void> {
   for (const c of configurations) {
     const plural = c.kind === 'ValidatingWebhookConfiguration' ? 'validatingwebhookconfigurations' : 'mutatingwebhookconfigurations';
     await createOrFail(client, `/apis/admissionregistration.k8s.io/v1/${plural}`, c, `${c.kind} ${c.metadata.name}`);

@@ -34,6 +34,7 @@ export function assertionOf(group: string, kind: string): 'run' | 'status' | 'no
   if (group === 'apps' && ['Deployment', 'StatefulSet', 'DaemonSet'].includes(kind)) return 'run';
   if (group === 'batch' && ['Job', 'CronJob'].includes(kind)) return 'run';
   if (group === 'kubeflow.org' && TRAINING_KINDS.has(kind)) return 'run';
+  if (group === 'serving.kserve.io' && kind === 'InferenceService') return 'run';
   if (group === 'autoscaling' && kind === 'HorizontalPodAutoscaler') return 'status';
   if (group === 'policy' && kind === 'PodDisruptionBudget') return 'status';
   if (group === 'kueue.x-k8s.io' && ['ClusterQueue', 'LocalQueue'].includes(kind)) return 'status';
@@ -105,6 +106,8 @@ export function evaluate(w: Pick<Workload, 'group' | 'kind'>, live: KubeObject |
       if (active?.status === 'True') return { state: 'ready', detail: 'Active' };
       return { state: 'waiting', detail: active ? `Active ${active.status}: ${active.reason}: ${active.message}` : 'no status yet' };
     }
+    case 'serving.kserve.io/InferenceService':
+      return inferenceServiceState(live);
     default:
       if (w.group === 'kubeflow.org' && TRAINING_KINDS.has(w.kind)) {
         const conds = st.conditions || [];
@@ -116,6 +119,25 @@ export function evaluate(w: Pick<Workload, 'group' | 'kind'>, live: KubeObject |
       }
       return { state: 'waiting', detail: `no assertion for ${key}` };
   }
+}
+
+/** Model states after which KServe stops trying (pkg/apis/serving/v1beta1/inference_service_status.go, v0.20.0). */
+const ISVC_GAVE_UP = new Set(['InvalidSpec', 'BlockedByFailedLoad']);
+
+/**
+ * An InferenceService (KServe v0.20.0, Standard mode) is ready when its Ready condition is True
+ * (PredictorReady ∧ IngressReady). Otherwise PredictorReady's own reason and message are reported:
+ * once IngressReady turns False, Ready's message only says the ingress was not created
+ * (inference_service_status.go). InvalidSpec / BlockedByFailedLoad are final.
+ */
+function inferenceServiceState(live: KubeObject): { state: WorkloadState; detail: string } {
+  const model = live.status?.modelStatus || {};
+  const modelState = `model ${model.transitionStatus || '?'}/${model.states?.activeModelState || '?'}`;
+  if (isTrue(live, 'Ready')) return { state: 'ready', detail: `Ready, ${modelState}` };
+  const predictor = condition(live, 'PredictorReady');
+  const why = predictor ? `PredictorReady ${predictor.status}: ${predictor.reason || ''}: ${predictor.message || ''}` : `Ready ${condition(live, 'Ready')?.status ?? 'unknown'}: ${condition(live, 'Ready')?.message || 'no status yet'}`;
+  const failure = model.lastFailureInfo ? `; ${model.lastFailureInfo.reason}: ${model.lastFailureInfo.message}` : '';
+  return { state: ISVC_GAVE_UP.has(model.transitionStatus) ? 'failed' : 'waiting', detail: `${why}, ${modelState}${failure}` };
 }
 
 /**

@@ -21,6 +21,8 @@ describe('KServeInferenceService', () => {
     expect(isvc.spec.predictor.minReplicas).toBe(1);
     expect(isvc.spec.predictor.maxReplicas).toBe(1);
     expect(isvc.spec.predictor.scaleMetric).toBeUndefined();
+    // KServe v0.20.0's validator refuses a named model ("the 'name' field is not allowed in standard predictor").
+    expect(isvc.spec.predictor.model).not.toHaveProperty('name');
   });
 
   test('autoscaling sets scaleMetric, scaleTarget and a default max of 3', () => {
