@@ -6,7 +6,9 @@ import { FAULT_TOLERANCE_DEFAULTS, renderFaultTolerance, SuccessPolicy, tfJobSuc
 import {
   jobNamespace, renderReplicaTemplate, REPLICA_OPTIONS, ReplicaOptions, ResolvedReplica, resolveReplica, totalReplicas, TRAINING_JOB_CHECKS, TrainingJobOptions,
 } from './replica';
-import { renderTrainerV2 } from './trainer-v2';
+import { renderTrainerV2, TrainingApi } from './trainer-v2';
+import { jaxRuntime, MPI_SSHD_COMMAND, mpiRuntime, RuntimeShape, torchRuntime } from './trainer-v2-runtimes';
+import { TF_LAUNCHER_DIR, tensorflowJobs, tfConfigLauncher } from './tensorflow-runtime';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
@@ -24,15 +26,12 @@ export enum CollectiveFramework {
   PYTORCH = 'PyTorch',
   /** MPIJob, a Launcher running `mpirun` over Workers (Horovod). */
   MPI_HOROVOD = 'MPI',
+  /** JAX (`jax.distributed`), one process per node; Trainer v2 only (the `jax` ML policy). */
+  JAX = 'JAX',
 }
 
-/** Which API the job is emitted for. */
-export enum TrainingApi {
-  /** Kubeflow training-operator v1 (kubeflow.org/v1 TFJob, PyTorchJob, MPIJob): what the book uses. */
-  TRAINING_OPERATOR_V1 = 'kubeflow.org/v1',
-  /** Kubeflow Trainer v2 (trainer.kubeflow.org TrainJob + TrainingRuntime); PyTorch only. */
-  TRAINER_V2 = 'trainer.kubeflow.org/v1alpha1',
-}
+// TrainingApi lives beside the Trainer v2 renderer; re-exported here for existing importers.
+export { TrainingApi } from './trainer-v2';
 
 /** Properties for `AllReduceTrainingJob`. */
 export interface AllReduceTrainingJobProps extends TrainingJobOptions {
@@ -99,6 +98,7 @@ const CONTAINER: Record<CollectiveFramework, string> = {
   [CollectiveFramework.TENSORFLOW]: TF_CONTAINER,
   [CollectiveFramework.PYTORCH]: 'pytorch',
   [CollectiveFramework.MPI_HOROVOD]: 'mpi',
+  [CollectiveFramework.JAX]: 'jax',
 };
 
 /**
@@ -140,22 +140,24 @@ export class AllReduceTrainingJob extends Construct implements IWorkflowResource
     props.scheduling?.checkNamespace(this, jobNamespace(this));
     // Every pod of the job reaches every other on any port; the MPI launcher also the API server.
     const network = NamespaceNetwork.of(this).group(this, trainingJobNeeds(this.name));
-    if (this.framework === CollectiveFramework.MPI_HOROVOD) NamespaceNetwork.of(this).group(this, mpiLauncherNeeds(this.name));
+    // Only the v1 MPIJob launcher calls the API server (kubectl exec); the v2 launcher uses SSH.
+    if (this.framework === CollectiveFramework.MPI_HOROVOD && this.output !== TrainingApi.TRAINER_V2) NamespaceNetwork.of(this).group(this, mpiLauncherNeeds(this.name));
     const base: ReplicaOptions = { gpus: this.gpusPerWorker };
     const isElastic = props.elastic !== undefined;
 
     if (this.output === TrainingApi.TRAINER_V2) {
-      const node = resolveReplica(this, props, 'Node', 'workers', { ...base, replicas: this.workers }, { replicas: this.workers });
-      this.replicas = [node];
-      this.minAvailable = this.workers;
-      const { trainJob, runtime } = renderTrainerV2(this, {
-        name: this.name, job: props, node, procsPerNode: this.processesPerWorker, restartPolicy: p.restartPolicy, jobLabels: labelsOrUndefined(props.scheduling), podLabels: network.podLabels,
+      const { shape, job } = this.trainerV2Shape(props, base);
+      this.replicas = shape.jobs.map((j) => j.replica);
+      this.minAvailable = totalReplicas(this.replicas);
+      const v2 = renderTrainerV2(this, {
+        ...shape, name: this.name, job, restartPolicy: p.restartPolicy, jobLabels: labelsOrUndefined(props.scheduling), podLabels: network.podLabels,
+        // JAX runs one process per node (Trainer's jax plugin); torch and MPI take the count.
+        procsPerNode: this.framework === CollectiveFramework.JAX || this.framework === CollectiveFramework.TENSORFLOW ? undefined : this.processesPerWorker,
       });
-      this.apiObject = trainJob;
-      this.runtime = runtime;
-      // Torch runtimes have one replicated job, so jobsStatus[0] is the trainer's.
-      this.successCondition = 'status.jobsStatus.0.succeeded > 0';
-      this.failureCondition = 'status.jobsStatus.0.failed > 0';
+      this.apiObject = v2.trainJob;
+      this.runtime = v2.runtime;
+      this.successCondition = v2.successCondition;
+      this.failureCondition = v2.failureCondition;
       return;
     }
 
@@ -170,7 +172,7 @@ export class AllReduceTrainingJob extends Construct implements IWorkflowResource
       return [r.type, { replicas: r.replicas, restartPolicy: p.restartPolicy, template }];
     }));
     const metadata = { name: this.name, labels: labelsOrUndefined(props.scheduling) };
-    const decider = { TensorFlow: 'Worker', PyTorch: isElastic ? 'Worker' : 'Master', MPI: 'Launcher' }[this.framework];
+    const decider = { TensorFlow: 'Worker', PyTorch: isElastic ? 'Worker' : 'Master', MPI: 'Launcher', JAX: 'Worker' }[this.framework];
     this.failureCondition = `status.replicaStatuses.${decider}.failed > 0`;
 
     switch (this.framework) {
@@ -202,6 +204,8 @@ export class AllReduceTrainingJob extends Construct implements IWorkflowResource
         });
         this.successCondition = 'status.replicaStatuses.Launcher.succeeded = 1';
         break;
+      default:
+        throw propError(this, 'framework', this.framework, 'no training-operator v1 kind for it; use output: TrainingApi.TRAINER_V2');
     }
   }
 
@@ -221,13 +225,13 @@ export class AllReduceTrainingJob extends Construct implements IWorkflowResource
     if (props.successPolicy !== undefined && fw !== CollectiveFramework.TENSORFLOW) {
       throw propError(this, 'successPolicy', props.successPolicy, `it applies to TensorFlow only, framework is ${fw}`);
     }
-    if ((props.output ?? DEFAULTS.output) === TrainingApi.TRAINER_V2) {
-      if (fw !== CollectiveFramework.PYTORCH) {
-        throw propError(this, 'output', TrainingApi.TRAINER_V2, `Trainer v2 output supports PyTorch only here (Trainer v2 dropped TFJob; its MPI runtime needs SSH); framework is ${fw}`);
-      }
-      if (props.elastic) {
-        throw propError(this, 'elastic', `${props.elastic.minReplicas}..${props.elastic.maxReplicas}`, 'Trainer v2 TrainJob has no elastic policy yet; use TrainingApi.TRAINING_OPERATOR_V1');
-      }
+    const output = props.output ?? DEFAULTS.output;
+    if (output === TrainingApi.TRAINER_V2 && props.elastic) {
+      throw propError(this, 'elastic', `${props.elastic.minReplicas}..${props.elastic.maxReplicas}`,
+        "Trainer v2.3.0 has no elastic policy (mlPolicy.torch has only envInjection: pkg/apis/trainer/v1alpha1/trainingruntime_types.go); use TrainingApi.TRAINING_OPERATOR_V1 for elastic PyTorch");
+    }
+    if (output === TrainingApi.TRAINING_OPERATOR_V1 && fw === CollectiveFramework.JAX) {
+      throw propError(this, 'framework', fw, 'JAX runs on Kubeflow Trainer v2 only here (its jax runtime); use output: TrainingApi.TRAINER_V2');
     }
   }
 
@@ -241,6 +245,27 @@ export class AllReduceTrainingJob extends Construct implements IWorkflowResource
       throw propError(this, prop, given, `it must equal gpusPerWorker ${this.gpusPerWorker} (one process per GPU); use ${this.gpusPerWorker} or change gpusPerWorker`);
     }
     return given;
+  }
+
+  /** The Trainer v2 runtime of the framework, and the job options its pods are rendered from. */
+  private trainerV2Shape(props: AllReduceTrainingJobProps, base: ReplicaOptions): { shape: RuntimeShape; job: TrainingJobOptions } {
+    const node = (type: string, extra: ReplicaOptions = {}) => resolveReplica(this, props, type, 'workers', { ...base, replicas: this.workers, ...extra }, { replicas: this.workers });
+    switch (this.framework) {
+      case CollectiveFramework.PYTORCH:
+        return { shape: torchRuntime(node('Node')), job: props };
+      case CollectiveFramework.JAX:
+        return { shape: jaxRuntime(node('Node')), job: props };
+      case CollectiveFramework.MPI_HOROVOD: {
+        const [launcher] = this.resolveV1Replicas(props, base, false);
+        // Nodes run sshd; mpirun on the launcher starts every rank over SSH.
+        return { shape: mpiRuntime(launcher, node('Node', { command: [...MPI_SSHD_COMMAND], args: [] }), this.processesPerWorker), job: props };
+      }
+      case CollectiveFramework.TENSORFLOW: {
+        const launcher = tfConfigLauncher(this, this.name);
+        const job = { ...props, volumes: [...(props.volumes ?? []), launcher.mount(TF_LAUNCHER_DIR)] };
+        return { shape: tensorflowJobs(this, job, { worker: node('Worker') }, launcher, props.successPolicy === SuccessPolicy.ALL_WORKERS), job };
+      }
+    }
   }
 
   private resolveV1Replicas(props: AllReduceTrainingJobProps, base: ReplicaOptions, isElastic: boolean): ResolvedReplica[] {
@@ -266,6 +291,8 @@ export class AllReduceTrainingJob extends Construct implements IWorkflowResource
         const workers = resolveReplica(this, props, 'Worker', 'workers', { ...base, replicas: this.workers, command: [], args: [] }, { replicas: this.workers });
         return [launcher, workers];
       }
+      default:
+        return [worker(this.workers)];
     }
   }
 

@@ -6,3 +6,5 @@ export * from './policies';
 export * from './replica';
 export * from './tensorflow-job';
 export * from './trainer-v2';
+export * from './tensorflow-runtime';
+export * from './trainer-v2-runtimes';

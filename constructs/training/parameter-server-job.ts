@@ -5,6 +5,8 @@ import { FAULT_TOLERANCE_DEFAULTS, renderFaultTolerance, SuccessPolicy, tfJobSuc
 import {
   jobNamespace, renderReplicaTemplate, REPLICA_OPTIONS, ReplicaOptions, ResolvedReplica, resolveReplica, totalReplicas, TRAINING_JOB_CHECKS, TrainingJobOptions,
 } from './replica';
+import { TF_LAUNCHER_DIR, tensorflowJobs, tfConfigLauncher } from './tensorflow-runtime';
+import { renderTrainerV2, TrainingApi } from './trainer-v2';
 import { withDefaults } from '../core/defaults';
 import { propError } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
@@ -35,6 +37,12 @@ export interface ParameterServerTrainingJobProps extends TrainingJobOptions {
   readonly evaluator?: ReplicaOptions;
   /** @default SuccessPolicy.DEFAULT (the chief, or worker 0, succeeded) */
   readonly successPolicy?: SuccessPolicy;
+  /**
+   * `TRAINER_V2`: a TrainJob on its own TensorFlow TrainingRuntime (one replicated job per role,
+   * TF_CONFIG from the launcher, `tensorflow-runtime.ts`).
+   * @default TrainingApi.TRAINING_OPERATOR_V1 (a TFJob)
+   */
+  readonly output?: TrainingApi;
 }
 
 const DEFAULTS = Object.freeze({
@@ -50,6 +58,7 @@ const PROP_CHECKS: PropChecks<ParameterServerTrainingJobProps> = {
   chief: optional(REPLICA_OPTIONS),
   evaluator: optional(REPLICA_OPTIONS),
   successPolicy: optional(oneOf(SuccessPolicy, 'SuccessPolicy')),
+  output: optional(oneOf(TrainingApi, 'TrainingApi')),
 };
 
 /** Name of the TensorFlow container the training operator looks for. */
@@ -62,6 +71,8 @@ export const TF_CONTAINER = 'tensorflow';
  */
 export class ParameterServerTrainingJob extends Construct implements IWorkflowResource {
   public readonly apiObject: ApiObject;
+  /** The TrainingRuntime the TrainJob runs on (Trainer v2 only). */
+  public readonly runtime?: ApiObject;
   public readonly name: string;
   /** Resolved roles, in replica-spec order. */
   public readonly replicas: readonly ResolvedReplica[];
@@ -90,9 +101,22 @@ export class ParameterServerTrainingJob extends Construct implements IWorkflowRe
     this.minAvailable = totalReplicas(this.replicas.filter((r) => r !== evaluator));
     props.scheduling?.checkNamespace(this, jobNamespace(this));
 
-    const runPolicy = { ...renderFaultTolerance(this, props), ...props.scheduling?.runPolicy(this.minAvailable) };
     // PS, workers, chief and evaluator reach each other (TF_CONFIG lists them all) and no other job.
     const network = NamespaceNetwork.of(this).group(this, trainingJobNeeds(this.name));
+    if (props.output === TrainingApi.TRAINER_V2) {
+      const launcher = tfConfigLauncher(this, this.name);
+      const job = { ...props, volumes: [...(props.volumes ?? []), launcher.mount(TF_LAUNCHER_DIR)] };
+      const v2 = renderTrainerV2(this, {
+        ...tensorflowJobs(this, job, { chief, ps, worker, evaluator }, launcher, p.successPolicy === SuccessPolicy.ALL_WORKERS),
+        name: this.name, job, restartPolicy: p.restartPolicy, jobLabels: labelsOrUndefined(props.scheduling), podLabels: network.podLabels,
+      });
+      this.apiObject = v2.trainJob;
+      this.runtime = v2.runtime;
+      this.successCondition = v2.successCondition;
+      this.failureCondition = v2.failureCondition;
+      return;
+    }
+    const runPolicy = { ...renderFaultTolerance(this, props), ...props.scheduling?.runPolicy(this.minAvailable) };
     const tfReplicaSpecs = Object.fromEntries(this.replicas.map((r) => [r.type, {
       replicas: r.replicas,
       restartPolicy: p.restartPolicy,

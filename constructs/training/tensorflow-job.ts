@@ -1,6 +1,9 @@
 import { ApiObject, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CleanPodPolicy, ReplicaRestartPolicy, tfJobSucceeded } from './policies';
+import { TrainingJobOptions } from './replica';
+import { TF_LAUNCHER_DIR, tensorflowJobs, tfConfigLauncher } from './tensorflow-runtime';
+import { renderTrainerV2, TrainingApi } from './trainer-v2';
 import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { withDefaults } from '../core/defaults';
 import { requireInteger } from '../core/errors';
@@ -52,6 +55,12 @@ export interface TensorFlowTrainingJobProps {
    * @default - kept
    */
   readonly ttlAfterFinished?: Duration;
+  /**
+   * `TRAINER_V2`: a TrainJob on its own TensorFlow TrainingRuntime whose launcher builds TF_CONFIG
+   * (`tensorflow-runtime.ts`); `cleanPodPolicy` must then stay NONE.
+   * @default TrainingApi.TRAINING_OPERATOR_V1 (the book's TFJob)
+   */
+  readonly output?: TrainingApi;
 }
 
 const DEFAULTS = {
@@ -63,7 +72,7 @@ const DEFAULTS = {
 const PROP_CHECKS: PropChecks<TensorFlowTrainingJobProps> = {
   name: optional('string'), container: CONTAINER_SPEC, pool: NODE_POOL, workers: optional('number'), volumes: optional(VOLUME_ATTACHMENTS),
   restartPolicy: optional(oneOf(ReplicaRestartPolicy, 'ReplicaRestartPolicy')), cleanPodPolicy: optional(oneOf(CleanPodPolicy, 'CleanPodPolicy')),
-  activeDeadline: optional(DURATION), ttlAfterFinished: optional(DURATION),
+  activeDeadline: optional(DURATION), ttlAfterFinished: optional(DURATION), output: optional(oneOf(TrainingApi, 'TrainingApi')),
 };
 
 /** Name of the TensorFlow container the training operator looks for. */
@@ -75,6 +84,8 @@ const TF_CONTAINER = 'tensorflow';
  */
 export class TensorFlowTrainingJob extends Construct implements IWorkflowResource {
   public readonly apiObject: ApiObject;
+  /** The TrainingRuntime the TrainJob runs on (Trainer v2 only). */
+  public readonly runtime?: ApiObject;
   public readonly name: string;
   public readonly workers: number;
   public readonly successCondition: string;
@@ -88,6 +99,14 @@ export class TensorFlowTrainingJob extends Construct implements IWorkflowResourc
     this.workers = requireInteger(this, 'workers', p.workers, 1);
     // The workers reach each other (TF_CONFIG) on any port, and no other job.
     const network = NamespaceNetwork.of(this).group(this, trainingJobNeeds(this.name));
+    if (props.output === TrainingApi.TRAINER_V2) {
+      const v2 = this.renderV2(props, p.restartPolicy, network.podLabels);
+      this.apiObject = v2.trainJob;
+      this.runtime = v2.runtime;
+      this.successCondition = v2.successCondition;
+      this.failureCondition = v2.failureCondition;
+      return;
+    }
     const template = podTemplateJson({
       owner: this.node.path,
       containerName: TF_CONTAINER,
@@ -112,5 +131,18 @@ export class TensorFlowTrainingJob extends Construct implements IWorkflowResourc
     // Default success policy: the job succeeds when worker 0 completes.
     this.successCondition = tfJobSucceeded('Worker', '> 0');
     this.failureCondition = 'status.replicaStatuses.Worker.failed > 0';
+  }
+
+  /** The same workers as a TrainJob: the container's fields become the job's shared options. */
+  private renderV2(props: TensorFlowTrainingJobProps, restartPolicy: ReplicaRestartPolicy, podLabels: Readonly<Record<string, string>>) {
+    const { container } = props;
+    const launcher = tfConfigLauncher(this, this.name);
+    const job: TrainingJobOptions = {
+      image: container.image, pool: props.pool, command: container.command, args: container.args, env: container.env, resources: container.resources,
+      volumes: [...(props.volumes ?? []), launcher.mount(TF_LAUNCHER_DIR)],
+      restartPolicy, cleanPodPolicy: props.cleanPodPolicy, activeDeadline: props.activeDeadline, ttlAfterFinished: props.ttlAfterFinished,
+    };
+    const worker = { type: 'Worker', prop: 'workers', replicas: this.workers, gpus: container.gpus ?? 0, options: {} };
+    return renderTrainerV2(this, { ...tensorflowJobs(this, job, { worker }, launcher, false), name: this.name, job, restartPolicy, podLabels });
   }
 }
