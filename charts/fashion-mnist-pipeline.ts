@@ -10,6 +10,7 @@ import { StorageProfile, StorageProfiles } from '../constructs/core/storage-prof
 import { KServeDeploymentMode, KServeInferenceService, ScaleMetric } from '../constructs/serving/inference-service';
 import { ModelFormat, ModelLocation } from '../constructs/serving/model-location';
 import { TensorFlowTrainingJob } from '../constructs/training/tensorflow-job';
+import { TrainingApi } from '../constructs/training/trainer-v2';
 import { ArgoWorkflow } from '../constructs/workflow/argo-workflow';
 import { ResourceAction } from '../constructs/workflow/workflow-task';
 
@@ -50,6 +51,13 @@ export interface FashionMnistPipelineProps extends ChartProps {
    * @default false
    */
   readonly knative?: boolean;
+  /**
+   * How the three training jobs run: the book's TFJobs (training-operator v1), or TrainJobs on
+   * Kubeflow Trainer v2 (each on its own TensorFlow TrainingRuntime, TF_CONFIG from the
+   * launcher; the step applies the launcher ConfigMap, the runtime and the TrainJob).
+   * @default TrainingApi.TRAINING_OPERATOR_V1
+   */
+  readonly trainingApi?: TrainingApi;
 }
 
 /**
@@ -68,7 +76,7 @@ const MODEL_DIR = '/trained_model';
 
 /**
  * The book's end-to-end project (chapter 9): ingest Fashion-MNIST once (memoized), train three
- * models in parallel as distributed TFJobs, pick the best, and serve it with KServe — one Argo
+ * models in parallel as distributed TFJobs (or TrainJobs, `trainingApi`), pick the best, and serve it with KServe — one Argo
  * Workflow whose service account may do exactly that.
  */
 export class FashionMnistPipeline extends Chart {
@@ -103,6 +111,7 @@ export class FashionMnistPipeline extends Chart {
     this.trainingJobs = BOOK_MODELS.map((model, i) => new TensorFlowTrainingJob(this.workflow.manifests, `train-${model.replace('_', '-')}`, {
       pool: props.pool,
       workers: props.workers,
+      output: props.trainingApi,
       volumes: [mount],
       container: {
         image,
@@ -117,7 +126,9 @@ export class FashionMnistPipeline extends Chart {
         ],
       },
     }));
-    const training = this.trainingJobs.map((job) => this.workflow.addResourceTask(job.node.id, { resource: job, dependsOn: [ingest] }));
+    // A TrainJob comes with its runtime and launcher: applied (stable names), as one step.
+    const action = props.trainingApi === TrainingApi.TRAINER_V2 ? ResourceAction.APPLY : undefined;
+    const training = this.trainingJobs.map((job) => this.workflow.addResourceTask(job.node.id, { resource: job, action, dependsOn: [ingest] }));
 
     const select = this.workflow.addContainerTask('model-selection', {
       dependsOn: training,

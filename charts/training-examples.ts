@@ -64,7 +64,9 @@ const CODE_DIR = '/workspace';
  */
 export class TrainingExamples extends Chart {
   public readonly parameterServer: ParameterServerTrainingJob;
-  public readonly allReduce: Partial<Record<'tensorflow' | 'pytorch' | 'horovod' | 'elastic' | 'trainerV2', AllReduceTrainingJob>>;
+  public readonly allReduce: Partial<Record<'tensorflow' | 'pytorch' | 'horovod' | 'elastic' | 'trainerV2' | 'tensorflowV2', AllReduceTrainingJob>>;
+  /** The parameter-server job on Trainer v2 (its TensorFlow runtime), where the cluster runs it. */
+  public readonly parameterServerV2?: ParameterServerTrainingJob;
   public readonly queue?: KueueLocalQueue;
 
   constructor(scope: Construct, id: string, props: TrainingExamplesProps) {
@@ -79,7 +81,7 @@ export class TrainingExamples extends Chart {
     const run = (script: keyof typeof TRAINING_SCRIPTS) => workload.scripts.path(CODE_DIR, script);
     const small = { cpu: Cpu.millis(500), memory: Size.gibibytes(2) };
 
-    this.parameterServer = new ParameterServerTrainingJob(this, 'tf-parameter-server', {
+    const parameterServer = (id: string, output?: TrainingApi) => new ParameterServerTrainingJob(this, id, {
       image: tf,
       ...shared,
       command: ['python', run('tf_parameter_server.py')],
@@ -87,25 +89,30 @@ export class TrainingExamples extends Chart {
       worker: { replicas: 2, gpus: pool.gpusPerNode },
       chief: {},
       evaluator: { resources: small },
-      checkpoint: { volume: workload.checkpoints, subPath: 'tf-parameter-server' },
+      checkpoint: { volume: workload.checkpoints, subPath: id },
       restartPolicy: ReplicaRestartPolicy.ON_FAILURE,
       backoffLimit: 3,
       activeDeadline: Duration.hours(12),
       ttlAfterFinished: Duration.days(1),
       scheduling: scheduling(PriorityTier.TRAINING_HIGH),
+      output,
     });
+    this.parameterServer = parameterServer('tf-parameter-server');
 
-    const tensorflow = new AllReduceTrainingJob(this, 'tf-allreduce', {
+    const tensorflowAllReduce = (id: string, output?: TrainingApi) => new AllReduceTrainingJob(this, id, {
       framework: CollectiveFramework.TENSORFLOW,
       image: tf,
       ...shared,
       workers: 2,
       command: ['python', run('tf_multi_worker.py')],
-      checkpoint: { volume: workload.checkpoints, subPath: 'tf-allreduce' },
+      checkpoint: { volume: workload.checkpoints, subPath: id },
       successPolicy: SuccessPolicy.ALL_WORKERS,
-      cleanPodPolicy: CleanPodPolicy.RUNNING,
+      // Trainer v2 has no clean-pod policy: JobSet deletes the Jobs still running when it finishes.
+      cleanPodPolicy: output === TrainingApi.TRAINER_V2 ? undefined : CleanPodPolicy.RUNNING,
       scheduling: scheduling(PriorityTier.TRAINING_HIGH),
+      output,
     });
+    const tensorflow = tensorflowAllReduce('tf-allreduce');
 
     const pytorch = new AllReduceTrainingJob(this, 'pytorch-ddp', {
       framework: CollectiveFramework.PYTORCH,
@@ -145,6 +152,9 @@ export class TrainingExamples extends Chart {
         ttlAfterFinished: Duration.days(1),
         scheduling: scheduling(PriorityTier.BATCH_LOW),
       });
+      // TensorFlow on Trainer v2: each job on its own TensorFlow TrainingRuntime (TF_CONFIG from the launcher).
+      this.parameterServerV2 = parameterServer('tf-parameter-server-v2', TrainingApi.TRAINER_V2);
+      this.allReduce.tensorflowV2 = tensorflowAllReduce('tf-allreduce-v2', TrainingApi.TRAINER_V2);
     }
   }
 
