@@ -94,6 +94,22 @@ export function trainJobConditions(suspended: boolean): { successCondition: stri
 }
 
 /**
+ * The training-operator's ExitCode restart policy as a Job podFailurePolicy (Kubernetes batch/v1,
+ * GA in 1.31): exit codes 1-127 (program errors) fail the Job, and so the JobSet; a pod evicted or
+ * preempted (condition DisruptionTarget) is recreated without counting; other failures (signals:
+ * 137 OOM kill, 143 SIGTERM) are retried up to the Job's backoffLimit. `In` takes up to 255
+ * ordered values.
+ */
+function exitCodePolicy(containerName: string): Record<string, unknown> {
+  return {
+    rules: [
+      { action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] },
+      { action: 'FailJob', onExitCodes: { containerName, operator: 'In', values: Array.from({ length: 127 }, (_, i) => i + 1) } },
+    ],
+  };
+}
+
+/**
  * Renders a Trainer v2 runtime (namespaced `TrainingRuntime`, or `ClusterTrainingRuntime` with
  * `clusterScoped`) named `input.name`: everything about *where and how* pods run (pool, security,
  * volumes, gang policy, restart budget, roles). Returns it with its numNodes.
@@ -112,7 +128,7 @@ export function renderTrainingRuntime(scope: Construct, input: Omit<TrainerV2Inp
   const run = renderFaultTolerance(scope, job);
   const replicatedJobs = input.jobs.map((j) => {
     const template = renderReplicaTemplate(scope, job, j.replica, j.containerName, input.podLabels);
-    // Jobs accept only Never/OnFailure; ExitCode's "retry signals" becomes a whole-JobSet restart (failurePolicy).
+    // Jobs accept only Never/OnFailure; ExitCode becomes a Job podFailurePolicy (below).
     template.spec.restartPolicy = input.restartPolicy === ReplicaRestartPolicy.ON_FAILURE ? 'OnFailure' : 'Never';
     j.patch?.(template);
     // The trainer's pod count comes from numNodes (Trainer's SyncParallelCount); other roles keep theirs.
@@ -122,7 +138,7 @@ export function renderTrainingRuntime(scope: Construct, input: Omit<TrainerV2Inp
       dependsOn: j.dependsOn?.map((d) => ({ ...d })),
       template: {
         metadata: j.trainer ? { labels: { [TRAINER_ANCESTOR_LABEL]: 'trainer' } } : undefined,
-        spec: { ...j.jobSpec, ...pods, template },
+        spec: { ...j.jobSpec, ...pods, podFailurePolicy: input.restartPolicy === ReplicaRestartPolicy.EXIT_CODE ? exitCodePolicy(j.containerName) : undefined, template },
       },
     };
   });

@@ -56,6 +56,19 @@ describe('Trainer v2 runtimes', () => {
     expect(job.minAvailable).toBe(4);
   });
 
+  test('fault tolerance: ExitCode becomes a Job podFailurePolicy (program errors fail, evictions do not count); OnFailure keeps none', () => {
+    const { runtime } = allReduce({ framework: CollectiveFramework.PYTORCH });
+    const policy = jobsOf(runtime)[0].template.spec.podFailurePolicy;
+    expect(policy.rules[0]).toEqual({ action: 'Ignore', onPodConditions: [{ type: 'DisruptionTarget', status: 'True' }] });
+    expect(policy.rules[1].action).toBe('FailJob');
+    expect(policy.rules[1].onExitCodes).toMatchObject({ containerName: 'node', operator: 'In' });
+    expect(policy.rules[1].onExitCodes.values).toEqual(Array.from({ length: 127 }, (_, i) => i + 1));
+    expect(podOf(jobsOf(runtime)[0]).restartPolicy).toBe('Never');
+    const onFailure = allReduce({ framework: CollectiveFramework.PYTORCH, restartPolicy: ReplicaRestartPolicy.ON_FAILURE, backoffLimit: 2 }).runtime;
+    expect(jobsOf(onFailure)[0].template.spec.podFailurePolicy).toBeUndefined();
+    expect(onFailure.spec.template.spec.failurePolicy).toEqual({ maxRestarts: 2 });
+  });
+
   test('JAX: one trainer job under the jax policy, one process per node', () => {
     const { runtime, trainJob } = allReduce({ framework: CollectiveFramework.JAX, pool: gpu, workers: 2 });
     expect(runtime.metadata.labels).toEqual({ 'trainer.kubeflow.org/framework': 'jax' });
