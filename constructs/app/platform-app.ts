@@ -50,6 +50,7 @@ const PLATFORM_TARGET = shape<PlatformTarget>({
   storage: 'object',
   nodePools: optional(instanceOf(Map, 'a Map of pool name to shape (poolShapes(pools))')),
   prometheus: optional('object'),
+  externals: optional('object'),
 }, "a platform target (the stacks' defaultPlatformTarget(...) or platformTarget(...))");
 
 const PROP_CHECKS: PropChecks<PlatformAppProps> = {

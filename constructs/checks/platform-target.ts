@@ -1,5 +1,7 @@
 import { arrayOf, like, requireValue } from '../core/required-props';
+import type { ImageFacts } from '../core/image';
 import { StorageProfile } from '../core/storage-profile';
+import type { StorageClassRef } from '../core/volume-types';
 
 /**
  * What the cluster the manifests are meant for provides: which operators serve which kinds and how
@@ -44,6 +46,11 @@ export interface PlatformTarget {
   readonly nodePools?: ReadonlyMap<string, PoolShape>;
   /** Prometheus (prometheus-operator), when installed: where it runs, what it selects. */
   readonly prometheus?: PrometheusSettings;
+  /**
+   * What exists without the charts making it (`withExternals(target, { ... })`): not reported.
+   * @default - nothing declared: such references are warnings
+   */
+  readonly externals?: DeclaredExternals;
 }
 
 /** What a node pool offers: node count and one node's allocatable resources. */
@@ -129,3 +136,32 @@ export interface PrometheusSettings {
   /** Metric names something in the cluster exports besides the charts' own targets (exporters the stack installs). */
   readonly exportedMetrics: readonly string[];
 }
+
+/**
+ * What exists on the cluster without the charts making it, declared once on the target instead of
+ * failing the checks: the admin's StorageClasses, namespaces made by hand or another tool,
+ * ServiceAccounts bound to cloud identities (IRSA, Workload Identity), cluster PriorityClasses,
+ * metrics from out-of-chart exporters and adapters, claims bound to static volumes or filled
+ * outside, images and their facts. What is neither deployed nor declared is a warning where the
+ * project cannot know (an error only where the manifests or an upstream fact say it fails). Declare them with
+ * `withExternals(target, externals)` (`declared-externals.ts`).
+ */
+export interface DeclaredExternals {
+  /** StorageClasses the admin created, with the access modes each provides. @default - none */
+  readonly storageClasses?: readonly StorageClassRef[];
+  /** Namespaces that exist already. @default - none */
+  readonly namespaces?: readonly string[];
+  /** ServiceAccounts made outside the charts, as `namespace/name`. @default - none */
+  readonly serviceAccounts?: readonly string[];
+  /** PriorityClasses the cluster admin created. @default - none */
+  readonly priorityClasses?: readonly string[];
+  /** Metric names (or `prefix*`) something outside the charts exports to the cluster's Prometheus. @default - none */
+  readonly metrics?: readonly string[];
+  /** Metrics APIs adapters installed out of band serve (e.g. prometheus-adapter: custom). @default - none */
+  readonly metricsApis?: { readonly resource?: boolean; readonly custom?: boolean; readonly external?: boolean };
+  /** Claims bound to a statically provisioned volume or filled outside, as `namespace/name`. @default - none */
+  readonly claims?: readonly string[];
+  /** Images by reference and what their Dockerfiles say (as `ContainerImage.withFacts`). @default - none */
+  readonly images?: Readonly<Record<string, ImageFacts>>;
+}
+

@@ -122,6 +122,9 @@ export function kserveModeOf(isvc: Record<string, any>, target: PlatformTarget |
 const QUEUE_PROXY_USER_METRICS = ['revision_request_count', 'revision_request_latencies_*', 'revision_app_request_count',
   'revision_app_request_latencies_*', 'revision_queue_depth'];
 
+/** The value of a label whose value is known only at run time (a replica index, a hash). */
+export const RUN_TIME = '<run time>';
+
 /**
  * Labels and ports the operators add to the pods of a template. Values known only at run time
  * (replica index, revision names) are `<run time>`, so `Exists` selectors match them.
@@ -132,13 +135,16 @@ const QUEUE_PROXY_USER_METRICS = ['revision_request_count', 'revision_request_la
  *   mode the queue-proxy sidecar's ports `http-queueadm`, `http-autometric`, `http-usermetric`
  *   (knative serving pkg/apis/serving/v1/revision_helpers.go) and the `serving.knative.dev/*` labels;
  * - Argo v4 workflow pods (workflow/common/common.go): `workflows.argoproj.io/workflow`, `completed`;
- * - Jobs (Kubernetes v1.27+): `batch.kubernetes.io/job-name` and `job-name`.
+ * - Jobs (Kubernetes v1.27+): `batch.kubernetes.io/job-name` and `job-name`;
+ * - StatefulSets (Kubernetes v1.34 pkg/controller/statefulset/stateful_set_utils.go):
+ *   `statefulset.kubernetes.io/pod-name`, `apps.kubernetes.io/pod-index`; Deployments
+ *   `pod-template-hash`.
  */
-function operatorAdditions(t: PodTemplate, target: PlatformTarget | undefined): { labels: Record<string, string>; ports: NamedPort[] } {
+export function operatorAdditions(t: PodTemplate, target: PlatformTarget | undefined): { labels: Record<string, string>; ports: NamedPort[] } {
   const o = t.entry.object;
   const name = nameOf(o);
   const gk = groupKindOf(o);
-  const runTime = '<run time>';
+  const runTime = RUN_TIME;
   if (gk.startsWith('kubeflow.org/') && /ReplicaSpecs$/.test(t.field.split('.')[1] ?? '')) {
     return {
       labels: {
@@ -161,6 +167,8 @@ function operatorAdditions(t: PodTemplate, target: PlatformTarget | undefined): 
   }
   if (gk.startsWith('argoproj.io/')) return { labels: { 'workflows.argoproj.io/workflow': name, 'workflows.argoproj.io/completed': 'false' }, ports: [] };
   if (gk === 'batch/Job' || gk === 'batch/CronJob') return { labels: { 'batch.kubernetes.io/job-name': runTime, 'job-name': runTime }, ports: [] };
+  if (gk === 'apps/StatefulSet') return { labels: { 'statefulset.kubernetes.io/pod-name': runTime, 'apps.kubernetes.io/pod-index': runTime, 'controller-revision-hash': runTime }, ports: [] };
+  if (gk === 'apps/Deployment') return { labels: { 'pod-template-hash': runTime }, ports: [] };
   return { labels: {}, ports: [] };
 }
 

@@ -49,7 +49,8 @@ export interface ImageMetrics {
   readonly enabledBy?: string;
 }
 
-const IMAGE_FACTS_CHECK = shape<ImageFacts>({
+/** The shape image facts must have (a prop check). */
+export const IMAGE_FACTS_CHECK = shape<ImageFacts>({
   cuda: 'boolean',
   files: optional(arrayOf('string')),
   workdir: optional('string'),
@@ -89,14 +90,15 @@ export class ContainerImage {
 
   /**
    * The same image, with what its Dockerfile says about it (registered by reference so the
-   * semantic checks find it in the synthesized manifests).
+   * semantic checks find it in the synthesized manifests). Two teams may describe one image: the
+   * same facts twice are fine, whatever their `source` notes say.
    * @throws when other facts were already given for the same reference.
    */
   public withFacts(facts: ImageFacts): ContainerImage {
     const ref = this.toString();
     requireValue({ kind: 'ContainerImage', path: ref }, 'facts', facts, IMAGE_FACTS_CHECK);
     const known = imageFactsOf(ref);
-    if (known && JSON.stringify(known) !== JSON.stringify(facts)) {
+    if (known && !sameImageFacts(known, facts)) {
       throw propError({ kind: 'ContainerImage', path: ref }, 'facts', facts.source, `other facts are already known for this image (from ${known.source}); describe each reference once`);
     }
     registered.set(canonical(ref), facts);
@@ -113,6 +115,16 @@ export class ContainerImage {
     return `${this.repository}${this.tag ? `:${this.tag}` : ''}${this.digest ? `@${this.digest}` : ''}`;
   }
 }
+
+/** True when two descriptions say the same about an image (`source` is only a note on where from). */
+export function sameImageFacts(a: ImageFacts, b: ImageFacts): boolean {
+  const { source: _a, ...restA } = a;
+  const { source: _b, ...restB } = b;
+  return sortedJson(restA) === sortedJson(restB);
+}
+
+/** JSON with object keys sorted: the same facts written in another key order compare equal. */
+const sortedJson = (value: unknown) => JSON.stringify(value, (_key, v) => (v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : v));
 
 /** Pinned images the constructs use by default: the one place their versions live. */
 export const Images = {

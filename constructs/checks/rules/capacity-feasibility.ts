@@ -28,6 +28,9 @@ import { CheckContext, SemanticRule } from '../semantic-rule';
  * - a distributed training job no gang scheduler admits starts its pods one by one: beside the
  *   serving pods that stay on its pool (at their minimum replicas), the whole job must still fit,
  *   or its started replicas hold their nodes waiting forever for the rest.
+ * Severity: what can never fit is an error. The last two are warnings: whether quotas booked above
+ * a pool (or a job started pod by pod) ever collide depends on what runs at once, which the
+ * manifests do not say; suppress them with a reason when the overbooking is deliberate.
  */
 export const capacityFeasibility: SemanticRule = {
   id: 'capacity-feasibility',
@@ -109,7 +112,7 @@ function checkUngangedJobs(ctx: CheckContext): void {
     const over = excess(demand, free);
     if (!over.length) continue;
     ctx.report({
-      entry, field: 'spec.runPolicy', value: 'no gang scheduling',
+      entry, field: 'spec.runPolicy', value: 'no gang scheduling', severity: 'warning',
       message: `its replicas start one by one and need ${describe(demand)} together, but pool '${pool}' keeps only ${describe(free)} beside the serving pods it always runs (at their minimum replicas: ${held?.who.join('; ') ?? 'none'}): ${over.join(', ')}, so started replicas could wait forever for the rest; gang-schedule it (GangScheduling.kueue), shrink it, or give serving fewer replicas or another pool`,
     });
   }
@@ -151,8 +154,8 @@ function checkPoolBooking(ctx: CheckContext): void {
     if (!over.length) continue;
     const biggest = [...onPool].sort((a, b) => b.pod.gpus - a.pod.gpus || b.pod.cpuMillis - a.pod.cpuMillis).slice(0, 4).map((x) => `${x.t.entry.path} ${x.t.role} (${describe(x.pod)})`);
     ctx.report({
-      entry: flavor, field: `spec.nodeLabels['${Labels.NODE_POOL}']`, value: pool,
-      message: `Kueue books ${describe(demand)} of pool '${pool}' (its ClusterQueues' nominal quotas)${onPool.length ? ` while pods it does not admit can take ${describe(outside)} at once (${biggest.join('; ')}${onPool.length > 4 ? '; ...' : ''}), together` : ','} more than the pool's ${shape.maxNodes} nodes hold (${over.join(', ')}): Kueue admits by quota, so admitted gangs would start partially; lower the queues' quotas, queue those workloads, or move them to another pool`,
+      entry: flavor, field: `spec.nodeLabels['${Labels.NODE_POOL}']`, value: pool, severity: 'warning',
+      message: `Kueue books ${describe(demand)} of pool '${pool}' (its ClusterQueues' nominal quotas)${onPool.length ? ` while pods it does not admit can take ${describe(outside)} at once (${biggest.join('; ')}${onPool.length > 4 ? '; ...' : ''}), together` : ','} more than the pool's ${shape.maxNodes} nodes hold (${over.join(', ')}): Kueue admits by quota, so admitted gangs could start partially; lower the queues' quotas, move those workloads to another pool, or cap them (fewer serving maxReplicas; Kueue queues only the job kinds it integrates, never an InferenceService or a Deployment)`,
     });
   }
 }

@@ -1,5 +1,6 @@
 import { imageFactsOf } from '../../core/image';
 import { MetricCatalog, imageMetricsOf } from '../metric-catalog';
+import { metricMatches } from '../operator-metrics';
 import type { ManifestEntry } from '../manifest-entry';
 import { PodTemplate } from '../pod-templates';
 import { metricNamesIn, PromQlSyntaxError } from '../promql';
@@ -20,6 +21,11 @@ import { CheckContext, SemanticRule } from '../semantic-rule';
  * are not modelled. With a target, metric types need the APIs serving them (HPA controller,
  * kubernetes pkg/controller/podautoscaler/metrics): `Resource`/`ContainerResource` metrics.k8s.io,
  * `Pods`/`Object` custom.metrics.k8s.io, `External` external.metrics.k8s.io.
+ *
+ * Severity: a query Prometheus cannot parse, and a Resource metric without metrics.k8s.io, are
+ * errors. A metric nothing known exports, and a custom or external metrics API the target does not
+ * install, are warnings: recording rules, exporters and adapters installed out of band are
+ * invisible to the project unless declared (`withExternals`: `metrics`, `metricsApis`).
  */
 export const exportedMetrics: SemanticRule = {
   id: 'exported-metrics',
@@ -65,9 +71,14 @@ function checkQuery(ctx: CheckContext, catalog: MetricCatalog, entry: ManifestEn
     return;
   }
   for (const name of names) {
-    if (catalog.find(name)) continue;
-    ctx.report({ entry, field, value: query, message: `reads '${name}', which nothing scraped in this deployment exports, so the series is empty; ${hint(catalog, name, workload)}` });
+    if (catalog.find(name) || declaredMetric(ctx, name)) continue;
+    ctx.report({ entry, field, value: query, severity: 'warning', message: `reads '${name}', which nothing scraped in this deployment exports, so the series is empty; ${hint(catalog, name, workload)}` });
   }
+}
+
+/** True when the target declares the metric exported by something outside the charts. */
+function declaredMetric(ctx: CheckContext, name: string): boolean {
+  return metricMatches(name, ctx.target?.externals?.metrics ?? []);
 }
 
 /** Why the metric is missing and what would work. */
@@ -77,7 +88,7 @@ function hint(catalog: MetricCatalog, name: string, workload: PodTemplate[] | un
   if (unscraped) return `${unscraped.id} exports it: add a monitor that selects it`;
   const pods = (workload ?? []).map((t) => workloadExports(catalog, t)).filter(Boolean);
   if (pods.length) return `${pods.join('; ')}: query a metric it exports (and scrape it)`;
-  return 'query a metric a scraped target exports, or scrape an exporter that provides this one';
+  return `query a metric a scraped target exports, scrape an exporter that provides this one, or declare it if something outside the charts exports it (withExternals(target, { metrics: ['${name}'] }))`;
 }
 
 /** What a template's images export, and whether a monitor scrapes them, in words. */
@@ -103,8 +114,9 @@ function checkHpa(ctx: CheckContext, catalog: MetricCatalog, h: ManifestEntry, p
   (h.object.spec?.metrics ?? []).forEach((m: Record<string, any>, i: number) => {
     const field = `spec.metrics[${i}]`;
     const api = API_OF[m.type];
-    if (ctx.target && api && !ctx.target.metricsApis[api[0]]) {
-      ctx.report({ entry: h, field: `${field}.type`, value: m.type, message: `${m.type} metrics are read from ${api[1]}, which ${ctx.target.source} does not serve, so the HPA never scales (FailedGetMetrics); install it or scale on a metric an installed API serves` });
+    if (ctx.target && api && !ctx.target.metricsApis[api[0]] && !ctx.target.externals?.metricsApis?.[api[0]]) {
+      // metrics-server is the stack's to install; adapters are often installed out of band.
+      ctx.report({ entry: h, field: `${field}.type`, value: m.type, severity: api[0] === 'resource' ? 'error' : 'warning', message: `${m.type} metrics are read from ${api[1]}, which ${ctx.target.source} does not serve, so the HPA never scales (FailedGetMetrics); install it or scale on a metric an installed API serves${api[0] === 'resource' ? '' : `, or declare an adapter installed out of band (withExternals(target, { metricsApis: { ${api[0]}: true } }))`}` });
     }
     const name: unknown = m.type === 'Pods' ? m.pods?.metric?.name : m.type === 'Object' ? m.object?.metric?.name : undefined;
     if (typeof name !== 'string') return;
@@ -113,10 +125,10 @@ function checkHpa(ctx: CheckContext, catalog: MetricCatalog, h: ManifestEntry, p
       return pods.flatMap((t) => catalog.ofTemplate(t) ?? []).find((s) => s.patterns.some((p) => (p.endsWith('*') ? n.startsWith(p.slice(0, -1)) : p === n)));
     };
     const rate = /^(.*)_per_second$/.exec(name);
-    if (exported(name) || (rate && exported(`${rate[1]}_total`))) return;
+    if (exported(name) || (rate && exported(`${rate[1]}_total`)) || declaredMetric(ctx, name)) return;
     const perPod = m.type === 'Pods' ? ' by the pods it scales' : '';
     ctx.report({
-      entry: h, field: `${field}.${m.type === 'Pods' ? 'pods' : 'object'}.metric.name`, value: name,
+      entry: h, severity: 'warning', field: `${field}.${m.type === 'Pods' ? 'pods' : 'object'}.metric.name`, value: name,
       message: `no scraped target exports '${name}'${rate ? ` (nor '${rate[1]}_total')` : ''}${perPod}, so the custom metrics API has no value for it and the HPA never scales on it; ${hint(catalog, name, pods)}`,
     });
   });

@@ -16,6 +16,9 @@ import { CheckContext, SemanticRule } from '../semantic-rule';
  * component whose install already monitors it (the GPU operator's own `nvidia-dcgm-exporter`
  * ServiceMonitor, research E1) duplicates every series; a DCGM monitor without `honorLabels`
  * loses the GPU's pod/namespace labels.
+ * Severity: a port or scheme that does not match what is selected is an error. A monitor that
+ * selects nothing is a warning (Services made outside the charts are invisible here), and so are a
+ * duplicate monitor and a missing honorLabels (the scrape works, its series are doubled or renamed).
  */
 export const monitoringTargets: SemanticRule = {
   id: 'monitoring-targets',
@@ -25,7 +28,7 @@ export const monitoringTargets: SemanticRule = {
     const operators = installedOperators(ctx.target);
     for (const m of model.monitors) {
       if (!m.services.length && !m.pods.length) {
-        ctx.report({ entry: m.entry, field: 'spec.selector', value: formatSelector(m.selector), message: `${nothingSelected(m)}${hints(m, model, ctx, operators)}` });
+        ctx.report({ entry: m.entry, field: 'spec.selector', value: formatSelector(m.selector), severity: 'warning', message: `${nothingSelected(m)}${hints(m, model, ctx, operators)}` });
         continue;
       }
       for (const s of m.services) {
@@ -33,7 +36,7 @@ export const monitoringTargets: SemanticRule = {
         const own = c?.ownMonitor?.(operators);
         if (c && own) {
           ctx.report({
-            entry: m.entry, field: 'spec.selector', value: formatSelector(m.selector),
+            entry: m.entry, field: 'spec.selector', value: formatSelector(m.selector), severity: 'warning',
             message: `selects the ${c.id} (Service ${c.namespace}/${c.service.name}), which the ${c.operator} install already scrapes with its own ServiceMonitor '${own}': Prometheus would ingest every series twice; drop this monitor (or turn the install's own off)`,
           });
         }
@@ -103,7 +106,7 @@ function checkEndpoints(ctx: CheckContext, m: MonitorSelection): void {
     }
     const needs = m.services.find((s) => s.component?.honorLabels)?.component;
     if (needs && ep.honorLabels !== true) {
-      ctx.report({ entry: m.entry, field: `${field}.honorLabels`, value: ep.honorLabels, message: `set honorLabels: true: ${needs.honorLabels}` });
+      ctx.report({ entry: m.entry, field: `${field}.honorLabels`, value: ep.honorLabels, severity: 'warning', message: `set honorLabels: true: ${needs.honorLabels}` });
     }
   });
 }

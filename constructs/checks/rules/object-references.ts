@@ -1,6 +1,7 @@
 import type { ObjectIndex } from '../object-index';
 import type { ManifestEntry } from '../manifest-entry';
 import { containersOf, PodTemplate } from '../pod-templates';
+import { declares } from '../declared-externals';
 import { CheckContext, SemanticRule } from '../semantic-rule';
 
 /**
@@ -21,6 +22,11 @@ const BUILTIN_PRIORITY_CLASSES = new Set(['system-cluster-critical', 'system-nod
  *
  * References are checked in namespaces some deployed chart creates (namespace-existence: the
  * rule namespaces-exist). `default` ServiceAccounts always exist.
+ *
+ * Severity: a missing ConfigMap is an error (the charts make the programs and settings pods
+ * mount). ServiceAccounts (IRSA, Workload Identity), claims (static volumes) and PriorityClasses
+ * are often made outside the charts, which the project cannot know: a warning, silenced by
+ * declaring them on the target (`withExternals`).
  */
 export const objectReferences: SemanticRule = {
   id: 'object-references',
@@ -54,9 +60,10 @@ function missing(index: ObjectIndex, kind: string, ns: string | undefined, name:
 function checkServiceAccount(ctx: CheckContext, t: PodTemplate): void {
   const sa = t.spec.serviceAccountName;
   if (!sa || sa === 'default' || !missing(ctx.index, '/ServiceAccount', t.entry.namespace, sa)) return;
+  if (declares(ctx.target?.externals?.serviceAccounts, t.entry.namespace, sa)) return;
   ctx.report({
-    entry: t.entry, field: `${t.field}.serviceAccountName`, value: sa,
-    message: `${t.role}: no ServiceAccount '${sa}' is deployed in namespace '${t.entry.namespace}', so the pods are rejected at admission; create it in the same chart (or one deployed with it) or drop serviceAccountName`,
+    entry: t.entry, field: `${t.field}.serviceAccountName`, value: sa, severity: 'warning',
+    message: `${t.role}: no ServiceAccount '${sa}' is deployed in namespace '${t.entry.namespace}', so unless it is made outside the charts the pods are rejected at admission; create it in the same chart (or one deployed with it), or declare it (withExternals(target, { serviceAccounts: ['${t.entry.namespace}/${sa}'] }))`,
   });
 }
 
@@ -64,10 +71,10 @@ function checkVolumes(ctx: CheckContext, t: PodTemplate): void {
   const ns = t.entry.namespace;
   (t.spec.volumes ?? []).forEach((v: Record<string, any>, i: number) => {
     const claim = v.persistentVolumeClaim?.claimName;
-    if (claim && missing(ctx.index, '/PersistentVolumeClaim', ns, claim)) {
+    if (claim && missing(ctx.index, '/PersistentVolumeClaim', ns, claim) && !declares(ctx.target?.externals?.claims, ns, claim)) {
       ctx.report({
-        entry: t.entry, field: `${t.field}.volumes[${i}].persistentVolumeClaim.claimName`, value: claim,
-        message: `${t.role}: no PersistentVolumeClaim '${claim}' is deployed in namespace '${ns}', so the pods stay Pending; create the claim (SharedVolume) in a chart deployed with it`,
+        entry: t.entry, field: `${t.field}.volumes[${i}].persistentVolumeClaim.claimName`, value: claim, severity: 'warning',
+        message: `${t.role}: no PersistentVolumeClaim '${claim}' is deployed in namespace '${ns}', so unless it is made outside the charts the pods stay Pending; create the claim (SharedVolume) in a chart deployed with it, or declare it (withExternals(target, { claims: ['${ns}/${claim}'] }))`,
       });
     }
     const cm = v.configMap;
@@ -93,9 +100,9 @@ function checkVolumes(ctx: CheckContext, t: PodTemplate): void {
 
 function checkPriorityClass(ctx: CheckContext, entry: ManifestEntry, field: string, name: unknown): void {
   if (typeof name !== 'string' || !name || BUILTIN_PRIORITY_CLASSES.has(name)) return;
-  if (!missing(ctx.index, 'scheduling.k8s.io/PriorityClass', undefined, name)) return;
+  if (!missing(ctx.index, 'scheduling.k8s.io/PriorityClass', undefined, name) || ctx.target?.externals?.priorityClasses?.includes(name)) return;
   ctx.report({
-    entry, field, value: name,
-    message: `no PriorityClass '${name}' is deployed with it, so the pods are rejected at admission ("no PriorityClass with name ${name} was found"); deploy the chart that defines it (PlatformPriorities) together with this one`,
+    entry, field, value: name, severity: 'warning',
+    message: `no PriorityClass '${name}' is deployed with it, so unless the cluster admin made it the pods are rejected at admission ("no PriorityClass with name ${name} was found"); deploy the chart that defines it (PlatformPriorities) together with this one, or declare it (withExternals(target, { priorityClasses: ['${name}'] }))`,
   });
 }

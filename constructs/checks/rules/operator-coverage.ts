@@ -20,8 +20,10 @@ import { CheckContext, SemanticRule } from '../semantic-rule';
  * - a Knative-mode InferenceService needs Knative Serving, or KServe fails it ("Knative Serving is
  *   not available", pkg/controller/v1beta1/inferenceservice/controller.go); KServe validates scale
  *   metrics by mode (inference_service_validation.go, v0.20): Standard mode scales with an HPA on
- *   cpu/memory, Knative (KPA) on concurrency/rps; without the mode annotation the webhook validates
- *   as KPA, so cpu/memory need the Standard annotation;
+ *   cpu/memory, Knative (KPA) on concurrency/rps. Without the mode annotation the mutating webhook
+ *   stamps the configured default first when it is Standard (or ModelMesh)
+ *   (pkg/apis/serving/v1beta1/inference_service_defaults.go DefaultInferenceService, v0.20.0
+ *   @ 1fb78105), so the mode is the annotation, else the target's default;
  * - Argo's workflow-controller saves a memoized step's outputs in the cache ConfigMap with its own
  *   client (argo-workflows v4.1.2 workflow/controller/cache/configmap_cache.go: Save creates or
  *   updates the ConfigMap, and a cache hit updates it too), and a failed save turns the succeeded
@@ -53,7 +55,7 @@ export const operatorCoverage: SemanticRule = {
       if (gk === 'kueue.x-k8s.io/ClusterQueue' || gk === 'kueue.x-k8s.io/Cohort') {
         const weight = e.object.spec?.fairSharing?.weight;
         if (weight !== undefined && target.kueue && !target.kueue.fairSharing) {
-          ctx.report({ entry: e, field: 'spec.fairSharing.weight', value: weight, message: `Kueue on ${target.source} runs without fairSharing in its Configuration, so the weight is ignored; enable fair sharing in the stack's Kueue configuration or drop the weight` });
+          ctx.report({ entry: e, field: 'spec.fairSharing.weight', value: weight, message: `Kueue on ${target.source} runs without fairSharing in its Configuration, so the weight is ignored; set fairSharing.enable in Kueue's Configuration (config.kueue.x-k8s.io; the stacks always enable it) or drop the weight` });
         }
       }
     }
@@ -95,7 +97,7 @@ function checkKueue(ctx: CheckContext, e: ManifestEntry, gk: string): void {
   if (!target.kueue) {
     ctx.report({ entry: e, field: `metadata.labels['${KUEUE_QUEUE_LABEL}']`, value: queued, message: `${target.source} does not install Kueue, so the queue label does nothing${suspended ? ' and the suspended job never starts' : ''}; add 'kueue' to the operators` });
   } else if (framework && !target.kueue.frameworks.includes(framework)) {
-    ctx.report({ entry: e, field: `metadata.labels['${KUEUE_QUEUE_LABEL}']`, value: queued, message: `Kueue on ${target.source} does not enable the '${framework}' integration (enabled: ${target.kueue.frameworks.join(', ')}), so it never admits this ${e.object.kind}; enable it in the stack's Kueue configuration` });
+    ctx.report({ entry: e, field: `metadata.labels['${KUEUE_QUEUE_LABEL}']`, value: queued, message: `Kueue on ${target.source} does not enable the '${framework}' integration (enabled: ${target.kueue.frameworks.join(', ')}), so it never admits this ${e.object.kind}; the stacks derive integrations.frameworks from the installed operators (kueueFrameworks in stacks/operators/operator-config.ts: batch/job, the training-operator's tfjob and pytorchjob, kubeflow-trainer's trainjob), so queue one of those kinds or gang-schedule this one without Kueue` });
   }
 }
 
@@ -148,10 +150,9 @@ function checkKServe(ctx: CheckContext, e: ManifestEntry): void {
   const metric: string | undefined = e.object.spec?.predictor?.scaleMetric;
   if (!metric) return;
   const hpaMetric = metric === 'cpu' || metric === 'memory';
-  if (hpaMetric && !annotated) {
-    ctx.report({ entry: e, field: 'spec.predictor.scaleMetric', value: metric, message: `without the '${MODE_ANNOTATION}' annotation KServe's webhook validates scaling as Knative's (concurrency, rps) and rejects '${metric}'; set deploymentMode STANDARD explicitly` });
-  } else if (hpaMetric && knative) {
-    ctx.report({ entry: e, field: 'spec.predictor.scaleMetric', value: metric, message: `Knative mode scales on concurrency or rps, not '${metric}'; use ScaleMetric.CONCURRENCY or deploymentMode STANDARD` });
+  if (hpaMetric && knative) {
+    const why = annotated ? '' : ` (no '${MODE_ANNOTATION}' annotation, and the default mode of KServe on ${target.source} is ${mode}, which its webhook does not stamp)`;
+    ctx.report({ entry: e, field: 'spec.predictor.scaleMetric', value: metric, message: `Knative mode${why} scales on concurrency or rps, not '${metric}'; use ScaleMetric.CONCURRENCY or deploymentMode STANDARD` });
   } else if (!hpaMetric && !knative) {
     ctx.report({ entry: e, field: 'spec.predictor.scaleMetric', value: metric, message: `Standard mode scales the predictor with an HPA on cpu or memory; '${metric}' needs Knative's autoscaler: use ScaleMetric.CPU or deploymentMode KNATIVE` });
   }

@@ -18,6 +18,15 @@ const ENFORCE = 'pod-security.kubernetes.io/enforce';
  * - its MPIJob v1 launcher always gets `kubectl-delivery` with no securityContext and no flag to
  *   change it (pkg/controller.v1/mpi/mpijob_controller.go): a v1 MPIJob needs a namespace that
  *   enforces `baseline` (an explicit exception), never `restricted`.
+ * - KServe builds a predictor's model container by merging it over the runtime's container
+ *   (v0.20.0 @ 1fb78105 pkg/controller/v1beta1/inferenceservice/utils/utils.go
+ *   MergeRuntimeContainers, a strategic merge: the InferenceService's fields win), but takes none
+ *   of the runtime's pod securityContext (MergePodSpec: nodeSelector, affinity, tolerations,
+ *   volumes, imagePullSecrets, schedulerName only). So the model container inherits the runtime
+ *   container's securityContext: a ServingRuntime of the charts named by `runtime`, else KServe's
+ *   shipped runtimes (config/runtimes: allowPrivilegeEscalation false, capabilities drop ALL,
+ *   runAsNonRoot true; not vllm's runAsNonRoot, nothing for the multi-node huggingface runtime).
+ *   No shipped runtime sets seccomp: that must come from the InferenceService.
  * Namespaces no deployed chart creates are not judged.
  */
 export const podSecurity: SemanticRule = {
@@ -28,7 +37,7 @@ export const podSecurity: SemanticRule = {
     const levelOf = (e: ManifestEntry) => (e.namespace ? index.namespaceLabels(e.namespace)?.[ENFORCE] : undefined);
     for (const t of index.podTemplates()) {
       if (levelOf(t.entry) !== 'restricted') continue;
-      for (const problem of restrictedProblems(t)) ctx.report({ entry: t.entry, ...problem });
+      for (const problem of restrictedProblems(t, runtimeSecurity(ctx, t))) ctx.report({ entry: t.entry, ...problem });
     }
     for (const e of index.entries) {
       if (levelOf(e) !== 'restricted') continue;
@@ -44,15 +53,41 @@ export const podSecurity: SemanticRule = {
   },
 };
 
-/** The restricted-profile checks a pod template fails. */
-function restrictedProblems(t: PodTemplate): { field: string; value: unknown; message: string }[] {
+/** What KServe's shipped runtimes set on their container (config/runtimes, v0.20.0). */
+const SHIPPED_RUNTIME_SECURITY = { allowPrivilegeEscalation: false, privileged: false, runAsNonRoot: true, capabilities: { drop: ['ALL'] } };
+
+/**
+ * The securityContext the runtime's container gives a predictor's model container
+ * (`kserve-container`), or undefined when the template is no predictor or the runtime is unknown.
+ */
+function runtimeSecurity(ctx: CheckContext, t: PodTemplate): Record<string, any> | undefined {
+  if (groupKindOf(t.entry.object) !== 'serving.kserve.io/InferenceService' || t.role !== 'predictor') return undefined;
+  const model = t.entry.object.spec?.predictor?.model;
+  if (!model) return undefined;
+  if (typeof model.runtime === 'string') {
+    const runtime = ctx.index.find('serving.kserve.io/ServingRuntime', t.entry.namespace, model.runtime) ?? ctx.index.find('serving.kserve.io/ClusterServingRuntime', undefined, model.runtime);
+    if (runtime) return runtime.object.spec?.containers?.[0]?.securityContext ?? {};
+    if (!model.runtime.startsWith('kserve-')) return undefined;
+  }
+  if (t.entry.object.spec?.predictor?.workerSpec) return {};
+  const { runAsNonRoot: _r, ...vllm } = SHIPPED_RUNTIME_SECURITY;
+  return model.modelFormat?.name === 'vllm' ? vllm : SHIPPED_RUNTIME_SECURITY;
+}
+
+/**
+ * The restricted-profile checks a pod template fails. `modelBase`: the runtime container's
+ * securityContext KServe merges under the model container.
+ */
+function restrictedProblems(t: PodTemplate, modelBase?: Record<string, any>): { field: string; value: unknown; message: string }[] {
   const out: { field: string; value: unknown; message: string }[] = [];
   const pod = t.spec.securityContext ?? {};
   const fail = (field: string, value: unknown, what: string) => out.push({ field: `${t.field}.${field}`, value, message: `${t.role}: ${what}, which Pod Security 'restricted' rejects` });
   for (const host of ['hostNetwork', 'hostPID', 'hostIPC'] as const) if (t.spec[host]) fail(host, true, `uses the node's ${host.slice(4)} namespace`);
   (t.spec.volumes ?? []).forEach((v: Record<string, any>, i: number) => { if (v.hostPath) fail(`volumes[${i}].hostPath`, v.hostPath.path, 'mounts a hostPath'); });
   for (const c of containersOf(t.spec)) {
-    const sc = c.securityContext ?? {};
+    const own = c.securityContext ?? {};
+    const base = modelBase && c.name === 'kserve-container' ? modelBase : {};
+    const sc = { ...base, ...own, capabilities: { ...(base.capabilities ?? {}), ...(own.capabilities ?? {}) } };
     const at = (f: string) => `containers['${c.name}'].securityContext.${f}`;
     if (sc.privileged) fail(at('privileged'), true, `container '${c.name}' is privileged`);
     if (sc.allowPrivilegeEscalation !== false) fail(at('allowPrivilegeEscalation'), sc.allowPrivilegeEscalation, `container '${c.name}' may escalate privileges (set false)`);

@@ -1,4 +1,5 @@
-import { ImageFacts, imageFactsOf } from '../../core/image';
+import { ImageFacts } from '../../core/image';
+import { factsOfImage } from '../declared-externals';
 import { flagsOf, isRelativePath, PROGRAM_FACTS_ANNOTATION, ProgramFacts } from '../../core/program-facts';
 import { mountAccess, unwritableRelativeWrites } from '../../core/working-directory';
 import { argvOf, resolvePath, scriptsRunBy } from '../container-commands';
@@ -11,11 +12,20 @@ import { CheckContext, SemanticRule } from '../semantic-rule';
  * Environment the operators set in the pods they create, which a program may rely on:
  * training-operator v1.9 TFJob replicas get TF_CONFIG (pkg/controller.v1/tensorflow/tensorflow.go);
  * PyTorchJob replicas get MASTER_ADDR/MASTER_PORT/WORLD_SIZE/RANK and torchrun's PET_* variables
- * (pkg/controller.v1/pytorch/envvar.go); Indexed Jobs get JOB_COMPLETION_INDEX (Kubernetes v1.34).
+ * (pkg/controller.v1/pytorch/envvar.go); JAXJob replicas COORDINATOR_ADDRESS/PORT, NUM_PROCESSES,
+ * PROCESS_ID (pkg/controller.v1/jax/envvar.go); XGBoostJob replicas MASTER_ADDR/PORT, WORLD_SIZE,
+ * RANK, WORKER_PORT/ADDRS (pkg/controller.v1/xgboost/xgboost.go, read at a commit before v1.9);
+ * MPIJob v1 the OpenMPI hostfile variables (pkg/controller.v1/mpi, read in another fork:
+ * UNCONFIRMED at v1.9.4); Kubeflow Trainer v2 TrainJob torch nodes torchrun's PET_* variables
+ * (UNCONFIRMED, not read); Indexed Jobs get JOB_COMPLETION_INDEX (Kubernetes v1.34).
  */
 const INJECTED_ENV: Readonly<Record<string, readonly string[]>> = {
   'kubeflow.org/TFJob': ['TF_CONFIG'],
   'kubeflow.org/PyTorchJob': ['MASTER_ADDR', 'MASTER_PORT', 'WORLD_SIZE', 'RANK', 'PET_NPROC_PER_NODE', 'PET_NODE_RANK', 'PET_NNODES'],
+  'kubeflow.org/JAXJob': ['COORDINATOR_ADDRESS', 'COORDINATOR_PORT', 'NUM_PROCESSES', 'PROCESS_ID', 'PYTHONUNBUFFERED'],
+  'kubeflow.org/XGBoostJob': ['MASTER_ADDR', 'MASTER_PORT', 'WORLD_SIZE', 'RANK', 'PYTHONUNBUFFERED', 'WORKER_PORT', 'WORKER_ADDRS'],
+  'kubeflow.org/MPIJob': ['OMPI_MCA_orte_default_hostfile', 'OMPI_MCA_plm_rsh_args', 'OMPI_MCA_orte_keep_fqdn_hostnames'],
+  'trainer.kubeflow.org/TrainJob': ['PET_NNODES', 'PET_NPROC_PER_NODE', 'PET_NODE_RANK', 'PET_MASTER_ADDR', 'PET_MASTER_PORT'],
   'batch/Job': ['JOB_COMPLETION_INDEX'],
 };
 
@@ -32,6 +42,12 @@ const INJECTED_ENV: Readonly<Record<string, readonly string[]>> = {
  * Keras' `TensorBoard(log_dir='./logs')` fails in `model.fit` with PermissionDenied. Programs
  * are described by the image map (ImageFacts.programs) or by the ScriptBundle that ships them;
  * unknown programs and inline `python -c` code are not judged.
+ * Severity: what the declared facts say fails is an error. Warnings where the project cannot
+ * know: flags to a program whose facts declare no arguments at all (they may only say what it
+ * reads), environment a container's `envFrom` may provide (a Secret, a ConfigMap not deployed
+ * with it), a working directory in an image nobody described. argparse accepts unique prefixes
+ * of its flags (`allow_abbrev`, default on); an output file named on the command line (a flag
+ * value, a shell wrapper's redirect) is taken as written.
  */
 export const programContract: SemanticRule = {
   id: 'program-contract',
@@ -42,20 +58,23 @@ export const programContract: SemanticRule = {
         const argv = argvOf(c);
         const script = scriptsRunBy(c)[0];
         if (!script) continue;
-        const image = imageFactsOf(String(c.image));
+        const image = factsOfImage(ctx.target, String(c.image));
         const cwd: string = c.workingDir ?? image?.workdir ?? '/';
         const path = resolvePath(script, cwd);
-        const facts = programFacts(ctx.index, t, c, path);
+        const facts = programFacts(ctx, t, c, path);
         if (!facts) continue;
         const field = `${t.field} container '${c.name}' command`;
         const value = argv.join(' ');
         const after = argv.slice(argv.indexOf(script) + 1);
-        for (const message of argumentProblems(path, facts, flagsOf(after))) ctx.report({ entry: t.entry, field, value, message: `${t.role}: ${message}` });
+        for (const p of argumentProblems(path, facts, flagsOf(after))) ctx.report({ entry: t.entry, field, value, severity: p.severity, message: `${t.role}: ${p.text}` });
         const injected = INJECTED_ENV[groupKindOf(t.entry.object)] ?? [];
-        const env = new Set((c.env ?? []).map((e: Record<string, any>) => e.name));
+        const { names: env, unknown: envFromUnknown } = environmentOf(ctx, t, c);
         const missingEnv = (facts.requiredEnv ?? []).filter((v) => !env.has(v) && !injected.includes(v));
         if (missingEnv.length) {
-          ctx.report({ entry: t.entry, field, value, message: `${t.role}: '${path}' fails without ${missingEnv.join(', ')}, which neither the container nor the ${t.entry.object.kind} that creates the pod sets; run it where it is set (e.g. a TFJob sets TF_CONFIG) or set it` });
+          ctx.report({
+            entry: t.entry, field, value, severity: envFromUnknown ? 'warning' : 'error',
+            message: `${t.role}: '${path}' fails without ${missingEnv.join(', ')}, which neither the container${envFromUnknown ? ` (unless its envFrom ${envFromUnknown} has it)` : ''} nor the ${t.entry.object.kind} that creates the pod sets; run it where it is set (e.g. a TFJob sets TF_CONFIG) or set it`,
+          });
         }
         const mounts: string[] = (c.volumeMounts ?? []).map((m: Record<string, any>) => m.mountPath.replace(/\/$/, ''));
         for (const read of facts.reads ?? []) {
@@ -66,14 +85,31 @@ export const programContract: SemanticRule = {
           }
         }
         checkWorkingDirectory(ctx, t, c, path, facts, cwd, image);
-        if (c === t.spec.containers?.[0]) checkOutputs(ctx, t, path, facts, cwd);
+        if (c === t.spec.containers?.[0]) checkOutputs(ctx, t, path, facts, cwd, argv);
       }
     }
   },
 };
 
-/** The program's facts: from the ScriptBundle mounted where it lives, else from the image map. */
-function programFacts(index: ObjectIndex, t: PodTemplate, c: Record<string, any>, path: string): ProgramFacts | undefined {
+/**
+ * The variables a container has: its `env`, and the keys of ConfigMaps its `envFrom` names that are
+ * deployed with it. `unknown` names the sources whose keys cannot be known here (Secrets, ConfigMaps
+ * made elsewhere).
+ */
+function environmentOf(ctx: CheckContext, t: PodTemplate, c: Record<string, any>): { names: Set<string>; unknown?: string } {
+  const names = new Set<string>((c.env ?? []).map((e: Record<string, any>) => e.name));
+  const unknown: string[] = [];
+  for (const from of c.envFrom ?? []) {
+    const cm = from.configMapRef?.name ? ctx.index.find('/ConfigMap', t.entry.namespace, from.configMapRef.name) : undefined;
+    if (cm) for (const k of Object.keys(cm.object.data ?? {})) names.add(`${from.prefix ?? ''}${k}`);
+    else unknown.push(from.configMapRef?.name ? `ConfigMap '${from.configMapRef.name}'` : `Secret '${from.secretRef?.name}'`);
+  }
+  return { names, unknown: unknown.length ? unknown.join(', ') : undefined };
+}
+
+/** The program's facts: from the ScriptBundle mounted where it lives, else from the image. */
+function programFacts(ctx: CheckContext, t: PodTemplate, c: Record<string, any>, path: string): ProgramFacts | undefined {
+  const index: ObjectIndex = ctx.index;
   const mount = [...(c.volumeMounts ?? [])]
     .filter((m: Record<string, any>) => path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`))
     .sort((a: Record<string, any>, b: Record<string, any>) => b.mountPath.length - a.mountPath.length)[0];
@@ -84,20 +120,32 @@ function programFacts(index: ObjectIndex, t: PodTemplate, c: Record<string, any>
     const json = cm?.object.metadata?.annotations?.[PROGRAM_FACTS_ANNOTATION];
     return json ? (JSON.parse(json) as Record<string, ProgramFacts>)[path.slice(mount.mountPath.replace(/\/$/, '').length + 1)] : undefined;
   }
-  return imageFactsOf(String(c.image))?.programs?.[path];
+  return factsOfImage(ctx.target, String(c.image))?.programs?.[path];
 }
 
-function argumentProblems(path: string, facts: ProgramFacts, flags: readonly string[]): string[] {
-  const problems: string[] = [];
+/**
+ * The flag a command-line flag stands for: itself, or the one known flag it is a unique prefix of
+ * (argparse's `allow_abbrev`, on by default); undefined when unknown or ambiguous.
+ */
+function resolveFlag(flag: string, known: ReadonlySet<string>): string | undefined {
+  if (known.has(flag)) return flag;
+  const longer = [...known].filter((k) => k.startsWith(flag));
+  return longer.length === 1 ? longer[0] : undefined;
+}
+
+function argumentProblems(path: string, facts: ProgramFacts, flags: readonly string[]): { text: string; severity: 'error' | 'warning' }[] {
+  const problems: { text: string; severity: 'error' | 'warning' }[] = [];
   if (facts.requiredArgs === undefined && facts.optionalArgs === undefined) {
-    if (flags.length) problems.push(`'${path}' parses no arguments, so ${flags.join(', ')} change nothing; drop them or run a program that reads them`);
+    // Facts that say nothing about arguments cannot tell "parses none" from "not described".
+    if (flags.length) problems.push({ severity: 'warning', text: `the facts of '${path}' declare no arguments, so if it parses none ${flags.join(', ')} change nothing; drop them, or declare the flags it takes (requiredArgs, optionalArgs; [] when it takes none)` });
     return problems;
   }
   const known = new Set([...(facts.requiredArgs ?? []), ...(facts.optionalArgs ?? [])]);
-  const unknown = flags.filter((f) => !known.has(f));
-  if (unknown.length) problems.push(`'${path}' does not accept ${unknown.join(', ')} (it takes ${[...known].join(', ') || 'no flags'}), so it exits with "unrecognized arguments"`);
-  const missing = (facts.requiredArgs ?? []).filter((f) => !flags.includes(f));
-  if (missing.length) problems.push(`'${path}' requires ${missing.join(', ')}, so it exits with "the following arguments are required"`);
+  const given = flags.map((f) => ({ flag: f, as: resolveFlag(f, known) }));
+  const unknown = given.filter((g) => !g.as).map((g) => g.flag);
+  if (unknown.length) problems.push({ severity: 'error', text: `'${path}' does not accept ${unknown.join(', ')} (it takes ${[...known].join(', ') || 'no flags'}), so it exits with "unrecognized arguments"` });
+  const missing = (facts.requiredArgs ?? []).filter((f) => !given.some((g) => g.as === f));
+  if (missing.length) problems.push({ severity: 'error', text: `'${path}' requires ${missing.join(', ')}, so it exits with "the following arguments are required"` });
   return problems;
 }
 
@@ -115,18 +163,22 @@ function checkWorkingDirectory(ctx: CheckContext, t: PodTemplate, c: Record<stri
   const mounts = (c.volumeMounts ?? []).map((m: Record<string, any>) => mountAccess(m as { mountPath: string }, volumes.get(m.name)));
   const user = uid === undefined ? 'a non-root user' : `UID ${uid}`;
   for (const w of unwritableRelativeWrites(facts, cwd, mounts, image, uid)) {
+    const unknownImage = !image && !w.readOnlyMount;
     const why = w.readOnlyMount
       ? `the read-only mount ${w.readOnlyMount}`
       : `the image's ${cwd === (image?.workdir ?? '/') ? 'WORKDIR' : 'directory'}, which only ${image?.workdirWritableBy?.length ? `UID ${image.workdirWritableBy.join(', ')}` : 'root'} may write${image ? '' : ' (the image map knows nothing about the image)'}`;
     ctx.report({
-      entry: t.entry, field: `${t.field} container '${c.name}' workingDir`, value: cwd,
+      entry: t.entry, field: `${t.field} container '${c.name}' workingDir`, value: cwd, severity: unknownImage ? 'warning' : 'error',
       message: `${t.role} container '${c.name}': '${path}' writes ${w.path} relative to its working directory, i.e. ${w.resolved}, on ${why}; as ${user} it fails with "Permission denied". Run it with workingDir on a writable mount (an emptyDir or a claim; the platform's pod templates derive one from ProgramFacts.writes), or in an image WORKDIR that user owns (ImageFacts.workdirWritableBy)`,
     });
   }
 }
 
-/** Workflow step outputs read from files must be files the program writes. */
-function checkOutputs(ctx: CheckContext, t: PodTemplate, path: string, facts: ProgramFacts, cwd: string): void {
+/**
+ * Workflow step outputs read from files must be files the program writes. A file the command line
+ * names (a flag's value, a shell wrapper writing it) is taken as written.
+ */
+function checkOutputs(ctx: CheckContext, t: PodTemplate, path: string, facts: ProgramFacts, cwd: string, argv: readonly string[]): void {
   const outputs = t.outputs ?? {};
   const files: { field: string; file: string }[] = [
     ...(outputs.parameters ?? []).filter((p: Record<string, any>) => p.valueFrom?.path).map((p: Record<string, any>) => ({ field: `outputs.parameters['${p.name}']`, file: p.valueFrom.path })),
@@ -134,6 +186,7 @@ function checkOutputs(ctx: CheckContext, t: PodTemplate, path: string, facts: Pr
   ];
   for (const { field, file } of files) {
     if ((facts.writes ?? []).map((w) => resolvePath(w, cwd)).some((w) => w === file || (w.endsWith('/') && file.startsWith(w)))) continue;
+    if (argv.some((a) => a.includes(file))) continue;
     ctx.report({
       entry: t.entry, field: `${t.field}.${field}`, value: file,
       message: `${t.role}: '${path}' never writes ${file} (it writes ${facts.writes?.join(', ') || 'no declared files'}), so Argo fails the step when it collects the output; read an output the program writes`,

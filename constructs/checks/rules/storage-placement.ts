@@ -3,6 +3,7 @@ import { storageClassOf } from '../../core/storage-profile';
 import { concurrentTotal, stepOf, WorkflowOrder } from '../concurrency';
 import type { ObjectIndex } from '../object-index';
 import { nameOf } from '../manifest-entry';
+import { declares } from '../declared-externals';
 import type { PoolShape } from '../platform-target';
 import type { PodTemplate } from '../pod-templates';
 import { CheckContext, SemanticRule } from '../semantic-rule';
@@ -24,6 +25,9 @@ interface Mount {
  * training workers, parallel workflow steps, other workloads — needs ReadWriteMany from a class
  * that provides it. With a target, every claim's class must be one the cluster has and provide
  * the access modes the claim asks for. Pods known to share one node (a one-node pool) are fine.
+ * A class the target neither has nor declares (`withExternals`: the admin's classes) is a warning:
+ * the project cannot know it is missing. A claim bound to a static volume (`volumeName`, with
+ * `storageClassName: ""`) or declared as one has no class to check.
  */
 export const storagePlacement: SemanticRule = {
   id: 'storage-placement',
@@ -35,11 +39,15 @@ export const storagePlacement: SemanticRule = {
     for (const pvc of index.ofKind('/PersistentVolumeClaim')) {
       const modes: string[] = pvc.object.spec?.accessModes ?? [];
       const claimMounts = mounts.get(`${pvc.namespace}|${nameOf(pvc.object)}`) ?? [];
-      if (target) {
-        const name: string | undefined = pvc.object.spec?.storageClassName;
-        const cls = storageClassOf(target.storage, name);
+      const name: string | undefined = pvc.object.spec?.storageClassName;
+      const staticVolume = (name === '' && pvc.object.spec?.volumeName) || declares(target?.externals?.claims, pvc.namespace, nameOf(pvc.object));
+      if (target && !staticVolume) {
+        const cls = storageClassOf(target.storage, name) ?? target.externals?.storageClasses?.find((c) => c.name === name);
         if (!cls) {
-          ctx.report({ entry: pvc, field: 'spec.storageClassName', value: name ?? '<default>', message: `${target.source} has no such StorageClass (${target.storage.name}: default '${target.storage.default.name}', shared '${target.storage.shared.name}'); use one of those` });
+          ctx.report({
+            entry: pvc, field: 'spec.storageClassName', value: name ?? '<default>', severity: 'warning',
+            message: `${target.source} has no such StorageClass (${target.storage.name}: default '${target.storage.default.name}', shared '${target.storage.shared.name}'), so unless the admin made it the claim never binds; use one of those, or declare the class (withExternals(target, { storageClasses: [{ name: '${name}', accessModes: [...] }] }))`,
+          });
         } else {
           const unsupported = modes.filter((m) => !(cls.accessModes as readonly string[]).includes(m));
           if (unsupported.length) {

@@ -1,4 +1,5 @@
-import { ImageFacts, imageFactsOf } from '../../core/image';
+import { ImageFacts } from '../../core/image';
+import { declares, factsOfImage } from '../declared-externals';
 import { resourceSteps } from '../argo';
 import { launchesMpi, resolvePath, runsTraining, scriptsRunBy } from '../container-commands';
 import type { ObjectIndex } from '../object-index';
@@ -29,6 +30,10 @@ import { CheckContext, SemanticRule } from '../semantic-rule';
  *     resource step with `setOwnerReference: true` get the Workflow as controller owner
  *     (argo-workflows v4.1 workflow/controller/operator.go executeResource; research D2): deleting
  *     the finished Workflow (ttlStrategy, `argo delete`) garbage-collects the serving.
+ * Severity: what the image map or the manifests say fails is an error; an image nobody described
+ * (declare it: `ContainerImage.withFacts` or `withExternals(target, { images })`), a claim nothing
+ * deployed writes (declare it filled outside: `claims`) and serving owned by the Workflow (it
+ * works until the Workflow is deleted) are warnings.
  */
 export const workloadImage: SemanticRule = {
   id: 'workload-image',
@@ -39,7 +44,7 @@ export const workloadImage: SemanticRule = {
     const known = new Map<string, ImageFacts | undefined>();
     const factsOf = (image: string | undefined) => {
       if (!image) return undefined;
-      if (!known.has(image)) known.set(image, imageFactsOf(image));
+      if (!known.has(image)) known.set(image, factsOfImage(ctx.target, image));
       return known.get(image);
     };
     const workers = new Map<ManifestEntry, PodTemplate>();
@@ -88,7 +93,7 @@ function checkGpu(ctx: CheckContext, t: PodTemplate, c: Record<string, any>, ima
   const gpus = Number(c.resources?.limits?.['nvidia.com/gpu'] ?? c.resources?.requests?.['nvidia.com/gpu'] ?? 0);
   if (!(gpus > 0) || !image || facts?.cuda) return;
   ctx.report({
-    entry: t.entry, field: fieldOf(t, c, 'image'), value: image,
+    entry: t.entry, field: fieldOf(t, c, 'image'), value: image, severity: facts ? 'error' : 'warning',
     message: `${where(t, c)} requests ${gpus} nvidia.com/gpu, but ${facts ? `'${image}' is not a CUDA build (${facts.source})` : unknownImage(image)}: the framework finds no GPU and runs on the CPU while the GPU sits idle; use a CUDA build of the image${image.startsWith('tensorflow/serving:') ? ` (e.g. '${image}-gpu')` : ''}`,
   });
 }
@@ -125,19 +130,27 @@ function checkScripts(ctx: CheckContext, t: PodTemplate, c: Record<string, any>,
       .filter((m: Record<string, any>) => path === m.mountPath || path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`))
       .sort((a: Record<string, any>, b: Record<string, any>) => b.mountPath.length - a.mountPath.length)[0];
     const problem = mount ? volumeProblem(ctx, runsIn.template, mount, path, writers) : imageProblem(path, image, facts);
-    if (problem) ctx.report({ entry: t.entry, field: fieldOf(t, c, 'command'), value: [...(c.command ?? []), ...(c.args ?? [])].join(' '), message: `${where(t, c)} runs '${path}'${via}, ${problem}` });
+    if (problem) ctx.report({ entry: t.entry, field: fieldOf(t, c, 'command'), value: [...(c.command ?? []), ...(c.args ?? [])].join(' '), severity: problem.severity, message: `${where(t, c)} runs '${path}'${via}, ${problem.text}` });
   }
 }
 
-function imageProblem(path: string, image: string | undefined, facts: ImageFacts | undefined): string | undefined {
-  if (!image) return undefined;
-  if (!facts) return `which is on no mounted volume, and ${unknownImage(image)}`;
-  const files = facts.files ?? [];
-  if (files.some((f) => (f.endsWith('/') ? path.startsWith(f) : f === path))) return undefined;
-  return `which is on no mounted volume and not in '${image}' (it holds ${files.length ? files.join(', ') : 'no scripts'}; ${facts.source}): the container exits with "No such file"; run a script the image holds, or mount one`;
+/** Why a script may not be there, and how sure that is. */
+interface ScriptProblem {
+  readonly text: string;
+  readonly severity: 'error' | 'warning';
 }
 
-function volumeProblem(ctx: CheckContext, t: PodTemplate, mount: Record<string, any>, path: string, writers: Map<string, PodTemplate[]>): string | undefined {
+const sure = (text: string | undefined): ScriptProblem | undefined => (text ? { text, severity: 'error' } : undefined);
+
+function imageProblem(path: string, image: string | undefined, facts: ImageFacts | undefined): ScriptProblem | undefined {
+  if (!image) return undefined;
+  if (!facts) return { text: `which is on no mounted volume, and ${unknownImage(image)}`, severity: 'warning' };
+  const files = facts.files ?? [];
+  if (files.some((f) => (f.endsWith('/') ? path.startsWith(f) : f === path))) return undefined;
+  return sure(`which is on no mounted volume and not in '${image}' (it holds ${files.length ? files.join(', ') : 'no scripts'}; ${facts.source}): the container exits with "No such file"; run a script the image holds, or mount one`);
+}
+
+function volumeProblem(ctx: CheckContext, t: PodTemplate, mount: Record<string, any>, path: string, writers: Map<string, PodTemplate[]>): ScriptProblem | undefined {
   const v = (t.spec.volumes ?? []).find((x: Record<string, any>) => x.name === mount.name);
   if (!v) return undefined; // the references rule reports mounts of undeclared volumes
   const ns = t.entry.namespace;
@@ -147,20 +160,24 @@ function volumeProblem(ctx: CheckContext, t: PodTemplate, mount: Record<string, 
     const inVolume = mount.subPath ? (rel ? `${mount.subPath}/${rel}` : mount.subPath) : rel;
     const key = source.items ? source.items.find((i: Record<string, any>) => i.path === inVolume)?.key : inVolume;
     const obj = ctx.index.find(`/${source.kind}`, ns, source.name);
-    if (!obj) return `from ${source.kind} '${source.name}' mounted at ${mount.mountPath}, which is not deployed in namespace '${ns}'`;
+    if (!obj) return sure(`from ${source.kind} '${source.name}' mounted at ${mount.mountPath}, which is not deployed in namespace '${ns}'`);
     const data = { ...(obj.object.data ?? {}), ...(obj.object.binaryData ?? {}), ...(obj.object.stringData ?? {}) };
-    return key && key in data ? undefined : `but ${source.kind} '${source.name}' mounted at ${mount.mountPath} has no key for it (keys: ${Object.keys(data).join(', ') || 'none'})`;
+    return key && key in data ? undefined : sure(`but ${source.kind} '${source.name}' mounted at ${mount.mountPath} has no key for it (keys: ${Object.keys(data).join(', ') || 'none'})`);
   }
   if (v.persistentVolumeClaim) {
     const claim: string = v.persistentVolumeClaim.claimName;
     const pvc = ctx.index.find('/PersistentVolumeClaim', ns, claim);
     if (pvc?.object.spec?.dataSource || pvc?.object.spec?.dataSourceRef) return undefined;
     if ((writers.get(`${ns}|${claim}`) ?? []).some((w) => w !== t)) return undefined;
-    return `from claim '${claim}' mounted at ${mount.mountPath}, but nothing deployed with it writes that claim (no other pod template mounts it writable, and it has no dataSource), so the script is never there; put it in the image, in a ConfigMap, or add a step that writes it before this one runs`;
+    if (declares(ctx.target?.externals?.claims, ns, claim) || (pvc?.object.spec?.storageClassName === '' && pvc.object.spec?.volumeName)) return undefined;
+    return {
+      severity: 'warning',
+      text: `from claim '${claim}' mounted at ${mount.mountPath}, but nothing deployed with it writes that claim (no other pod template mounts it writable, and it has no dataSource), so unless it is filled outside the charts the script is never there; put it in the image, in a ConfigMap, add a step that writes it before this one runs, or declare the claim filled (withExternals(target, { claims: ['${ns}/${claim}'] }))`,
+    };
   }
   if (v.emptyDir) {
     const filled = (t.spec.initContainers ?? []).some((i: Record<string, any>) => (i.volumeMounts ?? []).some((m: Record<string, any>) => m.name === mount.name && !m.readOnly));
-    return filled ? undefined : `from emptyDir '${mount.name}' mounted at ${mount.mountPath}, which starts empty and no init container of the pod fills it`;
+    return filled ? undefined : sure(`from emptyDir '${mount.name}' mounted at ${mount.mountPath}, which starts empty and no init container of the pod fills it`);
   }
   return undefined;
 }
@@ -175,7 +192,7 @@ function checkOwnedServing(ctx: CheckContext, e: ManifestEntry): void {
     if (step.resource.setOwnerReference !== true || !step.groupKind || !SERVING_KINDS.has(step.groupKind)) continue;
     const ttl = e.object.spec?.ttlStrategy ?? e.object.spec?.workflowSpec?.ttlStrategy;
     ctx.report({
-      entry: e, field: `${step.field}.setOwnerReference`, value: true,
+      entry: e, field: `${step.field}.setOwnerReference`, value: true, severity: 'warning',
       message: `step '${step.name}' creates the ${step.groupKind.split('/')[1]} with the Workflow as its controller owner, so Kubernetes garbage-collects the serving when the finished Workflow is deleted${ttl ? ` (its ttlStrategy ${JSON.stringify(ttl)} deletes it)` : ' (argo delete, a ttlStrategy, archiving)'}; serving must outlive the run: drop setOwnerReference for serving objects`,
     });
   }

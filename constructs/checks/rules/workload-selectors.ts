@@ -2,19 +2,35 @@ import type { ObjectIndex } from '../object-index';
 import type { ManifestEntry } from '../manifest-entry';
 import { groupKindOf } from '../manifest-entry';
 import { containersOf, PodTemplate } from '../pod-templates';
+import type { PlatformTarget } from '../platform-target';
+import { operatorAdditions, RUN_TIME } from '../scrape-targets';
 import { formatLabels, LabelSelector, selectorMatches } from '../selectors';
 import { CheckContext, SemanticRule } from '../semantic-rule';
 
-/** Pod templates by namespace and by `key=value` label pair, built once per check run. */
-class TemplatesByLabel {
-  private readonly byPair = new Map<string, PodTemplate[]>();
-  private readonly byNamespace = new Map<string, PodTemplate[]>();
+/** A template with the labels its pods get: its own plus what the operators and controllers add. */
+interface LabelledTemplate {
+  readonly template: PodTemplate;
+  readonly labels: Readonly<Record<string, string>>;
+}
 
-  constructor(index: ObjectIndex) {
-    for (const t of index.podTemplates()) {
-      const ns = t.entry.namespace ?? '';
+/**
+ * Pod templates by namespace and by `key=value` label pair (labels known only at run time by
+ * `key`: a StatefulSet's pod-name matches any value), built once per check run.
+ */
+class TemplatesByLabel {
+  private readonly byPair = new Map<string, LabelledTemplate[]>();
+  private readonly byRunTimeKey = new Map<string, LabelledTemplate[]>();
+  private readonly byNamespace = new Map<string, LabelledTemplate[]>();
+
+  constructor(index: ObjectIndex, target: PlatformTarget | undefined) {
+    for (const template of index.podTemplates()) {
+      const ns = template.entry.namespace ?? '';
+      const t = { template, labels: { ...template.labels, ...operatorAdditions(template, target).labels } };
       push(this.byNamespace, ns, t);
-      for (const [k, v] of Object.entries(t.labels)) push(this.byPair, `${ns}|${k}=${v}`, t);
+      for (const [k, v] of Object.entries(t.labels)) {
+        if (v === RUN_TIME) push(this.byRunTimeKey, `${ns}|${k}`, t);
+        else push(this.byPair, `${ns}|${k}=${v}`, t);
+      }
     }
   }
 
@@ -22,9 +38,24 @@ class TemplatesByLabel {
   public select(namespace: string | undefined, selector: LabelSelector): PodTemplate[] {
     const ns = namespace ?? '';
     const first = Object.entries(selector.matchLabels ?? {})[0];
-    const candidates = first ? this.byPair.get(`${ns}|${first[0]}=${first[1]}`) ?? [] : this.byNamespace.get(ns) ?? [];
-    return candidates.filter((t) => selectorMatches(selector, t.labels));
+    const candidates = first
+      ? [...(this.byPair.get(`${ns}|${first[0]}=${first[1]}`) ?? []), ...(this.byRunTimeKey.get(`${ns}|${first[0]}`) ?? [])]
+      : this.byNamespace.get(ns) ?? [];
+    return candidates.filter((t) => selectorMatches(selector, asSelected(t.labels, selector))).map((t) => t.template);
   }
+}
+
+/** Labels with run-time values taking the value the selector asks for (it may be any). */
+function asSelected(labels: Readonly<Record<string, string>>, selector: LabelSelector): Record<string, string> {
+  const out = { ...labels };
+  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (out[k] === RUN_TIME) out[k] = v;
+  return out;
+}
+
+/** True when `apps/Deployment name` is the one KServe makes for an InferenceService's predictor. */
+function predictorDeployment(index: ObjectIndex, namespace: string | undefined, group: string, name: unknown): boolean {
+  const isvc = group === 'apps/Deployment' && typeof name === 'string' ? /^(.+)-predictor$/.exec(name)?.[1] : undefined;
+  return isvc !== undefined && index.find('serving.kserve.io/InferenceService', namespace, isvc) !== undefined;
 }
 
 function push<T>(map: Map<string, T[]>, key: string, value: T): void {
@@ -38,16 +69,18 @@ function push<T>(map: Map<string, T[]>, key: string, value: T): void {
  * and its named targetPorts are ports those pods declare (otherwise the Service has no endpoints:
  * kube-controller-manager endpointslice controller, Kubernetes v1.34); a PodDisruptionBudget selects
  * pods (otherwise it protects nothing); an HPA or KEDA ScaledObject targets a workload deployed with
- * it (otherwise the HPA reports FailedGetScale). Only namespaces a deployed chart creates are checked;
- * pods the operators label themselves (KServe predictors, training replicas) are not selected by
- * our Services, so templates' own labels are what counts.
+ * it (otherwise the HPA reports FailedGetScale). Only namespaces a deployed chart creates are checked.
+ * Pods carry the labels the operators and controllers add (`scrape-targets.ts` operatorAdditions:
+ * training-operator job-name, KServe inferenceservice, StatefulSet pod-name, ...). KServe makes a
+ * Standard-mode predictor's Deployment `<isvc>-predictor` (v0.20.0 @ 1fb78105
+ * pkg/constants/constants.go PredictorServiceName), which an autoscaler may target.
  */
 export const workloadSelectors: SemanticRule = {
   id: 'workload-selectors',
   summary: 'Services, PodDisruptionBudgets and autoscalers select or target workloads deployed with them',
   check(ctx: CheckContext): void {
     const { index } = ctx;
-    const templates = new TemplatesByLabel(index);
+    const templates = new TemplatesByLabel(index, ctx.target);
     const known = (e: ManifestEntry) => e.namespace !== undefined && index.namespaceLabels(e.namespace) !== undefined;
     for (const svc of index.ofKind('/Service')) {
       const selector = svc.object.spec?.selector;
@@ -74,7 +107,7 @@ export const workloadSelectors: SemanticRule = {
       const ref = scaler.object.spec?.scaleTargetRef ?? {};
       const kind = ref.kind ?? 'Deployment';
       const group = ref.apiVersion ? groupKindOf({ apiVersion: ref.apiVersion, kind }) : `apps/${kind}`;
-      if (!known(scaler) || index.find(group, scaler.namespace, ref.name)) continue;
+      if (!known(scaler) || index.find(group, scaler.namespace, ref.name) || predictorDeployment(index, scaler.namespace, group, ref.name)) continue;
       ctx.report({ entry: scaler, field: 'spec.scaleTargetRef', value: `${kind}/${ref.name}`, message: `no ${kind} '${ref.name}' is deployed in namespace '${scaler.namespace}', so the autoscaler scales nothing (FailedGetScale); target the workload's own name and kind` });
     }
   },

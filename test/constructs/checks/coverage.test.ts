@@ -50,7 +50,10 @@ describe('rule operator-coverage', () => {
     const base = { servedKinds: served('serving.kserve.io/InferenceService'), kserve: { defaultDeploymentMode: 'Standard' as const, knative: false, clusterServingRuntimes: [] } };
     const target = testTarget(base);
     expect(problemsOf(operatorCoverage, [isvc({ 'serving.kserve.io/deploymentMode': 'Knative' })], target)[0]).toMatch(/has no Knative Serving/);
-    expect(problemsOf(operatorCoverage, [isvc({}, 'cpu')], target)[0]).toMatch(/without the 'serving\.kserve\.io\/deploymentMode' annotation KServe's webhook validates scaling as Knative's/);
+    // F2: KServe's defaulter stamps a Standard default mode before validation (inference_service_defaults.go).
+    expect(problemsOf(operatorCoverage, [isvc({}, 'cpu')], target)).toEqual([]);
+    expect(problemsOf(operatorCoverage, [isvc({}, 'cpu')], testTarget({ ...base, kserve: { ...base.kserve, defaultDeploymentMode: 'Knative', knative: true } }))[0])
+      .toMatch(/Knative mode \(no 'serving\.kserve\.io\/deploymentMode' annotation, and the default mode of KServe on test target is Knative, which its webhook does not stamp\) scales on concurrency or rps, not 'cpu'/);
     expect(problemsOf(operatorCoverage, [isvc({ 'serving.kserve.io/deploymentMode': 'Standard' }, 'concurrency')], target)[0]).toMatch(/Standard mode scales the predictor with an HPA on cpu or memory/);
     expect(problemsOf(operatorCoverage, [isvc({ 'serving.kserve.io/deploymentMode': 'Standard' }, 'cpu')], target)).toEqual([]);
     expect(problemsOf(operatorCoverage, [isvc({ 'serving.kserve.io/deploymentMode': 'Standard' }, 'cpu')], testTarget({ ...base, metricsApis: { resource: false, custom: false, external: false } }))[0]).toMatch(/no metrics-server/);

@@ -1,4 +1,4 @@
-import { problemsOf, workflow } from './check-helpers';
+import { findingsOf, problemsOf, workflow } from './check-helpers';
 import { programContract } from '../../../constructs/checks/rules/program-contract';
 import { ContainerImage } from '../../../constructs/core/image';
 import { PROGRAM_FACTS_ANNOTATION } from '../../../constructs/core/program-facts';
@@ -26,9 +26,9 @@ describe('rule program-contract', () => {
     expect(problemsOf(programContract, [ns, tfjob([...TRAIN, ...ALL_ARGS])])).toEqual([]);
   });
 
-  test('flags given to a program that parses none are an error (they change nothing)', () => {
-    expect(problemsOf(programContract, [ns, workflow('wf', [step('ingest', ['python', '/data-ingestion.py', '--dataset', 'mnist'])])])[0])
-      .toMatch(/'\/data-ingestion\.py' parses no arguments, so --dataset change nothing/);
+  test('flags given to a program whose facts declare no arguments are a warning (F9: facts may only say what it reads)', () => {
+    expect(findingsOf(programContract, [ns, workflow('wf', [step('ingest', ['python', '/data-ingestion.py', '--dataset', 'mnist'])])]).warnings[0])
+      .toMatch(/the facts of '\/data-ingestion\.py' declare no arguments, so if it parses none --dataset change nothing/);
   });
 
   test('a program reading a path no volume is mounted at is an error', () => {

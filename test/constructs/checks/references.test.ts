@@ -1,4 +1,5 @@
-import { problemsOf, workflow } from './check-helpers';
+import { findingsOf, problemsOf, testTarget, workflow } from './check-helpers';
+import { withExternals } from '../../../constructs/checks/declared-externals';
 import { objectReferences } from '../../../constructs/checks/rules/object-references';
 import { queueReferences } from '../../../constructs/checks/rules/queue-references';
 
@@ -9,16 +10,23 @@ const deployment = (spec: Record<string, any>) => ({
 });
 
 describe('rule object-references', () => {
-  test('a missing ServiceAccount, claim, ConfigMap and PriorityClass are each an error', () => {
-    const problems = problemsOf(objectReferences, [ns('ns'), deployment({
-      serviceAccountName: 'runner', priorityClassName: 'training-high',
-      volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }, { name: 'cfg', configMap: { name: 'cfg' } }],
-    })]);
-    expect(problems).toHaveLength(4);
-    expect(problems[0]).toMatch(/serviceAccountName is 'runner'; pods: no ServiceAccount 'runner' is deployed in namespace 'ns'/);
-    expect(problems[1]).toMatch(/volumes\[0\]\.persistentVolumeClaim\.claimName is 'data'; .*no PersistentVolumeClaim 'data'/);
-    expect(problems[2]).toMatch(/volumes\[1\]\.configMap\.name is 'cfg'/);
-    expect(problems[3]).toMatch(/priorityClassName is 'training-high'; no PriorityClass 'training-high' is deployed with it/);
+  const referencing = deployment({
+    serviceAccountName: 'runner', priorityClassName: 'training-high',
+    volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }, { name: 'cfg', configMap: { name: 'cfg' } }],
+  });
+
+  test('a missing ConfigMap is an error; a missing ServiceAccount, claim and PriorityClass are warnings (they may be made outside the charts)', () => {
+    const { errors, warnings } = findingsOf(objectReferences, [ns('ns'), referencing]);
+    expect(errors).toEqual([expect.stringMatching(/volumes\[1\]\.configMap\.name is 'cfg'/)]);
+    expect(warnings).toHaveLength(3);
+    expect(warnings[0]).toMatch(/serviceAccountName is 'runner'; pods: no ServiceAccount 'runner' is deployed in namespace 'ns', so unless it is made outside the charts/);
+    expect(warnings[1]).toMatch(/volumes\[0\]\.persistentVolumeClaim\.claimName is 'data'; .*no PersistentVolumeClaim 'data'/);
+    expect(warnings[2]).toMatch(/priorityClassName is 'training-high'; no PriorityClass 'training-high' is deployed with it/);
+  });
+
+  test('ServiceAccounts, claims and PriorityClasses declared on the target are not reported (F10: IRSA, Workload Identity)', () => {
+    const target = withExternals(testTarget(), { serviceAccounts: ['ns/runner'], claims: ['ns/data'], priorityClasses: ['training-high'] });
+    expect(findingsOf(objectReferences, [ns('ns'), referencing], target)).toEqual({ errors: [expect.stringMatching(/configMap\.name is 'cfg'/)], warnings: [] });
   });
 
   test('references deployed together, defaults and built-in priority classes pass', () => {
@@ -85,9 +93,15 @@ describe('rule namespaces-exist', () => {
   const { namespacesExist } = require('../../../constructs/checks/rules/namespaces-exist') as typeof import('../../../constructs/checks/rules/namespaces-exist');
   const { testTarget } = require('./check-helpers') as typeof import('./check-helpers');
   const cm = (namespace: string) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace } });
-  test('an object in a namespace no deployed chart creates is refused by the apiserver: reported once per namespace', () => {
-    const problems = problemsOf(namespacesExist, [cm('vision'), { ...cm('vision'), metadata: { name: 'd', namespace: 'vision' } }], testTarget());
-    expect(problems).toEqual([expect.stringMatching(/ConfigMap vision\/c: metadata\.namespace is 'vision'; no chart deployed with it creates namespace 'vision'/)]);
+  test('an object in a namespace no deployed chart creates or the target declares is a warning, once per namespace', () => {
+    const found = findingsOf(namespacesExist, [cm('vision'), { ...cm('vision'), metadata: { name: 'd', namespace: 'vision' } }], testTarget());
+    expect(found).toEqual({ errors: [], warnings: [expect.stringMatching(/ConfigMap vision\/c: metadata\.namespace is 'vision'; no chart deployed with it creates namespace 'vision'/)] });
+  });
+  test('declared namespaces and the namespaces of installed components exist (F11: monitoring, kubeflow)', () => {
+    expect(problemsOf(namespacesExist, [cm('legacy')], withExternals(testTarget(), { namespaces: ['legacy'] }))).toEqual([]);
+    const installed = testTarget({ operators: ['training-operator'], prometheus: { namespace: 'monitoring', exportedMetrics: [] } });
+    expect(problemsOf(namespacesExist, [cm('monitoring'), cm('kubeflow')], installed)).toEqual([]);
+    expect(problemsOf(namespacesExist, [cm('kubeflow')], testTarget())).toHaveLength(1);
   });
   test('created, built-in and declared existing namespaces pass; without a target the rule does not run', () => {
     expect(problemsOf(namespacesExist, [ns('vision'), cm('vision'), cm('default'), cm('kube-system')], testTarget())).toEqual([]);
