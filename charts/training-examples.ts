@@ -29,6 +29,11 @@ export const TrainingImages = {
   }),
   PYTORCH: ContainerImage.of('pytorch/pytorch:2.7.1-cuda12.6-cudnn9-runtime'),
   HOROVOD: ContainerImage.of('horovod/horovod:0.28.1'),
+  /** The default image of Trainer v2.3.0's built-in `jax-distributed` runtime. */
+  JAX: ContainerImage.of('nvcr.io/nvidia/jax:25.10-py3').withFacts({
+    cuda: true,
+    source: 'kubeflow/trainer v2.3.0 charts/kubeflow-trainer/files/runtimes/jax-distributed.yaml (its default image); NVIDIA NGC JAX container, CUDA-based (Dockerfile not read: UNCONFIRMED beyond the NGC convention)',
+  }),
 } as const;
 
 export interface TrainingExamplesProps extends ChartProps {
@@ -64,7 +69,7 @@ const CODE_DIR = '/workspace';
  */
 export class TrainingExamples extends Chart {
   public readonly parameterServer: ParameterServerTrainingJob;
-  public readonly allReduce: Partial<Record<'tensorflow' | 'pytorch' | 'horovod' | 'elastic' | 'trainerV2' | 'tensorflowV2', AllReduceTrainingJob>>;
+  public readonly allReduce: Partial<Record<'tensorflow' | 'pytorch' | 'horovod' | 'elastic' | 'trainerV2' | 'tensorflowV2' | 'jax', AllReduceTrainingJob>>;
   /** The parameter-server job on Trainer v2 (its TensorFlow runtime), where the cluster runs it. */
   public readonly parameterServerV2?: ParameterServerTrainingJob;
   public readonly queue?: KueueLocalQueue;
@@ -155,6 +160,18 @@ export class TrainingExamples extends Chart {
       // TensorFlow on Trainer v2: each job on its own TensorFlow TrainingRuntime (TF_CONFIG from the launcher).
       this.parameterServerV2 = parameterServer('tf-parameter-server-v2', TrainingApi.TRAINER_V2);
       this.allReduce.tensorflowV2 = tensorflowAllReduce('tf-allreduce-v2', TrainingApi.TRAINER_V2);
+      // JAX exists on Trainer v2 only (its jax runtime).
+      this.allReduce.jax = new AllReduceTrainingJob(this, 'jax-allreduce-v2', {
+        framework: CollectiveFramework.JAX,
+        output: TrainingApi.TRAINER_V2,
+        image: TrainingImages.JAX,
+        ...shared,
+        workers: 2,
+        command: ['python', run('jax_allreduce.py')],
+        env: pool.isGpu ? undefined : { JAX_PLATFORMS: 'cpu' },
+        ttlAfterFinished: Duration.days(1),
+        scheduling: scheduling(PriorityTier.BATCH_LOW),
+      });
     }
   }
 

@@ -95,10 +95,30 @@ for step in range(300):
         print('step', step, 'loss', loss.item(), flush=True)
 `;
 
+/**
+ * JAX data-parallel all-reduce on Trainer v2's jax runtime: Trainer's jax plugin sets
+ * JAX_COORDINATOR_ADDRESS, JAX_NUM_PROCESSES and JAX_PROCESS_ID (kubeflow/trainer v2.3.0
+ * pkg/runtime/framework/plugins/jax/jax.go); on CPU nodes the processes all-reduce through gloo.
+ */
+const JAX_ALLREDUCE = String.raw`import os
+import jax, jax.numpy as jnp
+
+# CPU nodes (JAX_PLATFORMS=cpu, set by the chart): cross-process collectives need gloo.
+if os.environ.get('JAX_PLATFORMS') == 'cpu':
+    jax.config.update('jax_cpu_collectives_implementation', 'gloo')
+jax.distributed.initialize(os.environ['JAX_COORDINATOR_ADDRESS'], int(os.environ['JAX_NUM_PROCESSES']), int(os.environ['JAX_PROCESS_ID']))
+print('process', jax.process_index(), 'of', jax.process_count(), 'with', jax.local_device_count(), 'local devices', flush=True)
+# One value per device everywhere; psum over every device of every process.
+x = jnp.ones((jax.local_device_count(), 4)) * (jax.process_index() + 1)
+total = jax.pmap(lambda v: jax.lax.psum(v, 'devices'), axis_name='devices')(x)
+print('all-reduce over', jax.device_count(), 'devices:', float(total[0][0]), flush=True)
+`;
+
 /** File name → program. */
 export const TRAINING_SCRIPTS = {
   'tf_parameter_server.py': TF_PARAMETER_SERVER,
   'tf_multi_worker.py': TF_MULTI_WORKER,
   'torch_ddp.py': TORCH_DDP,
   'horovod_train.py': HOROVOD,
+  'jax_allreduce.py': JAX_ALLREDUCE,
 } as const;

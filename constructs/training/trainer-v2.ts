@@ -97,8 +97,9 @@ export function trainJobConditions(suspended: boolean): { successCondition: stri
  * The training-operator's ExitCode restart policy as a Job podFailurePolicy (Kubernetes batch/v1,
  * GA in 1.31): exit codes 1-127 (program errors) fail the Job, and so the JobSet; a pod evicted or
  * preempted (condition DisruptionTarget) is recreated without counting; other failures (signals:
- * 137 OOM kill, 143 SIGTERM) are retried up to the Job's backoffLimit. `In` takes up to 255
- * ordered values.
+ * 137 OOM kill, 143 SIGTERM) are retried up to the Job's backoffLimit, as the training-operator's
+ * ExitCode did (v1.9.4 pkg/util/train/train_util.go IsRetryableExitCode: exitCode >= 128). `In`
+ * takes up to 255 ordered values.
  */
 function exitCodePolicy(containerName: string): Record<string, unknown> {
   return {
@@ -179,6 +180,10 @@ export function renderTrainerV2(scope: Construct, input: TrainerV2Input): Traine
   const scheduling = input.job.scheduling;
   const run = renderFaultTolerance(scope, input.job);
   const volcanoQueue = scheduling?.scheduler === GangScheduler.VOLCANO ? scheduling.volcanoQueueName : undefined;
+  // Kueue v0.19.2's `trainer.kubeflow.org/trainjob` integration (pkg/controller/jobs/trainjob/
+  // trainjob_controller.go) reads the queue-name label and spec.suspend of the TrainJob, admits
+  // every replicated job of its JobSet as one workload (PodSets) and finishes it on the
+  // Complete/Failed conditions.
   const suspended = scheduling?.scheduler === GangScheduler.KUEUE;
   const trainJob = new TrainJob(scope, 'Resource', {
     metadata: {

@@ -31,9 +31,9 @@ const podsOf = (runtime: Manifest): Manifest[] => runtime.spec.template.spec.rep
 describe('training examples on Trainer v2', () => {
   const all = examplesOnTrainerV2();
 
-  test.each(NAMESPACES)('%s: PyTorch and both TensorFlow patterns as TrainJobs, schema-valid, each on its own runtime', (name) => {
+  test.each(NAMESPACES)('%s: PyTorch, both TensorFlow patterns and JAX as TrainJobs, schema-valid, each on its own runtime', (name) => {
     const objects = all.get(name)!;
-    expect(ofKind(objects, 'TrainJob').map((j) => j.metadata.name)).toEqual(['pytorch-trainer-v2', 'tf-parameter-server-v2', 'tf-allreduce-v2']);
+    expect(ofKind(objects, 'TrainJob').map((j) => j.metadata.name)).toEqual(['pytorch-trainer-v2', 'tf-parameter-server-v2', 'tf-allreduce-v2', 'jax-allreduce-v2']);
     for (const job of ofKind(objects, 'TrainJob')) {
       expect(job.spec.runtimeRef).toEqual({ apiGroup: 'trainer.kubeflow.org', kind: 'TrainingRuntime', name: job.metadata.name });
       // Kueue's trainer.kubeflow.org/trainjob integration: queue label on the TrainJob, created suspended
@@ -48,6 +48,16 @@ describe('training examples on Trainer v2', () => {
     const gpus = Object.fromEntries(runtime.spec.template.spec.replicatedJobs.map((j: Manifest) => [j.name, j.template.spec.template.spec.containers[0].resources.limits['nvidia.com/gpu']]));
     expect(gpus).toEqual({ chief: undefined, ps: undefined, worker: gpu.gpusPerNode, evaluator: undefined });
     for (const pod of podsOf(runtime)) expect(pod.tolerations).toEqual(gpu.tolerations());
+  });
+
+  test('JAX on the jax runtime: the chart\'s program, gloo on CPU nodes, all GPUs of a node on GPU nodes', () => {
+    const onCpu = byKindName(all.get('training-examples')!, 'TrainingRuntime', 'jax-allreduce-v2');
+    const onGpu = byKindName(all.get('training-examples-gpu')!, 'TrainingRuntime', 'jax-allreduce-v2');
+    expect(onCpu.spec.mlPolicy).toEqual({ numNodes: 2, jax: {} });
+    expect(podsOf(onCpu)[0].containers[0].command).toEqual(['python', '/workspace/jax_allreduce.py']);
+    expect(podsOf(onCpu)[0].containers[0].env).toContainEqual({ name: 'JAX_PLATFORMS', value: 'cpu' });
+    expect(podsOf(onGpu)[0].containers[0].env?.find((e: Manifest) => e.name === 'JAX_PLATFORMS')).toBeUndefined();
+    expect(podsOf(onGpu)[0].containers[0].resources.limits['nvidia.com/gpu']).toBe(gpu.gpusPerNode);
   });
 
   test('every TensorFlow role runs the launcher, then the chart\'s program, and checkpoints to the shared claim', () => {
@@ -68,7 +78,7 @@ test.each(['local', 'eks', 'gke'] as const)('%s stack with Kubeflow Trainer: the
   const target = platformTarget({ cluster }, installOrder(releasesFor('1.36'), [...defaultOperators(cluster), 'kubeflow-trainer']));
   const charts = buildPlatform({ outdir: '/nonexistent', target }).synthManifests();
   const trainJobs = charts.flatMap((c) => ofKind(c.objects, 'TrainJob').map((j) => `${c.name}/${j.metadata.name}`));
-  expect(trainJobs).toEqual(NAMESPACES.flatMap((n) => ['pytorch-trainer-v2', 'tf-parameter-server-v2', 'tf-allreduce-v2'].map((j) => `${n}/${j}`)));
+  expect(trainJobs).toEqual(NAMESPACES.flatMap((n) => ['pytorch-trainer-v2', 'tf-parameter-server-v2', 'tf-allreduce-v2', 'jax-allreduce-v2'].map((j) => `${n}/${j}`)));
 });
 
 describe('the book pipeline on Trainer v2 (trainingApi)', () => {
