@@ -8,6 +8,7 @@ import { NodePool } from '../../constructs/cluster/node-pool';
 import { PlatformTarget } from '../../constructs/checks/platform-target';
 import { ContainerImage } from '../../constructs/core/image';
 import { PlatformApp } from '../../constructs/app/platform-app';
+import { formatFinding } from '../../constructs/checks/semantic-rule';
 import { ContainerSpec } from '../../constructs/core/pod-template';
 import { FairShareCohort } from '../../constructs/operations/fair-share-cohort';
 import { Team } from '../../constructs/operations/team';
@@ -112,6 +113,26 @@ export function expectMistake(build: (app: PlatformApp) => void, named: Named, o
     if (process.env.MLP_MISTAKES_LOG) fs.appendFileSync(process.env.MLP_MISTAKES_LOG, `${expect.getState().currentTestName}\n  ${err.message.split('\n').join('\n  ')}\n`);
     return err.message;
   } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Builds and synthesizes into a fresh outdir (warnings never fail it here, whatever the
+ * environment says); returns the files written, each warning as printed (`(rule <id>)` at the end)
+ * and the rules of the findings suppressions silenced.
+ */
+export function synthWarns(build: (app: PlatformApp) => void, options: SynthOptions = {}): { files: string[]; warnings: string[]; suppressed: string[] } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mlp-warns-'));
+  const log = jest.spyOn(console, 'log').mockImplementation(() => undefined);
+  try {
+    const app = new PlatformApp({ outdir: path.join(dir, 'dist'), target: options.target ?? localTarget(), strictChecks: false });
+    build(app);
+    app.synth();
+    const report = app.lastCheckReport!;
+    return { files: fs.readdirSync(path.join(dir, 'dist')).sort(), warnings: report.warnings.map(formatFinding), suppressed: report.suppressed.map((s) => s.problem.rule!) };
+  } finally {
+    log.mockRestore();
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

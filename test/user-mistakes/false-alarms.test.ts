@@ -1,0 +1,92 @@
+import { ApiObject, Chart } from 'cdk8s';
+import { localTarget, pools, STEP, synthWarns, teamChart, teams } from './harness';
+import type { PlatformApp } from '../../constructs/app/platform-app';
+import { withExternals } from '../../constructs/checks/declared-externals';
+import { Checks, SUPPRESS_ANNOTATION_PREFIX } from '../../constructs/checks/suppressions';
+import { ContainerImage } from '../../constructs/core/image';
+import { BatchProcessingJob } from '../../constructs/ingestion/batch-job';
+
+// Sound platforms the checks used to reject (issue 23's F-classes). Each now synthesizes; where
+// the project cannot know (something made outside the charts), with a warning that a declared
+// external or a suppression silences.
+
+const NGC = ContainerImage.of('nvcr.io/nvidia/pytorch:25.01-py3');
+const NGC_FACTS = { cuda: true, workdir: '/workspace', files: ['/workspace/'], source: 'NGC PyTorch 25.01 release notes' };
+
+/** What the teams' `restricted` namespaces admit. */
+const RESTRICTED = { allowPrivilegeEscalation: false, runAsNonRoot: true, runAsUser: 1000, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } };
+
+/** A pod-level object in a team namespace, as a user writes it by hand. */
+const raw = (chart: Chart, id: string, object: Record<string, any>) => new ApiObject(chart, id, object as { apiVersion: string; kind: string });
+const deployment = (name: string, spec: Record<string, any>, labels = { app: name }) => ({
+  apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name },
+  spec: { replicas: 1, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'c', image: 'busybox:1.36.1', command: ['sleep', '1d'], securityContext: RESTRICTED }], ...spec } } },
+});
+
+describe('user mistakes that are none: false alarms (issue 23)', () => {
+  test('F1: an own GPU image nobody described synthesizes with a warning; its facts declared on the target, without', () => {
+    const gpuJob = (app: PlatformApp) => {
+      new BatchProcessingJob(teamChart(app, 'jobs', teams(app).a), 'train', { pool: pools.gpu, container: { ...STEP, image: NGC, command: ['python', '/workspace/train.py'] } });
+    };
+    const { warnings } = synthWarns(gpuJob);
+    expect(warnings).toEqual(expect.arrayContaining([expect.stringMatching(/^\[jobs\/train\/Resource\] Job team-a\/train: .*command is 'python \/workspace\/train\.py'; .*the image map knows nothing about 'nvcr\.io\/nvidia\/pytorch:25\.01-py3'.* \(rule workload-image\)$/)]));
+    expect(synthWarns(gpuJob, { target: withExternals(localTarget(), { images: { [NGC.toString()]: NGC_FACTS } }) }).warnings).toEqual([]);
+  });
+
+  test('F2: an InferenceService without the mode annotation, scaled on cpu, on a KServe whose default mode is Standard', () => {
+    const { warnings, files } = synthWarns((app) => {
+      raw(teamChart(app, 'serving', teams(app).a), 'model', {
+        apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'model' },
+        spec: { predictor: {
+          minReplicas: 1, maxReplicas: 2, scaleMetric: 'cpu', scaleTarget: 70, nodeSelector: pools.cpu.nodeSelector(),
+          securityContext: { seccompProfile: { type: 'RuntimeDefault' } },
+          model: { modelFormat: { name: 'triton' }, storageUri: 's3://models/m', resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } } },
+        } },
+      });
+    });
+    expect(files).toContain('serving.k8s.yaml');
+    expect(warnings).toEqual([]);
+  });
+
+  test('F4: a Service selecting a StatefulSet pod by the pod-name label the controller adds', () => {
+    const { warnings } = synthWarns((app) => {
+      const chart = teamChart(app, 'db', teams(app).a);
+      raw(chart, 'db', { ...deployment('db', {}), kind: 'StatefulSet', spec: { ...deployment('db', {}).spec, serviceName: 'db' } });
+      raw(chart, 'primary', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'db-primary' }, spec: { selector: { 'statefulset.kubernetes.io/pod-name': 'db-0' }, ports: [{ port: 5432 }] } });
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  test('F6: an admin StorageClass warns until declared; a claim bound to a static volume needs no class', () => {
+    const claims = (app: PlatformApp) => {
+      const chart = teamChart(app, 'data', teams(app).a);
+      raw(chart, 'fast', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'fast' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: 'gp3-encrypted', resources: { requests: { storage: '10Gi' } } } });
+      raw(chart, 'datasets', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'datasets' }, spec: { accessModes: ['ReadOnlyMany'], storageClassName: '', volumeName: 'nfs-datasets', resources: { requests: { storage: '1Ti' } } } });
+    };
+    expect(synthWarns(claims).warnings).toEqual([expect.stringMatching(/PersistentVolumeClaim team-a\/fast: spec\.storageClassName is 'gp3-encrypted'; .* \(rule storage-placement\)$/)]);
+    const declared = withExternals(localTarget(), { storageClasses: [{ name: 'gp3-encrypted', accessModes: localTarget().storage.default.accessModes }] });
+    expect(synthWarns(claims, { target: declared }).warnings).toEqual([]);
+  });
+
+  test('F10: a ServiceAccount bound to a cloud identity outside cdk8s warns until declared; a suppression with a reason silences it too', () => {
+    const irsa = (suppress?: 'code' | 'annotation') => (app: PlatformApp) => {
+      const chart = teamChart(app, 'uploader', teams(app).a);
+      const annotations = suppress === 'annotation' ? { [`${SUPPRESS_ANNOTATION_PREFIX}object-references`]: 'made by eksctl with its IAM role' } : undefined;
+      const obj = raw(chart, 'uploader', { ...deployment('uploader', { serviceAccountName: 's3-writer' }), metadata: { name: 'uploader', annotations } });
+      if (suppress === 'code') Checks.suppress(obj, 'object-references', 'made by eksctl with its IAM role');
+    };
+    expect(synthWarns(irsa()).warnings).toEqual([expect.stringMatching(/serviceAccountName is 's3-writer'; .*no ServiceAccount 's3-writer' is deployed in namespace 'team-a'.* \(rule object-references\)$/)]);
+    expect(synthWarns(irsa(), { target: withExternals(localTarget(), { serviceAccounts: ['team-a/s3-writer'] }) }).warnings).toEqual([]);
+    expect(synthWarns(irsa('code'))).toMatchObject({ warnings: [], suppressed: ['object-references'] });
+    expect(synthWarns(irsa('annotation'))).toMatchObject({ warnings: [], suppressed: ['object-references'] });
+  });
+
+  test('F11: objects in the namespaces of installed operators (monitoring, kubeflow)', () => {
+    const { warnings } = synthWarns((app) => {
+      for (const ns of ['monitoring', 'kubeflow']) {
+        raw(new Chart(app, `in-${ns}`, { namespace: ns, disableResourceNameHashes: true }), 'settings', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'team-settings' }, data: { a: 'b' } });
+      }
+    });
+    expect(warnings).toEqual([]);
+  });
+});
