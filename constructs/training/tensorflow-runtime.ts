@@ -1,8 +1,11 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
-import { ReplicaRestartPolicy } from './policies';
-import { ResolvedReplica, TrainingJobOptions } from './replica';
+import { FAULT_TOLERANCE_DEFAULTS } from './policies';
+import { REPLICA_OPTIONS, ReplicaOptions, ResolvedReplica, resolveReplica, TRAINING_JOB_CHECKS, TrainingJobOptions } from './replica';
 import { renderTrainingRuntime, RuntimeJob, TrainerV2Input } from './trainer-v2';
 import { propError } from '../core/errors';
+import { NameRule, validateName } from '../core/names';
+import { instanceOf, optional, PropChecks, requireProps } from '../core/required-props';
 import { ScriptBundle } from '../core/script-bundle';
 
 /** Where every TensorFlow role mounts the launcher. */
@@ -112,18 +115,34 @@ export function tensorflowJobs(scope: Construct, job: TrainingJobOptions, roles:
   };
 }
 
-/** Options of `TensorFlowTrainingRuntime`. */
-export interface TensorFlowTrainingRuntimeProps {
-  /** Runtime name (TrainJobs refer to it in `runtimeRef`). */
-  readonly name: string;
-  /** Pool, image, program, resources, volumes and gang policy of every role. */
-  readonly job: TrainingJobOptions;
-  readonly roles: TensorFlowRoles;
+/** Options of `TensorFlowTrainingRuntime`: the job options every role shares, and the roles. */
+export interface TensorFlowTrainingRuntimeProps extends TrainingJobOptions {
   /** The launcher ConfigMap (`tfConfigLauncher`) the roles mount; it must exist in the TrainJobs' namespace. */
   readonly launcher: ScriptBundle;
-  /** Success when every worker succeeds (TFJob AllWorkers) instead of worker 0. @default false */
+  /** Workers (the trainer: TrainJobs on this runtime keep numNodes equal to it). @default 2 */
+  readonly workers?: number;
+  /** @default - the job's command and resources, no GPUs */
+  readonly worker?: ReplicaOptions;
+  /** Parameter servers. @default - none (multi-worker all-reduce) */
+  readonly ps?: ReplicaOptions;
+  /** A chief (one replica). @default - none */
+  readonly chief?: ReplicaOptions;
+  /** An evaluator (one replica). @default - none */
+  readonly evaluator?: ReplicaOptions;
+  /** Success when every worker succeeds (TFJob AllWorkers) instead of worker 0 (no effect with a chief). @default false */
   readonly allWorkers?: boolean;
 }
+
+const RUNTIME_CHECKS: PropChecks<TensorFlowTrainingRuntimeProps> = {
+  ...TRAINING_JOB_CHECKS,
+  launcher: instanceOf(ScriptBundle, 'a ScriptBundle from tfConfigLauncher()'),
+  workers: optional('number'),
+  worker: optional(REPLICA_OPTIONS),
+  ps: optional(REPLICA_OPTIONS),
+  chief: optional(REPLICA_OPTIONS),
+  evaluator: optional(REPLICA_OPTIONS),
+  allWorkers: optional('boolean'),
+};
 
 /**
  * A plain (no ML policy) TensorFlow `ClusterTrainingRuntime`: Trainer v2 ships none (TensorFlow
@@ -134,15 +153,25 @@ export interface TensorFlowTrainingRuntimeProps {
  */
 export class TensorFlowTrainingRuntime extends Construct {
   public readonly name: string;
-  public readonly apiObject;
+  /** The ClusterTrainingRuntime. */
+  public readonly apiObject: ApiObject;
 
   constructor(scope: Construct, id: string, props: TensorFlowTrainingRuntimeProps) {
     super(scope, id);
-    this.name = props.name;
-    const shape = tensorflowJobs(this, props.job, props.roles, props.launcher, props.allWorkers ?? false);
-    const job = { ...props.job, volumes: [...(props.job.volumes ?? []), props.launcher.mount(TF_LAUNCHER_DIR)] };
+    requireProps(this, props, RUNTIME_CHECKS);
+    this.name = validateName(this, 'name', props.name ?? id, NameRule.DNS_LABEL);
+    const role = (type: string, prop: string, options: ReplicaOptions | undefined, replicas: number, max?: number) =>
+      options ? resolveReplica(this, props, type, prop, options, { replicas, max }) : undefined;
+    const roles: TensorFlowRoles = {
+      chief: role('Chief', 'chief', props.chief, 1, 1),
+      ps: role('PS', 'ps', props.ps, 1),
+      worker: resolveReplica(this, props, 'Worker', 'worker', props.worker ?? {}, { replicas: props.workers ?? 2 }),
+      evaluator: role('Evaluator', 'evaluator', props.evaluator, 1, 1),
+    };
+    const shape = tensorflowJobs(this, props, roles, props.launcher, props.allWorkers ?? false);
+    const job = { ...props, volumes: [...(props.volumes ?? []), props.launcher.mount(TF_LAUNCHER_DIR)] };
     this.apiObject = renderTrainingRuntime(this, {
-      ...shape, name: props.name, job, restartPolicy: props.job.restartPolicy ?? ReplicaRestartPolicy.NEVER, clusterScoped: true,
+      ...shape, name: this.name, job, restartPolicy: props.restartPolicy ?? FAULT_TOLERANCE_DEFAULTS.restartPolicy, clusterScoped: true,
     }).runtime;
   }
 }

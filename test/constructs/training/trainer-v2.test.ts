@@ -161,13 +161,24 @@ describe('Trainer v2 runtimes', () => {
   test('a shareable TensorFlow ClusterTrainingRuntime: cluster-scoped, the same roles', () => {
     const chart = testChart('team');
     const launcher = tfConfigLauncher(chart, 'shared');
-    const worker = { type: 'Worker', prop: 'workers', replicas: 4, gpus: 0, options: {} };
-    new TensorFlowTrainingRuntime(chart, 'tf', { name: 'tensorflow-multi-worker', job: { image, pool: cpu, command }, roles: { worker }, launcher });
-    const runtime = byKindName(synth(chart), 'ClusterTrainingRuntime', 'tensorflow-multi-worker');
+    const rt = new TensorFlowTrainingRuntime(chart, 'tf', { name: 'tensorflow-ps', image, pool: cpu, command, launcher, workers: 4, ps: { replicas: 2 }, chief: {} });
+    const runtime = byKindName(synth(chart), 'ClusterTrainingRuntime', 'tensorflow-ps');
+    expect(rt.apiObject.kind).toBe('ClusterTrainingRuntime');
     expect(runtime.apiVersion).toBe('trainer.kubeflow.org/v1alpha1');
     expect(runtime.metadata.namespace).toBeUndefined();
+    expect(runtime.metadata.labels).toEqual({ 'trainer.kubeflow.org/framework': 'tensorflow' });
     expect(runtime.spec.mlPolicy).toEqual({ numNodes: 4 });
+    expect(jobsOf(runtime).map((j) => j.name)).toEqual(['chief', 'ps', 'worker']);
+    expect(envOf(jobsOf(runtime)[1]).TF_ROLES).toBe('chief=1,ps=2,worker=4');
     expect(podOf(jobsOf(runtime)[0]).volumes).toContainEqual({ name: 'shared-tf-launcher', configMap: { name: 'shared-tf-launcher', defaultMode: 0o444 } });
+  });
+
+  test('the shareable runtime names its bad props', () => {
+    const chart = testChart('team');
+    expect(() => new TensorFlowTrainingRuntime(chart, 'tf', { image, pool: cpu, command, launcher: 'tf-launcher' as never }))
+      .toThrow(/TensorFlowTrainingRuntime 'test\/tf': prop 'launcher'/);
+    expect(() => new TensorFlowTrainingRuntime(chart, 'tf2', { image, pool: cpu, command, launcher: tfConfigLauncher(chart, 'x'), chief: { replicas: 2 } }))
+      .toThrow(/prop 'chief.replicas' is 2/);
   });
 });
 
