@@ -46,6 +46,7 @@ describe(GUIDE, () => {
     expect(blocks.map((b) => b.file)).toEqual(expect.arrayContaining([
       'my-platform/pools.ts', 'my-platform/teams.ts', 'my-platform/programs.ts', 'my-platform/pipeline.ts',
       'my-platform/platform.ts', 'my-platform/synth.ts', 'test/my-platform/platform.test.ts', 'my-platform/stack.ts', 'Pulumi.my-platform.yaml',
+      'my-platform/experiments.ts', 'my-platform/experiments-synth.ts',
     ]));
   });
 
@@ -107,6 +108,46 @@ describe(GUIDE, () => {
     // Every part of the shown line between the elisions is in the real message.
     for (const part of shown!.split('...').map((x) => x.trim()).filter(Boolean)) expect(message).toContain(part);
   }, 60_000);
+
+  test('step 8: the declared class is not reported, the suppression is listed, and without the declaration synth warns', () => {
+    const markdown = fs.readFileSync(path.join(ROOT, GUIDE), 'utf8');
+    const shown = (after: string) => {
+      const text = new RegExp(`${after}[\\s\\S]*?\`\`\`text\\n([\\s\\S]*?)\\n\`\`\``).exec(markdown)?.[1];
+      expect(text).toBeDefined();
+      return text!.split('...').map((x) => x.trim()).filter(Boolean);
+    };
+    const synth = (edited: typeof blocks, name: string, flags: string[] = []) => {
+      const entry = materialize(edited, ROOT, path.join(DIR, name)).get('my-platform/experiments-synth.ts')!;
+      const cwd = path.join(DIR, `${name}-run`);
+      fs.rmSync(cwd, { recursive: true, force: true });
+      fs.mkdirSync(cwd, { recursive: true });
+      return spawnSync('node', [path.join(ROOT, 'scripts/synth.mjs'), path.relative(ROOT, entry), ...flags], {
+        cwd, encoding: 'utf8', env: { ...process.env, MLP_STRICT_CHECKS: '', MLP_SYNTH_CACHE: path.join(DIR, `synth-${name}`) },
+      });
+    };
+    const declared = synth(blocks, 'experiments');
+    expect(declared.stderr).toBe('');
+    expect(declared.status).toBe(0);
+    for (const part of shown('It writes the charts and lists the suppression')) expect(declared.stdout).toContain(part);
+    expect(declared.stdout).toMatch(/^semantic checks: \d+ rules, \d+ objects, 0 errors, 0 warnings, 1 suppressed$/m);
+
+    const undeclared = blocks.map((b) => (b.file === 'my-platform/experiments-synth.ts' ? { ...b, code: b.code.replace(/ {2}storageClasses: .*\n/, '') } : b));
+    expect(undeclared.find((b) => b.file === 'my-platform/experiments-synth.ts')!.code).not.toContain('storageClasses');
+    const warned = synth(undeclared, 'experiments-undeclared');
+    expect(warned.status).toBe(0);
+    for (const part of shown('Without the `storageClasses` declaration')) expect(warned.stdout).toContain(part);
+    expect(warned.stdout).toMatch(/^semantic checks: \d+ rules, \d+ objects, 0 errors, 1 warnings, 1 suppressed$/m);
+
+    // CI: --strict fails on the warning, and the SARIF report is written all the same.
+    const sarifFile = path.join(DIR, 'experiments.sarif');
+    fs.rmSync(sarifFile, { force: true });
+    const strict = synth(undeclared, 'experiments-strict', ['--strict', '--report', 'sarif', '--report-file', sarifFile]);
+    expect(strict.status).toBe(1);
+    expect(strict.stderr).toMatch(/semantic checks: \d+ rules, \d+ objects, 1 errors, 0 warnings, 1 suppressed$/m);
+    const results = JSON.parse(fs.readFileSync(sarifFile, 'utf8')).runs[0].results;
+    expect(results.map((r: Record<string, any>) => [r.ruleId, r.level, r.locations[0].logicalLocations[0].fullyQualifiedName, r.suppressions?.[0]?.justification]))
+      .toEqual([['storage-placement', 'error', 'experiments/scratch/Resource', undefined], ['workload-image', 'warning', 'experiments/demo/Resource', expect.stringContaining('the demo model is meant to disappear with its run')]]);
+  }, 120_000);
 
   test('the stack config plans without problems, and leaving the teams chart out fails naming `charts`', () => {
     const platform = require(tempPath('my-platform/platform.ts')) as GuidePlatform;
