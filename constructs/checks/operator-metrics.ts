@@ -78,13 +78,25 @@ export const OPERATOR_METRICS: readonly OperatorMetricsComponent[] = [
  * apiserver (values.yaml defaults kubeStateMetrics/nodeExporter/kubelet.serviceMonitor.cAdvisor/
  * kubeApiServer enabled; stored values.yaml not the 88.2.0 tag). Prometheus itself writes `up`,
  * `scrape_*` for every target and `ALERTS*` for its alerts (docs "Jobs and instances", "Alerting rules").
+ * At 88.2.0 (../shared/charts/kube-prometheus-stack-88.2.0 values.yaml) Prometheus, Alertmanager
+ * and the operator monitor themselves (`selfMonitor: true`), coreDns, kubeScheduler, kubeEtcd,
+ * kubeProxy and kubeControllerManager are enabled, and its default rules
+ * (templates/prometheus/rules-1.14) record `level:metric:operation` series under the prefixes
+ * listed. Every Go exporter also exports `go_*` and `process_*`.
  */
 export const SELF_MONITORED_EXPORTERS: readonly { readonly id: string; readonly operator: string; readonly metrics: readonly string[] }[] = [
   { id: 'kube-state-metrics', operator: 'kube-prometheus-stack', metrics: ['kube_*'] },
   { id: 'node-exporter', operator: 'kube-prometheus-stack', metrics: ['node_*'] },
   { id: 'kubelet and cAdvisor', operator: 'kube-prometheus-stack', metrics: ['container_*', 'kubelet_*', 'machine_*'] },
   { id: 'kube-apiserver', operator: 'kube-prometheus-stack', metrics: ['apiserver_*'] },
-  { id: 'Prometheus', operator: 'kube-prometheus-stack', metrics: ['up', 'scrape_*', 'ALERTS', 'ALERTS_FOR_STATE'] },
+  { id: 'Prometheus', operator: 'kube-prometheus-stack', metrics: ['up', 'scrape_*', 'ALERTS', 'ALERTS_FOR_STATE', 'prometheus_*', 'alertmanager_*', 'go_*', 'process_*'] },
+  { id: 'the control plane (CoreDNS, scheduler, etcd, kube-proxy, controller-manager)', operator: 'kube-prometheus-stack', metrics: ['coredns_*', 'scheduler_*', 'etcd_*', 'kubeproxy_*', 'workqueue_*', 'rest_client_*'] },
+  {
+    id: 'the default recording rules of kube-prometheus-stack', operator: 'kube-prometheus-stack',
+    metrics: ['instance:*', 'instance_device:*', 'node:*', 'node_quantile:*', ':node_*', 'cluster:*', 'cluster_quantile:*', 'cluster_verb_scope:*', 'cluster_verb_scope_le:*',
+      'namespace_workload_pod:*', 'node_namespace_pod_container:*', 'namespace_pod_container:*', 'namespace_cpu:*', 'namespace_memory:*',
+      'apiserver_request:*', 'code_verb:*', 'code_resource:*', 'code:*', 'count:*'],
+  },
   // KEDA's chart values turn on its operator/metrics-server ServiceMonitors with monitoring (stacks/operators/addon-values.ts).
   { id: 'KEDA', operator: 'keda', metrics: ['keda_*'] },
 ];

@@ -83,3 +83,12 @@ describe('declared externals silence what the project cannot know (F1, F6, F8, F
     expect(findingsOf(exportedMetrics, [ns, hpa], withExternals(target, { metricsApis: { external: true } }))).toEqual({ errors: [], warnings: [] });
   });
 });
+
+describe('F12: what kube-prometheus-stack itself exports and records', () => {
+  test.each(['prometheus_tsdb_head_series', 'coredns_dns_requests_total', 'node_namespace_pod_container:container_cpu_usage_seconds_total:sum_irate', 'cluster:node_cpu:ratio_rate5m'])('%s', (metric) => {
+    const rule = { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'r', namespace: 'ns' }, spec: { groups: [{ name: 'g', rules: [{ alert: 'A', expr: `${metric} > 1` }] }] } };
+    const target = testTarget({ operators: ['kube-prometheus-stack'], prometheus: { namespace: 'monitoring', exportedMetrics: [] } });
+    expect(findingsOf(exportedMetrics, [ns, rule], target)).toEqual({ errors: [], warnings: [] });
+    expect(findingsOf(exportedMetrics, [ns, rule], testTarget({ prometheus: { namespace: 'monitoring', exportedMetrics: [] } })).warnings).toHaveLength(1);
+  });
+});
