@@ -33,9 +33,7 @@ describe('user mistakes that are none: false alarms (issue 23)', () => {
     expect(synthWarns(gpuJob, { target: withExternals(localTarget(), { images: { [NGC.toString()]: NGC_FACTS } }) }).warnings).toEqual([]);
   });
 
-  test('F2: an InferenceService without the mode annotation, scaled on cpu, on a KServe whose default mode is Standard', () => {
-    const { warnings, files } = synthWarns((app) => {
-      raw(teamChart(app, 'serving', teams(app).a), 'model', {
+  const isvc = (chart: Chart) => raw(chart, 'model', {
         apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'model' },
         spec: { predictor: {
           minReplicas: 1, maxReplicas: 2, scaleMetric: 'cpu', scaleTarget: 70, nodeSelector: pools.cpu.nodeSelector(),
@@ -43,6 +41,12 @@ describe('user mistakes that are none: false alarms (issue 23)', () => {
           model: { modelFormat: { name: 'triton' }, storageUri: 's3://models/m', resources: { requests: { cpu: '1', memory: '2Gi' }, limits: { cpu: '1', memory: '2Gi' } } },
         } },
       });
+
+  test('F2, F3, F5: an InferenceService without the mode annotation nor a container securityContext, scaled on cpu, and a KEDA ScaledObject on its predictor Deployment', () => {
+    const { warnings, files } = synthWarns((app) => {
+      const chart = teamChart(app, 'serving', teams(app).a);
+      isvc(chart);
+      raw(chart, 'scaler', { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'model' }, spec: { scaleTargetRef: { name: 'model-predictor' }, triggers: [{ type: 'cpu', metricType: 'Utilization', metadata: { value: '70' } }] } });
     });
     expect(files).toContain('serving.k8s.yaml');
     expect(warnings).toEqual([]);
@@ -79,6 +83,32 @@ describe('user mistakes that are none: false alarms (issue 23)', () => {
     expect(synthWarns(irsa(), { target: withExternals(localTarget(), { serviceAccounts: ['team-a/s3-writer'] }) }).warnings).toEqual([]);
     expect(synthWarns(irsa('code'))).toMatchObject({ warnings: [], suppressed: ['object-references'] });
     expect(synthWarns(irsa('annotation'))).toMatchObject({ warnings: [], suppressed: ['object-references'] });
+  });
+
+  test('F7, F8: a claim on a static volume holding the code, shared by pods a podAffinity keeps on one node', () => {
+    const { warnings } = synthWarns((app) => {
+      const chart = teamChart(app, 'tools', teams(app).a);
+      raw(chart, 'code', { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'code' }, spec: { accessModes: ['ReadWriteOnce'], storageClassName: '', volumeName: 'team-a-code', resources: { requests: { storage: '1Gi' } } } });
+      const together = { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'tools' } } }] } };
+      const tools = deployment('tools', { affinity: together, volumes: [{ name: 'code', persistentVolumeClaim: { claimName: 'code' } }] }, { app: 'tools' });
+      tools.spec.replicas = 2;
+      tools.spec.template.spec.containers[0] = { ...tools.spec.template.spec.containers[0], command: ['sh', '/code/serve.sh'], volumeMounts: [{ name: 'code', mountPath: '/code' }] } as typeof tools.spec.template.spec.containers[0];
+      raw(chart, 'tools', tools);
+    });
+    expect(warnings).toEqual([]);
+  });
+
+  test('F9, F12: env from a Secret, and an alert on a metric kube-prometheus-stack records', () => {
+    const image = ContainerImage.of('example.org/team/report:1.0').withFacts({ cuda: false, files: ['/app/report.py'], programs: { '/app/report.py': { requiredEnv: ['DB_URL'] } }, source: 'team image' });
+    const { warnings } = synthWarns((app) => {
+      const chart = teamChart(app, 'report', teams(app).a);
+      const job = deployment('report', {});
+      job.spec.template.spec.containers[0] = { ...job.spec.template.spec.containers[0], image: image.toString(), command: ['python', '/app/report.py'], envFrom: [{ secretRef: { name: 'db' } }] } as typeof job.spec.template.spec.containers[0];
+      raw(chart, 'report', job);
+      raw(chart, 'alerts', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata: { name: 'alerts' }, spec: { groups: [{ name: 'g', rules: [{ alert: 'CpuHigh', expr: 'cluster:node_cpu:ratio_rate5m > 0.9' }] }] } });
+    });
+    // The Secret may hold DB_URL: the project cannot read it, so a warning, not an error.
+    expect(warnings).toEqual([expect.stringMatching(/fails without DB_URL, which neither the container \(unless its envFrom Secret 'db' has it\).* \(rule program-contract\)$/)]);
   });
 
   test('F11: objects in the namespaces of installed operators (monitoring, kubeflow)', () => {

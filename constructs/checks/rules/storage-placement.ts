@@ -6,6 +6,7 @@ import { nameOf } from '../manifest-entry';
 import { declares } from '../declared-externals';
 import type { PoolShape } from '../platform-target';
 import type { PodTemplate } from '../pod-templates';
+import { selectorMatches } from '../selectors';
 import { CheckContext, SemanticRule } from '../semantic-rule';
 
 /** One pod template mounting a claim. */
@@ -24,7 +25,9 @@ interface Mount {
  * A claim mounted by pods that may run at the same time and land on different nodes — replicas,
  * training workers, parallel workflow steps, other workloads — needs ReadWriteMany from a class
  * that provides it. With a target, every claim's class must be one the cluster has and provide
- * the access modes the claim asks for. Pods known to share one node (a one-node pool) are fine.
+ * the access modes the claim asks for. Pods known to share one node (a one-node pool, or a required
+ * podAffinity on `kubernetes.io/hostname` to pods of one of them, which the scheduler honours for
+ * the first pod too when it matches its own term: kube-scheduler InterPodAffinity, v1.34) are fine.
  * A class the target neither has nor declares (`withExternals`: the admin's classes) is a warning:
  * the project cannot know it is missing. A claim bound to a static volume (`volumeName`, with
  * `storageClassName: ""`) or declared as one has no class to check.
@@ -62,7 +65,7 @@ export const storagePlacement: SemanticRule = {
         continue;
       }
       if (modes.some((m) => m === 'ReadWriteMany' || m === 'ReadOnlyMany') || !modes.includes('ReadWriteOnce') || concurrent < 2) continue;
-      if (onOneNode(writers, target?.nodePools)) continue;
+      if (onOneNode(writers, target?.nodePools) || heldTogether(writers)) continue;
       ctx.report({
         entry: pvc, field: 'spec.accessModes', value: modes,
         message: `ReadWriteOnce attaches to one node, but up to ${describe(concurrent)} pods mount it at once and can land on different nodes (${where(writers)}): the second node's pods fail with Multi-Attach and wait forever; use AccessMode.READ_WRITE_MANY with the cluster's shared class${target ? ` ('${target.storage.shared.name}')` : ''}`,
@@ -103,4 +106,18 @@ function onOneNode(mounts: readonly Mount[], pools: ReadonlyMap<string, PoolShap
   if (selected.size !== 1) return false;
   const [pool] = selected;
   return pool !== undefined && pools.get(pool)?.maxNodes === 1;
+}
+
+const HOSTNAME = 'kubernetes.io/hostname';
+
+/**
+ * True when every pod mounting the claim must run on the node of one anchor's pods: each template
+ * has a required podAffinity term on the hostname whose selector the anchor's labels satisfy (in
+ * its namespace), the anchor's own included.
+ */
+function heldTogether(mounts: readonly Mount[]): boolean {
+  const termsOf = (t: PodTemplate): Record<string, any>[] =>
+    (t.spec.affinity?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []).filter((term: Record<string, any>) => term.topologyKey === HOSTNAME && term.labelSelector);
+  const templates = [...new Set(mounts.map((m) => m.template))];
+  return templates.some((anchor) => templates.every((t) => t.entry.namespace === anchor.entry.namespace && termsOf(t).some((term) => selectorMatches(term.labelSelector, anchor.labels))));
 }

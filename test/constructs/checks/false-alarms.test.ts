@@ -85,3 +85,21 @@ describe('F9: commands the program contract used to refuse', () => {
     expect(findingsOf(programContract, [ns, step([])]).errors).toEqual([expect.stringMatching(/fails without TF_CONFIG/)]);
   });
 });
+
+describe('F7: a ReadWriteOnce claim shared by pods a required podAffinity keeps on one node', () => {
+  const { storagePlacement } = require('../../../constructs/checks/rules/storage-placement') as typeof import('../../../constructs/checks/rules/storage-placement');
+  const pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'data', namespace: 'ns' }, spec: { accessModes: ['ReadWriteOnce'] } };
+  const affinity = (app: string) => ({ podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app } } }] } });
+  const deployment = (name: string, replicas: number, spec: Record<string, any> = {}) => ({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace: 'ns' },
+    spec: { replicas, template: { metadata: { labels: { app: name } }, spec: { volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }], containers: [{ name: 'c', image: 'i:1', volumeMounts: [{ name: 'd', mountPath: '/d' }] }], ...spec } } },
+  });
+  test('a writer and a reader held beside it share the claim', () => {
+    expect(problemsOf(storagePlacement, [ns, pvc, deployment('writer', 1, { affinity: affinity('writer') }), deployment('reader', 2, { affinity: affinity('writer') })])).toEqual([]);
+  });
+  test('without the affinity, or with it on the zone, they may land on two nodes', () => {
+    expect(problemsOf(storagePlacement, [ns, pvc, deployment('writer', 1), deployment('reader', 2, { affinity: affinity('writer') })])[0]).toMatch(/ReadWriteOnce attaches to one node/);
+    const zone = { podAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ ...affinity('writer').podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0], topologyKey: 'topology.kubernetes.io/zone' }] } };
+    expect(problemsOf(storagePlacement, [ns, pvc, deployment('writer', 1, { affinity: zone }), deployment('reader', 2, { affinity: zone })])).toHaveLength(1);
+  });
+});
