@@ -27,7 +27,7 @@ export const SELECTABLE_OPERATORS: readonly SelectableOperatorName[] = OPERATOR_
 );
 
 /** Operators installed only when the `operators` key lists them. */
-export const OPT_IN_OPERATORS: readonly SelectableOperatorName[] = ['volcano', 'kubeflow-trainer'];
+export const OPT_IN_OPERATORS: readonly SelectableOperatorName[] = ['volcano'];
 
 /**
  * Operators installed when the stack config does not list them: every selectable one that runs on

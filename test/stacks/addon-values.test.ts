@@ -19,14 +19,15 @@ test.each([
   expect(operatorValues('metrics-server', ctx({ cluster }))).toEqual({ args, image: { tag: table['metrics-server'].appVersion } });
 });
 
-test('default operators per cluster kind: GKE brings its own metrics-server; only local gets the NFS provisioner', () => {
+test('default operators per cluster kind: GKE brings its own metrics-server; only local gets the NFS provisioner; Trainer v2 everywhere', () => {
   expect(defaultOperators('local')).toEqual(expect.arrayContaining(['metrics-server', 'nfs-provisioner', 'keda']));
   expect(defaultOperators('eks')).toContain('metrics-server');
   expect(defaultOperators('eks')).not.toContain('nfs-provisioner');
   expect(defaultOperators('gke')).not.toContain('metrics-server');
   expect(defaultOperators('gke')).not.toContain('nfs-provisioner');
   for (const c of ['local', 'eks', 'gke'] as const) expect(defaultOperators(c)).not.toContain('volcano');
-  for (const c of ['local', 'eks', 'gke'] as const) expect(defaultOperators(c)).not.toContain('kubeflow-trainer');
+  // Trainer v2 (with JobSet) is the default training API on every cluster kind (issue 22).
+  for (const c of ['local', 'eks', 'gke'] as const) expect(defaultOperators(c)).toContain('kubeflow-trainer');
 });
 
 test('NFS provisioner: the local profile\'s shared class, its exports on a claim of the default class (not an emptyDir)', () => {

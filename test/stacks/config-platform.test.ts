@@ -22,7 +22,7 @@ describe('gangScheduler', () => {
 
 describe('default operators follow the cluster kind', () => {
   test.each([
-    ['local', ['metrics-server', 'nfs-provisioner', 'keda'], ['volcano', 'kubeflow-trainer']],
+    ['local', ['metrics-server', 'nfs-provisioner', 'keda', 'kubeflow-trainer'], ['volcano']],
     ['eks', ['metrics-server', 'keda'], ['nfs-provisioner', 'volcano']],
     ['gke', ['keda'], ['metrics-server', 'nfs-provisioner']],
   ] as const)('%s installs %j and not %j', (cluster, present, absent) => {

@@ -63,9 +63,9 @@ describe('init-pytorch template', () => {
 
 describe('Kueue configuration', () => {
   test.each([
-    ['the default operators', [...DEFAULT_OPERATORS], ['batch/job', 'kubeflow.org/tfjob', 'kubeflow.org/pytorchjob']],
+    ['the default operators', [...DEFAULT_OPERATORS], ['batch/job', 'kubeflow.org/tfjob', 'kubeflow.org/pytorchjob', 'trainer.kubeflow.org/trainjob']],
     ['no training-operator', ['kueue', 'cert-manager'], ['batch/job']],
-    ['Trainer v2 as well', [...DEFAULT_OPERATORS, 'kubeflow-trainer'], ['batch/job', 'kubeflow.org/tfjob', 'kubeflow.org/pytorchjob', 'trainer.kubeflow.org/trainjob']],
+    ['no Trainer v2', DEFAULT_OPERATORS.filter((o) => o !== 'kubeflow-trainer'), ['batch/job', 'kubeflow.org/tfjob', 'kubeflow.org/pytorchjob']],
   ] as const)('frameworks with %s: exactly what the platform queues', (_label, operators, frameworks) => {
     expect(kueueFrameworks({ operators: operators as any })).toEqual(frameworks);
   });

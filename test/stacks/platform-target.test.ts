@@ -62,10 +62,11 @@ describe('platformTarget', () => {
     expect(target.servedKinds.get('keda.sh/ScaledObject')).toBe('keda');
     expect(target.servedKinds.has('scheduling.volcano.sh/PodGroup')).toBe(false);
     expect(target.installableKinds?.get('scheduling.volcano.sh/PodGroup')).toBe('volcano');
-    expect(target.installableKinds?.get('trainer.kubeflow.org/TrainJob')).toBe('kubeflow-trainer');
+    expect(target.servedKinds.get('trainer.kubeflow.org/TrainJob')).toBe('kubeflow-trainer');
+    expect(target.servedKinds.get('jobset.x-k8s.io/JobSet')).toBe('kubeflow-trainer');
     expect(target.schedulers).toEqual(new Set(['default-scheduler']));
     expect(target.trainingOperator).toEqual({ gangScheduler: undefined, restrictedPyTorchInitContainer: true });
-    expect(target.kueue).toEqual({ frameworks: ['batch/job', 'kubeflow.org/tfjob', 'kubeflow.org/pytorchjob'], fairSharing: true });
+    expect(target.kueue).toEqual({ frameworks: ['batch/job', 'kubeflow.org/tfjob', 'kubeflow.org/pytorchjob', 'trainer.kubeflow.org/trainjob'], fairSharing: true });
     expect(target.kserve).toEqual({ defaultDeploymentMode: 'Standard', knative: false, clusterServingRuntimes: KSERVE_CLUSTER_SERVING_RUNTIMES });
     expect(target.argo).toEqual({ artifactRepository: false, controllerWritesConfigMaps: true });
     expect(target.metricsApis).toEqual({ resource: true, custom: false, external: true });
@@ -88,10 +89,11 @@ describe('platformTarget', () => {
     expect([...target.schedulers].sort()).toEqual([...schedulers].sort());
   });
 
-  test('Trainer v2 adds its Kueue integration and its kinds', () => {
-    const target = platformTarget({ cluster: 'local' }, releases([...defaultOperators('local'), 'kubeflow-trainer']));
-    expect(target.kueue?.frameworks).toContain('trainer.kubeflow.org/trainjob');
-    expect(target.servedKinds.get('jobset.x-k8s.io/JobSet')).toBe('kubeflow-trainer');
+  test('without Trainer v2: no Kueue integration for it and its kinds only installable', () => {
+    const target = platformTarget({ cluster: 'local' }, releases(defaultOperators('local').filter((o) => o !== 'kubeflow-trainer')));
+    expect(target.kueue?.frameworks).not.toContain('trainer.kubeflow.org/trainjob');
+    expect(target.servedKinds.has('jobset.x-k8s.io/JobSet')).toBe(false);
+    expect(target.installableKinds?.get('trainer.kubeflow.org/TrainJob')).toBe('kubeflow-trainer');
   });
 
   test('without the operators: no settings, no Prometheus, no external metrics', () => {

@@ -14,7 +14,7 @@ import { createOrFail } from './run-operators';
 import { applyDist } from './setup';
 
 /** Operators whose charts the harness renders, when the stack installs them and they run here. */
-export const CHARTED_OPERATORS = ['argo-workflows', 'kserve-crd', 'kserve', 'kserve-runtime-configs'] as const;
+export const CHARTED_OPERATORS = ['argo-workflows', 'kserve-crd', 'kserve', 'kserve-runtime-configs', 'kubeflow-trainer'] as const;
 
 export function renderCharts(helm: string, charted: ChartedInputs, { kubeVersion, workDir }: { kubeVersion: string; workDir: string }): RenderedChart[] {
   for (const w of charted.warnings) log(`    warning: ${w}`);

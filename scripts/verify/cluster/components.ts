@@ -142,6 +142,12 @@ export function resolveClusterComponents(opts: { build: boolean }, names: readon
   return paths;
 }
 
+/** Binaries of the kube group that have no asset dir (e.g. the Trainer and JobSet controllers). */
+export function resolveKubeBinaries<N extends string>(opts: { build: boolean }, names: readonly N[]): Record<N, string> {
+  const paths = goBinaries('kube', opts.build, names.join('/'));
+  return Object.fromEntries(names.map((n) => [n, requireExecutable(n, paths[n], 'run tools/go/build.sh kube')])) as Record<N, string>;
+}
+
 /** Helm, which renders the operators' charts (tools/go group `helm`); MLP_HELM points at another build. */
 export function resolveHelm(opts: { build: boolean }): string {
   const helm = process.env.MLP_HELM ? {} : goBinaries('helm', opts.build, 'helm');

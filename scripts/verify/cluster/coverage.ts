@@ -33,7 +33,7 @@ export function groupOperators(operators: readonly { name: string; crdGroups?: r
 export const SCHEDULER_OPERATORS: Readonly<Record<string, string>> = Object.freeze({ volcano: 'volcano' });
 
 /** Operators whose controllers run here (built from their Go modules). */
-export const SIMULATED_OPERATORS = new Set(['training-operator', 'kueue', 'argo-workflows', 'kserve-crd', 'kserve', 'kserve-runtime-configs']);
+export const SIMULATED_OPERATORS = new Set(['training-operator', 'kueue', 'argo-workflows', 'kserve-crd', 'kserve', 'kserve-runtime-configs', 'kubeflow-trainer']);
 
 /** Why the operators the harness does not run are missing, for the output. */
 export const NOT_SIMULATED: Readonly<Record<string, string>> = Object.freeze({
@@ -42,7 +42,6 @@ export const NOT_SIMULATED: Readonly<Record<string, string>> = Object.freeze({
   'metrics-server': 'not run: no metrics API, so HPAs resolve their targets but never get metrics (ScalingActive False)',
   'nfs-provisioner': 'not run: claims bind to statically created PersistentVolumes with the access modes they ask for',
   keda: 'not built here: ScaledObjects are applied and admitted only, no HPA is created from them',
-  'kubeflow-trainer': 'not built here: TrainJobs are applied and admitted only',
   'kube-prometheus-stack': 'no Prometheus: monitors and rules are applied and admitted only',
   volcano: 'no Volcano: its Queues/PodGroups are applied only; pods naming schedulerName volcano are placed by a kube-scheduler profile of that name (no gang semantics)',
 });

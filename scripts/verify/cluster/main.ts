@@ -23,12 +23,13 @@ import { cleanup, exitDescription, installSignalHandlers, logTail, runMain, stat
 import { Fatal, log } from '../core/runtime';
 import { CLUSTER_CANARY_MINIMUM, startWorkflowRoleCanary, workflowRoleVerdict } from './canaries';
 import { CHARTED_OPERATORS, renderCharts } from './charted-operators';
-import { resolveArgoBinaries, resolveClusterComponents, resolveHelm, resolveKServeBinary, startAttacher, startControllerManager, startKwok, startScheduler, writeKubeconfig } from './components';
+import { resolveArgoBinaries, resolveClusterComponents, resolveHelm, resolveKServeBinary, resolveKubeBinaries, startAttacher, startControllerManager, startKwok, startScheduler, writeKubeconfig } from './components';
 import { groupOperators, NOT_SIMULATED, SIMULATED_OPERATORS, stackCoverage } from './coverage';
 import { nodesFromPools, schedulerNames } from './nodes';
 import { observe, type WorkloadView } from './observe';
 import { gangSchedulerName, kueueFrameworkOf, kueueFrameworks } from './operators';
 import { startKServe } from './kserve-manager';
+import { startTrainerControllers } from './trainer-controllers';
 import { parseArgs, USAGE } from './options';
 import { counts, failureLines, pendingLines, summaryLine, VERDICTS, type WorkloadRow, workloadTable } from './report';
 import { type ArgoRun, startArgo } from './run-argo';
@@ -88,6 +89,7 @@ async function main(): Promise<number> {
   const helm = CHARTED_OPERATORS.some((o) => running.has(o)) ? resolveHelm(opts) : undefined;
   const argoBins = running.has('argo-workflows') ? resolveArgoBinaries(opts) : undefined;
   const kserveBin = running.has('kserve') ? resolveKServeBinary(opts) : undefined;
+  const trainerBins = running.has('kubeflow-trainer') ? resolveKubeBinaries(opts, ['jobset', 'trainer'] as const) : undefined;
   const operatorCharts = helm ? renderCharts(helm, inputs.charted, { kubeVersion: `${inputs.kubernetesVersion}.0`, workDir: path.join(os.tmpdir(), `verify-cluster-charts-${process.pid}`) }) : [];
   const chartOf = (operator: string) => {
     const chart = operatorCharts.find((c) => c.release.operator === operator);
@@ -128,6 +130,7 @@ async function main(): Promise<number> {
   if (running.has('kueue')) {
     ({ configuration: kueueConfiguration } = await startKueue(cp, { bin: comps.kueue, assets: comps['kueue-assets'], kubeconfigFile, stackConfiguration: opCfg.kueue, timeoutS: opts.componentTimeout }));
   }
+  if (trainerBins) await startTrainerControllers(cp, { bins: trainerBins, chart: chartOf('kubeflow-trainer'), byGvk, opts });
   if (kserveBin) {
     const runtimes = running.has('kserve-runtime-configs') ? chartOf('kserve-runtime-configs') : undefined;
     await startKServe(cp, { bin: kserveBin, resources: chartOf('kserve'), runtimes, byGvk, opts });

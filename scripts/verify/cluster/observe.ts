@@ -64,12 +64,14 @@ export async function snapshot(client: ApiClient, workloads: readonly Workload[]
     list(client, '/api/v1/nodes'),
   ]);
   const kueueWorkloads = kueue ? await list(client, '/apis/kueue.x-k8s.io/v1beta2/workloads') : [];
+  // TrainJob -> JobSet -> Job -> Pod (an unserved group lists nothing)
+  const jobSets = await list(client, '/apis/jobset.x-k8s.io/v1alpha2/jobsets');
   const roots = new Map<string, string>();
   for (const w of workloads) {
     const o = live.get(w.key);
     if (o) roots.set(o.metadata.uid, w.key);
   }
-  const owners = ownerIndex([...pods, ...deployments, ...replicaSets, ...jobs, ...kueueWorkloads, ...[...live.values()]], roots);
+  const owners = ownerIndex([...pods, ...deployments, ...replicaSets, ...jobSets, ...jobs, ...kueueWorkloads, ...[...live.values()]], roots);
   return { live, pods, events, kueueWorkloads, owners, nodesByName: new Map(nodes.map((n) => [n.metadata.name, n])) };
 }
 

@@ -35,6 +35,7 @@ export function assertionOf(group: string, kind: string): 'run' | 'status' | 'no
   if (group === 'batch' && ['Job', 'CronJob'].includes(kind)) return 'run';
   if (group === 'kubeflow.org' && TRAINING_KINDS.has(kind)) return 'run';
   if (group === 'serving.kserve.io' && kind === 'InferenceService') return 'run';
+  if (group === 'trainer.kubeflow.org' && kind === 'TrainJob') return 'run';
   if (group === 'autoscaling' && kind === 'HorizontalPodAutoscaler') return 'status';
   if (group === 'policy' && kind === 'PodDisruptionBudget') return 'status';
   if (group === 'kueue.x-k8s.io' && ['ClusterQueue', 'LocalQueue'].includes(kind)) return 'status';
@@ -108,6 +109,15 @@ export function evaluate(w: Pick<Workload, 'group' | 'kind'>, live: KubeObject |
     }
     case 'serving.kserve.io/InferenceService':
       return inferenceServiceState(live);
+    case 'trainer.kubeflow.org/TrainJob': {
+      // Conditions Complete / Failed / Suspended (trainer v2.3.0 pkg/apis/trainer/v1alpha1/trainjob_types.go)
+      if (isTrue(live, 'Complete')) return { state: 'ready', detail: 'Complete' };
+      const failed = condition(live, 'Failed');
+      if (failed?.status === 'True') return { state: 'failed', detail: `Failed: ${failed.reason}: ${failed.message || ''}`.trim() };
+      if (spec.suspend || isTrue(live, 'Suspended')) return { state: 'waiting', detail: 'suspended (waiting for admission)' };
+      const last = (st.conditions || []).at(-1);
+      return { state: 'waiting', detail: last ? `${last.type} ${last.status}: ${last.reason}: ${last.message || ''}` : 'no status yet' };
+    }
     default:
       if (w.group === 'kubeflow.org' && TRAINING_KINDS.has(w.kind)) {
         const conds = st.conditions || [];
