@@ -1,6 +1,7 @@
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { groupKind } from '../../constructs/core/api-groups';
+import { KUEUE_QUEUE_LABEL } from '../../constructs/core/scheduling';
 import { ChartManifest } from '../../constructs/app/chart-manifests';
 import { upstreamOf } from '../cluster/target';
 import { StackConfigError } from '../config';
@@ -26,6 +27,47 @@ export interface ChartDeployment {
 
 const isPvc = (o: Record<string, any>) => o.apiVersion === 'v1' && o.kind === 'PersistentVolumeClaim';
 const isNamespace = (o: Record<string, any>) => o.apiVersion === 'v1' && o.kind === 'Namespace';
+
+/**
+ * The object as Pulumi applies it: a job carrying Kueue's queue label without its `suspend` field
+ * (`spec.suspend`, `spec.runPolicy.suspend`). Kueue owns that field: its webhook creates a queued
+ * job suspended (kueue v0.19.2 pkg/controller/jobframework/base_webhook.go Default →
+ * defaults.go ApplyDefaultForSuspend) and its controller unsuspends it on admission. Applied by
+ * Pulumi, `suspend: true` stays Pulumi's input, so `pulumi refresh` shows every admitted job as
+ * drifted and any later `up` of it fails with a server-side-apply conflict with "kueue" on that
+ * field (seen by verify:pulumi). Other objects are returned unchanged.
+ */
+export function suspendLeftToKueue(o: Record<string, any>): Record<string, any> {
+  const queued = o.metadata?.labels?.[KUEUE_QUEUE_LABEL] !== undefined;
+  if (!queued || (o.spec?.suspend === undefined && o.spec?.runPolicy?.suspend === undefined)) return o;
+  const { suspend: _job, ...spec } = o.spec;
+  if (spec.runPolicy) {
+    const { suspend: _run, ...runPolicy } = spec.runPolicy;
+    spec.runPolicy = runPolicy;
+  }
+  return { ...o, spec };
+}
+
+/**
+ * Whole-number resource quantities (`resources.limits`/`requests`) as the strings the cluster
+ * stores: Kueue's mutating webhook decodes a job into Go types and answers with a patch from the
+ * re-encoded object (controller-runtime v0.24.1 pkg/webhook/admission/defaulter_custom.go,
+ * `json.Marshal(obj)` then `PatchResponseFromRaw`), where a quantity is a string, so a live
+ * `nvidia.com/gpu` of `1` reads back as "1". Applied by Pulumi as the number,
+ * every `pulumi refresh` shows those jobs changed and the next `up` changes them back (seen by
+ * verify:pulumi on the GPU TFJobs and PyTorchJobs). Other values are left as they are.
+ */
+export function quantitiesAsStored(v: any, key?: string, parent?: string): any {
+  if (Array.isArray(v)) return v.map((x) => quantitiesAsStored(x));
+  if (v === null || typeof v !== 'object') return v;
+  const quantities = key !== undefined && parent === 'resources' && (key === 'limits' || key === 'requests');
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, quantities && Number.isInteger(x) ? String(x) : quantitiesAsStored(x, k, key)]));
+}
+
+/** An object of a chart as the stack applies it (suspendLeftToKueue, quantitiesAsStored). */
+export function asDeployed(o: Record<string, any>): Record<string, any> {
+  return quantitiesAsStored(suspendLeftToKueue(o));
+}
 
 /** Namespaces any of the charts puts a PersistentVolumeClaim in. */
 export function volumeNamespaces(manifests: readonly ChartManifest[]): Set<string> {
@@ -53,7 +95,8 @@ export function splitForVolumes(objects: readonly Record<string, any>[], retaine
  * namespaces holding volumes as their own resources, a `yaml.v2.ConfigGroup` for the objects
  * volumes need, one PersistentVolumeClaim resource per volume (`retainOnDelete`: models and
  * datasets outlive the stack, and so do the namespaces they live in — deleting a namespace would
- * delete its claims), and a ConfigGroup for the rest. No YAML is read. Pass the operators as `dependsOn` so their CRDs exist first.
+ * delete its claims), and a ConfigGroup for the rest. No YAML is read. Objects are applied as
+ * `asDeployed` writes them. Pass the operators as `dependsOn` so their CRDs exist first.
  */
 export class PlatformCharts extends pulumi.ComponentResource {
   /** Per chart: its ConfigGroups and volumes, in creation order. */
@@ -65,7 +108,7 @@ export class PlatformCharts extends pulumi.ComponentResource {
     const child = { parent: this, provider: args.provider };
     const retained = volumeNamespaces(args.manifests);
     for (const m of args.manifests) {
-      const parts = splitForVolumes(m.objects, retained);
+      const parts = splitForVolumes(m.objects.map(asDeployed), retained);
       const created: pulumi.Resource[] = [];
       const after = () => [...upstreamOf(opts), ...created];
       created.push(...parts.namespaces.map((ns) => new k8s.core.v1.Namespace(`${name}-${m.name}-namespace-${ns.metadata.name}`, ns, {

@@ -57,14 +57,15 @@ test('operators wait for what they require: cert-manager and KServe CRDs before 
   );
 });
 
-test('charts are deployed after the operators, one ConfigGroup per chart, equal to the cdk8s synth output', () => {
+test('charts are deployed after the operators, one ConfigGroup per chart, equal to the cdk8s synth output as the stack applies it', () => {
   const { buildPlatform } = require('../../charts');
+  const { asDeployed } = require('../../stacks/platform/platform-charts');
   const { defaultPlatformTarget } = require('../../stacks/operators/platform-target');
   // The target decides which kinds the charts emit (e.g. TrainJobs once Trainer v2 is installed).
   const expected = buildPlatform({ target: defaultPlatformTarget('local') }).synthManifests();
   expect(expected.length).toBeGreaterThan(0);
   for (const m of expected) {
-    expect(deployedObjects(registered, m.name)).toEqual(m.objects);
+    expect(deployedObjects(registered, m.name)).toEqual(m.objects.map(asDeployed));
     const first = registered.find((r) => r.name.startsWith(`charts-${m.name}`))!;
     expect(first.dependencies.map(urnName)).toEqual(expect.arrayContaining(['operators-kserve-chart', 'operators-argo-workflows-release']));
   }
