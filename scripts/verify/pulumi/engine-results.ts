@@ -56,6 +56,44 @@ export function opsByUrn(events: readonly EngineEvent[]): Map<string, string> {
   return out;
 }
 
+/**
+ * Where a preview and the up after it disagree, resource by resource: `URN: planned <op>, up <op>`
+ * (`none` for a URN one of them did not touch). Empty when both did the same op on the same URNs.
+ */
+export function planDifferences(planned: ReadonlyMap<string, string>, done: ReadonlyMap<string, string>): string[] {
+  const urns = [...new Set([...planned.keys(), ...done.keys()])].sort();
+  return urns.filter((u) => planned.get(u) !== done.get(u)).map((u) => `${u}: planned ${planned.get(u) ?? 'none'}, up ${done.get(u) ?? 'none'}`);
+}
+
+/** What a refresh found for one resource: the result op and the property paths of its diff. */
+export interface RefreshChange {
+  op: string;
+  paths: string[];
+}
+
+/**
+ * The resources a refresh found changed (result op not 'same'), by URN. Pulumi v3.248.0 reports a
+ * refresh step's result op (update when the provider's diff of the live state against the
+ * program's last inputs is not empty, delete when the object is gone) in the resOutputsEvent
+ * (pkg/engine/update.go: `op, record = s.ResultOp(), true`; pkg/resource/deploy/step.go
+ * RefreshStep.ResultOp), with the step's diff keys and detailedDiff.
+ */
+export function refreshChanges(events: readonly EngineEvent[]): Map<string, RefreshChange> {
+  const out = new Map<string, RefreshChange>();
+  for (const e of events) {
+    const meta = e.resOutputsEvent?.metadata;
+    if (!meta || meta.type === 'pulumi:pulumi:Stack' || meta.op === 'same' || meta.op === 'refresh') continue;
+    const paths: string[] = Object.keys(meta.detailedDiff || {}).length ? Object.keys(meta.detailedDiff) : meta.diffs || [];
+    out.set(meta.urn, { op: meta.op, paths });
+  }
+  return out;
+}
+
+/** `op urn (paths)` lines of refreshChanges, for a failure's details. */
+export function refreshLines(changes: ReadonlyMap<string, RefreshChange>): string[] {
+  return [...changes.entries()].map(([urn, c]) => `${c.op} ${urn}${c.paths.length ? ` (${c.paths.slice(0, 4).join(', ')}${c.paths.length > 4 ? `, +${c.paths.length - 4} more` : ''})` : ''}`);
+}
+
 // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC starts the colour codes it removes
 const ANSI_COLOUR = /\u001b\[[0-9;]*m/g;
 
@@ -126,6 +164,6 @@ export function comparableState(deployment: KubeObject | undefined): string {
 }
 
 /** The summary line (always the last line of output). */
-export function summaryLine(r: { created: number; secondChanged: number; updateChanged: number; deleted: number; retained: number }): string {
-  return `pulumi: up ${r.created} created, second up ${r.secondChanged} changed, update ${r.updateChanged} changed, destroy ${r.deleted} deleted, ${r.retained} retained`;
+export function summaryLine(r: { created: number; secondChanged: number; updateChanged: number; deleted: number; retained: number; refreshChanged: number }): string {
+  return `pulumi: up ${r.created} created, second up ${r.secondChanged} changed, update ${r.updateChanged} changed, destroy ${r.deleted} deleted, ${r.retained} retained, refresh ${r.refreshChanged} changed`;
 }

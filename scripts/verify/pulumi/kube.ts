@@ -1,5 +1,6 @@
 // Small Kubernetes client of verify:pulumi over the core's HTTPS client: discovery-backed paths,
-// existence checks, create/delete of the runner's own objects (volumes, the half-way policy).
+// existence checks, create/delete of the runner's own objects (volumes, the half-way policy), and
+// the drift canary's out-of-band merge patch.
 
 import { type ApiClient, type ApiResponse, discover } from '../core/api-client';
 import type { ServedResource } from '../core/api-paths';
@@ -39,6 +40,11 @@ export function kubeClient(client: ApiClient) {
       const path = objectPath(o, await resource(o));
       const r = await client.request('POST', path.slice(0, path.lastIndexOf('/')), { body: o });
       if (r.status !== 201) throw new Error(`creating ${identity(o)}: ${message(r)}`);
+    },
+    /** A JSON merge patch of `o` by `fieldManager` (an out-of-band change, as a person's edit). */
+    async mergePatch(o: KubeObject, patch: KubeObject, fieldManager: string): Promise<void> {
+      const r = await client.request('PATCH', `${objectPath(o, await resource(o))}?fieldManager=${encodeURIComponent(fieldManager)}`, { body: patch, contentType: 'application/merge-patch+json' });
+      if (r.status !== 200) throw new Error(`patching ${identity(o)}: ${message(r)}`);
     },
     async remove(o: KubeObject): Promise<void> {
       const r = await client.request('DELETE', objectPath(o, await resource(o)));

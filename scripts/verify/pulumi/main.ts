@@ -7,12 +7,16 @@
 // the CRDs those operators bring are installed from ../shared/crds, Kueue's from its release) +
 // `pools` listing the cluster's nodes (as Pulumi.local.yaml documents for a kind cluster), so the
 // stack's NodePatches run too. Checks, in order:
-//   preview; up; second up changes nothing; bad input fails before any resource (state
-//   unchanged); a config change (the GPU pool's accelerator) updates exactly the objects it
-//   changes, in place; destroy leaves nothing but the retainOnDelete claims; then a failure
-//   half-way (one object rejected by the apiserver) that a fixed up converges; destroy again.
-// Last line: `pulumi: up N created, second up 0 changed, update U changed, destroy D deleted, R retained`
-// or `pulumi: error: <reason>` (exit 2). Exit 1 when a check fails.
+//   preview; up does what preview planned (URN by URN, op by op); right after up every awaited
+//   object is ready (awaits.ts); refresh changes nothing; second up changes nothing; the drift
+//   canary (drift-canary.ts); bad input fails before any resource (state unchanged); a config
+//   change (the GPU pool's accelerator) updates exactly the objects it changes, in place; destroy
+//   leaves nothing but the retainOnDelete claims; then a failure half-way (one object rejected by
+//   the apiserver) that a fixed up converges; destroy again.
+// Before the last line: `canaries: C/T caught`. Last line: `pulumi: up N created, second up 0
+// changed, update U changed, destroy D deleted, R retained, refresh 0 changed` (+ `, 1 canary not
+// caught` when it was missed) or `pulumi: error: <reason>` (exit 2). Exit 1 when a check fails or
+// the canary is missed.
 
 import fs from 'node:fs';
 import os from 'node:os';
@@ -20,16 +24,19 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { commandLine } from '../core/args';
 import { goBinaries } from '../core/build-tools';
+import { type CanaryResult, canaryLine, canaryReportLines, exitCodeWithCanaries, missedSuffix } from '../core/canaries';
 import { loadCrdIndex } from '../core/crds';
 import { cleanup, installSignalHandlers, runMain, state } from '../core/processes';
 import { Fatal, log, repoRoot } from '../core/runtime';
 import { clusterInputs, startCluster, storageFor } from './cluster';
+import { judgeDrift, PULUMI_CANARY_MINIMUM } from './drift-canary';
 import { changedObjects, type Manifest, summaryLine } from './engine-results';
 import { pickHalfwayTarget } from './halfway';
 import { kubeClient } from './kube';
 import { crdGroupsFor, kindsWithoutCrd, selectCrds } from './operator-crds';
 import { parseArgs, USAGE } from './options';
 import type * as PlanEntry from './plan-entry';
+import { driftCanary } from './refresh-steps';
 import { asProgramConfig, projectConfig, stackSettings } from './stack-settings';
 import { badInput, Checks, configUpdate, destroyAndCheck, halfway, previewAndUp } from './steps';
 import { bundlePrograms, createStack, NS, writeSettings } from './workspace';
@@ -131,9 +138,11 @@ async function main(): Promise<number> {
   const { stack, work } = await createStack({ dir: tmp, ...tools, kubeconfig: cluster.kubeconfig, stackName: STACK, settings: settingsFor({}), stackIndex: bundles.stackIndex });
   const ctx = { stack, work, stackName: STACK, opts, log, kube, settingsFor };
 
-  const result = { created: 0, secondChanged: Number.NaN, updateChanged: Number.NaN, deleted: 0, retained: 0 };
+  const result = { created: 0, secondChanged: Number.NaN, updateChanged: Number.NaN, deleted: 0, retained: 0, refreshChanged: Number.NaN };
   const up = await previewAndUp(ctx, checks);
-  Object.assign(result, { created: up.created, secondChanged: up.secondChanged ?? Number.NaN });
+  Object.assign(result, { created: up.created, secondChanged: up.secondChanged ?? Number.NaN, refreshChanged: up.refreshChanged ?? Number.NaN });
+  const canaries: CanaryResult[] = [];
+  if (up.upOk) canaries.push(await driftCanary(ctx, checks, new Set(expectedUpdate)));
   if (up.ok) {
     await badInput(ctx, checks, [
       { label: 'invalid stack config (unknown accelerator)', overrides: { pools: [{ name: 'gpu-l4', accelerator: 'nvidia-x1', gpusPerNode: 1 }] }, expect: /pools\[0\]\.accelerator' is 'nvidia-x1'/ },
@@ -149,10 +158,14 @@ async function main(): Promise<number> {
   const hw = await halfway(ctx, checks, target);
   const again = await destroyAndCheck(ctx, checks, 'destroy after the half-way run');
   log(`half-way: ${hw.before} resources kept by the failed up, ${hw.created} created by the fixed up; destroy ${again.deleted} deleted, ${again.retained} retained`);
+  if (!canaries.length) canaries.push(judgeDrift(undefined, undefined, 'not run: the first up failed'));
+  log('==> canaries (known-bad inputs; each must be caught for its stated reason):');
+  for (const l of canaryReportLines(canaries)) log(l);
   log(`verify-pulumi: ${checks.failures.length} check(s) failed in ${((Date.now() - t0) / 1000).toFixed(0)}s`);
   await cleanup();
-  console.log(summaryLine(result));
-  return checks.failures.length ? 1 : 0;
+  console.log(canaryLine(canaries));
+  console.log(summaryLine(result) + missedSuffix(canaries, PULUMI_CANARY_MINIMUM));
+  return exitCodeWithCanaries(checks.failures.length ? 1 : 0, canaries, PULUMI_CANARY_MINIMUM);
 }
 
 runMain(main);

@@ -11,9 +11,10 @@ export const USAGE = `usage: npm run verify:pulumi -- [options]
   -h, --help              this text
 
 Runs the local stack's program (Pulumi.local.yaml + operatorInstall: external) through the real
-Pulumi engine and Kubernetes provider against a throwaway control plane. Last line:
-  pulumi: up N created, second up 0 changed, update U changed, destroy D deleted, R retained
-or, when it cannot run at all, 'pulumi: error: <reason>' (exit 2).
+Pulumi engine and Kubernetes provider against a throwaway control plane. Last two lines:
+  canaries: C/T caught
+  pulumi: up N created, second up 0 changed, update U changed, destroy D deleted, R retained, refresh 0 changed
+(a canary not caught fails the run and is named at the end of the last line) or, when it cannot run at all, 'pulumi: error: <reason>' (exit 2).
 `;
 
 export interface PulumiOptions {

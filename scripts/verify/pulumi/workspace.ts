@@ -107,7 +107,7 @@ export function writeSettings(work: string, stackName: string, settings: StackSe
 }
 
 /**
- * Runs `op` ('preview' | 'up' | 'destroy') and returns { ok, result, error, events, diagnostics,
+ * Runs `op` ('preview' | 'up' | 'refresh' | 'destroy'; `target` limits a refresh to those URNs) and returns { ok, result, error, events, diagnostics,
  * seconds }. The operation is cancelled after `timeoutS`; then the resources still in progress
  * (a step started, no outputs) are named in `pending`.
  */
@@ -122,7 +122,7 @@ export interface OperationResult {
   seconds: number;
 }
 
-export async function run(stack: Stack, op: 'preview' | 'up' | 'destroy', { timeoutS, log }: { timeoutS: number; log?: (line: string) => void }): Promise<OperationResult> {
+export async function run(stack: Stack, op: 'preview' | 'up' | 'refresh' | 'destroy', { timeoutS, log, target }: { timeoutS: number; log?: (line: string) => void; target?: string[] }): Promise<OperationResult> {
   const events: EngineEvent[] = [];
   const started = new Map<string, string>();
   const onEvent = (e: EngineEvent) => {
@@ -145,7 +145,7 @@ export async function run(stack: Stack, op: 'preview' | 'up' | 'destroy', { time
   let result: any;
   let error: unknown;
   try {
-    result = await (op === 'preview' ? stack.preview(opts) : op === 'up' ? stack.up(opts) : stack.destroy(opts));
+    result = await (op === 'preview' ? stack.preview(opts) : op === 'up' ? stack.up(opts) : op === 'refresh' ? stack.refresh({ ...opts, target }) : stack.destroy(opts));
   } catch (e) {
     error = e;
   } finally {
@@ -156,6 +156,12 @@ export async function run(stack: Stack, op: 'preview' | 'up' | 'destroy', { time
   const pending = [...started.entries()].map(([urn, o]) => `${o} ${urn}`);
   if (log) log(`  ${op}: ${error ? (timedOut ? `cancelled after ${timeoutS}s` : 'failed') : 'ok'} in ${seconds.toFixed(1)}s`);
   return { ok: !error, result, error, timedOut, events, diagnostics, pending, seconds };
+}
+
+/** Why an operation failed: error diagnostics, else the CLI's error text; plus what was pending. */
+export function whyFailed(r: OperationResult): string[] {
+  const lines = r.diagnostics.length ? r.diagnostics : [String((r.error as Error | undefined)?.message).split('\n').slice(-12).join(' | ')];
+  return [...lines, ...(r.timedOut ? [`still in progress when cancelled: ${r.pending.join(', ') || 'none'}`] : [])];
 }
 
 /** The stack's state (deployment: resources with inputs/outputs). */

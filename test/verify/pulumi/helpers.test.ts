@@ -158,7 +158,7 @@ describe('verify-pulumi helpers', () => {
   });
 
   test('summary line', () => {
-    expect(summaryLine({ created: 155, secondChanged: 0, updateChanged: 2, deleted: 150, retained: 5 }))
-      .toBe('pulumi: up 155 created, second up 0 changed, update 2 changed, destroy 150 deleted, 5 retained');
+    expect(summaryLine({ created: 155, secondChanged: 0, updateChanged: 2, deleted: 150, retained: 5, refreshChanged: 0 }))
+      .toBe('pulumi: up 155 created, second up 0 changed, update 2 changed, destroy 150 deleted, 5 retained, refresh 0 changed');
   });
 });
