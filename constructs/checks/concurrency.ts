@@ -96,7 +96,7 @@ export class WorkflowOrder {
 }
 
 /** Task names a DAG task waits for: `dependencies`, or the names in its `depends` expression. */
-function dependencyNames(task: Record<string, any>): string[] {
+export function dependencyNames(task: Record<string, any>): string[] {
   if (Array.isArray(task.dependencies)) return task.dependencies;
   if (typeof task.depends !== 'string') return [];
   return [...new Set([...task.depends.matchAll(/([A-Za-z0-9][-A-Za-z0-9]*)(?:\.[A-Za-z]+)?/g)].map((m) => m[1]))];

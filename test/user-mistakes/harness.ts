@@ -70,6 +70,8 @@ export interface Named {
 export interface SynthOptions {
   /** @default localTarget() */
   readonly target?: PlatformTarget;
+  /** Warnings fail synth too, as in CI (`--strict`). @default false */
+  readonly strict?: boolean;
 }
 
 const RAW_ERRORS = /Cannot read propert|is not a function|is not iterable|undefined is not|Cannot convert undefined|of undefined|of null/;
@@ -88,7 +90,7 @@ export function expectMistake(build: (app: PlatformApp) => void, named: Named, o
   try {
     let error: unknown;
     try {
-      const app = new PlatformApp({ outdir, target: options.target ?? localTarget() });
+      const app = new PlatformApp({ outdir, target: options.target ?? localTarget(), strictChecks: options.strict ?? false });
       build(app);
       app.synth();
     } catch (e) {

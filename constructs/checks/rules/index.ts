@@ -1,6 +1,7 @@
 import { capacityFeasibility } from './capacity-feasibility';
 import { exportedMetrics } from './exported-metrics';
 import { monitoringTargets } from './monitoring-targets';
+import { mountPaths } from './mount-paths';
 import { namespacesExist } from './namespaces-exist';
 import { objectReferences } from './object-references';
 import { operatorCoverage } from './operator-coverage';
@@ -11,17 +12,20 @@ import { servingRuntimes } from './serving-runtimes';
 import { statusPaths } from './status-paths';
 import { storagePlacement } from './storage-placement';
 import { workloadImage } from './workload-image';
+import { workflowDeadlines } from './workflow-deadlines';
 import { workloadSelectors } from './workload-selectors';
 import { SemanticRule } from '../semantic-rule';
 
 /** Every semantic rule, in the order they report. */
 export const SEMANTIC_RULES: readonly SemanticRule[] = [
   statusPaths,
+  workflowDeadlines,
   namespacesExist,
   objectReferences,
   queueReferences,
   workloadSelectors,
   storagePlacement,
+  mountPaths,
   operatorCoverage,
   servingRuntimes,
   podSecurity,

@@ -85,6 +85,7 @@ export const programContract: SemanticRule = {
           }
         }
         checkWorkingDirectory(ctx, t, c, path, facts, cwd, image);
+        checkReadOnlyWrites(ctx, t, c, path, facts);
         if (c === t.spec.containers?.[0]) checkOutputs(ctx, t, path, facts, cwd, argv);
       }
     }
@@ -170,6 +171,25 @@ function checkWorkingDirectory(ctx: CheckContext, t: PodTemplate, c: Record<stri
     ctx.report({
       entry: t.entry, field: `${t.field} container '${c.name}' workingDir`, value: cwd, severity: unknownImage ? 'warning' : 'error',
       message: `${t.role} container '${c.name}': '${path}' writes ${w.path} relative to its working directory, i.e. ${w.resolved}, on ${why}; as ${user} it fails with "Permission denied". Run it with workingDir on a writable mount (an emptyDir or a claim; the platform's pod templates derive one from ProgramFacts.writes), or in an image WORKDIR that user owns (ImageFacts.workdirWritableBy)`,
+    });
+  }
+}
+
+/**
+ * Absolute paths a program writes must not be on a read-only mount (`readOnly`, a read-only claim,
+ * or a configMap/secret/downwardAPI/projected volume, which the kubelet always mounts read-only):
+ * the write fails with "Read-only file system". Relative writes are checked with the working directory.
+ */
+function checkReadOnlyWrites(ctx: CheckContext, t: PodTemplate, c: Record<string, any>, path: string, facts: ProgramFacts): void {
+  const volumes = new Map<string, Record<string, any>>((t.spec.volumes ?? []).map((v: Record<string, any>) => [v.name, v]));
+  const mounts = (c.volumeMounts ?? []).map((m: Record<string, any>) => mountAccess(m as { mountPath: string }, volumes.get(m.name)));
+  for (const w of (facts.writes ?? []).filter((x) => !isRelativePath(x))) {
+    const on = mounts.filter((m: { mountPath: string }) => w === m.mountPath || w.startsWith(`${m.mountPath === '/' ? '' : m.mountPath}/`))
+      .sort((a: { mountPath: string }, b: { mountPath: string }) => b.mountPath.length - a.mountPath.length)[0];
+    if (!on || on.writable) continue;
+    ctx.report({
+      entry: t.entry, field: `${t.field} container '${c.name}' volumeMounts`, value: on.mountPath,
+      message: `${t.role}: '${path}' writes ${w}, which is on the read-only mount ${on.mountPath}, so it fails with "Read-only file system"; mount a writable volume there (an emptyDir or a claim without readOnly) or write elsewhere`,
     });
   }
 }
