@@ -1,5 +1,6 @@
 // The object checks of verify-apiserver: server-side apply of every dist object (twice; the second
-// apply must change nothing) and dry-run create of every manifest embedded in an Argo workflow step.
+// apply must change nothing) and dry-run create of every manifest embedded in an Argo workflow step,
+// sent as the step's ServiceAccount (step-identity.ts).
 
 import { type ApiClient, applyObject, discover, dryRunApply, dryRunCreate } from '../core/api-client';
 import { isPodSecurityWarning, type ServedResource, statusMessage } from '../core/api-paths';
@@ -11,6 +12,7 @@ import { log } from '../core/runtime';
 import { diffPaths } from './chart-table';
 import { crdProblem, servedResource } from './kinds';
 import type { ApiserverOptions } from './options';
+import { actingAs, ownerOf, stepServiceAccount } from './step-identity';
 
 export interface Verdict {
   status: 'accepted' | 'rejected' | 'notApplied';
@@ -103,13 +105,15 @@ export async function applyAll(client: ApiClient, objects: readonly ObjectRecord
 
 /**
  * Dry-run create every embedded manifest (lib.extractAllEmbedded) in the namespace its step would
- * use, after the dist objects are applied (so namespaces, PVCs, ... exist). A step with action
+ * use, after the dist objects are applied (so namespaces, PVCs, Roles, ... exist), as the
+ * ServiceAccount argoexec uses for that step (`records`: dist's, to find the embedding workflow),
+ * so RBAC refuses what the workflow's Role does not allow. A step with action
  * apply/replace whose object already exists is checked with a dry-run server-side apply instead.
  * Unparsable manifests and Pod Security warnings count as rejections.
  * Returns Map(record -> { status: 'accepted'|'rejected'|'notApplied', reasons: [] }) over
  * extracted.embedded and extracted.errors.
  */
-export async function checkEmbedded(client: ApiClient, extracted: Extracted, ctx: ApplyContext): Promise<Map<ObjectRecord | UnreadableManifest, Verdict>> {
+export async function checkEmbedded(admin: ApiClient, extracted: Extracted, ctx: ApplyContext, records: readonly ObjectRecord[]): Promise<Map<ObjectRecord | UnreadableManifest, Verdict>> {
   const { opts, missingMsgs, crdResults } = ctx;
   const { embedded, skipped, errors } = extracted;
   const results = new Map<ObjectRecord | UnreadableManifest, Verdict>();
@@ -146,10 +150,12 @@ export async function checkEmbedded(client: ApiClient, extracted: Extracted, ctx
       continue;
     }
     const res = served.res;
-    let how = 'dry-run create';
+    const sa = stepServiceAccount(e, ownerOf(e, records));
+    const client = actingAs(admin, sa);
+    let how = `dry-run create as ServiceAccount ${sa.namespace}/${sa.name}`;
     let r = await dryRunCreate(client, e, res, opts);
     if (r.status === 409 && e.name && e.embeddedIn?.action !== 'create') {
-      how = 'dry-run apply (an object of that name exists)';
+      how = `dry-run apply as ServiceAccount ${sa.namespace}/${sa.name} (an object of that name exists)`;
       r = await dryRunApply(client, e, res, opts);
     }
     const psaWarnings = r.warnings.filter(isPodSecurityWarning);

@@ -4,7 +4,8 @@
 // random free ports and a temporary data dir, installs the upstream CRDs the charts need, proves
 // Pod Security admission is enforcing, server-side applies every chart object twice (the second
 // apply must change nothing), dry-run creates every manifest embedded in an Argo workflow step
-// (`resource` templates), sends its canaries (known-bad inputs that must be refused for their stated
+// (`resource` templates) as the ServiceAccount argoexec would use for that step (step-identity.ts),
+// sends its canaries (known-bad inputs that must be refused for their stated
 // reason: canaries/inputs.ts) and prints a per-chart table. The line before the last is
 //   canaries: C/T caught
 // and the last line is always either
@@ -98,12 +99,12 @@ async function main(): Promise<number> {
     log(`          (${rvOnly.map((o) => describe(o)).join(', ')}); content, generation and field ownership are identical`);
   }
 
-  // 6. manifests embedded in workflow steps: dry-run create
-  const embeddedResults = await checkEmbedded(client, extracted, ctx);
+  // 6. manifests embedded in workflow steps: dry-run create as the step's ServiceAccount
+  const embeddedResults = await checkEmbedded(client, extracted, ctx, objects);
 
   // 7. canaries: known-bad inputs next to dist, each must be refused for its stated reason
   const accepted = objects.filter((o) => result.get(o)?.status === 'accepted').map((o) => o.body);
-  const canaries = await runApiserverCanaries(client, accepted, ctx.byGvk);
+  const canaries = await runApiserverCanaries(client, accepted, ctx.byGvk, extracted.embedded, objects);
 
   // 8. report
   const totals = printReport({

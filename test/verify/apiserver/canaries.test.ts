@@ -69,6 +69,20 @@ describe('verify-apiserver canaries', () => {
     expect(s.workflowRole?.metadata.name).toBe('wf');
     expect(s.job?.metadata.name).toBe('j');
     expect(s.podOwner?.metadata.name).toBe('a-suspended');
-    expect(pickSources([job])).toEqual({ workflowRole: undefined, job, podOwner: undefined });
+    expect(pickSources([job])).toEqual({ workflowRole: undefined, job, podOwner: undefined, stepManifest: undefined });
+  });
+
+  test('step identity: the first step manifest a step creates; refused only by RBAC while the step\'s own account is admitted', () => {
+    const step = (field: string, action: string) => ({ chart: 'c', index: 1, apiVersion: 'kubeflow.org/v1', group: 'kubeflow.org', version: 'v1', kind: 'TFJob', namespace: 'ns', body: {}, embeddedIn: { kind: 'Workflow', name: 'w', namespace: 'ns', template: 't', field, action } });
+    const picked = pickSources([], [step('spec.templates[3].resource.manifest', 'create'), step('spec.templates[1].resource.manifest', 'apply'), step('spec.templates[2].resource.manifest', 'create')]);
+    expect(picked.stepManifest?.embeddedIn?.field).toBe('spec.templates[2].resource.manifest');
+    const rbacDenied = forbidden('tfjobs.kubeflow.org is forbidden: User "system:serviceaccount:ns:verify-canary-no-role" cannot create resource "tfjobs" in API group "kubeflow.org" in the namespace "ns"');
+    expect(judgeRefusal(EXPECTED.stepWithoutRole, rbacDenied, created)).toMatchObject({ caught: true, seen: expect.stringMatching(/^403 Forbidden: User "system:serviceaccount:ns:verify-canary-no-role" cannot create resource "tfjobs"/) });
+    // Admitted without a Role: the check would be running as an admin, missed.
+    expect(judgeRefusal(EXPECTED.stepWithoutRole, created, created)).toEqual({ caught: false, seen: 'accepted (HTTP 201)' });
+    // The step's own account refused too: its Role does not allow the step, so the refusal proves nothing.
+    expect(judgeRefusal(EXPECTED.stepWithoutRole, rbacDenied, rbacDenied).caught).toBe(false);
+    // Refused, but by Pod Security or validation rather than RBAC: missed.
+    expect(judgeRefusal(EXPECTED.stepWithoutRole, forbidden('violates PodSecurity "restricted:v1.36": privileged'), created).caught).toBe(false);
   });
 });

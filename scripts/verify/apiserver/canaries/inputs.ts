@@ -12,15 +12,20 @@
 //   the text is k8s.io/apimachinery v0.36.3 pkg/api/validation/objectmeta.go FieldImmutableErrorMsg
 //   `field is immutable`, 422 Invalid;
 // - Pod Security: k8s.io/pod-security-admission v0.36.3 admission/admission.go
-//   `violates PodSecurity %q: %s`, 403 Forbidden.
+//   `violates PodSecurity %q: %s`, 403 Forbidden;
+// - RBAC denial: k8s.io/apiserver v0.36.3 pkg/endpoints/handlers/responsewriters/errors.go
+//   forbiddenMessage `User %q cannot %s resource %q in API group %q in the namespace %q`, 403.
 
 import { statusMessage } from '../../core/api-paths';
-import type { KubeObject } from '../../core/objects';
+import type { KubeObject, ObjectRecord } from '../../core/objects';
+import { impersonating } from '../step-identity';
 
 /** Every object a canary creates carries this name prefix. */
 export const CANARY_PREFIX = 'verify-canary';
 /** How many canaries every run must catch. */
-export const APISERVER_CANARY_MINIMUM = 3;
+export const APISERVER_CANARY_MINIMUM = 4;
+/** The ServiceAccount the step-identity canary acts as: no Role binds it. */
+export const ACCOUNT_WITHOUT_ROLE = `${CANARY_PREFIX}-no-role`;
 
 export const CANARIES = Object.freeze({
   rbacEscalation: {
@@ -30,6 +35,10 @@ export const CANARIES = Object.freeze({
   immutableJobTemplate: {
     name: 'immutable-job-template',
     proves: "a second apply that changes an immutable field (a dist Job's spec.template image) is refused, not silently accepted",
+  },
+  stepWithoutRole: {
+    name: 'step-manifest-by-identity-without-role',
+    proves: "the objects of workflow steps are checked as the step's ServiceAccount, not as an admin: the same manifest sent as a ServiceAccount of that namespace holding no Role is refused by RBAC (as the step's own account it is admitted)",
   },
   privilegedPod: {
     name: 'privileged-pod-in-restricted-namespace',
@@ -46,6 +55,7 @@ export interface Refusal {
 export const EXPECTED: Readonly<Record<keyof typeof CANARIES, Refusal>> = Object.freeze({
   rbacEscalation: { status: 403, message: /is attempting to grant RBAC permissions not currently held/ },
   immutableJobTemplate: { status: 422, message: /spec\.template: Invalid value: [\s\S]*field is immutable/ },
+  stepWithoutRole: { status: 403, message: /User "system:serviceaccount:[^"]+" cannot create resource "[^"]+" in API group "[^"]*" in the namespace "[^"]+"/ },
   privilegedPod: { status: 403, message: /violates PodSecurity "restricted:[^"]+": [\s\S]*privileged/ },
 });
 
@@ -114,10 +124,7 @@ export function rbacEscalationInputs(role: KubeObject): RbacEscalationInputs {
       binding(writer, writer),
       binding(`${CANARY_PREFIX}-${role.metadata.name}`, role.metadata.name),
     ],
-    impersonation: {
-      'Impersonate-User': `system:serviceaccount:${namespace}:${account}`,
-      'Impersonate-Group': ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'],
-    },
+    impersonation: impersonating({ namespace, name: account }),
     control: roleObject(`${CANARY_PREFIX}-held`, clone(role.rules ?? [])),
     escalated: roleObject(`${CANARY_PREFIX}-escalated`, [...clone(role.rules ?? []), { apiGroups: [''], resources: ['secrets'], verbs: ['get', 'list'] }]),
   };
@@ -156,15 +163,18 @@ export interface CanarySources {
   workflowRole?: KubeObject;
   job?: KubeObject;
   podOwner?: KubeObject;
+  /** A manifest of a workflow step (dry-run created, never stored). */
+  stepManifest?: ObjectRecord;
 }
 
 const WORKFLOW_RESOURCE = 'workflowtaskresults'; // what every Argo step's Role grants (argo v3.4+ executor)
 
 /**
  * Picks the inputs among accepted dist objects: a workflow Role (it grants workflowtaskresults), a
- * Job that is not suspended, and a Job or Deployment in a namespace enforcing `restricted`.
+ * Job that is not suspended, a Job or Deployment in a namespace enforcing `restricted`, and among
+ * the manifests of workflow steps the first with action `create`.
  */
-export function pickSources(accepted: readonly KubeObject[]): CanarySources {
+export function pickSources(accepted: readonly KubeObject[], embedded: readonly ObjectRecord[] = []): CanarySources {
   const restricted = new Set(
     accepted.filter((o) => o.kind === 'Namespace' && o.metadata?.labels?.['pod-security.kubernetes.io/enforce'] === 'restricted').map((o) => o.metadata.name),
   );
@@ -174,5 +184,6 @@ export function pickSources(accepted: readonly KubeObject[]): CanarySources {
     workflowRole: sorted.find((o) => o.kind === 'Role' && (o.rules ?? []).some((r: any) => (r.resources ?? []).includes(WORKFLOW_RESOURCE))),
     job: sorted.find((o) => o.kind === 'Job' && o.spec?.suspend !== true && o.spec?.template?.spec?.containers?.length),
     podOwner: sorted.find((o) => ['Job', 'Deployment', 'StatefulSet'].includes(o.kind) && restricted.has(o.metadata.namespace) && o.spec?.template?.spec?.containers?.length),
+    stepManifest: [...embedded].sort((a, b) => `${a.chart}#${a.index}/${a.embeddedIn?.field}`.localeCompare(`${b.chart}#${b.index}/${b.embeddedIn?.field}`)).find((e) => e.embeddedIn?.action === 'create'),
   };
 }

@@ -3,10 +3,11 @@
 // RoleBindings with the `verify-canary` prefix), so dist's objects stay as applied.
 
 import type { ApiClient } from '../../core/api-client';
-import { type ServedResource, statusMessage } from '../../core/api-paths';
+import { dryRunCreateUrl, type ServedResource, statusMessage } from '../../core/api-paths';
 import type { CanaryResult } from '../../core/canaries';
-import type { KubeObject } from '../../core/objects';
-import { CANARIES, CANARY_PREFIX, changedJob, EXPECTED, judgeRefusal, pickSources, podFromTemplate, privilegedPod, rbacEscalationInputs } from './inputs';
+import type { KubeObject, ObjectRecord } from '../../core/objects';
+import { actingAs, ownerOf, stepServiceAccount } from '../step-identity';
+import { ACCOUNT_WITHOUT_ROLE, CANARIES, CANARY_PREFIX, changedJob, EXPECTED, judgeRefusal, pickSources, podFromTemplate, privilegedPod, rbacEscalationInputs } from './inputs';
 
 const RBAC = '/apis/rbac.authorization.k8s.io/v1';
 const DRY_RUN = 'dryRun=All&fieldManager=verify-apiserver-canary';
@@ -52,11 +53,28 @@ async function privilegedPodCanary(client: ApiClient, owner: KubeObject | undefi
   return { ...canary, ...verdict, seen: `Pod from ${owner.kind} ${owner.metadata.namespace}/${owner.metadata.name}: ${verdict.seen}` };
 }
 
-/** Runs every canary against the dist objects the apiserver accepted; one result per canary. */
-export async function runApiserverCanaries(client: ApiClient, accepted: readonly KubeObject[], byGvk: ReadonlyMap<string, ServedResource>): Promise<CanaryResult[]> {
-  const sources = pickSources(accepted);
+/** A step's manifest as the step's own ServiceAccount (control) and as one no Role binds. */
+async function stepWithoutRole(client: ApiClient, e: ObjectRecord | undefined, records: readonly ObjectRecord[], byGvk: ReadonlyMap<string, ServedResource>): Promise<CanaryResult> {
+  const canary = CANARIES.stepWithoutRole;
+  const res = e && byGvk.get(`${e.group}/${e.version}/${e.kind}`);
+  if (!e || !res) return missed(canary, e ? `the apiserver serves no ${e.kind} (${e.apiVersion})` : 'no input: dist has no workflow step that creates a manifest');
+  const step = stepServiceAccount(e, ownerOf(e, records));
+  const url = dryRunCreateUrl(e, res, 'Strict');
+  const control = await actingAs(client, step).request('POST', url, { body: e.body });
+  const answer = await actingAs(client, { namespace: step.namespace, name: ACCOUNT_WITHOUT_ROLE }).request('POST', url, { body: e.body });
+  const verdict = judgeRefusal(EXPECTED.stepWithoutRole, answer, control);
+  return { ...canary, ...verdict, seen: `${e.kind} of ${e.embeddedIn?.kind} ${step.namespace}/${e.embeddedIn?.name} step "${e.embeddedIn?.template}" (as ${step.name}: admitted) as ${ACCOUNT_WITHOUT_ROLE}: ${verdict.seen}` };
+}
+
+/**
+ * Runs every canary against the dist objects the apiserver accepted and the manifests of workflow
+ * steps (`records`: dist's, to find a step's workflow); one result per canary.
+ */
+export async function runApiserverCanaries(client: ApiClient, accepted: readonly KubeObject[], byGvk: ReadonlyMap<string, ServedResource>, embedded: readonly ObjectRecord[], records: readonly ObjectRecord[]): Promise<CanaryResult[]> {
+  const sources = pickSources(accepted, embedded);
   return [
     await rbacEscalation(client, sources.workflowRole),
+    await stepWithoutRole(client, sources.stepManifest, records, byGvk),
     await immutableJobTemplate(client, sources.job, byGvk.get('batch/v1/Job')),
     await privilegedPodCanary(client, sources.podOwner),
   ];
