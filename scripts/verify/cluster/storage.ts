@@ -1,7 +1,9 @@
-// Storage for verify-cluster: there is no provisioner, so every claim gets a statically
-// provisioned PersistentVolume (pre-bound to it, with the claim's access modes and size) in a
-// StorageClass of the claim's class name; kube-controller-manager's PV controller binds them as
-// on a real cluster. Pure functions (unit-tested by test/verify/cluster/).
+// Storage for verify-cluster: there is no provisioner, so the harness provisions as the stack's
+// storage profile would: the profile's two classes, and for every claim whose class is one of them
+// and provides the modes it asks, a PersistentVolume pre-bound to it (its modes and size). A claim
+// naming another class, or a mode its class lacks (RWX from a block class), gets no volume and stays
+// Pending. kube-controller-manager's PV controller binds them as on a real cluster. Pure functions
+// (unit-tested by test/verify/cluster/).
 
 import type { KubeObject, ObjectRecord } from '../core/objects';
 
@@ -15,8 +17,6 @@ export interface Claim {
   from?: string;
 }
 
-/** Class created when claims name none: marked default, so DefaultStorageClass admission sets it. */
-export const DEFAULT_CLASS = 'verify-cluster-default';
 /** CSI driver name of the simulated volumes. No CSIDriver object exists, so volumes count as
  *  attachable and the attach-detach controller enforces ReadWriteOnce across nodes. */
 export const CSI_DRIVER = 'verify-cluster.csi.local';
@@ -60,11 +60,23 @@ export function expectedClaims(objects: readonly Pick<ObjectRecord, 'group' | 'k
   return claims;
 }
 
-/** StorageClass per class name the claims use, plus the default class (for claims naming none). */
-export function storageClasses(claims: readonly Claim[]): KubeObject[] {
-  const names = new Set(claims.map((c) => c.storageClassName).filter((n): n is string => Boolean(n)));
-  const classes = [...names].sort().map((name) => storageClass(name, false));
-  classes.push(storageClass(DEFAULT_CLASS, true));
+/** A StorageClass of the stack's storage profile (constructs/core/storage-profile.ts) and the modes it provides. */
+export interface StorageClassInput {
+  name: string;
+  accessModes: string[];
+}
+
+/** The stack's StorageProfile as cluster-inputs.ts prints it. */
+export interface StorageProfileInput {
+  name: string;
+  default: StorageClassInput;
+  shared: StorageClassInput;
+}
+
+/** The profile's classes: `default` marked default (DefaultStorageClass admission), `shared`. */
+export function profileClasses(profile: StorageProfileInput): KubeObject[] {
+  const classes = [storageClass(profile.default.name, true)];
+  if (profile.shared.name !== profile.default.name) classes.push(storageClass(profile.shared.name, false));
   return classes;
 }
 
@@ -83,25 +95,71 @@ function storageClass(name: string, isDefault: boolean): KubeObject {
   };
 }
 
+/** Class verify:pulumi creates when claims name none (its storage, `storageClasses`). */
+export const DEFAULT_CLASS = 'verify-cluster-default';
+
+/**
+ * verify:pulumi's storage (scripts/verify/pulumi/cluster.ts): one StorageClass per class name the
+ * claims use plus a default class; `persistentVolumes` gives every claim a volume of its own modes.
+ */
+export function storageClasses(claims: readonly Claim[]): KubeObject[] {
+  const names = new Set(claims.map((c) => c.storageClassName).filter((n): n is string => Boolean(n)));
+  return [...[...names].sort().map((name) => storageClass(name, false)), storageClass(DEFAULT_CLASS, true)];
+}
+
+/** verify:pulumi's volumes: one per claim, pre-bound, with the claim's access modes, size and class. */
+export function persistentVolumes(claims: readonly Claim[]): KubeObject[] {
+  return claims.map((c, i) => volume(c, volumeName(c, i), c.storageClassName || DEFAULT_CLASS));
+}
+
+function volume(c: Claim, name: string, storageClassName: string): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'PersistentVolume',
+    metadata: { name, labels: { 'verify-cluster/claim-namespace': c.namespace } },
+    spec: {
+      capacity: { storage: c.storage },
+      accessModes: c.accessModes,
+      storageClassName,
+      persistentVolumeReclaimPolicy: 'Retain',
+      claimRef: { namespace: c.namespace, name: c.name },
+      csi: { driver: CSI_DRIVER, volumeHandle: name },
+    },
+  };
+}
+
 /** PV name for a claim: short, unique, a valid DNS subdomain. */
 function volumeName(claim: Claim, index: number): string {
   const base = `pv-${claim.namespace}-${claim.name}`.toLowerCase().replace(/[^a-z0-9.-]/g, '-').slice(0, 200);
   return `${base}-${index}`;
 }
 
-/** One PersistentVolume per claim, pre-bound (claimRef) with the claim's access modes and size. */
-export function persistentVolumes(claims: readonly Claim[]): KubeObject[] {
-  return claims.map((c, i) => ({
-    apiVersion: 'v1',
-    kind: 'PersistentVolume',
-    metadata: { name: volumeName(c, i), labels: { 'verify-cluster/claim-namespace': c.namespace } },
-    spec: {
-      capacity: { storage: c.storage },
-      accessModes: c.accessModes,
-      storageClassName: c.storageClassName || DEFAULT_CLASS,
-      persistentVolumeReclaimPolicy: 'Retain',
-      claimRef: { namespace: c.namespace, name: c.name },
-      csi: { driver: CSI_DRIVER, volumeHandle: volumeName(c, i) },
-    },
-  }));
+/** Why the profile's provisioner would not give `claim` a volume, or undefined when it would. */
+export function unprovisionable(claim: Claim, profile: StorageProfileInput): string | undefined {
+  const name = claim.storageClassName ?? profile.default.name;
+  const cls = [profile.default, profile.shared].find((c) => c.name === name);
+  if (!cls) return `${claim.from ?? claim.name}: no class ${name} in the ${profile.name} storage profile (${profile.default.name}, ${profile.shared.name}), so nothing provisions it`;
+  const missing = claim.accessModes.filter((m) => !cls.accessModes.includes(m));
+  if (missing.length) return `${claim.from ?? claim.name}: class ${name} provides ${cls.accessModes.join(', ')}, not ${missing.join(', ')}, so its provisioner gives no volume`;
+  return undefined;
+}
+
+/**
+ * The volumes the profile's provisioners would create: one per claim whose class is in the profile
+ * and provides every mode it asks for, pre-bound (claimRef) with the claim's modes and size (what a
+ * CSI provisioner writes). Other claims get none (`unbound`, with why) and stay Pending, as they
+ * would on the stack's cluster. `offset` keeps names unique across calls.
+ */
+export function provisionedVolumes(claims: readonly Claim[], profile: StorageProfileInput, offset = 0): { volumes: KubeObject[]; unbound: string[] } {
+  const volumes: KubeObject[] = [];
+  const unbound: string[] = [];
+  claims.forEach((c, i) => {
+    const why = unprovisionable(c, profile);
+    if (why) {
+      unbound.push(why);
+      return;
+    }
+    volumes.push(volume(c, volumeName(c, i + offset), c.storageClassName ?? profile.default.name));
+  });
+  return { volumes, unbound };
 }

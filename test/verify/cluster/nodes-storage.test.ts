@@ -96,7 +96,38 @@ describe('verify-cluster nodes and storage', () => {
     ]);
   });
 
-  test('storageClasses: one per class name used plus the default; PVs are pre-bound with the claim access modes', () => {
+  const profile = {
+    name: 'local',
+    default: { name: 'standard', accessModes: ['ReadWriteOnce', 'ReadWriteOncePod'] },
+    shared: { name: 'nfs', accessModes: ['ReadWriteMany', 'ReadOnlyMany', 'ReadWriteOnce'] },
+  };
+
+  test('profileClasses: the storage profile\'s two classes, its default marked default', () => {
+    const classes = storage.profileClasses(profile);
+    expect(classes.map((c: any) => [c.metadata.name, c.metadata.annotations?.['storageclass.kubernetes.io/is-default-class']])).toEqual([['standard', 'true'], ['nfs', undefined]]);
+  });
+
+  test('provisionedVolumes: as the profile provisions; a class without the mode, or outside the profile, binds nothing', () => {
+    const claims = [
+      { namespace: 'ns', name: 'shared', storageClassName: 'nfs', accessModes: ['ReadWriteMany'], storage: '20Gi', from: 'PersistentVolumeClaim ns/shared' },
+      { namespace: 'ns', name: 'block', storageClassName: undefined, accessModes: ['ReadWriteOnce'], storage: '5Gi' },
+      { namespace: 'ns', name: 'rwx-from-block', storageClassName: 'standard', accessModes: ['ReadWriteMany'], storage: '1Gi', from: 'PersistentVolumeClaim ns/rwx-from-block' },
+      { namespace: 'ns', name: 'elsewhere', storageClassName: 'gp3', accessModes: ['ReadWriteOnce'], storage: '1Gi', from: 'PersistentVolumeClaim ns/elsewhere' },
+    ];
+    const { volumes, unbound } = storage.provisionedVolumes(claims, profile, 100);
+    expect(volumes.map((v: any) => [v.spec.claimRef.name, v.spec.storageClassName, v.spec.accessModes])).toEqual([
+      ['shared', 'nfs', ['ReadWriteMany']],
+      ['block', 'standard', ['ReadWriteOnce']],
+    ]);
+    expect(volumes[1].metadata.name).toBe('pv-ns-block-101');
+    expect(volumes[0].spec.csi.driver).toBe(storage.CSI_DRIVER);
+    expect(unbound).toEqual([
+      'PersistentVolumeClaim ns/rwx-from-block: class standard provides ReadWriteOnce, ReadWriteOncePod, not ReadWriteMany, so its provisioner gives no volume',
+      'PersistentVolumeClaim ns/elsewhere: no class gp3 in the local storage profile (standard, nfs), so nothing provisions it',
+    ]);
+  });
+
+  test('storageClasses (verify:pulumi): one per class name used plus the default; PVs are pre-bound with the claim access modes', () => {
     const claims = [
       { namespace: 'ns', name: 'data', storageClassName: 'shared-rwx', accessModes: ['ReadWriteMany'], storage: '20Gi' },
       { namespace: 'ns', name: 'ckpt', storageClassName: undefined, accessModes: ['ReadWriteOnce'], storage: '5Gi' },
