@@ -1,0 +1,93 @@
+// Verdicts of verify:cluster's workload canaries (canary-inputs.ts builds them, canary-run.ts runs
+// them): each is caught only when the controller's own message for its stated reason is seen.
+// Pure (unit-tested by test/verify/cluster/canaries*.test.ts).
+
+import type { CanaryResult } from '../core/canaries';
+import type { KubeObject } from '../core/objects';
+import type { WorkloadView } from './observe';
+import { kueueFrameworkOf } from './operators';
+import { PLACEMENT_PREFIX, type WorkloadIntent } from './placement';
+
+/** What cluster-inputs.ts prints per workload canary. */
+export interface WorkloadCanaryInput {
+  readonly name: string;
+  readonly proves: string;
+  readonly namespace: string;
+  /** The object whose observation decides the canary. */
+  readonly workload: { apiVersion: string; kind: string; name: string };
+  readonly objects: KubeObject[];
+  /** The pool and GPUs its construct was given, recorded before any edit. */
+  readonly intent: WorkloadIntent | null;
+}
+
+/** What the harness saw of one canary: the last view, extra reasons, pods ever seen, attacher errors. */
+export interface CanaryObservation {
+  view?: Pick<WorkloadView, 'state' | 'detail' | 'reasons' | 'pods' | 'kueueWorkloads'>;
+  extraReasons: readonly string[];
+  /** Most pods of the workload seen in one poll. */
+  maxPods: number;
+  /** Errors of the stand-in CSI attacher (components.ts startAttacher). */
+  attacherErrors?: readonly string[];
+}
+
+/** The harness's line for an object labelled for a LocalQueue whose kind Kueue's configuration does not manage; undefined otherwise. */
+export function unmanagedQueueReason(o: { group: string; version: string; kind: string; apiVersion: string; body: KubeObject }, frameworks: ReadonlySet<string>): string | undefined {
+  const queue = o.body.metadata?.labels?.['kueue.x-k8s.io/queue-name'];
+  const fw = kueueFrameworkOf(o.group, o.version, o.kind);
+  if (!queue || (fw && frameworks.has(fw))) return undefined;
+  return `kueue: labelled for LocalQueue ${queue}, but Kueue's configuration does not manage ${fw ? `framework ${fw}` : `${o.apiVersion} ${o.kind}`} (integrations.frameworks: ${[...frameworks].join(', ')}), so Kueue ignores it`;
+}
+
+type Check = (obs: CanaryObservation) => { caught: boolean; seen?: string; why: string };
+
+const find = (obs: CanaryObservation, re: RegExp) => [...obs.extraReasons, ...(obs.view?.reasons || [])].find((r) => re.test(r));
+
+/** Per canary name: the message that catches it, and why it was missed otherwise. */
+const CHECKS: Record<string, Check> = {
+  // placement.ts, against the construct's pool
+  'workload-off-its-pool': (obs) => {
+    const seen = find(obs, new RegExp(`^${PLACEMENT_PREFIX}pod \\S+ on node \\S+ of pool \\S+, but its construct`));
+    return { caught: Boolean(seen), seen, why: 'no pod reported off the pool its construct was given' };
+  },
+  'gpu-pod-without-gpu-request': (obs) => {
+    const seen = find(obs, new RegExp(`^${PLACEMENT_PREFIX}pod \\S+ on node \\S+ of pool \\S+ requests no nvidia.com/gpu but runs on a GPU node`));
+    return { caught: Boolean(seen), seen, why: 'no pod without GPU request reported on a GPU node' };
+  },
+  // kubernetes v1.36.3 pkg/controller/volume/attachdetach/reconciler/reconciler.go reportMultiAttachError
+  'rwo-claim-on-two-nodes': (obs) => {
+    const seen = find(obs, /FailedAttachVolume: Multi-Attach error for volume "[^"]+" Volume is already (used by pod\(s\)|exclusively attached)/);
+    const errors = obs.attacherErrors?.length ? `; the stand-in attacher failed: ${obs.attacherErrors.slice(0, 2).join('; ')}` : '';
+    return { caught: Boolean(seen), seen, why: `no Multi-Attach error from the attach/detach controller${errors}` };
+  },
+  // kubernetes v1.36.3 pkg/scheduler/framework/types.go (FitError, "0/%v nodes are available"),
+  // plugins/noderesources/fit.go ("Insufficient %v")
+  'pod-larger-than-any-node': (obs) => {
+    const seen = find(obs, /^kube-scheduler: pod \S+: Unschedulable: 0\/\d+ nodes are available:.*Insufficient (cpu|memory)/);
+    const ran = obs.view?.state === 'ready' || (obs.view?.pods || []).some((p) => p.spec?.nodeName);
+    return { caught: Boolean(seen) && !ran, seen, why: ran ? 'a pod was placed' : "no Unschedulable 'Insufficient' message from kube-scheduler" };
+  },
+  // the harness's own line (Kueue says nothing about what it ignores); Kueue's silence is checked too
+  'queue-label-kueue-does-not-manage': (obs) => {
+    const seen = find(obs, /^kueue: labelled for LocalQueue \S+, but Kueue's configuration does not manage/);
+    const ignored = obs.view?.state === 'ready' && !(obs.view.kueueWorkloads || []).length;
+    return { caught: Boolean(seen) && ignored, seen: seen && `${seen}; it became ready with no Kueue Workload`, why: seen ? 'Kueue acted on it, or it never became ready' : 'the unmanaged queue label was not flagged' };
+  },
+  // kueue v0.19.2 pkg/scheduler/flavorassigner/flavorassigner.go ("insufficient quota for %s in
+  // flavor %s, ... > maximum capacity (%s)")
+  'gang-larger-than-its-queue': (obs) => {
+    const seen = find(obs, /^kueue: Workload \S+: QuotaReserved False: .*insufficient quota for \S+ in flavor \S+, .*> maximum capacity/);
+    return { caught: Boolean(seen) && obs.maxPods === 0, seen, why: obs.maxPods ? `${obs.maxPods} pod(s) of the gang were created` : "no 'insufficient quota ... > maximum capacity' from Kueue" };
+  },
+};
+
+/** Canary names this module can decide. */
+export const WORKLOAD_CANARY_NAMES = Object.keys(CHECKS);
+
+/** The verdict of one workload canary; an unknown name, or nothing observed, is a miss. */
+export function workloadCanaryVerdict(input: Pick<WorkloadCanaryInput, 'name' | 'proves'>, obs: CanaryObservation): CanaryResult {
+  const check = CHECKS[input.name];
+  if (!check) return { name: input.name, proves: input.proves, caught: false, seen: 'no verdict for this canary name' };
+  const r = check(obs);
+  const state = obs.view ? `${obs.view.state}: ${obs.view.detail}` : 'not observed';
+  return { name: input.name, proves: input.proves, caught: r.caught, seen: r.caught ? (r.seen ?? '').slice(0, 300) : `${r.why} (${state})` };
+}
