@@ -37,7 +37,7 @@ describe('user mistakes: missing and mistyped props (JavaScript callers)', () =>
   test('an enum value spelled by hand (framework "pytorch" instead of CollectiveFramework.PYTORCH)', () => {
     expectMistake((app) => {
       new AllReduceTrainingJob(teamChart(app, 'jobs', teams(app).a), 'ddp', { framework: 'pytorch' as any, image: PYTORCH, pool: pools.gpu });
-    }, { path: "AllReduceTrainingJob 'jobs/ddp'", prop: "prop 'framework'", value: `is 'pytorch'; use one of CollectiveFramework ("TensorFlow", "PyTorch", "MPI")` });
+    }, { path: "AllReduceTrainingJob 'jobs/ddp'", prop: "prop 'framework'", value: `is 'pytorch'; use one of CollectiveFramework ("TensorFlow", "PyTorch", "MPI", "JAX")` });
   });
 
   test('a node pool without a name', () => {
