@@ -11,6 +11,7 @@ import {
   CONTAINER_TASK_CHECKS, ContainerTaskOptions, EXIT_HANDLER_CHECKS, ExitHandlerOptions, RESOURCE_TASK_CHECKS, ResourceAction, ResourceTaskOptions, TaskOptions, WorkflowTask,
 } from './workflow-task';
 import { NodePool, NODE_POOL } from '../cluster/node-pool';
+import { groupKind } from '../core/api-groups';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
@@ -83,6 +84,13 @@ const ENTRYPOINT = 'main';
 const EXIT_TEMPLATE = 'exit-handler';
 /** Label Argo requires on a memoization cache ConfigMap. */
 const CACHE_LABEL = 'workflows.argoproj.io/configmap-type';
+
+/**
+ * Kinds a pipeline deploys to keep serving after its run: owned by the Workflow, they would be
+ * garbage-collected with it (`argo delete`, a ttlStrategy), so their steps set no owner reference
+ * unless asked (the semantic check workload-image warns when one does).
+ */
+const OUTLIVES_ITS_RUN = new Set(['serving.kserve.io/InferenceService', 'apps/Deployment', 'apps/StatefulSet', '/Service']);
 
 /**
  * A typed Argo DAG, the part Workflow, WorkflowTemplate and CronWorkflow share: steps, their
@@ -218,7 +226,7 @@ export abstract class WorkflowDefinition extends Construct {
       activeDeadlineSeconds: this.timeoutOf(task.path, options),
       resource: {
         action: action === ResourceAction.APPLY ? WorkflowSpecTemplatesResourceAction.APPLY : WorkflowSpecTemplatesResourceAction.CREATE,
-        setOwnerReference: options.setOwnerReference ?? true,
+        setOwnerReference: options.setOwnerReference ?? !OUTLIVES_ITS_RUN.has(groupKind(obj)),
         successCondition: waitOn?.successCondition,
         failureCondition: waitOn?.failureCondition,
         // Rendered at synth time from the construct itself, so later changes to it are included.

@@ -102,7 +102,7 @@ export interface ResourceTaskOptions extends TaskOptions {
   readonly action?: ResourceAction;
   /**
    * Delete the object when the workflow is deleted.
-   * @default true
+   * @default - true, except for serving (InferenceService, Deployment, StatefulSet, Service), which outlives its run
    */
   readonly setOwnerReference?: boolean;
   /**

@@ -5,6 +5,10 @@ import { withExternals } from '../../constructs/checks/declared-externals';
 import { Checks, SUPPRESS_ANNOTATION_PREFIX } from '../../constructs/checks/suppressions';
 import { ContainerImage } from '../../constructs/core/image';
 import { BatchProcessingJob } from '../../constructs/ingestion/batch-job';
+import { KServeInferenceService } from '../../constructs/serving/inference-service';
+import { ModelFormat, ModelLocation } from '../../constructs/serving/model-location';
+import { ArgoWorkflow } from '../../constructs/workflow/argo-workflow';
+import { ResourceAction } from '../../constructs/workflow/workflow-task';
 
 // Sound platforms the checks used to reject (issue 23's F-classes). Each now synthesizes; where
 // the project cannot know (something made outside the charts), with a warning that a declared
@@ -109,6 +113,15 @@ describe('user mistakes that are none: false alarms (issue 23)', () => {
     });
     // The Secret may hold DB_URL: the project cannot read it, so a warning, not an error.
     expect(warnings).toEqual([expect.stringMatching(/fails without DB_URL, which neither the container \(unless its envFrom Secret 'db' has it\).* \(rule program-contract\)$/)]);
+  });
+
+  test('a serving step at the resource-step defaults passes its own checks (the InferenceService outlives its run)', () => {
+    const { warnings } = synthWarns((app) => {
+      const wf = new ArgoWorkflow(teamChart(app, 'pipeline', teams(app).a), 'deploy', { pool: pools.cpu });
+      const model = new KServeInferenceService(wf.manifests, 'model', { pool: pools.cpu, modelFormat: ModelFormat.TRITON, model: ModelLocation.fromUri('s3://models/m') });
+      wf.addResourceTask('serve', { resource: model, action: ResourceAction.APPLY });
+    });
+    expect(warnings).toEqual([]);
   });
 
   test('F11: objects in the namespaces of installed operators (monitoring, kubeflow)', () => {

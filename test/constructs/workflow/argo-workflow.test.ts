@@ -73,6 +73,9 @@ describe('ArgoWorkflow', () => {
     const serve = templateOf(wf, 'serve');
     expect(serve.resource.action).toBe('apply');
     expect(serve.resource.manifest).toContain('name: serve');
+    // Serving outlives its run unless asked; a training job goes with the Workflow.
+    expect(serve.resource.setOwnerReference).toBe(false);
+    expect(train.resource.setOwnerReference).toBe(true);
   });
 
   test('the DAG follows the step objects', () => {
