@@ -2,6 +2,7 @@ import { Chart, ChartProps, Duration, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import { Construct } from 'constructs';
 import { NodePool } from '../constructs/cluster/node-pool';
+import { propError } from '../constructs/core/errors';
 import { bookPrograms, ContainerImage, Images } from '../constructs/core/image';
 import { RestrictedNamespace } from '../constructs/operations/restricted-namespace';
 import { SharedVolume } from '../constructs/core/shared-volume';
@@ -87,6 +88,9 @@ export class FashionMnistPipeline extends Chart {
 
   constructor(scope: Construct, id: string, props: FashionMnistPipelineProps) {
     super(scope, id, { ...props, namespace: props.namespace, disableResourceNameHashes: true });
+    if (props.trainingApi !== undefined && !Object.values(TrainingApi).includes(props.trainingApi)) {
+      throw propError(this, 'trainingApi', props.trainingApi, 'use TrainingApi.TRAINING_OPERATOR_V1 or TrainingApi.TRAINER_V2');
+    }
     const image = props.image ?? ((props.gpus ?? 0) > 0 ? BOOK_GPU_IMAGE : Images.BOOK_MULTI_WORKER);
     const gpus = props.gpus ?? 0;
     new RestrictedNamespace(this, 'Namespace', { name: props.namespace });

@@ -117,4 +117,9 @@ describe('the book pipeline on Trainer v2 (trainingApi)', () => {
     expect(embedded.length).toBe(10);
     expect(formatViolations(validateObjects('book', [...objects, ...embedded]))).toBe('');
   });
+
+  test('a trainingApi that is not a TrainingApi names the chart and the prop', () => {
+    expect(() => new FashionMnistPipeline(new PlatformApp({ outdir: '/nonexistent' }), 'book', { pool: cpu, namespace: 'book', trainingApi: 'v2' as TrainingApi }))
+      .toThrow(/FashionMnistPipeline 'book': prop 'trainingApi' is 'v2'; use TrainingApi.TRAINING_OPERATOR_V1 or TrainingApi.TRAINER_V2/);
+  });
 });
