@@ -6,11 +6,13 @@ import { MlPlatformOperations } from '../../../charts/operations-example';
 import { TrainingExamples } from '../../../charts/training-examples';
 import { PlatformApp } from '../../../constructs/app/platform-app';
 import { KUEUE_QUEUE_LABEL } from '../../../constructs/core/scheduling';
+import { statusPaths } from '../../../constructs/checks/rules/status-paths';
 import { TrainingApi } from '../../../constructs/training/trainer-v2';
 import { platformTarget } from '../../../stacks/operators/platform-target';
 import { defaultOperators, installOrder, releasesFor } from '../../../stacks/operators/versions';
 import { byKindName, Manifest, ofKind } from '../../helpers';
 import { formatViolations, validateObjects } from '../../validation/validator';
+import { problemsOf } from '../checks/check-helpers';
 
 const { cpu, gpu } = examplePools;
 const NAMESPACES = ['training-examples', 'training-examples-gpu'];
@@ -105,6 +107,13 @@ describe('the book pipeline on Trainer v2 (trainingApi)', () => {
       // the book program writes logs/ relative: the working directory stays writable behind the launcher
       expect(pod.containers[0].workingDir).toBe('/workdir');
     }
+  });
+
+  test('status-paths holds the TrainJob conditions against the TrainJob status schema (and would catch a typo)', () => {
+    expect(problemsOf(statusPaths, [wf])).toEqual([]);
+    const typo = JSON.parse(JSON.stringify(wf));
+    typo.spec.templates.find((t: Manifest) => t.name === 'train-cnn').resource.successCondition = 'status.condition.0.type = Complete';
+    expect(problemsOf(statusPaths, [typo]).join('\n')).toMatch(/'status.condition.0.type' does not exist/);
   });
 
   test('the workflow Role covers exactly what the steps apply', () => {
