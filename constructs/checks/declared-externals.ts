@@ -16,6 +16,7 @@ const EXTERNALS_CHECKS: PropChecks<DeclaredExternals> = {
   metrics: optional(arrayOf('string')),
   metricsApis: optional('object'),
   claims: optional(arrayOf('string')),
+  localQueues: optional(arrayOf('string')),
   images: optional(recordOf(IMAGE_FACTS_CHECK)),
 };
 
@@ -26,8 +27,8 @@ const EXTERNALS_CHECKS: PropChecks<DeclaredExternals> = {
  */
 export function withExternals(target: PlatformTarget, externals: DeclaredExternals): PlatformTarget {
   const where = { kind: 'withExternals', path: target.source };
-  requireValue(where, 'externals', externals, shape<DeclaredExternals>(EXTERNALS_CHECKS, 'declared externals ({ storageClasses, namespaces, serviceAccounts, priorityClasses, metrics, metricsApis, claims, images })'));
-  for (const prop of ['serviceAccounts', 'claims'] as const) {
+  requireValue(where, 'externals', externals, shape<DeclaredExternals>(EXTERNALS_CHECKS, 'declared externals ({ storageClasses, namespaces, serviceAccounts, priorityClasses, metrics, metricsApis, claims, localQueues, images })'));
+  for (const prop of ['serviceAccounts', 'claims', 'localQueues'] as const) {
     (externals[prop] ?? []).forEach((v, i) => {
       if (!NAMESPACED.test(v)) throw propError(where, `externals.${prop}[${i}]`, v, "write it as 'namespace/name'");
     });
@@ -50,6 +51,7 @@ export function withExternals(target: PlatformTarget, externals: DeclaredExterna
       metrics: union(before.metrics, externals.metrics),
       metricsApis: { ...(before.metricsApis ?? {}), ...(externals.metricsApis ?? {}) },
       claims: union(before.claims, externals.claims),
+      localQueues: union(before.localQueues, externals.localQueues),
       images,
     },
   };

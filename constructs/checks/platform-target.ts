@@ -159,6 +159,11 @@ export interface DeclaredExternals {
   readonly metrics?: readonly string[];
   /** Metrics APIs adapters installed out of band serve (e.g. prometheus-adapter: custom). @default - none */
   readonly metricsApis?: { readonly resource?: boolean; readonly custom?: boolean; readonly external?: boolean };
+  /**
+   * LocalQueues another deployment makes (the stack's `teams` config), as `namespace/name`.
+   * @default - none
+   */
+  readonly localQueues?: readonly string[];
   /** Claims bound to a statically provisioned volume or filled outside, as `namespace/name`. @default - none */
   readonly claims?: readonly string[];
   /** Images by reference and what their Dockerfiles say (as `ContainerImage.withFacts`). @default - none */

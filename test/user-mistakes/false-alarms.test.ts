@@ -124,6 +124,17 @@ describe('user mistakes that are none: false alarms (issue 23)', () => {
     expect(warnings).toEqual([]);
   });
 
+  test('F13: a job queued into a team LocalQueue the stack\'s teams config makes, declared with its namespace', () => {
+    const { warnings } = synthWarns((app) => {
+      const job = deployment('nightly', { restartPolicy: 'Never', nodeSelector: pools.cpu.nodeSelector() });
+      raw(new Chart(app, 'nightly', { namespace: 'ml-research', disableResourceNameHashes: true }), 'nightly', {
+        apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'nightly', labels: { 'kueue.x-k8s.io/queue-name': 'default' } },
+        spec: { suspend: true, template: job.spec.template },
+      });
+    }, { target: withExternals(localTarget(), { namespaces: ['ml-research'], localQueues: ['ml-research/default'] }) });
+    expect(warnings).toEqual([]);
+  });
+
   test('F11: objects in the namespaces of installed operators (monitoring, kubeflow)', () => {
     const { warnings } = synthWarns((app) => {
       for (const ns of ['monitoring', 'kubeflow']) {

@@ -2,6 +2,7 @@ import { KUEUE_PRIORITY_LABEL, KUEUE_QUEUE_LABEL } from '../../core/scheduling';
 import type { ManifestEntry } from '../manifest-entry';
 import { groupKindOf, nameOf } from '../manifest-entry';
 import { formatLabels, selectorMatches } from '../selectors';
+import { declares } from '../declared-externals';
 import { CheckContext, SemanticRule } from '../semantic-rule';
 
 /** Queues Volcano creates itself at install (volcano-sh/volcano installer/helm: `default` and `root`). */
@@ -62,10 +63,12 @@ function checkKueue(ctx: CheckContext, e: ManifestEntry, field: string, labels: 
     return;
   }
   const lq = index.find('kueue.x-k8s.io/LocalQueue', e.namespace, queueName);
+  // Declared: made by another deployment (the stack's teams), which the plan checks together.
+  if (!lq && declares(ctx.target?.externals?.localQueues, e.namespace, queueName)) return;
   if (!lq) {
     ctx.report({
       entry: e, field: `${field}['${KUEUE_QUEUE_LABEL}']`, value: queueName,
-      message: `no LocalQueue '${queueName}' is deployed in namespace '${e.namespace ?? 'default'}', so Kueue keeps the ${e.object.kind} suspended forever ("LocalQueue ${queueName} doesn't exist"); create it (Team, LocalQueue) in a chart deployed with this one`,
+      message: `no LocalQueue '${queueName}' is deployed in namespace '${e.namespace ?? 'default'}', so Kueue keeps the ${e.object.kind} suspended forever ("LocalQueue ${queueName} doesn't exist"); create it (Team, LocalQueue) in a chart deployed with this one, or declare it when the stack's teams make it (withExternals(target, { localQueues: ['${e.namespace ?? 'default'}/${queueName}'] }))`,
     });
     return;
   }
