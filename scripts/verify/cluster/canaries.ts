@@ -1,7 +1,9 @@
 // verify:cluster's canaries (issue 21): known-bad inputs built with the project's constructs
-// (cluster-inputs.ts), run next to dist/; each must fail for its stated reason. So far one:
-// a workflow step whose Role lacks a verb must be refused when argoexec acts as the step's
-// ServiceAccount, proving the harness runs steps with the step's identity, not its own.
+// (cluster-inputs.ts, canary-inputs.ts), run next to dist/; each must fail for its stated reason.
+// Here: a workflow step whose Role lacks a verb must be refused when argoexec acts as the step's
+// ServiceAccount, proving the harness runs steps with the step's identity, not its own. The six
+// workload canaries (placement, GPU request, RWO Multi-Attach, oversize pod, unmanaged queue label,
+// gang over its queue) are run by canary-run.ts and judged by canary-verdicts.ts.
 
 import type { ApiClient } from '../core/api-client';
 import type { ServedResource } from '../core/api-paths';
@@ -13,7 +15,16 @@ import { createOrFail } from './run-operators';
 import type { WorkflowRoleCanaryInput } from './setup';
 import type { WorkflowRun } from './workflow-runs';
 
-export const CLUSTER_CANARY_MINIMUM = 1;
+/** Canaries a full run (Argo and Kueue in the stack) must run: 1 workflow + 6 workload canaries. */
+export const CLUSTER_CANARY_MINIMUM = 7;
+
+/**
+ * Canaries a run must have run: the workflow-role canary needs Argo; the unmanaged-queue and gang
+ * canaries need Kueue; the four others always run.
+ */
+export function clusterCanaryMinimum({ argo, kueue }: { argo: boolean; kueue: boolean }): number {
+  return CLUSTER_CANARY_MINIMUM - (argo ? 0 : 1) - (kueue ? 0 : 2);
+}
 
 /** Creates the canary's namespace (Pod Security restricted, like every workload namespace) and objects; returns its run. */
 export async function startWorkflowRoleCanary(

@@ -7,6 +7,8 @@
  * - the operators that stack installs and their pinned versions;
  * - the Kueue Configuration and training-operator flags the stack configures;
  * - the over-quota scenario: a Kueue-queued batch Job built with the project's constructs;
+ * - per dist workload object, the pool(s) and GPUs its construct was given (construct-intent.ts);
+ * - the stack's storage profile; the canaries (workflow role here, workloads in canary-inputs.ts);
  * - with MLP_CLUSTER_CHARTS_DIR, the releases of the operators the harness installs from their
  *   charts (MLP_CLUSTER_CHART_OPERATORS, comma-separated): chart folder, release name, namespace and
  *   the stack's values, from the stack's own `localOperatorInstalls` (what its Pulumi program passes).
@@ -30,6 +32,9 @@ import { assembleLocalChart } from '../../../stacks/operators/local-charts';
 import { localOperatorInstalls } from '../../../stacks/operators/local-installs';
 import type { OperatorName } from '../../../stacks/operators/versions';
 import { planReleases, stackTarget } from '../../../stacks/program';
+import { storageProfileFor } from '../../../stacks/operators/platform-target';
+import { workloadCanaries } from './canary-inputs';
+import { recordIntent, workloadIntents } from './construct-intent';
 import { operatorConfiguration } from './operator-config-source';
 
 // Run from the repository root (verify-cluster does); the stack file is relative to it.
@@ -144,7 +149,10 @@ function main(): void {
   const config = parseStackConfig(readStackFile(STACK_FILE), Object.values(examplePools));
   // The stack's releases (its own cluster operators included), as stacks/program.ts plans them.
   const releases = planReleases(config);
-  const app = buildPlatform({ target: stackTarget(config, releases) });
+  const pools = [...new Set([...config.pools, ...Object.values(examplePools)])];
+  const { result: app, intentOf, uncredited } = recordIntent(pools, () => buildPlatform({ target: stackTarget(config, releases) }));
+  const storage = storageProfileFor(config);
+  const team = app.node.findAll().find((c): c is Team => c instanceof Team);
   const output = {
     stackFile: STACK_FILE,
     cluster: config.cluster,
@@ -155,7 +163,10 @@ function main(): void {
     operatorConfig: operatorConfiguration(config, releases),
     overQuota: overQuotaScenario(app) ?? null,
     charted: chartReleases(config),
-    canaries: { workflowRole: workflowRoleCanary(config) },
+    storage,
+    intents: workloadIntents(app, intentOf),
+    uncreditedRenders: uncredited,
+    canaries: { workflowRole: workflowRoleCanary(config), workloads: workloadCanaries(config.pools, storage, team?.clusterQueue.quotas[0].pool) },
   };
   process.stdout.write(`${JSON.stringify(output)}\n`);
 }

@@ -99,25 +99,35 @@ export async function startKwok(cp: ControlPlane, kwokBin: string, assets: strin
  * Stands in for the CSI external-attacher of the simulated volumes (as kwok stands in for the
  * kubelet): every VolumeAttachment of CSI_DRIVER the attach-detach controller creates is marked
  * attached. Only then does the controller count a volume as attached to a node, and so report a
- * ReadWriteOnce volume wanted on a second node (`Multi-Attach error`). Returns a stop function.
+ * ReadWriteOnce volume wanted on a second node (`Multi-Attach error`). Returns a stop function whose
+ * `errors` lists the requests that failed (the RWO canary reports them).
  */
-export function startAttacher(client: ApiClient, driver: string): () => Promise<void> {
+export function startAttacher(client: ApiClient, driver: string): (() => Promise<void>) & { errors: string[] } {
   let stopped = false;
+  // Kept, not swallowed: a failing attacher attaches nothing, so no Multi-Attach could be reported.
+  const errors: string[] = [];
+  const request = async (what: string, method: string, apiPath: string, options?: Parameters<ApiClient['request']>[2]) => {
+    const r = await client.request(method, apiPath, options).catch((e: unknown) => ({ status: undefined, body: { message: String(e) } }));
+    if (r.status !== undefined && r.status < 300) return r;
+    if (errors.length < 20) errors.push(`${what}: ${r.status ? `HTTP ${r.status} ` : ''}${r.body?.message ?? ''}`.trim());
+    return undefined;
+  };
   const loop = (async () => {
     while (!stopped) {
-      const r = await client.request('GET', '/apis/storage.k8s.io/v1/volumeattachments').catch(() => undefined);
+      const r = await request('listing VolumeAttachments', 'GET', '/apis/storage.k8s.io/v1/volumeattachments');
       for (const va of r?.body?.items || []) {
         if (va.spec?.attacher !== driver || va.status?.attached || va.metadata.deletionTimestamp) continue;
-        await client.request('PATCH', `/apis/storage.k8s.io/v1/volumeattachments/${va.metadata.name}/status`,
-          { body: { status: { attached: true } }, contentType: 'application/merge-patch+json' }).catch(() => undefined);
+        await request(`marking VolumeAttachment ${va.metadata.name} attached`, 'PATCH', `/apis/storage.k8s.io/v1/volumeattachments/${va.metadata.name}/status`,
+          { body: { status: { attached: true } }, contentType: 'application/merge-patch+json' });
       }
       await sleep(1000);
     }
   })();
-  return async () => {
+  const stop = async () => {
     stopped = true;
     await loop;
   };
+  return Object.assign(stop, { errors });
 }
 
 /** Waits for an operator's /readyz on its health port. */

@@ -21,13 +21,16 @@ import { BUILTIN_GROUPS } from '../core/kinds';
 import { displayGroupKind, type ObjectRecord } from '../core/objects';
 import { cleanup, exitDescription, installSignalHandlers, logTail, runMain, state } from '../core/processes';
 import { Fatal, log } from '../core/runtime';
-import { CLUSTER_CANARY_MINIMUM, startWorkflowRoleCanary, workflowRoleVerdict } from './canaries';
+import { clusterCanaryMinimum, startWorkflowRoleCanary, workflowRoleVerdict } from './canaries';
+import { decideWorkloadCanaries, startWorkloadCanaries } from './canary-run';
+import { unmanagedQueueReason } from './canary-verdicts';
 import { CHARTED_OPERATORS, renderCharts } from './charted-operators';
 import { resolveArgoBinaries, resolveClusterComponents, resolveHelm, resolveKServeBinary, resolveKubeBinaries, startAttacher, startControllerManager, startKwok, startScheduler, writeKubeconfig } from './components';
 import { groupOperators, NOT_SIMULATED, SIMULATED_OPERATORS, stackCoverage } from './coverage';
 import { nodesFromPools, schedulerNames } from './nodes';
 import { observe, type WorkloadView } from './observe';
-import { gangSchedulerName, kueueFrameworkOf, kueueFrameworks } from './operators';
+import { gangSchedulerName, kueueFrameworks } from './operators';
+import { intentIndex, intentKey, PLACEMENT_PREFIX } from './placement';
 import { startKServe } from './kserve-manager';
 import { startTrainerControllers } from './trainer-controllers';
 import { parseArgs, USAGE } from './options';
@@ -119,7 +122,7 @@ async function main(): Promise<number> {
   log(`==> ${secs()}: control plane ready (kube-apiserver, kube-controller-manager, kube-scheduler with profiles ${['default-scheduler', ...extraSchedulers].join(', ')}), ${nodes.length} kwok node(s) Ready`);
   log(`==> installing ${needed.size} CRD(s) (${[...needed.values()].filter((c) => c.operatorRelease).length} from the operators' own releases: not in ${opts.crds})`);
   const byGvk = await installAll(cp.client, needed, opts);
-  await createStorage(cp.client, [...objects, ...embeddedRuns]);
+  await createStorage(cp.client, [...objects, ...embeddedRuns], inputs.storage);
   const stopAttacher = startAttacher(cp.client, CSI_DRIVER);
 
   // 3. operators
@@ -155,8 +158,11 @@ async function main(): Promise<number> {
   const extraReasons = new Map<string, string[]>();
   const addReason = (key: string, r: string) => extraReasons.set(key, [...(extraReasons.get(key) || []), r]);
   const notCovered = new Map<string, number>();
+  const intents = intentIndex(inputs.intents);
   const push = (o: ObjectRecord, origin: string, liveName: string, kind = o.kind) => {
-    const w: Workload = { key: `${origin}|${o.group}/${kind}|${o.namespace || ''}/${liveName}`, group: o.group, version: o.version, kind, namespace: o.namespace, name: liveName, liveName, origin, record: o, res: byGvk.get(`${o.group}/${o.version}/${kind}`) };
+    // intent: the pool(s) and GPUs of the construct that built it (a CronJob's run: the CronJob's)
+    const intent = intents.get(intentKey({ ...o, kind: o.body.kind }));
+    const w: Workload = { key: `${origin}|${o.group}/${kind}|${o.namespace || ''}/${liveName}`, group: o.group, version: o.version, kind, namespace: o.namespace, name: liveName, liveName, origin, record: o, res: byGvk.get(`${o.group}/${o.version}/${kind}`), intent };
     workloads.push(w);
     return w;
   };
@@ -179,11 +185,8 @@ async function main(): Promise<number> {
     if (res && !res.ok) addReason(w.key, res.message!);
     if (res?.warning) addReason(w.key, res.warning);
     for (const p of coverageProblems.get(o) || []) addReason(w.key, `stack: ${p}`);
-    const queue = o.body.metadata?.labels?.['kueue.x-k8s.io/queue-name'];
-    const fw = kueueFrameworkOf(o.group, o.version, o.kind);
-    if (queue && running.has('kueue') && (!fw || !frameworks.has(fw))) {
-      addReason(w.key, `kueue: labelled for LocalQueue ${queue}, but Kueue's configuration does not manage ${fw ? `framework ${fw}` : `${o.apiVersion} ${o.kind}`} (integrations.frameworks: ${[...frameworks].join(', ')}), so Kueue ignores it`);
-    }
+    const unmanaged = running.has('kueue') ? unmanagedQueueReason(o, frameworks) : undefined;
+    if (unmanaged) addReason(w.key, unmanaged);
   }
   for (const e of embeddedCreated) {
     const o = e.record;
@@ -191,6 +194,9 @@ async function main(): Promise<number> {
     if (!e.ok) addReason(w.key, e.message!);
     for (const p of coverageProblems.get(o) || []) addReason(w.key, `stack: ${p}`);
   }
+  const judged = workloads.filter((w) => w.res && assertionOf(w.group, w.kind) === 'run');
+  const noIntent = judged.filter((w) => !w.intent).map(workloadId);
+  log(`==> placement: ${judged.length - noIntent.length}/${judged.length} workload(s) judged against the pool(s) and GPUs their construct was given${noIntent.length ? ` (no construct intent, so only the GPU invariants: ${noIntent.join(', ')})` : ''}${inputs.uncreditedRenders.length ? `; pool renders credited to no construct: ${inputs.uncreditedRenders.join('; ')}` : ''}`);
   log(`==> ${secs()}: waiting for ${workloads.length} workload(s) (up to ${opts.timeout}s; stop when nothing changed for ${opts.settle}s)`);
   const gangs = new Map<string, string>();
   const result = await observe(cp.client, workloads.filter((w) => w.res), {
@@ -209,14 +215,20 @@ async function main(): Promise<number> {
   const rows: WorkloadRow[] = workloads.map((w) => {
     const d: Pick<WorkloadView, 'state' | 'detail' | 'pools' | 'reasons'> = result.get(w.key) || { state: 'waiting', detail: w.res ? 'not observed' : 'applied; nothing here acts on it', pools: [], reasons: [] };
     const reasons = [...(extraReasons.get(w.key) || []), ...(gangs.has(w.key) ? [`gang: ${gangs.get(w.key)}`] : []), ...d.reasons];
-    const misplaced = d.reasons.some((r) => / on node .* but its nodeSelector /.test(r));
+    const misplaced = d.reasons.some((r) => r.startsWith(PLACEMENT_PREFIX));
     const ok = d.state === 'ready' && !extraReasons.has(w.key) && !gangs.has(w.key) && !misplaced && !blockingReasons(d.reasons).length;
     return { id: workloadId(w), origin: w.origin, verdict: ok ? VERDICTS.READY : VERDICTS.FAILED, pools: d.pools, detail: d.detail, reasons: ok ? [] : reasons };
   });
 
-  // 6b. every Workflow run to its end, under the real controller
+  const gpuNodeByIntent = [...result.values()].flatMap((d) => d.gpuNodeByIntent);
+  if (gpuNodeByIntent.length) log(`==> placement: ${gpuNodeByIntent.length} pod(s) without GPU requests ran on GPU nodes where their construct put them:\n${gpuNodeByIntent.map((l) => `    - ${l}`).join('\n')}`);
+
+  // 6b. canaries (known-bad workloads next to dist), and every Workflow run to its end
   const runs = argo ? plannedRuns(objects) : [];
   const canaries: CanaryResult[] = [];
+  const canaryCtx = { opts, byGvk };
+  const workloadCanaries = await startWorkloadCanaries(cp.client, inputs.canaries.workloads, inputs.storage, frameworks, canaryCtx);
+  log(`==> ${secs()}: applied ${workloadCanaries.workloads.size} workload canar${workloadCanaries.workloads.size === 1 ? 'y' : 'ies'} in ${[...new Set(inputs.canaries.workloads.map((c) => c.namespace))].join(', ')}`);
   if (argo) {
     const canaryRun = await startWorkflowRoleCanary(cp.client, inputs.canaries.workflowRole, { opts, byGvk });
     log(`==> ${secs()}: waiting for ${runs.length} Workflow run(s) (up to ${opts.workflowTimeout}s; stop when none changed for ${Math.max(opts.settle, 60)}s)`);
@@ -226,6 +238,8 @@ async function main(): Promise<number> {
     const byGroup = groupOperators(inputs.operators);
     rows.push(...workflowRows(runs, argo.executor, (group) => (byGroup[group] && !running.has(byGroup[group]) ? byGroup[group] : undefined)));
   }
+  canaries.push(...await decideWorkloadCanaries(cp.client, workloadCanaries, { ...canaryCtx, kueue: running.has('kueue'), attacherErrors: () => stopAttacher.errors }));
+  log(`==> ${secs()}: canaries decided`);
 
   // 7. scenarios
   if (opts.scenarios) {
@@ -270,12 +284,10 @@ async function main(): Promise<number> {
   cp.client.close();
   await cleanup();
   const c = counts(rows);
-  if (argo) {
-    log('canaries (known-bad inputs that must fail):');
-    for (const l of canaryReportLines(canaries)) log(l);
-    log(canaryLine(canaries));
-  }
-  const minimum = argo ? CLUSTER_CANARY_MINIMUM : 0;
+  log('canaries (known-bad inputs that must fail):');
+  for (const l of canaryReportLines(canaries)) log(l);
+  log(canaryLine(canaries));
+  const minimum = clusterCanaryMinimum({ argo: Boolean(argo), kueue: running.has('kueue') });
   log(`${summaryLine(c, argo ? runCounts(runs) : undefined)}${missedSuffix(canaries, minimum)}`);
   return exitCodeWithCanaries(c.failed > 0 ? 1 : 0, canaries, minimum);
 }

@@ -6,7 +6,8 @@ import type { ApiClient } from '../core/api-client';
 import type { ServedResource } from '../core/api-paths';
 import type { KubeObject } from '../core/objects';
 import { log, sleep } from '../core/runtime';
-import { evaluate, kueueMessages, type OwnerIndex, ownerIndex, placement, podProblems, warningMessages, type Workload, type WorkloadState } from './workloads';
+import { placement } from './placement';
+import { evaluate, kueueMessages, type OwnerIndex, ownerIndex, podProblems, warningMessages, type Workload, type WorkloadState } from './workloads';
 
 export interface Snapshot {
   live: Map<string, KubeObject>;
@@ -22,6 +23,8 @@ export interface WorkloadView {
   detail: string;
   pools: string[];
   reasons: string[];
+  /** Pods without GPU requests on GPU nodes where their construct put them (not a failure). */
+  gpuNodeByIntent: string[];
   pods: KubeObject[];
   kueueWorkloads: KubeObject[];
   live?: KubeObject;
@@ -83,19 +86,20 @@ export function describeWorkload(w: Workload, snap: Snapshot): WorkloadView {
   const pods = snap.pods.filter((p) => mine(p.metadata.uid));
   const events = snap.events.filter((e) => (e.involvedObject?.uid && mine(e.involvedObject.uid)));
   const kueueWorkloads = snap.kueueWorkloads.filter((x) => mine(x.metadata.uid));
-  const { pools, wrong } = placement(pods, snap.nodesByName, POOL_LABEL);
+  const { pools, wrong, gpuNodeByIntent } = placement(pods, snap.nodesByName, POOL_LABEL, w.intent);
   const reasons = [
     ...kueueMessages(kueueWorkloads),
     ...warningMessages(events),
     ...podProblems(pods),
     ...wrong,
   ];
-  return { state, detail, pools, reasons, pods, kueueWorkloads, live };
+  return { state, detail, pools, reasons, gpuNodeByIntent, pods, kueueWorkloads, live };
 }
 
 /**
  * Poll until every workload is ready, or nothing changed for `settle` seconds, or `timeout`.
- * onPoll(w, info) is called for every workload on every poll (gang checks). Returns the last
+ * onPoll(w, info) is called for every workload on every poll (gang checks). `settled(w, view)`:
+ * when a workload stops being waited for (default: ready; canaries: decided). Returns the last
  * per-workload description (Map key -> describeWorkload result).
  */
 export async function observe(
@@ -107,7 +111,8 @@ export async function observe(
     kueue,
     verbose,
     onPoll = () => {},
-  }: { timeout: number; settle: number; kueue: boolean; verbose: boolean; onPoll?: (w: Workload, view: WorkloadView) => void },
+    settled = (_w, view) => view.state === 'ready',
+  }: { timeout: number; settle: number; kueue: boolean; verbose: boolean; onPoll?: (w: Workload, view: WorkloadView) => void; settled?: (w: Workload, view: WorkloadView) => boolean },
 ): Promise<Map<string, WorkloadView>> {
   const t0 = Date.now();
   let lastSig = '';
@@ -123,7 +128,7 @@ export async function observe(
       lastSig = sig;
       lastChange = Date.now();
     }
-    const pending = [...result.values()].filter((d) => d.state !== 'ready').length;
+    const pending = workloads.filter((w) => !settled(w, result.get(w.key)!)).length;
     const elapsed = (Date.now() - t0) / 1000;
     if (verbose) log(`    [${elapsed.toFixed(0)}s] ${workloads.length - pending}/${workloads.length} ready`);
     // All ready: look once more a few seconds later. kwok runs pods without waiting for volumes,

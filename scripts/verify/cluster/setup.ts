@@ -17,8 +17,10 @@ import { errorMessage, Fatal, log, repoRoot } from '../core/runtime';
 import type { PoolInput } from './nodes';
 import type { ChartedInputs } from './chart-render';
 import type { OperatorConfiguration } from './operator-config-source';
+import type { WorkloadCanaryInput } from './canary-verdicts';
+import type { WorkloadIntent } from './placement';
 import type { OverQuotaInput } from './scenarios';
-import { type Claim, DEFAULT_CLASS, expectedClaims, persistentVolumes, storageClasses } from './storage';
+import { type Claim, expectedClaims, profileClasses, provisionedVolumes, type StorageClassInput, type StorageProfileInput } from './storage';
 
 /** What cluster-inputs.ts prints under `canaries.workflowRole` (canaries.ts runs it). */
 export interface WorkflowRoleCanaryInput {
@@ -40,8 +42,14 @@ export interface ClusterInputs {
   overQuota: OverQuotaInput | null;
   /** The operators installed from their charts (with MLP_CLUSTER_CHARTS_DIR). */
   charted: ChartedInputs;
-  /** Known-bad inputs built with the project's constructs (canaries.ts). */
-  canaries: { workflowRole: WorkflowRoleCanaryInput };
+  /** The stack's StorageProfile: the classes the harness provisions as (storage.ts). */
+  storage: StorageProfileInput;
+  /** Per dist workload object, the pool(s) and GPUs its construct was given (placement.ts). */
+  intents: WorkloadIntent[];
+  /** Pool renders construct-intent.ts could credit to no construct (printed). */
+  uncreditedRenders: string[];
+  /** Known-bad inputs built with the project's constructs (canaries.ts, canary-inputs.ts). */
+  canaries: { workflowRole: WorkflowRoleCanaryInput; workloads: WorkloadCanaryInput[] };
 }
 
 const INPUTS_ENTRY = 'scripts/verify/cluster/cluster-inputs.ts';
@@ -110,17 +118,21 @@ export async function installAll(client: ApiClient, needed: ReadonlyMap<string, 
   return byGvk;
 }
 
-/** StorageClasses and one pre-bound PersistentVolume per claim that will exist. */
-export async function createStorage(client: ApiClient, records: readonly ObjectRecord[]): Promise<Claim[]> {
+/**
+ * The profile's StorageClasses (with `classes`) and a pre-bound PersistentVolume for every claim of
+ * `records` its provisioners would serve (storage.ts); the others are named and stay Pending.
+ */
+export async function createStorage(client: ApiClient, records: readonly ObjectRecord[], profile: StorageProfileInput, { classes = true, offset = 0, what = 'dist' } = {}): Promise<Claim[]> {
   const claims = expectedClaims(records);
-  const objs = [...storageClasses(claims), ...persistentVolumes(claims)];
-  for (const o of objs) {
+  const { volumes, unbound } = provisionedVolumes(claims, profile, offset);
+  for (const o of [...(classes ? profileClasses(profile) : []), ...volumes]) {
     const apiPath = o.kind === 'StorageClass' ? '/apis/storage.k8s.io/v1/storageclasses' : '/api/v1/persistentvolumes';
     const r = await client.request('POST', apiPath, { body: o });
     if (r.status !== 201) throw new Fatal(`creating ${o.kind} ${o.metadata.name} failed: ${statusMessage(r.status, r.body)}`);
   }
-  const classes = [...new Set(claims.map((c) => c.storageClassName || `${DEFAULT_CLASS} (default)`))];
-  log(`==> storage: ${claims.length} PersistentVolume(s) pre-bound to their claims, StorageClass(es): ${classes.join(', ') || DEFAULT_CLASS}`);
+  const modes = (c: StorageClassInput) => `${c.name} (${c.accessModes.join(', ')})`;
+  if (classes) log(`==> storage: the ${profile.name} profile's classes ${modes(profile.default)} [default], ${modes(profile.shared)}`);
+  log(`    ${what}: ${volumes.length} of ${claims.length} claim(s) get a pre-bound PersistentVolume${unbound.length ? `; no volume (they stay Pending): ${unbound.join('; ')}` : ''}`);
   return claims;
 }
 

@@ -4,6 +4,7 @@
 
 import type { ServedResource } from '../core/api-paths';
 import type { KubeObject, ObjectRecord } from '../core/objects';
+import type { WorkloadIntent } from './placement';
 
 /** One asserted workload: an applied object, a CronJob's manual run or a workload a step creates. */
 export interface Workload {
@@ -18,6 +19,8 @@ export interface Workload {
   origin: string;
   record: ObjectRecord;
   res?: ServedResource;
+  /** The pool(s) and GPUs its construct was given (cluster-inputs.ts); placement.ts asserts them. */
+  intent?: WorkloadIntent;
 }
 
 export type WorkloadState = 'ready' | 'failed' | 'waiting';
@@ -230,21 +233,6 @@ export function kueueMessages(kueueWorkloads: readonly KubeObject[]): string[] {
     }
   }
   return out;
-}
-
-/** Where a pod ran: `node (pool)` per pod, and pods on nodes of another pool than their nodeSelector. */
-export function placement(pods: readonly KubeObject[], nodesByName: ReadonlyMap<string, KubeObject>, poolLabel: string): { pools: string[]; wrong: string[] } {
-  const pools = new Set<string>();
-  const wrong: string[] = [];
-  for (const p of pods) {
-    const node = p.spec?.nodeName && nodesByName.get(p.spec.nodeName);
-    if (!node) continue;
-    const pool = node.metadata.labels?.[poolLabel];
-    pools.add(pool || '?');
-    const want = p.spec.nodeSelector?.[poolLabel];
-    if (want && want !== pool) wrong.push(`pod ${p.metadata.name} on node ${node.metadata.name} of pool ${pool}, but its nodeSelector asks for ${want}`);
-  }
-  return { pools: [...pools].sort(), wrong };
 }
 
 /**

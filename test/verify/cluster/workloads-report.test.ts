@@ -47,15 +47,13 @@ describe('verify-cluster workloads, coverage and report', () => {
     expect(idx.rootOf('orphan')).toBeUndefined();
   });
 
-  test('messages: warnings deduplicated with their controller, scheduler and Kueue verdicts, placement', () => {
+  test('messages: warnings deduplicated with their controller, scheduler and Kueue verdicts', () => {
     const ev = { type: 'Warning', reason: 'FailedCreate', message: 'pods "x" is forbidden: violates PodSecurity', involvedObject: { kind: 'Job', name: 'j' }, source: { component: 'job-controller' } };
     expect(wl.warningMessages([ev, ev, { ...ev, type: 'Normal' }])).toEqual(['job-controller: Job j: FailedCreate: pods "x" is forbidden: violates PodSecurity']);
     const pod = { metadata: { name: 'p' }, spec: { nodeName: 'cpu-0', nodeSelector: { pool: 'gpu' } }, status: { phase: 'Pending', conditions: [cond('PodScheduled', 'False', { reason: 'Unschedulable', message: '0/3 nodes are available' })] } };
     expect(wl.podProblems([pod])).toEqual(['kube-scheduler: pod p: Unschedulable: 0/3 nodes are available']);
     const workload = { metadata: { name: 'w' }, status: { conditions: [cond('QuotaReserved', 'False', { reason: 'Inadmissible', message: "LocalQueue training doesn't exist" })] } };
     expect(wl.kueueMessages([workload])).toEqual(["kueue: Workload w: QuotaReserved False: Inadmissible: LocalQueue training doesn't exist"]);
-    const nodes = new Map([['cpu-0', { metadata: { name: 'cpu-0', labels: { pool: 'cpu' } } }]]);
-    expect(wl.placement([pod], nodes, 'pool')).toEqual({ pools: ['cpu'], wrong: ['pod p on node cpu-0 of pool cpu, but its nodeSelector asks for gpu'] });
   });
 
   test('blockingReasons: volume attach/mount failures fail a workload even when kwok made it ready', () => {
