@@ -28,9 +28,9 @@ import { CheckContext, SemanticRule } from '../semantic-rule';
  * - a distributed training job no gang scheduler admits starts its pods one by one: beside the
  *   serving pods that stay on its pool (at their minimum replicas), the whole job must still fit,
  *   or its started replicas hold their nodes waiting forever for the rest.
- * Severity: what can never fit is an error. The last two are warnings: whether quotas booked above
- * a pool (or a job started pod by pod) ever collide depends on what runs at once, which the
- * manifests do not say; suppress them with a reason when the overbooking is deliberate.
+ * Severity: what can never fit is an error, a job beside the serving that never leaves included.
+ * Quotas booked above a pool are a warning: whether they ever collide depends on what runs at
+ * once, which the manifests do not say; suppress it with a reason when the overbooking is deliberate.
  */
 export const capacityFeasibility: SemanticRule = {
   id: 'capacity-feasibility',
@@ -112,7 +112,7 @@ function checkUngangedJobs(ctx: CheckContext): void {
     const over = excess(demand, free);
     if (!over.length) continue;
     ctx.report({
-      entry, field: 'spec.runPolicy', value: 'no gang scheduling', severity: 'warning',
+      entry, field: 'spec.runPolicy', value: 'no gang scheduling',
       message: `its replicas start one by one and need ${describe(demand)} together, but pool '${pool}' keeps only ${describe(free)} beside the serving pods it always runs (at their minimum replicas: ${held?.who.join('; ') ?? 'none'}): ${over.join(', ')}, so started replicas could wait forever for the rest; gang-schedule it (GangScheduling.kueue), shrink it, or give serving fewer replicas or another pool`,
     });
   }

@@ -24,9 +24,11 @@ const BUILTIN_PRIORITY_CLASSES = new Set(['system-cluster-critical', 'system-nod
  * rule namespaces-exist). `default` ServiceAccounts always exist.
  *
  * Severity: a missing ConfigMap is an error (the charts make the programs and settings pods
- * mount). ServiceAccounts (IRSA, Workload Identity), claims (static volumes) and PriorityClasses
- * are often made outside the charts, which the project cannot know: a warning, silenced by
- * declaring them on the target (`withExternals`).
+ * mount), and so is a PriorityClass neither deployed nor declared (the platform's own come from
+ * PlatformPriorities; a cluster admin's is declared on the target, and a stack's plan relies on
+ * the error to name the chart left out). ServiceAccounts (IRSA, Workload Identity) and claims
+ * (static volumes) are often made outside the charts, which the project cannot know: a warning,
+ * silenced by declaring them on the target (`withExternals`).
  */
 export const objectReferences: SemanticRule = {
   id: 'object-references',
@@ -102,7 +104,7 @@ function checkPriorityClass(ctx: CheckContext, entry: ManifestEntry, field: stri
   if (typeof name !== 'string' || !name || BUILTIN_PRIORITY_CLASSES.has(name)) return;
   if (!missing(ctx.index, 'scheduling.k8s.io/PriorityClass', undefined, name) || ctx.target?.externals?.priorityClasses?.includes(name)) return;
   ctx.report({
-    entry, field, value: name, severity: 'warning',
-    message: `no PriorityClass '${name}' is deployed with it, so unless the cluster admin made it the pods are rejected at admission ("no PriorityClass with name ${name} was found"); deploy the chart that defines it (PlatformPriorities) together with this one, or declare it (withExternals(target, { priorityClasses: ['${name}'] }))`,
+    entry, field, value: name,
+    message: `no PriorityClass '${name}' is deployed with it or declared, so the pods are rejected at admission ("no PriorityClass with name ${name} was found"); deploy the chart that defines it (PlatformPriorities) together with this one, or declare one the cluster admin made (withExternals(target, { priorityClasses: ['${name}'] }))`,
   });
 }

@@ -15,13 +15,15 @@ describe('rule object-references', () => {
     volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }, { name: 'cfg', configMap: { name: 'cfg' } }],
   });
 
-  test('a missing ConfigMap is an error; a missing ServiceAccount, claim and PriorityClass are warnings (they may be made outside the charts)', () => {
+  test('a missing ConfigMap and PriorityClass are errors; a missing ServiceAccount and claim are warnings (they may be made outside the charts)', () => {
     const { errors, warnings } = findingsOf(objectReferences, [ns('ns'), referencing]);
-    expect(errors).toEqual([expect.stringMatching(/volumes\[1\]\.configMap\.name is 'cfg'/)]);
-    expect(warnings).toHaveLength(3);
+    expect(errors).toEqual([
+      expect.stringMatching(/volumes\[1\]\.configMap\.name is 'cfg'/),
+      expect.stringMatching(/priorityClassName is 'training-high'; no PriorityClass 'training-high' is deployed with it or declared/),
+    ]);
+    expect(warnings).toHaveLength(2);
     expect(warnings[0]).toMatch(/serviceAccountName is 'runner'; pods: no ServiceAccount 'runner' is deployed in namespace 'ns', so unless it is made outside the charts/);
     expect(warnings[1]).toMatch(/volumes\[0\]\.persistentVolumeClaim\.claimName is 'data'; .*no PersistentVolumeClaim 'data'/);
-    expect(warnings[2]).toMatch(/priorityClassName is 'training-high'; no PriorityClass 'training-high' is deployed with it/);
   });
 
   test('ServiceAccounts, claims and PriorityClasses declared on the target are not reported (F10: IRSA, Workload Identity)', () => {
