@@ -11,6 +11,7 @@ import YAML from 'yaml';
 import { CLUSTER_SCOPED_KINDS, groupKind } from '../../../constructs/core/api-groups';
 import { crdInfo, type CrdInfo } from '../core/crd-index';
 import type { KubeObject } from '../core/objects';
+import { flagValue } from './operators';
 
 /** One operator release as the stack installs it. */
 export interface ChartRelease {
@@ -95,3 +96,37 @@ export function deploymentOf(chart: RenderedChart, suffix: string): KubeObject {
   return d;
 }
 
+/** Objects of cert-manager's API: rendered by charts, their effect supplied by the harness (cert-manager is not run). */
+export const isCertManagerObject = (o: KubeObject) => String(o.apiVersion).startsWith('cert-manager.io/');
+
+/** The Secrets a chart's cert-manager Certificates would have issued: name and the DNS names to serve. */
+export function certManagerSecrets(chart: RenderedChart): { secretName: string; dnsNames: string[] }[] {
+  return chart.objects
+    .filter((o) => o.kind === 'Certificate' && isCertManagerObject(o) && o.spec?.secretName)
+    .map((o) => ({ secretName: o.spec.secretName, dnsNames: o.spec.dnsNames || [o.spec.commonName] }));
+}
+
+/** The one Service every webhook of the chart names (the harness serves it on 127.0.0.1). */
+export function webhookServiceOf(chart: RenderedChart): string {
+  const names = new Set(chart.webhooks.flatMap((c) => (c.webhooks || []).map((w: KubeObject) => w.clientConfig?.service?.name)).filter(Boolean));
+  if (names.size !== 1) throw new Error(`the ${chart.release.operator} chart's webhooks name ${names.size} services (${[...names].join(', ') || 'none'}); one is expected`);
+  return [...names][0];
+}
+
+/** The chart's Configuration for a Deployment: the ConfigMap key mounted at its container's `--config` path. */
+export function configurationOf(chart: RenderedChart, deployment: KubeObject): { container: KubeObject; configPath: string; configuration: KubeObject } {
+  const pod = deployment.spec.template.spec;
+  const container = pod.containers[0];
+  const configPath = flagValue((container.args || []).map(String), '--config');
+  const mount = (container.volumeMounts || []).find((m: KubeObject) => m.mountPath === configPath);
+  const volume = (pod.volumes || []).find((v: KubeObject) => v.name === mount?.name);
+  const cm = chart.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === volume?.configMap?.name);
+  const text = cm?.data?.[mount?.subPath || path.basename(String(configPath))];
+  if (!configPath || !text) throw new Error(`Deployment ${deployment.metadata.name}: no --config file from a ConfigMap of the chart`);
+  return { container, configPath, configuration: YAML.parse(text) };
+}
+
+/** A container's args with `--config` pointing at `file` (the harness's copy, process fields replaced). */
+export function withConfigFile(args: readonly string[], file: string): string[] {
+  return args.map((a) => (String(a) === '--config' || String(a).startsWith('--config=') ? `--config=${file}` : String(a)));
+}

@@ -14,7 +14,10 @@ import { createOrFail } from './run-operators';
 import { applyDist } from './setup';
 
 /** Operators whose charts the harness renders, when the stack installs them and they run here. */
-export const CHARTED_OPERATORS = ['argo-workflows', 'kserve-crd', 'kserve', 'kserve-runtime-configs', 'kubeflow-trainer'] as const;
+export const CHARTED_OPERATORS = ['argo-workflows', 'kserve-crd', 'kserve', 'kserve-runtime-configs', 'kubeflow-trainer', 'kueue'] as const;
+
+/** Of those, the ones that also run from their Go module's own manifests (verify:pulumi starts them so). */
+export const ALSO_RUN_FROM_MODULE_ASSETS: readonly string[] = ['kueue'];
 
 export function renderCharts(helm: string, charted: ChartedInputs, { kubeVersion, workDir }: { kubeVersion: string; workDir: string }): RenderedChart[] {
   for (const w of charted.warnings) log(`    warning: ${w}`);

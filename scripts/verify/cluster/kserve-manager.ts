@@ -29,13 +29,10 @@ import { startProcess, type Supervised } from '../core/processes';
 import { log } from '../core/runtime';
 import { actAs } from '../core/service-account-identity';
 import { containerEnv } from './argo-steps';
-import { deploymentOf, localWebhooks, type RenderedChart } from './chart-render';
+import { certManagerSecrets, deploymentOf, isCertManagerObject, localWebhooks, type RenderedChart, webhookServiceOf } from './chart-render';
 import { applyOrFail, installChart } from './charted-operators';
 import { waitHealthy } from './components';
 import { registerWebhooks } from './run-operators';
-
-/** Objects of cert-manager's API: rendered by the chart, replaced by the harness (cert-manager is not run). */
-const isCertManagerObject = (o: KubeObject) => String(o.apiVersion).startsWith('cert-manager.io/');
 
 /** The manager container's command line with the process fields replaced, and what was replaced. */
 export function kserveManagerArgs(chartArgs: readonly string[], ports: { metrics: number; health: number; webhook: number }, kubeconfig: string): { args: string[]; replaced: string[] } {
@@ -47,19 +44,12 @@ export function kserveManagerArgs(chartArgs: readonly string[], ports: { metrics
   return { args, replaced: [...new Set([...replaced, '--health-probe-addr', '--webhook-port', '--kubeconfig'])] };
 }
 
-/** The one Service every webhook of the chart names (the harness serves it on 127.0.0.1). */
-export function webhookServiceOf(chart: RenderedChart): string {
-  const names = new Set(chart.webhooks.flatMap((c) => (c.webhooks || []).map((w: KubeObject) => w.clientConfig?.service?.name)).filter(Boolean));
-  if (names.size !== 1) throw new Error(`the ${chart.release.operator} chart's webhooks name ${names.size} services (${[...names].join(', ') || 'none'}); one is expected`);
-  return [...names][0];
-}
-
-/** The chart's cert-manager Certificate: what the Secret the Deployment mounts must hold. */
+/** The chart's cert-manager Certificate: what the Secret the Deployment mounts must hold, and what is left out. */
 export function servingCertificateOf(chart: RenderedChart): { secretName: string; dnsNames: string[]; left: string[] } {
-  const cert = chart.objects.find((o) => o.kind === 'Certificate' && isCertManagerObject(o));
-  if (!cert?.spec?.secretName) throw new Error(`the ${chart.release.operator} chart renders no cert-manager Certificate with a secretName (the webhook certificate)`);
+  const [cert, ...more] = certManagerSecrets(chart);
+  if (!cert || more.length) throw new Error(`the ${chart.release.operator} chart renders ${cert ? 'more than one' : 'no'} cert-manager Certificate with a secretName (one webhook certificate is expected)`);
   const left = chart.objects.filter(isCertManagerObject).map((o) => `${o.kind} ${o.metadata.name}`);
-  return { secretName: cert.spec.secretName, dnsNames: cert.spec.dnsNames || [cert.spec.commonName], left };
+  return { ...cert, left };
 }
 
 export interface KServeRun {

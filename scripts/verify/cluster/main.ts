@@ -17,6 +17,7 @@ import { resolveBinaries, startControlPlane, WITH_CONTROLLERS } from '../core/co
 import { addProjectCrds, loadCrdIndex } from '../core/crds';
 import { loadDist } from '../core/dist';
 import { extractAllEmbedded } from '../core/embedded';
+import { apiGroupOf, groupKind } from '../../../constructs/core/api-groups';
 import { BUILTIN_GROUPS } from '../core/kinds';
 import { displayGroupKind, type ObjectRecord } from '../core/objects';
 import { cleanup, exitDescription, installSignalHandlers, logTail, runMain, state } from '../core/processes';
@@ -24,6 +25,7 @@ import { Fatal, log } from '../core/runtime';
 import { clusterCanaryMinimum, startWorkflowRoleCanary, workflowRoleVerdict } from './canaries';
 import { decideWorkloadCanaries, startWorkloadCanaries } from './canary-run';
 import { unmanagedQueueReason } from './canary-verdicts';
+import { isCertManagerObject } from './chart-render';
 import { CHARTED_OPERATORS, renderCharts } from './charted-operators';
 import { resolveArgoBinaries, resolveClusterComponents, resolveHelm, resolveKServeBinary, resolveKubeBinaries, startAttacher, startControllerManager, startKwok, startScheduler, writeKubeconfig } from './components';
 import { groupOperators, NOT_SIMULATED, SIMULATED_OPERATORS, stackCoverage } from './coverage';
@@ -36,9 +38,10 @@ import { startTrainerControllers } from './trainer-controllers';
 import { parseArgs, USAGE } from './options';
 import { counts, failureLines, pendingLines, summaryLine, VERDICTS, type WorkloadRow, workloadTable } from './report';
 import { type ArgoRun, startArgo } from './run-argo';
-import { startKueue, startTrainingOperator } from './run-operators';
+import { startKueueFromChart } from './kueue-chart';
+import { startTrainingOperator } from './run-operators';
 import { namespaceDeletionScenario, overQuotaScenario } from './scenarios';
-import { applyDist, type ClusterInputs, createEmbedded, createStorage, crdsToInstall, installAll, loadInputs, operatorCrdInfos, runCronJobs } from './setup';
+import { applyDist, type ClusterInputs, createEmbedded, createStorage, crdsToInstall, installAll, loadInputs, runCronJobs } from './setup';
 import { CSI_DRIVER } from './storage';
 import { stepLines, workflowRows } from './workflow-report';
 import { observeRuns, plannedRuns, runCounts } from './workflow-runs';
@@ -101,13 +104,14 @@ async function main(): Promise<number> {
   };
   const argoChart = argoBins ? chartOf('argo-workflows') : undefined;
   const shared = addProjectCrds(loadCrdIndex(opts.crds), opts.projectCrds);
-  const kueueCrds = running.has('kueue') ? operatorCrdInfos(path.join(comps['kueue-assets'], 'crds'), 'kueue') : [];
+  const kueueBin = running.has('kueue') ? resolveKubeBinaries(opts, ['kueue'] as const).kueue : undefined;
   const kinds = new Set([...objects, ...embeddedRuns].filter((o) => !BUILTIN_GROUPS.has(o.group)).map((o) => `${o.group}/${o.kind}`));
   for (const k of operatorKinds(running, gangScheduler)) kinds.add(k);
-  if (running.has('kueue')) for (const i of kueueCrds) kinds.add(`${i.group}/${i.kind}`);
   const chartCrds = operatorCharts.flatMap((c) => c.crds);
   for (const i of chartCrds) kinds.add(`${i.group}/${i.kind}`);
-  const { needed, missing } = crdsToInstall(shared.index, kueueCrds, kinds, chartCrds);
+  // what the charts install beside their own kinds (e.g. Kueue's ServiceMonitor)
+  for (const o of operatorCharts.flatMap((c) => c.objects)) if (!BUILTIN_GROUPS.has(apiGroupOf(o.apiVersion)) && !isCertManagerObject(o)) kinds.add(groupKind(o as { apiVersion: string; kind: string }));
+  const { needed, missing } = crdsToInstall(shared.index, [], kinds, chartCrds);
   if (missing.length) throw new Fatal(`no CRD for ${missing.join(', ')} in ${opts.crds} or the operators' releases`);
 
   // 2. control plane, nodes, storage
@@ -130,9 +134,7 @@ async function main(): Promise<number> {
   if (running.has('training-operator')) {
     await startTrainingOperator(cp, { bin: comps['training-operator'], assets: comps['training-operator-assets'], kubeconfigFile, stackArgs: opCfg.trainingOperatorArgs, initTemplate: opCfg.pytorchInitContainerTemplate, timeoutS: opts.componentTimeout });
   }
-  if (running.has('kueue')) {
-    ({ configuration: kueueConfiguration } = await startKueue(cp, { bin: comps.kueue, assets: comps['kueue-assets'], kubeconfigFile, stackConfiguration: opCfg.kueue, timeoutS: opts.componentTimeout }));
-  }
+  if (kueueBin) ({ configuration: kueueConfiguration } = await startKueueFromChart(cp, { bin: kueueBin, chart: chartOf('kueue'), byGvk, opts }));
   if (trainerBins) await startTrainerControllers(cp, { bins: trainerBins, chart: chartOf('kubeflow-trainer'), byGvk, opts });
   if (kserveBin) {
     const runtimes = running.has('kserve-runtime-configs') ? chartOf('kserve-runtime-configs') : undefined;

@@ -15,7 +15,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ServingCertificates } from '../core/certificates';
 import type { ControlPlane } from '../core/control-plane';
-import { startIsolated } from '../core/isolation';
+import { type BindMount, startIsolated } from '../core/isolation';
 import type { Supervised } from '../core/processes';
 import { serviceAccountToken, type ServiceAccountRef } from '../core/service-account-identity';
 
@@ -31,6 +31,8 @@ export interface PodProcess {
   /** Files placed in the process's /tmp: name -> content (the process sees `/tmp/<name>`). */
   readonly files?: Readonly<Record<string, string>>;
   readonly env?: NodeJS.ProcessEnv;
+  /** More private mounts, [source, target] (e.g. a copy of /etc with files the pod's volumes put there). */
+  readonly mounts?: readonly BindMount[];
 }
 
 export async function startPodProcess(cp: ControlPlane, p: PodProcess): Promise<Supervised> {
@@ -49,6 +51,29 @@ export async function startPodProcess(cp: ControlPlane, p: PodProcess): Promise<
   fs.writeFileSync(path.join(certDir, 'ca.crt'), p.certs.caPem);
   for (const [name, content] of Object.entries(p.files || {})) fs.writeFileSync(path.join(tmp, name), content);
   const env = { ...p.env, KUBERNETES_SERVICE_HOST: '127.0.0.1', KUBERNETES_SERVICE_PORT: String(cp.securePort) };
-  // /run first: its source lies under the host /tmp, which the second mount hides.
-  return startIsolated(p.name, p.bin, p.args, [[run, '/run'], [tmp, '/tmp']], path.join(cp.tmp, `${p.name}.log`), env);
+  // /tmp last: the other sources lie under the host /tmp, which it hides.
+  return startIsolated(p.name, p.bin, p.args, [[run, '/run'], ...(p.mounts || []), [tmp, '/tmp']], path.join(cp.tmp, `${p.name}.log`), env);
+}
+
+/**
+ * A private copy of /etc (what this user can read) with `files` (path under /etc -> content) added:
+ * for operators that read files a pod's volumes mount under /etc.
+ */
+export function etcWith(dir: string, files: Readonly<Record<string, string>>): string {
+  fs.cpSync('/etc', dir, { recursive: true, verbatimSymlinks: true, errorOnExist: false, filter: (src) => readable(src) && !Object.keys(files).some((f) => src.startsWith(path.join('/etc', f))) });
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), content);
+  }
+  return dir;
+}
+
+/** Unreadable files of /etc (as a non-root user) are left out of the private copy. */
+function readable(file: string): boolean {
+  try {
+    fs.accessSync(file, fs.constants.R_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }

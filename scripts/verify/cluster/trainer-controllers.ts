@@ -19,10 +19,9 @@ import type { ControlPlane } from '../core/control-plane';
 import type { KubeObject } from '../core/objects';
 import { freePort } from '../core/ports';
 import { log } from '../core/runtime';
-import { deploymentOf, localWebhooks, type RenderedChart } from './chart-render';
+import { configurationOf, deploymentOf, localWebhooks, type RenderedChart, withConfigFile } from './chart-render';
 import { applyOrFail, installChart } from './charted-operators';
 import { waitHealthy } from './components';
-import { flagValue } from './operators';
 import { startPodProcess } from './pod-process';
 import { registerWebhooks } from './run-operators';
 
@@ -70,19 +69,6 @@ export function certManagementOf(configuration: KubeObject): { service: string; 
   return { service: m.webhookServiceName, secret: m.webhookSecretName };
 }
 
-/** The chart's Configuration for a Deployment: the ConfigMap key mounted at its `--config` path. */
-export function configurationOf(chart: RenderedChart, deployment: KubeObject): { container: KubeObject; configPath: string; configuration: KubeObject } {
-  const pod = deployment.spec.template.spec;
-  const container = pod.containers[0];
-  const configPath = flagValue((container.args || []).map(String), '--config');
-  const mount = (container.volumeMounts || []).find((m: KubeObject) => m.mountPath === configPath);
-  const volume = (pod.volumes || []).find((v: KubeObject) => v.name === mount?.name);
-  const cm = chart.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === volume?.configMap?.name);
-  const text = cm?.data?.[mount?.subPath || path.basename(String(configPath))];
-  if (!configPath || !text) throw new Error(`Deployment ${deployment.metadata.name}: no --config file from a ConfigMap of the chart`);
-  return { container, configPath, configuration: YAML.parse(text) };
-}
-
 export async function startTrainerControllers(
   cp: ControlPlane,
   { bins, chart, byGvk, opts }: {
@@ -112,7 +98,7 @@ export async function startTrainerControllers(
     const { configuration, replaced } = controllerProcessConfiguration(p.configuration, ports);
     const webhooks = localWebhooks(chart.webhooks, { service, port: ports.webhook, caPem: certs.caPem });
     await registerWebhooks(cp.client, webhooks);
-    const args = (p.container.args || []).map((a: string) => (String(a).startsWith('--config') ? '--config=/tmp/controller_manager_config.yaml' : String(a)));
+    const args = withConfigFile(p.container.args || [], '/tmp/controller_manager_config.yaml');
     const serviceAccount = { namespace, name: p.deployment.spec.template.spec.serviceAccountName || 'default' };
     const child = await startPodProcess(cp, {
       name: p.spec.name, bin: bins[p.spec.name], args, serviceAccount, certs,

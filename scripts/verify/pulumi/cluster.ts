@@ -13,7 +13,7 @@ import { installCrds } from '../core/crds';
 import { type KubeObject, recordsOf } from '../core/objects';
 import { cleanup } from '../core/processes';
 import { resolveClusterComponents, startControllerManager, startKwok, startScheduler, writeKubeconfig } from '../cluster/components';
-import { CHARTED_OPERATORS } from '../cluster/charted-operators';
+import { ALSO_RUN_FROM_MODULE_ASSETS, CHARTED_OPERATORS } from '../cluster/charted-operators';
 import { SIMULATED_OPERATORS } from '../cluster/coverage';
 import { nodesFromPools, schedulerNames } from '../cluster/nodes';
 import { startKueue, startTrainingOperator } from '../cluster/run-operators';
@@ -36,7 +36,7 @@ export function clusterInputs(): ClusterInputs {
  * verify:cluster installs from their charts (Argo) are not run here.
  */
 export function runningOperators(inputs: ClusterInputs): string[] {
-  return inputs.operators.map((o) => o.name).filter((n) => SIMULATED_OPERATORS.has(n) && !(CHARTED_OPERATORS as readonly string[]).includes(n));
+  return inputs.operators.map((o) => o.name).filter((n) => SIMULATED_OPERATORS.has(n) && (!(CHARTED_OPERATORS as readonly string[]).includes(n) || ALSO_RUN_FROM_MODULE_ASSETS.includes(n)));
 }
 
 /**

@@ -1,6 +1,7 @@
 // Unit tests for KServe in the cluster rung: the manager's command line, what the harness takes
 // from the rendered kserve-resources chart, and when an InferenceService counts as ready.
-import { kserveManagerArgs, servingCertificateOf, webhookServiceOf } from '../../../scripts/verify/cluster/kserve-manager';
+import { kserveManagerArgs, servingCertificateOf } from '../../../scripts/verify/cluster/kserve-manager';
+import { webhookServiceOf } from '../../../scripts/verify/cluster/chart-render';
 import type { RenderedChart } from '../../../scripts/verify/cluster/chart-render';
 import { assertionOf, evaluate } from '../../../scripts/verify/cluster/workloads';
 
@@ -33,7 +34,7 @@ describe('verify-cluster: the KServe manager as the chart runs it', () => {
       dnsNames: ['kserve-webhook-server-service.kserve.svc'],
       left: ['Certificate serving-cert', 'Issuer selfsigned-issuer'],
     });
-    expect(() => servingCertificateOf(chart([issuer]))).toThrow(/no cert-manager Certificate/);
+    expect(() => servingCertificateOf(chart([issuer]))).toThrow(/renders no cert-manager Certificate/);
   });
 });
 

@@ -1,7 +1,8 @@
 // Unit tests for Kubeflow Trainer v2 and JobSet in the cluster rung: the chart's Configuration
 // with only the process fields replaced, what cert management names, and TrainJob verdicts.
 import type { RenderedChart } from '../../../scripts/verify/cluster/chart-render';
-import { certManagementOf, configurationOf, controllerProcessConfiguration } from '../../../scripts/verify/cluster/trainer-controllers';
+import { configurationOf } from '../../../scripts/verify/cluster/chart-render';
+import { certManagementOf, controllerProcessConfiguration } from '../../../scripts/verify/cluster/trainer-controllers';
 import { assertionOf, evaluate } from '../../../scripts/verify/cluster/workloads';
 
 const TRAINER_CONFIG = {
