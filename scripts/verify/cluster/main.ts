@@ -242,6 +242,9 @@ async function main(): Promise<number> {
   }
   canaries.push(...await decideWorkloadCanaries(cp.client, workloadCanaries, { ...canaryCtx, kueue: running.has('kueue'), attacherErrors: () => stopAttacher.errors }));
   log(`==> ${secs()}: canaries decided`);
+  // The attacher stands in for a controller: a request of it that failed fails the run (no volume
+  // it left unattached could show a Multi-Attach error).
+  if (stopAttacher.errors.length) rows.push({ id: 'component stand-in CSI attacher', origin: 'verify-cluster', verdict: VERDICTS.FAILED, pools: [], detail: `${stopAttacher.errors.length} request(s) failed`, reasons: stopAttacher.errors });
 
   // 7. scenarios
   if (opts.scenarios) {
