@@ -19,7 +19,7 @@ import { loadDist } from '../core/dist';
 import { extractAllEmbedded } from '../core/embedded';
 import { apiGroupOf, groupKind } from '../../../constructs/core/api-groups';
 import { BUILTIN_GROUPS } from '../core/kinds';
-import { displayGroupKind, type ObjectRecord } from '../core/objects';
+import { displayGroupKind, type ObjectRecord, recordsOf } from '../core/objects';
 import { cleanup, exitDescription, installSignalHandlers, logTail, runMain, state } from '../core/processes';
 import { Fatal, log } from '../core/runtime';
 import { clusterCanaryMinimum, startWorkflowRoleCanary, workflowRoleVerdict } from './canaries';
@@ -189,6 +189,10 @@ async function main(): Promise<number> {
     for (const p of coverageProblems.get(o) || []) addReason(w.key, `stack: ${p}`);
     const unmanaged = running.has('kueue') ? unmanagedQueueReason(o, frameworks) : undefined;
     if (unmanaged) addReason(w.key, unmanaged);
+  }
+  // The operators' own Deployments as their charts install them: kwok pods, admitted and placed like any workload.
+  for (const chart of operatorCharts) {
+    for (const o of recordsOf(chart.objects.filter((x) => x.kind === 'Deployment'), chart.release.chartDir)) push(o, `${chart.release.operator} chart`, o.name!);
   }
   for (const e of embeddedCreated) {
     const o = e.record;
