@@ -9,9 +9,31 @@ export interface InstanceType {
   /** GPUs per node, and which (the `Accelerator` name). */
   readonly gpus: number;
   readonly accelerator?: string;
+  /**
+   * AWS only: the pods the EKS AMI lets the kubelet run (`maxPods`), which sizes its memory
+   * reservation (see `allocatable`).
+   */
+  readonly maxPods?: number;
 }
 
-const aws = (name: string, vcpus: number, memoryGiB: number, gpus = 0, accelerator?: string): InstanceType => ({ name, cloud: 'aws', vcpus, memory: Size.gibibytes(memoryGiB), gpus, accelerator });
+const aws = (name: string, vcpus: number, memoryGiB: number, gpus = 0, accelerator?: string): InstanceType => ({ name, cloud: 'aws', vcpus, memory: Size.gibibytes(memoryGiB), gpus, accelerator, maxPods: EKS_MAX_PODS[name] });
+
+/**
+ * maxPods of the EKS AL2023 AMI per type: ENIs of the default network card x (IPv4 addresses per
+ * ENI - 1) + 2 (nodeadm `calculateStandardMaxPods`, nodeadm/internal/kubelet/eni_max_pods.go), from
+ * the AMI's cached `nodeadm/internal/kubelet/instance-info.jsonl` at awslabs/amazon-eks-ami tag
+ * v20260724; p3 is no longer in that file, its figures are from `templates/shared/runtime/
+ * eni-max-pods.txt` at v20260318 (the AMI asks EC2 for types it does not cache). A node group's
+ * `maxPodsExpression` or the VPC CNI's prefix delegation changes maxPods; give `cpuPerNode`/
+ * `memoryPerNode` then.
+ */
+const EKS_MAX_PODS: Readonly<Record<string, number>> = {
+  'm6i.xlarge': 58, 'm6i.2xlarge': 58, 'm6i.4xlarge': 234, 'm6i.8xlarge': 234, 'm7i.xlarge': 58, 'm7i.2xlarge': 58, 'm7i.4xlarge': 234, 'c6i.4xlarge': 234, 'r6i.4xlarge': 234,
+  'g4dn.xlarge': 29, 'g4dn.2xlarge': 29, 'g4dn.12xlarge': 234, 'g4dn.metal': 737,
+  'g5.xlarge': 58, 'g5.2xlarge': 58, 'g5.4xlarge': 234, 'g5.12xlarge': 737, 'g5.48xlarge': 345,
+  'g6.xlarge': 58, 'g6.2xlarge': 58, 'g6.4xlarge': 234, 'g6.12xlarge': 234, 'g6.48xlarge': 737,
+  'p3.2xlarge': 58, 'p3.8xlarge': 234, 'p3.16xlarge': 234, 'p4d.24xlarge': 737, 'p4de.24xlarge': 737, 'p5.48xlarge': 100,
+};
 const gcp = (name: string, vcpus: number, memoryGiB: number, gpus = 0, accelerator?: string): InstanceType => ({ name, cloud: 'gcp', vcpus, memory: Size.gibibytes(memoryGiB), gpus, accelerator });
 
 /**
@@ -64,25 +86,43 @@ export function instanceTypeFor(cloud: 'aws' | 'gcp', accelerator: string, gpus:
 }
 
 /**
- * What the kubelet leaves to pods of a node of this shape: capacity minus the reservations GKE
- * documents for its nodes (CPU: 6% of the first core, 1% of the second, 0.5% of the next two,
- * 0.25% above four; memory: 25% of the first 4 GiB, 20% of the next 4, 10% of the next 8, 6% of
- * the next 112, 2% above 128 GiB, plus 100 MiB eviction threshold; cloud.google.com
- * kubernetes-engine/docs/concepts/plan-node-sizes). EKS AMIs reserve by a different formula
- * (memory 255 MiB + 11 MiB per pod the instance can run): this one is within a few percent for the
- * table's shapes, which is what the capacity checks need; give `cpuPerNode`/`memoryPerNode` to a
- * NodePool for an exact figure.
+ * What the kubelet leaves to pods of a node of this shape (its allocatable): capacity minus the
+ * reservations of the cloud's node image, minus the 100 MiB hard eviction threshold both set.
+ *
+ * - AWS (EKS AL2023 AMI, nodeadm `nodeadm/internal/kubelet/config.go` at awslabs/amazon-eks-ami
+ *   v20260724, `withDefaultReservedResources`): kube-reserved CPU 6 % of the first core, 1 % of the
+ *   second, 0.5 % of the next two, 0.25 % above four (`getCPUMillicoresToReserve`, integer
+ *   millicores per range); kube-reserved memory `11 * maxPods + 255` MiB
+ *   (`getMemoryMebibytesToReserve`), maxPods from `EKS_MAX_PODS` (110, the kubelet default, for a
+ *   type nodeadm does not know); `evictionHard memory.available: 100Mi`; no system-reserved.
+ * - GCP (GKE, cloud.google.com kubernetes-engine/docs/concepts/plan-node-sizes): the same CPU
+ *   tiers; memory 25 % of the first 4 GiB, 20 % of the next 4, 10 % of the next 8, 6 % of the
+ *   next 112, 2 % above 128 GiB; 100 MiB eviction threshold.
+ *
+ * Capacity is the type's nominal memory; the kernel reports somewhat less (UNCONFIRMED by how
+ * much per type: not in the stored sources), so give `cpuPerNode`/`memoryPerNode` to a NodePool
+ * for a figure read from `kubectl describe node`.
  */
-export function allocatable(type: Pick<InstanceType, 'vcpus' | 'memory'>): { cpu: number; memory: Size } {
+export function allocatable(type: Pick<InstanceType, 'vcpus' | 'memory'> & Partial<Pick<InstanceType, 'cloud' | 'maxPods'>>): { cpu: number; memory: Size } {
   const cpuMillis = type.vcpus * 1000;
-  const reservedCpu = tiers(cpuMillis, [[1000, 0.06], [1000, 0.01], [2000, 0.005], [Infinity, 0.0025]]);
   const memoryMiB = type.memory.toMebibytes();
-  const reservedMemory = tiers(memoryMiB, [[4096, 0.25], [4096, 0.2], [8192, 0.1], [114688, 0.06], [Infinity, 0.02]]) + 100;
+  const eks = type.cloud === 'aws';
+  const reservedCpu = eks
+    ? [[0, 1000, 600], [1000, 2000, 100], [2000, 4000, 50], [4000, cpuMillis, 25]].reduce((sum, [from, to, pct]) => sum + (cpuMillis <= from ? 0 : Math.floor((Math.min(cpuMillis, to) - from) * pct / 10000)), 0)
+    : tiers(cpuMillis, [[1000, 0.06], [1000, 0.01], [2000, 0.005], [Infinity, 0.0025]]);
+  const reservedMemory = (eks
+    ? 11 * (type.maxPods ?? EKS_DEFAULT_MAX_PODS) + 255
+    : tiers(memoryMiB, [[4096, 0.25], [4096, 0.2], [8192, 0.1], [114688, 0.06], [Infinity, 0.02]])) + EVICTION_HARD_MIB;
   return {
     cpu: Math.floor(cpuMillis - reservedCpu) / 1000,
     memory: Size.mebibytes(Math.floor(memoryMiB - reservedMemory)),
   };
 }
+
+/** nodeadm's `defaultMaxPods` (the kubelet's default) when the type's ENIs are unknown. */
+const EKS_DEFAULT_MAX_PODS = 110;
+/** `evictionHard: memory.available: 100Mi` (nodeadm's default kubelet config; GKE documents the same). */
+const EVICTION_HARD_MIB = 100;
 
 /** Sum of `rate` over successive `amount` bands of `value`. */
 function tiers(value: number, bands: readonly (readonly [number, number])[]): number {

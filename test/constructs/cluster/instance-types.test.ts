@@ -1,15 +1,27 @@
 import { Size } from 'cdk8s';
 import { Accelerator } from '../../../constructs/cluster/accelerator';
-import { allocatable, instanceType, instanceTypeFor } from '../../../constructs/cluster/instance-types';
+import { allocatable, instanceType, instanceTypeFor, knownInstanceTypes } from '../../../constructs/cluster/instance-types';
 import { NodePool } from '../../../constructs/cluster/node-pool';
 
 describe('instance-type table', () => {
-  test('allocatable = capacity minus the kubelet reservations (GKE formula)', () => {
-    // 8 cores: 60m + 10m + 10m + 10m reserved; 32 GiB: 1024 + 819.2 + 819.2 + 983.04 MiB + 100 MiB eviction.
-    expect(allocatable(instanceType('m6i.2xlarge')!)).toEqual({ cpu: 7.91, memory: Size.mebibytes(29022) });
-    const p4de = allocatable(instanceType('p4de.24xlarge')!);
-    expect(p4de.cpu).toBeCloseTo(95.69, 2);
-    expect(p4de.memory.toMebibytes()).toBeGreaterThan(1100 * 1024);
+  test('EKS allocatable: nodeadm kube-reserved from maxPods (11 * maxPods + 255 MiB), CPU tiers, 100Mi eviction', () => {
+    // m6i.2xlarge: maxPods 58; 8 cores: 60m + 10m + 10m + 10m; 32 GiB - (11 * 58 + 255) MiB - 100 MiB.
+    expect(instanceType('m6i.2xlarge')!.maxPods).toBe(58);
+    expect(allocatable(instanceType('m6i.2xlarge')!)).toEqual({ cpu: 7.91, memory: Size.mebibytes(32768 - 893 - 100) });
+    // p4de.24xlarge: maxPods 737; 96 cores: 60 + 10 + 10 + 230 millicores.
+    expect(allocatable(instanceType('p4de.24xlarge')!)).toEqual({ cpu: 95.69, memory: Size.mebibytes(1152 * 1024 - (11 * 737 + 255) - 100) });
+    // A type nodeadm does not know: its default maxPods, 110.
+    expect(allocatable({ cloud: 'aws', vcpus: 4, memory: Size.gibibytes(16) }).memory.toMebibytes()).toBe(16384 - (11 * 110 + 255) - 100);
+  });
+
+  test('GKE allocatable: the GKE reservation formula', () => {
+    // e2-standard-8, 32 GiB: 1024 + 819.2 + 819.2 + 983.04 MiB + 100 MiB eviction.
+    expect(allocatable(instanceType('e2-standard-8')!)).toEqual({ cpu: 7.91, memory: Size.mebibytes(29022) });
+    expect(allocatable({ vcpus: 8, memory: Size.gibibytes(32) })).toEqual({ cpu: 7.91, memory: Size.mebibytes(29022) });
+  });
+
+  test('every AWS type of the table has its EKS maxPods', () => {
+    expect(knownInstanceTypes().filter((t) => t.cloud === 'aws' && !t.maxPods).map((t) => t.name)).toEqual([]);
   });
 
   test('the smallest shape per cloud with exactly that many GPUs of an accelerator', () => {
@@ -25,7 +37,7 @@ describe('NodePool sizes from the table', () => {
     const pool = NodePool.gpu({ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80GB, gpusPerNode: 8 });
     expect(pool.instanceType).toBe('p4de.24xlarge');
     expect(pool.cpuPerNode).toBeCloseTo(95.69, 2);
-    expect(pool.memoryPerNode.toMebibytes()).toBeGreaterThan(1000 * 1024);
+    expect(pool.memoryPerNode.toMebibytes()).toBe(1152 * 1024 - 8362 - 100);
   });
 
   test('no AWS shape with that GPU count: the GCP one', () => {
