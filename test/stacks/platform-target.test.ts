@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
+import { NodePool } from '../../constructs/cluster/node-pool';
 import { StorageProfiles } from '../../constructs/core/storage-profile';
+import { parseStackConfig } from '../../stacks/config';
 import { EXPORTED_METRICS } from '../../stacks/operators/exported-metrics';
 import { KSERVE_CLUSTER_SERVING_RUNTIMES } from '../../stacks/operators/kserve-runtimes';
 import { OPERATOR_KINDS, platformTarget, SCHEDULER_PLUGINS, servedKinds, storageProfileFor } from '../../stacks/operators/platform-target';
@@ -116,5 +118,16 @@ describe('storage profile per cluster kind', () => {
     const profile = storageProfileFor({ cluster: 'local', localSharedStorageClass: 'longhorn-rwx' });
     expect(profile.shared).toMatchObject({ name: 'longhorn-rwx', accessModes: expect.arrayContaining(['ReadWriteMany']) });
     expect(profile.default).toEqual(StorageProfiles.LOCAL.default);
+  });
+});
+
+describe('pools of another cloud (the pools a program passes to loadStackConfig, config without pools)', () => {
+  test('on GKE an EC2 type becomes the GKE default for the pool, and the plan checks against that node size', () => {
+    const given = [NodePool.cpu({ name: 'cpu', instanceType: 'm6i.4xlarge', maxSize: 4 })];
+    const config = parseStackConfig({ cluster: 'gke', location: 'us-central1' }, given);
+    expect(config.pools.map((p) => [p.name, p.instanceType, p.maxSize])).toEqual([['cpu', 'e2-standard-8', 4]]);
+    const target = platformTarget({ cluster: 'gke', pools: config.pools }, releases(defaultOperators('gke')));
+    // e2-standard-8 (8 cores, 32 GiB), not the m6i.4xlarge the charts were given (16 cores, 64 GiB).
+    expect(target.nodePools?.get('cpu')).toEqual(expect.objectContaining({ cpuMillis: 7910, memoryMebibytes: 29022, maxNodes: 4 }));
   });
 });
