@@ -20,6 +20,8 @@ export interface ChartRelease {
   readonly release: string;
   readonly namespace: string;
   readonly values: Record<string, unknown>;
+  /** How it is rendered: `helm template` of a chart, or `kubectl kustomize` of the stack's kustomization. @default 'helm' */
+  readonly kind?: 'helm' | 'kustomize';
 }
 
 /** What cluster-inputs.ts prints under `charted`: the releases to render, and warnings about them. */
@@ -48,6 +50,13 @@ export function helmTemplate(helm: string, r: ChartRelease, { kubeVersion, apiVe
   const args = ['template', r.release, r.chartDir, '--namespace', r.namespace, '--values', valuesFile, '--include-crds', '--skip-tests', '--kube-version', kubeVersion, ...apiVersions.flatMap((a) => ['--api-versions', a])];
   const out = spawnSync(helm, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024, env: { ...process.env, HELM_CACHE_HOME: path.join(workDir, 'helm-cache'), HELM_CONFIG_HOME: path.join(workDir, 'helm-config'), HELM_DATA_HOME: path.join(workDir, 'helm-data') } });
   if (out.status !== 0) throw new Error(`helm template ${r.operator} (${r.chartDir}) failed: ${(out.stderr || out.error?.message || '').trim().split('\n').slice(-5).join(' | ')}`);
+  return YAML.parseAllDocuments(out.stdout).map((d) => d.toJS()).filter((d) => d && typeof d === 'object' && d.kind);
+}
+
+/** `kubectl kustomize` of a kustomize release's directory (the stack's kustomization); throws with kubectl's message. */
+export function kustomizeBuild(kubectl: string, r: ChartRelease): KubeObject[] {
+  const out = spawnSync(kubectl, ['kustomize', r.chartDir], { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (out.status !== 0) throw new Error(`kubectl kustomize ${r.operator} (${r.chartDir}) failed: ${(out.stderr || out.error?.message || '').trim().split('\n').slice(-5).join(' | ')}`);
   return YAML.parseAllDocuments(out.stdout).map((d) => d.toJS()).filter((d) => d && typeof d === 'object' && d.kind);
 }
 
@@ -128,5 +137,11 @@ export function configurationOf(chart: RenderedChart, deployment: KubeObject): {
 
 /** A container's args with `--config` pointing at `file` (the harness's copy, process fields replaced). */
 export function withConfigFile(args: readonly string[], file: string): string[] {
-  return args.map((a) => (String(a) === '--config' || String(a).startsWith('--config=') ? `--config=${file}` : String(a)));
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = String(args[i]);
+    if (a === '--config') i++; // `--config <path>`: its value goes too
+    out.push(a === '--config' || a.startsWith('--config=') ? `--config=${file}` : a);
+  }
+  return out;
 }

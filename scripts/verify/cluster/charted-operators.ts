@@ -9,21 +9,23 @@ import type { ServedResource } from '../core/api-paths';
 import type { FieldValidation } from '../core/args';
 import { type KubeObject, recordsOf } from '../core/objects';
 import { Fatal, log } from '../core/runtime';
-import { type ChartedInputs, helmTemplate, type RenderedChart, sortRendered } from './chart-render';
+import { type ChartedInputs, helmTemplate, kustomizeBuild, type RenderedChart, sortRendered } from './chart-render';
 import { createOrFail } from './run-operators';
 import { applyDist } from './setup';
 
-/** Operators whose charts the harness renders, when the stack installs them and they run here. */
-export const CHARTED_OPERATORS = ['argo-workflows', 'kserve-crd', 'kserve', 'kserve-runtime-configs', 'kubeflow-trainer', 'kueue'] as const;
+/** Operators whose charts (or, for the training-operator, kustomization) the harness renders, when the stack installs them and they run here. */
+export const CHARTED_OPERATORS = ['argo-workflows', 'kserve-crd', 'kserve', 'kserve-runtime-configs', 'kubeflow-trainer', 'kueue', 'training-operator'] as const;
 
 /** Of those, the ones that also run from their Go module's own manifests (verify:pulumi starts them so). */
-export const ALSO_RUN_FROM_MODULE_ASSETS: readonly string[] = ['kueue'];
+export const ALSO_RUN_FROM_MODULE_ASSETS: readonly string[] = ['kueue', 'training-operator'];
 
-export function renderCharts(helm: string, charted: ChartedInputs, { kubeVersion, workDir }: { kubeVersion: string; workDir: string }): RenderedChart[] {
+export function renderCharts({ helm, kubectl }: { helm?: string; kubectl?: string }, charted: ChartedInputs, { kubeVersion, workDir }: { kubeVersion: string; workDir: string }): RenderedChart[] {
   for (const w of charted.warnings) log(`    warning: ${w}`);
   return charted.releases.map((r) => {
     try {
-      const docs = helmTemplate(helm, r, { kubeVersion, workDir: path.join(workDir, 'helm') });
+      const tool = r.kind === 'kustomize' ? kubectl : helm;
+      if (!tool) throw new Error(`no ${r.kind === 'kustomize' ? 'kubectl' : 'helm'} to render ${r.operator} with`);
+      const docs = r.kind === 'kustomize' ? kustomizeBuild(tool, r) : helmTemplate(tool, r, { kubeVersion, workDir: path.join(workDir, 'helm') });
       const chart = sortRendered(r, docs, path.join(workDir, 'crds', r.operator));
       if (chart.hooks.length) {
         throw new Error(

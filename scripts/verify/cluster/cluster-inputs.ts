@@ -30,6 +30,7 @@ import { nodePatchSpec } from '../../../stacks/cluster/local';
 import { CONFIG_NAMESPACE, parseStackConfig, StackConfig } from '../../../stacks/config';
 import { assembleLocalChart } from '../../../stacks/operators/local-charts';
 import { localOperatorInstalls } from '../../../stacks/operators/local-installs';
+import { writeKustomization } from '../../../stacks/operators/training-operator-kustomize';
 import type { OperatorName } from '../../../stacks/operators/versions';
 import { planReleases, stackTarget } from '../../../stacks/program';
 import { storageProfileFor } from '../../../stacks/operators/platform-target';
@@ -140,7 +141,15 @@ function chartReleases(config: StackConfig) {
   const installs = localOperatorInstalls(config, { operators, chartsDir: path.resolve(root, chartsDir), standIns: { 'argo-workflows': 'argo-workflows-1.0.18' } });
   const work = process.env.MLP_CLUSTER_CHARTS_WORK;
   return {
-    releases: installs.map((i) => ({ operator: i.operator, chartDir: assembleLocalChart(i.chart, work), release: i.releaseName, namespace: i.namespace, values: i.values ?? {} })),
+    releases: installs.map((i) => ({
+      operator: i.operator,
+      // a kustomize install renders the stack's own kustomization over the local overlay, as the Pulumi program writes it
+      kind: i.kustomization ? 'kustomize' : 'helm',
+      chartDir: i.kustomization ? writeKustomization(i.operator, i.kustomization, work, i.kustomizationLinks) : assembleLocalChart(i.chart, work),
+      release: i.releaseName,
+      namespace: i.namespace,
+      values: i.values ?? {},
+    })),
     warnings: installs.flatMap((i) => i.chart.warnings),
   };
 }

@@ -39,7 +39,7 @@ import { parseArgs, USAGE } from './options';
 import { counts, failureLines, pendingLines, summaryLine, VERDICTS, type WorkloadRow, workloadTable } from './report';
 import { type ArgoRun, startArgo } from './run-argo';
 import { startKueueFromChart } from './kueue-chart';
-import { startTrainingOperator } from './run-operators';
+import { startTrainingOperatorFromOverlay } from './training-operator-overlay';
 import { namespaceDeletionScenario, overQuotaScenario } from './scenarios';
 import { applyDist, type ClusterInputs, createEmbedded, createStorage, crdsToInstall, installAll, loadInputs, runCronJobs } from './setup';
 import { CSI_DRIVER } from './storage';
@@ -92,11 +92,13 @@ async function main(): Promise<number> {
   );
   log(`    operator configuration: ${opCfg.source}`);
   const comps = resolveClusterComponents(opts, ['kwok', ...[...running].filter((o) => !CHARTED_OPERATORS.includes(o as never))]);
-  const helm = CHARTED_OPERATORS.some((o) => running.has(o)) ? resolveHelm(opts) : undefined;
+  const helm = CHARTED_OPERATORS.some((o) => running.has(o) && o !== 'training-operator') ? resolveHelm(opts) : undefined;
+  // the training-operator is a kustomize install: kubectl renders the stack's kustomization, then it runs
+  const trainingOperator = running.has('training-operator') ? resolveKubeBinaries(opts, ['training-operator', 'kubectl'] as const) : undefined;
   const argoBins = running.has('argo-workflows') ? resolveArgoBinaries(opts) : undefined;
   const kserveBin = running.has('kserve') ? resolveKServeBinary(opts) : undefined;
   const trainerBins = running.has('kubeflow-trainer') ? resolveKubeBinaries(opts, ['jobset', 'trainer'] as const) : undefined;
-  const operatorCharts = helm ? renderCharts(helm, inputs.charted, { kubeVersion: `${inputs.kubernetesVersion}.0`, workDir: path.join(os.tmpdir(), `verify-cluster-charts-${process.pid}`) }) : [];
+  const operatorCharts = helm || trainingOperator ? renderCharts({ helm, kubectl: trainingOperator?.kubectl }, inputs.charted, { kubeVersion: `${inputs.kubernetesVersion}.0`, workDir: path.join(os.tmpdir(), `verify-cluster-charts-${process.pid}`) }) : [];
   const chartOf = (operator: string) => {
     const chart = operatorCharts.find((c) => c.release.operator === operator);
     if (!chart) throw new Fatal(`the stack installs ${operator}, but cluster-inputs.ts gave no chart release for it`);
@@ -132,7 +134,7 @@ async function main(): Promise<number> {
   // 3. operators
   let kueueConfiguration: Record<string, any> | undefined;
   if (running.has('training-operator')) {
-    await startTrainingOperator(cp, { bin: comps['training-operator'], assets: comps['training-operator-assets'], kubeconfigFile, stackArgs: opCfg.trainingOperatorArgs, initTemplate: opCfg.pytorchInitContainerTemplate, timeoutS: opts.componentTimeout });
+    await startTrainingOperatorFromOverlay(cp, { bin: trainingOperator!['training-operator'], chart: chartOf('training-operator'), byGvk, opts });
   }
   if (kueueBin) ({ configuration: kueueConfiguration } = await startKueueFromChart(cp, { bin: kueueBin, chart: chartOf('kueue'), byGvk, opts }));
   if (trainerBins) await startTrainerControllers(cp, { bins: trainerBins, chart: chartOf('kubeflow-trainer'), byGvk, opts });

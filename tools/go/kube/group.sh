@@ -15,6 +15,7 @@ training-operator|github.com/kubeflow/training-operator/cmd/training-operator.v1
 trainer|github.com/kubeflow/trainer/v2/cmd/trainer-controller-manager
 jobset|sigs.k8s.io/jobset
 cyclonus|github.com/mattfenwick/cyclonus/cmd/cyclonus
+kubectl|k8s.io/kubernetes/cmd/kubectl
 EOF
 }
 
@@ -101,10 +102,12 @@ operator_ldflags() {
 
 build_kube() {
   local tmp="$1" pkgs=() b c
-  mapfile -t pkgs < <(binaries | awk -F'|' '$2 == "kube" && $1 !~ /^kube-/ { print $3 }')
+  # The Kubernetes components (kube-*, kubectl) get its version stamps, the rest not.
+  mapfile -t pkgs < <(binaries | awk -F'|' '$2 == "kube" && $1 !~ /^kube(-|ctl$)/ { print $3 }')
   echo "==> kube: building the Kubernetes $KUBERNETES_VERSION components ($(go version | cut -d' ' -f3-))"
   timed "go build kube (control plane)" go_build "$here/kube" "$(kube_ldflags)" "$tmp/bin" \
     k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler \
+    k8s.io/kubernetes/cmd/kubectl \
     || die "go build of the Kubernetes components failed (see the compiler output above)"
   echo "==> kube: building ${pkgs[*]}"
   timed "go build kube (etcd, simulator, operators, cyclonus)" go_build "$here/kube" "$(operator_ldflags)" "$tmp/bin" "${pkgs[@]}" \
