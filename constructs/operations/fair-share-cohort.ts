@@ -42,13 +42,22 @@ export interface FairShareCohortProps {
   readonly name?: string;
   /** The pools the teams share: one ResourceFlavor is derived from each. */
   readonly pools: readonly NodePool[];
+  /**
+   * Book nominal quotas above what a pool holds at `maxSize` (deliberate overcommit: the teams
+   * rarely use their quotas at once). Kueue then admits by quota, so admitted gangs can start
+   * partially; synth warns for each such pool (rule `capacity-feasibility`), which
+   * `Checks.suppress(cohort, 'capacity-feasibility', reason)` silences with a reason.
+   * @default false - quotas above a pool are an error
+   */
+  readonly overcommit?: boolean;
 }
 
 /**
  * The teams that share a set of node pools and borrow each other's idle quota (a Kueue cohort).
  * It owns the ResourceFlavors (one per pool) and the books: every member ClusterQueue reserves its
  * nominal quota here, and reserving more than a pool can hold (`NodePool.capacity()`) is an error,
- * because Kueue would happily admit workloads that can never be scheduled.
+ * because Kueue would happily admit workloads that can never be scheduled, unless the cohort opts
+ * in with `overcommit` (then a synth warning).
  * @see https://kueue.sigs.k8s.io/docs/concepts/cohort/
  */
 export class FairShareCohort extends Construct {
@@ -57,6 +66,7 @@ export class FairShareCohort extends Construct {
   private readonly flavors = new Map<string, PoolResourceFlavor>();
   private readonly members = new Map<string, string>();
   private readonly reserved = new Map<string, Amounts>();
+  private readonly overcommit: boolean;
 
   constructor(scope: Construct, id: string, props: FairShareCohortProps) {
     super(scope, id);
@@ -65,17 +75,26 @@ export class FairShareCohort extends Construct {
     if (props.pools.length === 0) throw propError(this, 'pools', '[]', 'list at least one node pool');
     const flavorScope = new Construct(this, 'Flavors');
     for (const pool of props.pools) {
-      if (this.flavors.has(pool.name)) throw propError(this, 'pools', `[${props.pools.join(', ')}]`, `pool '${pool.name}' appears twice; list each pool once`);
+      const same = this.flavors.get(pool.name)?.pool;
+      if (same) {
+        throw propError(this, 'pools', `[${props.pools.join(', ')}]`, same === pool
+          ? `pool '${pool.name}' appears twice; list each pool once`
+          : `two different NodePool objects are named '${pool.name}' (${describePool(same)}; ${describePool(pool)}); a pool name is the node label, so give each pool its own name or pass the same object`);
+      }
       this.flavors.set(pool.name, new PoolResourceFlavor(flavorScope, pool.name, { pool }));
       this.reserved.set(pool.name, ZERO);
     }
     this.pools = [...props.pools];
+    this.overcommit = props.overcommit ?? false;
   }
 
   /** The flavor of `pool`; throws naming `where` and `prop` when the pool is not in the cohort. */
   public flavorOf(pool: NodePool, where: Where, prop: string): PoolResourceFlavor {
     const flavor = this.flavors.get(pool.name);
-    if (!flavor || flavor.pool !== pool) {
+    if (flavor && flavor.pool !== pool) {
+      throw propError(where, prop, pool.name, `cohort '${this.name}' shares another NodePool object named '${pool.name}' (${describePool(flavor.pool)}; this one: ${describePool(pool)}); pass the cohort's pool object, or give the other pool its own name`);
+    }
+    if (!flavor) {
       throw propError(where, prop, pool.name, `pool '${pool.name}' is not shared by cohort '${this.name}'; use one of ${[...this.flavors.keys()].map((p) => `'${p}'`).join(', ')} or add it to the cohort's pools`);
     }
     return flavor;
@@ -116,10 +135,14 @@ export class FairShareCohort extends Construct {
     });
     // Check every pool before booking anything, so a failed member leaves the books unchanged.
     for (const [i, q] of resolved.entries()) {
+      if (!q.pool.isGpu && q.nominal.gpus) {
+        throw propError(where, `quotas[${i}].nominal`, quantities(q.nominal, true), `pool '${q.pool.name}' is a CPU pool and has no GPUs; give GPU quota on a GPU pool of cohort '${this.name}' (${this.pools.filter((p) => p.isGpu).map((p) => `'${p.name}'`).join(', ') || 'none: add one to its pools'})`);
+      }
+      if (this.overcommit) continue;
       const total = addAmounts(this.reservedOn(q.pool), q.nominal);
       const over = excess(total, poolCapacity(q.pool));
       if (over) {
-        throw propError(where, `quotas[${i}].nominal`, quantities(q.nominal, true), `with the quotas already in cohort '${this.name}' the total on pool '${q.pool.name}' exceeds its capacity at maxSize ${q.pool.maxSize} (${over}); lower the quota or raise the pool's maxSize`);
+        throw propError(where, `quotas[${i}].nominal`, quantities(q.nominal, true), `with the quotas already in cohort '${this.name}' the total on pool '${q.pool.name}' exceeds its capacity at maxSize ${q.pool.maxSize} (${over}); lower the quota, give the pool more nodes (maxSize), or book above it deliberately with overcommit: true on the cohort (synth then warns, rule capacity-feasibility)`);
       }
     }
     for (const q of resolved) this.reserved.set(q.pool.name, addAmounts(this.reservedOn(q.pool), q.nominal));
@@ -128,4 +151,6 @@ export class FairShareCohort extends Construct {
   }
 }
 
-const PROP_CHECKS: PropChecks<FairShareCohortProps> = { name: optional('string'), pools: arrayOf(NODE_POOL) };
+const PROP_CHECKS: PropChecks<FairShareCohortProps> = { name: optional('string'), pools: arrayOf(NODE_POOL), overcommit: optional('boolean') };
+
+const describePool = (p: NodePool) => `${p.instanceType}, ${p.gpusPerNode ? `${p.gpusPerNode} x ${p.accelerator}` : 'no GPU'}, maxSize ${p.maxSize}`;

@@ -19,6 +19,8 @@ import { CheckContext, SemanticRule } from '../semantic-rule';
  *   nominal quota plus what it may borrow (its borrowingLimit, at most what the cohort's other
  *   queues lend) — or a resource the queue does not cover, is never admitted ("insufficient quota
  *   ... > maximum capacity", kueue v0.19 pkg/scheduler/flavorassigner);
+ * - a queued gang larger than its pools hold at maxSize never runs whole: reported as the pool's
+ *   size (raising a quota would not help), before any quota is compared;
  * - a queued gang larger than its namespace's ResourceQuota can never have all its pods at once;
  * - on a pool Kueue books (ResourceFlavors), its nominal quotas plus what pods Kueue does not
  *   admit can take at once (serving replicas at their autoscaling maximum, workflow steps and the
@@ -52,7 +54,10 @@ export const capacityFeasibility: SemanticRule = {
       }
       const tooBig = shape ? excess(pod, shape) : [];
       if (shape && tooBig.length) {
-        ctx.report({ entry: t.entry, field: `${t.field}.containers[*].resources`, value: describe(pod), message: `${t.role}: one pod needs more than a node of pool '${pool}' has (${tooBig.join(', ')}), so it never schedules ("Insufficient ..."); request less or use a pool with bigger nodes` });
+        const fix = pod.gpus && !shape.gpus
+          ? `pool '${pool}' has no GPUs: put the pod on a GPU pool or request no nvidia.com/gpu (more nodes would not help)`
+          : 'request less or use a pool with bigger nodes (more nodes would not help: a pod runs on one)';
+        ctx.report({ entry: t.entry, field: `${t.field}.containers[*].resources`, value: describe(pod), message: `${t.role}: one pod needs more than a node of pool '${pool}' has (${tooBig.join(', ')}), so it never schedules ("Insufficient ..."); ${fix}` });
       }
       const max = limitRanges.get(t.entry.namespace ?? '');
       for (const { container, limits } of max ? containerDemands(t.spec) : []) {
@@ -85,7 +90,7 @@ function checkUngangedJobs(ctx: CheckContext): void {
   if (!target?.nodePools) return;
   const poolOf = (t: PodTemplate) => t.spec.nodeSelector?.[Labels.NODE_POOL] as string | undefined;
   const serving = new Map<string, { demand: Demand; who: string[] }>();
-  const jobs = new Map<ManifestEntry, { pool: string; demand: Demand }>();
+  const jobs = new Map<ManifestEntry, { pool: string; demand: Demand; runtime?: ManifestEntry }>();
   for (const t of index.podTemplates()) {
     const pool = poolOf(t);
     if (!pool || !target.nodePools.has(pool) || !Number.isFinite(t.maxPods)) continue;
@@ -99,20 +104,21 @@ function checkUngangedJobs(ctx: CheckContext): void {
       serving.set(pool, s);
     }
     const o = t.entry.object;
-    if (DISTRIBUTED.has(o.kind) && !o.metadata?.labels?.[KUEUE_QUEUE_LABEL] && !o.spec?.runPolicy?.schedulingPolicy) {
-      const j = jobs.get(t.entry) ?? { pool, demand: { ...NO_DEMAND } };
+    // A TrainJob is gang-scheduled by its runtime's podGroupPolicy (Trainer v2.3.0 plugins/coscheduling, volcano).
+    if (DISTRIBUTED.has(o.kind) && !o.metadata?.labels?.[KUEUE_QUEUE_LABEL] && !o.spec?.runPolicy?.schedulingPolicy && !t.runtime?.object.spec?.podGroupPolicy) {
+      const j = jobs.get(t.entry) ?? { pool, demand: { ...NO_DEMAND }, runtime: t.runtime };
       j.demand = add(j.demand, demand);
       jobs.set(t.entry, j);
     }
   }
-  for (const [entry, { pool, demand }] of jobs) {
+  for (const [entry, { pool, demand, runtime }] of jobs) {
     const shape = target.nodePools.get(pool)!;
     const held = serving.get(pool);
     const free = add(times({ cpuMillis: shape.cpuMillis, memoryMebibytes: shape.memoryMebibytes, gpus: shape.gpus }, shape.maxNodes), times(held?.demand ?? NO_DEMAND, -1));
     const over = excess(demand, free);
     if (!over.length) continue;
     ctx.report({
-      entry, field: 'spec.runPolicy', value: 'no gang scheduling',
+      entry, field: runtime ? `${runtime.object.kind} '${nameOf(runtime.object)}' spec.podGroupPolicy` : 'spec.runPolicy', value: 'no gang scheduling',
       message: `its replicas start one by one and need ${describe(demand)} together, but pool '${pool}' keeps only ${describe(free)} beside the serving pods it always runs (at their minimum replicas: ${held?.who.join('; ') ?? 'none'}): ${over.join(', ')}, so started replicas could wait forever for the rest; gang-schedule it (GangScheduling.kueue), shrink it, or give serving fewer replicas or another pool`,
     });
   }
@@ -214,6 +220,15 @@ function checkGang(ctx: CheckContext, entry: ManifestEntry, gang: { demand: Dema
   const { index } = ctx;
   const field = `metadata.labels['${KUEUE_QUEUE_LABEL}']`;
   const queue = entry.object.metadata.labels[KUEUE_QUEUE_LABEL];
+  // A gang larger than its pools at maxSize runs nowhere, whatever the quotas say: say so first.
+  const poolsHold = [...gang.pools].map((p) => ctx.target?.nodePools?.get(p)).filter((s) => s !== undefined)
+    .reduce((sum, s) => add(sum, times({ cpuMillis: s.cpuMillis, memoryMebibytes: s.memoryMebibytes, gpus: s.gpus }, s.maxNodes)), { ...NO_DEMAND });
+  const poolShort = gang.pools.size && [...gang.pools].every((p) => ctx.target?.nodePools?.has(p)) ? excess(gang.demand, poolsHold) : [];
+  if (poolShort.length) {
+    const sizes = [...gang.pools].map((p) => `'${p}' ${ctx.target!.nodePools!.get(p)!.maxNodes} node(s)`).join(', ');
+    ctx.report({ entry, field, value: queue, message: `all ${entry.object.kind} pods together need ${describe(gang.demand)}, more than pool(s) ${sizes} hold at maxSize (${describe(poolsHold)}: ${poolShort.join(', ')}), so the gang never runs whole, whatever the queue's quota; give the pool more nodes (maxSize) or shrink the job` });
+    return;
+  }
   const lq = index.find('kueue.x-k8s.io/LocalQueue', entry.namespace, queue);
   const cq = lq ? index.find('kueue.x-k8s.io/ClusterQueue', undefined, lq.object.spec?.clusterQueue) : undefined;
   const quota = index.ofKind('/ResourceQuota').find((q) => q.namespace === entry.namespace)?.object.spec?.hard;

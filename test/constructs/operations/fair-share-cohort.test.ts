@@ -65,7 +65,7 @@ describe('FairShareCohort', () => {
   test('fails when a different pool object reuses a cohort pool name', () => {
     const { chart, cohort } = cohortChart();
     const impostor = NodePool.cpu({ name: 'cpu', maxSize: 100 });
-    expect(() => cohort.reserve(chart, 'a', [{ pool: impostor, nominal: amounts(50, 1) }])).toThrow(/prop 'quotas\[0\]\.pool' is 'cpu'; pool 'cpu' is not shared/);
+    expect(() => cohort.reserve(chart, 'a', [{ pool: impostor, nominal: amounts(50, 1) }])).toThrow(/prop 'quotas\[0\]\.pool' is 'cpu'; cohort 'ml-teams' shares another NodePool object named 'cpu'/);
   });
 
   test('fails when two members share a name', () => {
