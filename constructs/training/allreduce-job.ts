@@ -48,7 +48,7 @@ export interface AllReduceTrainingJobProps extends TrainingJobOptions {
    */
   readonly gpusPerWorker?: number;
   /**
-   * torchrun processes per node (`nprocPerNode`); PyTorch only. Must equal `gpusPerWorker` on GPUs (one process per GPU).
+   * torchrun processes per node (`nprocPerNode`); PyTorch only. At most `gpusPerWorker` on GPUs (default: one process per GPU).
    * @default - `gpusPerWorker`, or 1 on CPU
    */
   readonly nprocPerNode?: number;
@@ -241,8 +241,10 @@ export class AllReduceTrainingJob extends Construct implements IWorkflowResource
     const [prop, given] = props.slotsPerWorker !== undefined ? ['slotsPerWorker', props.slotsPerWorker] as const : ['nprocPerNode', props.nprocPerNode] as const;
     if (given === undefined) return this.framework === CollectiveFramework.TENSORFLOW ? 1 : derived;
     requireInteger(this, prop, given, 1);
-    if (this.gpusPerWorker > 0 && given !== this.gpusPerWorker) {
-      throw propError(this, prop, given, `it must equal gpusPerWorker ${this.gpusPerWorker} (one process per GPU); use ${this.gpusPerWorker} or change gpusPerWorker`);
+    // Fewer processes than GPUs works (each drives several); more puts two NCCL ranks on one GPU,
+    // which NCCL refuses ("Duplicate GPU detected", ncclInvalidUsage: nccl src/init.cc).
+    if (this.gpusPerWorker > 0 && given > this.gpusPerWorker) {
+      throw propError(this, prop, given, `it exceeds gpusPerWorker ${this.gpusPerWorker}: two processes would share a GPU and NCCL refuses that ("Duplicate GPU detected"); use 1 to ${this.gpusPerWorker} (one process per GPU is the usual) or more gpusPerWorker`);
     }
     return given;
   }

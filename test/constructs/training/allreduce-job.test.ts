@@ -295,12 +295,13 @@ describe('AllReduceTrainingJob', () => {
     test('fails when gpusPerWorker is asked on a CPU pool', () => {
       expect(make({ gpusPerWorker: 1 })).toThrow(/prop 'gpusPerWorker' is 1; pool 'cpu' has no GPUs/);
     });
-    test('fails when nprocPerNode disagrees with the GPUs', () => {
-      expect(make({ pool: gpu, nprocPerNode: 4 })).toThrow(/prop 'nprocPerNode' is 4; it must equal gpusPerWorker 8/);
+    test('fails when nprocPerNode exceeds the GPUs; fewer processes than GPUs is fine', () => {
+      expect(make({ pool: gpu, gpusPerWorker: 4, nprocPerNode: 8 })).toThrow(/prop 'nprocPerNode' is 8; it exceeds gpusPerWorker 4: two processes would share a GPU/);
+      expect(make({ pool: gpu, nprocPerNode: 4 })).not.toThrow();
     });
     test('fails when MPI slotsPerWorker is inconsistent with the GPUs', () => {
       expect(make({ framework: CollectiveFramework.MPI_HOROVOD, pool: gpu, gpusPerWorker: 2, slotsPerWorker: 4 }))
-        .toThrow(/prop 'slotsPerWorker' is 4; it must equal gpusPerWorker 2 \(one process per GPU\)/);
+        .toThrow(/prop 'slotsPerWorker' is 4; it exceeds gpusPerWorker 2/);
     });
     test('fails when slotsPerWorker is not a positive integer', () => {
       expect(make({ framework: CollectiveFramework.MPI_HOROVOD, slotsPerWorker: 0 })).toThrow(/prop 'slotsPerWorker' is 0; use an integer >= 1/);
