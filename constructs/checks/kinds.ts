@@ -1,4 +1,5 @@
 import { isCoreGroup } from '../core/api-groups';
+import { groupKindOf } from './manifest-entry';
 
 /** True when `group/Kind` is a custom resource kind (served by an operator, not by Kubernetes). */
 export function isCustomGroupKind(groupKind: string): boolean {
@@ -7,8 +8,7 @@ export function isCustomGroupKind(groupKind: string): boolean {
 
 /**
  * The Kueue integration (`integrations.frameworks` name) that admits a kind carrying the
- * queue-name label (kueue v0.19 apis/config/v1beta2 configuration_types.go). kubeflow.org MPIJob
- * maps to mpi-operator's v2beta1 integration, which never manages the v1 kind (queue-references).
+ * queue-name label (kueue v0.19 apis/config/v1beta2 configuration_types.go).
  */
 const KUEUE_FRAMEWORKS: Readonly<Record<string, string>> = {
   'batch/Job': 'batch/job',
@@ -26,7 +26,31 @@ const KUEUE_FRAMEWORKS: Readonly<Record<string, string>> = {
   'leaderworkerset.x-k8s.io/LeaderWorkerSet': 'leaderworkerset.x-k8s.io/leaderworkerset',
 };
 
-/** The Kueue framework name for a `group/Kind`, when Kueue has an integration for it. */
-export function kueueFrameworkOf(groupKind: string): string | undefined {
-  return KUEUE_FRAMEWORKS[groupKind];
+/**
+ * Versions a Kueue integration manages, where it is not every version of its kind: Kueue
+ * v0.19.2's `kubeflow.org/mpijob` is built on mpi-operator's MPIJob (pkg/controller/jobs/mpijob/
+ * mpijob_controller.go: `gvk = kfmpi.SchemeGroupVersionKind`, kfmpi =
+ * github.com/kubeflow/mpi-operator/pkg/apis/kubeflow/v2beta1), so the training-operator's
+ * `kubeflow.org/v1` MPIJob has no integration at all.
+ */
+const KUEUE_VERSIONS: Readonly<Record<string, string>> = {
+  'kubeflow.org/MPIJob': 'kubeflow.org/v2beta1',
+};
+
+/** The Kueue framework name for an object's kind and version, when Kueue has an integration for it. */
+export function kueueFrameworkOf(obj: { apiVersion?: string; kind?: string }): string | undefined {
+  const groupKind = groupKindOf(obj);
+  const version = KUEUE_VERSIONS[groupKind];
+  return version === undefined || version === obj.apiVersion ? KUEUE_FRAMEWORKS[groupKind] : undefined;
+}
+
+/**
+ * Why Kueue cannot admit a kind that has no integration, for the kinds a chart may label for a
+ * queue by mistake (the training-operator's v1 MPIJob); undefined for the kinds it admits.
+ */
+export function kueueCannotAdmit(obj: { apiVersion?: string; kind?: string }): string | undefined {
+  if (obj.apiVersion === 'kubeflow.org/v1' && obj.kind === 'MPIJob') {
+    return "Kueue (v0.19.2) has no integration for the training-operator's kubeflow.org/v1 MPIJob: its 'kubeflow.org/mpijob' integration manages mpi-operator's kubeflow.org/v2beta1 MPIJob only (pkg/controller/jobs/mpijob), so this job is never admitted";
+  }
+  return undefined;
 }

@@ -46,7 +46,7 @@ export const operatorCoverage: SemanticRule = {
         const hint = target.installableKinds?.get(gk);
         ctx.report({ entry: e, field: 'kind', value: gk, message: `no operator on ${target.source} serves it, so it is stored and never acted on; ${hint ? `add '${hint}' to the operators` : 'install its operator'} or leave it out` });
       }
-      checkKueue(ctx, e, gk);
+      checkKueue(ctx, e);
       const policy = e.object.spec?.runPolicy?.schedulingPolicy;
       if (policy && gk.startsWith('kubeflow.org/')) gangJobs.push({ entry: e, scheduler: templatesScheduler(e) });
       if (gk === 'serving.kserve.io/InferenceService') checkKServe(ctx, e);
@@ -83,7 +83,7 @@ function templatesScheduler(e: ManifestEntry): string | undefined {
   return Object.values<any>(specs).map((r) => r.template?.spec?.schedulerName).find((s) => typeof s === 'string');
 }
 
-function checkKueue(ctx: CheckContext, e: ManifestEntry, gk: string): void {
+function checkKueue(ctx: CheckContext, e: ManifestEntry): void {
   const target = ctx.target!;
   const queued = e.object.metadata?.labels?.[KUEUE_QUEUE_LABEL];
   const suspended = e.object.spec?.runPolicy?.suspend === true || e.object.spec?.suspend === true;
@@ -93,7 +93,8 @@ function checkKueue(ctx: CheckContext, e: ManifestEntry, gk: string): void {
     }
     return;
   }
-  const framework = kueueFrameworkOf(gk);
+  // No integration at all (a v1 MPIJob): queue-references reports it, target or not.
+  const framework = kueueFrameworkOf(e.object);
   if (!target.kueue) {
     ctx.report({ entry: e, field: `metadata.labels['${KUEUE_QUEUE_LABEL}']`, value: queued, message: `${target.source} does not install Kueue, so the queue label does nothing${suspended ? ' and the suspended job never starts' : ''}; add 'kueue' to the operators` });
   } else if (framework && !target.kueue.frameworks.includes(framework)) {

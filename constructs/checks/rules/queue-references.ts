@@ -1,6 +1,7 @@
 import { KUEUE_PRIORITY_LABEL, KUEUE_QUEUE_LABEL } from '../../core/scheduling';
 import type { ManifestEntry } from '../manifest-entry';
 import { groupKindOf, nameOf } from '../manifest-entry';
+import { kueueCannotAdmit } from '../kinds';
 import { formatLabels, selectorMatches } from '../selectors';
 import { declares } from '../declared-externals';
 import { CheckContext, SemanticRule } from '../semantic-rule';
@@ -15,9 +16,9 @@ const VOLCANO_BUILTIN_QUEUES = new Set(['default', 'root']);
  * (a null selector selects none) — otherwise the Workload stays pending with "Workload namespace
  * doesn't match ClusterQueue selector" (kueue v0.19 pkg/scheduler/scheduler.go; CRD docs of
  * ClusterQueue.spec.namespaceSelector). `kueue.x-k8s.io/priority-class` must name a
- * WorkloadPriorityClass. Kueue's `kubeflow.org/mpijob` integration manages mpi-operator's v2beta1
- * MPIJob, not training-operator's kubeflow.org/v1 MPIJob (kueue pkg/controller/jobs/mpijob imports
- * mpi-operator v2beta1): a v1 MPIJob with a queue label is never admitted. Volcano queues named by
+ * WorkloadPriorityClass. A kind Kueue has no integration for is never admitted, target or not
+ * (`kueueCannotAdmit`, kinds.ts: the training-operator's kubeflow.org/v1 MPIJob, while Kueue
+ * v0.19.2's `kubeflow.org/mpijob` is mpi-operator's v2beta1). Volcano queues named by
  * training jobs and PodGroups must exist (or be Volcano's own `default`).
  */
 export const queueReferences: SemanticRule = {
@@ -55,10 +56,11 @@ function checkKueue(ctx: CheckContext, e: ManifestEntry, field: string, labels: 
     });
   }
   if (!queueName) return;
-  if (e.object.apiVersion === 'kubeflow.org/v1' && e.object.kind === 'MPIJob') {
+  const cannot = kueueCannotAdmit(e.object);
+  if (cannot) {
     ctx.report({
       entry: e, field: `${field}['${KUEUE_QUEUE_LABEL}']`, value: queueName,
-      message: "Kueue manages only mpi-operator's kubeflow.org/v2beta1 MPIJob, not the training-operator's v1 MPIJob: this job would never be admitted; drop the Kueue gang scheduling or use another framework",
+      message: `${cannot}; emit it as a TrainJob (output: TrainingApi.TRAINER_V2: an mlPolicy.mpi runtime, which Kueue admits through its trainer.kubeflow.org/trainjob integration as one gang), or gang-schedule the v1 job without Kueue (Volcano, coscheduling)`,
     });
     return;
   }

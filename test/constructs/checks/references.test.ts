@@ -74,7 +74,7 @@ describe('rule queue-references', () => {
   });
 
   test('a kubeflow.org/v1 MPIJob cannot be queued by Kueue', () => {
-    expect(problemsOf(queueReferences, [ns('team'), job(queued, 'MPIJob'), lq, cq({})])[0]).toMatch(/Kueue manages only mpi-operator's kubeflow\.org\/v2beta1 MPIJob/);
+    expect(problemsOf(queueReferences, [ns('team'), job(queued, 'MPIJob'), lq, cq({})])[0]).toMatch(/no integration for the training-operator's kubeflow\.org\/v1 MPIJob: its 'kubeflow\.org\/mpijob' integration manages mpi-operator's kubeflow\.org\/v2beta1 MPIJob only/);
   });
 
   test('workload priority classes and Volcano queues must exist', () => {
