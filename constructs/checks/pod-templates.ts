@@ -1,7 +1,11 @@
 import { groupKindOf, ManifestEntry, Scaler } from './manifest-entry';
+import { RuntimeLookup, trainJobPods } from './trainjob-templates';
 
-/** What reading pod templates needs of the index (ObjectIndex): the autoscaler of a workload. */
-export interface ScalerLookup {
+/**
+ * What reading pod templates needs of the index (ObjectIndex): the autoscaler of a workload, and
+ * objects by name (a TrainJob's runtime).
+ */
+export interface ScalerLookup extends RuntimeLookup {
   scalerOf(entry: ManifestEntry): Scaler | undefined;
 }
 
@@ -24,6 +28,8 @@ export interface PodTemplate {
   readonly step?: string;
   /** Workflow steps only: the template's declared `outputs` (parameters and artifacts read from files). */
   readonly outputs?: Record<string, any>;
+  /** TrainJobs only: the (Cluster)TrainingRuntime the pods come from (its podGroupPolicy gangs them). */
+  readonly runtime?: ManifestEntry;
 }
 
 /** Every container of a pod spec, init containers first. */
@@ -80,6 +86,12 @@ export function podTemplatesOf(entry: ManifestEntry, index: ScalerLookup): PodTe
       return workflowTemplates(entry, spec, 'spec');
     case 'argoproj.io/CronWorkflow':
       return workflowTemplates(entry, spec.workflowSpec ?? {}, 'spec.workflowSpec');
+    case 'trainer.kubeflow.org/TrainJob':
+      // The runtime's JobSet template with the TrainJob's overrides (trainjob-templates.ts); a
+      // runtime not in the manifests is object-references' to report.
+      return (trainJobPods(entry, index) ?? []).map((j) => ({
+        entry, role: j.role, field: `${j.field}.spec`, spec: j.spec, labels: j.labels, maxPods: j.pods, minPods: j.pods, runtime: j.runtime,
+      }));
     default: {
       const field = REPLICA_SPECS[gk];
       if (!field) return [];
