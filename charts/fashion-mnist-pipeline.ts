@@ -53,10 +53,10 @@ export interface FashionMnistPipelineProps extends ChartProps {
    */
   readonly knative?: boolean;
   /**
-   * How the three training jobs run: the book's TFJobs (training-operator v1), or TrainJobs on
-   * Kubeflow Trainer v2 (each on its own TensorFlow TrainingRuntime, TF_CONFIG from the
-   * launcher; the step applies the launcher ConfigMap, the runtime and the TrainJob).
-   * @default TrainingApi.TRAINING_OPERATOR_V1
+   * How the three training jobs run: TrainJobs on Kubeflow Trainer v2 (each on its own TensorFlow
+   * TrainingRuntime, TF_CONFIG from the launcher; the step applies the launcher ConfigMap, the
+   * runtime and the TrainJob), or, opted in, the book's own TFJobs (training-operator v1).
+   * @default TrainingApi.TRAINER_V2
    */
   readonly trainingApi?: TrainingApi;
 }
@@ -77,7 +77,7 @@ const MODEL_DIR = '/trained_model';
 
 /**
  * The book's end-to-end project (chapter 9): ingest Fashion-MNIST once (memoized), train three
- * models in parallel as distributed TFJobs (or TrainJobs, `trainingApi`), pick the best, and serve it with KServe — one Argo
+ * models in parallel as distributed TrainJobs (the book's TFJobs with `trainingApi`), pick the best, and serve it with KServe — one Argo
  * Workflow whose service account may do exactly that.
  */
 export class FashionMnistPipeline extends Chart {
@@ -91,6 +91,7 @@ export class FashionMnistPipeline extends Chart {
     if (props.trainingApi !== undefined && !Object.values(TrainingApi).includes(props.trainingApi)) {
       throw propError(this, 'trainingApi', props.trainingApi, 'use TrainingApi.TRAINING_OPERATOR_V1 or TrainingApi.TRAINER_V2');
     }
+    const trainingApi = props.trainingApi ?? TrainingApi.TRAINER_V2;
     const image = props.image ?? ((props.gpus ?? 0) > 0 ? BOOK_GPU_IMAGE : Images.BOOK_MULTI_WORKER);
     const gpus = props.gpus ?? 0;
     new RestrictedNamespace(this, 'Namespace', { name: props.namespace });
@@ -115,7 +116,7 @@ export class FashionMnistPipeline extends Chart {
     this.trainingJobs = BOOK_MODELS.map((model, i) => new TensorFlowTrainingJob(this.workflow.manifests, `train-${model.replace('_', '-')}`, {
       pool: props.pool,
       workers: props.workers,
-      output: props.trainingApi,
+      output: trainingApi,
       volumes: [mount],
       container: {
         image,
@@ -131,7 +132,7 @@ export class FashionMnistPipeline extends Chart {
       },
     }));
     // A TrainJob comes with its runtime and launcher: applied (stable names), as one step.
-    const action = props.trainingApi === TrainingApi.TRAINER_V2 ? ResourceAction.APPLY : undefined;
+    const action = trainingApi === TrainingApi.TRAINER_V2 ? ResourceAction.APPLY : undefined;
     const training = this.trainingJobs.map((job) => this.workflow.addResourceTask(job.node.id, { resource: job, action, dependsOn: [ingest] }));
 
     const select = this.workflow.addContainerTask('model-selection', {

@@ -6,14 +6,31 @@ import { parse } from 'yaml';
 import { formatViolations, validateObjects } from '../validation/validator';
 import { problemsOf } from '../constructs/checks/check-helpers';
 import { programContract } from '../../constructs/checks/rules/program-contract';
+import { TrainingApi } from '../../constructs/training/trainer-v2';
 
 const manifests = () => new Map(buildPlatform({ outdir: '/nonexistent' }).synthManifests().map((m) => [m.name, m.objects]));
+
+/** The book pipeline as the training-operator v1 opt-in builds it (the book's own TFJobs). */
+function v1Charts(): Manifest[][] {
+  const app = new PlatformApp({ outdir: '/nonexistent' });
+  const trainingApi = TrainingApi.TRAINING_OPERATOR_V1;
+  new FashionMnistPipeline(app, 'book-pipeline', { namespace: 'fashion-mnist', pool: examplePools.cpu, trainingApi });
+  new FashionMnistPipeline(app, 'book-pipeline-gpu', { namespace: 'fashion-mnist-gpu', pool: examplePools.gpu, gpus: 1, trainingApi });
+  return app.synthManifests().map((m) => m.objects);
+}
+
+/** The embedded objects of the pipeline's workflow whose manifest is of that kind. */
+function embeddedOfKind(objects: Manifest[], kind: string): Manifest[] {
+  const wf = byKindName(objects, 'Workflow', 'fashion-mnist');
+  return wf.spec.templates.filter((t: any) => t.resource).map((t: any) => parse(t.resource.manifest)).filter((o: Manifest) => o.kind === kind);
+}
 
 /** Every pod spec in the objects, including those inside workflow templates and embedded manifests. */
 function podSpecs(objects: Manifest[]): Manifest[] {
   const specs: Manifest[] = [];
   for (const o of objects) {
     if (o.kind === 'TFJob') specs.push(...Object.values<any>(o.spec.tfReplicaSpecs).map((r) => r.template.spec));
+    if (o.kind === 'TrainingRuntime') specs.push(...o.spec.template.spec.replicatedJobs.map((j: any) => j.template.spec.template.spec));
     if (o.kind === 'InferenceService') specs.push({ containers: [o.spec.predictor.model], securityContext: o.spec.predictor.securityContext });
     if (o.kind === 'Workflow') {
       for (const t of o.spec.templates) {
@@ -40,29 +57,37 @@ describe('FashionMnistPipeline', () => {
   test.each(['book-pipeline', 'book-pipeline-gpu'])('%s: every object, and every embedded manifest, is schema-valid', (name) => {
     const objects = all.get(name)!;
     const embedded = ofKind(objects, 'Workflow').flatMap((w) => w.spec.templates.filter((t: any) => t.resource).map((t: any) => parse(t.resource.manifest)));
-    expect(embedded.length).toBe(4);
+    // three (launcher ConfigMap, TrainingRuntime, TrainJob) per model, and the InferenceService
+    expect(embedded.length).toBe(10);
     expect(formatViolations(validateObjects(name, [...objects, ...embedded]))).toBe('');
   });
 
-  test('three TFJobs train cnn, dropout and batch_norm (the book trains dropout twice), each to its own version dir', () => {
-    const wf = byKindName(all.get('book-pipeline')!, 'Workflow', 'fashion-mnist');
-    const jobs = wf.spec.templates.filter((t: any) => t.resource?.manifest.includes('kind: TFJob')).map((t: any) => parse(t.resource.manifest));
-    const args = jobs.map((j: any) => j.spec.tfReplicaSpecs.Worker.template.spec.containers[0].command);
+  test('three TrainJobs train cnn, dropout and batch_norm (the book trains dropout twice), each to its own version dir, as model-selection reads them', () => {
+    const objects = all.get('book-pipeline')!;
+    expect(embeddedOfKind(objects, 'TrainJob').map((j) => [j.metadata.name, j.spec.runtimeRef.name, j.spec.trainer.numNodes]))
+      .toEqual(BOOK_MODELS.map((m) => [`train-${m.replace('_', '-')}`, `train-${m.replace('_', '-')}`, 2]));
+    const containers = embeddedOfKind(objects, 'TrainingRuntime').map((r) => r.spec.template.spec.replicatedJobs[0].template.spec.template.spec.containers[0]);
+    const args = containers.map((c) => c.command);
     const modelTypes = args.map((a: string[]) => a[a.indexOf('--model_type') + 1]);
     const dirs = args.map((a: string[]) => a[a.indexOf('--saved_model_dir') + 1]);
     expect(modelTypes).toEqual([...BOOK_MODELS]);
-    expect(new Set(dirs).size).toBe(3);
-    expect(jobs.every((j: any) => j.spec.tfReplicaSpecs.Worker.template.spec.containers[0].image === 'kubeflow/multi-worker-strategy:v0.1')).toBe(true);
+    expect(dirs).toEqual(['1', '2', '3'].map((v) => `/trained_model/saved_model_versions/${v}/`));
+    expect(containers.every((c) => c.image === 'kubeflow/multi-worker-strategy:v0.1')).toBe(true);
   });
 
   test('training starts after ingestion in parallel; selection waits for all three; serving follows selection', () => {
     const dag = byKindName(all.get('book-pipeline')!, 'Workflow', 'fashion-mnist').spec.templates.find((t: any) => t.name === 'main').dag.tasks;
     const depends = Object.fromEntries(dag.map((t: any) => [t.name, t.depends]));
+    const train = (id: string) => ({
+      [`${id}-configmap`]: 'data-ingestion.Succeeded',
+      [`${id}-trainingruntime`]: 'data-ingestion.Succeeded',
+      [id]: `data-ingestion.Succeeded && ${id}-configmap.Succeeded && ${id}-trainingruntime.Succeeded`,
+    });
     expect(depends).toEqual({
       'data-ingestion': undefined,
-      'train-cnn': 'data-ingestion.Succeeded',
-      'train-dropout': 'data-ingestion.Succeeded',
-      'train-batch-norm': 'data-ingestion.Succeeded',
+      ...train('train-cnn'),
+      ...train('train-dropout'),
+      ...train('train-batch-norm'),
       'model-selection': 'train-cnn.Succeeded && train-dropout.Succeeded && train-batch-norm.Succeeded',
       serve: 'model-selection.Succeeded',
     });
@@ -108,7 +133,9 @@ describe('FashionMnistPipeline', () => {
       const role = ofKind(objects, 'Role')[0];
       const flat = role.rules.flatMap((r: any) => [...r.apiGroups, ...r.resources, ...r.verbs]);
       expect(flat).not.toContain('*');
-      expect(role.rules.map((r: any) => r.resources[0]).sort()).toEqual(['inferenceservices', 'tfjobs', 'workflowtaskresults']);
+      expect(role.rules.map((r: any) => r.resources[0]).sort()).toEqual(['configmaps', 'inferenceservices', 'trainingruntimes', 'trainjobs', 'workflowtaskresults']);
+      // every step applies: create (first run), get and patch (later runs)
+      for (const r of role.rules.filter((x: any) => x.resources[0] !== 'workflowtaskresults')) expect(r.verbs).toEqual(['create', 'get', 'patch']);
       expect(ofKind(objects, 'ClusterRoleBinding')).toEqual([]);
     }
   });
@@ -139,13 +166,14 @@ describe('FashionMnistPipeline', () => {
     for (const t of wf('book-pipeline-gpu').spec.templates.filter((x: any) => x.container)) {
       expect(t.tolerations).toEqual(examplePools.gpu.tolerations());
     }
-    const gpuJobs = podSpecs(all.get('book-pipeline-gpu')!).filter((s) => s.containers[0].name === 'tensorflow');
+    const gpuJobs = podSpecs(all.get('book-pipeline-gpu')!).filter((s) => s.containers[0].name === 'node');
+    expect(gpuJobs.length).toBe(3);
     expect(gpuJobs.every((s) => s.containers[0].resources.limits['nvidia.com/gpu'] === 1)).toBe(true);
     expect(tolerated(all.get('book-pipeline')!).every((t) => t === undefined)).toBe(true);
   });
 
   test("training runs in a writable emptyDir working directory (TensorBoard's ./logs as UID 1000); selection stays at / where trained_model/ is the claim", () => {
-    for (const objects of bookCharts()) {
+    for (const objects of v1Charts()) {
       const wf = byKindName(objects, 'Workflow', 'fashion-mnist');
       const jobs = wf.spec.templates.filter((t: any) => t.resource?.manifest.includes('kind: TFJob')).map((t: any) => parse(t.resource.manifest));
       for (const job of jobs) {
@@ -183,5 +211,29 @@ describe('FashionMnistPipeline', () => {
   test('fails on an invalid namespace name', () => {
     const app = new PlatformApp({ outdir: '/nonexistent' });
     expect(() => new FashionMnistPipeline(app, 'p', { namespace: 'Fashion_MNIST', pool: examplePools.cpu })).toThrow(/prop 'name' is 'Fashion_MNIST'/);
+  });
+});
+
+describe('FashionMnistPipeline, opted in to the training-operator v1 (TrainingApi.TRAINING_OPERATOR_V1)', () => {
+  const charts = v1Charts();
+
+  test("the book's three TFJobs, created by their steps, each to its own version dir; schema-valid", () => {
+    for (const objects of charts) {
+      const jobs = embeddedOfKind(objects, 'TFJob');
+      const args = jobs.map((j) => j.spec.tfReplicaSpecs.Worker.template.spec.containers[0].command);
+      expect(args.map((a: string[]) => a[a.indexOf('--model_type') + 1])).toEqual([...BOOK_MODELS]);
+      expect(args.map((a: string[]) => a[a.indexOf('--saved_model_dir') + 1])).toEqual(['1', '2', '3'].map((v) => `/trained_model/saved_model_versions/${v}/`));
+      const wf = byKindName(objects, 'Workflow', 'fashion-mnist');
+      expect(wf.spec.templates.find((t: any) => t.name === 'train-cnn').resource).toMatchObject({ action: 'create', successCondition: 'status.completionTime,status.replicaStatuses.Worker.succeeded > 0' });
+      expect(embeddedOfKind(objects, 'TrainJob')).toEqual([]);
+      const embedded = wf.spec.templates.filter((t: any) => t.resource).map((t: any) => parse(t.resource.manifest));
+      expect(formatViolations(validateObjects('book-v1', [...objects, ...embedded]))).toBe('');
+    }
+  });
+
+  test('the workflow Role names tfjobs instead of the Trainer v2 objects', () => {
+    for (const objects of charts) {
+      expect(ofKind(objects, 'Role')[0].rules.map((r: any) => r.resources[0]).sort()).toEqual(['inferenceservices', 'tfjobs', 'workflowtaskresults']);
+    }
   });
 });

@@ -114,9 +114,9 @@ describe('a kind cluster sized by its listed workers', () => {
     expect(() => planPlatform(kind({ cpu: 1 }, ['ml-platform-priorities', 'book-pipeline']), buildPlatform())).not.toThrow();
   });
 
-  test('on one GPU worker the GPU pipeline is refused: its 2-worker TFJobs could start partially beside the always-on predictor', () => {
+  test('on one GPU worker the GPU pipeline is refused: its 2-worker TrainJobs could start partially beside the always-on predictor', () => {
     expect(() => planPlatform(kind({ cpu: 1, 'gpu-l4': 1 }, ['ml-platform-priorities', 'book-pipeline-gpu']), buildPlatform()))
-      .toThrow(/config 'ml-platform-patterns:charts' is .*TFJob fashion-mnist-gpu\/train-cnn .*spec\.runPolicy is 'no gang scheduling'.*pool 'gpu-l4' keeps only .*: nvidia.com\/gpu 2 > 0, so started replicas could wait forever/s);
+      .toThrow(/config 'ml-platform-patterns:charts' is .*TrainJob fashion-mnist-gpu\/train-cnn .*TrainingRuntime 'train-cnn' spec\.podGroupPolicy is 'no gang scheduling'.*pool 'gpu-l4' keeps only .*: nvidia.com\/gpu 2 > 0, so started replicas could wait forever/s);
     expect(() => planPlatform(kind({ cpu: 1, 'gpu-l4': 3 }, ['ml-platform-priorities', 'book-pipeline-gpu']), buildPlatform())).not.toThrow();
   });
 

@@ -15,9 +15,10 @@ describe('every synthesized object validates strictly against its schema', () =>
     expect(formatViolations(validateObjects(`${name}.k8s.yaml (embedded)`, embedded))).toBe('');
   });
 
-  test('the embedded-object finder sees the book pipeline TFJobs and InferenceService', () => {
+  test('the embedded-object finder sees the book pipeline TrainJobs (with their runtimes and launcher ConfigMaps) and InferenceService', () => {
     const book = manifests.find((m) => m.name === 'book-pipeline')!;
-    expect(embeddedObjects(book.objects).map((o) => o.kind).sort()).toEqual(['InferenceService', 'TFJob', 'TFJob', 'TFJob']);
+    const kinds = ['ConfigMap', 'InferenceService', 'TrainJob', 'TrainingRuntime'];
+    expect(embeddedObjects(book.objects).map((o) => o.kind).sort()).toEqual(kinds.flatMap((k) => (k === 'InferenceService' ? [k] : [k, k, k])));
   });
 
   test('a broken object is reported with file, object, path and reason', () => {

@@ -28,7 +28,7 @@ describe('metadata convention', () => {
     new MlPlatformOperations(app, 'ml-platform-operations', { cpuPool, gpuPool });
     const before = appConventionProblems(app);
     expect(before.some((p) => p.startsWith('ml-platform-operations: '))).toBe(true);
-    expect(before.some((p) => /^book-pipeline: TFJob /.test(p))).toBe(true);
+    expect(before.some((p) => /^book-pipeline: TrainJob /.test(p))).toBe(true);
     applyMetadataConvention(app);
     expect(appConventionProblems(app)).toEqual([]);
   });
