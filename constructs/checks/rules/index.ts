@@ -8,6 +8,8 @@ import { operatorCoverage } from './operator-coverage';
 import { podSecurity } from './pod-security';
 import { programContract } from './program-contract';
 import { queueReferences } from './queue-references';
+import { rerunBesideServing } from './rerun-beside-serving';
+import { servedModelWritten } from './served-model-written';
 import { servingRuntimes } from './serving-runtimes';
 import { statusPaths } from './status-paths';
 import { storagePlacement } from './storage-placement';
@@ -34,4 +36,6 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   workloadImage,
   programContract,
   capacityFeasibility,
+  servedModelWritten,
+  rerunBesideServing,
 ];
