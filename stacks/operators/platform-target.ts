@@ -6,6 +6,7 @@
  * charts against it before anything is created.
  */
 import { PlatformTarget, poolShapes } from '../../constructs/checks/platform-target';
+import { propError } from '../../constructs/core/errors';
 import type { NodePool } from '../../constructs/cluster/node-pool';
 import { AccessMode } from '../../constructs/core/volume-types';
 import { StorageProfile, StorageProfiles } from '../../constructs/core/storage-profile';
@@ -17,7 +18,7 @@ import { clusterServingRuntimesOf } from './kserve-runtimes';
 import { gangSchedulerName, kueueFrameworks } from './operator-config';
 import { ArgoWorkflowsValues, operatorValues } from './values';
 import type { ValuesContext } from './values-context';
-import { clusterOperators, defaultOperators, installOrder, OperatorName, OperatorRelease, releasesFor } from './versions';
+import { clusterOperators, defaultOperators, installOrder, OperatorName, OperatorRelease, releasesFor, SELECTABLE_OPERATORS, SelectableOperatorName } from './versions';
 
 /**
  * The custom resource kinds (`group/Kind`) each operator's controller acts on, beside the version
@@ -182,13 +183,35 @@ export function platformTarget(config: TargetConfig, releases: readonly Operator
   };
 }
 
+/** Options of `defaultPlatformTarget`. */
+export interface DefaultTargetOptions {
+  /**
+   * Operators installed beside the cluster's defaults, as the config's `operators` would add them:
+   * the opt-in ones (`volcano`) or any other the version map offers on the cluster.
+   * @default - none: the cluster's default operators only
+   */
+  readonly operators?: readonly string[];
+  /** The stack's `gangScheduler` (e.g. 'volcano' with `operators: ['volcano']`). @default 'none' */
+  readonly gangScheduler?: GangSchedulerChoice;
+}
+
 /**
- * The target of a stack left at its defaults for `cluster` (default operators, no gang scheduler):
- * what `npm run synth` builds and checks the example charts for (the local stack's).
+ * The target of a stack at its defaults for `cluster` (default operators, no gang scheduler)
+ * plus `options.operators`: what `npm run synth` builds and checks the example charts for (the
+ * local stack's), or a synth target for charts that use an opt-in operator.
+ * @throws naming `options.operators[i]` and the value for an operator the version map does not
+ * offer on the cluster.
  */
-export function defaultPlatformTarget(cluster: ClusterKind = 'local', pools?: readonly NodePool[]): PlatformTarget {
+export function defaultPlatformTarget(cluster: ClusterKind = 'local', pools?: readonly NodePool[], options: DefaultTargetOptions = {}): PlatformTarget {
   const table = releasesFor(KUBERNETES_MINOR);
-  return platformTarget({ cluster, pools }, installOrder(table, [...clusterOperators(cluster, undefined), ...defaultOperators(cluster)]));
+  const where = { kind: 'defaultPlatformTarget', path: cluster };
+  const extra = (options.operators ?? []).map((o, i) => {
+    const offered = SELECTABLE_OPERATORS.filter((s) => table[s].clusters.includes(cluster));
+    if (!offered.includes(o as SelectableOperatorName)) throw propError(where, `options.operators[${i}]`, o, `not an operator the ${cluster} stack installs; use one of ${offered.join(', ')}`);
+    return o as SelectableOperatorName;
+  });
+  const operators = [...new Set([...clusterOperators(cluster, undefined), ...defaultOperators(cluster), ...extra])];
+  return platformTarget({ cluster, pools, gangScheduler: options.gangScheduler }, installOrder(table, operators));
 }
 
 /** The fields of a pool the shapes are computed from. */

@@ -6,7 +6,7 @@ import { StorageProfiles } from '../../constructs/core/storage-profile';
 import { parseStackConfig } from '../../stacks/config';
 import { EXPORTED_METRICS } from '../../stacks/operators/exported-metrics';
 import { KSERVE_CLUSTER_SERVING_RUNTIMES } from '../../stacks/operators/kserve-runtimes';
-import { OPERATOR_KINDS, platformTarget, SCHEDULER_PLUGINS, servedKinds, storageProfileFor } from '../../stacks/operators/platform-target';
+import { defaultPlatformTarget, OPERATOR_KINDS, platformTarget, SCHEDULER_PLUGINS, servedKinds, storageProfileFor } from '../../stacks/operators/platform-target';
 import { defaultOperators, installOrder, OperatorName, releasesFor } from '../../stacks/operators/versions';
 
 const CRDS = path.resolve(__dirname, '../../../shared/crds');
@@ -129,5 +129,20 @@ describe('pools of another cloud (the pools a program passes to loadStackConfig,
     const target = platformTarget({ cluster: 'gke', pools: config.pools }, releases(defaultOperators('gke')));
     // e2-standard-8 (8 cores, 32 GiB), not the m6i.4xlarge the charts were given (16 cores, 64 GiB).
     expect(target.nodePools?.get('cpu')).toEqual(expect.objectContaining({ cpuMillis: 7910, memoryMebibytes: 29022, maxNodes: 4 }));
+  });
+});
+
+describe('defaultPlatformTarget with opt-in operators', () => {
+  test('operators are added to the cluster defaults: Volcano serves its kinds and its scheduler', () => {
+    expect(defaultPlatformTarget('local').servedKinds.has('scheduling.volcano.sh/PodGroup')).toBe(false);
+    const target = defaultPlatformTarget('local', undefined, { operators: ['volcano'], gangScheduler: 'volcano' });
+    expect(target.servedKinds.get('scheduling.volcano.sh/PodGroup')).toBe('volcano');
+    expect(target.schedulers).toContain('volcano');
+    expect(target.operators).toEqual(expect.arrayContaining([...defaultPlatformTarget('local').operators, 'volcano']));
+  });
+
+  test('an operator the version map does not offer is an error naming the option and the value', () => {
+    expect(() => defaultPlatformTarget('local', undefined, { operators: ['volcanoo'] }))
+      .toThrow(/defaultPlatformTarget 'local': prop 'options\.operators\[0\]' is 'volcanoo'; not an operator the local stack installs; use one of .*volcano/);
   });
 });
