@@ -32,6 +32,13 @@ export interface ProgramFacts {
    * @default - none
    */
   readonly writes?: readonly string[];
+  /**
+   * A launcher: it runs the rest of its command line (after its own path) as the program, with
+   * these environment variables set (the TF_CONFIG launcher of constructs/training). The checks
+   * judge the program it runs against that program's facts.
+   * @default - not a launcher
+   */
+  readonly launches?: { readonly env: readonly string[] };
 }
 
 /** Annotation of a ScriptBundle's ConfigMap carrying its programs' facts (JSON, by file name). */

@@ -64,7 +64,7 @@ export interface ProgramRun {
 /**
  * The described program a command runs: the first word of the command and args (`sh -c` strings
  * split) that is, resolved against the image's working directory, a program of the image map or
- * of a ScriptBundle mounted among `volumes`.
+ * of a ScriptBundle mounted among `volumes` (past a launcher, to the program it runs).
  */
 export function programRunBy(container: ContainerLike, volumes: readonly VolumeAttachment[]): ProgramRun | undefined {
   const image = container.image.facts;
@@ -73,7 +73,8 @@ export function programRunBy(container: ContainerLike, volumes: readonly VolumeA
   for (const word of words) {
     const path = resolvePath(word, workdir);
     const facts = image?.programs?.[path] ?? bundleFacts(path, volumes);
-    if (facts) return { path, facts, relative: isRelativePath(word) };
+    // A launcher (ProgramFacts.launches) runs the program named after it.
+    if (facts && !facts.launches) return { path, facts, relative: isRelativePath(word) };
   }
   return undefined;
 }

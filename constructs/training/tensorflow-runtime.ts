@@ -66,7 +66,11 @@ const annotationEnv = (name: string, key: string) => ({ name, valueFrom: { field
  * ClusterTrainingRuntime refers to it by name, so it must exist in each namespace of its TrainJobs.
  */
 export function tfConfigLauncher(scope: Construct, name: string): ScriptBundle {
-  return new ScriptBundle(scope, 'tf-launcher', { name: `${name}-tf-launcher`, files: { [TF_LAUNCHER_FILE]: TF_CONFIG_LAUNCHER } });
+  return new ScriptBundle(scope, 'tf-launcher', {
+    name: `${name}-tf-launcher`, files: { [TF_LAUNCHER_FILE]: TF_CONFIG_LAUNCHER },
+    // It execs the rest of argv with TF_CONFIG set: the checks judge that program instead.
+    programs: { [TF_LAUNCHER_FILE]: { launches: { env: ['TF_CONFIG'] } } },
+  });
 }
 
 /**

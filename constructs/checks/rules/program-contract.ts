@@ -56,18 +56,26 @@ export const programContract: SemanticRule = {
     for (const t of ctx.index.podTemplates()) {
       for (const c of containersOf(t.spec)) {
         const argv = argvOf(c);
-        const script = scriptsRunBy(c)[0];
-        if (!script) continue;
         const image = factsOfImage(ctx.target, String(c.image));
         const cwd: string = c.workingDir ?? image?.workdir ?? '/';
-        const path = resolvePath(script, cwd);
-        const facts = programFacts(ctx, t, c, path);
-        if (!facts) continue;
+        // A launcher (ProgramFacts.launches) runs the next script with its variables set: judge that one.
+        const scripts = scriptsRunBy(c);
+        const launched: string[] = [];
+        let script = scripts.shift();
+        let path = script === undefined ? '' : resolvePath(script, cwd);
+        let facts = script === undefined ? undefined : programFacts(ctx, t, c, path);
+        while (facts?.launches && scripts.length) {
+          launched.push(...facts.launches.env);
+          script = scripts.shift()!;
+          path = resolvePath(script, cwd);
+          facts = programFacts(ctx, t, c, path);
+        }
+        if (!script || !facts || facts.launches) continue;
         const field = `${t.field} container '${c.name}' command`;
         const value = argv.join(' ');
         const after = argv.slice(argv.indexOf(script) + 1);
         for (const p of argumentProblems(path, facts, flagsOf(after))) ctx.report({ entry: t.entry, field, value, severity: p.severity, message: `${t.role}: ${p.text}` });
-        const injected = INJECTED_ENV[groupKindOf(t.entry.object)] ?? [];
+        const injected = [...(INJECTED_ENV[groupKindOf(t.entry.object)] ?? []), ...launched];
         const { names: env, unknown: envFromUnknown } = environmentOf(ctx, t, c);
         const missingEnv = (facts.requiredEnv ?? []).filter((v) => !env.has(v) && !injected.includes(v));
         if (missingEnv.length) {
