@@ -16,6 +16,7 @@ import type { Supervised } from '../core/processes';
 import { Fatal, log } from '../core/runtime';
 import { waitHealthy } from './components';
 import { kueueFrameworks, kueueRuntimeConfiguration, trainingOperatorCommandLine } from './operators';
+import { etcWith } from './pod-process';
 import { kueueWebhooks, trainingOperatorWebhooks } from './webhooks';
 
 interface OperatorStart {
@@ -119,11 +120,7 @@ export async function startKueue(
   fs.mkdirSync(certDir);
   fs.writeFileSync(path.join(certDir, 'tls.crt'), certs.certPem);
   fs.writeFileSync(path.join(certDir, 'tls.key'), certs.keyPem);
-  const etcCopy = path.join(cp.tmp, 'kueue-etc');
-  fs.cpSync('/etc', etcCopy, { recursive: true, verbatimSymlinks: true, errorOnExist: false, filter: (src) => !src.startsWith('/etc/kueue') && readable(src) });
-  fs.mkdirSync(path.join(etcCopy, 'kueue', 'metrics', 'certs'), { recursive: true });
-  fs.writeFileSync(path.join(etcCopy, 'kueue', 'metrics', 'certs', 'tls.crt'), certs.certPem);
-  fs.writeFileSync(path.join(etcCopy, 'kueue', 'metrics', 'certs', 'tls.key'), certs.keyPem);
+  const etcCopy = etcWith(path.join(cp.tmp, 'kueue-etc'), { 'kueue/metrics/certs/tls.crt': certs.certPem, 'kueue/metrics/certs/tls.key': certs.keyPem });
 
   const [healthPort, webhookPort] = [await freePort(), await freePort()];
   const { configuration, replaced } = kueueRuntimeConfiguration(stackConfiguration, { healthPort, webhookPort, certDir });
@@ -139,14 +136,4 @@ export async function startKueue(
       ` fairSharing: ${configuration.fairSharing ? JSON.stringify(configuration.fairSharing) : 'off'}${replaced.length ? `; replaced process fields: ${replaced.join(', ')}` : ''})`,
   );
   return { child, configuration };
-}
-
-/** Unreadable files of /etc (as a non-root user) are left out of the private copy. */
-function readable(file: string): boolean {
-  try {
-    fs.accessSync(file, fs.constants.R_OK);
-    return true;
-  } catch {
-    return false;
-  }
 }
