@@ -45,7 +45,7 @@ describe(GUIDE, () => {
   test('names the files the guide builds, each once', () => {
     expect(blocks.map((b) => b.file)).toEqual(expect.arrayContaining([
       'my-platform/pools.ts', 'my-platform/teams.ts', 'my-platform/programs.ts', 'my-platform/pipeline.ts',
-      'my-platform/platform.ts', 'my-platform/synth.ts', 'test/my-platform/platform.test.ts', 'my-platform/stack.ts', 'Pulumi.my-platform.yaml',
+      'my-platform/platform.ts', 'my-platform/synth.ts', 'test/my-platform/platform.test.ts', 'my-platform/stack.ts', 'test/my-platform/stack.test.ts', 'Pulumi.my-platform.yaml',
       'my-platform/experiments.ts', 'my-platform/experiments-synth.ts',
     ]));
   });
@@ -178,3 +178,5 @@ describe(GUIDE, () => {
 
 // The guide's own test file, run as part of this one (its describe blocks register here).
 require(tempPath('test/my-platform/platform.test.ts'));
+// The guide's offline preview of its stack (previewStackOffline), run here too.
+require(tempPath('test/my-platform/stack.test.ts'));

@@ -1,4 +1,5 @@
 import * as pulumi from '@pulumi/pulumi';
+import { mockedCloudState as computedState } from '../../stacks/preview';
 
 /** One registered resource as the mock monitor saw it. */
 export interface Registered {
@@ -7,19 +8,6 @@ export interface Registered {
   readonly inputs: Record<string, any>;
   /** URNs this resource was registered as depending on. */
   readonly dependencies: string[];
-}
-
-/** Outputs a cloud would compute, so kubeconfig builders have something to read. */
-function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, any> {
-  if (type === 'aws:eks/cluster:Cluster') {
-    return {
-      ...inputs, endpoint: `https://${name}.eks.test`, certificateAuthority: { data: 'Q0E=' }, arn: `arn:aws:eks:us-west-2:123456789012:cluster/${inputs.name}`,
-      vpcConfig: { ...inputs.vpcConfig, vpcId: 'vpc-0123', clusterSecurityGroupId: 'sg-cluster' },
-    };
-  }
-  if (type === 'gcp:container/cluster:Cluster') return { ...inputs, endpoint: '10.0.0.1', masterAuth: { clusterCaCertificate: 'Q0E=' } };
-  if (type === 'aws:iam/role:Role') return { ...inputs, arn: `arn:aws:iam::123456789012:role/${name}`, name };
-  return inputs;
 }
 
 /**
