@@ -59,7 +59,8 @@ export function mpiRuntime(launcher: ResolvedReplica, node: ResolvedReplica, slo
   };
   return {
     framework: 'mpi',
-    // The MPI plugin sizes the `node` job from numNodes (runLauncherAsNode false); the launcher is one pod.
+    // The TrainJob's numNodes sizes the `node` job (runLauncherAsNode false); the runtime's
+    // mlPolicy.numNodes the launcher, one pod (renderTrainingRuntime).
     numNodes: node.replicas,
     mlPolicy: { mpi: { numProcPerNode: slots, mpiImplementation: 'OpenMPI', sshAuthMountPath: MPI_SSH_AUTH_PATH, runLauncherAsNode: false } },
     network: { publishNotReadyAddresses: true },

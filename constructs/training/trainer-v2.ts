@@ -126,6 +126,12 @@ export function renderTrainingRuntime(scope: Construct, input: Omit<TrainerV2Inp
   const trainers = input.jobs.filter((j) => j.trainer);
   if (trainers.length !== 1) throw new Error(`${scope.node.path}: a Trainer v2 runtime needs exactly one trainer job, got ${trainers.length}`);
   const numNodes = input.numNodes ?? trainers[0].replica.replicas;
+  // Trainer v2.3.0 sizes the trainer job from the runtime's mlPolicy.numNodes
+  // (pkg/runtime/core/trainingruntime.go newRuntimeInfo) and lets the TrainJob's numNodes replace
+  // it in every plugin but MPI's, which applies it to the `node` job only (plugins/mpi/mpi.go
+  // EnforceMLPolicy): an MPI runtime keeps the launcher's own count there, as the built-in
+  // deepspeed-distributed runtime does (numNodes: 1), or every node would start a launcher.
+  const runtimeNodes = input.mlPolicy.mpi !== undefined ? trainers[0].replica.replicas : numNodes;
   const run = renderFaultTolerance(scope, job);
   const replicatedJobs = input.jobs.map((j) => {
     const template = renderReplicaTemplate(scope, job, j.replica, j.containerName, input.podLabels);
@@ -151,7 +157,7 @@ export function renderTrainingRuntime(scope: Construct, input: Omit<TrainerV2Inp
 
   const metadata = { name: input.name, labels: { [TRAINER_FRAMEWORK_LABEL]: input.framework } };
   const spec = {
-    mlPolicy: { numNodes, ...input.mlPolicy },
+    mlPolicy: { numNodes: runtimeNodes, ...input.mlPolicy },
     podGroupPolicy,
     template: {
       spec: {

@@ -14,7 +14,7 @@ const horovod = (output?: TrainingApi) => (app: Parameters<Parameters<typeof exp
   const { a } = teams(app);
   new AllReduceTrainingJob(teamChart(app, 'jobs', a), 'horovod', {
     framework: CollectiveFramework.MPI_HOROVOD, image: MPI_IMAGE, pool: pools.cpu, workers: 2, output,
-    command: ['horovodrun', 'python', '/train.py'], resources: { cpu: Cpu.units(1), memory: Size.gibibytes(2) },
+    command: ['python', '/horovod/examples/pytorch/pytorch_mnist.py'], resources: { cpu: Cpu.units(1), memory: Size.gibibytes(2) },
     scheduling: GangScheduling.kueue({ queue: a.queue }),
   });
 };

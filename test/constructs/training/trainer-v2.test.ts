@@ -32,7 +32,9 @@ describe('Trainer v2 runtimes', () => {
   test('MPI/Horovod: sshd nodes and a launcher, shaped like the built-in deepspeed-distributed runtime', () => {
     const { job, runtime, trainJob } = allReduce({ framework: CollectiveFramework.MPI_HOROVOD, pool: gpu, workers: 3 });
     expect(runtime.metadata.labels).toEqual({ 'trainer.kubeflow.org/framework': 'mpi' });
-    expect(runtime.spec.mlPolicy).toEqual({ numNodes: 3, mpi: { numProcPerNode: 2, mpiImplementation: 'OpenMPI', sshAuthMountPath: '/home/mpiuser/.ssh', runLauncherAsNode: false } });
+    // The runtime's numNodes is the launcher's pod count (Trainer v2.3.0 newRuntimeInfo); the TrainJob's sizes the node job (mpi.go).
+    expect(runtime.spec.mlPolicy).toEqual({ numNodes: 1, mpi: { numProcPerNode: 2, mpiImplementation: 'OpenMPI', sshAuthMountPath: '/home/mpiuser/.ssh', runLauncherAsNode: false } });
+    expect(trainJob.spec.trainer.numNodes).toBe(3);
     expect(runtime.spec.template.spec.network).toEqual({ publishNotReadyAddresses: true });
     expect(runtime.spec.template.spec.successPolicy).toEqual({ operator: 'All', targetReplicatedJobs: ['launcher'] });
     const [node, launcher] = jobsOf(runtime);
