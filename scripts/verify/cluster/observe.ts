@@ -3,7 +3,7 @@
 // controllers' messages behind any that is not ready.
 
 import type { ApiClient } from '../core/api-client';
-import type { ServedResource } from '../core/api-paths';
+import { type ServedResource, statusMessage } from '../core/api-paths';
 import type { KubeObject } from '../core/objects';
 import { log, sleep } from '../core/runtime';
 import { placement } from './placement';
@@ -32,9 +32,20 @@ export interface WorkloadView {
 
 const POOL_LABEL = 'mlpatterns.dev/node-pool';
 
-async function list(client: ApiClient, path: string): Promise<KubeObject[]> {
-  const r = await client.request('GET', path);
-  return r.status === 200 ? r.body.items || [] : [];
+/**
+ * The items at `path`. Fails closed: a list that does not answer 200 (after one retry) stops the
+ * run, since an empty answer would read as "no pods, no warnings" and pass what was never seen.
+ * `optional`: a group that may not be served (404 is an empty list).
+ */
+export async function list(client: Pick<ApiClient, 'request'>, path: string, { optional = false } = {}): Promise<KubeObject[]> {
+  let r = await client.request('GET', path).catch((e: unknown) => ({ status: 0, body: { message: String(e) } }));
+  if (r.status !== 200 && !(optional && r.status === 404)) {
+    await sleep(1000);
+    r = await client.request('GET', path).catch((e: unknown) => ({ status: 0, body: { message: String(e) } }));
+  }
+  if (r.status === 200) return r.body.items || [];
+  if (optional && r.status === 404) return [];
+  throw new Error(`listing ${path} failed: ${statusMessage(r.status, r.body)} (a failed list is not read as empty)`);
 }
 
 function listPath(group: string, version: string, plural: string): string {
@@ -68,7 +79,7 @@ export async function snapshot(client: ApiClient, workloads: readonly Workload[]
   ]);
   const kueueWorkloads = kueue ? await list(client, '/apis/kueue.x-k8s.io/v1beta2/workloads') : [];
   // TrainJob -> JobSet -> Job -> Pod (an unserved group lists nothing)
-  const jobSets = await list(client, '/apis/jobset.x-k8s.io/v1alpha2/jobsets');
+  const jobSets = await list(client, '/apis/jobset.x-k8s.io/v1alpha2/jobsets', { optional: true });
   const roots = new Map<string, string>();
   for (const w of workloads) {
     const o = live.get(w.key);

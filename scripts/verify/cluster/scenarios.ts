@@ -6,6 +6,7 @@ import type { ApiClient } from '../core/api-client';
 import { statusMessage } from '../core/api-paths';
 import type { KubeObject } from '../core/objects';
 import { errorMessage, log, sleep } from '../core/runtime';
+import { list } from './observe';
 import { flavorForPool, podsToFill, sizeProbeJob } from './quota';
 import { VERDICTS, type WorkloadRow } from './report';
 import { condition, kueueMessages } from './workloads';
@@ -30,15 +31,17 @@ interface Probe<T> {
 
 const POOL_LABEL = 'mlpatterns.dev/node-pool';
 
-async function get(client: ApiClient, p: string): Promise<KubeObject | undefined> {
+/** The object at `p`, or undefined when it is gone (404 only: any other answer stops the run, never reads as gone). */
+async function getUnlessGone(client: ApiClient, p: string): Promise<KubeObject | undefined> {
   const r = await client.request('GET', p);
-  return r.status === 200 ? r.body : undefined;
+  if (r.status === 200) return r.body;
+  if (r.status === 404) return undefined;
+  throw new Error(`reading ${p} failed: ${statusMessage(r.status, r.body)} (not read as gone)`);
 }
 
 /** The Kueue Workload of a Job (owner reference), or undefined. */
 async function workloadOf(client: ApiClient, ns: string, jobUid: string): Promise<KubeObject | undefined> {
-  const r = await client.request('GET', `/apis/kueue.x-k8s.io/v1beta2/namespaces/${ns}/workloads`);
-  return (r.body?.items || []).find((w: KubeObject) => (w.metadata.ownerReferences || []).some((o: KubeObject) => o.uid === jobUid));
+  return (await list(client, `/apis/kueue.x-k8s.io/v1beta2/namespaces/${ns}/workloads`)).find((w: KubeObject) => (w.metadata.ownerReferences || []).some((o: KubeObject) => o.uid === jobUid));
 }
 
 async function waitFor<T>(what: string, timeoutS: number, probe: () => Promise<Probe<T>>): Promise<Probe<T>> {
@@ -65,8 +68,8 @@ export async function overQuotaScenario(client: ApiClient, scenario: OverQuotaIn
   const origin = `scenario: over quota (team ${scenario.team})`;
   const row = (name: string, verdict: string, detail: string, reasons: string[] = []): WorkloadRow => ({ id: `Job ${scenario.namespace}/${name}`, origin, verdict, pools: [scenario.pool], detail, reasons });
   const [first, second] = scenario.jobs;
-  const cqs = (await get(client, '/apis/kueue.x-k8s.io/v1beta2/clusterqueues'))?.items || [];
-  const flavors = (await get(client, '/apis/kueue.x-k8s.io/v1beta2/resourceflavors'))?.items || [];
+  const cqs = await list(client, '/apis/kueue.x-k8s.io/v1beta2/clusterqueues');
+  const flavors = await list(client, '/apis/kueue.x-k8s.io/v1beta2/resourceflavors');
   const flavor = flavorForPool(flavors, POOL_LABEL, scenario.pool);
   let size: ReturnType<typeof podsToFill>;
   try {
@@ -129,7 +132,7 @@ export async function namespaceDeletionScenario(client: ApiClient, namespaces: r
   const remaining = await waitFor<KubeObject[]>('namespaces finalized', timeoutS, async () => {
     const left: KubeObject[] = [];
     for (const ns of namespaces) {
-      const o = await get(client, `/api/v1/namespaces/${ns}`);
+      const o = await getUnlessGone(client, `/api/v1/namespaces/${ns}`);
       if (o) left.push(o);
     }
     return { done: left.length === 0, left };

@@ -111,3 +111,19 @@ describe('verify-cluster workloads, coverage and report', () => {
     expect(() => args.parseArgs(['--bogus'])).toThrow(UsageError);
   });
 });
+
+describe('verify-cluster lists fail closed', () => {
+  const { list } = require('../../../scripts/verify/cluster/observe');
+  const client = (...answers: { status: number; body?: any }[]) => ({ request: jest.fn(async () => answers.shift() ?? { status: 500, body: {} }) });
+
+  test('items on 200; a failed list is retried once, then stops the run instead of reading as empty', async () => {
+    await expect(list(client({ status: 200, body: { items: [{ kind: 'Pod' }] } }), '/api/v1/pods')).resolves.toEqual([{ kind: 'Pod' }]);
+    await expect(list(client({ status: 500, body: {} }, { status: 200, body: { items: [] } }), '/api/v1/pods')).resolves.toEqual([]);
+    await expect(list(client({ status: 500, body: { message: 'etcd timeout' } }, { status: 500, body: { message: 'etcd timeout' } }), '/api/v1/events')).rejects.toThrow(/listing \/api\/v1\/events failed: .*not read as empty/);
+  });
+
+  test('an optional group that is not served lists nothing; a required one does not', async () => {
+    await expect(list(client({ status: 404, body: {} }), '/apis/jobset.x-k8s.io/v1alpha2/jobsets', { optional: true })).resolves.toEqual([]);
+    await expect(list(client({ status: 404, body: {} }, { status: 404, body: {} }), '/apis/kueue.x-k8s.io/v1beta2/workloads')).rejects.toThrow(/failed/);
+  });
+});
