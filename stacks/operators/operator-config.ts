@@ -22,15 +22,21 @@ import type { ValuesContext } from './values-context';
  *   not re-checked against the registry offline). Its `getent` (musl-utils, part of the base image)
  *   resolves through the pod's search domains and exits 0 when the name resolves.
  * - kubectlDelivery: the MPIJob v1 launcher's `kubectl-delivery` init container. The default is
- *   `kubeflow/kubectl-delivery:latest` (`MPIKubectlDeliveryImageDefault`). `mpioperator/kubectl-delivery:v0.4.0`
- *   is the image of mpi-operator v0.4.0, the v1 controller the training-operator's MPI v1 code was
- *   ported from (same TARGET_DIR / NAMESPACE / /etc/mpi contract); tag seen in public configs, not
- *   re-checked against the registry offline.
+ *   `kubeflow/kubectl-delivery:latest` (`MPIKubectlDeliveryImageDefault`); mpi-operator's own
+ *   image went with "Remove kubectl-delivery (#494)", before its v0.4.0. The training-operator
+ *   publishes its own from the same workflow run as the operator image (kubeflow/trainer tag v1.9.4,
+ *   `.github/workflows/publish-core-images.yaml`: matrix components `training-operator` and
+ *   `kubectl-delivery`, both `tag-prefix: v1`, built on every push; `template-publish-image`
+ *   tags `type=sha,prefix=v1-` to `ghcr.io/kubeflow/training-v1/<component>`). The overlay's
+ *   `v1-93c5489` is release-1.9 commit 93c54893e ("Release Training SDK 1.9.4"), so its
+ *   kubectl-delivery is the same tag (build/images/kubectl-delivery/Dockerfile: alpine 3.17 +
+ *   kubectl v1.30.7, copies kubectl to /opt/kube). Tag derived from the workflow, not re-checked
+ *   against the registry offline.
  */
 export const TRAINING_OPERATOR_IMAGES = {
   operator: ContainerImage.of('ghcr.io/kubeflow/training-v1/training-operator:v1-93c5489'),
   pytorchInit: ContainerImage.of('alpine:3.22.2@sha256:4b7ce07002c69e8f3d704a9c5d6fd3053be500b7f1c69fc0d80990c2ad8dd412'),
-  kubectlDelivery: ContainerImage.of('mpioperator/kubectl-delivery:v0.4.0'),
+  kubectlDelivery: ContainerImage.of('ghcr.io/kubeflow/training-v1/kubectl-delivery:v1-93c5489'),
 } as const;
 
 /**

@@ -22,6 +22,13 @@ describe('training-operator flags', () => {
     for (const a of args.filter((x) => x.includes('-image='))) expect(a).not.toMatch(/:latest$|alpine:3\.10/);
   });
 
+  test('kubectl-delivery is the training-operator v1.9.4 build: same ghcr.io/kubeflow/training-v1 path and v1-<commit> tag as the operator', () => {
+    expect(String(TRAINING_OPERATOR_IMAGES.kubectlDelivery)).toBe('ghcr.io/kubeflow/training-v1/kubectl-delivery:v1-93c5489');
+    const tagOf = (i: unknown) => String(i).split(':').pop();
+    expect(tagOf(TRAINING_OPERATOR_IMAGES.kubectlDelivery)).toBe(tagOf(TRAINING_OPERATOR_IMAGES.operator));
+    expect(String(TRAINING_OPERATOR_IMAGES.kubectlDelivery)).not.toMatch(/^mpioperator\//);
+  });
+
   test.each([
     [undefined, undefined],
     ['none', undefined],
