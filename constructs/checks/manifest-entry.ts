@@ -1,5 +1,5 @@
-// One synthesized object and what rules say about it: the vocabulary ObjectIndex and the pod
-// template reader share, apart from both so neither imports the other.
+// One synthesized object, what rules say about it, and a pod template found in it: the
+// vocabulary ObjectIndex and the pod template readers share, apart from them so none imports another.
 
 /** One synthesized object, with where it comes from. */
 export interface ManifestEntry {
@@ -52,4 +52,27 @@ export interface Suppression {
   readonly scope: string;
   /** How it was declared, for messages: `Checks.suppress` or the annotation key. */
   readonly via: string;
+}
+
+/** A pod template found in an object, and how many of its pods can run at once. */
+export interface PodTemplate {
+  readonly entry: ManifestEntry;
+  /** Role of the pods (`Worker`, `predictor`, `step train`, `pods`). */
+  readonly role: string;
+  /** Field path of the pod spec inside the object, for messages. */
+  readonly field: string;
+  /** The pod spec (containers, volumes, nodeSelector, tolerations, securityContext, ...). */
+  readonly spec: Record<string, any>;
+  /** Pod labels known at synth time (the template's own; operators add more). */
+  readonly labels: Readonly<Record<string, string>>;
+  /** Upper bound of pods of this template running at once (Infinity when unbounded). */
+  readonly maxPods: number;
+  /** Pods of this template that keep running when nothing scales it up (serving at its minimum replicas). */
+  readonly minPods: number;
+  /** Workflow steps only: the DAG task name, to tell which steps run concurrently. */
+  readonly step?: string;
+  /** Workflow steps only: the template's declared `outputs` (parameters and artifacts read from files). */
+  readonly outputs?: Record<string, any>;
+  /** TrainJobs only: the (Cluster)TrainingRuntime the pods come from (its podGroupPolicy gangs them). */
+  readonly runtime?: ManifestEntry;
 }

@@ -1,5 +1,5 @@
-import { groupKindOf, ManifestEntry, Scaler } from './manifest-entry';
-import { RuntimeLookup, trainJobPods } from './trainjob-templates';
+import { groupKindOf, ManifestEntry, PodTemplate, Scaler } from './manifest-entry';
+import { RuntimeLookup, trainJobTemplates } from './trainjob-templates';
 
 /**
  * What reading pod templates needs of the index (ObjectIndex): the autoscaler of a workload, and
@@ -9,28 +9,7 @@ export interface ScalerLookup extends RuntimeLookup {
   scalerOf(entry: ManifestEntry): Scaler | undefined;
 }
 
-/** A pod template found in an object, and how many of its pods can run at once. */
-export interface PodTemplate {
-  readonly entry: ManifestEntry;
-  /** Role of the pods (`Worker`, `predictor`, `step train`, `pods`). */
-  readonly role: string;
-  /** Field path of the pod spec inside the object, for messages. */
-  readonly field: string;
-  /** The pod spec (containers, volumes, nodeSelector, tolerations, securityContext, ...). */
-  readonly spec: Record<string, any>;
-  /** Pod labels known at synth time (the template's own; operators add more). */
-  readonly labels: Readonly<Record<string, string>>;
-  /** Upper bound of pods of this template running at once (Infinity when unbounded). */
-  readonly maxPods: number;
-  /** Pods of this template that keep running when nothing scales it up (serving at its minimum replicas). */
-  readonly minPods: number;
-  /** Workflow steps only: the DAG task name, to tell which steps run concurrently. */
-  readonly step?: string;
-  /** Workflow steps only: the template's declared `outputs` (parameters and artifacts read from files). */
-  readonly outputs?: Record<string, any>;
-  /** TrainJobs only: the (Cluster)TrainingRuntime the pods come from (its podGroupPolicy gangs them). */
-  readonly runtime?: ManifestEntry;
-}
+export type { PodTemplate } from './manifest-entry';
 
 /** Every container of a pod spec, init containers first. */
 export function containersOf(spec: Record<string, any>): Record<string, any>[] {
@@ -89,9 +68,7 @@ export function podTemplatesOf(entry: ManifestEntry, index: ScalerLookup): PodTe
     case 'trainer.kubeflow.org/TrainJob':
       // The runtime's JobSet template with the TrainJob's overrides (trainjob-templates.ts); a
       // runtime not in the manifests is object-references' to report.
-      return (trainJobPods(entry, index) ?? []).map((j) => ({
-        entry, role: j.role, field: `${j.field}.spec`, spec: j.spec, labels: j.labels, maxPods: j.pods, minPods: j.pods, runtime: j.runtime,
-      }));
+      return trainJobTemplates(entry, index);
     default: {
       const field = REPLICA_SPECS[gk];
       if (!field) return [];

@@ -1,4 +1,4 @@
-import type { ManifestEntry } from './manifest-entry';
+import type { ManifestEntry, PodTemplate } from './manifest-entry';
 
 // The pods a Kubeflow Trainer v2.3.0 TrainJob really gets: its runtime's JobSet template with the
 // TrainJob's overrides applied, as the controller does it (github.com/kubeflow/trainer/v2@v2.3.0):
@@ -24,18 +24,6 @@ import type { ManifestEntry } from './manifest-entry';
 /** What finding a TrainJob's runtime needs of the index. */
 export interface RuntimeLookup {
   find(groupKind: string, namespace: string | undefined, name: string): ManifestEntry | undefined;
-}
-
-/** One replicated job of a TrainJob as it will run. */
-export interface TrainJobPods {
-  readonly runtime: ManifestEntry;
-  /** Replicated job name (`node`, `launcher`, `worker`, ...). */
-  readonly role: string;
-  /** Field path of the pod spec inside the runtime, for messages. */
-  readonly field: string;
-  readonly spec: Record<string, any>;
-  readonly labels: Readonly<Record<string, string>>;
-  readonly pods: number;
 }
 
 const TRAINER_ANCESTOR = 'trainer.kubeflow.org/trainjob-ancestor-step';
@@ -96,10 +84,13 @@ function upsertEnv(env: Record<string, any>[] | undefined, add: Record<string, a
   return out;
 }
 
-/** Every replicated job of a TrainJob with its pods, or undefined when its runtime is not in the manifests. */
-export function trainJobPods(entry: ManifestEntry, index: RuntimeLookup): TrainJobPods[] | undefined {
+/**
+ * Every replicated job of a TrainJob as a pod template (role: the replicated job's name; field:
+ * the pod spec inside the runtime), none when its runtime is not in the manifests.
+ */
+export function trainJobTemplates(entry: ManifestEntry, index: RuntimeLookup): PodTemplate[] {
   const runtime = runtimeOf(entry, index);
-  if (!runtime) return undefined;
+  if (!runtime) return [];
   const spec = entry.object.spec ?? {};
   const trainer: Record<string, any> = spec.trainer ?? {};
   const mlPolicy: Record<string, any> | undefined = runtime.object.spec?.mlPolicy;
@@ -127,10 +118,10 @@ export function trainJobPods(entry: ManifestEntry, index: RuntimeLookup): TrainJ
       pod = withNode(pod, (c) => ({ ...c, image: trainer.image ?? c.image, command: trainer.command ?? c.command, args: trainer.args ?? c.args }));
     }
     if ((isTrainer || (launcherAsNode && job.name === NODE)) && trainer.env) pod = withNode(pod, (c) => ({ ...c, env: upsertEnv(c.env, trainer.env) }));
-    const replicas = isTrainer ? 1 : job.replicas ?? 1;
+    const pods = (isTrainer ? 1 : job.replicas ?? 1) * count;
     return {
-      runtime, role: job.name, spec: pod, labels: job.template?.spec?.template?.metadata?.labels ?? {}, pods: replicas * count,
-      field: `${runtime.object.kind} '${runtime.object.metadata?.name}' spec.template.spec.replicatedJobs[${i}].template.spec.template`,
+      entry, runtime, role: job.name, spec: pod, labels: job.template?.spec?.template?.metadata?.labels ?? {}, maxPods: pods, minPods: pods,
+      field: `${runtime.object.kind} '${runtime.object.metadata?.name}' spec.template.spec.replicatedJobs[${i}].template.spec.template.spec`,
     };
   });
 }

@@ -2,6 +2,7 @@ import type { ObjectIndex } from '../object-index';
 import type { ManifestEntry } from '../manifest-entry';
 import { containersOf, PodTemplate } from '../pod-templates';
 import { declares } from '../declared-externals';
+import { runtimeOf } from '../trainjob-templates';
 import { CheckContext, SemanticRule } from '../semantic-rule';
 
 /**
@@ -50,6 +51,13 @@ export const objectReferences: SemanticRule = {
       checkPriorityClass(ctx, e, 'spec.runPolicy.schedulingPolicy.priorityClass', sp?.priorityClass);
       if (e.object.apiVersion?.startsWith('scheduling.volcano.sh/') && e.object.kind === 'PodGroup') {
         checkPriorityClass(ctx, e, 'spec.priorityClassName', e.object.spec?.priorityClassName);
+      }
+      if (e.object.apiVersion === 'trainer.kubeflow.org/v1alpha1' && e.object.kind === 'TrainJob' && !runtimeOf(e, index)) {
+        const ref = e.object.spec?.runtimeRef ?? {};
+        ctx.report({
+          entry: e, field: 'spec.runtimeRef', value: `${ref.kind ?? 'ClusterTrainingRuntime'}/${ref.name}`, severity: 'warning',
+          message: `no ${ref.kind ?? 'ClusterTrainingRuntime'} '${ref.name}' is deployed with it, so its pods cannot be checked, and unless the cluster has it Trainer fails the TrainJob ("TrainingRuntime specified in TrainJob is not found", trainer v2.3.0 pkg/runtime/core/trainingruntime.go); deploy the runtime with it (the training constructs emit one per job)`,
+        });
       }
     }
   },

@@ -17,7 +17,8 @@ import { CheckContext, SemanticRule } from '../semantic-rule';
  * RANK, WORKER_PORT/ADDRS (pkg/controller.v1/xgboost/xgboost.go, read at a commit before v1.9);
  * MPIJob v1 the OpenMPI hostfile variables (pkg/controller.v1/mpi, read in another fork:
  * UNCONFIRMED at v1.9.4); Kubeflow Trainer v2 TrainJob torch nodes torchrun's PET_* variables
- * (UNCONFIRMED, not read); Indexed Jobs get JOB_COMPLETION_INDEX (Kubernetes v1.34).
+ * (trainer v2.3.0 pkg/constants/constants.go TorchEnv*, set by plugins/torch; the JAX and MPI
+ * plugins' variables are not listed); Indexed Jobs get JOB_COMPLETION_INDEX (Kubernetes v1.34).
  */
 const INJECTED_ENV: Readonly<Record<string, readonly string[]>> = {
   'kubeflow.org/TFJob': ['TF_CONFIG'],

@@ -1,5 +1,6 @@
-import { entriesOf, problemsOf } from './check-helpers';
+import { entriesOf, findingsOf, problemsOf } from './check-helpers';
 import { ObjectIndex } from '../../../constructs/checks/object-index';
+import { objectReferences } from '../../../constructs/checks/rules/object-references';
 import { podSecurity } from '../../../constructs/checks/rules/pod-security';
 import { strategicMerge } from '../../../constructs/checks/trainjob-templates';
 
@@ -59,6 +60,12 @@ describe('TrainJob pod templates', () => {
     const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ns', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } };
     const patched = trainJob({ runtimeRef: { name: 'rt' }, runtimePatches: [{ trainingRuntimeSpec: { template: { spec: { replicatedJobs: [{ name: 'node', template: { spec: { template: { spec: { containers: [{ name: 'node', securityContext: { privileged: true } }] } } } } }] } } } }] });
     expect(problemsOf(podSecurity, [ns, torch(), patched]).join('\n')).toMatch(/TrainJob ns\/tj: ClusterTrainingRuntime 'rt' .*privileged/);
+  });
+
+  test('a TrainJob whose runtime is not deployed with it is a warning: its pods go unchecked', () => {
+    expect(findingsOf(objectReferences, [trainJob({ runtimeRef: { name: 'torch-distributed' } })]).warnings[0])
+      .toMatch(/spec\.runtimeRef is 'ClusterTrainingRuntime\/torch-distributed'; no ClusterTrainingRuntime 'torch-distributed' is deployed with it, so its pods cannot be checked/);
+    expect(findingsOf(objectReferences, [torch(), trainJob({ runtimeRef: { name: 'rt' } })]).warnings).toEqual([]);
   });
 
   test('strategic merge: lists with a merge key merge by it, other lists and scalars are replaced, null deletes', () => {
