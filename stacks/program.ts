@@ -114,7 +114,13 @@ export function createCluster(name: string, config: StackConfig): IClusterTarget
     }
     case 'gke': {
       const { GkeCluster } = require('./cluster/gke') as typeof import('./cluster/gke');
-      return new GkeCluster(name, { clusterName: config.clusterName, kubernetesVersion: config.kubernetesVersion, location: config.location!, systemPool: config.systemPool, pools: config.pools });
+      // The gpu-operator's GKE needs: its quota only where the stack installs it, the pool label wherever it runs.
+      const gpuOperator = selectedReleases(config).find((r) => r.name === 'gpu-operator');
+      const installsIt = installedReleases(config).some((r) => r.name === 'gpu-operator');
+      return new GkeCluster(name, {
+        clusterName: config.clusterName, kubernetesVersion: config.kubernetesVersion, location: config.location!, systemPool: config.systemPool, pools: config.pools,
+        gpuOperator: gpuOperator && { quotaNamespace: installsIt ? gpuOperator.namespace : undefined },
+      });
     }
     case 'local': {
       const { LocalCluster } = require('./cluster/local') as typeof import('./cluster/local');

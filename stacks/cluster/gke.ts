@@ -3,6 +3,8 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { CapacityType, GPU_TAINT, NodePool } from '../../constructs/cluster/node-pool';
 import { SystemPoolConfig } from '../config';
+import type { OperatorName } from '../operators/versions';
+import { GKE_NO_DEFAULT_DEVICE_PLUGIN_LABEL, GkeGpuOperatorQuota } from './gke-gpu-operator';
 import { enableFilestoreApi, GKE_STORAGE_ADDONS } from './gke-storage';
 import { cloudTaint, execKubeconfig, IClusterTarget } from './target';
 
@@ -16,6 +18,12 @@ export interface GkeClusterArgs {
   readonly systemPool: Required<SystemPoolConfig>;
   /** One node pool per pool; GPU pools get guest accelerators, labels and taints, autoscaled from min. */
   readonly pools: readonly NodePool[];
+  /**
+   * NVIDIA's gpu-operator, when selected: GPU pools get `gke-no-default-nvidia-gpu-device-plugin`;
+   * with `quotaNamespace` (the stack installs it) that namespace gets its PriorityClass quota first.
+   * @default - not selected: GKE's own device plugin serves the GPUs
+   */
+  readonly gpuOperator?: { readonly quotaNamespace?: string };
 }
 
 /** The node-pool fields derived from one pool (everything but cluster and location). */
@@ -37,16 +45,19 @@ export interface GkeNodePoolSpec {
 /**
  * The GKE node pool of `pool`. GKE taints GPU nodes `nvidia.com/gpu=present:NoSchedule` itself
  * and installs the driver, so the GPU taint is left out here (the pool's tolerations still match).
+ * With `gpuOperator`, GPU pools also carry `GKE_NO_DEFAULT_DEVICE_PLUGIN_LABEL`: the operator's
+ * device plugin serves the GPUs, GKE keeps installing the driver (`gpuDriverVersion: DEFAULT`).
  */
-export function gkeNodePoolSpec(pool: NodePool): GkeNodePoolSpec {
+export function gkeNodePoolSpec(pool: NodePool, gpuOperator = false): GkeNodePoolSpec {
   const isGpuTaint = (t: { key: string; effect: string }) => t.key === GPU_TAINT.key && t.effect === GPU_TAINT.effect;
+  const gpu = pool.accelerator?.gkeAcceleratorType !== undefined;
   return {
     name: pool.name,
     initialNodeCount: pool.minSize,
     autoscaling: { minNodeCount: pool.minSize, maxNodeCount: pool.maxSize },
     nodeConfig: {
       machineType: pool.instanceType,
-      labels: pool.nodeLabels(),
+      labels: { ...pool.nodeLabels(), ...(gpu && gpuOperator ? GKE_NO_DEFAULT_DEVICE_PLUGIN_LABEL : {}) },
       taints: pool.nodeTaints().filter((t) => !isGpuTaint(t)).map(cloudTaint),
       spot: pool.capacityType === CapacityType.SPOT,
       guestAccelerators: pool.accelerator?.gkeAcceleratorType
@@ -73,6 +84,7 @@ export class GkeCluster extends pulumi.ComponentResource implements IClusterTarg
   public readonly provider: k8s.Provider;
   public readonly kubeconfig: pulumi.Output<string>;
   public readonly nodes: pulumi.Resource[];
+  public readonly operatorPrerequisites: Partial<Record<OperatorName, pulumi.Resource[]>> = {};
 
   constructor(name: string, args: GkeClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super('mlp:cluster:GkeCluster', name, {}, opts);
@@ -107,12 +119,17 @@ export class GkeCluster extends pulumi.ComponentResource implements IClusterTarg
       },
     });
     this.nodePools = { system };
-    for (const p of args.pools) this.nodePools[p.name] = pool(`pool-${p.name}`, gkeNodePoolSpec(p));
+    for (const p of args.pools) this.nodePools[p.name] = pool(`pool-${p.name}`, gkeNodePoolSpec(p, args.gpuOperator !== undefined));
     this.nodes = Object.values(this.nodePools);
 
     this.kubeconfig = pulumi.secret(pulumi.all([this.cluster.name, this.cluster.endpoint, this.cluster.masterAuth])
       .apply(([clusterName, endpoint, auth]) => execKubeconfig(clusterName, `https://${endpoint}`, auth.clusterCaCertificate ?? '', 'gke-gcloud-auth-plugin', [])));
     this.provider = new k8s.Provider(`${name}-k8s`, { kubeconfig: this.kubeconfig }, { parent: this });
+    const quotaNamespace = args.gpuOperator?.quotaNamespace;
+    if (quotaNamespace) {
+      const quota = new GkeGpuOperatorQuota(`${name}-gpu-operator`, { namespace: quotaNamespace, provider: this.provider }, { parent: this, dependsOn: this.nodes });
+      this.operatorPrerequisites = { 'gpu-operator': quota.ready };
+    }
     this.registerOutputs({ kubeconfig: this.kubeconfig, clusterName: this.cluster.name });
   }
 }

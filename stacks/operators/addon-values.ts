@@ -43,6 +43,22 @@ export const DCGM_EXPORTER_METRICS: OperatorMetricsEndpoint = {
 };
 
 /**
+ * gpu-operator values on GKE with Google's driver installer (NVIDIA cloud-native-docs
+ * `gpu-operator/google-gke.rst`, "Using the Google Driver Installer": `driver.enabled=false`,
+ * `hostPaths.driverInstallDir` and `toolkit.installDir` = `/home/kubernetes/bin/nvidia`, the
+ * writable, stateful place GKE's installer puts the driver; `cdi.enabled=true`). The page's
+ * `cdi.default` is not a value of the pinned v26.7.0 chart (its values.yaml has `cdi.enabled`, on
+ * by default, and `cdi.nriPluginEnabled` only), so it is left out. The node label and the
+ * PriorityClass quota are the cluster's (stacks/cluster/gke-gpu-operator.ts).
+ */
+export const GKE_GPU_OPERATOR_VALUES = Object.freeze({
+  driver: { enabled: false },
+  toolkit: { enabled: true, installDir: '/home/kubernetes/bin/nvidia' },
+  hostPaths: { driverInstallDir: '/home/kubernetes/bin/nvidia' },
+  cdi: { enabled: true },
+});
+
+/**
  * Argo Workflows controller metrics (argo-helm `charts/argo-workflows`: Service
  * `templates/controller/workflow-controller-service.yaml`, rendered when `controller.metricsConfig.enabled`;
  * ServiceMonitor `…/workflow-controller-servicemonitor.yaml`; the release is named `argo-workflows`,

@@ -5,7 +5,7 @@
 import { NodePool } from '../../constructs/cluster/node-pool';
 import { Labels } from '../../constructs/core/labels';
 import { KUBERNETES_MINOR } from '../../constructs/core/versions';
-import { kedaValues, kserveRuntimeConfigsValues, kubeflowTrainerValues, metricsServerValues, nfsProvisionerValues } from './addon-values';
+import { GKE_GPU_OPERATOR_VALUES, kedaValues, kserveRuntimeConfigsValues, kubeflowTrainerValues, metricsServerValues, nfsProvisionerValues } from './addon-values';
 import { kueueConfigurationYaml } from './operator-config';
 import { ValuesContext } from './values-context';
 import { OperatorName, releasesFor } from './versions';
@@ -29,7 +29,8 @@ export interface CertManagerValues {
 export interface GpuOperatorValues {
   /** Install the driver container; managed clusters (EKS NVIDIA AMI, GKE) ship the driver already. */
   readonly driver: { readonly enabled: boolean };
-  readonly toolkit: { readonly enabled: boolean };
+  /** GKE: enabled, installed under GKE's driver directory (`GKE_GPU_OPERATOR_VALUES`). */
+  readonly toolkit: { readonly enabled: boolean; readonly installDir?: string };
   /**
    * DCGM exporter: GPU metrics, scraped through the ServiceMonitor the operator itself creates when
    * monitoring is installed (`DCGM_EXPORTER_METRICS`; the charts add none). `honorLabels` keeps the
@@ -259,6 +260,7 @@ export function operatorValues(name: OperatorName, ctx: ValuesContext): Record<s
       return sortKeys({
         driver: { enabled: ctx.cluster === 'local' },
         toolkit: { enabled: ctx.cluster === 'local' },
+        ...(ctx.cluster === 'gke' ? GKE_GPU_OPERATOR_VALUES : {}),
         dcgmExporter: { enabled: true, serviceMonitor: { enabled: monitoring, honorLabels: true } },
         daemonsets: { tolerations: gpuPoolTolerations(ctx.pools) },
       } satisfies GpuOperatorValues);
