@@ -38,7 +38,8 @@ import { parseArgs, USAGE } from './options';
 import type * as PlanEntry from './plan-entry';
 import { driftCanary } from './refresh-steps';
 import { asProgramConfig, projectConfig, stackSettings } from './stack-settings';
-import { badInput, Checks, configUpdate, destroyAndCheck, halfway, previewAndUp } from './steps';
+import { Checks } from './checks';
+import { badInput, configUpdate, destroyAndCheck, halfway, previewAndUp } from './steps';
 import { bundlePrograms, createStack, NS, writeSettings } from './workspace';
 
 const STACK = 'local';

@@ -5,7 +5,7 @@
 import type { CanaryResult } from '../core/canaries';
 import { DRIFT_FIELD_MANAGER, driftPatches, judgeDrift, pickDriftTarget } from './drift-canary';
 import { changeCounts, refreshChanges, refreshLines } from './engine-results';
-import type { Checks, StepContext } from './steps';
+import type { Checks, StepContext } from './checks';
 import { deployment, run, whyFailed } from './workspace';
 
 /**

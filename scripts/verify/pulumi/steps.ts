@@ -2,51 +2,13 @@
 // preview, up (its awaits read back), refresh, second up, bad input, config update, destroy, and a
 // failure half-way. The refresh and the drift canary: refresh-steps.ts.
 
-import type { Stack } from '@pulumi/pulumi/automation';
 import type { KubeObject } from '../core/objects';
 import { checkAwaits, kindCounts } from './awaits';
+import type { Checks, StepContext } from './checks';
 import { changeCounts, changeLines, comparableState, opsByUrn, patchLeftovers, planDifferences, stateObjects } from './engine-results';
 import { PROBE_NAME, REJECT_MESSAGE, rejectOnePolicy } from './halfway';
 import { refreshAndCheck } from './refresh-steps';
-import type { KubeClient } from './kube';
-import type { PulumiOptions } from './options';
-import type { StackSettings } from './stack-settings';
 import { deployment, run, whyFailed, writeSettings } from './workspace';
-
-/** What every step works with. */
-export interface StepContext {
-  stack: Stack;
-  work: string;
-  stackName: string;
-  opts: PulumiOptions;
-  log: (line: string) => void;
-  kube: KubeClient;
-  settingsFor: (overrides: Record<string, unknown>) => StackSettings;
-}
-
-/** Records check results; `fail` lines make the run exit 1. */
-export class Checks {
-  readonly failures: string[] = [];
-
-  constructor(private readonly log: (line: string) => void) {}
-
-  ok(what: string): void {
-    this.log(`  ok   ${what}`);
-  }
-
-  fail(what: string, details: readonly string[] = []): void {
-    this.failures.push(what);
-    this.log(`  FAIL ${what}`);
-    for (const d of details.slice(0, 25)) this.log(`       ${d}`);
-    if (details.length > 25) this.log(`       ... and ${details.length - 25} more`);
-  }
-
-  expect(cond: boolean, what: string, details?: readonly string[]): boolean {
-    if (cond) this.ok(what);
-    else this.fail(what, details);
-    return cond;
-  }
-}
 
 /**
  * preview, then up: up must do what preview planned, URN by URN and op by op; right after up every
