@@ -89,7 +89,10 @@ export function trainJobConditions(suspended: boolean): { successCondition: stri
   const i = suspended ? 1 : 0;
   return {
     successCondition: `status.conditions.${i}.type = Complete,status.conditions.${i}.status = True`,
-    failureCondition: `status.conditions.${i}.type = Failed,status.conditions.${i}.status = True`,
+    // One requirement: Argo fails on ANY failure requirement (v4.0.5 workflow/executor/resource.go
+    // matchConditions), so `status = True` alone would fail on Suspended or Complete. Trainer sets
+    // Failed only as True and removes it otherwise (trainjob_controller.go RemoveStatusCondition).
+    failureCondition: `status.conditions.${i}.type = Failed`,
   };
 }
 

@@ -9,7 +9,7 @@ import { findStatusFields, resolveStatusPath, StatusSchemaNode, statusSchemaSour
  * status schema, with a value its enum allows and a numeric type for `>`/`<`. Encodes:
  * argo-workflows workflow/executor/resource.go (v3.4+, v4.1): conditions are label-selector
  * requirements whose keys are gjson paths; a path the object never has never matches, so the step
- * waits until its deadline. Schemas: the pinned CRDs in ../shared/crds (constructs/imports/status-schemas.json).
+ * waits until its deadline; a failure condition fails on any one of its requirements. Schemas: the pinned CRDs in ../shared/crds (constructs/imports/status-schemas.json).
  */
 export const statusPaths: SemanticRule = {
   id: 'status-paths',
@@ -28,6 +28,15 @@ export const statusPaths: SemanticRule = {
             if (!(err instanceof ConditionSyntaxError)) throw err;
             ctx.report({ entry: e, field, value: condition, message: `Argo cannot parse it: ${err.message}` });
             continue;
+          }
+          // argo-workflows v4.0.5 workflow/executor/resource.go matchConditions: each failure
+          // requirement is evaluated alone and any one that matches fails the step (success
+          // requirements must all match). `type = Failed, status = True` fails on any True condition.
+          if (which === 'failureCondition' && requirements.length > 1) {
+            ctx.report({
+              entry: e, field, value: condition, severity: 'warning',
+              message: `Argo fails the step when ANY one of its ${requirements.length} failure requirements matches (they are not ANDed like a success condition): '${requirements.map((r) => r.path).join("', '")}' each alone; use one requirement, or split the intent`,
+            });
           }
           if (!step.groupKind || !statusSchemaSource(step.groupKind)) continue;
           const created = ctx.index.createdBy(e, step.name);

@@ -1,4 +1,4 @@
-import { problemsOf, workflow } from './check-helpers';
+import { findingsOf, problemsOf, workflow } from './check-helpers';
 import { statusPaths } from '../../../constructs/checks/rules/status-paths';
 
 const isvc = 'apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\nmetadata:\n  name: m\n';
@@ -28,6 +28,16 @@ describe('rule status-paths', () => {
     })])]);
     expect(problems[0]).toMatch(/is never 'Ready'; its values are UpToDate, InProgress, BlockedByFailedLoad, InvalidSpec/);
     expect(problems[1]).toMatch(/is a string, '>' compares integers/);
+  });
+
+  test('a failure condition of several requirements is a warning: Argo fails on any one of them (v4.0.5 matchConditions)', () => {
+    const trainjob = 'apiVersion: trainer.kubeflow.org/v1alpha1\nkind: TrainJob\nmetadata:\n  name: t\n';
+    const anded = findingsOf(statusPaths, [workflow('wf', [step('train', trainjob, { failureCondition: 'status.conditions.0.type = Failed,status.conditions.0.status = True' })])]);
+    expect(anded.errors).toEqual([]);
+    expect(anded.warnings).toHaveLength(1);
+    expect(anded.warnings[0]).toMatch(/failureCondition .*Argo fails the step when ANY one of its 2 failure requirements matches .*'status\.conditions\.0\.type', 'status\.conditions\.0\.status' each alone/);
+    const single = findingsOf(statusPaths, [workflow('wf', [step('train', trainjob, { failureCondition: 'status.conditions.0.type = Failed' })])]);
+    expect(single).toEqual({ errors: [], warnings: [] });
   });
 
   test('a condition Argo cannot parse is an error', () => {

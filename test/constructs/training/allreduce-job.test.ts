@@ -195,7 +195,7 @@ describe('AllReduceTrainingJob', () => {
       expect(chart.node.findAll().includes(job.runtime!)).toBe(true);
       // Trainer v2.3.0 copies the JobSet's terminal condition; never suspended, it is the first one
       expect(job.successCondition).toBe('status.conditions.0.type = Complete,status.conditions.0.status = True');
-      expect(job.failureCondition).toBe('status.conditions.0.type = Failed,status.conditions.0.status = True');
+      expect(job.failureCondition).toBe('status.conditions.0.type = Failed');
     });
 
     test('fault tolerance and gang scheduling map to their v2 fields', () => {

@@ -97,7 +97,7 @@ describe('the book pipeline on Trainer v2 (trainingApi)', () => {
       expect(job.kind).toBe('TrainJob');
       expect(step(id).resource.action).toBe('apply');
       expect(step(id).resource.successCondition).toBe('status.conditions.0.type = Complete,status.conditions.0.status = True');
-      expect(step(id).resource.failureCondition).toBe('status.conditions.0.type = Failed,status.conditions.0.status = True');
+      expect(step(id).resource.failureCondition).toBe('status.conditions.0.type = Failed');
       expect(parse(step(`${id}-configmap`).resource.manifest).metadata.name).toBe(`${id}-tf-launcher`);
       const runtime = parse(step(`${id}-trainingruntime`).resource.manifest);
       const pod = runtime.spec.template.spec.replicatedJobs[0].template.spec.template.spec;

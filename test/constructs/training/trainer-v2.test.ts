@@ -145,7 +145,7 @@ describe('Trainer v2 runtimes', () => {
     expect(trainJob.spec).toMatchObject({ suspend: true, trainer: { numNodes: 3 } });
     // created suspended, Trainer puts `Suspended` first: the terminal condition is the second
     expect(job.successCondition).toBe('status.conditions.1.type = Complete,status.conditions.1.status = True');
-    expect(job.failureCondition).toBe('status.conditions.1.type = Failed,status.conditions.1.status = True');
+    expect(job.failureCondition).toBe('status.conditions.1.type = Failed');
   });
 
   test('the book\'s TFJob construct: the same workers as a TrainJob, with the container\'s fields', () => {
