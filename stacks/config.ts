@@ -8,6 +8,7 @@
 import * as pulumi from '@pulumi/pulumi';
 import type { NodePool } from '../constructs/cluster/node-pool';
 import { NameRule, nameProblem } from '../constructs/core/names';
+import { ContainerImage } from '../constructs/core/image';
 import { KUBERNETES_MINOR } from '../constructs/core/versions';
 import { defaultPoolsFor, parsePools } from './config-pools';
 import { parseTeams } from './config-teams';
@@ -73,6 +74,8 @@ export interface StackConfig {
   readonly chartsDir?: string;
   /** With `chartsDir`: the checked local chart of every operator the stack installs, in install order. */
   readonly localCharts?: readonly LocalChart[];
+  /** Registry the project's own images were pushed to; their pods pull from there (platform/image-registry.ts). */
+  readonly imageRegistry?: string;
 }
 
 /** Who installs the selected operators: this stack, or someone else before it runs. */
@@ -100,6 +103,7 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
   domain: "domain for inference hostnames (default 'example.com')",
   gangScheduler: "training-operator gang scheduler: 'none' (default), 'volcano' (needs the volcano operator) or 'scheduler-plugins' (coscheduling second scheduler installed out of band)",
   localSharedStorageClass: "local: existing ReadWriteMany StorageClass for shared volumes (default: the stack installs the NFS provisioner, class 'nfs')",
+  imageRegistry: "registry (host and optional path) the project's own images (the book's multi-worker-strategy:v0.1, :v0.1-gpu) were pushed to; their pods pull <imageRegistry>/multi-worker-strategy:<tag> (default: the references as built, which only a local cluster that loaded them can run)",
   chartsDir: 'directory of local charts, one <chart>-<version>/ folder per operator (training-operator-<version>/: its manifests tree): installs from there instead of the repositories (default: the repositories)',
 };
 
@@ -160,11 +164,12 @@ export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly Nod
   const domain = str('domain', raw.domain ?? DEFAULTS.domain);
   if (nameProblem(domain, NameRule.DNS_SUBDOMAIN)) throw new StackConfigError('domain', domain, 'use a DNS domain such as ml.example.com');
   const chartsDir = raw.chartsDir === undefined ? undefined : str('chartsDir', raw.chartsDir);
+  const imageRegistry = parseImageRegistry(raw.imageRegistry);
   const selection = { kubernetesVersion, cluster, autoscaler, operators, operatorInstall };
   const localCharts = chartsDir === undefined ? undefined : resolveLocalCharts(chartsDir, installedReleases(selection, selectedReleases(selection)));
   return {
     cluster, clusterName, kubernetesVersion, kubeconfigContext, subnetIds, location, systemPool, pools, poolNodes, operators, operatorInstall, autoscaler, awsRegion, charts, teams, domain,
-    gangScheduler, localSharedStorageClass, chartsDir, localCharts,
+    gangScheduler, localSharedStorageClass, chartsDir, localCharts, imageRegistry,
   };
 }
 
@@ -190,6 +195,20 @@ function parseLocalSharedStorageClass(cluster: ClusterKind, raw: unknown, rawOpe
     throw new StackConfigError('localSharedStorageClass', name, "'operators' also lists 'nfs-provisioner', whose class would go unused; remove one of them");
   }
   return name;
+}
+
+/** `imageRegistry`: a registry host with an optional path (`<account>.dkr.ecr.<region>.amazonaws.com/ml`), no scheme, tag or trailing slash. */
+function parseImageRegistry(raw: unknown): string | undefined {
+  if (raw === undefined) return undefined;
+  const registry = str('imageRegistry', raw);
+  const hint = "use a registry host and optional path, without scheme, tag or trailing '/', e.g. '123456789012.dkr.ecr.us-west-2.amazonaws.com/ml' or 'us-docker.pkg.dev/my-project/ml'";
+  if (!/^[a-z0-9.-]+(:[0-9]+)?(\/|$)/.test(registry)) throw new StackConfigError('imageRegistry', registry, hint);
+  try {
+    ContainerImage.of(`${registry}/image:tag`, 'imageRegistry', 'imageRegistry');
+  } catch {
+    throw new StackConfigError('imageRegistry', registry, hint);
+  }
+  return registry;
 }
 
 /** `autoscaler` applies to eks only (GKE scales node pools itself); eks also needs `aws:region`. */

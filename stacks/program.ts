@@ -18,6 +18,7 @@ import { PlatformOperators } from './operators/platform-operators';
 import { installedReleases, selectedReleases } from './operators/selection';
 import { clusterOperators, compatibilityProblems, OperatorRelease, releasesFor } from './operators/versions';
 import { KarpenterNodePools } from './platform/karpenter-node-pools';
+import { useImageRegistry } from './platform/image-registry';
 import { argoServer, inferenceEndpoints } from './platform/outputs';
 import { checkNoSharedObjects, PlatformCharts, selectCharts } from './platform/platform-charts';
 import { PlatformTeams, TEAMS_CHART } from './platform/teams';
@@ -89,6 +90,8 @@ export function planPlatform(config: StackConfig, app: PlatformApp): PlatformPla
   applyMetadataConvention(stackApp);
   // Checked below as deployed, not each app on its own (a chart may rely on one left out).
   const platform = stackApp.synthManifests({ checks: false });
+  // The project's own images from the registry they were pushed to, before synth and checks.
+  if (config.imageRegistry) useImageRegistry(app, config.imageRegistry);
   const selected = selectCharts(app.synthManifests({ checks: false }), config.charts);
   checkNoSharedObjects(platform, selected, config.charts);
   // Teams and Karpenter capacity are config, not example charts: always deployed, first.
