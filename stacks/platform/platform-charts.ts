@@ -21,9 +21,21 @@ export interface ChartDeployment {
   readonly prelude: Record<string, any>[];
   /** PersistentVolumeClaims: separate resources, kept on delete. */
   readonly volumes: Record<string, any>[];
+  /**
+   * Objects other objects' admission looks up, with the chart's namespaces they live in: applied as
+   * a group of their own before `rest`. A yaml.v2.ConfigGroup creates its objects in parallel
+   * (ordering only Namespaces and CRDs first), and Trainer v2.3.0's TrainJob webhook refuses a
+   * TrainJob whose TrainingRuntime does not exist yet (pkg/webhooks/trainjob_webhook.go
+   * ValidateCreate → pkg/runtime/core/trainingruntime.go "TrainingRuntime specified in TrainJob is
+   * not found"; seen by verify:pulumi).
+   */
+  readonly referenced: Record<string, any>[];
   /** Everything else, in apply order. */
   readonly rest: Record<string, any>[];
 }
+
+/** Kinds another object's admission requires to exist first (see `ChartDeployment.referenced`). */
+const LOOKED_UP_AT_ADMISSION = new Set(['trainer.kubeflow.org/TrainingRuntime', 'trainer.kubeflow.org/ClusterTrainingRuntime']);
 
 const isPvc = (o: Record<string, any>) => o.apiVersion === 'v1' && o.kind === 'PersistentVolumeClaim';
 const isNamespace = (o: Record<string, any>) => o.apiVersion === 'v1' && o.kind === 'Namespace';
@@ -75,8 +87,8 @@ export function volumeNamespaces(manifests: readonly ChartManifest[]): Set<strin
 }
 
 /**
- * Splits a chart's objects (in apply order) around its PVCs; concatenated, the parts are the
- * synthesized objects unchanged (namespaces first, as they are ranked). Deleting a namespace
+ * Splits a chart's objects (in apply order) around its PVCs, and the objects others' admission
+ * looks up out of the rest; together the parts are the synthesized objects unchanged. Deleting a namespace
  * deletes its claims, so a namespace holding retained volumes (`retained`) is retained too.
  * Charts without PVCs or retained namespaces have everything in `rest`.
  */
@@ -85,9 +97,13 @@ export function splitForVolumes(objects: readonly Record<string, any>[], retaine
   const namespaces = objects.filter(kept);
   const others = objects.filter((o) => !kept(o));
   const first = others.findIndex(isPvc);
-  if (first < 0) return { namespaces, prelude: [], volumes: [], rest: others };
-  const after = others.slice(first);
-  return { namespaces, prelude: others.slice(0, first), volumes: after.filter(isPvc), rest: after.filter((o) => !isPvc(o)) };
+  const prelude = first < 0 ? [] : others.slice(0, first);
+  const after = first < 0 ? others : others.slice(first);
+  const rest = after.filter((o) => !isPvc(o));
+  // Looked-up kinds go first with the namespaces of `rest` (a namespace holds them); none: no group.
+  const lookedUp = rest.filter((o) => LOOKED_UP_AT_ADMISSION.has(groupKind(o as { apiVersion: string; kind: string })));
+  const referenced = lookedUp.length ? rest.filter((o) => isNamespace(o) || lookedUp.includes(o)) : [];
+  return { namespaces, prelude, volumes: after.filter(isPvc), referenced, rest: rest.filter((o) => !referenced.includes(o)) };
 }
 
 /**
@@ -119,6 +135,7 @@ export class PlatformCharts extends pulumi.ComponentResource {
         ...child, dependsOn: after(), retainOnDelete: true,
       }));
       created.push(...volumes);
+      if (parts.referenced.length) created.push(new k8s.yaml.v2.ConfigGroup(`${name}-${m.name}-referenced`, { objs: parts.referenced }, { ...child, dependsOn: after() }));
       created.push(new k8s.yaml.v2.ConfigGroup(`${name}-${m.name}`, { objs: parts.rest }, { ...child, dependsOn: after() }));
       this.resources[m.name] = created;
     }

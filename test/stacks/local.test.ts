@@ -65,10 +65,24 @@ test('charts are deployed after the operators, one ConfigGroup per chart, equal 
   const expected = buildPlatform({ target: defaultPlatformTarget('local') }).synthManifests();
   expect(expected.length).toBeGreaterThan(0);
   for (const m of expected) {
-    expect(deployedObjects(registered, m.name)).toEqual(m.objects.map(asDeployed));
+    // Every object once, as the stack applies it; the order is the groups' (tested below).
+    const key = (o: Record<string, any>) => `${o.apiVersion}/${o.kind}/${o.metadata?.namespace ?? ''}/${o.metadata?.name}`;
+    const sorted = (objs: Record<string, any>[]) => [...objs].sort((a, b) => key(a).localeCompare(key(b)));
+    expect(sorted(deployedObjects(registered, m.name))).toEqual(sorted(m.objects.map(asDeployed)));
     const first = registered.find((r) => r.name.startsWith(`charts-${m.name}`))!;
     expect(first.dependencies.map(urnName)).toEqual(expect.arrayContaining(['operators-kserve-chart', 'operators-argo-workflows-release']));
   }
+});
+
+test('TrainingRuntimes (and their namespace) are created before the TrainJobs that name them: Trainer\'s webhook refuses a TrainJob without its runtime', () => {
+  const referenced = named(registered, 'charts-training-examples-referenced');
+  // its namespace comes with the prelude (the chart has volumes), else in this group
+  expect([...new Set(referenced.inputs.objs.map((o: Record<string, any>) => o.kind))]).toEqual(['TrainingRuntime']);
+  expect(referenced.dependencies.map(urnName)).toContain('charts-training-examples-prelude');
+  const rest = named(registered, 'charts-training-examples');
+  expect(rest.inputs.objs.some((o: Record<string, any>) => o.kind === 'TrainJob')).toBe(true);
+  expect(rest.inputs.objs.some((o: Record<string, any>) => o.kind === 'TrainingRuntime')).toBe(false);
+  expect(rest.dependencies.map(urnName)).toContain('charts-training-examples-referenced');
 });
 
 test('volumes are separate resources, created after their namespace and before the workloads', () => {
@@ -87,4 +101,15 @@ test('outputs: inference endpoints, Argo UI service, operator versions', async (
   });
   expect(program.argoServer?.portForward).toMatch(/-n argo port-forward svc\/argo-workflows-server/);
   expect(program.operatorVersions.kserve).toBe('v0.20.0');
+});
+
+test('splitForVolumes: without volumes, the namespace goes with the looked-up runtimes, ahead of the TrainJob', () => {
+  const { splitForVolumes } = require('../../stacks/platform/platform-charts');
+  const ns = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'ml' } };
+  const job = { apiVersion: 'trainer.kubeflow.org/v1alpha1', kind: 'TrainJob', metadata: { name: 'j', namespace: 'ml' } };
+  const runtime = { apiVersion: 'trainer.kubeflow.org/v1alpha1', kind: 'TrainingRuntime', metadata: { name: 'r', namespace: 'ml' } };
+  const cm = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'c', namespace: 'ml' } };
+  expect(splitForVolumes([ns, cm, job, runtime])).toEqual({ namespaces: [], prelude: [], volumes: [], referenced: [ns, runtime], rest: [cm, job] });
+  // no looked-up kind: no extra group
+  expect(splitForVolumes([ns, cm])).toEqual({ namespaces: [], prelude: [], volumes: [], referenced: [], rest: [ns, cm] });
 });

@@ -44,13 +44,14 @@ export function promiseOf<T>(output: pulumi.Output<T>): Promise<T> {
   });
 }
 
-/** The objects deployed for a chart: prelude group, volumes, rest group, in that order. */
+/** The objects deployed for a chart: prelude group, volumes, the group of looked-up objects, rest group, in that order. */
 export function deployedObjects(rs: readonly Registered[], chart: string): Record<string, any>[] {
   // Namespaces holding retained volumes are resources of their own, kept on delete like them.
   const namespaces = rs.filter((r) => r.type === 'kubernetes:core/v1:Namespace' && r.name.startsWith(`charts-${chart}-namespace-`)).map((r) => r.inputs);
   const prelude = rs.find((r) => r.name === `charts-${chart}-prelude`)?.inputs.objs ?? [];
   const volumes = volumesOf(rs, chart).map((r) => r.inputs);
-  return [...namespaces, ...prelude, ...volumes, ...named(rs, `charts-${chart}`).inputs.objs];
+  const referenced = rs.find((r) => r.name === `charts-${chart}-referenced`)?.inputs.objs ?? [];
+  return [...namespaces, ...prelude, ...volumes, ...referenced, ...named(rs, `charts-${chart}`).inputs.objs];
 }
 
 /** Waits until the program's registrations have reached the mocks. */
