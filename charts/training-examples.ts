@@ -25,7 +25,19 @@ export const TrainingImages = {
   TENSORFLOW: ContainerImage.of('tensorflow/tensorflow:2.16.1'),
   TENSORFLOW_GPU: ContainerImage.of('tensorflow/tensorflow:2.16.1-gpu').withFacts({
     cuda: true,
+    tensorflow: '2.16.1',
     source: 'tensorflow/tensorflow -gpu tags: tensorflow/tools/dockerfiles/dockerfiles/gpu.Dockerfile, FROM nvidia/cuda with cuDNN (Dockerfile of the 2.16 release not read offline: UNCONFIRMED beyond the tag convention)',
+  }),
+  /**
+   * The parameter-server examples' TensorFlow: the last release whose `tf.keras` is Keras 2. From
+   * 2.16 `tf.keras` is Keras 3, which has no parameter-server training ("Parameter server training
+   * is not supported in Keras 3": keras-team/keras#18624), and the workload-image check refuses it.
+   */
+  TENSORFLOW_PS: ContainerImage.of('tensorflow/tensorflow:2.15.0'),
+  TENSORFLOW_PS_GPU: ContainerImage.of('tensorflow/tensorflow:2.15.0-gpu').withFacts({
+    cuda: true,
+    tensorflow: '2.15.0',
+    source: 'tensorflow/tensorflow -gpu tags: tensorflow/tools/dockerfiles/dockerfiles/gpu.Dockerfile, FROM nvidia/cuda with cuDNN (Dockerfile of the 2.15 release not read offline: UNCONFIRMED beyond the tag convention)',
   }),
   PYTORCH: ContainerImage.of('pytorch/pytorch:2.7.1-cuda12.6-cudnn9-runtime'),
   HOROVOD: ContainerImage.of('horovod/horovod:0.28.1'),
@@ -87,7 +99,7 @@ export class TrainingExamples extends Chart {
     const small = { cpu: Cpu.millis(500), memory: Size.gibibytes(2) };
 
     const parameterServer = (id: string, output?: TrainingApi) => new ParameterServerTrainingJob(this, id, {
-      image: tf,
+      image: pool.isGpu ? TrainingImages.TENSORFLOW_PS_GPU : TrainingImages.TENSORFLOW_PS,
       ...shared,
       command: ['python', run('tf_parameter_server.py')],
       ps: { replicas: 2, resources: small },

@@ -33,6 +33,10 @@ export interface ImageFacts {
   readonly metrics?: ImageMetrics;
   /** The contract of the programs in `files` (flags, environment, reads, writes), by absolute path. @default - unknown */
   readonly programs?: Readonly<Record<string, ProgramFacts>>;
+  /** TensorFlow version the image installs (`2.15.0`): from 2.16 `tf.keras` is Keras 3. @default - unknown or none */
+  readonly tensorflow?: string;
+  /** `tf_keras` (Keras 2) is installed and `TF_USE_LEGACY_KERAS=1` set, so `tf.keras` stays Keras 2 on TF >= 2.16. @default false */
+  readonly legacyKeras?: boolean;
   /** Where the facts come from: the Dockerfile (repository, path, version) they were read from. */
   readonly source: string;
 }
@@ -57,8 +61,10 @@ export const IMAGE_FACTS_CHECK = shape<ImageFacts>({
   workdirWritableBy: optional(arrayOf('number')),
   metrics: optional(shape<ImageMetrics>({ names: arrayOf('string'), enabledBy: optional('string') }, 'image metrics ({ names, enabledBy })')),
   programs: optional(recordOf('object')),
+  tensorflow: optional('string'),
+  legacyKeras: optional('boolean'),
   source: 'string',
-}, 'image facts ({ cuda, files, workdir, workdirWritableBy, metrics, programs, source })');
+}, 'image facts ({ cuda, files, workdir, workdirWritableBy, metrics, programs, tensorflow, legacyKeras, source })');
 
 /** Facts registered with `withFacts`, by reference. */
 const registered = new Map<string, ImageFacts>();
@@ -203,7 +209,13 @@ export const IMAGE_FACTS: Readonly<Record<string, ImageFacts>> = {
   },
   'tensorflow/tensorflow:2.16.1': {
     cuda: false,
-    source: 'tensorflow/docs site/en/install/docker.md: `<version>` tags are the CPU build, `<version>-gpu` the CUDA build',
+    tensorflow: '2.16.1',
+    source: 'tensorflow/docs site/en/install/docker.md: `<version>` tags are the CPU build, `<version>-gpu` the CUDA build; the tag is the TensorFlow version',
+  },
+  'tensorflow/tensorflow:2.15.0': {
+    cuda: false,
+    tensorflow: '2.15.0',
+    source: 'tensorflow/docs site/en/install/docker.md: `<version>` tags are the CPU build, `<version>-gpu` the CUDA build; the tag is the TensorFlow version (2.15: tf.keras is still Keras 2)',
   },
   'pytorch/pytorch:2.7.1-cuda12.6-cudnn9-runtime': {
     cuda: true,

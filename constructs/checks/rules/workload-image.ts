@@ -30,6 +30,10 @@ import { CheckContext, SemanticRule } from '../semantic-rule';
  *     resource step with `setOwnerReference: true` get the Workflow as controller owner
  *     (argo-workflows v4.1 workflow/controller/operator.go executeResource; research D2): deleting
  *     the finished Workflow (ttlStrategy, `argo delete`) garbage-collects the serving.
+ * (e) A parameter-server job (TFJob with PS replicas, TrainJob with a `ps` replicated job) runs no
+ *     image whose facts say TensorFlow >= 2.16 without legacy Keras: from 2.16 `tf.keras` is Keras 3,
+ *     and "Parameter server training is not supported in Keras 3" (fchollet, keras-team/keras#18624;
+ *     Keras 2 stays available as `tf_keras` with `TF_USE_LEGACY_KERAS=1`, keras-team/keras-io#1800).
  * Severity: what the image map or the manifests say fails is an error; an image nobody described
  * (declare it: `ContainerImage.withFacts` or `withExternals(target, { images })`), a claim nothing
  * deployed writes (declare it filled outside: `claims`) and serving owned by the Workflow (it
@@ -61,8 +65,35 @@ export const workloadImage: SemanticRule = {
       });
     }
     for (const kind of ARGO_WORKFLOW_KINDS) for (const e of ctx.index.ofKind(kind)) checkOwnedServing(ctx, e);
+    checkParameterServerKeras(ctx, factsOf);
   },
 };
+
+/** True for TensorFlow `x.y[.z]` at or above 2.16 (where `tf.keras` became Keras 3). */
+const kerasThree = (version: string) => {
+  const [major, minor] = version.split('.').map(Number);
+  return major > 2 || (major === 2 && minor >= 16);
+};
+
+function checkParameterServerKeras(ctx: CheckContext, factsOf: (image: string | undefined) => ImageFacts | undefined): void {
+  const templates = ctx.index.podTemplates();
+  const psJobs = new Set(templates.filter((t) => (t.entry.object.kind === 'TFJob' && t.role === 'PS') || (t.entry.object.kind === 'TrainJob' && t.role === 'ps')).map((t) => t.entry));
+  const reported = new Set<string>();
+  for (const t of templates) {
+    if (!psJobs.has(t.entry)) continue;
+    for (const c of containersOf(t.spec)) {
+      const image = imageOf(c);
+      const facts = factsOf(image);
+      const key = `${t.entry.path}|${image}`;
+      if (!image || !facts?.tensorflow || facts.legacyKeras || !kerasThree(facts.tensorflow) || reported.has(key)) continue;
+      reported.add(key);
+      ctx.report({
+        entry: t.entry, field: fieldOf(t, c, 'image'), value: image,
+        message: `${where(t, c)} of this parameter-server ${t.entry.object.kind} runs '${image}', TensorFlow ${facts.tensorflow} (${facts.source}): from TensorFlow 2.16 tf.keras is Keras 3, which has no parameter-server training (ParameterServerStrategy with model.fit; keras-team/keras#18624), so the chief fails once it trains; use an image with TensorFlow < 2.16 (e.g. 'tensorflow/tensorflow:2.15.0'), or one with tf_keras installed and TF_USE_LEGACY_KERAS=1 (describe it with legacyKeras: true)`,
+      });
+    }
+  }
+}
 
 /** The image a container runs; for a KServe model container, the runtime image it resolves to. */
 function imageOf(c: Record<string, any>): string | undefined {

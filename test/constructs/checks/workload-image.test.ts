@@ -1,6 +1,11 @@
 import { problemsOf, workflow } from './check-helpers';
 import { argvOf, scriptsRunBy } from '../../../constructs/checks/container-commands';
 import { workloadImage } from '../../../constructs/checks/rules/workload-image';
+import { NodePool } from '../../../constructs/cluster/node-pool';
+import { ContainerImage } from '../../../constructs/core/image';
+import { TrainingApi } from '../../../constructs/training/allreduce-job';
+import { ParameterServerTrainingJob } from '../../../constructs/training/parameter-server-job';
+import { synth, testChart } from '../../helpers';
 
 const BOOK = 'kubeflow/multi-worker-strategy:v0.1';
 const pod = (containers: Record<string, any>[], spec: Record<string, any> = {}) => ({
@@ -104,5 +109,38 @@ describe('rule workload-image', () => {
     // Jobs a pipeline runs may be owned by it.
     const tfjob = 'apiVersion: kubeflow.org/v1\nkind: TFJob\nmetadata:\n  generateName: t-\n';
     expect(problemsOf(workloadImage, [workflow('wf', [{ name: 'train', resource: { action: 'create', manifest: tfjob, setOwnerReference: true } }])])).toEqual([]);
+  });
+});
+
+describe('rule workload-image (e): parameter-server jobs need Keras 2', () => {
+  const tfJob = (image: string, roles: string[] = ['Chief', 'PS', 'Worker']) => ({
+    apiVersion: 'kubeflow.org/v1', kind: 'TFJob', metadata: { name: 'ps', namespace: 'ns' },
+    spec: { tfReplicaSpecs: Object.fromEntries(roles.map((r) => [r, { replicas: 1, template: { spec: { containers: [{ name: 'tensorflow', image }] } } }])) },
+  });
+
+  test('a TFJob with PS replicas on TensorFlow 2.16 is an error naming the image, its version and the way out', () => {
+    const problems = problemsOf(workloadImage, [tfJob('tensorflow/tensorflow:2.16.1')]);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/TFJob ns\/ps: spec\.tfReplicaSpecs\.Chief\.template\.spec container 'tensorflow' image is 'tensorflow\/tensorflow:2\.16\.1'; Chief container 'tensorflow' of this parameter-server TFJob runs 'tensorflow\/tensorflow:2\.16\.1', TensorFlow 2\.16\.1 .*Keras 3, which has no parameter-server training .*keras-team\/keras#18624.*TensorFlow < 2\.16 .*tf_keras .*TF_USE_LEGACY_KERAS=1/);
+  });
+
+  test('TensorFlow 2.15, a tf_keras image, all-reduce jobs and images of unknown version pass', () => {
+    expect(problemsOf(workloadImage, [tfJob('tensorflow/tensorflow:2.15.0')])).toEqual([]);
+    ContainerImage.of('example/tf-legacy-keras:2.17.0').withFacts({ cuda: false, tensorflow: '2.17.0', legacyKeras: true, source: 'test: pip install tf_keras, ENV TF_USE_LEGACY_KERAS=1' });
+    expect(problemsOf(workloadImage, [tfJob('example/tf-legacy-keras:2.17.0')])).toEqual([]);
+    expect(problemsOf(workloadImage, [tfJob('tensorflow/tensorflow:2.16.1', ['Worker'])])).toEqual([]);
+    expect(problemsOf(workloadImage, [tfJob('example/unknown:1.0')])).toEqual([]);
+  });
+
+  test('a Trainer v2 parameter-server TrainJob on TensorFlow 2.16 fails the same way; on 2.15 it passes', () => {
+    const objectsWith = (image: string) => {
+      const chart = testChart('team');
+      new ParameterServerTrainingJob(chart, 'ps', { output: TrainingApi.TRAINER_V2, image: ContainerImage.of(image), pool: NodePool.cpu({ name: 'cpu' }), command: ['python', '/train.py'], ps: {}, chief: {} });
+      return synth(chart);
+    };
+    const problems = problemsOf(workloadImage, objectsWith('tensorflow/tensorflow:2.16.1')).filter((p) => /parameter-server/.test(p));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/TrainJob team\/ps: .* of this parameter-server TrainJob runs 'tensorflow\/tensorflow:2\.16\.1', TensorFlow 2\.16\.1/);
+    expect(problemsOf(workloadImage, objectsWith('tensorflow/tensorflow:2.15.0')).filter((p) => /parameter-server/.test(p))).toEqual([]);
   });
 });
