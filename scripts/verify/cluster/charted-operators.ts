@@ -16,6 +16,13 @@ import { applyDist } from './setup';
 /** Operators whose charts (or, for the training-operator, kustomization) the harness renders, when the stack installs them and they run here. */
 export const CHARTED_OPERATORS = ['argo-workflows', 'kserve-crd', 'kserve', 'kserve-runtime-configs', 'kubeflow-trainer', 'kueue', 'training-operator'] as const;
 
+/** The kube-group binaries (tools/go/kube) each of those operators runs as. */
+export const KUBE_GROUP_BINARIES: Readonly<Record<string, readonly string[]>> = Object.freeze({
+  'training-operator': ['training-operator'],
+  kueue: ['kueue'],
+  'kubeflow-trainer': ['jobset', 'trainer'],
+});
+
 /** Of those, the ones that also run from their Go module's own manifests (verify:pulumi starts them so). */
 export const ALSO_RUN_FROM_MODULE_ASSETS: readonly string[] = ['kueue', 'training-operator'];
 

@@ -139,23 +139,19 @@ export async function waitHealthy(child: Supervised, port: number, timeoutS: num
 }
 
 /**
- * The binaries and asset dirs of `names` (kwok, operators) from the kube group of tools/go/build.sh
- * --print-paths (`name<TAB>path` lines, `<name>-assets` for the asset dirs), building them first
- * unless --no-build.
+ * The binaries of `names` (kwok, operators, kubectl) from the kube group of tools/go/build.sh
+ * --print-paths (`name<TAB>path` lines, `<name>-assets` for the asset dirs a binary has), building
+ * the group first unless --no-build. Every binary must be executable and every asset dir the group
+ * lists for one of them complete.
  */
 export function resolveClusterComponents(opts: { build: boolean }, names: readonly string[]): Record<string, string> {
   const paths = goBinaries('kube', opts.build, names.join('/'));
   for (const name of names) {
     requireExecutable(name, paths[name], 'run tools/go/build.sh kube');
-    if (!fs.existsSync(path.join(paths[`${name}-assets`] ?? '', '.complete'))) throw new Fatal(`${name} assets missing in ${paths[`${name}-assets`]} (run tools/go/build.sh kube)`);
+    const assets = paths[`${name}-assets`];
+    if (assets !== undefined && !fs.existsSync(path.join(assets, '.complete'))) throw new Fatal(`${name} assets missing in ${assets} (run tools/go/build.sh kube)`);
   }
   return paths;
-}
-
-/** Binaries of the kube group that have no asset dir (e.g. the Trainer and JobSet controllers). */
-export function resolveKubeBinaries<N extends string>(opts: { build: boolean }, names: readonly N[]): Record<N, string> {
-  const paths = goBinaries('kube', opts.build, names.join('/'));
-  return Object.fromEntries(names.map((n) => [n, requireExecutable(n, paths[n], 'run tools/go/build.sh kube')])) as Record<N, string>;
 }
 
 /** Helm, which renders the operators' charts (tools/go group `helm`); MLP_HELM points at another build. */

@@ -26,8 +26,8 @@ import { clusterCanaryMinimum, startWorkflowRoleCanary, workflowRoleVerdict } fr
 import { decideWorkloadCanaries, startWorkloadCanaries } from './canary-run';
 import { unmanagedQueueReason } from './canary-verdicts';
 import { isCertManagerObject } from './chart-render';
-import { CHARTED_OPERATORS, renderCharts } from './charted-operators';
-import { resolveArgoBinaries, resolveClusterComponents, resolveHelm, resolveKServeBinary, resolveKubeBinaries, startAttacher, startControllerManager, startKwok, startScheduler, writeKubeconfig } from './components';
+import { CHARTED_OPERATORS, KUBE_GROUP_BINARIES, renderCharts } from './charted-operators';
+import { resolveArgoBinaries, resolveClusterComponents, resolveHelm, resolveKServeBinary, startAttacher, startControllerManager, startKwok, startScheduler, writeKubeconfig } from './components';
 import { groupOperators, NOT_SIMULATED, SIMULATED_OPERATORS, stackCoverage } from './coverage';
 import { nodesFromPools, schedulerNames } from './nodes';
 import { observe, type WorkloadView } from './observe';
@@ -91,14 +91,14 @@ async function main(): Promise<number> {
       ` stack ${inputs.stackFile} (${inputs.cluster}, Kubernetes ${inputs.kubernetesVersion}), pools ${inputs.pools.map((p) => `${p.name}×${p.nodes.length}`).join(', ')}`,
   );
   log(`    operator configuration: ${opCfg.source}`);
-  const comps = resolveClusterComponents(opts, ['kwok', ...[...running].filter((o) => !CHARTED_OPERATORS.includes(o as never))]);
-  const helm = CHARTED_OPERATORS.some((o) => running.has(o) && o !== 'training-operator') ? resolveHelm(opts) : undefined;
-  // the training-operator is a kustomize install: kubectl renders the stack's kustomization, then it runs
-  const trainingOperator = running.has('training-operator') ? resolveKubeBinaries(opts, ['training-operator', 'kubectl'] as const) : undefined;
+  // One look-up of the kube group: kwok, every operator binary this run starts, and kubectl when a
+  // release is a kustomization (the training-operator's); Helm when one is a chart.
+  const renderers = new Set(inputs.charted.releases.map((r) => r.kind ?? 'helm'));
+  const comps = resolveClusterComponents(opts, ['kwok', ...[...running].flatMap((o) => KUBE_GROUP_BINARIES[o] ?? []), ...(renderers.has('kustomize') ? ['kubectl'] : [])]);
+  const helm = renderers.has('helm') ? resolveHelm(opts) : undefined;
   const argoBins = running.has('argo-workflows') ? resolveArgoBinaries(opts) : undefined;
   const kserveBin = running.has('kserve') ? resolveKServeBinary(opts) : undefined;
-  const trainerBins = running.has('kubeflow-trainer') ? resolveKubeBinaries(opts, ['jobset', 'trainer'] as const) : undefined;
-  const operatorCharts = helm || trainingOperator ? renderCharts({ helm, kubectl: trainingOperator?.kubectl }, inputs.charted, { kubeVersion: `${inputs.kubernetesVersion}.0`, workDir: path.join(os.tmpdir(), `verify-cluster-charts-${process.pid}`) }) : [];
+  const operatorCharts = renderers.size ? renderCharts({ helm, kubectl: comps.kubectl }, inputs.charted, { kubeVersion: `${inputs.kubernetesVersion}.0`, workDir: path.join(os.tmpdir(), `verify-cluster-charts-${process.pid}`) }) : [];
   const chartOf = (operator: string) => {
     const chart = operatorCharts.find((c) => c.release.operator === operator);
     if (!chart) throw new Fatal(`the stack installs ${operator}, but cluster-inputs.ts gave no chart release for it`);
@@ -106,7 +106,6 @@ async function main(): Promise<number> {
   };
   const argoChart = argoBins ? chartOf('argo-workflows') : undefined;
   const shared = addProjectCrds(loadCrdIndex(opts.crds), opts.projectCrds);
-  const kueueBin = running.has('kueue') ? resolveKubeBinaries(opts, ['kueue'] as const).kueue : undefined;
   const kinds = new Set([...objects, ...embeddedRuns].filter((o) => !BUILTIN_GROUPS.has(o.group)).map((o) => `${o.group}/${o.kind}`));
   for (const k of operatorKinds(running, gangScheduler)) kinds.add(k);
   const chartCrds = operatorCharts.flatMap((c) => c.crds);
@@ -134,10 +133,10 @@ async function main(): Promise<number> {
   // 3. operators
   let kueueConfiguration: Record<string, any> | undefined;
   if (running.has('training-operator')) {
-    await startTrainingOperatorFromOverlay(cp, { bin: trainingOperator!['training-operator'], chart: chartOf('training-operator'), byGvk, opts });
+    await startTrainingOperatorFromOverlay(cp, { bin: comps['training-operator'], chart: chartOf('training-operator'), byGvk, opts });
   }
-  if (kueueBin) ({ configuration: kueueConfiguration } = await startKueueFromChart(cp, { bin: kueueBin, chart: chartOf('kueue'), byGvk, opts }));
-  if (trainerBins) await startTrainerControllers(cp, { bins: trainerBins, chart: chartOf('kubeflow-trainer'), byGvk, opts });
+  if (running.has('kueue')) ({ configuration: kueueConfiguration } = await startKueueFromChart(cp, { bin: comps.kueue, chart: chartOf('kueue'), byGvk, opts }));
+  if (running.has('kubeflow-trainer')) await startTrainerControllers(cp, { bins: { jobset: comps.jobset, trainer: comps.trainer }, chart: chartOf('kubeflow-trainer'), byGvk, opts });
   if (kserveBin) {
     const runtimes = running.has('kserve-runtime-configs') ? chartOf('kserve-runtime-configs') : undefined;
     await startKServe(cp, { bin: kserveBin, resources: chartOf('kserve'), runtimes, byGvk, opts });
