@@ -122,13 +122,18 @@ export function webhookServiceOf(chart: RenderedChart): string {
   return [...names][0];
 }
 
+/** The volume a container mounts at `mountPath`, with that mount (both undefined when none). */
+export function volumeMountedAt(pod: KubeObject, container: KubeObject, mountPath: string | undefined): { mount?: KubeObject; volume?: KubeObject } {
+  const mount = (container.volumeMounts || []).find((m: KubeObject) => m.mountPath === mountPath);
+  return { mount, volume: mount && (pod.volumes || []).find((v: KubeObject) => v.name === mount.name) };
+}
+
 /** The chart's Configuration for a Deployment: the ConfigMap key mounted at its container's `--config` path. */
 export function configurationOf(chart: RenderedChart, deployment: KubeObject): { container: KubeObject; configPath: string; configuration: KubeObject } {
   const pod = deployment.spec.template.spec;
   const container = pod.containers[0];
   const configPath = flagValue((container.args || []).map(String), '--config');
-  const mount = (container.volumeMounts || []).find((m: KubeObject) => m.mountPath === configPath);
-  const volume = (pod.volumes || []).find((v: KubeObject) => v.name === mount?.name);
+  const { mount, volume } = volumeMountedAt(pod, container, configPath);
   const cm = chart.objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === volume?.configMap?.name);
   const text = cm?.data?.[mount?.subPath || path.basename(String(configPath))];
   if (!configPath || !text) throw new Error(`Deployment ${deployment.metadata.name}: no --config file from a ConfigMap of the chart`);

@@ -21,7 +21,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ServedResource } from '../core/api-paths';
 import type { FieldValidation } from '../core/args';
-import { makeServingCertificates } from '../core/certificates';
+import { certManagerSecret, makeServingCertificates } from '../core/certificates';
 import type { ControlPlane } from '../core/control-plane';
 import type { KubeObject } from '../core/objects';
 import { freePort } from '../core/ports';
@@ -79,10 +79,7 @@ export async function startKServe(
 
   await installChart(cp.client, resources, ctx, isCertManagerObject);
   // What cert-manager would write for the Certificate: the Secret the Deployment mounts.
-  await applyOrFail(cp.client, [{
-    apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: serving.secretName, namespace },
-    stringData: { 'tls.crt': certs.certPem, 'tls.key': certs.keyPem, 'ca.crt': certs.caPem },
-  }], ctx, `the Secret ${serving.secretName} cert-manager would issue`);
+  await applyOrFail(cp.client, [certManagerSecret(serving.secretName, namespace, certs)], ctx, `the Secret ${serving.secretName} cert-manager would issue`);
 
   const privateTmp = path.join(cp.tmp, 'kserve-tmp');
   const certDir = path.join(privateTmp, 'k8s-webhook-server', 'serving-certs');

@@ -17,13 +17,13 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { ServedResource } from '../core/api-paths';
 import type { FieldValidation } from '../core/args';
-import { makeServingCertificates, type ServingCertificates } from '../core/certificates';
+import { certManagerSecret, makeServingCertificates, type ServingCertificates } from '../core/certificates';
 import type { ControlPlane } from '../core/control-plane';
 import type { KubeObject } from '../core/objects';
 import { freePort } from '../core/ports';
 import type { Supervised } from '../core/processes';
 import { log } from '../core/runtime';
-import { certManagerSecrets, configurationOf, deploymentOf, isCertManagerObject, localWebhooks, type RenderedChart, webhookServiceOf, withConfigFile } from './chart-render';
+import { certManagerSecrets, configurationOf, deploymentOf, volumeMountedAt, isCertManagerObject, localWebhooks, type RenderedChart, webhookServiceOf, withConfigFile } from './chart-render';
 import { applyOrFail, installChart } from './charted-operators';
 import { waitHealthy } from './components';
 import { kueueFrameworks, kueueRuntimeConfiguration } from './operators';
@@ -58,15 +58,11 @@ export async function startKueueFromChart(
   for (const c of [webhook, ...others]) {
     const certs = makeServingCertificates(path.join(cp.tmp, `certs-kueue-${c.secretName}`), { caName: 'kueue-ca', dnsNames: c.dnsNames });
     issued.set(c.secretName, certs);
-    await applyOrFail(cp.client, [{
-      apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name: c.secretName, namespace },
-      stringData: { 'ca.crt': certs.caPem, 'tls.crt': certs.certPem, 'tls.key': certs.keyPem },
-    }], ctx, `the Secret ${c.secretName} cert-manager would issue`);
+    await applyOrFail(cp.client, [certManagerSecret(c.secretName, namespace, certs)], ctx, `the Secret ${c.secretName} cert-manager would issue`);
   }
   const webhookCerts = issued.get(webhook.secretName)!;
   // The metrics certificate the pod mounts at /etc/kueue/metrics/certs (its volume's Secret).
-  const metricsVolume = (deployment.spec.template.spec.volumes || []).find((v: KubeObject) =>
-    (container.volumeMounts || []).some((m: KubeObject) => m.name === v.name && m.mountPath === `/etc/${METRICS_CERT_DIR}`));
+  const { volume: metricsVolume } = volumeMountedAt(deployment.spec.template.spec, container, `/etc/${METRICS_CERT_DIR}`);
   const metrics = issued.get(metricsVolume?.secret?.secretName) ?? webhookCerts;
   const etc = etcWith(path.join(cp.tmp, 'kueue-etc'), {
     [`${METRICS_CERT_DIR}/tls.crt`]: metrics.certPem, [`${METRICS_CERT_DIR}/tls.key`]: metrics.keyPem, [`${METRICS_CERT_DIR}/ca.crt`]: metrics.caPem,

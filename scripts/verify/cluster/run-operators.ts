@@ -7,7 +7,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import type { ApiClient } from '../core/api-client';
 import { statusMessage } from '../core/api-paths';
-import { makeServingCertificates } from '../core/certificates';
+import { makeServingCertificates, rotatorSecret } from '../core/certificates';
 import type { ControlPlane } from '../core/control-plane';
 import { startIsolated } from '../core/isolation';
 import type { KubeObject } from '../core/objects';
@@ -86,11 +86,7 @@ export async function startTrainingOperator(
   }
 
   await createOrFail(cp.client, '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }, `namespace ${namespace}`);
-  const b64 = (s: string) => Buffer.from(s).toString('base64');
-  await createOrFail(cp.client, `/api/v1/namespaces/${namespace}/secrets`, {
-    apiVersion: 'v1', kind: 'Secret', metadata: { name: 'training-operator-webhook-cert', namespace },
-    data: { 'ca.crt': b64(certs.caPem), 'ca.key': b64(certs.caKeyPem), 'tls.crt': b64(certs.certPem), 'tls.key': b64(certs.keyPem) },
-  }, 'the training-operator webhook Secret');
+  await createOrFail(cp.client, `/api/v1/namespaces/${namespace}/secrets`, rotatorSecret('training-operator-webhook-cert', namespace, certs), 'the training-operator webhook Secret');
 
   const [healthPort, webhookPort] = [await freePort(), await freePort()];
   const args = trainingOperatorCommandLine(stackArgs, { healthPort, webhookPort, initTemplateFile });

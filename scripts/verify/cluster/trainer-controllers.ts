@@ -14,7 +14,7 @@ import YAML from 'yaml';
 import path from 'node:path';
 import type { ServedResource } from '../core/api-paths';
 import type { FieldValidation } from '../core/args';
-import { makeServingCertificates } from '../core/certificates';
+import { makeServingCertificates, rotatorSecret } from '../core/certificates';
 import type { ControlPlane } from '../core/control-plane';
 import type { KubeObject } from '../core/objects';
 import { freePort } from '../core/ports';
@@ -89,11 +89,7 @@ export async function startTrainerControllers(
   for (const p of plans) {
     const { service, secret } = certManagementOf(p.configuration);
     const certs = makeServingCertificates(path.join(cp.tmp, `certs-${p.spec.name}`), { caName: p.spec.caName, dnsNames: [`${service}.${namespace}.svc`] });
-    const b64 = (s: string) => Buffer.from(s).toString('base64');
-    await applyOrFail(cp.client, [{
-      apiVersion: 'v1', kind: 'Secret', metadata: { name: secret, namespace },
-      data: { 'ca.crt': b64(certs.caPem), 'ca.key': b64(certs.caKeyPem), 'tls.crt': b64(certs.certPem), 'tls.key': b64(certs.keyPem) },
-    }], ctx, `the ${p.spec.name} webhook certificate Secret ${secret}`);
+    await applyOrFail(cp.client, [rotatorSecret(secret, namespace, certs)], ctx, `the ${p.spec.name} webhook certificate Secret ${secret}`);
     const ports = { health: await freePort(), webhook: await freePort(), status: await freePort() };
     const { configuration, replaced } = controllerProcessConfiguration(p.configuration, ports);
     const webhooks = localWebhooks(chart.webhooks, { service, port: ports.webhook, caPem: certs.caPem });

@@ -13,14 +13,14 @@
 import path from 'node:path';
 import type { ServedResource } from '../core/api-paths';
 import type { FieldValidation } from '../core/args';
-import { makeServingCertificates } from '../core/certificates';
+import { makeServingCertificates, rotatorSecret } from '../core/certificates';
 import type { ControlPlane } from '../core/control-plane';
 import type { KubeObject } from '../core/objects';
 import { freePort } from '../core/ports';
 import type { Supervised } from '../core/processes';
 import { log } from '../core/runtime';
 import { containerEnv } from './argo-steps';
-import { deploymentOf, localWebhooks, type RenderedChart, webhookServiceOf } from './chart-render';
+import { deploymentOf, localWebhooks, type RenderedChart, volumeMountedAt, webhookServiceOf } from './chart-render';
 import { applyOrFail, installChart } from './charted-operators';
 import { waitHealthy } from './components';
 import { trainingOperatorCommandLine } from './operators';
@@ -32,7 +32,7 @@ export function etcFilesFromConfigMaps(pod: KubeObject, container: KubeObject, o
   const files: Record<string, string> = {};
   for (const m of container.volumeMounts || []) {
     if (!String(m.mountPath).startsWith('/etc/')) continue;
-    const volume = (pod.volumes || []).find((v: KubeObject) => v.name === m.name);
+    const { volume } = volumeMountedAt(pod, container, m.mountPath);
     const cm = volume?.configMap && objects.find((o) => o.kind === 'ConfigMap' && o.metadata.name === volume.configMap.name);
     if (!cm) continue;
     for (const [key, content] of Object.entries<string>(cm.data || {})) files[path.join(path.relative('/etc', m.mountPath), key)] = content;
@@ -49,19 +49,14 @@ export async function startTrainingOperatorFromOverlay(
   const deployment = deploymentOf(chart, 'training-operator');
   const pod = deployment.spec.template.spec;
   const container: KubeObject = pod.containers.find((c: KubeObject) => c.name === 'training-operator') || pod.containers[0];
-  const certMount = (container.volumeMounts || []).find((m: KubeObject) => m.mountPath === WEBHOOK_CERT_DIR);
-  const secretName = (pod.volumes || []).find((v: KubeObject) => v.name === certMount?.name)?.secret?.secretName;
+  const secretName = volumeMountedAt(pod, container, WEBHOOK_CERT_DIR).volume?.secret?.secretName;
   if (!secretName) throw new Error(`the ${chart.release.operator} Deployment mounts no Secret at ${WEBHOOK_CERT_DIR}`);
   const service = webhookServiceOf(chart);
   // CA name: the rotator's (training-operator v1.9.4 pkg/cert/cert.go caName).
   const certs = makeServingCertificates(path.join(cp.tmp, 'certs-training-operator'), { caName: 'training-operator-ca', dnsNames: [`${service}.${namespace}.svc`] });
 
   await installChart(cp.client, chart, ctx, (o) => o.kind === 'Secret' && o.metadata.name === secretName);
-  const b64 = (s: string) => Buffer.from(s).toString('base64');
-  await applyOrFail(cp.client, [{
-    apiVersion: 'v1', kind: 'Secret', metadata: { name: secretName, namespace },
-    data: { 'ca.crt': b64(certs.caPem), 'ca.key': b64(certs.caKeyPem), 'tls.crt': b64(certs.certPem), 'tls.key': b64(certs.keyPem) },
-  }], ctx, `the training-operator webhook certificate Secret ${secretName}`);
+  await applyOrFail(cp.client, [rotatorSecret(secretName, namespace, certs)], ctx, `the training-operator webhook certificate Secret ${secretName}`);
 
   const etcFiles = etcFilesFromConfigMaps(pod, container, chart.objects);
   const etc = etcWith(path.join(cp.tmp, 'training-operator-etc'), etcFiles);

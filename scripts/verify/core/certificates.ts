@@ -47,3 +47,21 @@ export function makeServingCertificates(dir: string, { caName, dnsNames }: { caN
   const read = (f: string) => fs.readFileSync(path.join(dir, f), 'utf8');
   return { dir, caPem: read('ca.crt'), caKeyPem: read('ca-pkcs1.key'), certPem: read('tls.crt'), keyPem: read('tls.key') };
 }
+
+/**
+ * The Secret a cert-controller rotator reads and keeps when valid (training-operator, Trainer,
+ * JobSet): the CA with its key and the server certificate (cert-controller pkg/rotator/rotator.go
+ * keys `ca.crt`, `ca.key`, `tls.crt`, `tls.key`).
+ */
+export function rotatorSecret(name: string, namespace: string, certs: ServingCertificates) {
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+  return {
+    apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace },
+    data: { 'ca.crt': b64(certs.caPem), 'ca.key': b64(certs.caKeyPem), 'tls.crt': b64(certs.certPem), 'tls.key': b64(certs.keyPem) },
+  };
+}
+
+/** The Secret cert-manager writes for a Certificate (type kubernetes.io/tls with the issuing CA). */
+export function certManagerSecret(name: string, namespace: string, certs: ServingCertificates) {
+  return { apiVersion: 'v1', kind: 'Secret', type: 'kubernetes.io/tls', metadata: { name, namespace }, stringData: { 'ca.crt': certs.caPem, 'tls.crt': certs.certPem, 'tls.key': certs.keyPem } };
+}
