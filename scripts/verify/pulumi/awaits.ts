@@ -13,6 +13,12 @@
 //   not-ready address. The awaiter's success is `serviceReady && endpointsSettled &&
 //   !endpointsPending` and does not itself require a ready address; this check does (≥ 1), so it
 //   is stricter than the await it checks.
+// An autoscaler may act between the await and this read: an HPA whose minReplicas is above the
+// replicas the program gave (or omitted, as the Kubernetes docs advise under an HPA) scales the
+// Deployment up the moment it exists, and its new pods are not ready yet. For a Deployment an HPA
+// of the state targets, the promise checked is the one the provider made: the program's replicas
+// (default 1) available and no failed rollout; a Service selecting its pods may list the new pods
+// as not ready but needs a ready address.
 // Pure but for checkAwaits, which reads the live objects through the run's client.
 
 import type { KubeObject } from '../core/objects';
@@ -25,6 +31,10 @@ export const AWAITED_KINDS = ['Deployment', 'StatefulSet', 'Job', 'PersistentVol
 export interface AwaitContext {
   endpoints?: KubeObject;
   bindingMode?: string;
+  /** The HPA scaling this Deployment, or the Deployment whose autoscaled pods this Service selects. */
+  autoscaledBy?: string;
+  /** The replicas the program asked for (what the provider awaited), where it set them. */
+  programReplicas?: number;
 }
 
 const condition = (o: KubeObject, type: string) => (o.status?.conditions || []).find((c: KubeObject) => c.type === type);
@@ -44,6 +54,11 @@ export function awaitProblem(live: KubeObject, ctx: AwaitContext = {}): string |
     case 'Deployment': {
       const replicas = live.spec?.replicas ?? 1;
       const progressing = condition(live, 'Progressing');
+      if (ctx.autoscaledBy) {
+        const awaited = ctx.programReplicas ?? 1;
+        if (progressing?.status === 'False') return `rollout failed (${progressing.reason}; scaled by ${ctx.autoscaledBy})`;
+        return (s.availableReplicas ?? 0) >= awaited ? undefined : `${s.availableReplicas ?? 0}/${awaited} replicas the program asked for available (scaled by ${ctx.autoscaledBy} to ${replicas})`;
+      }
       if (!isTrue(live, 'Available')) return `not Available (${condition(live, 'Available')?.message ?? 'no condition'})`;
       if (progressing?.status !== 'True' || progressing.reason !== 'NewReplicaSetAvailable') return `Progressing is ${progressing?.status ?? 'absent'}/${progressing?.reason ?? '-'}, not True/NewReplicaSetAvailable`;
       return (s.availableReplicas ?? 0) === replicas ? undefined : `${s.availableReplicas ?? 0}/${replicas} replicas available`;
@@ -67,7 +82,7 @@ export function awaitProblem(live: KubeObject, ctx: AwaitContext = {}): string |
       const subsets: KubeObject[] = ctx.endpoints.subsets || [];
       const ready = subsets.reduce((n, x) => n + (x.addresses?.length ?? 0), 0);
       const notReady = subsets.reduce((n, x) => n + (x.notReadyAddresses?.length ?? 0), 0);
-      if (notReady) return `${notReady} not-ready endpoint address(es)`;
+      if (notReady && !ctx.autoscaledBy) return `${notReady} not-ready endpoint address(es)`;
       return ready ? undefined : 'no ready endpoint address';
     }
     default:
@@ -82,9 +97,26 @@ export function kindCounts(objects: readonly { object: KubeObject }[]): string {
   return [...n.entries()].map(([k, c]) => `${c} ${k}`).join(', ') || 'none';
 }
 
+/** Labels a Service's selector must match: every key/value of the selector is in the labels. */
+const selects = (selector: Record<string, string>, labels: Record<string, string>) => Object.entries(selector).every(([k, v]) => labels[k] === v);
+
+/** The Deployments the state's HPAs target, live: `ns/name` → the HPA's identity and the pods' labels. */
+async function autoscaledDeployments(kube: KubeClient, objects: readonly StateObject[]): Promise<Map<string, { by: string; labels: Record<string, string> }>> {
+  const scaled = new Map<string, { by: string; labels: Record<string, string> }>();
+  for (const o of objects.filter((x) => x.object.kind === 'HorizontalPodAutoscaler')) {
+    const hpa = await kube.get(o.object);
+    const ref = hpa?.spec?.scaleTargetRef;
+    if (!hpa || ref?.kind !== 'Deployment') continue;
+    const target = await kube.get({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: ref.name, namespace: hpa.metadata.namespace } });
+    scaled.set(`${hpa.metadata.namespace}/${ref.name}`, { by: `HPA ${hpa.metadata.name}`, labels: target?.spec?.template?.metadata?.labels || {} });
+  }
+  return scaled;
+}
+
 /** Reads every awaited object of the state; returns the objects checked and one line per problem. */
 export async function checkAwaits(kube: KubeClient, objects: readonly StateObject[]): Promise<{ checked: StateObject[]; problems: string[] }> {
   const checked = objects.filter((o) => !o.patch && (AWAITED_KINDS as readonly string[]).includes(o.object.kind));
+  const scaled = await autoscaledDeployments(kube, objects);
   const problems: string[] = [];
   for (const o of checked) {
     const live = await kube.get(o.object);
@@ -92,8 +124,14 @@ export async function checkAwaits(kube: KubeClient, objects: readonly StateObjec
       problems.push(`${o.id}: not found`);
       continue;
     }
+    const ns = live.metadata?.namespace;
     const ctx: AwaitContext = {};
-    if (live.kind === 'Service' && waitsForEndpoints(live)) ctx.endpoints = await kube.get({ apiVersion: 'v1', kind: 'Endpoints', metadata: live.metadata });
+    if (live.kind === 'Deployment' && scaled.has(`${ns}/${live.metadata.name}`)) Object.assign(ctx, { autoscaledBy: scaled.get(`${ns}/${live.metadata.name}`)?.by, programReplicas: o.replicas });
+    if (live.kind === 'Service' && waitsForEndpoints(live)) {
+      ctx.endpoints = await kube.get({ apiVersion: 'v1', kind: 'Endpoints', metadata: live.metadata });
+      const fronted = [...scaled.entries()].find(([key, d]) => key.startsWith(`${ns}/`) && selects(live.spec.selector, d.labels));
+      if (fronted) ctx.autoscaledBy = `Deployment ${fronted[0]} (${fronted[1].by})`;
+    }
     if (live.kind === 'PersistentVolumeClaim' && live.spec?.storageClassName) {
       ctx.bindingMode = (await kube.get({ apiVersion: 'storage.k8s.io/v1', kind: 'StorageClass', metadata: { name: live.spec.storageClassName } }))?.volumeBindingMode;
     }

@@ -17,6 +17,8 @@ export interface StateObject {
   id: string;
   object: KubeObject;
   retainOnDelete: boolean;
+  /** The replicas the program asked for (spec.replicas of its inputs), where it set them. */
+  replicas?: number;
   patch?: { labels: Record<string, string>; taints: KubeObject[] };
 }
 import { groupOf } from './operator-crds';
@@ -142,6 +144,7 @@ export function stateObjects(deployment: KubeObject | undefined): StateObject[] 
       id: identity(r.outputs),
       object: { apiVersion: r.outputs.apiVersion, kind: r.outputs.kind, metadata: { name: r.outputs.metadata.name, namespace: r.outputs.metadata.namespace } },
       retainOnDelete: Boolean(r.retainOnDelete),
+      ...(typeof r.inputs?.spec?.replicas === 'number' ? { replicas: r.inputs.spec.replicas } : {}),
       // A patch (NodePatch, ...) does not own its object: what it wrote is what destroy must take back.
       ...(r.type.endsWith('Patch') ? { patch: { labels: r.inputs?.metadata?.labels || {}, taints: r.inputs?.spec?.taints || [] } } : {}),
     }));

@@ -133,6 +133,9 @@ describe('verify-pulumi helpers', () => {
     ] };
     expect(stateObjects({ resources: [{ urn: 'n', type: 'kubernetes:core/v1:NodePatch', inputs: { metadata: { name: 'x', labels: { a: 'b' } }, spec: { taints: [] } }, outputs: { apiVersion: 'v1', kind: 'Node', metadata: { name: 'x' } } }] })[0].patch)
       .toEqual({ labels: { a: 'b' }, taints: [] });
+    const withReplicas = (spec: Record<string, unknown>) => stateObjects({ resources: [{ urn: 'd', type: 'kubernetes:apps/v1:Deployment', inputs: { spec }, outputs: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd', namespace: 'n' } } }] })[0].replicas;
+    expect(withReplicas({ replicas: 3 })).toBe(3);
+    expect(withReplicas({})).toBeUndefined();
     expect(stateObjects(deployment)).toEqual([{ urn: 'c', type: 'kubernetes:core/v1:PersistentVolumeClaim', id: '/PersistentVolumeClaim n/d', object: { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'd', namespace: 'n' } }, retainOnDelete: true }]);
     const later = { resources: deployment.resources.map((r) => ({ ...r, modified: 't2' })) };
     expect(comparableState(later)).toBe(comparableState(deployment));

@@ -3,7 +3,8 @@
 // post-up check of the provider's awaits. Engine events and live objects are written here in the
 // shapes Pulumi v3.248.0 and kube-apiserver v1.36.3 send.
 import { exitCodeWithCanaries, missedSuffix } from '../../../scripts/verify/core/canaries';
-import { awaitProblem, kindCounts, waitsForEndpoints } from '../../../scripts/verify/pulumi/awaits';
+import { awaitProblem, checkAwaits, kindCounts, waitsForEndpoints } from '../../../scripts/verify/pulumi/awaits';
+import type { KubeClient } from '../../../scripts/verify/pulumi/kube';
 import { DRIFT_CANARY, driftPatches, judgeDrift, PULUMI_CANARY_MINIMUM, pickDriftTarget } from '../../../scripts/verify/pulumi/drift-canary';
 import { planDifferences, refreshChanges, refreshLines } from '../../../scripts/verify/pulumi/engine-results';
 import { asDeployed, quantitiesAsStored, suspendLeftToKueue } from '../../../stacks/platform/platform-charts';
@@ -116,6 +117,34 @@ describe('awaits checked after up', () => {
     expect(awaitProblem(deploy({ ...good, conditions: [cond('Available', 'False')] }))).toMatch(/^not Available/);
     expect(awaitProblem(deploy({ ...good, conditions: [cond('Available', 'True'), cond('Progressing', 'True', 'ReplicaSetUpdated')] }))).toBe('Progressing is True/ReplicaSetUpdated, not True/NewReplicaSetAvailable');
     expect(awaitProblem(deploy({ ...good, availableReplicas: 1 }))).toBe('1/2 replicas available');
+  });
+
+  test('Deployment an HPA scales: the replicas the program asked for are available, no failed rollout', () => {
+    const scaledUp = { availableReplicas: 1, conditions: [cond('Available', 'False'), cond('Progressing', 'True', 'ReplicaSetUpdated')] };
+    expect(awaitProblem(deploy(scaledUp), { autoscaledBy: 'HPA h' })).toBeUndefined();
+    expect(awaitProblem(deploy(scaledUp), { autoscaledBy: 'HPA h', programReplicas: 2 })).toBe('1/2 replicas the program asked for available (scaled by HPA h to 2)');
+    expect(awaitProblem(deploy({ availableReplicas: 0 }), { autoscaledBy: 'HPA h' })).toMatch(/^0\/1 replicas/);
+    expect(awaitProblem(deploy({ availableReplicas: 2, conditions: [cond('Progressing', 'False', 'ProgressDeadlineExceeded')] }), { autoscaledBy: 'HPA h' })).toBe('rollout failed (ProgressDeadlineExceeded; scaled by HPA h)');
+    expect(awaitProblem(deploy(scaledUp))).toMatch(/^not Available/); // without an autoscaler, the full promise
+  });
+
+  test('checkAwaits finds the HPA of the state and the Service in front of its pods', async () => {
+    const labels = { app: 'm' };
+    const live: Record<string, Record<string, unknown>> = {
+      'HorizontalPodAutoscaler/m': { kind: 'HorizontalPodAutoscaler', metadata: { name: 'm', namespace: 's' }, spec: { scaleTargetRef: { kind: 'Deployment', name: 'm' } } },
+      'Deployment/m': { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'm', namespace: 's' }, spec: { replicas: 2, template: { metadata: { labels } } }, status: { availableReplicas: 1, conditions: [cond('Available', 'False')] } },
+      'Service/m': { apiVersion: 'v1', kind: 'Service', metadata: { name: 'm', namespace: 's' }, spec: { selector: labels, clusterIP: '10.0.0.2' } },
+      'Service/other': { apiVersion: 'v1', kind: 'Service', metadata: { name: 'other', namespace: 's' }, spec: { selector: { app: 'o' }, clusterIP: '10.0.0.3' } },
+      'Endpoints/m': { subsets: [{ addresses: [{ ip: 'a' }], notReadyAddresses: [{ ip: 'b' }] }] },
+      'Endpoints/other': { subsets: [{ addresses: [{ ip: 'c' }], notReadyAddresses: [{ ip: 'd' }] }] },
+    };
+    const kube = { get: async (o: { kind: string; metadata: { name: string } }) => live[`${o.kind}/${o.metadata.name}`] } as unknown as KubeClient;
+    const state = (kind: string, name: string, replicas?: number) => ({ urn: `${kind}/${name}`, type: 't', id: `${kind} s/${name}`, object: { apiVersion: 'v1', kind, metadata: { name, namespace: 's' } }, retainOnDelete: false, ...(replicas ? { replicas } : {}) });
+    const result = await checkAwaits(kube, [state('HorizontalPodAutoscaler', 'm'), state('Deployment', 'm'), state('Service', 'm'), state('Service', 'other')]);
+    expect(kindCounts(result.checked)).toBe('1 Deployment, 2 Service');
+    expect(result.problems).toEqual(['/Service s/other: 1 not-ready endpoint address(es)']);
+    const asked = await checkAwaits(kube, [state('HorizontalPodAutoscaler', 'm'), state('Deployment', 'm', 2)]);
+    expect(asked.problems).toEqual(['apps/Deployment s/m: 1/2 replicas the program asked for available (scaled by HPA m to 2)']);
   });
 
   test('StatefulSet, Job, ResourceQuota', () => {
