@@ -37,3 +37,14 @@ export function groupKind(obj: { apiVersion: string; kind: string }): string {
   return `${apiGroupOf(obj.apiVersion)}/${obj.kind}`;
 }
 
+
+/**
+ * Kinds (`group/Kind`) whose object runs once to an end (Complete, Succeeded or Failed) and never
+ * again: re-applying a finished one changes nothing and its status still says how it ended. A
+ * pipeline step that runs one must therefore create a fresh object per run.
+ */
+export const RUNS_TO_COMPLETION_KINDS: ReadonlySet<string> = new Set([
+  'batch/Job', 'kubeflow.org/TFJob', 'kubeflow.org/PyTorchJob', 'kubeflow.org/MPIJob', 'kubeflow.org/XGBoostJob',
+  'kubeflow.org/JAXJob', 'kubeflow.org/PaddleJob', 'trainer.kubeflow.org/TrainJob', 'jobset.x-k8s.io/JobSet',
+  'batch.volcano.sh/Job', 'argoproj.io/Workflow',
+]);

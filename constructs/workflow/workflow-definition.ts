@@ -11,7 +11,7 @@ import {
   CONTAINER_TASK_CHECKS, ContainerTaskOptions, EXIT_HANDLER_CHECKS, ExitHandlerOptions, RESOURCE_TASK_CHECKS, ResourceAction, ResourceTaskOptions, TaskOptions, WorkflowTask,
 } from './workflow-task';
 import { NodePool, NODE_POOL } from '../cluster/node-pool';
-import { groupKind } from '../core/api-groups';
+import { groupKind, RUNS_TO_COMPLETION_KINDS } from '../core/api-groups';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
@@ -208,7 +208,11 @@ export abstract class WorkflowDefinition extends Construct {
     const task = this.newTask(id, first.length ? { ...options, dependsOn: [...(options.dependsOn ?? []), ...first] } : options, JSON.stringify(resource.apiObject.toJson()));
     recordEmbeddingStep(resource.apiObject, task.name);
     const wait = options.waitForCompletion ?? true;
-    this.pushResourceTemplate(task, resource.apiObject, action, options, wait ? resource : undefined);
+    // An object that runs to completion is created afresh each run, whatever the companions' action:
+    // applied under a fixed name, a re-run (or a retry) would find the last run's finished object,
+    // change nothing and take its Complete (or Failed) status as its own.
+    const primaryAction = RUNS_TO_COMPLETION_KINDS.has(groupKind(resource.apiObject)) ? ResourceAction.CREATE : action;
+    this.pushResourceTemplate(task, resource.apiObject, primaryAction, options, wait ? resource : undefined);
     for (const [i, o] of after.entries()) companion(o, i, [task]);
     return task;
   }

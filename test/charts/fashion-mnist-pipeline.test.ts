@@ -64,8 +64,9 @@ describe('FashionMnistPipeline', () => {
 
   test('three TrainJobs train cnn, dropout and batch_norm (the book trains dropout twice), each to its own version dir, as model-selection reads them', () => {
     const objects = all.get('book-pipeline')!;
-    expect(embeddedOfKind(objects, 'TrainJob').map((j) => [j.metadata.name, j.spec.runtimeRef.name, j.spec.trainer.numNodes]))
-      .toEqual(BOOK_MODELS.map((m) => [`train-${m.replace('_', '-')}`, `train-${m.replace('_', '-')}`, 2]));
+    // a TrainJob is created afresh each run (generateName); its runtime keeps its name
+    expect(embeddedOfKind(objects, 'TrainJob').map((j) => [j.metadata.generateName, j.metadata.name, j.spec.runtimeRef.name, j.spec.trainer.numNodes]))
+      .toEqual(BOOK_MODELS.map((m) => [`train-${m.replace('_', '-')}-`, undefined, `train-${m.replace('_', '-')}`, 2]));
     const containers = embeddedOfKind(objects, 'TrainingRuntime').map((r) => r.spec.template.spec.replicatedJobs[0].template.spec.template.spec.containers[0]);
     const args = containers.map((c) => c.command);
     const modelTypes = args.map((a: string[]) => a[a.indexOf('--model_type') + 1]);
@@ -134,8 +135,10 @@ describe('FashionMnistPipeline', () => {
       const flat = role.rules.flatMap((r: any) => [...r.apiGroups, ...r.resources, ...r.verbs]);
       expect(flat).not.toContain('*');
       expect(role.rules.map((r: any) => r.resources[0]).sort()).toEqual(['configmaps', 'inferenceservices', 'trainingruntimes', 'trainjobs', 'workflowtaskresults']);
-      // every step applies: create (first run), get and patch (later runs)
-      for (const r of role.rules.filter((x: any) => x.resources[0] !== 'workflowtaskresults')) expect(r.verbs).toEqual(['create', 'get', 'patch']);
+      // the configuration steps apply: create (first run), get and patch (later runs); TrainJobs are
+      // only ever created (a fresh one per run), so the Role cannot patch one
+      for (const r of role.rules.filter((x: any) => !['workflowtaskresults', 'trainjobs'].includes(x.resources[0]))) expect(r.verbs).toEqual(['create', 'get', 'patch']);
+      expect(role.rules.find((x: any) => x.resources[0] === 'trainjobs').verbs).toEqual(['create', 'get']);
       expect(ofKind(objects, 'ClusterRoleBinding')).toEqual([]);
     }
   });

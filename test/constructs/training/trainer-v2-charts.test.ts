@@ -90,12 +90,17 @@ describe('the book pipeline on Trainer v2 (trainingApi)', () => {
   const wf = byKindName(objects, 'Workflow', 'fashion-mnist');
   const step = (name: string) => wf.spec.templates.find((t: Manifest) => t.name === name);
 
-  test('each model trains as a TrainJob; its step applies the launcher ConfigMap and the runtime first', () => {
+  test('each model trains as a fresh TrainJob per run; its step applies the launcher ConfigMap and the runtime first', () => {
     for (const model of BOOK_MODELS) {
       const id = `train-${model.replace('_', '-')}`;
       const job = parse(step(id).resource.manifest);
       expect(job.kind).toBe('TrainJob');
-      expect(step(id).resource.action).toBe('apply');
+      // created under a generated name: a re-run never takes the last run's Complete TrainJob for its own
+      expect(step(id).resource.action).toBe('create');
+      expect(job.metadata).toMatchObject({ generateName: `${id}-` });
+      expect(job.metadata.name).toBeUndefined();
+      expect(step(`${id}-configmap`).resource.action).toBe('apply');
+      expect(step(`${id}-trainingruntime`).resource.action).toBe('apply');
       expect(step(id).resource.successCondition).toBe('status.conditions.0.type = Complete,status.conditions.0.status = True');
       expect(step(id).resource.failureCondition).toBe('status.conditions.0.type = Failed');
       expect(parse(step(`${id}-configmap`).resource.manifest).metadata.name).toBe(`${id}-tf-launcher`);

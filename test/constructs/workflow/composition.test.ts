@@ -66,6 +66,27 @@ describe('resource steps compose whole constructs', () => {
     expect(parse(ts.find((t) => t.name === 'train-trainingruntime')!.resource.manifest).kind).toBe('TrainingRuntime');
   });
 
+  test('an object that runs to completion is created afresh each run, even under APPLY: a re-run never reuses a finished one', () => {
+    const { app, wf, code } = workflowChart();
+    const make = (id: string, output: TrainingApi) => new AllReduceTrainingJob(wf.manifests, id, { framework: CollectiveFramework.PYTORCH, output, image: ContainerImage.of('pytorch/pytorch:2.7.1-cuda12.6-cudnn9-runtime'), pool, workers: 2, command: ['torchrun', '/code/train.py'], volumes: [code] });
+    wf.addResourceTask('v2', { resource: make('ddp', TrainingApi.TRAINER_V2), action: ResourceAction.APPLY });
+    wf.addResourceTask('v1', { resource: make('ddp-v1', TrainingApi.TRAINING_OPERATOR_V1), action: ResourceAction.APPLY, waitForCompletion: false });
+    const svc = new ReplicatedModelService(wf.manifests, 'model', { pool, port: 8501, container: { image } });
+    wf.addResourceTask('serve', { resource: svc, action: ResourceAction.APPLY, setOwnerReference: false });
+    const ts = templates(app);
+    const of = (name: string) => ts.find((t) => t.name === name)!.resource;
+    for (const [step, kind] of [['v2', 'TrainJob'], ['v1', 'PyTorchJob']]) {
+      expect(of(step).action).toBe('create');
+      expect(parse(of(step).manifest)).toMatchObject({ kind, metadata: { generateName: `${kind === 'TrainJob' ? 'ddp' : 'ddp-v1'}-` } });
+      expect(parse(of(step).manifest).metadata.name).toBeUndefined();
+    }
+    // the runtime it names and a serving Deployment keep their names and are applied
+    expect(of('v2-trainingruntime').action).toBe('apply');
+    expect(parse(of('v2-trainingruntime').manifest).metadata.name).toBe('ddp');
+    expect(of('serve').action).toBe('apply');
+    expect(parse(of('serve').manifest).metadata.name).toBe('model');
+  });
+
   test('memoize on a resource step is an error, not silently ignored', () => {
     const { wf } = workflowChart();
     const svc = new ReplicatedModelService(wf.manifests, 'model', { pool, port: 8501, container: { image } });
