@@ -16,7 +16,7 @@ import { KueueClusterQueue } from '../../../constructs/operations/cluster-queue'
 import { FairShareCohort } from '../../../constructs/operations/fair-share-cohort';
 import { KueueLocalQueue } from '../../../constructs/operations/local-queue';
 import { ReplicatedModelService } from '../../../constructs/serving/replicated-service';
-import { AllReduceTrainingJob, CollectiveFramework } from '../../../constructs/training/allreduce-job';
+import { AllReduceTrainingJob, CollectiveFramework, TrainingApi } from '../../../constructs/training/allreduce-job';
 import { GangScheduling } from '../../../constructs/training/gang-scheduling';
 import { recordIntent } from './construct-intent';
 import type { WorkloadCanaryInput } from './canary-verdicts';
@@ -64,7 +64,7 @@ export function workloadCanaries(pools: readonly NodePool[], profile: StoragePro
       const cq = new KueueClusterQueue(g, 'queue', { name: 'verify-canary-gang', cohort, namespaces: [ns], quotas: [{ pool: gangPool, nominal: { cpu: Cpu.units(2), memory: Size.gibibytes(4) } }] });
       queue = new KueueLocalQueue(g, 'local-queue', { name: 'canary-gang', namespace: ns, clusterQueue: cq });
       gang = new AllReduceTrainingJob(g, 'gang-over-queue', {
-        framework: CollectiveFramework.TENSORFLOW, image: Images.CACHE_HELPER, pool: gangPool, workers: 3,
+        framework: CollectiveFramework.TENSORFLOW, output: TrainingApi.TRAINING_OPERATOR_V1, image: Images.CACHE_HELPER, pool: gangPool, workers: 3,
         command: sleep(1), resources: { cpu: Cpu.units(1), memory: Size.mebibytes(512) }, scheduling: GangScheduling.kueue({ queue }),
       });
     }

@@ -25,6 +25,7 @@ import { Images } from '../../../constructs/core/image';
 import { BatchProcessingJob } from '../../../constructs/ingestion/batch-job';
 import { Team } from '../../../constructs/operations/team';
 import { TensorFlowTrainingJob } from '../../../constructs/training/tensorflow-job';
+import { TrainingApi } from '../../../constructs/training/trainer-v2';
 import { ArgoWorkflow } from '../../../constructs/workflow/argo-workflow';
 import { nodePatchSpec } from '../../../stacks/cluster/local';
 import { CONFIG_NAMESPACE, parseStackConfig, StackConfig } from '../../../stacks/config';
@@ -118,7 +119,7 @@ function workflowRoleCanary(config: StackConfig) {
   const pool = config.pools[0];
   const chart = new Chart(new App(), 'verify-canary', { namespace: CANARY_NAMESPACE, disableResourceNameHashes: true });
   const wf = new ArgoWorkflow(chart, 'role-canary', { pool });
-  const job = new TensorFlowTrainingJob(wf.manifests, 'train', { pool, workers: 1, container: { image: Images.CACHE_HELPER, command: ['sh', '-c', 'true'] } });
+  const job = new TensorFlowTrainingJob(wf.manifests, 'train', { pool, workers: 1, output: TrainingApi.TRAINING_OPERATOR_V1, container: { image: Images.CACHE_HELPER, command: ['sh', '-c', 'true'] } });
   wf.addResourceTask('train', { resource: job });
   const objects = chart.toJson().map((o) => {
     if (o.kind !== 'Role') return o;
@@ -126,6 +127,28 @@ function workflowRoleCanary(config: StackConfig) {
     return { ...o, rules };
   });
   return { namespace: CANARY_NAMESPACE, workflow: wf.name, removed: 'create tfjobs.kubeflow.org', objects };
+}
+
+/**
+ * The workflow-rerun canary: a Workflow built with the project's constructs whose one step runs a
+ * TFJob, rendered back to a fixed name under `apply` (the per-run name taken out, and the Role
+ * given the `patch` that apply needs). Its second run finds the first run's Complete TFJob and
+ * succeeds without training: the harness must see that the run ran no TFJob of its own.
+ */
+function workflowRerunCanary(config: StackConfig) {
+  const namespace = 'verify-canary-workflow-rerun';
+  const chart = new Chart(new App(), 'verify-canary-rerun', { namespace, disableResourceNameHashes: true });
+  const wf = new ArgoWorkflow(chart, 'rerun-canary', { pool: config.pools[0] });
+  const job = new TensorFlowTrainingJob(wf.manifests, 'train', { pool: config.pools[0], workers: 1, output: TrainingApi.TRAINING_OPERATOR_V1, container: { image: Images.CACHE_HELPER, command: ['sh', '-c', 'true'] } });
+  wf.addResourceTask('train', { resource: job });
+  const fixedName = (manifest: string) => manifest.replace(/^(\s*)generateName: (\S+)-$/m, '$1name: $2');
+  const objects = chart.toJson().map((o) => {
+    if (o.kind === 'Role') return { ...o, rules: o.rules.map((r: { resources: string[]; verbs: string[] }) => (r.resources.includes('tfjobs') ? { ...r, verbs: [...r.verbs, 'patch'] } : r)) };
+    if (o.kind !== 'Workflow') return o;
+    const templates = o.spec.templates.map((t: { name: string; resource?: { manifest: string } }) => (t.name === 'train' && t.resource ? { ...t, resource: { ...t.resource, action: 'apply', manifest: fixedName(t.resource.manifest) } } : t));
+    return { ...o, spec: { ...o.spec, templates } };
+  });
+  return { namespace, workflow: wf.name, objects };
 }
 
 /**
@@ -175,7 +198,7 @@ function main(): void {
     storage,
     intents: workloadIntents(app, intentOf),
     uncreditedRenders: uncredited,
-    canaries: { workflowRole: workflowRoleCanary(config), workloads: workloadCanaries(config.pools, storage, team?.clusterQueue.quotas[0].pool) },
+    canaries: { workflowRole: workflowRoleCanary(config), workflowRerun: workflowRerunCanary(config), workloads: workloadCanaries(config.pools, storage, team?.clusterQueue.quotas[0].pool) },
   };
   process.stdout.write(`${JSON.stringify(output)}\n`);
 }

@@ -22,7 +22,7 @@ import { BUILTIN_GROUPS } from '../core/kinds';
 import { displayGroupKind, type ObjectRecord, recordsOf } from '../core/objects';
 import { cleanup, exitDescription, installSignalHandlers, logTail, runMain, state } from '../core/processes';
 import { Fatal, log } from '../core/runtime';
-import { clusterCanaryMinimum, startWorkflowRoleCanary, workflowRoleVerdict } from './canaries';
+import { clusterCanaryMinimum, startWorkflowRerunCanary, startWorkflowRoleCanary, workflowRerunVerdict, workflowRoleVerdict } from './canaries';
 import { decideWorkloadCanaries, startWorkloadCanaries } from './canary-run';
 import { unmanagedQueueReason } from './canary-verdicts';
 import { isCertManagerObject } from './chart-render';
@@ -238,10 +238,11 @@ async function main(): Promise<number> {
   log(`==> ${secs()}: applied ${workloadCanaries.workloads.size} workload canar${workloadCanaries.workloads.size === 1 ? 'y' : 'ies'} in ${[...new Set(inputs.canaries.workloads.map((c) => c.namespace))].join(', ')}`);
   if (argo) {
     const canaryRun = await startWorkflowRoleCanary(cp.client, inputs.canaries.workflowRole, { opts, byGvk });
+    const rerunCanary = await startWorkflowRerunCanary(cp.client, inputs.canaries.workflowRerun, { opts, byGvk });
     log(`==> ${secs()}: waiting for ${runs.length} Workflow run(s) (up to ${opts.workflowTimeout}s; stop when none changed for ${Math.max(opts.settle, 60)}s)`);
-    await observeRuns(cp.client, [...runs, canaryRun], { timeoutS: opts.workflowTimeout, settleS: Math.max(opts.settle, 60) });
+    await observeRuns(cp.client, [...runs, canaryRun, ...rerunCanary], { timeoutS: opts.workflowTimeout, settleS: Math.max(opts.settle, 60) });
     await argo.executor.stop();
-    canaries.push(workflowRoleVerdict(inputs.canaries.workflowRole, canaryRun, argo.executor.runs));
+    canaries.push(workflowRoleVerdict(inputs.canaries.workflowRole, canaryRun, argo.executor.runs), workflowRerunVerdict(...rerunCanary));
     const byGroup = groupOperators(inputs.operators);
     rows.push(...workflowRows(runs, argo.executor, (group) => (byGroup[group] && !running.has(byGroup[group]) ? byGroup[group] : undefined)));
   }

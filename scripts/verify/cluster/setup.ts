@@ -31,6 +31,13 @@ export interface WorkflowRoleCanaryInput {
   readonly objects: KubeObject[];
 }
 
+/** A Workflow whose step applies a fixed-named TFJob: its second run reuses the first's (canaries.ts). */
+export interface WorkflowRerunCanaryInput {
+  readonly namespace: string;
+  readonly workflow: string;
+  readonly objects: KubeObject[];
+}
+
 /** What cluster-inputs.ts prints. */
 export interface ClusterInputs {
   stackFile: string;
@@ -49,7 +56,7 @@ export interface ClusterInputs {
   /** Pool renders construct-intent.ts could credit to no construct (printed). */
   uncreditedRenders: string[];
   /** Known-bad inputs built with the project's constructs (canaries.ts, canary-inputs.ts). */
-  canaries: { workflowRole: WorkflowRoleCanaryInput; workloads: WorkloadCanaryInput[] };
+  canaries: { workflowRole: WorkflowRoleCanaryInput; workflowRerun: WorkflowRerunCanaryInput; workloads: WorkloadCanaryInput[] };
 }
 
 const INPUTS_ENTRY = 'scripts/verify/cluster/cluster-inputs.ts';

@@ -7,6 +7,7 @@
 import type { ApiClient } from '../core/api-client';
 import { statusMessage } from '../core/api-paths';
 import type { KubeObject, ObjectRecord } from '../core/objects';
+import { reusedObjects, servedOnce } from './fresh-objects';
 
 export interface WorkflowRun {
   /** What the run is, for the report (`Workflow fashion-mnist/fashion-mnist`, `run of CronWorkflow …`). */
@@ -18,7 +19,7 @@ export interface WorkflowRun {
   readonly submit?: KubeObject;
   /** Names of templates whose step must report a memoization cache hit. */
   readonly expectCacheHits?: readonly string[];
-  /** The run this one repeats (created once that one's memoized steps succeeded: their cache is saved). */
+  /** The run this one repeats (created once that one succeeded, or once its memoized steps did when this one expects their cache). */
   readonly after?: WorkflowRun;
   phase?: string;
   message?: string;
@@ -111,6 +112,7 @@ export function runVerdict(run: WorkflowRun, wf: KubeObject | undefined): string
 export async function observeRuns(client: ApiClient, runs: readonly WorkflowRun[], { timeoutS, settleS = timeoutS, onPoll }: { timeoutS: number; settleS?: number; onPoll?: () => void }): Promise<void> {
   const deadline = Date.now() + timeoutS * 1000;
   const versions = new Map<WorkflowRun, string>();
+  const served = servedOnce(client);
   let lastChange = Date.now();
   const submit = async (run: WorkflowRun) => {
     const r = await client.request('POST', BASE(run.namespace), { body: run.submit });
@@ -134,10 +136,12 @@ export async function observeRuns(client: ApiClient, runs: readonly WorkflowRun[
       if (versions.get(run) !== wf.metadata?.resourceVersion) lastChange = Date.now();
       versions.set(run, wf.metadata?.resourceVersion);
       run.phase = wf.status?.phase;
-      if (DONE.has(run.phase || '')) run.message = runVerdict(run, wf);
+      if (DONE.has(run.phase || '')) run.message = runVerdict(run, wf) || (await reusedObjects(client, wf, served).catch((e: Error) => `checking the objects its steps created: ${e.message}`));
     }
     for (const run of runs.filter((x) => x.after && !x.name && !x.phase)) {
-      const saved = (run.expectCacheHits || []).every((t) => run.after!.succeededTemplates?.has(t));
+      // A run that expects cache hits may start once the memoized steps it repeats succeeded (their
+      // cache is saved); any other repeat waits for the whole run it repeats to succeed.
+      const saved = Boolean(run.expectCacheHits?.length) && run.expectCacheHits!.every((t) => run.after!.succeededTemplates?.has(t));
       if ((run.after!.phase === 'Succeeded' && !run.after!.message) || (saved && !DONE.has(run.after!.phase || ''))) {
         await submit(run);
         lastChange = Date.now();
