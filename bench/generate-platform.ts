@@ -16,6 +16,7 @@ import { AccessMode } from '../constructs/core/volume-types';
 import { KServeInferenceService } from '../constructs/serving/inference-service';
 import { ModelFormat, ModelLocation } from '../constructs/serving/model-location';
 import { TensorFlowTrainingJob } from '../constructs/training/tensorflow-job';
+import { TrainingApi } from '../constructs/training/trainer-v2';
 
 /**
  * Objects a team chart emits besides its jobs and services (namespace with its default-deny and
@@ -93,7 +94,9 @@ export class GeneratedTeam extends Chart {
     for (let i = 0; i < props.jobs; i++) {
       const gpu = i % 2 === 1;
       const pool = gpu ? POOLS.gpu : POOLS.cpu;
+      // The benchmark's workload stays as its baselines measured it: training-operator v1 TFJobs.
       new TensorFlowTrainingJob(this, `train-${i}`, {
+        output: TrainingApi.TRAINING_OPERATOR_V1,
         pool,
         workers: 2,
         volumes: [volume.mount('/models')],

@@ -114,7 +114,8 @@ export class TrainingExamples extends Chart {
       scheduling: scheduling(PriorityTier.TRAINING_HIGH),
       output,
     });
-    this.parameterServer = parameterServer('tf-parameter-server');
+    // The training-operator v1 forms (the book's kinds); the Trainer v2 forms follow.
+    this.parameterServer = parameterServer('tf-parameter-server', TrainingApi.TRAINING_OPERATOR_V1);
 
     const tensorflowAllReduce = (id: string, output?: TrainingApi) => new AllReduceTrainingJob(this, id, {
       framework: CollectiveFramework.TENSORFLOW,
@@ -129,10 +130,11 @@ export class TrainingExamples extends Chart {
       scheduling: scheduling(PriorityTier.TRAINING_HIGH),
       output,
     });
-    const tensorflow = tensorflowAllReduce('tf-allreduce');
+    const tensorflow = tensorflowAllReduce('tf-allreduce', TrainingApi.TRAINING_OPERATOR_V1);
 
     const pytorch = new AllReduceTrainingJob(this, 'pytorch-ddp', {
       framework: CollectiveFramework.PYTORCH,
+      output: TrainingApi.TRAINING_OPERATOR_V1,
       image: TrainingImages.PYTORCH,
       ...shared,
       workers: 2,
@@ -144,6 +146,7 @@ export class TrainingExamples extends Chart {
 
     const elastic = new AllReduceTrainingJob(this, 'pytorch-elastic', {
       framework: CollectiveFramework.PYTORCH,
+      output: TrainingApi.TRAINING_OPERATOR_V1,
       image: TrainingImages.PYTORCH,
       ...shared,
       workers: 2,
@@ -202,6 +205,7 @@ export class TrainingExamples extends Chart {
     const kit = this.workloadKit(mpi, { ...props, pool: props.mpiPool ?? props.pool }, { ...features, gang: features.gang === GangScheduler.KUEUE ? undefined : features.gang });
     return new AllReduceTrainingJob(mpi, 'horovod', {
       framework: CollectiveFramework.MPI_HOROVOD,
+      output: TrainingApi.TRAINING_OPERATOR_V1,
       image: TrainingImages.HOROVOD,
       ...kit.shared,
       workers: 2,

@@ -14,6 +14,7 @@ import { StorageProfile, StorageProfiles } from '../constructs/core/storage-prof
 import { KServeInferenceService } from '../constructs/serving/inference-service';
 import { ModelFormat, ModelLocation } from '../constructs/serving/model-location';
 import { TensorFlowTrainingJob } from '../constructs/training/tensorflow-job';
+import { TrainingApi } from '../constructs/training/trainer-v2';
 import { ArgoCronWorkflow } from '../constructs/workflow/cron-workflow';
 import { ArgoWorkflow } from '../constructs/workflow/argo-workflow';
 import { Depends } from '../constructs/workflow/depends';
@@ -131,8 +132,9 @@ export class WorkflowExamples extends Chart {
       internetEgress: true, // downloads the dataset
       container: { image, command: run('prepare_data.py', '--dataset', inputParameter('dataset'), '--data_dir', data), env, resources: small },
     });
+    // A training-operator v1 TFJob: the template's step creates one per run.
     const job = new TensorFlowTrainingJob(this.template.manifests, 'template-train', {
-      pool: props.pool, volumes: [mount],
+      pool: props.pool, volumes: [mount], output: TrainingApi.TRAINING_OPERATOR_V1,
       container: {
         image, env, resources: small,
         command: ['python', '/multi-worker-distributed-training.py', '--saved_model_dir', `${MODEL_DIR}/template/1/`, '--checkpoint_dir', `${MODEL_DIR}/template-checkpoints`, '--model_type', modelType.toString()],

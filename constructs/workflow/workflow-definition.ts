@@ -187,11 +187,12 @@ export abstract class WorkflowDefinition extends Construct {
     if ((options as { memoize?: unknown }).memoize !== undefined) {
       throw propError(path, 'memoize', (options as { memoize?: unknown }).memoize, 'Argo memoizes a step by its outputs; a resource step creates or applies an object each run: memoize the container step that produces its input, or use a container step');
     }
-    const action = options.action ?? ResourceAction.CREATE;
     // Every object of the construct is deployed, in apply order around the primary one (a
     // Service/ConfigMap before its Deployment, an HPA/PDB after it).
     const objects = resource.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
     const companions = objects.filter((o) => o !== resource.apiObject);
+    // Objects that refer to each other by name keep their names: applied unless told otherwise.
+    const action = options.action ?? (companions.length ? ResourceAction.APPLY : ResourceAction.CREATE);
     if (companions.length && action === ResourceAction.CREATE) {
       throw propError(path, 'action', action, `'${resource.node.path}' deploys ${objects.length} objects (${objects.map((o) => o.kind).join(', ')}) that refer to each other by name; use ResourceAction.APPLY so their names stay stable`);
     }

@@ -98,7 +98,13 @@ export enum ResourceAction {
 export interface ResourceTaskOptions extends TaskOptions {
   /** The construct whose synthesized object the step creates; build it in `workflow.manifests`. */
   readonly resource: IWorkflowResource;
-  /** @default ResourceAction.CREATE */
+  /**
+   * What the step does with the construct's objects. An object that runs to completion (a Job,
+   * TrainJob, TFJob, ...) is created afresh each run whatever this says, so a re-run never takes an
+   * earlier run's finished object for its own; `APPLY` keeps the names of the rest (a runtime, a
+   * ConfigMap, a Deployment) stable across runs.
+   * @default - `APPLY` when the construct deploys several objects (they refer to each other by name), else `CREATE`
+   */
   readonly action?: ResourceAction;
   /**
    * Delete the object when the workflow is deleted.

@@ -51,10 +51,12 @@ describe('resource steps compose whole constructs', () => {
     expect(ts.filter((t) => t.resource).every((t) => t.resource.action === 'apply' && t.resource.setOwnerReference === false)).toBe(true);
   });
 
-  test('create would give the objects generated names that no longer refer to each other: an error', () => {
+  test('create would give the objects generated names that no longer refer to each other: an error (the default applies them)', () => {
     const { wf } = workflowChart();
     const svc = new ReplicatedModelService(wf.manifests, 'model', { pool, port: 8501, container: { image } });
-    expect(() => wf.addResourceTask('serve', { resource: svc })).toThrow(/'team\/pipeline\/serve': prop 'action' is 'create'; 'team\/pipeline\/Manifests\/model' deploys 4 objects \(Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget\)|deploys \d+ objects/);
+    const other = new ReplicatedModelService(wf.manifests, 'other', { pool, port: 8501, container: { image } });
+    expect(() => wf.addResourceTask('serve-other', { resource: other, setOwnerReference: false })).not.toThrow();
+    expect(() => wf.addResourceTask('serve', { resource: svc, action: ResourceAction.CREATE })).toThrow(/'team\/pipeline\/serve': prop 'action' is 'create'; 'team\/pipeline\/Manifests\/model' deploys 4 objects \(Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget\)|deploys \d+ objects/);
   });
 
   test('a Trainer v2 step applies its TrainingRuntime before the TrainJob', () => {
