@@ -170,3 +170,15 @@ export function comparableState(deployment: KubeObject | undefined): string {
 export function summaryLine(r: { created: number; secondChanged: number; updateChanged: number; deleted: number; retained: number; refreshChanged: number }): string {
   return `pulumi: up ${r.created} created, second up ${r.secondChanged} changed, update ${r.updateChanged} changed, destroy ${r.deleted} deleted, ${r.retained} retained, refresh ${r.refreshChanged} changed`;
 }
+
+/** How long one resource step took, from its pre-event to its outputs (as the events arrived). */
+export interface StepTiming {
+  urn: string;
+  op: string;
+  seconds: number;
+}
+
+/** The `n` slowest steps, `op Type::name 12.3s`, slowest first: where a long operation spends its time. */
+export function slowestSteps(steps: readonly StepTiming[], n: number): string {
+  return [...steps].sort((a, b) => b.seconds - a.seconds).slice(0, n).map((s) => `${s.op} ${s.urn.split('::').slice(-2).join('::')} ${s.seconds.toFixed(1)}s`).join(', ') || 'none';
+}

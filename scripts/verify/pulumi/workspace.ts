@@ -11,7 +11,7 @@ import YAML from 'yaml';
 import type { KubeObject } from '../core/objects';
 import { state } from '../core/processes';
 import { repoRoot } from '../core/runtime';
-import { errorDiagnostics } from './engine-results';
+import { errorDiagnostics, slowestSteps, type StepTiming } from './engine-results';
 import type { StackSettings } from './stack-settings';
 
 export const PROJECT = YAML.parse(fs.readFileSync(path.join(repoRoot, 'Pulumi.yaml'), 'utf8'));
@@ -125,11 +125,17 @@ export interface OperationResult {
 export async function run(stack: Stack, op: 'preview' | 'up' | 'refresh' | 'destroy', { timeoutS, log, target }: { timeoutS: number; log?: (line: string) => void; target?: string[] }): Promise<OperationResult> {
   const events: EngineEvent[] = [];
   const started = new Map<string, string>();
+  const steps: StepTiming[] = [];
+  const since = new Map<string, number>();
   const onEvent = (e: EngineEvent) => {
     events.push(e);
     const pre = e.resourcePreEvent?.metadata;
-    if (pre && pre.op !== 'same') started.set(pre.urn, pre.op);
+    if (pre && pre.op !== 'same') {
+      started.set(pre.urn, pre.op);
+      since.set(pre.urn, Date.now());
+    }
     const out = e.resOutputsEvent?.metadata;
+    if (out && since.has(out.urn)) steps.push({ urn: out.urn, op: out.op, seconds: (Date.now() - since.get(out.urn)!) / 1000 });
     if (out) started.delete(out.urn);
     const fail = e.resOpFailedEvent?.metadata;
     if (fail) started.delete(fail.urn);
@@ -154,7 +160,7 @@ export async function run(stack: Stack, op: 'preview' | 'up' | 'refresh' | 'dest
   const seconds = (Date.now() - t0) / 1000;
   const diagnostics = errorDiagnostics(events);
   const pending = [...started.entries()].map(([urn, o]) => `${o} ${urn}`);
-  if (log) log(`  ${op}: ${error ? (timedOut ? `cancelled after ${timeoutS}s` : 'failed') : 'ok'} in ${seconds.toFixed(1)}s`);
+  if (log) log(`  ${op}: ${error ? (timedOut ? `cancelled after ${timeoutS}s` : 'failed') : 'ok'} in ${seconds.toFixed(1)}s${seconds > 30 ? `; slowest: ${slowestSteps(steps, 4)}` : ''}`);
   return { ok: !error, result, error, timedOut, events, diagnostics, pending, seconds };
 }
 

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { UsageError } from '../../../scripts/verify/core/args';
-import { changeCounts, changeLines, changedObjects, comparableState, errorDiagnostics, opsByUrn, patchLeftovers, stateObjects, summaryLine, valueAt } from '../../../scripts/verify/pulumi/engine-results';
+import { changeCounts, changeLines, changedObjects, comparableState, errorDiagnostics, opsByUrn, patchLeftovers, slowestSteps, stateObjects, summaryLine, valueAt } from '../../../scripts/verify/pulumi/engine-results';
 import { objectPath, pickHalfwayTarget, rejectOnePolicy } from '../../../scripts/verify/pulumi/halfway';
 import { crdGroupsFor, isBuiltinGroup, kindsWithoutCrd, selectCrds } from '../../../scripts/verify/pulumi/operator-crds';
 import { parseArgs } from '../../../scripts/verify/pulumi/options';
@@ -123,6 +123,13 @@ describe('verify-pulumi helpers', () => {
 
   test('errorDiagnostics strips colour codes and keeps the URN', () => {
     expect(errorDiagnostics([{ diagnosticEvent: { severity: 'error', urn: 'u', message: '\u001b[31mboom\u001b[0m\n' } }, { diagnosticEvent: { severity: 'info', message: 'x' } }])).toEqual(['u: boom']);
+  });
+
+  test('slowestSteps names the slowest resource steps of an operation, slowest first', () => {
+    const urn = (name: string) => `urn:pulumi:local::ml::kubernetes:core/v1:Namespace::${name}`;
+    const steps = [{ urn: urn('a'), op: 'delete', seconds: 1 }, { urn: urn('b'), op: 'delete', seconds: 31.04 }, { urn: urn('c'), op: 'create', seconds: 5 }];
+    expect(slowestSteps(steps, 2)).toBe('delete kubernetes:core/v1:Namespace::b 31.0s, create kubernetes:core/v1:Namespace::c 5.0s');
+    expect(slowestSteps([], 3)).toBe('none');
   });
 
   test('stateObjects and comparableState', () => {
