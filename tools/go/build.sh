@@ -14,9 +14,11 @@
 # KServe controller), pulumi-cli and pulumi-provider. A group is built by one `go build` per set of
 # version ldflags over all its main packages, so packages they share compile once and both cores
 # stay busy. This file is the driver; what a group holds and how it is built and generated is in
-# <group>/group.sh. Outputs go to <repo>/.cache/go/<group>-<key>/ where key hashes the group's own
+# <group>/group.sh. Outputs go to <cache>/go/<group>-<key>/ where key hashes the group's own
 # files (go.mod, go.sum, group.sh, ...), the versions.env pins its group.sh names, and the shared
-# scripts (this one, go-module.sh): an unchanged set rebuilds nothing, and needs no Go.
+# scripts (this one, go-module.sh): an unchanged set rebuilds nothing, and needs no Go. <cache> is
+# the user's cache ($XDG_CACHE_HOME or ~/.cache)/ml-platform-patterns, outside the checkout, so a
+# fresh clone on the same machine finds the binaries another clone built (MLP_GO_OUT overrides).
 # GOMODCACHE and GOCACHE stay at their defaults so they persist between runs.
 set -euo pipefail
 
@@ -27,7 +29,7 @@ root="$(cd "$here/../.." && pwd)"
 # shellcheck source=go-module.sh
 . "$here/go-module.sh"
 
-outroot="${MLP_GO_OUT:-$root/.cache/go}"
+outroot="${MLP_GO_OUT:-${XDG_CACHE_HOME:-$HOME/.cache}/ml-platform-patterns/go}"
 # The default order: kube first (every cluster rung needs it), then the other groups verify:cluster
 # runs (helm, kserve, argo: smallest cold build first), then the pulumi groups (verify:pulumi). See
 # README.md.
@@ -79,6 +81,8 @@ group_key() {
   } | sha256sum | cut -c1-16
 }
 group_dir() { printf '%s/%s-%s' "$outroot" "$1" "$(group_key "$1")"; }
+# A built set is marked used (its mtime) whenever it is found: pruning keeps what a checkout uses.
+mark_used() { [[ ! -f "$1/.complete" ]] || touch "$1" 2>/dev/null || true; }
 
 mode=build
 requested=()
@@ -94,6 +98,7 @@ mapfile -t groups < <(printf '%s\n' "${requested[@]}" | awk '!seen[$0]++')
 if [[ "$mode" == paths ]]; then
   for g in "${groups[@]}"; do
     dir="$(group_dir "$g")"
+    mark_used "$dir"
     while IFS='|' read -r name group _ sub; do
       [[ "$group" == "$g" ]] && printf '%s\t%s/%s/%s\n' "$name" "$dir" "$sub" "$name"
     done < <(binaries)
@@ -113,7 +118,10 @@ export GOFLAGS="${GOFLAGS# }"
 # Fast path: every wanted group is built (no Go toolchain needed).
 if [[ "$mode" == build ]]; then
   missing=0
-  for g in "${groups[@]}"; do [[ -f "$(group_dir "$g")/.complete" ]] || missing=1; done
+  for g in "${groups[@]}"; do
+    dir="$(group_dir "$g")"
+    [[ -f "$dir/.complete" ]] && mark_used "$dir" || missing=1
+  done
   if (( ! missing )); then
     echo "==> go binaries (${groups[*]}) already built, skipping ($outroot)"
     exit 0
@@ -183,11 +191,18 @@ build_group() {
   start=$(date +%s)
   "build_${g//-/_}" "$tmp"
   echo "$g built in $(( $(date +%s) - start ))s by $(go version | cut -d' ' -f3)" > "$tmp/.complete"
-  rm -rf "$dir"
-  mv "$tmp" "$dir"
+  # Another checkout may have finished the same set meanwhile and be running it: keep that one.
+  if [[ -f "$dir/.complete" ]]; then
+    chmod -R u+w "$tmp"
+    rm -rf "$tmp"
+  else
+    rm -rf "$dir"
+    mv "$tmp" "$dir"
+  fi
   build_tmp=""
-  # Older builds of the group (and temp dirs of interrupted ones) are dead weight (hundreds of MB).
-  find "$outroot" -maxdepth 1 \( -name "$g-????????????????" -o -name "$g-????????????????.tmp.*" \) ! -path "$dir" \
+  # Older builds of the group are dead weight (hundreds of MB) once no checkout has used them for two
+  # days; temp dirs of builds interrupted more than ten hours ago too (a running build's stays).
+  find "$outroot" -maxdepth 1 \( \( -name "$g-????????????????" -mmin +2880 \) -o \( -name "$g-????????????????.tmp.*" -mmin +600 \) \) ! -path "$dir" \
     -exec chmod -R u+w {} + -exec rm -rf {} +
   echo "==> $g: ok in $(( $(date +%s) - start ))s ($dir, $(du -sh "$dir" | cut -f1))"
 }
