@@ -6,7 +6,7 @@ import { FAULT_TOLERANCE_DEFAULTS, renderFaultTolerance, SuccessPolicy, tfJobSuc
 import {
   jobNamespace, renderReplicaTemplate, REPLICA_OPTIONS, ReplicaOptions, ResolvedReplica, resolveReplica, totalReplicas, TRAINING_JOB_CHECKS, TrainingJobOptions,
 } from './replica';
-import { renderTrainerV2, TrainingApi } from './trainer-v2';
+import { DEFAULT_TRAINING_API, renderTrainerV2, TrainingApi } from './trainer-v2';
 import { jaxRuntime, MPI_SSHD_COMMAND, mpiRuntime, RuntimeShape, torchRuntime } from './trainer-v2-runtimes';
 import { TF_LAUNCHER_DIR, tensorflowJobs, tfConfigLauncher } from './tensorflow-runtime';
 import { withDefaults } from '../core/defaults';
@@ -72,11 +72,11 @@ export interface AllReduceTrainingJobProps extends TrainingJobOptions {
    * @default SuccessPolicy.DEFAULT (worker 0 succeeded)
    */
   readonly successPolicy?: SuccessPolicy;
-  /** @default TrainingApi.TRAINING_OPERATOR_V1 */
+  /** @default TrainingApi.TRAINER_V2 (DEFAULT_TRAINING_API) */
   readonly output?: TrainingApi;
 }
 
-const DEFAULTS = Object.freeze({ ...FAULT_TOLERANCE_DEFAULTS, workers: 2, output: TrainingApi.TRAINING_OPERATOR_V1 });
+const DEFAULTS = Object.freeze({ ...FAULT_TOLERANCE_DEFAULTS, workers: 2, output: DEFAULT_TRAINING_API });
 
 const PROP_CHECKS: PropChecks<AllReduceTrainingJobProps> = {
   ...TRAINING_JOB_CHECKS,

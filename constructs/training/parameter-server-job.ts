@@ -6,7 +6,7 @@ import {
   jobNamespace, renderReplicaTemplate, REPLICA_OPTIONS, ReplicaOptions, ResolvedReplica, resolveReplica, totalReplicas, TRAINING_JOB_CHECKS, TrainingJobOptions,
 } from './replica';
 import { TF_LAUNCHER_DIR, tensorflowJobs, tfConfigLauncher } from './tensorflow-runtime';
-import { renderTrainerV2, TrainingApi } from './trainer-v2';
+import { DEFAULT_TRAINING_API, renderTrainerV2, TrainingApi } from './trainer-v2';
 import { withDefaults } from '../core/defaults';
 import { propError } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
@@ -40,7 +40,7 @@ export interface ParameterServerTrainingJobProps extends TrainingJobOptions {
   /**
    * `TRAINER_V2`: a TrainJob on its own TensorFlow TrainingRuntime (one replicated job per role,
    * TF_CONFIG from the launcher, `tensorflow-runtime.ts`).
-   * @default TrainingApi.TRAINING_OPERATOR_V1 (a TFJob)
+   * @default TrainingApi.TRAINER_V2 (DEFAULT_TRAINING_API); `TRAINING_OPERATOR_V1` renders a TFJob
    */
   readonly output?: TrainingApi;
 }
@@ -103,7 +103,7 @@ export class ParameterServerTrainingJob extends Construct implements IWorkflowRe
 
     // PS, workers, chief and evaluator reach each other (TF_CONFIG lists them all) and no other job.
     const network = NamespaceNetwork.of(this).group(this, trainingJobNeeds(this.name));
-    if (props.output === TrainingApi.TRAINER_V2) {
+    if ((props.output ?? DEFAULT_TRAINING_API) === TrainingApi.TRAINER_V2) {
       const launcher = tfConfigLauncher(this, this.name);
       const job = { ...props, volumes: [...(props.volumes ?? []), launcher.mount(TF_LAUNCHER_DIR)] };
       const v2 = renderTrainerV2(this, {

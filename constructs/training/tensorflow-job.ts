@@ -3,7 +3,7 @@ import { Construct } from 'constructs';
 import { CleanPodPolicy, ReplicaRestartPolicy, tfJobSucceeded } from './policies';
 import { TrainingJobOptions } from './replica';
 import { TF_LAUNCHER_DIR, tensorflowJobs, tfConfigLauncher } from './tensorflow-runtime';
-import { renderTrainerV2, TrainingApi } from './trainer-v2';
+import { DEFAULT_TRAINING_API, renderTrainerV2, TrainingApi } from './trainer-v2';
 import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { withDefaults } from '../core/defaults';
 import { requireInteger } from '../core/errors';
@@ -58,7 +58,7 @@ export interface TensorFlowTrainingJobProps {
   /**
    * `TRAINER_V2`: a TrainJob on its own TensorFlow TrainingRuntime whose launcher builds TF_CONFIG
    * (`tensorflow-runtime.ts`); `cleanPodPolicy` must then stay NONE.
-   * @default TrainingApi.TRAINING_OPERATOR_V1 (the book's TFJob)
+   * @default TrainingApi.TRAINER_V2 (DEFAULT_TRAINING_API); `TRAINING_OPERATOR_V1` renders the book's TFJob
    */
   readonly output?: TrainingApi;
 }
@@ -99,7 +99,7 @@ export class TensorFlowTrainingJob extends Construct implements IWorkflowResourc
     this.workers = requireInteger(this, 'workers', p.workers, 1);
     // The workers reach each other (TF_CONFIG) on any port, and no other job.
     const network = NamespaceNetwork.of(this).group(this, trainingJobNeeds(this.name));
-    if (props.output === TrainingApi.TRAINER_V2) {
+    if ((props.output ?? DEFAULT_TRAINING_API) === TrainingApi.TRAINER_V2) {
       const v2 = this.renderV2(props, p.restartPolicy, network.podLabels);
       this.apiObject = v2.trainJob;
       this.runtime = v2.runtime;

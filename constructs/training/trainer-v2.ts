@@ -40,6 +40,13 @@ export enum TrainingApi {
   TRAINER_V2 = 'trainer.kubeflow.org/v1alpha1',
 }
 
+/**
+ * What every training construct renders unless told otherwise: Trainer v2. The training-operator
+ * v1 left the Kubeflow distribution in July 2026 and Kueue 0.19 turns its v1 integrations off by
+ * default; it stays an opt-in (`output: TrainingApi.TRAINING_OPERATOR_V1`).
+ */
+export const DEFAULT_TRAINING_API = TrainingApi.TRAINER_V2;
+
 /** What a Trainer v2 job needs rendered. */
 export interface TrainerV2Input {
   readonly name: string;
@@ -121,10 +128,10 @@ function exitCodePolicy(containerName: string): Record<string, unknown> {
 export function renderTrainingRuntime(scope: Construct, input: Omit<TrainerV2Input, 'jobLabels' | 'procsPerNode'>): { runtime: ApiObject; numNodes: number } {
   const { job } = input;
   if (input.restartPolicy === ReplicaRestartPolicy.ALWAYS) {
-    throw propError(scope, 'restartPolicy', input.restartPolicy, 'Trainer v2 runs nodes as Jobs, which never use Always; use ON_FAILURE, NEVER or EXIT_CODE');
+    throw propError(scope, 'restartPolicy', input.restartPolicy, 'Trainer v2 runs nodes as Jobs, which never use Always; use ON_FAILURE, NEVER or EXIT_CODE (or output: TrainingApi.TRAINING_OPERATOR_V1)');
   }
   if (job.cleanPodPolicy !== undefined && job.cleanPodPolicy !== CleanPodPolicy.NONE) {
-    throw propError(scope, 'cleanPodPolicy', job.cleanPodPolicy, 'Trainer v2 has no clean-pod policy (finished Jobs keep their pods until ttlAfterFinished); drop it');
+    throw propError(scope, 'cleanPodPolicy', job.cleanPodPolicy, 'Trainer v2 has no clean-pod policy (finished Jobs keep their pods until ttlAfterFinished); drop it (or set output: TrainingApi.TRAINING_OPERATOR_V1)');
   }
   const trainers = input.jobs.filter((j) => j.trainer);
   if (trainers.length !== 1) throw new Error(`${scope.node.path}: a Trainer v2 runtime needs exactly one trainer job, got ${trainers.length}`);

@@ -80,10 +80,10 @@ describe(GUIDE, () => {
     // The steps' objects are embedded in the Workflow (created at run time), in the team's namespace.
     const workflow = objects.find((o) => o.kind === 'Workflow');
     const embedded = workflow.spec.templates.filter((t: Record<string, any>) => t.resource).map((t: Record<string, any>) => parse(t.resource.manifest));
-    // Created per run (generateName); the InferenceService is applied by name.
+    // Jobs are created per run (generateName); the TrainJob's runtime and the InferenceService are applied by name.
     expect(embedded.map((o: Record<string, any>) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name ?? o.metadata.generateName}`))
-      .toEqual(['Job vision/ingest-', 'PyTorchJob vision/train-', 'InferenceService vision/fashion-classifier']);
-    // Every object counted: the applied ones plus the three embedded.
+      .toEqual(['Job vision/ingest-', 'TrainingRuntime vision/train', 'TrainJob vision/train-', 'InferenceService vision/fashion-classifier']);
+    // Every object counted: the applied ones plus the four embedded.
     expect(Number(summary![2])).toBe(objects.length + embedded.length);
   }, 120_000);
 
@@ -171,7 +171,7 @@ describe(GUIDE, () => {
     expect(error).toBeInstanceOf(StackConfigError);
     expect((error as StackConfigError).key).toBe('charts');
     // The jobs the Workflow creates name the team's queue, which only the teams chart defines.
-    expect((error as StackConfigError).message).toContain("PyTorchJob vision/train (created by a step of workflow 'vision-pipeline/fashion-pipeline')");
+    expect((error as StackConfigError).message).toContain("TrainJob vision/train (created by a step of workflow 'vision-pipeline/fashion-pipeline')");
     expect((error as StackConfigError).message).toContain("no LocalQueue 'default' is deployed in namespace 'vision'");
   }, 60_000);
 });

@@ -36,11 +36,11 @@ const hasApiServer = (spec: any) => (spec?.egress ?? []).some((r: any) => r.port
 
 describe('training jobs: every replica carries the labels its job policy selects, and only its job', () => {
   test.each([
-    ['TFJob (all-reduce)', (c: Chart) => new AllReduceTrainingJob(c, 'tf', { framework: CollectiveFramework.TENSORFLOW, image, pool: cpu, command: container.command, workers: 3 }), 'TFJob', 'tfReplicaSpecs'],
-    ['PyTorchJob', (c: Chart) => new AllReduceTrainingJob(c, 'pt', { framework: CollectiveFramework.PYTORCH, image, pool: cpu, command: container.command }), 'PyTorchJob', 'pytorchReplicaSpecs'],
-    ['MPIJob', (c: Chart) => new AllReduceTrainingJob(c, 'mpi', { framework: CollectiveFramework.MPI_HOROVOD, image, pool: cpu, command: container.command }), 'MPIJob', 'mpiReplicaSpecs'],
-    ['TFJob (parameter server)', (c: Chart) => new ParameterServerTrainingJob(c, 'ps', { image, pool: cpu, command: container.command, ps: { replicas: 1 }, chief: {}, evaluator: {} }), 'TFJob', 'tfReplicaSpecs'],
-    ['TFJob (book)', (c: Chart) => new TensorFlowTrainingJob(c, 'book', { container, pool: cpu }), 'TFJob', 'tfReplicaSpecs'],
+    ['TFJob (all-reduce)', (c: Chart) => new AllReduceTrainingJob(c, 'tf', { output: TrainingApi.TRAINING_OPERATOR_V1, framework: CollectiveFramework.TENSORFLOW, image, pool: cpu, command: container.command, workers: 3 }), 'TFJob', 'tfReplicaSpecs'],
+    ['PyTorchJob', (c: Chart) => new AllReduceTrainingJob(c, 'pt', { output: TrainingApi.TRAINING_OPERATOR_V1, framework: CollectiveFramework.PYTORCH, image, pool: cpu, command: container.command }), 'PyTorchJob', 'pytorchReplicaSpecs'],
+    ['MPIJob', (c: Chart) => new AllReduceTrainingJob(c, 'mpi', { output: TrainingApi.TRAINING_OPERATOR_V1, framework: CollectiveFramework.MPI_HOROVOD, image, pool: cpu, command: container.command }), 'MPIJob', 'mpiReplicaSpecs'],
+    ['TFJob (parameter server)', (c: Chart) => new ParameterServerTrainingJob(c, 'ps', { output: TrainingApi.TRAINING_OPERATOR_V1, image, pool: cpu, command: container.command, ps: { replicas: 1 }, chief: {}, evaluator: {} }), 'TFJob', 'tfReplicaSpecs'],
+    ['TFJob (book)', (c: Chart) => new TensorFlowTrainingJob(c, 'book', { output: TrainingApi.TRAINING_OPERATOR_V1, container, pool: cpu }), 'TFJob', 'tfReplicaSpecs'],
   ])('%s', (_name, build, kind, specsKey) => {
     const chart = namespaced();
     const job = build(chart) as { name: string };
@@ -57,7 +57,7 @@ describe('training jobs: every replica carries the labels its job policy selects
 
   test('the MPI launcher, and only it, calls the API server (kubectl exec)', () => {
     const chart = namespaced();
-    new AllReduceTrainingJob(chart, 'mpi', { framework: CollectiveFramework.MPI_HOROVOD, image, pool: cpu, command: container.command });
+    new AllReduceTrainingJob(chart, 'mpi', { output: TrainingApi.TRAINING_OPERATOR_V1, framework: CollectiveFramework.MPI_HOROVOD, image, pool: cpu, command: container.command });
     const spec = policyOf(synth(chart), 'allow-mpi-training-job-launcher');
     expect(spec.podSelector.matchLabels['training.kubeflow.org/replica-type']).toBe('launcher');
     expect(hasApiServer(spec)).toBe(true);
@@ -75,8 +75,8 @@ describe('training jobs: every replica carries the labels its job policy selects
 
   test('two jobs in one namespace never select each other', () => {
     const chart = namespaced();
-    new TensorFlowTrainingJob(chart, 'a', { container, pool: cpu });
-    new TensorFlowTrainingJob(chart, 'b', { container, pool: cpu });
+    new TensorFlowTrainingJob(chart, 'a', { output: TrainingApi.TRAINING_OPERATOR_V1, container, pool: cpu });
+    new TensorFlowTrainingJob(chart, 'b', { output: TrainingApi.TRAINING_OPERATOR_V1, container, pool: cpu });
     const objects = synth(chart);
     const a = policyOf(objects, 'allow-a-training-job').podSelector.matchLabels;
     const bLabels = objects.find((o) => o.kind === 'TFJob' && o.metadata.name === 'b')!.spec.tfReplicaSpecs.Worker.template.metadata.labels;

@@ -11,11 +11,12 @@ import { GangScheduling } from '../../constructs/training/gang-scheduling';
 import { ParameterServerTrainingJob } from '../../constructs/training/parameter-server-job';
 import { ReplicaRestartPolicy } from '../../constructs/training/policies';
 import { ArgoWorkflow } from '../../constructs/workflow/argo-workflow';
+import { TrainingApi } from '../../constructs/training/trainer-v2';
 
 // Volumes (access modes the class does not provide, ReadWriteOnce shared across nodes, paths) and
 // scheduling (mixed gang schedulers, schedulers the cluster does not run, restart policies).
 
-const ddp = { framework: CollectiveFramework.PYTORCH, image: PYTORCH, pool: pools.gpu, command: ['python', '-c', 'import torch'], resources: { cpu: Cpu.units(16), memory: Size.gibibytes(128) } };
+const ddp = { framework: CollectiveFramework.PYTORCH, output: TrainingApi.TRAINING_OPERATOR_V1, image: PYTORCH, pool: pools.gpu, command: ['python', '-c', 'import torch'], resources: { cpu: Cpu.units(16), memory: Size.gibibytes(128) } };
 
 describe('user mistakes: volumes', () => {
   test('an access mode the storage class does not provide', () => {
@@ -101,7 +102,7 @@ describe('user mistakes: scheduling', () => {
   test('a backoff limit the operator ignores (restart policy ExitCode)', () => {
     const message = expectMistake((app) => {
       new ParameterServerTrainingJob(teamChart(app, 'jobs', teams(app).a), 'ps', {
-        image: PYTORCH, pool: pools.cpu, ps: { replicas: 1 }, restartPolicy: ReplicaRestartPolicy.EXIT_CODE, backoffLimit: 3,
+        output: TrainingApi.TRAINING_OPERATOR_V1, image: PYTORCH, pool: pools.cpu, ps: { replicas: 1 }, restartPolicy: ReplicaRestartPolicy.EXIT_CODE, backoffLimit: 3,
       });
     }, { path: "ParameterServerTrainingJob 'jobs/ps'", prop: "prop 'backoffLimit'", value: 'is 3' });
     expect(message).toMatch(/counts restarts only for OnFailure\/Always/);

@@ -19,13 +19,13 @@ const command = ['python', 'train.py'];
 
 function build(props: Partial<AllReduceTrainingJobProps> & Pick<AllReduceTrainingJobProps, 'framework'>, namespace?: string) {
   const chart = testChart(namespace);
-  const job = new AllReduceTrainingJob(chart, 'job', { image, pool: cpu, command, ...props });
+  const job = new AllReduceTrainingJob(chart, 'job', { output: TrainingApi.TRAINING_OPERATOR_V1, image, pool: cpu, command, ...props });
   return { chart, job, objects: synth(chart) };
 }
 
 describe('AllReduceTrainingJob', () => {
   describe('TensorFlow (MultiWorkerMirroredStrategy)', () => {
-    test('default output: a TFJob of two workers', () => {
+    test('v1 output: a TFJob of two workers', () => {
       const { job, objects } = build({ framework: CollectiveFramework.TENSORFLOW });
       const tfjob = byKindName(objects, 'TFJob', 'job');
       expect(ApiObject.of(job).kind).toBe('TFJob');
@@ -46,7 +46,7 @@ describe('AllReduceTrainingJob', () => {
   });
 
   describe('PyTorch (DDP via torchrun)', () => {
-    test('default output: Master + Worker, nprocPerNode a string', () => {
+    test('v1 output: Master + Worker, nprocPerNode a string', () => {
       const { job, objects } = build({ framework: CollectiveFramework.PYTORCH });
       const pt = byKindName(objects, 'PyTorchJob', 'job');
       expect(ApiObject.of(job).kind).toBe('PyTorchJob');
@@ -131,7 +131,7 @@ describe('AllReduceTrainingJob', () => {
   });
 
   describe('MPI (Horovod)', () => {
-    test('default output: Launcher running mpirun over every slot, Workers with the program image', () => {
+    test('v1 output: Launcher running mpirun over every slot, Workers with the program image', () => {
       const { job, objects } = build({ framework: CollectiveFramework.MPI_HOROVOD, workers: 3 });
       const mpi = byKindName(objects, 'MPIJob', 'job');
       expect(ApiObject.of(job).kind).toBe('MPIJob');
@@ -258,7 +258,7 @@ describe('AllReduceTrainingJob', () => {
     for (const framework of Object.values(CollectiveFramework).filter((f) => f !== CollectiveFramework.JAX)) {
       const chart = testChart();
       const ckpt = new SharedVolume(chart, 'ckpt');
-      new AllReduceTrainingJob(chart, 'job', {
+      new AllReduceTrainingJob(chart, 'job', { output: TrainingApi.TRAINING_OPERATOR_V1,
         framework, image, pool: cpu, command,
         restartPolicy: ReplicaRestartPolicy.ON_FAILURE, backoffLimit: 1, cleanPodPolicy: CleanPodPolicy.RUNNING,
         activeDeadline: Duration.minutes(10), ttlAfterFinished: Duration.minutes(5), checkpoint: { volume: ckpt },
@@ -276,7 +276,7 @@ describe('AllReduceTrainingJob', () => {
 
   test('escape hatch: a JSON patch on the default child reaches the synthesized job', () => {
     const chart = testChart();
-    const job = new AllReduceTrainingJob(chart, 'job', { framework: CollectiveFramework.PYTORCH, image, pool: cpu, command });
+    const job = new AllReduceTrainingJob(chart, 'job', { output: TrainingApi.TRAINING_OPERATOR_V1, framework: CollectiveFramework.PYTORCH, image, pool: cpu, command });
     // e.g. a field the construct does not type yet: the operator's managedBy hand-off to MultiKueue
     ApiObject.of(job).addJsonPatch(JsonPatch.add('/spec/runPolicy/managedBy', 'kueue.x-k8s.io/multikueue'));
     expect(byKindName(synth(chart), 'PyTorchJob', 'job').spec.runPolicy.managedBy).toBe('kueue.x-k8s.io/multikueue');
@@ -284,7 +284,7 @@ describe('AllReduceTrainingJob', () => {
 
   describe('validation', () => {
     const chart = () => testChart('ml');
-    const make = (props: Partial<AllReduceTrainingJobProps>) => () => new AllReduceTrainingJob(chart(), 'job', { image, pool: cpu, command, framework: CollectiveFramework.PYTORCH, ...props });
+    const make = (props: Partial<AllReduceTrainingJobProps>) => () => new AllReduceTrainingJob(chart(), 'job', { output: TrainingApi.TRAINING_OPERATOR_V1, image, pool: cpu, command, framework: CollectiveFramework.PYTORCH, ...props });
 
     test('fails when workers is zero', () => {
       expect(make({ workers: 0 })).toThrow(/AllReduceTrainingJob 'test\/job': prop 'workers' is 0; use an integer >= 1/);

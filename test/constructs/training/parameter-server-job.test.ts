@@ -9,6 +9,7 @@ import { GangScheduling } from '../../../constructs/training/gang-scheduling';
 import { ParameterServerTrainingJob } from '../../../constructs/training/parameter-server-job';
 import { CleanPodPolicy, ReplicaRestartPolicy, SuccessPolicy } from '../../../constructs/training/policies';
 import { byKindName, synth, testChart } from '../../helpers';
+import { TrainingApi } from '../../../constructs/training/trainer-v2';
 
 const image = ContainerImage.of('tensorflow/tensorflow:2.16.1');
 const cpu = NodePool.cpu({ name: 'cpu' });
@@ -17,7 +18,7 @@ const gpu = NodePool.gpu({ name: 'a100', accelerator: Accelerator.NVIDIA_A100_80
 describe('ParameterServerTrainingJob', () => {
   test('default output: a TFJob with one PS and two workers, TF_CONFIG left to the operator', () => {
     const chart = testChart('ml');
-    const job = new ParameterServerTrainingJob(chart, 'ps-job', { image, pool: cpu, command: ['python', 'train.py'], ps: {} });
+    const job = new ParameterServerTrainingJob(chart, 'ps-job', { output: TrainingApi.TRAINING_OPERATOR_V1, image, pool: cpu, command: ['python', 'train.py'], ps: {} });
     const tfjob = byKindName(synth(chart), 'TFJob', 'ps-job');
     expect(ApiObject.of(job).kind).toBe('TFJob');
     expect(tfjob).toMatchSnapshot();
@@ -37,7 +38,7 @@ describe('ParameterServerTrainingJob', () => {
 
   test('per-role replicas, resources, commands and GPUs; chief and evaluator are optional single replicas', () => {
     const chart = testChart();
-    const job = new ParameterServerTrainingJob(chart, 'job', {
+    const job = new ParameterServerTrainingJob(chart, 'job', { output: TrainingApi.TRAINING_OPERATOR_V1,
       image,
       pool: gpu,
       command: ['python', 'train.py'],
@@ -70,7 +71,7 @@ describe('ParameterServerTrainingJob', () => {
 
   test('AllWorkers success policy without a chief waits for every worker', () => {
     const chart = testChart();
-    const job = new ParameterServerTrainingJob(chart, 'job', { image, pool: cpu, ps: {}, worker: { replicas: 5 }, successPolicy: SuccessPolicy.ALL_WORKERS });
+    const job = new ParameterServerTrainingJob(chart, 'job', { output: TrainingApi.TRAINING_OPERATOR_V1, image, pool: cpu, ps: {}, worker: { replicas: 5 }, successPolicy: SuccessPolicy.ALL_WORKERS });
     expect(byKindName(synth(chart), 'TFJob', 'job').spec.successPolicy).toBe('AllWorkers');
     expect(job.successCondition).toBe('status.completionTime,status.replicaStatuses.Worker.succeeded = 5');
   });
@@ -78,7 +79,7 @@ describe('ParameterServerTrainingJob', () => {
   test('fault tolerance: restart policy, backoffLimit, deadlines, TTL, clean-pod policy and a checkpoint volume', () => {
     const chart = testChart();
     const ckpt = new SharedVolume(chart, 'ckpt');
-    new ParameterServerTrainingJob(chart, 'job', {
+    new ParameterServerTrainingJob(chart, 'job', { output: TrainingApi.TRAINING_OPERATOR_V1,
       image,
       pool: cpu,
       ps: {},
@@ -101,7 +102,7 @@ describe('ParameterServerTrainingJob', () => {
 
   test('gang scheduling with Volcano: minAvailable from the replicas (evaluator excluded), queue and priority by object', () => {
     const chart = testChart();
-    new ParameterServerTrainingJob(chart, 'job', {
+    new ParameterServerTrainingJob(chart, 'job', { output: TrainingApi.TRAINING_OPERATOR_V1,
       image,
       pool: cpu,
       ps: { replicas: 2 },
@@ -117,7 +118,7 @@ describe('ParameterServerTrainingJob', () => {
 
   test('fails when the job has no parameter server', () => {
     const chart = testChart();
-    expect(() => new ParameterServerTrainingJob(chart, 'job', { image, pool: cpu, ps: { replicas: 0 } }))
+    expect(() => new ParameterServerTrainingJob(chart, 'job', { output: TrainingApi.TRAINING_OPERATOR_V1, image, pool: cpu, ps: { replicas: 0 } }))
       .toThrow(/ParameterServerTrainingJob 'test\/job': prop 'ps.replicas' is 0; a parameter-server job needs at least one PS/);
   });
 

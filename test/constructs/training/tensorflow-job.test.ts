@@ -5,6 +5,7 @@ import { ContainerImage } from '../../../constructs/core/image';
 import { SharedVolume } from '../../../constructs/core/shared-volume';
 import { CleanPodPolicy, ReplicaRestartPolicy, TensorFlowTrainingJob } from '../../../constructs/training/tensorflow-job';
 import { byKindName, synth, testChart } from '../../helpers';
+import { TrainingApi } from '../../../constructs/training/trainer-v2';
 
 const image = ContainerImage.of('kubeflow/multi-worker-strategy:v0.1');
 const cpu = NodePool.cpu({ name: 'cpu' });
@@ -13,7 +14,7 @@ const gpu = NodePool.gpu({ name: 'l4', accelerator: Accelerator.NVIDIA_L4, gpusP
 describe('TensorFlowTrainingJob', () => {
   test('default output: a TFJob with two workers on the pool', () => {
     const chart = testChart('ml');
-    const job = new TensorFlowTrainingJob(chart, 'mnist', { pool: cpu, container: { image, command: ['python', 'train.py'] } });
+    const job = new TensorFlowTrainingJob(chart, 'mnist', { output: TrainingApi.TRAINING_OPERATOR_V1, pool: cpu, container: { image, command: ['python', 'train.py'] } });
     const tfjob = byKindName(synth(chart), 'TFJob', 'mnist');
     expect(ApiObject.of(job).kind).toBe('TFJob');
     expect(tfjob).toMatchSnapshot();
@@ -30,7 +31,7 @@ describe('TensorFlowTrainingJob', () => {
   test('props reach the spec: workers, policies, deadlines, volumes', () => {
     const chart = testChart();
     const vol = new SharedVolume(chart, 'data');
-    new TensorFlowTrainingJob(chart, 'job', {
+    new TensorFlowTrainingJob(chart, 'job', { output: TrainingApi.TRAINING_OPERATOR_V1,
       pool: cpu,
       workers: 4,
       restartPolicy: ReplicaRestartPolicy.EXIT_CODE,
@@ -51,7 +52,7 @@ describe('TensorFlowTrainingJob', () => {
 
   test('GPU workers get nvidia.com/gpu requests = limits and the pool tolerations', () => {
     const chart = testChart();
-    new TensorFlowTrainingJob(chart, 'job', { pool: gpu, container: { image, gpus: 2 } });
+    new TensorFlowTrainingJob(chart, 'job', { output: TrainingApi.TRAINING_OPERATOR_V1, pool: gpu, container: { image, gpus: 2 } });
     const pod = byKindName(synth(chart), 'TFJob', 'job').spec.tfReplicaSpecs.Worker.template.spec;
     expect(pod.containers[0].resources.limits['nvidia.com/gpu']).toBe(2);
     expect(pod.containers[0].resources.requests['nvidia.com/gpu']).toBe(2);
@@ -61,7 +62,7 @@ describe('TensorFlowTrainingJob', () => {
 
   test('every container runs restricted with requests and limits', () => {
     const chart = testChart();
-    new TensorFlowTrainingJob(chart, 'job', { pool: cpu, container: { image } });
+    new TensorFlowTrainingJob(chart, 'job', { output: TrainingApi.TRAINING_OPERATOR_V1, pool: cpu, container: { image } });
     const pod = byKindName(synth(chart), 'TFJob', 'job').spec.tfReplicaSpecs.Worker.template.spec;
     const c = pod.containers[0];
     expect(c.securityContext).toMatchObject({ runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } });
@@ -72,25 +73,25 @@ describe('TensorFlowTrainingJob', () => {
 
   test('fails when workers is zero', () => {
     const chart = testChart();
-    expect(() => new TensorFlowTrainingJob(chart, 'job', { pool: cpu, workers: 0, container: { image } }))
+    expect(() => new TensorFlowTrainingJob(chart, 'job', { output: TrainingApi.TRAINING_OPERATOR_V1, pool: cpu, workers: 0, container: { image } }))
       .toThrow(/TensorFlowTrainingJob 'test\/job': prop 'workers' is 0; use an integer >= 1/);
   });
 
   test('fails when a GPU is requested on a pool without GPUs', () => {
     const chart = testChart();
-    expect(() => new TensorFlowTrainingJob(chart, 'job', { pool: cpu, container: { image, gpus: 1 } }))
+    expect(() => new TensorFlowTrainingJob(chart, 'job', { output: TrainingApi.TRAINING_OPERATOR_V1, pool: cpu, container: { image, gpus: 1 } }))
       .toThrow(/'test\/job': prop 'gpus' is 1; pool 'cpu' has no GPUs/);
   });
 
   test('fails when more GPUs are asked than a node of the pool has', () => {
     const chart = testChart();
-    expect(() => new TensorFlowTrainingJob(chart, 'job', { pool: gpu, container: { image, gpus: 3 } }))
+    expect(() => new TensorFlowTrainingJob(chart, 'job', { output: TrainingApi.TRAINING_OPERATOR_V1, pool: gpu, container: { image, gpus: 3 } }))
       .toThrow(/prop 'gpus' is 3; pool 'l4' has 2 GPUs per node/);
   });
 
   test('fails on a name the operator cannot turn into Services', () => {
     const chart = testChart();
-    expect(() => new TensorFlowTrainingJob(chart, 'job', { name: '1job', pool: cpu, container: { image } }))
+    expect(() => new TensorFlowTrainingJob(chart, 'job', { output: TrainingApi.TRAINING_OPERATOR_V1, name: '1job', pool: cpu, container: { image } }))
       .toThrow(/prop 'name' is '1job'; .*RFC 1035/);
   });
 });

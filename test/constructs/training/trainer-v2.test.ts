@@ -10,6 +10,7 @@ import { ParameterServerTrainingJob } from '../../../constructs/training/paramet
 import { ReplicaRestartPolicy, SuccessPolicy } from '../../../constructs/training/policies';
 import { TensorFlowTrainingJob } from '../../../constructs/training/tensorflow-job';
 import { TF_CONFIG_LAUNCHER, TensorFlowTrainingRuntime, tfConfigLauncher } from '../../../constructs/training/tensorflow-runtime';
+import { DEFAULT_TRAINING_API } from '../../../constructs/training/trainer-v2';
 import { byKindName, Manifest, synth, testChart } from '../../helpers';
 
 const image = ContainerImage.of('example/train:1.0');
@@ -27,6 +28,24 @@ function allReduce(props: Partial<AllReduceTrainingJobProps> & Pick<AllReduceTra
 const jobsOf = (runtime: Manifest): Manifest[] => runtime.spec.template.spec.replicatedJobs;
 const podOf = (rj: Manifest): Manifest => rj.template.spec.template.spec;
 const envOf = (rj: Manifest): Record<string, unknown> => Object.fromEntries(podOf(rj).containers[0].env.map((e: Manifest) => [e.name, e.value ?? e.valueFrom.fieldRef.fieldPath]));
+
+describe('Trainer v2 is the default', () => {
+  test('every training construct renders a TrainJob unless told TRAINING_OPERATOR_V1', () => {
+    expect(DEFAULT_TRAINING_API).toBe(TrainingApi.TRAINER_V2);
+    const chart = testChart('team');
+    new AllReduceTrainingJob(chart, 'ddp', { framework: CollectiveFramework.PYTORCH, image, pool: cpu, command });
+    new TensorFlowTrainingJob(chart, 'book', { pool: cpu, container: { image, command } });
+    new ParameterServerTrainingJob(chart, 'ps', { image, pool: cpu, command, ps: {} });
+    new AllReduceTrainingJob(chart, 'v1', { framework: CollectiveFramework.PYTORCH, output: TrainingApi.TRAINING_OPERATOR_V1, image, pool: cpu, command });
+    const kinds = synth(chart).filter((o) => ['TrainJob', 'PyTorchJob', 'TFJob'].includes(o.kind)).map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    expect(kinds).toEqual(['PyTorchJob/v1', 'TrainJob/book', 'TrainJob/ddp', 'TrainJob/ps']);
+  });
+
+  test("a v1-only prop says how to opt into the training-operator", () => {
+    expect(() => new AllReduceTrainingJob(testChart('team'), 'el', { framework: CollectiveFramework.PYTORCH, image, pool: cpu, command, elastic: { minReplicas: 1, maxReplicas: 2 } }))
+      .toThrow(/prop 'elastic' is '1..2'; Trainer v2.3.0 has no elastic policy .*use TrainingApi.TRAINING_OPERATOR_V1 for elastic PyTorch/);
+  });
+});
 
 describe('Trainer v2 runtimes', () => {
   test('MPI/Horovod: sshd nodes and a launcher, shaped like the built-in deepspeed-distributed runtime', () => {

@@ -14,6 +14,7 @@ import { mergeRules } from '../../../constructs/workflow/workflow-rbac';
 import { ResourceAction } from '../../../constructs/workflow/workflow-task';
 import { formatViolations, validateObjects } from '../../validation/validator';
 import { byKindName, Manifest, ofKind, synth, testChart } from '../../helpers';
+import { TrainingApi } from '../../../constructs/training/trainer-v2';
 
 const pool = NodePool.cpu({ name: 'cpu' });
 const image = ContainerImage.of('python:3.12-slim');
@@ -27,7 +28,7 @@ function pipeline() {
   const chart = testChart('ml');
   const wf = new ArgoWorkflow(chart, 'wf', { pool });
   const prep = wf.addContainerTask('prep', { container: { image }, inputs: { dataset: 'mnist', version: '3' }, memoize: { maxAge: Duration.minutes(30) } });
-  const job = new TensorFlowTrainingJob(wf.manifests, 'train', { pool, container: { image } });
+  const job = new TensorFlowTrainingJob(wf.manifests, 'train', { output: TrainingApi.TRAINING_OPERATOR_V1, pool, container: { image } });
   const train = wf.addResourceTask('train', { resource: job, dependsOn: [prep] });
   const isvc = new KServeInferenceService(wf.manifests, 'serve', { pool, modelFormat: ModelFormat.SKLEARN, model: ModelLocation.fromUri('s3://b/m') });
   wf.addResourceTask('serve', { resource: isvc, action: ResourceAction.APPLY, dependsOn: [train] });
@@ -303,7 +304,7 @@ describe('ArgoWorkflow', () => {
 
     test('fails on wrong output sources for resource steps', () => {
       const { wf } = pipeline();
-      const job = new TensorFlowTrainingJob(wf.manifests, 'j2', { pool, container: { image } });
+      const job = new TensorFlowTrainingJob(wf.manifests, 'j2', { output: TrainingApi.TRAINING_OPERATOR_V1, pool, container: { image } });
       expect(() => wf.addResourceTask('j2', { resource: job, outputs: { parameters: { n: OutputFrom.file('/tmp/n') } } })).toThrow(/prop 'outputs.parameters.n' is '\/tmp\/n'; resource steps read outputs from the object/);
     });
 
@@ -313,7 +314,7 @@ describe('ArgoWorkflow', () => {
 
     test('fails when a resource is built outside the workflow manifests scope', () => {
       const { chart, wf } = pipeline();
-      const job = new TensorFlowTrainingJob(chart, 'stray', { pool, container: { image } });
+      const job = new TensorFlowTrainingJob(chart, 'stray', { output: TrainingApi.TRAINING_OPERATOR_V1, pool, container: { image } });
       expect(() => wf.addResourceTask('stray', { resource: job })).toThrow(/build the resource in this workflow's 'manifests' scope/);
     });
 
