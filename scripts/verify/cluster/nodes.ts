@@ -87,7 +87,11 @@ function setExpression(stage: KubeObject, key: string, operator: string, values?
  *   run until the job ends (TF parameter servers), and of an MPIJob only the launcher (its workers
  *   keep running until the operator cleans them up, as with real MPI);
  * - shorter delays (at most `maxJitterMs` of random jitter per step instead of 5 s), so a run
- *   stays within minutes; the order of the lifecycle steps is unchanged.
+ *   stays within minutes; the order of the lifecycle steps is unchanged;
+ * - a deleted pod goes within `maxJitterMs` after its delay, as one whose program exits on SIGTERM
+ *   at once. Upstream's pod-delete draws its jitter up to the pod's deletionTimestamp (its whole
+ *   grace period, 30 s by default), which made every foreground delete of a Deployment or a job (a
+ *   `pulumi destroy`, a namespace deletion) wait a random part of that.
  * `stages` are parsed Stage objects; returns new objects (the input is not modified).
  */
 export function adaptStages(stages: readonly KubeObject[], { maxJitterMs = 1000 } = {}): KubeObject[] {
@@ -100,6 +104,10 @@ export function adaptStages(stages: readonly KubeObject[], { maxJitterMs = 1000 
     const stage = JSON.parse(JSON.stringify(s));
     const delay = stage.spec.delay;
     if (delay && stage.spec.resourceRef.kind === 'Pod' && delay.jitterDurationMilliseconds > maxJitterMs) {
+      delay.jitterDurationMilliseconds = maxJitterMs;
+    }
+    if (delay && stage.metadata.name === 'pod-delete' && delay.jitterDurationFrom) {
+      delete delay.jitterDurationFrom;
       delay.jitterDurationMilliseconds = maxJitterMs;
     }
     if (stage.metadata.name !== 'pod-complete') {

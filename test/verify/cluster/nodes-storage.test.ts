@@ -69,6 +69,14 @@ describe('verify-cluster nodes and storage', () => {
     expect(() => nodes.adaptStages(upstream.filter((s) => s.metadata.name !== 'pod-ready'))).toThrow(/pod-ready missing/);
   });
 
+  test("adaptStages: a deleted pod goes within the jitter cap, not at a random point of its grace period", () => {
+    const graceful = { delay: { durationMilliseconds: 1000, jitterDurationFrom: { expressionFrom: '.metadata.deletionTimestamp' } } };
+    const input = [...upstream.filter((s) => s.metadata.name !== 'pod-delete'), stage('pod-delete', 'Pod', graceful)];
+    const del = nodes.adaptStages(input, { maxJitterMs: 700 }).find((s: any) => s.metadata.name === 'pod-delete')!;
+    expect(del.spec.delay).toEqual({ durationMilliseconds: 1000, jitterDurationMilliseconds: 700 });
+    expect(input.at(-1)!.spec.delay).toEqual(graceful.delay); // input untouched
+  });
+
   test('schedulerNames finds pod-template scheduler names anywhere in an object, except the default', () => {
     const objs = [
       { body: { spec: { template: { spec: { schedulerName: 'volcano', containers: [] } } } } },
