@@ -2,9 +2,9 @@
 // (cluster-inputs.ts, canary-inputs.ts), run next to dist/; each must fail for its stated reason.
 // Here: a workflow step whose Role lacks a verb must be refused when argoexec acts as the step's
 // ServiceAccount, proving the harness runs steps with the step's identity, not its own; and a
-// re-run whose step applies a fixed-named TFJob must be failed for taking the first run's. The six
-// workload canaries (placement, GPU request, RWO Multi-Attach, oversize pod, unmanaged queue label,
-// gang over its queue) are run by canary-run.ts and judged by canary-verdicts.ts.
+// re-run whose step applies a fixed-named TFJob must be failed for taking the first run's. The seven
+// workload canaries (placement, GPU request, RWO Multi-Attach, oversize pod, Pod Security, unmanaged
+// queue label, gang over its queue) are run by canary-run.ts and judged by canary-verdicts.ts.
 
 import type { ApiClient } from '../core/api-client';
 import type { ServedResource } from '../core/api-paths';
@@ -18,12 +18,12 @@ import type { WorkflowRerunCanaryInput, WorkflowRoleCanaryInput } from './setup'
 import { REUSED_MESSAGE } from './fresh-objects';
 import type { WorkflowRun } from './workflow-runs';
 
-/** Canaries a full run (Argo and Kueue in the stack) must run: 2 workflow + 6 workload canaries. */
-export const CLUSTER_CANARY_MINIMUM = 8;
+/** Canaries a full run (Argo and Kueue in the stack) must run: 2 workflow + 7 workload canaries. */
+export const CLUSTER_CANARY_MINIMUM = 9;
 
 /**
  * Canaries a run must have run: the two workflow canaries need Argo; the unmanaged-queue and gang
- * canaries need Kueue; the four others always run.
+ * canaries need Kueue; the five others always run.
  */
 export function clusterCanaryMinimum({ argo, kueue }: { argo: boolean; kueue: boolean }): number {
   return CLUSTER_CANARY_MINIMUM - (argo ? 0 : 2) - (kueue ? 0 : 2);

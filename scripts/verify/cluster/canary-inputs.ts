@@ -56,6 +56,7 @@ export function workloadCanaries(pools: readonly NodePool[], profile: StoragePro
     const volume = new SharedVolume(rwoChart, 'rwo-data', { storageClass: profile.default });
     const rwo = job(rwoChart, 'rwo-two-nodes', given, { parallelism: 2, completions: 2, volumes: [volume.mount('/data')] }, { command: sleep(3600) });
     const oversize = job(chart('canary-oversize'), 'larger-than-any-node', given, {}, { resources: { cpu: Cpu.units(Math.ceil(largest) + 1), memory: Size.gibibytes(1) } });
+    const escalating = job(chart('canary-pod-security'), 'privilege-escalation', given);
     let gang: AllReduceTrainingJob | undefined;
     let queue: KueueLocalQueue | undefined;
     if (gangPool) {
@@ -69,7 +70,7 @@ export function workloadCanaries(pools: readonly NodePool[], profile: StoragePro
       });
     }
     const unmanaged = new ReplicatedModelService(chart('canary-unmanaged'), 'unmanaged-queue-label', { pool: given, container: { image: Images.CACHE_HELPER, command: sleep(3600) } });
-    return { offPool, gpu, rwo, oversize, gang, queue, unmanaged };
+    return { offPool, gpu, rwo, oversize, escalating, gang, queue, unmanaged };
   });
 
   const canary = (name: string, proves: string, target: ApiObject, edit: (o: Json) => void = () => {}, keep: (o: Json) => boolean = () => true): WorkloadCanaryInput => {
@@ -97,6 +98,9 @@ export function workloadCanaries(pools: readonly NodePool[], profile: StoragePro
       podSpec(o).affinity = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { [CANARY_LABEL]: 'rwo' } } }] } };
     }),
     canary('pod-larger-than-any-node', `a pod requesting ${Math.ceil(largest) + 1} CPUs (the largest node has ${largest}) stays Unschedulable with kube-scheduler's message`, built.oversize.apiObject),
+    canary('pod-violates-pod-security', 'a Job whose container allows privilege escalation gets no pod: Pod Security admission (restricted) refuses the pods its controller creates, as it would an operator\'s', built.escalating.apiObject, (o) => {
+      for (const c of podSpec(o).containers) c.securityContext = { ...c.securityContext, allowPrivilegeEscalation: true };
+    }),
     canary('queue-label-kueue-does-not-manage', `a Deployment labelled for a LocalQueue is flagged, and runs without a Kueue Workload (Kueue's configuration does not manage Deployments)`, built.unmanaged.apiObject, (o) => {
       o.metadata.labels = { ...o.metadata.labels, [QUEUE_LABEL]: built.queue?.name ?? 'canary-gang' };
     }),

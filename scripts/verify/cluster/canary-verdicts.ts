@@ -66,6 +66,12 @@ const CHECKS: Record<string, Check> = {
     const ran = obs.view?.state === 'ready' || (obs.view?.pods || []).some((p) => p.spec?.nodeName);
     return { caught: Boolean(seen) && !ran, seen, why: ran ? 'a pod was placed' : "no Unschedulable 'Insufficient' message from kube-scheduler" };
   },
+  // kubernetes v1.36.3 staging/src/k8s.io/pod-security-admission/admission/admission.go (the
+  // "violates PodSecurity" forbidden message), reported by the Job controller as FailedCreate
+  'pod-violates-pod-security': (obs) => {
+    const seen = find(obs, /FailedCreate: Error creating: pods "[^"]*" is forbidden: violates PodSecurity "restricted:[^"]+": allowPrivilegeEscalation != false/);
+    return { caught: Boolean(seen) && obs.maxPods === 0, seen, why: obs.maxPods ? `${obs.maxPods} pod(s) were created` : 'no FailedCreate "violates PodSecurity" from the Job controller' };
+  },
   // the harness's own line (Kueue says nothing about what it ignores); Kueue's silence is checked too
   'queue-label-kueue-does-not-manage': (obs) => {
     const seen = find(obs, /^kueue: labelled for LocalQueue \S+, but Kueue's configuration does not manage/);
