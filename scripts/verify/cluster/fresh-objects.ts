@@ -25,16 +25,22 @@ export function ownedRunObjects(template: KubeObject): { apiVersion: string; kin
   return RUNS_TO_COMPLETION_KINDS.has(`${splitApiVersion(o.apiVersion).group}/${o.kind}`) ? { apiVersion: o.apiVersion, kind: o.kind } : undefined;
 }
 
-/** `apiVersion kind` → how many Succeeded steps of the run created one. */
+/**
+ * `apiVersion kind` → how many Succeeded steps of the run created one. The templates are the
+ * Workflow's own or, for a run of a WorkflowTemplate, the ones the controller stored in its status;
+ * a step counts once: its Pod node (argo-workflows v4.0.5 operator.go executeResource makes resource
+ * steps NodeTypePod; a retried step's Retry parent carries the same template name); the stored
+ * templates are status.storedWorkflowTemplateSpec (workflow_types.go StoredWorkflowSpec).
+ */
 export function expectedFreshObjects(wf: KubeObject): Map<string, number> {
   const byTemplate = new Map<string, string>();
-  for (const t of wf.spec?.templates || []) {
+  for (const t of [...(wf.spec?.templates || []), ...(wf.status?.storedWorkflowTemplateSpec?.templates || [])]) {
     const made = ownedRunObjects(t);
     if (made) byTemplate.set(t.name, `${made.apiVersion} ${made.kind}`);
   }
   const counts = new Map<string, number>();
   for (const n of Object.values(wf.status?.nodes || {}) as KubeObject[]) {
-    const key = n.phase === 'Succeeded' ? byTemplate.get(n.templateName) : undefined;
+    const key = n.phase === 'Succeeded' && n.type === 'Pod' ? byTemplate.get(n.templateName) : undefined;
     if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
   }
   return counts;

@@ -10,7 +10,11 @@ const trainJob = (how: Record<string, unknown>) => ({
 const wf = {
   metadata: { name: 'again-x', namespace: 'ns', uid: 'run-2', creationTimestamp: '2026-12-07T10:00:00Z' },
   spec: { templates: [trainJob({}), { name: 'serve', resource: { setOwnerReference: false, manifest: 'apiVersion: serving.kserve.io/v1beta1\nkind: InferenceService\n' } }, { name: 'ingest', container: {} }] },
-  status: { nodes: { a: { templateName: 'train', phase: 'Succeeded' }, b: { templateName: 'train', phase: 'Succeeded' }, c: { templateName: 'serve', phase: 'Succeeded' }, d: { templateName: 'ingest', phase: 'Succeeded' } } },
+  status: { nodes: {
+    a: { templateName: 'train', phase: 'Succeeded', type: 'Pod' }, b: { templateName: 'train', phase: 'Succeeded', type: 'Pod' },
+    c: { templateName: 'serve', phase: 'Succeeded', type: 'Pod' }, d: { templateName: 'ingest', phase: 'Succeeded', type: 'Pod' },
+    e: { templateName: 'train', phase: 'Failed', type: 'Pod' },
+  } },
 };
 const job = (uid: string, created: string) => ({ metadata: { creationTimestamp: created, ownerReferences: [{ uid }] } });
 const KEY = 'trainer.kubeflow.org/v1alpha1 TrainJob';
@@ -23,6 +27,18 @@ describe('a finished run ran objects of its own', () => {
     expect(ownedRunObjects({ resource: { setOwnerReference: true, manifest: 'apiVersion: batch/v1\nkind: Job\n' } })).toEqual({ apiVersion: 'batch/v1', kind: 'Job' });
     expect(ownedRunObjects({ container: {} })).toBeUndefined();
     expect([...expectedFreshObjects(wf)]).toEqual([[KEY, 2]]);
+  });
+
+  test("a WorkflowTemplate run's stored templates count; a retried step counts once (its Pod node, not its Retry parent)", () => {
+    const run = {
+      metadata: wf.metadata,
+      spec: { workflowTemplateRef: { name: 't' } },
+      status: {
+        storedWorkflowTemplateSpec: { templates: [trainJob({})] },
+        nodes: { r: { templateName: 'train', phase: 'Succeeded', type: 'Retry' }, p: { templateName: 'train', phase: 'Succeeded', type: 'Pod' } },
+      },
+    };
+    expect([...expectedFreshObjects(run)]).toEqual([[KEY, 1]]);
   });
 
   test('fresh means owned by this run and created no earlier than it', () => {
