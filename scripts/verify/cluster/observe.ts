@@ -56,7 +56,7 @@ function listPath(group: string, version: string, plural: string): string {
  * One snapshot. workloads: [{ key, group, version, kind, namespace, name, res: {plural} }].
  * Returns { live: Map(key -> object), pods, events, kueueWorkloads, owners, nodesByName }.
  */
-export async function snapshot(client: ApiClient, workloads: readonly Workload[], { kueue }: { kueue: boolean }): Promise<Snapshot> {
+export async function snapshot(client: ApiClient, workloads: readonly Workload[], { kueue, seen = new Map() }: { kueue: boolean; seen?: Map<string, KubeObject> }): Promise<Snapshot> {
   const kinds = new Map<string, Workload & { res: ServedResource }>();
   for (const w of workloads) if (w.res) kinds.set(`${w.group}/${w.version}/${w.res.plural}`, w as Workload & { res: ServedResource });
   const byKind = new Map<string, KubeObject[]>();
@@ -85,8 +85,22 @@ export async function snapshot(client: ApiClient, workloads: readonly Workload[]
     const o = live.get(w.key);
     if (o) roots.set(o.metadata.uid, w.key);
   }
-  const owners = ownerIndex([...pods, ...deployments, ...replicaSets, ...jobSets, ...jobs, ...kueueWorkloads, ...[...live.values()]], roots);
+  const owners = ownerIndex(remember(seen, [...pods, ...deployments, ...replicaSets, ...jobSets, ...jobs, ...kueueWorkloads, ...[...live.values()]]), roots);
   return { live, pods, events, kueueWorkloads, owners, nodesByName: new Map(nodes.map((n) => [n.metadata.name, n])) };
+}
+
+/**
+ * The objects of this poll plus, in their last seen form, every object an earlier poll of the same
+ * observation saw (`seen`, updated): a pod deleted since (replaced, evicted, cleaned up by its job)
+ * still leads to its workload, so the warnings its events carry are not dropped.
+ */
+export function remember(seen: Map<string, KubeObject>, objects: readonly KubeObject[]): KubeObject[] {
+  for (const o of objects) {
+    const m = o.metadata || {};
+    if (m.uid) seen.set(m.uid, { kind: o.kind, metadata: { uid: m.uid, namespace: m.namespace, name: m.name, ownerReferences: m.ownerReferences } });
+  }
+  const current = new Set(objects.map((o) => o.metadata?.uid));
+  return [...objects, ...[...seen.values()].filter((o) => !current.has(o.metadata.uid))];
 }
 
 /** Everything a snapshot says about one workload. */
@@ -130,8 +144,9 @@ export async function observe(
   let lastChange = Date.now();
   let result = new Map<string, WorkloadView>();
   let confirming = false;
+  const seen = new Map<string, KubeObject>();
   for (;;) {
-    const snap = await snapshot(client, workloads, { kueue });
+    const snap = await snapshot(client, workloads, { kueue, seen });
     result = new Map(workloads.map((w) => [w.key, describeWorkload(w, snap)]));
     for (const w of workloads) onPoll(w, result.get(w.key)!);
     const sig = JSON.stringify([...result].map(([k, d]) => [k, d.state, d.detail, d.reasons.length]));

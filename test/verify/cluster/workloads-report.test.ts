@@ -1,5 +1,6 @@
-// Unit tests for the cluster rung's workloads.ts, coverage.ts, report.ts and options.ts (no cluster needed).
+// Unit tests for the cluster rung's workloads.ts, observe.ts (remember), coverage.ts, report.ts and options.ts (no cluster needed).
 import * as wl from '../../../scripts/verify/cluster/workloads';
+import * as observe from '../../../scripts/verify/cluster/observe';
 import * as coverage from '../../../scripts/verify/cluster/coverage';
 import * as report from '../../../scripts/verify/cluster/report';
 import * as args from '../../../scripts/verify/cluster/options';
@@ -45,6 +46,18 @@ describe('verify-cluster workloads, coverage and report', () => {
     expect(idx.rootOf('pod')).toBe('D');
     expect(idx.rootOf('dep')).toBe('D');
     expect(idx.rootOf('orphan')).toBeUndefined();
+  });
+
+  test('remember: a pod deleted since an earlier poll still leads to its workload (its events are kept)', () => {
+    const seen = new Map();
+    const job = { kind: 'Job', metadata: { uid: 'job', name: 'j', ownerReferences: [{ uid: 'tf' }] } };
+    const pod = { kind: 'Pod', metadata: { uid: 'pod-1', name: 'j-1', namespace: 'ns', ownerReferences: [{ uid: 'job' }] }, spec: { big: true } };
+    expect(observe.remember(seen, [job, pod])).toEqual([job, pod]);
+    // next poll: the pod is gone
+    const later = observe.remember(seen, [job]);
+    expect(later).toEqual([job, { kind: 'Pod', metadata: { uid: 'pod-1', namespace: 'ns', name: 'j-1', ownerReferences: [{ uid: 'job' }] } }]);
+    expect(wl.ownerIndex(later, new Map([['tf', 'TF']])).rootOf('pod-1')).toBe('TF');
+    expect(wl.ownerIndex([job], new Map([['tf', 'TF']])).rootOf('pod-1')).toBeUndefined(); // without memory: dropped
   });
 
   test('messages: warnings deduplicated with their controller, scheduler and Kueue verdicts', () => {
