@@ -11,7 +11,7 @@ import { StorageProfile, StorageProfiles } from '../constructs/core/storage-prof
 import { KServeDeploymentMode, KServeInferenceService, ScaleMetric } from '../constructs/serving/inference-service';
 import { ModelFormat, ModelLocation } from '../constructs/serving/model-location';
 import { TensorFlowTrainingJob } from '../constructs/training/tensorflow-job';
-import { TrainingApi } from '../constructs/training/trainer-v2';
+import { DEFAULT_TRAINING_API, TrainingApi } from '../constructs/training/trainer-v2';
 import { ArgoWorkflow } from '../constructs/workflow/argo-workflow';
 import { ResourceAction } from '../constructs/workflow/workflow-task';
 
@@ -54,9 +54,10 @@ export interface FashionMnistPipelineProps extends ChartProps {
   readonly knative?: boolean;
   /**
    * How the three training jobs run: TrainJobs on Kubeflow Trainer v2 (each on its own TensorFlow
-   * TrainingRuntime, TF_CONFIG from the launcher; the step applies the launcher ConfigMap, the
-   * runtime and the TrainJob), or, opted in, the book's own TFJobs (training-operator v1).
-   * @default TrainingApi.TRAINER_V2
+   * TrainingRuntime, TF_CONFIG from the launcher; the step applies the launcher ConfigMap and the
+   * runtime, and creates a fresh TrainJob each run), or, opted in, the book's own TFJobs
+   * (training-operator v1).
+   * @default TrainingApi.TRAINER_V2 (DEFAULT_TRAINING_API)
    */
   readonly trainingApi?: TrainingApi;
 }
@@ -91,7 +92,7 @@ export class FashionMnistPipeline extends Chart {
     if (props.trainingApi !== undefined && !Object.values(TrainingApi).includes(props.trainingApi)) {
       throw propError(this, 'trainingApi', props.trainingApi, 'use TrainingApi.TRAINING_OPERATOR_V1 or TrainingApi.TRAINER_V2');
     }
-    const trainingApi = props.trainingApi ?? TrainingApi.TRAINER_V2;
+    const trainingApi = props.trainingApi ?? DEFAULT_TRAINING_API;
     const image = props.image ?? ((props.gpus ?? 0) > 0 ? BOOK_GPU_IMAGE : Images.BOOK_MULTI_WORKER);
     const gpus = props.gpus ?? 0;
     new RestrictedNamespace(this, 'Namespace', { name: props.namespace });
@@ -131,9 +132,9 @@ export class FashionMnistPipeline extends Chart {
         ],
       },
     }));
-    // A TrainJob comes with its runtime and launcher: applied (stable names), as one step.
-    const action = trainingApi === TrainingApi.TRAINER_V2 ? ResourceAction.APPLY : undefined;
-    const training = this.trainingJobs.map((job) => this.workflow.addResourceTask(job.node.id, { resource: job, action, dependsOn: [ingest] }));
+    // A TrainJob's runtime and launcher are applied by name, the TrainJob created afresh each run
+    // (the step's defaults for a construct of several objects); a TFJob is created each run.
+    const training = this.trainingJobs.map((job) => this.workflow.addResourceTask(job.node.id, { resource: job, dependsOn: [ingest] }));
 
     const select = this.workflow.addContainerTask('model-selection', {
       dependsOn: training,

@@ -54,3 +54,9 @@ export function kueueCannotAdmit(obj: { apiVersion?: string; kind?: string }): s
   }
   return undefined;
 }
+
+/**
+ * Kinds whose pods keep serving after the workflow step that created them (they read the model,
+ * they do not write it, and they hold their resources between runs).
+ */
+export const SERVING_KINDS: ReadonlySet<string> = new Set(['InferenceService', 'Deployment', 'StatefulSet']);

@@ -6,6 +6,7 @@ import { nameOf } from '../manifest-entry';
 import { concurrentTotal, stepOf, WorkflowOrder } from '../concurrency';
 import type { PodTemplate } from '../pod-templates';
 import { add, containerDemands, cpuMillisOf, Demand, excess, memoryMebibytesOf, NO_DEMAND, podDemand, times } from '../quantities';
+import { SERVING_KINDS } from '../kinds';
 import { CheckContext, SemanticRule } from '../semantic-rule';
 
 /**
@@ -82,7 +83,6 @@ export const capacityFeasibility: SemanticRule = {
 
 /** Kinds whose replicas only work all together (distributed training). */
 const DISTRIBUTED = new Set(['TFJob', 'PyTorchJob', 'MPIJob', 'XGBoostJob', 'PaddleJob', 'JAXJob', 'TrainJob']);
-const SERVING = new Set(['Deployment', 'StatefulSet', 'InferenceService']);
 
 /** Unqueued, un-gang-scheduled distributed jobs fit their pool beside its serving pods. */
 function checkUngangedJobs(ctx: CheckContext): void {
@@ -95,7 +95,7 @@ function checkUngangedJobs(ctx: CheckContext): void {
     const pool = poolOf(t);
     if (!pool || !target.nodePools.has(pool) || !Number.isFinite(t.maxPods)) continue;
     const demand = times(podDemand(t.spec), t.maxPods);
-    if (SERVING.has(t.entry.object.kind) && t.minPods > 0) {
+    if (SERVING_KINDS.has(t.entry.object.kind) && t.minPods > 0) {
       // Serving scaled up only delays a job; what it keeps at its minimum never leaves.
       const steady = times(podDemand(t.spec), t.minPods);
       const s = serving.get(pool) ?? { demand: { ...NO_DEMAND }, who: [] };

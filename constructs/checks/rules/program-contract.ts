@@ -1,11 +1,11 @@
 import { ImageFacts } from '../../core/image';
 import { factsOfImage } from '../declared-externals';
-import { flagsOf, isRelativePath, PROGRAM_FACTS_ANNOTATION, ProgramFacts } from '../../core/program-facts';
+import { flagsOf, isRelativePath, ProgramFacts } from '../../core/program-facts';
 import { mountAccess, unwritableRelativeWrites } from '../../core/working-directory';
 import { argvOf, resolvePath, scriptsRunBy } from '../container-commands';
-import type { ObjectIndex } from '../object-index';
 import { groupKindOf } from '../manifest-entry';
 import { containersOf, PodTemplate } from '../pod-templates';
+import { programFactsAt } from '../program-lookup';
 import { CheckContext, SemanticRule } from '../semantic-rule';
 
 /**
@@ -64,12 +64,12 @@ export const programContract: SemanticRule = {
         const launched: string[] = [];
         let script = scripts.shift();
         let path = script === undefined ? '' : resolvePath(script, cwd);
-        let facts = script === undefined ? undefined : programFacts(ctx, t, c, path);
+        let facts = script === undefined ? undefined : programFactsAt(ctx, t, c, path);
         while (facts?.launches && scripts.length) {
           launched.push(...facts.launches.env);
           script = scripts.shift()!;
           path = resolvePath(script, cwd);
-          facts = programFacts(ctx, t, c, path);
+          facts = programFactsAt(ctx, t, c, path);
         }
         if (!script || !facts || facts.launches) continue;
         const field = `${t.field} container '${c.name}' command`;
@@ -115,22 +115,6 @@ function environmentOf(ctx: CheckContext, t: PodTemplate, c: Record<string, any>
     else unknown.push(from.configMapRef?.name ? `ConfigMap '${from.configMapRef.name}'` : `Secret '${from.secretRef?.name}'`);
   }
   return { names, unknown: unknown.length ? unknown.join(', ') : undefined };
-}
-
-/** The program's facts: from the ScriptBundle mounted where it lives, else from the image. */
-function programFacts(ctx: CheckContext, t: PodTemplate, c: Record<string, any>, path: string): ProgramFacts | undefined {
-  const index: ObjectIndex = ctx.index;
-  const mount = [...(c.volumeMounts ?? [])]
-    .filter((m: Record<string, any>) => path.startsWith(`${m.mountPath.replace(/\/$/, '')}/`))
-    .sort((a: Record<string, any>, b: Record<string, any>) => b.mountPath.length - a.mountPath.length)[0];
-  if (mount) {
-    const volume = (t.spec.volumes ?? []).find((v: Record<string, any>) => v.name === mount.name);
-    if (!volume?.configMap) return undefined;
-    const cm = index.find('/ConfigMap', t.entry.namespace, volume.configMap.name);
-    const json = cm?.object.metadata?.annotations?.[PROGRAM_FACTS_ANNOTATION];
-    return json ? (JSON.parse(json) as Record<string, ProgramFacts>)[path.slice(mount.mountPath.replace(/\/$/, '').length + 1)] : undefined;
-  }
-  return factsOfImage(ctx.target, String(c.image))?.programs?.[path];
 }
 
 /**

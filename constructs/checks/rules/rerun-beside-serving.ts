@@ -2,10 +2,8 @@ import { concurrentTotal, stepOf, WorkflowOrder } from '../concurrency';
 import type { ManifestEntry } from '../manifest-entry';
 import { nameOf } from '../manifest-entry';
 import { podDemand } from '../quantities';
+import { SERVING_KINDS } from '../kinds';
 import { CheckContext, SemanticRule } from '../semantic-rule';
-
-/** Kinds whose pods keep running after the step that created them (they hold their GPUs between runs). */
-const SERVING = new Set(['InferenceService', 'Deployment', 'StatefulSet']);
 
 /**
  * A workflow that creates serving runs again while that serving still holds its GPUs: serving a
@@ -29,7 +27,7 @@ export const rerunBesideServing: SemanticRule = {
     const workflows = new Map<string, ManifestEntry[]>();
     for (const t of templates) {
       const e = t.entry;
-      if (!e.embeddedIn || !SERVING.has(e.object.kind) || !(podDemand(t.spec).gpus * t.minPods)) continue;
+      if (!e.embeddedIn || !SERVING_KINDS.has(e.object.kind) || !(podDemand(t.spec).gpus * t.minPods)) continue;
       workflows.set(e.embeddedIn, [...(workflows.get(e.embeddedIn) ?? []), e]);
     }
     for (const [workflow, own] of workflows) {
@@ -37,7 +35,7 @@ export const rerunBesideServing: SemanticRule = {
       const quota = quotaOf(ns);
       if (!quota) continue;
       const hard = Number(quota.object.spec.hard['requests.nvidia.com/gpu']);
-      const held = templates.filter((t) => t.entry.namespace === ns && SERVING.has(t.entry.object.kind) && t.minPods > 0)
+      const held = templates.filter((t) => t.entry.namespace === ns && SERVING_KINDS.has(t.entry.object.kind) && t.minPods > 0)
         .map((t) => ({ t, gpus: podDemand(t.spec).gpus * t.minPods })).filter((x) => x.gpus > 0);
       const heldGpus = held.reduce((sum, x) => sum + x.gpus, 0);
       const steps = templates.map((t) => ({ t, ...stepOf(t) })).filter((x) => x.workflow === workflow && Number.isFinite(x.t.maxPods))

@@ -3,11 +3,9 @@ import { argvOf, resolvePath, scriptsRunBy } from '../container-commands';
 import { factsOfImage } from '../declared-externals';
 import type { ManifestEntry } from '../manifest-entry';
 import { containersOf, PodTemplate } from '../pod-templates';
+import { programFactsAt } from '../program-lookup';
+import { SERVING_KINDS } from '../kinds';
 import { CheckContext, SemanticRule } from '../semantic-rule';
-import { PROGRAM_FACTS_ANNOTATION, ProgramFacts } from '../../core/program-facts';
-
-/** Kinds that serve and outlive the step that creates them: they read, they do not write the model. */
-const SERVING = new Set(['InferenceService', 'Deployment', 'StatefulSet']);
 
 /**
  * An InferenceService a workflow step creates serves a path some step of the same workflow writes.
@@ -34,7 +32,7 @@ export const servedModelWritten: SemanticRule = {
       if (!m) continue;
       const [, claim, served] = m;
       if ((ctx.target?.externals?.claims ?? []).includes(`${isvc.namespace}/${claim}`)) continue;
-      const writers = templates.filter((t) => workflowOf(t.entry) === isvc.embeddedIn && !SERVING.has(t.entry.object.kind));
+      const writers = templates.filter((t) => workflowOf(t.entry) === isvc.embeddedIn && !SERVING_KINDS.has(t.entry.object.kind));
       const found = writers.flatMap((t) => writesToClaim(ctx, t, claim));
       if (!found.length) {
         ctx.report({ entry: isvc, field, value: uri, severity: 'warning', message: `no step of workflow '${isvc.embeddedIn}' mounts claim '${claim}' writable, so nothing this workflow runs puts a model at '${served || '/'}'; the predictor only starts if it is there already. Write it in a step (mount the claim, declare the program's writes), or declare the claim as filled outside: withExternals(target, { claims: ['${isvc.namespace}/${claim}'] })` });
@@ -82,7 +80,7 @@ function writesToClaim(ctx: CheckContext, t: PodTemplate, claim: string): ClaimW
     if (!mounts.length) continue;
     const cwd: string = c.workingDir ?? factsOfImage(ctx.target, String(c.image))?.workdir ?? '/';
     const script = scriptsRunBy(c)[0];
-    const facts = script ? programFacts(ctx, t, c, resolvePath(script, cwd)) : undefined;
+    const facts = script ? programFactsAt(ctx, t, c, resolvePath(script, cwd)) : undefined;
     const outputs = [...(t.outputs?.parameters ?? []).map((p: Record<string, any>) => p.valueFrom?.path), ...(t.outputs?.artifacts ?? []).map((a: Record<string, any>) => a.path)];
     const argvPaths = argvOf(c).flatMap((a) => a.split('=')).filter((a) => a.startsWith('/'));
     const absolute = [...(facts?.writes ?? []).map((w) => resolvePath(w, cwd)), ...outputs.filter((p): p is string => typeof p === 'string'), ...argvPaths];
@@ -97,15 +95,4 @@ function covers(written: string, served: string): boolean {
   const a = written.replace(/^\/+|\/+$/g, '');
   const b = served.replace(/^\/+|\/+$/g, '');
   return a === b || a === '' || b === '' || b.startsWith(`${a}/`) || a.startsWith(`${b}/`);
-}
-
-/** The program's facts: from the ScriptBundle ConfigMap mounted where it lives, else from the image. */
-function programFacts(ctx: CheckContext, t: PodTemplate, c: Record<string, any>, path: string): ProgramFacts | undefined {
-  const mount = [...(c.volumeMounts ?? [])]
-    .filter((m: Record<string, any>) => path.startsWith(`${String(m.mountPath).replace(/\/$/, '')}/`))
-    .sort((a: Record<string, any>, b: Record<string, any>) => b.mountPath.length - a.mountPath.length)[0];
-  if (!mount) return factsOfImage(ctx.target, String(c.image))?.programs?.[path];
-  const volume = (t.spec.volumes ?? []).find((v: Record<string, any>) => v.name === mount.name);
-  const json = volume?.configMap ? ctx.index.find('/ConfigMap', t.entry.namespace, volume.configMap.name)?.object.metadata?.annotations?.[PROGRAM_FACTS_ANNOTATION] : undefined;
-  return json ? (JSON.parse(json) as Record<string, ProgramFacts>)[path.slice(String(mount.mountPath).replace(/\/$/, '').length + 1)] : undefined;
 }
