@@ -107,48 +107,50 @@ function overQuotaScenario(app: App) {
   };
 }
 
-/** Namespace of the workflow-role canary (made by the harness, Pod Security restricted). */
-const CANARY_NAMESPACE = 'verify-canary-workflow-role';
+type Json = Record<string, any>;
 
 /**
- * The workflow-role canary: a Workflow built with the project's constructs whose one step creates a
- * TFJob, with `create` taken out of the Role the construct derives for its ServiceAccount (the
- * checks bypassed). argoexec, acting as that ServiceAccount, must be refused.
+ * A workflow canary built with the project's constructs (its namespace made by the harness, Pod
+ * Security restricted): one step that creates a one-worker training-operator v1 TFJob. `edit`
+ * changes its rendered objects (the checks bypassed); returns the Workflow's name and the objects.
  */
-function workflowRoleCanary(config: StackConfig) {
-  const pool = config.pools[0];
-  const chart = new Chart(new App(), 'verify-canary', { namespace: CANARY_NAMESPACE, disableResourceNameHashes: true });
-  const wf = new ArgoWorkflow(chart, 'role-canary', { pool });
+function tfJobStepCanary(namespace: string, workflow: string, pool: NodePool, edit: (o: Json) => Json): { workflow: string; objects: Json[] } {
+  const chart = new Chart(new App(), `verify-${workflow}`, { namespace, disableResourceNameHashes: true });
+  const wf = new ArgoWorkflow(chart, workflow, { pool });
   const job = new TensorFlowTrainingJob(wf.manifests, 'train', { pool, workers: 1, output: TrainingApi.TRAINING_OPERATOR_V1, container: { image: Images.CACHE_HELPER, command: ['sh', '-c', 'true'] } });
   wf.addResourceTask('train', { resource: job });
-  const objects = chart.toJson().map((o) => {
-    if (o.kind !== 'Role') return o;
-    const rules = o.rules.map((r: { resources: string[]; verbs: string[] }) => (r.resources.includes('tfjobs') ? { ...r, verbs: r.verbs.filter((v) => v !== 'create') } : r));
-    return { ...o, rules };
-  });
-  return { namespace: CANARY_NAMESPACE, workflow: wf.name, removed: 'create tfjobs.kubeflow.org', objects };
+  return { workflow: wf.name, objects: chart.toJson().map(edit) };
+}
+
+/** The tfjobs rule of a derived Role with its verbs changed by `verbs`. */
+const withTfJobVerbs = (role: Json, verbs: (v: string[]) => string[]) => ({ ...role, rules: role.rules.map((r: { resources: string[]; verbs: string[] }) => (r.resources.includes('tfjobs') ? { ...r, verbs: verbs(r.verbs) } : r)) });
+
+/**
+ * The workflow-role canary: its step creates a TFJob, with `create` taken out of the Role the
+ * construct derives for its ServiceAccount. argoexec, acting as that ServiceAccount, must be refused.
+ */
+function workflowRoleCanary(config: StackConfig) {
+  const namespace = 'verify-canary-workflow-role';
+  const canary = tfJobStepCanary(namespace, 'role-canary', config.pools[0], (o) => (o.kind === 'Role' ? withTfJobVerbs(o, (v) => v.filter((x) => x !== 'create')) : o));
+  return { namespace, ...canary, removed: 'create tfjobs.kubeflow.org' };
 }
 
 /**
- * The workflow-rerun canary: a Workflow built with the project's constructs whose one step runs a
- * TFJob, rendered back to a fixed name under `apply` (the per-run name taken out, and the Role
- * given the `patch` that apply needs). Its second run finds the first run's Complete TFJob and
- * succeeds without training: the harness must see that the run ran no TFJob of its own.
+ * The workflow-rerun canary: its step's TFJob rendered back to a fixed name under `apply` (the
+ * per-run name taken out, and the Role given the `patch` that apply needs). Its second run finds
+ * the first run's Complete TFJob and succeeds without training: the harness must see that the run
+ * ran no TFJob of its own.
  */
 function workflowRerunCanary(config: StackConfig) {
   const namespace = 'verify-canary-workflow-rerun';
-  const chart = new Chart(new App(), 'verify-canary-rerun', { namespace, disableResourceNameHashes: true });
-  const wf = new ArgoWorkflow(chart, 'rerun-canary', { pool: config.pools[0] });
-  const job = new TensorFlowTrainingJob(wf.manifests, 'train', { pool: config.pools[0], workers: 1, output: TrainingApi.TRAINING_OPERATOR_V1, container: { image: Images.CACHE_HELPER, command: ['sh', '-c', 'true'] } });
-  wf.addResourceTask('train', { resource: job });
   const fixedName = (manifest: string) => manifest.replace(/^(\s*)generateName: (\S+)-$/m, '$1name: $2');
-  const objects = chart.toJson().map((o) => {
-    if (o.kind === 'Role') return { ...o, rules: o.rules.map((r: { resources: string[]; verbs: string[] }) => (r.resources.includes('tfjobs') ? { ...r, verbs: [...r.verbs, 'patch'] } : r)) };
+  const canary = tfJobStepCanary(namespace, 'rerun-canary', config.pools[0], (o) => {
+    if (o.kind === 'Role') return withTfJobVerbs(o, (v) => [...v, 'patch']);
     if (o.kind !== 'Workflow') return o;
     const templates = o.spec.templates.map((t: { name: string; resource?: { manifest: string } }) => (t.name === 'train' && t.resource ? { ...t, resource: { ...t.resource, action: 'apply', manifest: fixedName(t.resource.manifest) } } : t));
     return { ...o, spec: { ...o.spec, templates } };
   });
-  return { namespace, workflow: wf.name, objects };
+  return { namespace, ...canary };
 }
 
 /**

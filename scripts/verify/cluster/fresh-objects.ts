@@ -7,8 +7,8 @@
 
 import YAML from 'yaml';
 import { RUNS_TO_COMPLETION_KINDS } from '../../../constructs/core/api-groups';
-import { discover, type ApiClient } from '../core/api-client';
-import type { ServedResource } from '../core/api-paths';
+import type { ApiClient } from '../core/api-client';
+import { collectionPath, type ServedResource } from '../core/api-paths';
 import { type KubeObject, splitApiVersion } from '../core/objects';
 import { list } from './observe';
 
@@ -65,24 +65,16 @@ export function reuseVerdict(wf: KubeObject, expected: ReadonlyMap<string, numbe
   return problems.join('; ');
 }
 
-/** reuseVerdict with the objects listed live; `served` is discovered once per harness run. */
-export async function reusedObjects(client: ApiClient, wf: KubeObject, served: () => Promise<Map<string, ServedResource>>): Promise<string> {
+/** reuseVerdict with the objects listed live; `byGvk` is the harness's discovery (`group/version/Kind`). */
+export async function reusedObjects(client: ApiClient, wf: KubeObject, byGvk: ReadonlyMap<string, ServedResource>): Promise<string> {
   const expected = expectedFreshObjects(wf);
-  if (!expected.size) return '';
   const liveByKind = new Map<string, KubeObject[]>();
   for (const key of expected.keys()) {
     const [apiVersion, kind] = key.split(' ');
-    const { group, version } = splitApiVersion(apiVersion);
-    const res = (await served()).get(`${group}/${version}/${kind}`);
+    const gv = splitApiVersion(apiVersion);
+    const res = byGvk.get(`${gv.group}/${gv.version}/${kind}`);
     if (!res) return `the apiserver serves no ${kind} (${apiVersion}), though a step of the run created one`;
-    const base = group ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-    liveByKind.set(key, await list(client, `${base}/namespaces/${wf.metadata.namespace}/${res.plural}`));
+    liveByKind.set(key, await list(client, collectionPath(gv, res, wf.metadata.namespace)));
   }
   return reuseVerdict(wf, expected, liveByKind);
-}
-
-/** discover(), once. */
-export function servedOnce(client: ApiClient): () => Promise<Map<string, ServedResource>> {
-  let served: Promise<Map<string, ServedResource>> | undefined;
-  return () => (served ??= discover(client));
 }

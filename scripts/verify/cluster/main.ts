@@ -240,7 +240,7 @@ async function main(): Promise<number> {
     const canaryRun = await startWorkflowRoleCanary(cp.client, inputs.canaries.workflowRole, { opts, byGvk });
     const rerunCanary = await startWorkflowRerunCanary(cp.client, inputs.canaries.workflowRerun, { opts, byGvk });
     log(`==> ${secs()}: waiting for ${runs.length} Workflow run(s) (up to ${opts.workflowTimeout}s; stop when none changed for ${Math.max(opts.settle, 60)}s)`);
-    await observeRuns(cp.client, [...runs, canaryRun, ...rerunCanary], { timeoutS: opts.workflowTimeout, settleS: Math.max(opts.settle, 60) });
+    await observeRuns(cp.client, [...runs, canaryRun, ...rerunCanary], { timeoutS: opts.workflowTimeout, settleS: Math.max(opts.settle, 60), byGvk });
     await argo.executor.stop();
     canaries.push(workflowRoleVerdict(inputs.canaries.workflowRole, canaryRun, argo.executor.runs), workflowRerunVerdict(...rerunCanary));
     const byGroup = groupOperators(inputs.operators);

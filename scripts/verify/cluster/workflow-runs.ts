@@ -5,9 +5,9 @@
 // (what to submit, verdicts) are unit-tested; `observeRuns` polls the API, fail-closed.
 
 import type { ApiClient } from '../core/api-client';
-import { statusMessage } from '../core/api-paths';
+import { type ServedResource, statusMessage } from '../core/api-paths';
 import type { KubeObject, ObjectRecord } from '../core/objects';
-import { reusedObjects, servedOnce } from './fresh-objects';
+import { reusedObjects } from './fresh-objects';
 
 export interface WorkflowRun {
   /** What the run is, for the report (`Workflow fashion-mnist/fashion-mnist`, `run of CronWorkflow …`). */
@@ -109,10 +109,13 @@ export function runVerdict(run: WorkflowRun, wf: KubeObject | undefined): string
  * every run finished, `timeoutS` passed, or no unfinished run changed for `settleS` (a step waiting
  * on something nothing here acts on). A read that fails is an error of the run, not a missing run.
  */
-export async function observeRuns(client: ApiClient, runs: readonly WorkflowRun[], { timeoutS, settleS = timeoutS, onPoll }: { timeoutS: number; settleS?: number; onPoll?: () => void }): Promise<void> {
+export async function observeRuns(
+  client: ApiClient,
+  runs: readonly WorkflowRun[],
+  { timeoutS, settleS = timeoutS, onPoll, byGvk }: { timeoutS: number; settleS?: number; onPoll?: () => void; byGvk: ReadonlyMap<string, ServedResource> },
+): Promise<void> {
   const deadline = Date.now() + timeoutS * 1000;
   const versions = new Map<WorkflowRun, string>();
-  const served = servedOnce(client);
   let lastChange = Date.now();
   const submit = async (run: WorkflowRun) => {
     const r = await client.request('POST', BASE(run.namespace), { body: run.submit });
@@ -136,7 +139,7 @@ export async function observeRuns(client: ApiClient, runs: readonly WorkflowRun[
       if (versions.get(run) !== wf.metadata?.resourceVersion) lastChange = Date.now();
       versions.set(run, wf.metadata?.resourceVersion);
       run.phase = wf.status?.phase;
-      if (DONE.has(run.phase || '')) run.message = runVerdict(run, wf) || (await reusedObjects(client, wf, served).catch((e: Error) => `checking the objects its steps created: ${e.message}`));
+      if (DONE.has(run.phase || '')) run.message = runVerdict(run, wf) || (await reusedObjects(client, wf, byGvk).catch((e: Error) => `checking the objects its steps created: ${e.message}`));
     }
     for (const run of runs.filter((x) => x.after && !x.name && !x.phase)) {
       // A run that expects cache hits may start once the memoized steps it repeats succeeded (their
