@@ -35,9 +35,10 @@ const podSpec = (o: Json): Json => o.spec.template.spec;
 
 /**
  * The canaries. `pools`: the stack's pools; `gangPool`: a pool a dist ResourceFlavor covers (the
- * first Team's), or undefined when the platform has no Team (the gang canary is then not built).
+ * first Team's), or undefined when the platform has no Team (the gang canaries are then not built);
+ * `trainer`: the stack installs Kubeflow Trainer v2 (the TrainJob gang canary is built only then).
  */
-export function workloadCanaries(pools: readonly NodePool[], profile: StorageProfile, gangPool: NodePool | undefined): WorkloadCanaryInput[] {
+export function workloadCanaries(pools: readonly NodePool[], profile: StorageProfile, gangPool: NodePool | undefined, { trainer }: { trainer: boolean }): WorkloadCanaryInput[] {
   const cpuPools = pools.filter((p) => p.gpusPerNode === 0);
   const gpuPool = pools.find((p) => p.gpusPerNode > 0);
   const [given, other] = cpuPools;
@@ -57,20 +58,23 @@ export function workloadCanaries(pools: readonly NodePool[], profile: StoragePro
     const rwo = job(rwoChart, 'rwo-two-nodes', given, { parallelism: 2, completions: 2, volumes: [volume.mount('/data')] }, { command: sleep(3600) });
     const oversize = job(chart('canary-oversize'), 'larger-than-any-node', given, {}, { resources: { cpu: Cpu.units(Math.ceil(largest) + 1), memory: Size.gibibytes(1) } });
     const escalating = job(chart('canary-pod-security'), 'privilege-escalation', given);
-    let gang: AllReduceTrainingJob | undefined;
-    let queue: KueueLocalQueue | undefined;
-    if (gangPool) {
-      const g = chart('canary-gang');
-      const cohort = new FairShareCohort(g, 'cohort', { name: 'verify-canary-gang', pools: [gangPool] });
-      const cq = new KueueClusterQueue(g, 'queue', { name: 'verify-canary-gang', cohort, namespaces: [ns], quotas: [{ pool: gangPool, nominal: { cpu: Cpu.units(2), memory: Size.gibibytes(4) } }] });
-      queue = new KueueLocalQueue(g, 'local-queue', { name: 'canary-gang', namespace: ns, clusterQueue: cq });
-      gang = new AllReduceTrainingJob(g, 'gang-over-queue', {
-        framework: CollectiveFramework.TENSORFLOW, output: TrainingApi.TRAINING_OPERATOR_V1, image: Images.CACHE_HELPER, pool: gangPool, workers: 3,
-        command: sleep(1), resources: { cpu: Cpu.units(1), memory: Size.mebibytes(512) }, scheduling: GangScheduling.kueue({ queue }),
+    // A gang of 3 one-CPU workers queued into its own ClusterQueue of 2 CPUs, once per training API.
+    const gangOverQueue = (id: string, framework: CollectiveFramework, output: TrainingApi) => {
+      const g = chart(`canary-${id}`);
+      const cohort = new FairShareCohort(g, 'cohort', { name: `verify-canary-${id}`, pools: [gangPool!] });
+      const cq = new KueueClusterQueue(g, 'queue', { name: `verify-canary-${id}`, cohort, namespaces: [ns], quotas: [{ pool: gangPool!, nominal: { cpu: Cpu.units(2), memory: Size.gibibytes(4) } }] });
+      const localQueue = new KueueLocalQueue(g, 'local-queue', { name: `canary-${id}`, namespace: ns, clusterQueue: cq });
+      const job = new AllReduceTrainingJob(g, `${id}-over-queue`, {
+        framework, output, image: Images.CACHE_HELPER, pool: gangPool!, workers: 3,
+        command: sleep(1), resources: { cpu: Cpu.units(1), memory: Size.mebibytes(512) }, scheduling: GangScheduling.kueue({ queue: localQueue }),
       });
-    }
+      return { job, queue: localQueue };
+    };
+    const gang = gangPool ? gangOverQueue('gang', CollectiveFramework.TENSORFLOW, TrainingApi.TRAINING_OPERATOR_V1) : undefined;
+    const trainJobGang = gangPool && trainer ? gangOverQueue('trainjob-gang', CollectiveFramework.PYTORCH, TrainingApi.TRAINER_V2) : undefined;
+    const queue = gang?.queue;
     const unmanaged = new ReplicatedModelService(chart('canary-unmanaged'), 'unmanaged-queue-label', { pool: given, container: { image: Images.CACHE_HELPER, command: sleep(3600) } });
-    return { offPool, gpu, rwo, oversize, escalating, gang, queue, unmanaged };
+    return { offPool, gpu, rwo, oversize, escalating, gang: gang?.job, trainJobGang: trainJobGang?.job, queue, unmanaged };
   });
 
   const canary = (name: string, proves: string, target: ApiObject, edit: (o: Json) => void = () => {}, keep: (o: Json) => boolean = () => true): WorkloadCanaryInput => {
@@ -108,6 +112,9 @@ export function workloadCanaries(pools: readonly NodePool[], profile: StoragePro
   if (built.gang) {
     // The flavor is dist's (same pool, same object); the canary brings only its cohort and queues.
     out.push(canary('gang-larger-than-its-queue', `a Kueue-gang TFJob of 3 one-CPU workers in a ClusterQueue of 2 CPUs is never admitted and never starts a pod`, built.gang.apiObject, undefined, (o) => o.kind !== 'ResourceFlavor'));
+  }
+  if (built.trainJobGang) {
+    out.push(canary('trainjob-larger-than-its-queue', `a Kueue-gang TrainJob (Trainer v2, torch runtime) of 3 one-CPU nodes in a ClusterQueue of 2 CPUs is never admitted and never starts a pod`, built.trainJobGang.apiObject, undefined, (o) => o.kind !== 'ResourceFlavor'));
   }
   return out;
 }

@@ -42,6 +42,13 @@ type Check = (obs: CanaryObservation) => { caught: boolean; seen?: string; why: 
 
 const find = (obs: CanaryObservation, re: RegExp) => [...obs.extraReasons, ...(obs.view?.reasons || [])].find((r) => re.test(r));
 
+// kueue v0.19.2 pkg/scheduler/flavorassigner/flavorassigner.go ("insufficient quota for %s in
+// flavor %s, ... > maximum capacity (%s)"): a gang above its queue's nominal quota
+const gangNeverAdmitted: Check = (obs) => {
+  const seen = find(obs, /^kueue: Workload \S+: QuotaReserved False: .*insufficient quota for \S+ in flavor \S+, .*> maximum capacity/);
+  return { caught: Boolean(seen) && obs.maxPods === 0, seen, why: obs.maxPods ? `${obs.maxPods} pod(s) of the gang were created` : "no 'insufficient quota ... > maximum capacity' from Kueue" };
+};
+
 /** Per canary name: the message that catches it, and why it was missed otherwise. */
 const CHECKS: Record<string, Check> = {
   // placement.ts, against the construct's pool
@@ -78,12 +85,8 @@ const CHECKS: Record<string, Check> = {
     const ignored = obs.view?.state === 'ready' && !(obs.view.kueueWorkloads || []).length;
     return { caught: Boolean(seen) && ignored, seen: seen && `${seen}; it became ready with no Kueue Workload`, why: seen ? 'Kueue acted on it, or it never became ready' : 'the unmanaged queue label was not flagged' };
   },
-  // kueue v0.19.2 pkg/scheduler/flavorassigner/flavorassigner.go ("insufficient quota for %s in
-  // flavor %s, ... > maximum capacity (%s)")
-  'gang-larger-than-its-queue': (obs) => {
-    const seen = find(obs, /^kueue: Workload \S+: QuotaReserved False: .*insufficient quota for \S+ in flavor \S+, .*> maximum capacity/);
-    return { caught: Boolean(seen) && obs.maxPods === 0, seen, why: obs.maxPods ? `${obs.maxPods} pod(s) of the gang were created` : "no 'insufficient quota ... > maximum capacity' from Kueue" };
-  },
+  'gang-larger-than-its-queue': (obs) => gangNeverAdmitted(obs),
+  'trainjob-larger-than-its-queue': (obs) => gangNeverAdmitted(obs),
 };
 
 /** Canary names this module can decide. */

@@ -200,7 +200,7 @@ function main(): void {
     storage,
     intents: workloadIntents(app, intentOf),
     uncreditedRenders: uncredited,
-    canaries: { workflowRole: workflowRoleCanary(config), workflowRerun: workflowRerunCanary(config), workloads: workloadCanaries(config.pools, storage, team?.clusterQueue.quotas[0].pool) },
+    canaries: { workflowRole: workflowRoleCanary(config), workflowRerun: workflowRerunCanary(config), workloads: workloadCanaries(config.pools, storage, team?.clusterQueue.quotas[0].pool, { trainer: releases.some((r) => r.name === 'kubeflow-trainer') }) },
   };
   process.stdout.write(`${JSON.stringify(output)}\n`);
 }

@@ -298,7 +298,7 @@ async function main(): Promise<number> {
   log('canaries (known-bad inputs that must fail):');
   for (const l of canaryReportLines(canaries)) log(l);
   log(canaryLine(canaries));
-  const minimum = clusterCanaryMinimum({ argo: Boolean(argo), kueue: running.has('kueue') });
+  const minimum = clusterCanaryMinimum({ argo: Boolean(argo), kueue: running.has('kueue'), trainer: running.has('kubeflow-trainer') });
   log(`${summaryLine(c, argo ? runCounts(runs) : undefined)}${missedSuffix(canaries, minimum)}`);
   return exitCodeWithCanaries(c.failed > 0 ? 1 : 0, canaries, minimum);
 }

@@ -58,13 +58,16 @@ describe('workload canary verdicts', () => {
     expect(verdict('queue-label-kueue-does-not-manage', obs(view('ready', []))).caught).toBe(false);
   });
 
-  test('gang larger than its queue: Kueue\'s maximum-capacity message and never a pod', () => {
-    const line = "kueue: Workload tfjob-gang-1: QuotaReserved False: Pending: couldn't assign flavors to pod set worker: insufficient quota for cpu in flavor train-cpu, previously considered podsets requests (0) + current podset request (3) > maximum capacity (2)";
-    expect(verdict('gang-larger-than-its-queue', obs(view('waiting', [line]))).caught).toBe(true);
-    const started = verdict('gang-larger-than-its-queue', obs(view('waiting', [line]), { maxPods: 2 }));
+  test.each([
+    ['gang-larger-than-its-queue', 'tfjob-gang-1', 'worker'],
+    ['trainjob-larger-than-its-queue', 'trainjob-trainjob-gang-over-queue-1', 'node'],
+  ])('%s: Kueue\'s maximum-capacity message and never a pod', (name, workload, podSet) => {
+    const line = `kueue: Workload ${workload}: QuotaReserved False: Pending: couldn't assign flavors to pod set ${podSet}: insufficient quota for cpu in flavor train-cpu, previously considered podsets requests (0) + current podset request (3) > maximum capacity (2)`;
+    expect(verdict(name, obs(view('waiting', [line]))).caught).toBe(true);
+    const started = verdict(name, obs(view('waiting', [line]), { maxPods: 2 }));
     expect(started).toMatchObject({ caught: false });
     expect(started.seen).toMatch(/^2 pod\(s\) of the gang were created/);
-    expect(verdict('gang-larger-than-its-queue', obs(view('waiting', ['kueue: Workload w: QuotaReserved False: Pending: insufficient unused quota for cpu in flavor f, 1 more needed']))).caught).toBe(false);
+    expect(verdict(name, obs(view('waiting', ['kueue: Workload w: QuotaReserved False: Pending: insufficient unused quota for cpu in flavor f, 1 more needed']))).caught).toBe(false);
   });
 
   test('nothing observed, or an unknown canary, is a miss', () => {
@@ -75,23 +78,24 @@ describe('workload canary verdicts', () => {
 
 describe('the run with its canaries', () => {
   const caught = (name: string) => ({ name, proves: 'p', caught: true, seen: 's' });
-  test('nine canaries in a full run; fewer without Argo or Kueue', () => {
-    expect(CLUSTER_CANARY_MINIMUM).toBe(9);
-    expect(WORKLOAD_CANARY_NAMES).toHaveLength(7);
-    expect(clusterCanaryMinimum({ argo: true, kueue: true })).toBe(9);
-    expect(clusterCanaryMinimum({ argo: false, kueue: true })).toBe(7);
-    expect(clusterCanaryMinimum({ argo: true, kueue: false })).toBe(7);
+  test('ten canaries in a full run; fewer without Argo, Kueue or Trainer', () => {
+    expect(CLUSTER_CANARY_MINIMUM).toBe(10);
+    expect(WORKLOAD_CANARY_NAMES).toHaveLength(8);
+    expect(clusterCanaryMinimum({ argo: true, kueue: true, trainer: true })).toBe(10);
+    expect(clusterCanaryMinimum({ argo: false, kueue: true, trainer: true })).toBe(8);
+    expect(clusterCanaryMinimum({ argo: true, kueue: false, trainer: true })).toBe(7);
+    expect(clusterCanaryMinimum({ argo: true, kueue: true, trainer: false })).toBe(9);
   });
 
   test('a missed canary fails a clean run, and so does one not run', () => {
     const all = [...WORKLOAD_CANARY_NAMES, 'workflow-step-role-lacks-verb', 'workflow-rerun-reuses-finished-job'].map(caught);
-    expect(canaryLine(all)).toBe('canaries: 9/9 caught');
-    expect(exitCodeWithCanaries(0, all, 9)).toBe(0);
+    expect(canaryLine(all)).toBe('canaries: 10/10 caught');
+    expect(exitCodeWithCanaries(0, all, 10)).toBe(0);
     const missed = [...all.slice(1), { ...all[0], caught: false }];
-    expect(canaryLine(missed)).toBe('canaries: 8/9 caught');
-    expect(exitCodeWithCanaries(0, missed, 9)).toBe(1);
-    expect(missedSuffix(missed, 9)).toBe(', 1 canary not caught');
-    expect(exitCodeWithCanaries(0, all.slice(1), 9)).toBe(1);
-    expect(missedSuffix(all.slice(1), 9)).toBe(', 1 canary not run');
+    expect(canaryLine(missed)).toBe('canaries: 9/10 caught');
+    expect(exitCodeWithCanaries(0, missed, 10)).toBe(1);
+    expect(missedSuffix(missed, 10)).toBe(', 1 canary not caught');
+    expect(exitCodeWithCanaries(0, all.slice(1), 10)).toBe(1);
+    expect(missedSuffix(all.slice(1), 10)).toBe(', 1 canary not run');
   });
 });
