@@ -41,6 +41,14 @@ export const TrainingImages = {
   }),
   PYTORCH: ContainerImage.of('pytorch/pytorch:2.7.1-cuda12.6-cudnn9-runtime'),
   HOROVOD: ContainerImage.of('horovod/horovod:0.28.1'),
+  /** Horovod in the shape of Kubeflow's MPI runtime images (images/horovod-mpi-runtime): Trainer v2's MPI runtime. */
+  HOROVOD_MPI_RUNTIME: ContainerImage.of('mlpatterns/horovod-mpi-runtime:0.28.1').withFacts({
+    cuda: true,
+    files: ['/horovod/examples/'],
+    workdir: '/home/mpiuser',
+    workdirWritableBy: [1000],
+    source: 'images/horovod-mpi-runtime/Dockerfile (this project): FROM horovod/horovod:0.28.1 (CUDA), sshd for UID 1000 as kubeflow/mpi-operator build/base/Dockerfile sets it up, USER 1000, WORKDIR /home/mpiuser',
+  }),
   /** The default image of Trainer v2.3.0's built-in `jax-distributed` runtime. */
   JAX: ContainerImage.of('nvcr.io/nvidia/jax:25.10-py3').withFacts({
     cuda: true,
@@ -81,7 +89,7 @@ const CODE_DIR = '/workspace';
  */
 export class TrainingExamples extends Chart {
   public readonly parameterServer: ParameterServerTrainingJob;
-  public readonly allReduce: Partial<Record<'tensorflow' | 'pytorch' | 'horovod' | 'elastic' | 'trainerV2' | 'tensorflowV2' | 'jax', AllReduceTrainingJob>>;
+  public readonly allReduce: Partial<Record<'tensorflow' | 'pytorch' | 'horovod' | 'elastic' | 'trainerV2' | 'tensorflowV2' | 'jax' | 'horovodV2', AllReduceTrainingJob>>;
   /** The parameter-server job on Trainer v2 (its TensorFlow runtime), where the cluster runs it. */
   public readonly parameterServerV2?: ParameterServerTrainingJob;
   public readonly queue?: KueueLocalQueue;
@@ -186,6 +194,20 @@ export class TrainingExamples extends Chart {
         env: pool.isGpu ? undefined : { JAX_PLATFORMS: 'cpu' },
         ttlAfterFinished: Duration.days(1),
         scheduling: scheduling(PriorityTier.BATCH_LOW),
+      });
+      // Horovod on Trainer v2's MPI runtime: no kubectl-delivery, so unlike the MPIJob v1 it runs
+      // in this restricted namespace and Kueue admits it as a gang.
+      this.allReduce.horovodV2 = new AllReduceTrainingJob(this, 'horovod-v2', {
+        framework: CollectiveFramework.MPI_HOROVOD,
+        output: TrainingApi.TRAINER_V2,
+        image: TrainingImages.HOROVOD_MPI_RUNTIME,
+        ...shared,
+        workers: 2,
+        command: ['python', run('horovod_train.py')],
+        launcher: { resources: small },
+        checkpoint: { volume: workload.checkpoints, subPath: 'horovod-v2' },
+        ttlAfterFinished: Duration.days(1),
+        scheduling: scheduling(PriorityTier.TRAINING_HIGH),
       });
     }
   }

@@ -298,15 +298,20 @@ export class AllReduceTrainingJob extends Construct implements IWorkflowResource
     }
   }
 
-  /** `mpirun` over every slot, exporting the environment Horovod and NCCL need, then the program. */
+  /**
+   * `mpirun` over every slot, exporting the environment Horovod and NCCL need and the job's own
+   * (its `env` and checkpoint variable), then the program. Ranks started over SSH (Trainer v2's MPI
+   * runtime) get a login environment, not their container's: only what `-x` names reaches them.
+   */
   private mpirunCommand(props: AllReduceTrainingJobProps): string[] {
     if (!props.command?.length) {
       throw propError(this, 'command', props.command, 'an MPI job needs the program to run under mpirun (or a launcher.command)');
     }
     const ranks = this.workers * this.processesPerWorker;
+    const jobEnv = [...Object.keys(props.env ?? {}), ...(props.checkpoint ? [props.checkpoint.envVar ?? FAULT_TOLERANCE_DEFAULTS.checkpointEnvVar] : [])];
     return [
       'mpirun', '-np', String(ranks), '-bind-to', 'none', '-map-by', 'slot',
-      '-x', 'LD_LIBRARY_PATH', '-x', 'PATH', '-x', 'NCCL_DEBUG=INFO',
+      '-x', 'LD_LIBRARY_PATH', '-x', 'PATH', '-x', 'NCCL_DEBUG=INFO', ...jobEnv.flatMap((name) => ['-x', name]),
       ...props.command, ...(props.args ?? []),
     ];
   }

@@ -6,10 +6,11 @@
  */
 import { ApiObject, App, JsonPatch } from 'cdk8s';
 import { BOOK_GPU_IMAGE } from '../../charts/fashion-mnist-pipeline';
+import { TrainingImages } from '../../charts/training-examples';
 import { ContainerImage, Images, imageFactsOf } from '../../constructs/core/image';
 
-/** Images only this project builds (images/book-pipeline, the book's Dockerfile): what `imageRegistry` moves. */
-export const PROJECT_IMAGES: readonly ContainerImage[] = [Images.BOOK_MULTI_WORKER, BOOK_GPU_IMAGE];
+/** Images only this project builds (images/: the book's Dockerfile, the Horovod MPI runtime): what `imageRegistry` moves. */
+export const PROJECT_IMAGES: readonly ContainerImage[] = [Images.BOOK_MULTI_WORKER, BOOK_GPU_IMAGE, TrainingImages.HOROVOD_MPI_RUNTIME];
 
 /** `image` moved to `registry`: its last path segment, tag and digest kept (`<registry>/multi-worker-strategy:v0.1`). */
 export function inRegistry(image: ContainerImage, registry: string): ContainerImage {

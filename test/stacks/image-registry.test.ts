@@ -4,7 +4,7 @@ import { PROJECT_IMAGES } from '../../stacks/platform/image-registry';
 import { planPlatform, stackTarget } from '../../stacks/program';
 
 const REGISTRY = 'us-docker.pkg.dev/my-project/ml';
-const CHARTS = ['ml-platform-priorities', 'book-pipeline', 'book-pipeline-gpu', 'workflow-examples', 'ingestion-examples'];
+const CHARTS = ['ml-platform-priorities', 'book-pipeline', 'book-pipeline-gpu', 'workflow-examples', 'ingestion-examples', 'ml-platform-operations', 'training-examples'];
 const gke = (raw: Record<string, unknown> = {}) =>
   parseStackConfig({ cluster: 'gke', location: 'us-central1', charts: CHARTS, ...raw }, Object.values(examplePools));
 
@@ -21,6 +21,9 @@ describe('imageRegistry', () => {
     expect(text).not.toMatch(/kubeflow\/multi-worker-strategy/);
     expect(text).toContain(`"${REGISTRY}/multi-worker-strategy:v0.1"`);
     expect(text).toContain(`"${REGISTRY}/multi-worker-strategy:v0.1-gpu"`);
+    // The Horovod MPI runtime (images/horovod-mpi-runtime) of the training examples' TrainJob.
+    expect(text).not.toMatch(/mlpatterns\/horovod-mpi-runtime/);
+    expect(text).toContain(`"${REGISTRY}/horovod-mpi-runtime:0.28.1"`);
     // Embedded manifests (Argo resource steps) are YAML text: the moved reference is in them too.
     expect(text).toMatch(new RegExp(`image: ${REGISTRY.replace(/\//g, '\\/')}\\/multi-worker-strategy:v0\\.1`));
   });

@@ -33,9 +33,9 @@ const podsOf = (runtime: Manifest): Manifest[] => runtime.spec.template.spec.rep
 describe('training examples on Trainer v2', () => {
   const all = examplesOnTrainerV2();
 
-  test.each(NAMESPACES)('%s: PyTorch, both TensorFlow patterns and JAX as TrainJobs, schema-valid, each on its own runtime', (name) => {
+  test.each(NAMESPACES)('%s: PyTorch, both TensorFlow patterns, JAX and Horovod as TrainJobs, schema-valid, each on its own runtime', (name) => {
     const objects = all.get(name)!;
-    expect(ofKind(objects, 'TrainJob').map((j) => j.metadata.name)).toEqual(['pytorch-trainer-v2', 'tf-parameter-server-v2', 'tf-allreduce-v2', 'jax-allreduce-v2']);
+    expect(ofKind(objects, 'TrainJob').map((j) => j.metadata.name)).toEqual(['pytorch-trainer-v2', 'tf-parameter-server-v2', 'tf-allreduce-v2', 'jax-allreduce-v2', 'horovod-v2']);
     for (const job of ofKind(objects, 'TrainJob')) {
       expect(job.spec.runtimeRef).toEqual({ apiGroup: 'trainer.kubeflow.org', kind: 'TrainingRuntime', name: job.metadata.name });
       // Kueue's trainer.kubeflow.org/trainjob integration: queue label on the TrainJob, created suspended
@@ -80,7 +80,7 @@ test.each(['local', 'eks', 'gke'] as const)('%s stack with Kubeflow Trainer: the
   const target = platformTarget({ cluster }, installOrder(releasesFor('1.36'), [...defaultOperators(cluster), 'kubeflow-trainer']));
   const charts = buildPlatform({ outdir: '/nonexistent', target }).synthManifests();
   const trainJobs = charts.flatMap((c) => ofKind(c.objects, 'TrainJob').map((j) => `${c.name}/${j.metadata.name}`));
-  expect(trainJobs).toEqual(NAMESPACES.flatMap((n) => ['pytorch-trainer-v2', 'tf-parameter-server-v2', 'tf-allreduce-v2', 'jax-allreduce-v2'].map((j) => `${n}/${j}`)));
+  expect(trainJobs).toEqual(NAMESPACES.flatMap((n) => ['pytorch-trainer-v2', 'tf-parameter-server-v2', 'tf-allreduce-v2', 'jax-allreduce-v2', 'horovod-v2'].map((j) => `${n}/${j}`)));
 });
 
 describe('the book pipeline on Trainer v2 (trainingApi)', () => {

@@ -1,9 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Duration, Size } from 'cdk8s';
 import { Accelerator } from '../../../constructs/cluster/accelerator';
 import { NodePool } from '../../../constructs/cluster/node-pool';
 import { ContainerImage } from '../../../constructs/core/image';
 import { KUEUE_QUEUE_LABEL, SchedulingRefs } from '../../../constructs/core/scheduling';
+import { SharedVolume } from '../../../constructs/core/shared-volume';
 import { AllReduceTrainingJob, AllReduceTrainingJobProps, CollectiveFramework, TrainingApi } from '../../../constructs/training/allreduce-job';
 import { GangScheduling } from '../../../constructs/training/gang-scheduling';
 import { ParameterServerTrainingJob } from '../../../constructs/training/parameter-server-job';
@@ -75,6 +76,17 @@ describe('Trainer v2 runtimes', () => {
     for (const rj of jobsOf(runtime)) expect(podOf(rj).automountServiceAccountToken).toBe(false);
     expect(trainJob.spec.trainer).toEqual({ numNodes: 3, numProcPerNode: 2 });
     expect(job.minAvailable).toBe(4);
+  });
+
+  test('MPI/Horovod: ranks started over SSH get a login environment, so mpirun forwards the job\'s env and checkpoint variable', () => {
+    const chart = testChart('team');
+    const volume = new SharedVolume(chart, 'ckpt', { storage: Size.gibibytes(1) });
+    new AllReduceTrainingJob(chart, 'job', { framework: CollectiveFramework.MPI_HOROVOD, image, pool: cpu, command, output: v2, env: { EPOCHS: '3' }, checkpoint: { volume } });
+    const runtime = byKindName(synth(chart), 'TrainingRuntime', 'job');
+    const mpirun: string[] = podOf(jobsOf(runtime)[1]).containers[0].command;
+    const forwarded = mpirun.flatMap((a, i) => (mpirun[i - 1] === '-x' ? [a] : []));
+    expect(forwarded).toEqual(['LD_LIBRARY_PATH', 'PATH', 'NCCL_DEBUG=INFO', 'EPOCHS', 'CHECKPOINT_DIR']);
+    expect(envOf(jobsOf(runtime)[1])).toMatchObject({ EPOCHS: '3', CHECKPOINT_DIR: '/checkpoints' });
   });
 
   test('fault tolerance: ExitCode becomes a Job podFailurePolicy (program errors fail, evictions do not count); OnFailure keeps none', () => {
