@@ -96,7 +96,8 @@ export function planPlatform(config: StackConfig, app: PlatformApp): PlatformPla
   checkNoSharedObjects(platform, selected, config.charts);
   // Teams and Karpenter capacity are config, not example charts: always deployed, first.
   const manifests = [...platform, ...selected];
-  checkDeployedCharts(config, manifests, target);
+  // Everything the stack deploys is here: a PriorityClass or LocalQueue none of it makes is an error.
+  checkDeployedCharts(config, manifests, { ...target, wholeDeployment: true });
   return { releases, manifests, target };
 }
 

@@ -51,6 +51,7 @@ const PLATFORM_TARGET = shape<PlatformTarget>({
   nodePools: optional(instanceOf(Map, 'a Map of pool name to shape (poolShapes(pools))')),
   prometheus: optional('object'),
   externals: optional('object'),
+  wholeDeployment: optional('boolean'),
 }, "a platform target (the stacks' defaultPlatformTarget(...) or platformTarget(...))");
 
 const PROP_CHECKS: PropChecks<PlatformAppProps> = {

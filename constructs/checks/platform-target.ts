@@ -51,6 +51,13 @@ export interface PlatformTarget {
    * @default - nothing declared: such references are warnings
    */
   readonly externals?: DeclaredExternals;
+  /**
+   * The checked objects are everything the cluster gets besides `externals` (a stack's plan: its
+   * teams, its selected charts). A PriorityClass or LocalQueue neither deployed nor declared is
+   * then an error; otherwise a warning, since it may exist without the charts (an admin's).
+   * @default false
+   */
+  readonly wholeDeployment?: boolean;
 }
 
 /** What a node pool offers: node count and one node's allocatable resources. */

@@ -53,8 +53,21 @@ export interface CheckReport {
 /** Runs every rule once over the index; rules needing a target are skipped without one. */
 export function runSemanticChecks(index: ObjectIndex, rules: readonly SemanticRule[], target: PlatformTarget | undefined, options: CheckOptions = {}): CheckReport {
   const findings: Problem[] = [];
+  // One finding per rule, object, field and message: a rule reaching the same object through
+  // several referrers (every job on one LocalQueue) reports it once.
+  const seen = new Set<string>();
   const active = rules.filter((r) => target || !r.needsTarget);
-  for (const rule of active) rule.check({ index, target, report: (p) => findings.push({ ...p, severity: p.severity ?? 'error', rule: rule.id }) });
+  for (const rule of active) {
+    rule.check({
+      index, target, report: (p) => {
+        const finding = { ...p, severity: p.severity ?? 'error', rule: rule.id };
+        const key = `${rule.id}\0${formatProblem(finding)}\0${finding.severity}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        findings.push(finding);
+      },
+    });
+  }
   const outcome = applySuppressions(index.entries, findings, new Set(rules.map((r) => r.id)), new Set(active.map((r) => r.id)));
   const strict = options.strict === true;
   const problems: Problem[] = [];

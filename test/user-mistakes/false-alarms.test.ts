@@ -89,6 +89,12 @@ describe('user mistakes that are none: false alarms (issue 23)', () => {
     expect(synthWarns(irsa('annotation'))).toMatchObject({ warnings: [], suppressed: ['object-references'] });
   });
 
+  test('F10: a PriorityClass the cluster admin made warns until declared', () => {
+    const admin = (app: PlatformApp) => { raw(teamChart(app, 'urgent', teams(app).a), 'urgent', deployment('urgent', { priorityClassName: 'admin-urgent' })); };
+    expect(synthWarns(admin).warnings).toEqual([expect.stringMatching(/priorityClassName is 'admin-urgent'; no PriorityClass 'admin-urgent' is deployed with it or declared, so unless the cluster has one .* \(rule object-references\)$/)]);
+    expect(synthWarns(admin, { target: withExternals(localTarget(), { priorityClasses: ['admin-urgent'] }) }).warnings).toEqual([]);
+  });
+
   test('F7, F8: a claim on a static volume holding the code, shared by pods a podAffinity keeps on one node', () => {
     const { warnings } = synthWarns((app) => {
       const chart = teamChart(app, 'tools', teams(app).a);

@@ -112,7 +112,7 @@ function checkPriorityClass(ctx: CheckContext, entry: ManifestEntry, field: stri
   if (typeof name !== 'string' || !name || BUILTIN_PRIORITY_CLASSES.has(name)) return;
   if (!missing(ctx.index, 'scheduling.k8s.io/PriorityClass', undefined, name) || ctx.target?.externals?.priorityClasses?.includes(name)) return;
   ctx.report({
-    entry, field, value: name,
-    message: `no PriorityClass '${name}' is deployed with it or declared, so the pods are rejected at admission ("no PriorityClass with name ${name} was found"); deploy the chart that defines it (PlatformPriorities) together with this one, or declare one the cluster admin made (withExternals(target, { priorityClasses: ['${name}'] }))`,
+    entry, field, value: name, severity: ctx.target?.wholeDeployment ? 'error' : 'warning',
+    message: `no PriorityClass '${name}' is deployed with it or declared, so unless the cluster has one the pods are rejected at admission ("no PriorityClass with name ${name} was found"); deploy the chart that defines it (PlatformPriorities) together with this one, or declare one the cluster admin made (withExternals(target, { priorityClasses: ['${name}'] }))`,
   });
 }

@@ -69,8 +69,8 @@ function checkKueue(ctx: CheckContext, e: ManifestEntry, field: string, labels: 
   if (!lq && declares(ctx.target?.externals?.localQueues, e.namespace, queueName)) return;
   if (!lq) {
     ctx.report({
-      entry: e, field: `${field}['${KUEUE_QUEUE_LABEL}']`, value: queueName,
-      message: `no LocalQueue '${queueName}' is deployed in namespace '${e.namespace ?? 'default'}', so Kueue keeps the ${e.object.kind} suspended forever ("LocalQueue ${queueName} doesn't exist"); create it (Team, LocalQueue) in a chart deployed with this one, or declare it when the stack's teams make it (withExternals(target, { localQueues: ['${e.namespace ?? 'default'}/${queueName}'] }))`,
+      entry: e, field: `${field}['${KUEUE_QUEUE_LABEL}']`, value: queueName, severity: ctx.target?.wholeDeployment ? 'error' : 'warning',
+      message: `no LocalQueue '${queueName}' is deployed in namespace '${e.namespace ?? 'default'}', so unless one exists there Kueue keeps the ${e.object.kind} suspended forever ("LocalQueue ${queueName} doesn't exist"); create it (Team, LocalQueue) in a chart deployed with this one, or declare it when the stack's teams make it (withExternals(target, { localQueues: ['${e.namespace ?? 'default'}/${queueName}'] }))`,
     });
     return;
   }

@@ -96,8 +96,8 @@ describe('F12: what kube-prometheus-stack itself exports and records', () => {
 describe('F13: a LocalQueue the stack\'s teams make', () => {
   const { queueReferences } = require('../../../constructs/checks/rules/queue-references') as typeof import('../../../constructs/checks/rules/queue-references');
   const job = { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'j', namespace: 'ns', labels: { 'kueue.x-k8s.io/queue-name': 'default' } }, spec: { suspend: true } };
-  test('is an error unless declared', () => {
-    expect(findingsOf(queueReferences, [ns, job]).errors).toEqual([expect.stringMatching(/no LocalQueue 'default' is deployed in namespace 'ns'.*localQueues: \['ns\/default'\]/)]);
+  test('is a warning unless declared (an error in a stack\'s plan, which checks its teams with its charts)', () => {
+    expect(findingsOf(queueReferences, [ns, job]).warnings).toEqual([expect.stringMatching(/no LocalQueue 'default' is deployed in namespace 'ns'.*localQueues: \['ns\/default'\]/)]);
     expect(findingsOf(queueReferences, [ns, job], withExternals(testTarget(), { localQueues: ['ns/default'] }))).toEqual({ errors: [], warnings: [] });
   });
 });

@@ -15,15 +15,18 @@ describe('rule object-references', () => {
     volumes: [{ name: 'data', persistentVolumeClaim: { claimName: 'data' } }, { name: 'cfg', configMap: { name: 'cfg' } }],
   });
 
-  test('a missing ConfigMap and PriorityClass are errors; a missing ServiceAccount and claim are warnings (they may be made outside the charts)', () => {
+  test('a missing ConfigMap is an error; a missing ServiceAccount, claim and PriorityClass are warnings (they may be made outside the charts)', () => {
     const { errors, warnings } = findingsOf(objectReferences, [ns('ns'), referencing]);
-    expect(errors).toEqual([
-      expect.stringMatching(/volumes\[1\]\.configMap\.name is 'cfg'/),
-      expect.stringMatching(/priorityClassName is 'training-high'; no PriorityClass 'training-high' is deployed with it or declared/),
-    ]);
-    expect(warnings).toHaveLength(2);
+    expect(errors).toEqual([expect.stringMatching(/volumes\[1\]\.configMap\.name is 'cfg'/)]);
+    expect(warnings).toHaveLength(3);
     expect(warnings[0]).toMatch(/serviceAccountName is 'runner'; pods: no ServiceAccount 'runner' is deployed in namespace 'ns', so unless it is made outside the charts/);
     expect(warnings[1]).toMatch(/volumes\[0\]\.persistentVolumeClaim\.claimName is 'data'; .*no PersistentVolumeClaim 'data'/);
+    expect(warnings[2]).toMatch(/priorityClassName is 'training-high'; no PriorityClass 'training-high' is deployed with it or declared, so unless the cluster has one the pods are rejected/);
+  });
+
+  test('checking a whole deployment (a stack\'s plan), a PriorityClass none of it makes nor declares is an error', () => {
+    const { errors } = findingsOf(objectReferences, [ns('ns'), referencing], testTarget({ wholeDeployment: true }));
+    expect(errors).toContainEqual(expect.stringMatching(/no PriorityClass 'training-high' is deployed with it or declared/));
   });
 
   test('ServiceAccounts, claims and PriorityClasses declared on the target are not reported (F10: IRSA, Workload Identity)', () => {
@@ -61,8 +64,9 @@ const cq = (namespaceSelector?: Record<string, any>) => ({ apiVersion: 'kueue.x-
 
 describe('rule queue-references', () => {
   const queued = { 'kueue.x-k8s.io/queue-name': 'default' };
-  test('a job queued on a LocalQueue that does not exist is an error', () => {
-    expect(problemsOf(queueReferences, [ns('team'), job(queued)])[0]).toMatch(/no LocalQueue 'default' is deployed in namespace 'team', so Kueue keeps the PyTorchJob suspended forever/);
+  test('a job queued on a LocalQueue that does not exist: a warning, an error when the whole deployment is checked', () => {
+    expect(findingsOf(queueReferences, [ns('team'), job(queued)]).warnings[0]).toMatch(/no LocalQueue 'default' is deployed in namespace 'team', so unless one exists there Kueue keeps the PyTorchJob suspended forever/);
+    expect(findingsOf(queueReferences, [ns('team'), job(queued)], testTarget({ wholeDeployment: true })).errors[0]).toMatch(/no LocalQueue 'default'/);
   });
 
   test('the ClusterQueue must exist and select the namespace', () => {

@@ -55,6 +55,15 @@ describe('severities', () => {
     expect(message).toMatch(/semantic checks: 1 rules, 2 objects, 1 errors, 1 warnings, 0 suppressed$/);
   });
 
+  test('a rule reaching one object through several referrers reports it once', () => {
+    const twice: SemanticRule = { ...levels, check(ctx) { levels.check(ctx); levels.check(ctx); } };
+    const app = new PlatformApp({ outdir: '/nonexistent', rules: [twice], strictChecks: false });
+    const chart = new Chart(app, 'c', { disableResourceNameHashes: true });
+    new ApiObject(chart, 'w', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'w', labels: { level: 'warning' } } });
+    app.synthManifests();
+    expect(summaryLine(app.lastCheckReport!)).toBe('semantic checks: 1 rules, 1 objects, 0 errors, 1 warnings, 0 suppressed');
+  });
+
   test('strict turns warnings into errors', () => {
     const { app } = appWith([{ id: 'w', level: 'warning' }], { strictChecks: true });
     const message = thrown(() => app.synthManifests());
