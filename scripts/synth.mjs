@@ -41,7 +41,10 @@ function parseArgs(args) {
       const format = value();
       if (format !== 'json' && format !== 'sarif') usage(`--report is '${format}'; use json or sarif`);
       process.env.MLP_CHECKS_REPORT = format;
-    } else if (flag === '--report-file') process.env.MLP_CHECKS_REPORT_FILE = path.resolve(value());
+    } else if (flag === '--report-file') {
+      reportFile = path.resolve(value());
+      process.env.MLP_CHECKS_REPORT_FILE = reportFile;
+    }
     else if (flag.startsWith('--')) usage(`unknown flag '${flag}'`);
     else if (entry === undefined) entry = arg;
     else usage(`a second entry '${arg}' (the first is '${entry}')`);

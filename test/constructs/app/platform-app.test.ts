@@ -61,6 +61,13 @@ describe('PlatformApp', () => {
     expect(fs.readdirSync(outdir)).toEqual(['c.yaml']);
     expect(fs.readdirSync(dir)).toEqual(['dist']);
   });
+
+  test('a report file without a report format is a usage error, not silently ignored', () => {
+    const { MLP_CHECKS_REPORT: _, ...env } = process.env;
+    const result = spawnSync('node', ['scripts/synth.mjs', '--report-file', path.join(tmpdir(), 'r.json')], { cwd: root, env, encoding: 'utf8' });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/^synth: --report-file needs --report json\|sarif/);
+  });
 });
 
 describe('npm run synth (scripts/synth.mjs)', () => {
