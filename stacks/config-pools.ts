@@ -112,12 +112,21 @@ const CLOUD_OF: Partial<Record<ClusterKind, 'aws' | 'gcp'>> = { eks: 'aws', gke:
 /**
  * The default pools on this cluster kind: as given on a local cluster; on a cloud, the same pools
  * with each instance type of another cloud replaced by this cloud's default for the pool's GPUs.
+ * Each replacement is a note (the stack prints it as a warning): the nodes are not the ones the
+ * defaults name, and `pools` is the key that chooses them.
  */
-export function defaultPoolsFor(cluster: ClusterKind, defaults: readonly NodePool[]): { pools: readonly NodePool[]; poolNodes: Record<string, string[]> } {
+export function defaultPoolsFor(cluster: ClusterKind, defaults: readonly NodePool[]): { pools: readonly NodePool[]; poolNodes: Record<string, string[]>; notes: string[] } {
   const cloud = CLOUD_OF[cluster];
-  if (!cloud) return { pools: defaults, poolNodes: {} };
+  if (!cloud) return { pools: defaults, poolNodes: {}, notes: [] };
   const config = poolsConfigOf(defaults).map((p) => (p.instanceType && lookupInstanceType(p.instanceType)?.cloud !== cloud ? { ...p, instanceType: undefined } : p));
-  return parsePools(cluster, config);
+  const parsed = parsePools(cluster, config);
+  const notes = defaults.flatMap((d) => {
+    const chosen = parsed.pools.find((p) => p.name === d.name)?.instanceType;
+    return d.instanceType && chosen !== d.instanceType
+      ? [`pool '${d.name}': the default instance type '${d.instanceType}' is not a ${cloud.toUpperCase()} type, so the ${cluster} stack uses '${chosen}' instead; set 'pools' to choose the machines`]
+      : [];
+  });
+  return { ...parsed, notes };
 }
 
 /** An instance type of another cloud fails at node-group creation: refuse it at config time. */

@@ -50,6 +50,8 @@ export interface StackConfig {
   readonly pools: readonly NodePool[];
   /** local: node names per pool name. */
   readonly poolNodes: Readonly<Record<string, readonly string[]>>;
+  /** What the stack chose for pools the config did not give (an instance type of another cloud replaced): printed as warnings. */
+  readonly poolNotes: readonly string[];
   readonly operators: readonly SelectableOperatorName[];
   /**
    * 'stack': the stack installs `operators`; 'external': they are installed out of band (the stack
@@ -144,9 +146,9 @@ export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly Nod
   const location = raw.location === undefined ? undefined : str('location', raw.location);
   if (cluster === 'gke' && !location) throw new StackConfigError('location', raw.location, "GKE needs a region or zone, e.g. 'us-central1'");
   const systemPool = parseSystemPool(cluster, raw.systemPool);
-  const { pools, poolNodes } = raw.pools === undefined
+  const { pools, poolNodes, notes: poolNotes = [] } = raw.pools === undefined
     ? defaultPoolsFor(cluster, defaultPools)
-    : parsePools(cluster, raw.pools);
+    : { ...parsePools(cluster, raw.pools), notes: [] };
   const localSharedStorageClass = parseLocalSharedStorageClass(cluster, raw.localSharedStorageClass, raw.operators);
   const operators = raw.operators === undefined
     ? defaultOperators(cluster).filter((o) => !(localSharedStorageClass && o === 'nfs-provisioner'))
@@ -169,7 +171,7 @@ export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly Nod
   const localCharts = chartsDir === undefined ? undefined : resolveLocalCharts(chartsDir, installedReleases(selection, selectedReleases(selection)));
   return {
     cluster, clusterName, kubernetesVersion, kubeconfigContext, subnetIds, location, systemPool, pools, poolNodes, operators, operatorInstall, autoscaler, awsRegion, charts, teams, domain,
-    gangScheduler, localSharedStorageClass, chartsDir, localCharts, imageRegistry,
+    gangScheduler, localSharedStorageClass, chartsDir, localCharts, imageRegistry, poolNotes,
   };
 }
 
@@ -249,7 +251,7 @@ export function loadStackConfig(defaultPools: readonly NodePool[]): StackConfig 
   }
   const all = pulumi.runtime.allConfig();
   const config = parseStackConfig(raw, defaultPools, { awsRegion: all['aws:region'] });
-  for (const warning of (config.localCharts ?? []).flatMap((c) => c.warnings)) pulumi.log.warn(warning);
+  for (const warning of [...config.poolNotes, ...(config.localCharts ?? []).flatMap((c) => c.warnings)]) pulumi.log.warn(warning);
   return config;
 }
 

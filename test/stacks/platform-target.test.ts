@@ -126,6 +126,9 @@ describe('pools of another cloud (the pools a program passes to loadStackConfig,
     const given = [NodePool.cpu({ name: 'cpu', instanceType: 'm6i.4xlarge', maxSize: 4 })];
     const config = parseStackConfig({ cluster: 'gke', location: 'us-central1' }, given);
     expect(config.pools.map((p) => [p.name, p.instanceType, p.maxSize])).toEqual([['cpu', 'e2-standard-8', 4]]);
+    // Not silent: the stack prints each replacement as a warning (loadStackConfig), naming the key that chooses.
+    expect(config.poolNotes).toEqual(["pool 'cpu': the default instance type 'm6i.4xlarge' is not a GCP type, so the gke stack uses 'e2-standard-8' instead; set 'pools' to choose the machines"]);
+    expect(parseStackConfig({ cluster: 'gke', location: 'us-central1', pools: [{ name: 'cpu' }] }, given).poolNotes).toEqual([]);
     const target = platformTarget({ cluster: 'gke', pools: config.pools }, releases(defaultOperators('gke')));
     // e2-standard-8 (8 cores, 32 GiB), not the m6i.4xlarge the charts were given (16 cores, 64 GiB).
     expect(target.nodePools?.get('cpu')).toEqual(expect.objectContaining({ cpuMillis: 7910, memoryMebibytes: 29022, maxNodes: 4 }));
