@@ -3,40 +3,18 @@ import { factsOfImage } from '../declared-externals';
 import { flagsOf, isRelativePath, ProgramFacts } from '../../core/program-facts';
 import { mountAccess, unwritableRelativeWrites } from '../../core/working-directory';
 import { argvOf, resolvePath, scriptsRunBy } from '../container-commands';
-import { groupKindOf } from '../manifest-entry';
+import { injectedEnv } from '../injected-env';
 import { containersOf, PodTemplate } from '../pod-templates';
 import { programFactsAt } from '../program-lookup';
 import { CheckContext, SemanticRule } from '../semantic-rule';
 
 /**
- * Environment the operators set in the pods they create, which a program may rely on:
- * training-operator v1.9 TFJob replicas get TF_CONFIG (pkg/controller.v1/tensorflow/tensorflow.go);
- * PyTorchJob replicas get MASTER_ADDR/MASTER_PORT/WORLD_SIZE/RANK and torchrun's PET_* variables
- * (pkg/controller.v1/pytorch/envvar.go); JAXJob replicas COORDINATOR_ADDRESS/PORT, NUM_PROCESSES,
- * PROCESS_ID (pkg/controller.v1/jax/envvar.go); XGBoostJob replicas MASTER_ADDR/PORT, WORLD_SIZE,
- * RANK, WORKER_PORT/ADDRS (pkg/controller.v1/xgboost/xgboost.go, read at a commit before v1.9);
- * MPIJob v1 the OpenMPI hostfile variables (pkg/controller.v1/mpi, read in another fork:
- * UNCONFIRMED at v1.9.4); Kubeflow Trainer v2 TrainJob torch nodes torchrun's PET_* variables
- * (trainer v2.3.0 pkg/constants/constants.go TorchEnv*, set by plugins/torch; the JAX and MPI
- * plugins' variables are not listed); Indexed Jobs get JOB_COMPLETION_INDEX (Kubernetes v1.34).
- */
-const INJECTED_ENV: Readonly<Record<string, readonly string[]>> = {
-  'kubeflow.org/TFJob': ['TF_CONFIG'],
-  'kubeflow.org/PyTorchJob': ['MASTER_ADDR', 'MASTER_PORT', 'WORLD_SIZE', 'RANK', 'PET_NPROC_PER_NODE', 'PET_NODE_RANK', 'PET_NNODES'],
-  'kubeflow.org/JAXJob': ['COORDINATOR_ADDRESS', 'COORDINATOR_PORT', 'NUM_PROCESSES', 'PROCESS_ID', 'PYTHONUNBUFFERED'],
-  'kubeflow.org/XGBoostJob': ['MASTER_ADDR', 'MASTER_PORT', 'WORLD_SIZE', 'RANK', 'PYTHONUNBUFFERED', 'WORKER_PORT', 'WORKER_ADDRS'],
-  'kubeflow.org/MPIJob': ['OMPI_MCA_orte_default_hostfile', 'OMPI_MCA_plm_rsh_args', 'OMPI_MCA_orte_keep_fqdn_hostnames'],
-  'trainer.kubeflow.org/TrainJob': ['PET_NNODES', 'PET_NPROC_PER_NODE', 'PET_NODE_RANK', 'PET_MASTER_ADDR', 'PET_MASTER_PORT'],
-  'batch/Job': ['JOB_COMPLETION_INDEX'],
-};
-
-/**
  * Commands agree with the programs they run: flags the program parses (argparse exits with
  * "unrecognized arguments" / "the following arguments are required"), flags given to a program
  * that parses none (silently ignored), environment it fails without (unless the operator creating
- * the pod sets it), paths it reads (on a mounted volume), and workflow step outputs read from
- * files (Argo fails the step when the file is missing: "no such file or directory") that the
- * program really writes. Relative reads and writes resolve against the container's `workingDir`,
+ * the pod sets it: injected-env.ts), paths it reads (on a mounted volume), and workflow step
+ * outputs read from files (Argo fails the step when the file is missing: "no such file or
+ * directory") that the program really writes. Relative reads and writes resolve against the container's `workingDir`,
  * else the image's WORKDIR (`/` when the Dockerfile sets none). A non-root container whose program
  * writes relative paths needs them on a writable mount or in an image WORKDIR its UID owns
  * (ImageFacts.workdirWritableBy): `/` and a WORKDIR the build creates belong to root, so e.g.
@@ -76,7 +54,7 @@ export const programContract: SemanticRule = {
         const value = argv.join(' ');
         const after = argv.slice(argv.indexOf(script) + 1);
         for (const p of argumentProblems(path, facts, flagsOf(after))) ctx.report({ entry: t.entry, field, value, severity: p.severity, message: `${t.role}: ${p.text}` });
-        const injected = [...(INJECTED_ENV[groupKindOf(t.entry.object)] ?? []), ...launched];
+        const injected = [...injectedEnv(t, c), ...launched];
         const { names: env, unknown: envFromUnknown } = environmentOf(ctx, t, c);
         const missingEnv = (facts.requiredEnv ?? []).filter((v) => !env.has(v) && !injected.includes(v));
         if (missingEnv.length) {

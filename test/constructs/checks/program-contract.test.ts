@@ -90,3 +90,80 @@ describe('rule program-contract: relative writes need a writable working directo
     expect(problemsOf(programContract, [ns, wf(true)])[0]).toMatch(/writes trained_model\/saved_model_versions\/4\/ relative to its working directory, i\.e\. \/trained_model\/saved_model_versions\/4\/, on the read-only mount \/trained_model/);
   });
 });
+
+describe('rule program-contract: environment the operator creating the pod injects (F9)', () => {
+  // A bundle whose program needs `env`; a variable no operator sets must still be missing.
+  const needs = (env: string[]) => ({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'code', namespace: 'ns', annotations: { [PROGRAM_FACTS_ANNOTATION]: JSON.stringify({ 'train.py': { requiredArgs: [], requiredEnv: env } }) } }, data: { 'train.py': '' } });
+  const pod = (container = 'main') => ({
+    volumes: [{ name: 'code', configMap: { name: 'code' } }],
+    containers: [{ name: container, image: 'base:1', command: ['python', '/code/train.py'], volumeMounts: [{ name: 'code', mountPath: '/code' }] }],
+  });
+  const v1Job = (kind: string, field: string, roles: string[], apiVersion = 'kubeflow.org/v1', spec: Record<string, any> = {}) => ({
+    apiVersion, kind, metadata: { name: 'j', namespace: 'ns' },
+    spec: { ...spec, [field]: Object.fromEntries(roles.map((r) => [r, { replicas: 1, template: { spec: pod() } }])) },
+  });
+  const errorsOf = (env: string[], job: Record<string, any>, ...more: Record<string, any>[]) => findingsOf(programContract, [ns, needs(env), job, ...more]).errors;
+  const missing = (v: string) => new RegExp(`fails without ${v}, which neither the container nor the`);
+
+  test('v1 JAXJob: COORDINATOR_ADDRESS, NUM_PROCESSES, PROCESS_ID are set (training-operator jax/envvar.go); others are missing', () => {
+    const job = v1Job('JAXJob', 'jaxReplicaSpecs', ['Worker']);
+    expect(errorsOf(['COORDINATOR_ADDRESS', 'NUM_PROCESSES', 'PROCESS_ID'], job)).toEqual([]);
+    expect(errorsOf(['JAX_COORDINATOR_ADDRESS'], job)[0]).toMatch(missing('JAX_COORDINATOR_ADDRESS'));
+  });
+
+  test('v1 XGBoostJob: MASTER_ADDR, RANK, WORKER_ADDRS are set on every replica (xgboost.go); others are missing', () => {
+    const job = v1Job('XGBoostJob', 'xgbReplicaSpecs', ['Master', 'Worker']);
+    expect(errorsOf(['MASTER_ADDR', 'RANK', 'WORKER_ADDRS'], job)).toEqual([]);
+    expect(errorsOf(['TF_CONFIG'], job)).toHaveLength(2);
+  });
+
+  test("v1 MPIJob: the launcher's first container gets the hostfile and rsh agent (mpijob_controller.go newLauncher); workers get nothing", () => {
+    const job = v1Job('MPIJob', 'mpiReplicaSpecs', ['Launcher']);
+    expect(errorsOf(['OMPI_MCA_orte_default_hostfile', 'OMPI_MCA_plm_rsh_agent'], job)).toEqual([]);
+    // mpi-operator's v2beta1 variables are not set by the training-operator.
+    expect(errorsOf(['OMPI_MCA_orte_keep_fqdn_hostnames'], job)[0]).toMatch(missing('OMPI_MCA_orte_keep_fqdn_hostnames'));
+    expect(errorsOf(['OMPI_MCA_orte_default_hostfile'], v1Job('MPIJob', 'mpiReplicaSpecs', ['Worker']))[0]).toMatch(/Worker: '\/code\/train\.py' fails without OMPI_MCA_orte_default_hostfile/);
+  });
+
+  test("mpi-operator v2beta1 MPIJob: the launcher gets OpenMPI's variables by default, Intel's when asked", () => {
+    const job = (spec: Record<string, any> = {}) => v1Job('MPIJob', 'mpiReplicaSpecs', ['Launcher'], 'kubeflow.org/v2beta1', spec);
+    expect(errorsOf(['OMPI_MCA_orte_keep_fqdn_hostnames', 'OMPI_MCA_orte_set_default_slots', 'K_MPI_JOB_ROLE'], job())).toEqual([]);
+    expect(errorsOf(['OMPI_MCA_orte_set_default_slots'], job({ mpiImplementation: 'Intel' }))[0]).toMatch(missing('OMPI_MCA_orte_set_default_slots'));
+  });
+
+  describe('Trainer v2.3.0 TrainJob: by the runtime mlPolicy (plugins/torch, jax, mpi)', () => {
+    const ANCESTOR = { 'trainer.kubeflow.org/trainjob-ancestor-step': 'trainer' };
+    const rjob = (name: string, container: string, trainer: boolean) => ({ name, template: { metadata: trainer ? { labels: ANCESTOR } : {}, spec: { template: { spec: pod(container) } } } });
+    const runtime = (mlPolicy: Record<string, any>, jobs = [rjob('node', 'node', true)]) => ({
+      apiVersion: 'trainer.kubeflow.org/v1alpha1', kind: 'ClusterTrainingRuntime', metadata: { name: 'rt' }, spec: { mlPolicy: { numNodes: 1, ...mlPolicy }, template: { spec: { replicatedJobs: jobs } } },
+    });
+    const trainJob = { apiVersion: 'trainer.kubeflow.org/v1alpha1', kind: 'TrainJob', metadata: { name: 'tj', namespace: 'ns' }, spec: { runtimeRef: { name: 'rt' }, trainer: { numNodes: 2 } } };
+    const JAX = ['JAX_NUM_PROCESSES', 'JAX_PROCESS_ID', 'JAX_COORDINATOR_ADDRESS'];
+    const OMPI = ['OMPI_MCA_orte_default_hostfile', 'OMPI_MCA_orte_keep_fqdn_hostnames', 'OMPI_MCA_orte_set_default_slots', 'OMPI_MCA_plm_rsh_args'];
+
+    test("jax: the trainer's node container gets JAX_*; not PET_*, and a torch runtime's node not JAX_*", () => {
+      expect(errorsOf(JAX, trainJob, runtime({ jax: {} }))).toEqual([]);
+      expect(errorsOf(['PET_NNODES'], trainJob, runtime({ jax: {} }))[0]).toMatch(missing('PET_NNODES'));
+      expect(errorsOf(['PET_NNODES', 'PET_MASTER_ADDR'], trainJob, runtime({ torch: {} }))).toEqual([]);
+      expect(errorsOf(['JAX_PROCESS_ID'], trainJob, runtime({ torch: {} }))[0]).toMatch(missing('JAX_PROCESS_ID'));
+    });
+
+    test("mpi: the launcher job's container gets OpenMPI's variables; the sshd nodes do not", () => {
+      const mpi = runtime({ mpi: { mpiImplementation: 'OpenMPI', numProcPerNode: 1 } }, [rjob('node', 'node', false), rjob('launcher', 'node', true)]);
+      const errors = errorsOf(OMPI, trainJob, mpi);
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toMatch(/node: '\/code\/train\.py' fails without OMPI_MCA_orte_default_hostfile, OMPI_MCA_orte_keep_fqdn_hostnames, OMPI_MCA_orte_set_default_slots, OMPI_MCA_plm_rsh_args, which neither the container nor the TrainJob/);
+      expect(errorsOf(['JAX_PROCESS_ID'], trainJob, mpi)).toHaveLength(2);
+    });
+
+    test("torch: PET_* also reach the containers mlPolicy.torch.envInjection targets, not other jobs'", () => {
+      const jobs = [rjob('node', 'node', true), rjob('aux', 'sidecar', false)];
+      expect(errorsOf(['PET_NODE_RANK'], trainJob, runtime({ torch: {} }, jobs))[0]).toMatch(/aux: '\/code\/train\.py' fails without PET_NODE_RANK/);
+      expect(errorsOf(['PET_NODE_RANK'], trainJob, runtime({ torch: { envInjection: { targets: [{ jobName: 'aux', containerNames: ['sidecar'] }] } } }, jobs))).toEqual([]);
+    });
+
+    test('no mlPolicy (plainml): nothing injected', () => {
+      expect(errorsOf(['PET_NNODES'], trainJob, runtime({}))[0]).toMatch(missing('PET_NNODES'));
+    });
+  });
+});
