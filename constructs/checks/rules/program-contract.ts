@@ -166,8 +166,17 @@ function checkReadOnlyWrites(ctx: CheckContext, t: PodTemplate, c: Record<string
 }
 
 /**
+ * True when a command-line word names `file` or a directory holding it: the word itself (a flag's
+ * value, `sh -c` words, quoted or not), `--flag=<path>`, or a shell redirect `>path`, `>>path`, `2>path`.
+ */
+function namesFile(word: string, file: string): boolean {
+  const path = word.replace(/^--?[\w-]+=/, '').replace(/^[0-9&]?>>?/, '').replace(/^['"]|['"]$/g, '').replace(/\/$/, '');
+  return path.startsWith('/') && (path === file || file.startsWith(`${path}/`));
+}
+
+/**
  * Workflow step outputs read from files must be files the program writes. A file the command line
- * names (a flag's value, a shell wrapper writing it) is taken as written.
+ * names (a flag's value, a shell wrapper writing it), or a directory holding it, is taken as written.
  */
 function checkOutputs(ctx: CheckContext, t: PodTemplate, path: string, facts: ProgramFacts, cwd: string, argv: readonly string[]): void {
   const outputs = t.outputs ?? {};
@@ -177,7 +186,7 @@ function checkOutputs(ctx: CheckContext, t: PodTemplate, path: string, facts: Pr
   ];
   for (const { field, file } of files) {
     if ((facts.writes ?? []).map((w) => resolvePath(w, cwd)).some((w) => w === file || (w.endsWith('/') && file.startsWith(w)))) continue;
-    if (argv.some((a) => a.includes(file))) continue;
+    if (argv.some((a) => namesFile(a, file))) continue;
     ctx.report({
       entry: t.entry, field: `${t.field}.${field}`, value: file,
       message: `${t.role}: '${path}' never writes ${file} (it writes ${facts.writes?.join(', ') || 'no declared files'}), so Argo fails the step when it collects the output; read an output the program writes`,

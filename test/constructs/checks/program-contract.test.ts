@@ -167,3 +167,36 @@ describe('rule program-contract: environment the operator creating the pod injec
     });
   });
 });
+
+describe('rule program-contract: step outputs named on the command line (F9)', () => {
+  // train.py declares it writes /tmp/accuracy; what else it writes the command line says.
+  const bundle = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'code', namespace: 'ns', annotations: { [PROGRAM_FACTS_ANNOTATION]: JSON.stringify({ 'train.py': { requiredArgs: ['--lr'], optionalArgs: ['--output'], writes: ['/tmp/accuracy'] } }) } }, data: { 'train.py': '' } };
+  const runs = (command: string[], outputs: Record<string, any>) => workflow('wf', [step('train', command, { container: { volumeMounts: [{ name: 'code', mountPath: '/code' }] }, outputs })], { volumes: [{ name: 'code', configMap: { name: 'code' } }] });
+  const param = (path: string) => ({ parameters: [{ name: 'log', valueFrom: { path } }] });
+  const artifact = (path: string) => ({ artifacts: [{ name: 'model', path }] });
+  const shell = (script: string) => ['sh', '-c', script];
+
+  test("a shell wrapper's redirect writes the output: passes", () => {
+    expect(problemsOf(programContract, [ns, bundle, runs(shell('python /code/train.py --lr 0.1 > /tmp/log.txt'), param('/tmp/log.txt'))])).toEqual([]);
+    expect(problemsOf(programContract, [ns, bundle, runs(shell('python /code/train.py --lr 0.1 2>>/tmp/log.txt'), param('/tmp/log.txt'))])).toEqual([]);
+  });
+
+  test('its twin: the wrapper redirects elsewhere, so the output is never written: an error', () => {
+    expect(problemsOf(programContract, [ns, bundle, runs(shell('python /code/train.py --lr 0.1 > /tmp/other.txt'), param('/tmp/log.txt'))])).toEqual([
+      "[t/Workflow2/Resource] Workflow ns/wf: spec.templates[1].outputs.parameters['log'] is '/tmp/log.txt'; step train: '/code/train.py' never writes /tmp/log.txt (it writes /tmp/accuracy), so Argo fails the step when it collects the output; read an output the program writes",
+    ]);
+  });
+
+  test('an output path given as a flag value (`--output /out/model`, `--output=/out/model`, a directory holding it): passes', () => {
+    expect(problemsOf(programContract, [ns, bundle, runs(['python', '/code/train.py', '--lr', '0.1', '--output', '/out/model'], artifact('/out/model'))])).toEqual([]);
+    expect(problemsOf(programContract, [ns, bundle, runs(['python', '/code/train.py', '--lr', '0.1', '--output=/out/model'], artifact('/out/model'))])).toEqual([]);
+    expect(problemsOf(programContract, [ns, bundle, runs(['python', '/code/train.py', '--lr', '0.1', '--output', '/out/'], artifact('/out/model'))])).toEqual([]);
+  });
+
+  test('its twin: a flag names a different path (/out/model-v2 is neither /out/model nor a directory holding it): an error', () => {
+    expect(problemsOf(programContract, [ns, bundle, runs(['python', '/code/train.py', '--lr', '0.1', '--output', '/out/model'], artifact('/out/model-v2'))])[0])
+      .toMatch(/outputs\.artifacts\['model'\] is '\/out\/model-v2'; step train: '\/code\/train\.py' never writes \/out\/model-v2 \(it writes \/tmp\/accuracy\)/);
+    expect(problemsOf(programContract, [ns, bundle, runs(['python', '/code/train.py', '--lr', '0.1', '--output', '/out/model-v2'], artifact('/out/model'))])[0])
+      .toMatch(/never writes \/out\/model \(it writes \/tmp\/accuracy\)/);
+  });
+});
