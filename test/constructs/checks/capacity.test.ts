@@ -63,6 +63,17 @@ describe('rule capacity-feasibility: sharing a pool', () => {
     expect(problems[0]).toMatch(/ResourceFlavor a100: .*Kueue books .*nvidia.com\/gpu 2 of pool 'a100' .*pods it does not admit can take .*nvidia.com\/gpu 1 .*nvidia.com\/gpu 3 > 2/);
     expect(problemsOf(capacityFeasibility, objects.slice(0, 3), testTarget({ nodePools: new Map([['a100', small]]) }))).toEqual([]);
   });
+  test("KServe serving beside a booked pool: the hint caps serving, never 'queue those workloads' (Kueue admits no InferenceService; issue 23 hints)", () => {
+    const isvc = {
+      apiVersion: 'serving.kserve.io/v1beta1', kind: 'InferenceService', metadata: { name: 'm', namespace: 'team' },
+      spec: { predictor: { minReplicas: 1, maxReplicas: 1, nodeSelector: { [POOL]: 'a100' }, model: { modelFormat: { name: 'tensorflow' }, storageUri: 'pvc://models/m', resources: pod('1', '4Gi', 1).containers[0].resources } } },
+    };
+    const problems = problemsOf(capacityFeasibility, [flavor, lq, cq('team', { cpu: '8', memory: '32Gi', 'nvidia.com/gpu': 2 }), isvc], testTarget({ nodePools: new Map([['a100', small]]) }));
+    expect(problems).toEqual([
+      "[t/ResourceFlavor0/Resource] ResourceFlavor a100: spec.nodeLabels['mlpatterns.dev/node-pool'] is 'a100'; Kueue books cpu 8000m, memory 32768Mi, nvidia.com/gpu 2 of pool 'a100' (its ClusterQueues' nominal quotas) while pods it does not admit can take cpu 1000m, memory 4096Mi, nvidia.com/gpu 1 at once (t/InferenceService3/Resource predictor (cpu 1000m, memory 4096Mi, nvidia.com/gpu 1)), together more than the pool's 2 nodes hold (nvidia.com/gpu 3 > 2): Kueue admits by quota, so admitted gangs could start partially; lower the queues' quotas, move those workloads to another pool, or cap them (fewer serving maxReplicas; Kueue queues only the job kinds it integrates, never an InferenceService or a Deployment)",
+    ]);
+    expect(problems[0]).not.toMatch(/queue those workloads/);
+  });
   test('a job without gang scheduling that cannot fit beside the pool\'s serving pods is an error', () => {
     const objects = [serving(1), job(2, pod('1', '4Gi', 1), {})];
     expect(problemsOf(capacityFeasibility, objects, testTarget({ nodePools: new Map([['a100', small]]) }))[0])

@@ -30,6 +30,15 @@ describe('rule operator-coverage', () => {
     expect(problemsOf(operatorCoverage, [tfjob({}, { suspend: true })], testTarget(base))[0]).toMatch(/created suspended but has no Kueue queue label/);
   });
 
+  test("an integration Kueue does not enable: the hint names the stack's key (kueueFrameworks), not a vague 'Kueue configuration' (issue 23 hints)", () => {
+    const queued = tfjob({ labels: { 'kueue.x-k8s.io/queue-name': 'q' } });
+    const problems = problemsOf(operatorCoverage, [queued], testTarget({ servedKinds: served('kubeflow.org/TFJob'), kueue: { frameworks: ['batch/job', 'trainer.kubeflow.org/trainjob'], fairSharing: true } }));
+    expect(problems).toEqual([
+      "[t/TFJob0/Resource] TFJob ns/t: metadata.labels['kueue.x-k8s.io/queue-name'] is 'q'; Kueue on test target does not enable the 'kubeflow.org/tfjob' integration (enabled: batch/job, trainer.kubeflow.org/trainjob), so it never admits this TFJob; the stacks derive integrations.frameworks from the installed operators (kueueFrameworks in stacks/operators/operator-config.ts: batch/job, the training-operator's tfjob and pytorchjob, kubeflow-trainer's trainjob), so queue one of those kinds or gang-schedule this one without Kueue",
+    ]);
+    expect(problems[0]).not.toMatch(/enable it in the stack's Kueue configuration/);
+  });
+
   test('fair-sharing weights need fair sharing in the Kueue configuration', () => {
     const cq = { apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'ClusterQueue', metadata: { name: 'a' }, spec: { fairSharing: { weight: 2 } } };
     const target = testTarget({ servedKinds: served('kueue.x-k8s.io/ClusterQueue'), kueue: { frameworks: [], fairSharing: false } });
