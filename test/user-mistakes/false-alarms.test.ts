@@ -1,5 +1,5 @@
 import { ApiObject, Chart } from 'cdk8s';
-import { localTarget, pools, STEP, synthWarns, teamChart, teams } from './harness';
+import { localTarget, pools, PYTORCH, STEP, synthWarns, teamChart, teams } from './harness';
 import type { PlatformApp } from '../../constructs/app/platform-app';
 import { withExternals } from '../../constructs/checks/declared-externals';
 import { Checks, SUPPRESS_ANNOTATION_PREFIX } from '../../constructs/checks/suppressions';
@@ -7,6 +7,8 @@ import { ContainerImage } from '../../constructs/core/image';
 import { BatchProcessingJob } from '../../constructs/ingestion/batch-job';
 import { KServeInferenceService } from '../../constructs/serving/inference-service';
 import { ModelFormat, ModelLocation } from '../../constructs/serving/model-location';
+import { AllReduceTrainingJob, CollectiveFramework, TrainingApi } from '../../constructs/training/allreduce-job';
+import { GangScheduling } from '../../constructs/training/gang-scheduling';
 import { ArgoWorkflow } from '../../constructs/workflow/argo-workflow';
 import { ResourceAction } from '../../constructs/workflow/workflow-task';
 
@@ -53,6 +55,36 @@ describe('user mistakes that are none: false alarms (issue 23)', () => {
       raw(chart, 'scaler', { apiVersion: 'keda.sh/v1alpha1', kind: 'ScaledObject', metadata: { name: 'model' }, spec: { scaleTargetRef: { name: 'model-predictor' }, triggers: [{ type: 'cpu', metricType: 'Utilization', metadata: { value: '70' } }] } });
     });
     expect(files).toContain('serving.k8s.yaml');
+    expect(warnings).toEqual([]);
+  });
+
+  test('F5: an HPA (autoscaling/v2) on the Deployment KServe makes for the predictor (<isvc>-predictor)', () => {
+    const { warnings, files } = synthWarns((app) => {
+      const chart = teamChart(app, 'serving', teams(app).a);
+      isvc(chart);
+      raw(chart, 'hpa', {
+        apiVersion: 'autoscaling/v2', kind: 'HorizontalPodAutoscaler', metadata: { name: 'model' },
+        spec: { scaleTargetRef: { apiVersion: 'apps/v1', kind: 'Deployment', name: 'model-predictor' }, minReplicas: 1, maxReplicas: 2, metrics: [{ type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } }] },
+      });
+    });
+    expect(files).toContain('serving.k8s.yaml');
+    expect(warnings).toEqual([]);
+  });
+
+  test('F4: PodDisruptionBudgets selecting the labels the training-operator (v1 PyTorchJob) and KServe add to their pods', () => {
+    const { warnings, files } = synthWarns((app) => {
+      const { a } = teams(app);
+      const jobs = teamChart(app, 'jobs', a);
+      new AllReduceTrainingJob(jobs, 'ddp', {
+        framework: CollectiveFramework.PYTORCH, output: TrainingApi.TRAINING_OPERATOR_V1, image: PYTORCH, pool: pools.gpu, workers: 2,
+        command: ['python', '-c', 'import torch'], scheduling: GangScheduling.kueue({ queue: a.queue }),
+      });
+      raw(jobs, 'ddp-pdb', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'ddp' }, spec: { maxUnavailable: 0, selector: { matchLabels: { 'training.kubeflow.org/job-name': 'ddp' } } } });
+      const serving = teamChart(app, 'serving', a);
+      isvc(serving);
+      raw(serving, 'model-pdb', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'model' }, spec: { minAvailable: 1, selector: { matchLabels: { 'serving.kserve.io/inferenceservice': 'model' } } } });
+    });
+    expect(files).toEqual(expect.arrayContaining(['jobs.k8s.yaml', 'serving.k8s.yaml']));
     expect(warnings).toEqual([]);
   });
 
