@@ -57,6 +57,9 @@ export function kueueCannotAdmit(obj: { apiVersion?: string; kind?: string }): s
 
 /**
  * Kinds whose pods keep serving after the workflow step that created them (they read the model,
- * they do not write it, and they hold their resources between runs).
+ * they do not write it, and they hold their resources between runs), as `group/Kind`.
  */
-export const SERVING_KINDS: ReadonlySet<string> = new Set(['InferenceService', 'Deployment', 'StatefulSet']);
+export const SERVING_GROUP_KINDS: ReadonlySet<string> = new Set(['serving.kserve.io/InferenceService', 'apps/Deployment', 'apps/StatefulSet']);
+
+/** SERVING_GROUP_KINDS by kind alone, for the rules that compare `object.kind`. */
+export const SERVING_KINDS: ReadonlySet<string> = new Set([...SERVING_GROUP_KINDS].map((gk) => gk.slice(gk.lastIndexOf('/') + 1)));

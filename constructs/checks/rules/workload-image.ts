@@ -2,6 +2,7 @@ import { ImageFacts } from '../../core/image';
 import { declares, factsOfImage } from '../declared-externals';
 import { resourceSteps } from '../argo';
 import { launchesMpi, resolvePath, runsTraining, scriptsRunBy } from '../container-commands';
+import { SERVING_GROUP_KINDS } from '../kinds';
 import type { ObjectIndex } from '../object-index';
 import type { ManifestEntry } from '../manifest-entry';
 import { containersOf, PodTemplate } from '../pod-templates';
@@ -215,12 +216,15 @@ function volumeProblem(ctx: CheckContext, t: PodTemplate, mount: Record<string, 
 
 const ARGO_WORKFLOW_KINDS = ['argoproj.io/Workflow', 'argoproj.io/WorkflowTemplate', 'argoproj.io/ClusterWorkflowTemplate', 'argoproj.io/CronWorkflow'];
 
-/** Serving kinds a pipeline may deploy, whose lifetime must not end with the Workflow object. */
-const SERVING_KINDS = new Set(['serving.kserve.io/InferenceService', 'apps/Deployment', 'apps/StatefulSet', '/Service']);
+/**
+ * What a pipeline may deploy to serve, whose lifetime must not end with the Workflow object: the
+ * serving kinds (kinds.ts) and the Service in front of them.
+ */
+const OUTLIVES_THE_RUN: ReadonlySet<string> = new Set([...SERVING_GROUP_KINDS, '/Service']);
 
 function checkOwnedServing(ctx: CheckContext, e: ManifestEntry): void {
   for (const step of resourceSteps(e)) {
-    if (step.resource.setOwnerReference !== true || !step.groupKind || !SERVING_KINDS.has(step.groupKind)) continue;
+    if (step.resource.setOwnerReference !== true || !step.groupKind || !OUTLIVES_THE_RUN.has(step.groupKind)) continue;
     const ttl = e.object.spec?.ttlStrategy ?? e.object.spec?.workflowSpec?.ttlStrategy;
     ctx.report({
       entry: e, field: `${step.field}.setOwnerReference`, value: true, severity: 'warning',

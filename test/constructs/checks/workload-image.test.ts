@@ -1,5 +1,6 @@
 import { problemsOf, workflow } from './check-helpers';
 import { argvOf, scriptsRunBy } from '../../../constructs/checks/container-commands';
+import { SERVING_GROUP_KINDS, SERVING_KINDS } from '../../../constructs/checks/kinds';
 import { workloadImage } from '../../../constructs/checks/rules/workload-image';
 import { NodePool } from '../../../constructs/cluster/node-pool';
 import { ContainerImage } from '../../../constructs/core/image';
@@ -109,6 +110,16 @@ describe('rule workload-image', () => {
     // Jobs a pipeline runs may be owned by it.
     const tfjob = 'apiVersion: kubeflow.org/v1\nkind: TFJob\nmetadata:\n  generateName: t-\n';
     expect(problemsOf(workloadImage, [workflow('wf', [{ name: 'train', resource: { action: 'create', manifest: tfjob, setOwnerReference: true } }])])).toEqual([]);
+  });
+
+  test('(d) the serving kinds are one list (kinds.ts SERVING_GROUP_KINDS, and SERVING_KINDS by kind from it), plus the Service in front', () => {
+    expect([...SERVING_KINDS]).toEqual([...SERVING_GROUP_KINDS].map((gk) => gk.split('/')[1]));
+    const owned = (apiVersion: string, kind: string) => workflow('wf', [{ name: 'serve', resource: { action: 'apply', manifest: `apiVersion: ${apiVersion}\nkind: ${kind}\nmetadata:\n  name: m\n`, setOwnerReference: true } }]);
+    const apiVersionOf = (gk: string) => (gk.startsWith('/') ? 'v1' : `${gk.split('/')[0]}/${gk.startsWith('apps/') ? 'v1' : 'v1beta1'}`);
+    for (const gk of [...SERVING_GROUP_KINDS, '/Service']) {
+      expect(problemsOf(workloadImage, [owned(apiVersionOf(gk), gk.split('/')[1])])).toEqual([expect.stringMatching(new RegExp(`creates the ${gk.split('/')[1]} with the Workflow as its controller owner`))]);
+    }
+    expect(problemsOf(workloadImage, [owned('v1', 'ConfigMap')])).toEqual([]);
   });
 });
 
