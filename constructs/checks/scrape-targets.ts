@@ -134,6 +134,10 @@ export const RUN_TIME = '<run time>';
  *   `component: predictor`, `app: isvc.<name>-predictor`, plus `spec.predictor.labels`; in Knative
  *   mode the queue-proxy sidecar's ports `http-queueadm`, `http-autometric`, `http-usermetric`
  *   (knative serving pkg/apis/serving/v1/revision_helpers.go) and the `serving.knative.dev/*` labels;
+ * - TrainJobs (Trainer v2.3.0 runs each as the JobSet of the same name: TrainJob.PodLabelSelector in
+ *   kueue's trainjob integration selects `jobset.sigs.k8s.io/jobset-name=<trainjob>`): JobSet v0.12.0
+ *   (api/jobset/v1alpha2 JobSetNameKey, ReplicatedJobNameKey, ...) labels each pod with the JobSet's
+ *   and the replicated job's names, the job index and key, and its Job's `batch.kubernetes.io/job-name`;
  * - Argo v4 workflow pods (workflow/common/common.go): `workflows.argoproj.io/workflow`, `completed`;
  * - Jobs (Kubernetes v1.27+): `batch.kubernetes.io/job-name` and `job-name`;
  * - StatefulSets (Kubernetes v1.34 pkg/controller/statefulset/stateful_set_utils.go):
@@ -163,6 +167,16 @@ export function operatorAdditions(t: PodTemplate, target: PlatformTarget | undef
     return {
       labels,
       ports: [{ name: 'http-queueadm', scheme: 'http' }, { name: 'http-autometric', scheme: 'http' }, { name: 'http-usermetric', scheme: 'http', metrics: QUEUE_PROXY_USER_METRICS }],
+    };
+  }
+  if (gk === 'trainer.kubeflow.org/TrainJob') {
+    return {
+      labels: {
+        'jobset.sigs.k8s.io/jobset-name': name, 'jobset.sigs.k8s.io/replicatedjob-name': t.role, 'jobset.sigs.k8s.io/replicatedjob-replicas': runTime,
+        'jobset.sigs.k8s.io/job-index': runTime, 'jobset.sigs.k8s.io/job-key': runTime, 'jobset.sigs.k8s.io/jobset-uid': runTime,
+        'batch.kubernetes.io/job-name': runTime, 'job-name': runTime,
+      },
+      ports: [],
     };
   }
   if (gk.startsWith('argoproj.io/')) return { labels: { 'workflows.argoproj.io/workflow': name, 'workflows.argoproj.io/completed': 'false' }, ports: [] };

@@ -18,8 +18,8 @@ import type { ManifestEntry, PodTemplate } from './manifest-entry';
 // - plugins/jobset/builder.go Trainer: the trainer job runs one replica; `trainer.image`,
 //   `command`, `args` replace the `node` container's, `trainer.env` is upserted into it by name;
 // - plugins/jobset SyncParallelCount: each job's parallelism = completions = its count.
-// Not modelled: initializer jobs' dataset/model env (plugins/jobset builder Initializer) and the
-// env the framework plugins inject (PET_*, JAX_*, OMPI_*): no rule reads them.
+// Not modelled here: initializer jobs' dataset/model env (plugins/jobset builder Initializer). The
+// env the framework plugins inject (PET_*, JAX_*, OMPI_*) is program-contract's (injected-env.ts).
 
 /** What finding a TrainJob's runtime needs of the index. */
 export interface RuntimeLookup {

@@ -88,6 +88,22 @@ describe('user mistakes that are none: false alarms (issue 23)', () => {
     expect(warnings).toEqual([]);
   });
 
+  test('F4: a PodDisruptionBudget selecting the labels JobSet adds to a TrainJob\'s pods (Trainer v2, the default)', () => {
+    const pdb = (label: string, value: string) => (app: PlatformApp) => {
+      const { a } = teams(app);
+      const jobs = teamChart(app, 'jobs', a);
+      new AllReduceTrainingJob(jobs, 'ddp', {
+        framework: CollectiveFramework.PYTORCH, image: PYTORCH, pool: pools.gpu, workers: 2,
+        command: ['python', '-c', 'import torch'], scheduling: GangScheduling.kueue({ queue: a.queue }),
+      });
+      raw(jobs, 'ddp-pdb', { apiVersion: 'policy/v1', kind: 'PodDisruptionBudget', metadata: { name: 'ddp' }, spec: { maxUnavailable: 0, selector: { matchLabels: { [label]: value } } } });
+    };
+    expect(synthWarns(pdb('jobset.sigs.k8s.io/jobset-name', 'ddp')).warnings).toEqual([]);
+    expect(synthWarns(pdb('jobset.sigs.k8s.io/replicatedjob-name', 'node')).warnings).toEqual([]);
+    // Its twin: a name no JobSet pod of it carries still selects nothing.
+    expect(() => synthWarns(pdb('jobset.sigs.k8s.io/jobset-name', 'ddp-typo'))).toThrow(/spec.selector is 'jobset.sigs.k8s.io\/jobset-name=ddp-typo'; no pod deployed in namespace 'team-a' matches/);
+  });
+
   test('F4: a Service selecting a StatefulSet pod by the pod-name label the controller adds', () => {
     const { warnings } = synthWarns((app) => {
       const chart = teamChart(app, 'db', teams(app).a);
