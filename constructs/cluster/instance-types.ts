@@ -14,7 +14,43 @@ export interface InstanceType {
    * reservation (see `allocatable`).
    */
   readonly maxPods?: number;
+  /** Network facts of the type (EFA, GPUDirect, local NVMe); see `NETWORK_AND_DISK`. */
+  readonly extras?: InstanceExtras;
 }
+
+/** What a type offers beyond CPU, memory and GPUs: what GPU pools' interconnect and disks check against. */
+export interface InstanceExtras {
+  /** AWS: the most EFA interfaces the type takes (EC2 `EfaInfo.maximumEfaInterfaces`); absent = no EFA. */
+  readonly efaInterfaces?: number;
+  /** GCP: the GPUDirect variant its NICs offer (A3 High: TCPX, A3 Mega: TCPXO). */
+  readonly gpuDirect?: 'tcpx' | 'tcpxo';
+  /** Local NVMe SSDs of the type: count (each GCP local SSD is 375 GB). */
+  readonly localNvmeCount?: number;
+}
+
+/**
+ * EFA, GPUDirect and local NVMe facts. p5.48xlarge: 32 EFA devices (AWS EC2 User Guide
+ * efa-acc-inst-types, "EFA configuration for P5 and P5e instances"). p4d/p4de: 4 EFA interfaces
+ * and 8 x 1000 GB NVMe, g5.48xlarge / g6.48xlarge / g4dn.metal: 1 EFA (AWS instance-type pages;
+ * UNCONFIRMED in the stored sources, which only show p4d launch templates with EFA interfaces).
+ * p5.48xlarge: 8 x 3.84 TB NVMe (UNCONFIRMED). GCP: a3-highgpu-8g GPUDirect-TCPX, a3-megagpu-8g
+ * GPUDirect-TCPXO, both 16 local SSDs; a2-ultragpu-Ng N local SSDs, fixed by the machine type
+ * (Google Cloud "GPU machine types"; UNCONFIRMED in the stored sources).
+ */
+const NETWORK_AND_DISK: Readonly<Record<string, InstanceExtras>> = {
+  'p5.48xlarge': { efaInterfaces: 32, localNvmeCount: 8 },
+  'p4d.24xlarge': { efaInterfaces: 4, localNvmeCount: 8 },
+  'p4de.24xlarge': { efaInterfaces: 4, localNvmeCount: 8 },
+  'g5.48xlarge': { efaInterfaces: 1, localNvmeCount: 2 },
+  'g6.48xlarge': { efaInterfaces: 1, localNvmeCount: 8 },
+  'g4dn.metal': { efaInterfaces: 1, localNvmeCount: 2 },
+  'a3-highgpu-8g': { gpuDirect: 'tcpx', localNvmeCount: 16 },
+  'a3-megagpu-8g': { gpuDirect: 'tcpxo', localNvmeCount: 16 },
+  'a2-ultragpu-1g': { localNvmeCount: 1 },
+  'a2-ultragpu-2g': { localNvmeCount: 2 },
+  'a2-ultragpu-4g': { localNvmeCount: 4 },
+  'a2-ultragpu-8g': { localNvmeCount: 8 },
+};
 
 const aws = (name: string, vcpus: number, memoryGiB: number, gpus = 0, accelerator?: string): InstanceType => ({ name, cloud: 'aws', vcpus, memory: Size.gibibytes(memoryGiB), gpus, accelerator, maxPods: EKS_MAX_PODS[name] });
 
@@ -62,8 +98,8 @@ const TABLE: readonly InstanceType[] = [
   gcp('a2-highgpu-1g', 12, 85, 1, 'nvidia-a100-40gb'), gcp('a2-highgpu-2g', 24, 170, 2, 'nvidia-a100-40gb'), gcp('a2-highgpu-4g', 48, 340, 4, 'nvidia-a100-40gb'),
   gcp('a2-highgpu-8g', 96, 680, 8, 'nvidia-a100-40gb'), gcp('a2-megagpu-16g', 96, 1360, 16, 'nvidia-a100-40gb'),
   gcp('a2-ultragpu-1g', 12, 170, 1, 'nvidia-a100-80gb'), gcp('a2-ultragpu-2g', 24, 340, 2, 'nvidia-a100-80gb'), gcp('a2-ultragpu-4g', 48, 680, 4, 'nvidia-a100-80gb'), gcp('a2-ultragpu-8g', 96, 1360, 8, 'nvidia-a100-80gb'),
-  gcp('a3-highgpu-8g', 208, 1872, 8, 'nvidia-h100-80gb'),
-];
+  gcp('a3-highgpu-8g', 208, 1872, 8, 'nvidia-h100-80gb'), gcp('a3-megagpu-8g', 208, 1872, 8, 'nvidia-h100-80gb'),
+].map((t) => (NETWORK_AND_DISK[t.name] ? { ...t, extras: NETWORK_AND_DISK[t.name] } : t));
 
 const BY_NAME = new Map(TABLE.map((t) => [t.name, t] as const));
 

@@ -1,11 +1,13 @@
 import { Size } from 'cdk8s';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Accelerator, NVIDIA_GPU_RESOURCE } from './accelerator';
+import { CapacityReservation, GpuAllocation, GpuSharing, Interconnect } from './gpu-features';
+import { GpuFeatureOptions, GpuPoolSpec, resolveGpuSpec } from './gpu-pool-spec';
 import { allocatable, instanceType as knownType, instanceTypeFor, knownInstanceTypes } from './instance-types';
 import { propError, requireInteger, Where } from '../core/errors';
 import { Labels } from '../core/labels';
 import { NameRule, validateLabels, validateName } from '../core/names';
-import { GpuResources, PodPlacement } from '../core/pod-placement';
+import { GpuClaim, GpuResources, PodPlacement } from '../core/pod-placement';
 import { arrayOf, instanceOf, oneOf, optional, PropChecks, recordOf, requireProps, shape } from '../core/required-props';
 
 /** Effect of a node taint (`spec.taints[].effect`). */
@@ -27,6 +29,10 @@ export interface NodeTaint {
 export enum CapacityType {
   ON_DEMAND = 'on-demand',
   SPOT = 'spot',
+  /** Derived from a `reservation` (EC2 reservation or Capacity Block, GKE reservation); Karpenter's `reserved`. */
+  RESERVED = 'reserved',
+  /** Derived from `CapacityReservation.gkeFlexStart()` (GKE only). */
+  FLEX_START = 'flex-start',
 }
 
 /** The taint GPU nodes carry (set by us on EKS, by GKE itself on GKE). */
@@ -69,8 +75,8 @@ export interface NodePoolOptions {
   readonly memoryPerNode?: Size;
 }
 
-/** Properties of a GPU pool. */
-export interface GpuNodePoolOptions extends NodePoolOptions {
+/** Properties of a GPU pool: allocation, sharing, interconnect, disks, reservation and topology as `GpuFeatureOptions`. */
+export interface GpuNodePoolOptions extends NodePoolOptions, GpuFeatureOptions {
   readonly accelerator: Accelerator;
   /** GPUs on each node (1 to 16). */
   readonly gpusPerNode: number;
@@ -98,6 +104,13 @@ const GPU_POOL_CHECKS: PropChecks<GpuNodePoolOptions> = {
   ...POOL_CHECKS,
   accelerator: instanceOf(Accelerator, 'Accelerator.NVIDIA_L4, Accelerator.NVIDIA_A100_80GB, ... or Accelerator.custom(...)'),
   gpusPerNode: 'number',
+  allocation: optional(instanceOf(GpuAllocation, 'GpuAllocation.DEVICE_PLUGIN or GpuAllocation.dra()')),
+  sharing: optional(instanceOf(GpuSharing, 'GpuSharing.NONE, .timeSlicing(n), .mps(n) or .mig(profile)')),
+  interconnect: optional(instanceOf(Interconnect, 'Interconnect.NONE, .efa() or .GPUDIRECT')),
+  disks: optional(shape<NonNullable<GpuNodePoolOptions['disks']>>({ root: optional(instanceOf(Size, 'Size.gibibytes(n)')), localNvmeForEphemeralStorage: optional('boolean') }, 'disks ({ root, localNvmeForEphemeralStorage })')),
+  reservation: optional(instanceOf(CapacityReservation, 'CapacityReservation.ec2(id), .ec2CapacityBlock(id), .gke(name) or .gkeFlexStart()')),
+  topologyLevels: optional(arrayOf('string')),
+  compactPlacement: optional('boolean'),
 };
 const whereOf = (options: NodePoolOptions | undefined): Where => ({ kind: 'NodePool', path: typeof options?.name === 'string' ? options.name : '<unnamed>' });
 
@@ -116,7 +129,7 @@ export class NodePool implements PodPlacement {
   /** A pool of GPU nodes; its nodes are tainted so only GPU workloads land there. */
   public static gpu(options: GpuNodePoolOptions): NodePool {
     requireProps(whereOf(options), options, GPU_POOL_CHECKS);
-    return new NodePool(options, options.accelerator, options.gpusPerNode);
+    return new NodePool(options, options.accelerator, options.gpusPerNode, options);
   }
 
   public readonly name: string;
@@ -125,15 +138,21 @@ export class NodePool implements PodPlacement {
   /** 0 for CPU pools. */
   public readonly gpusPerNode: number;
   public readonly capacityType: CapacityType;
+  /** Schedulable GPUs per node: physical GPUs, times the sharing's replicas or MIG instances. */
+  public get gpuUnitsPerNode(): number {
+    return this.gpu?.gpuUnitsPerNode ?? 0;
+  }
   public readonly minSize: number;
   public readonly maxSize: number;
   public readonly instanceType: string;
   public readonly cpuPerNode: number;
   public readonly memoryPerNode: Size;
+  /** GPU allocation, sharing, interconnect, disks, reservation and topology; undefined for CPU pools. */
+  public readonly gpu: GpuPoolSpec | undefined;
   private readonly extraLabels: Record<string, string>;
   private readonly taints: readonly NodeTaint[];
 
-  private constructor(options: NodePoolOptions, accelerator: Accelerator | undefined, gpusPerNode: number) {
+  private constructor(options: NodePoolOptions, accelerator: Accelerator | undefined, gpusPerNode: number, features?: GpuFeatureOptions) {
     const where = { kind: 'NodePool', path: options.name };
     this.name = validateName(where, 'name', options.name, NameRule.DNS_LABEL);
     this.accelerator = accelerator;
@@ -141,6 +160,9 @@ export class NodePool implements PodPlacement {
       requireInteger(where, 'gpusPerNode', gpusPerNode, 1, 16);
     }
     this.gpusPerNode = gpusPerNode;
+    if (options.capacityType === CapacityType.RESERVED || options.capacityType === CapacityType.FLEX_START) {
+      throw propError(where, 'capacityType', options.capacityType, 'it is derived from `reservation`; give a CapacityReservation instead');
+    }
     this.capacityType = options.capacityType ?? DEFAULTS.capacityType;
     this.minSize = requireInteger(where, 'minSize', options.minSize ?? DEFAULTS.minSize, 0);
     this.maxSize = requireInteger(where, 'maxSize', options.maxSize ?? DEFAULTS.maxSize, 1);
@@ -160,6 +182,9 @@ export class NodePool implements PodPlacement {
       throw propError(where, options.instanceType ? 'instanceType' : 'gpusPerNode', options.instanceType ?? gpusPerNode,
         `${instanceType} has ${shape.gpus} x ${shape.accelerator ?? 'no GPU'}, but the pool has ${gpusPerNode} x ${accelerator.name} per node; types with ${accelerator.name}: ${fitting.join(', ') || 'none known'}`);
     }
+    this.gpu = accelerator ? resolveGpuSpec(where, accelerator.name, gpusPerNode, instanceType, shape, features ?? {}, this.capacityType === CapacityType.SPOT) : undefined;
+    const reservation = this.gpu?.reservation;
+    if (reservation) this.capacityType = reservation.kind.startsWith('gke-flex-start') ? CapacityType.FLEX_START : CapacityType.RESERVED;
     const derived = shape ? allocatable(shape) : undefined;
     if (!derived && (options.cpuPerNode === undefined || options.memoryPerNode === undefined)) {
       throw propError(where, options.cpuPerNode === undefined ? 'cpuPerNode' : 'memoryPerNode', undefined,
@@ -217,6 +242,9 @@ export class NodePool implements PodPlacement {
    */
   public gpuResources(count: number, owner: { scope: Where; prop: string } = { scope: { kind: 'NodePool', path: this.name }, prop: 'gpus' }): GpuResources {
     this.checkGpuCount(count, owner);
+    if (this.gpu?.allocation.mode === 'dra') {
+      throw propError(owner.scope, owner.prop, count, `pool '${this.name}' allocates GPUs through DRA (${this.gpu.allocation}); this workload renders a Kubernetes 1.27-typed pod (cdk8s-plus-27) that cannot carry resource.k8s.io/v1 pod claims; run it on a device-plugin pool (DRA GPUs reach training jobs)`);
+    }
     const q = k8s.Quantity.fromNumber(count);
     return { requests: { [NVIDIA_GPU_RESOURCE]: q }, limits: { [NVIDIA_GPU_RESOURCE]: q } };
   }
@@ -226,9 +254,34 @@ export class NodePool implements PodPlacement {
     if (!this.isGpu) {
       throw propError(owner.scope, owner.prop, count, `pool '${this.name}' has no GPUs; use a GPU pool (NodePool.gpu) or request 0 GPUs`);
     }
-    if (!Number.isInteger(count) || count < 1 || count > this.gpusPerNode) {
-      throw propError(owner.scope, owner.prop, count, `pool '${this.name}' has ${this.gpusPerNode} GPUs per node; use a value from 1 to ${this.gpusPerNode}, or choose a pool with more GPUs per node`);
+    const max = this.gpu?.maxGpusPerContainer ?? this.gpusPerNode;
+    if (!Number.isInteger(count) || count < 1 || count > max) {
+      const shared = this.gpu && this.gpu.sharing.kind !== 'none' ? ` (${this.gpu.sharing}: ${this.gpuUnitsPerNode} shares per node)` : '';
+      throw propError(owner.scope, owner.prop, count, max < this.gpusPerNode || shared
+        ? `pool '${this.name}' shares its GPUs${shared}; use a value from 1 to ${max}, or a pool without sharing`
+        : `pool '${this.name}' has ${this.gpusPerNode} GPUs per node; use a value from 1 to ${this.gpusPerNode}, or choose a pool with more GPUs per node`);
     }
+  }
+
+  /**
+   * The DRA claim for `count` GPUs of one node (undefined on a device-plugin pool): one
+   * ResourceClaimTemplate per pool and count, `<pool>-gpus-<count>`, requesting exactly `count`
+   * devices of the pool's DeviceClass (resource.k8s.io/v1 `DeviceRequest.exactly`, Kubernetes 1.34).
+   */
+  public gpuClaim(count: number, owner: { scope: Where; prop: string }): GpuClaim | undefined {
+    if (this.gpu?.allocation.mode !== 'dra') return undefined;
+    this.checkGpuCount(count, owner);
+    const templateName = `${this.name}-gpus-${count}`;
+    return {
+      name: 'gpus',
+      templateName,
+      template: {
+        apiVersion: 'resource.k8s.io/v1',
+        kind: 'ResourceClaimTemplate',
+        metadata: { name: templateName, labels: { [Labels.NODE_POOL]: this.name } },
+        spec: { spec: { devices: { requests: [{ name: 'gpus', exactly: { deviceClassName: this.gpu.allocation.deviceClassName, allocationMode: 'ExactCount', count } }] } } },
+      },
+    };
   }
 
   /** Total allocatable capacity when the pool is at `maxSize`. */
@@ -236,7 +289,7 @@ export class NodePool implements PodPlacement {
     return {
       cpu: this.cpuPerNode * this.maxSize,
       memory: Size.mebibytes(this.memoryPerNode.toMebibytes() * this.maxSize),
-      gpus: this.gpusPerNode * this.maxSize,
+      gpus: this.gpuUnitsPerNode * this.maxSize,
     };
   }
 
@@ -249,6 +302,7 @@ export class NodePool implements PodPlacement {
       [Labels.NODE_POOL]: this.name,
       [Labels.ACCELERATOR]: this.accelerator?.name ?? 'none',
       [Labels.CAPACITY_TYPE]: this.capacityType,
+      ...this.gpu?.nodeLabels,
     };
   }
 }

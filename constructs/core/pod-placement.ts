@@ -8,6 +8,19 @@ export interface GpuResources {
 }
 
 /**
+ * GPUs through Dynamic Resource Allocation: the pod's claim (`spec.resourceClaims[]` in the
+ * resource.k8s.io/v1 shape, Kubernetes 1.31+) made from a ResourceClaimTemplate in its namespace.
+ */
+export interface GpuClaim {
+  /** Name in `spec.resourceClaims[]` and in the container's `resources.claims[]`. */
+  readonly name: string;
+  /** The ResourceClaimTemplate the pod's claim is made from. */
+  readonly templateName: string;
+  /** That template (resource.k8s.io/v1 ResourceClaimTemplate, without namespace). */
+  readonly template: Record<string, unknown>;
+}
+
+/**
  * Where a pod runs, as a pod template needs it: node selector, tolerations and GPU resources.
  * `NodePool` (constructs/cluster/) is the implementation; core renders pods against this
  * interface so the ground floor does not import the cluster model built on top of it.
@@ -17,4 +30,9 @@ export interface PodPlacement {
   tolerations(): k8s.Toleration[];
   /** Requests = limits for `count` GPUs; throws naming `owner` when a node has fewer. */
   gpuResources(count: number, owner: { scope: Where; prop: string }): GpuResources;
+  /**
+   * For a pool that allocates GPUs through DRA: the claim for `count` GPUs (undefined otherwise).
+   * Throws naming `owner` like `gpuResources`.
+   */
+  gpuClaim?(count: number, owner: { scope: Where; prop: string }): GpuClaim | undefined;
 }

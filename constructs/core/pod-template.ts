@@ -1,10 +1,11 @@
-import { Size } from 'cdk8s';
+import { ApiObject, ApiObjectProps, Chart, Size } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { ContainerResources, renderResources, sizeQuantity } from './compute';
 import { propError } from './errors';
 import { ContainerImage } from './image';
 import { NameRule, validateName } from './names';
-import { PodPlacement } from './pod-placement';
+import { GpuClaim, PodPlacement } from './pod-placement';
 import { NON_ROOT_ID, restrictedContainerSecurityContext, restrictedPodSecurityContext } from './security';
 import { VolumeAttachment } from './volume-types';
 import { derivedWorkingDirectory } from './working-directory';
@@ -56,6 +57,12 @@ export interface PodTemplateOptions {
   readonly sharedMemory?: Size;
   /** Container ports. @default - none */
   readonly ports?: readonly k8s.ContainerPort[];
+  /**
+   * The construct whose chart receives objects the pod needs beside it: the ResourceClaimTemplate
+   * of a DRA pool's GPUs (`podTemplateJson` only).
+   * @default - none: a DRA pool's GPUs are an error
+   */
+  readonly scope?: IConstruct;
   /** @default - none */
   readonly readinessProbe?: k8s.Probe;
   /** @default - none */
@@ -90,11 +97,26 @@ export function containerVolumes(options: PodTemplateOptions): k8s.Volume[] {
  * security context, and a writable working directory when its program writes relative paths.
  */
 export function renderContainer(options: PodTemplateOptions): k8s.Container {
+  return containerWithGpus(options, undefined);
+}
+
+/**
+ * The DRA claim of the container's GPUs, when its pool allocates through DRA (undefined for the
+ * device plugin or no GPUs).
+ */
+function gpuClaimOf(options: PodTemplateOptions): GpuClaim | undefined {
+  const gpus = options.container.gpus ?? 0;
+  return gpus > 0 && Number.isInteger(gpus) ? options.pool.gpuClaim?.(gpus, { scope: options.owner, prop: 'gpus' }) : undefined;
+}
+
+/** The main container; with `claim` its GPUs are that DRA claim, else `nvidia.com/gpu` (which a DRA pool refuses). */
+function containerWithGpus(options: PodTemplateOptions, claim: GpuClaim | undefined): k8s.Container {
   const { owner, container, pool } = options;
   validateName(owner, 'containerName', options.containerName, NameRule.DNS_LABEL);
   const gpus = container.gpus ?? 0;
   if (gpus < 0 || !Number.isInteger(gpus)) throw propError(owner, 'gpus', gpus, 'use a whole number >= 0');
-  const gpuResources = gpus > 0 ? pool.gpuResources(gpus, { scope: owner, prop: 'gpus' }) : undefined;
+  const gpuResources = gpus > 0 && !claim ? pool.gpuResources(gpus, { scope: owner, prop: 'gpus' }) : undefined;
+  const resources = renderResources(owner, container.resources, gpuResources);
   const mounts = (options.volumes ?? []).map((v) => v.mount);
   if (options.sharedMemory) mounts.push({ name: 'dshm', mountPath: '/dev/shm' });
   const workdir = workingDirectoryOf(options);
@@ -108,7 +130,7 @@ export function renderContainer(options: PodTemplateOptions): k8s.Container {
     workingDir: workdir?.workingDir,
     env: renderEnv(container.env),
     ports: options.ports ? [...options.ports] : undefined,
-    resources: renderResources(owner, container.resources, gpuResources),
+    resources: claim ? { ...resources, claims: [{ name: claim.name }] } : resources,
     securityContext: restrictedContainerSecurityContext(),
     volumeMounts: mounts.length ? mounts : undefined,
     readinessProbe: options.readinessProbe,
@@ -118,6 +140,10 @@ export function renderContainer(options: PodTemplateOptions): k8s.Container {
 
 /** A pod spec derived from the pool (nodeSelector, tolerations) with the restricted security context. */
 export function renderPodSpec(options: PodTemplateOptions): k8s.PodSpec {
+  return podSpecWithGpus(options, undefined);
+}
+
+function podSpecWithGpus(options: PodTemplateOptions, claim: GpuClaim | undefined): k8s.PodSpec {
   const volumes = dedupeVolumes(options.owner, [...(options.volumes ?? []).map((v) => v.volume), ...containerVolumes(options)]);
   if (options.sharedMemory) {
     volumes.push({ name: 'dshm', emptyDir: { medium: 'Memory', sizeLimit: sizeQuantity(options.sharedMemory) } });
@@ -131,17 +157,21 @@ export function renderPodSpec(options: PodTemplateOptions): k8s.PodSpec {
     securityContext: restrictedPodSecurityContext(),
     nodeSelector: options.pool.nodeSelector(),
     tolerations: tolerations.length ? tolerations : undefined,
-    containers: [renderContainer(options)],
+    containers: [containerWithGpus(options, claim)],
     volumes: volumes.length ? volumes : undefined,
   };
 }
 
 /** A pod template: labels and annotations plus `renderPodSpec`. */
 export function renderPodTemplate(options: PodTemplateOptions): k8s.PodTemplateSpec {
+  return podTemplateWithGpus(options, undefined);
+}
+
+function podTemplateWithGpus(options: PodTemplateOptions, claim: GpuClaim | undefined): k8s.PodTemplateSpec {
   const hasMeta = options.labels !== undefined || options.annotations !== undefined;
   return {
     metadata: hasMeta ? { labels: options.labels ? { ...options.labels } : undefined, annotations: options.annotations ? { ...options.annotations } : undefined } : undefined,
-    spec: renderPodSpec(options),
+    spec: podSpecWithGpus(options, claim),
   };
 }
 
@@ -160,5 +190,20 @@ function dedupeVolumes(owner: string, volumes: k8s.Volume[]): k8s.Volume[] {
 
 /** JSON of a pod template, for custom resources whose import leaves the template open. */
 export function podTemplateJson(options: PodTemplateOptions): Record<string, unknown> {
-  return k8s.toJson_PodTemplateSpec(renderPodTemplate(options)) as Record<string, unknown>;
+  const claim = gpuClaimOf(options);
+  const json = k8s.toJson_PodTemplateSpec(podTemplateWithGpus(options, claim)) as Record<string, any>;
+  if (!claim) return json;
+  if (!options.scope) throw propError(options.owner, 'pool', String(options.pool), 'it allocates GPUs through DRA, and this workload has no chart to put the ResourceClaimTemplate in; use a device-plugin pool');
+  emitClaimTemplate(options.scope, claim);
+  // cdk8s-plus-27 types PodResourceClaim in its pre-1.31 shape (`source`); resource.k8s.io/v1 pods
+  // name the template directly, so the claim is written into the JSON here.
+  json.spec.resourceClaims = [{ name: claim.name, resourceClaimTemplateName: claim.templateName }];
+  return json;
+}
+
+/** The claim's ResourceClaimTemplate, once per chart (one per pool and GPU count). */
+function emitClaimTemplate(scope: IConstruct, claim: GpuClaim): void {
+  const chart = Chart.of(scope);
+  const id = `gpu-claim-${claim.templateName}`;
+  if (!chart.node.tryFindChild(id)) new ApiObject(chart, id, claim.template as unknown as ApiObjectProps);
 }

@@ -121,6 +121,7 @@ export function renderReplicaTemplate(scope: Construct, job: TrainingJobOptions,
   const resources = replica.options.resources ?? job.resources;
   const template = podTemplateJson({
     owner: scope.node.path,
+    scope,
     containerName,
     labels: podLabels,
     pool: job.pool,

@@ -109,6 +109,7 @@ export class TensorFlowTrainingJob extends Construct implements IWorkflowResourc
     }
     const template = podTemplateJson({
       owner: this.node.path,
+      scope: this,
       containerName: TF_CONTAINER,
       labels: network.podLabels,
       container: props.container,
