@@ -30,6 +30,13 @@ export interface CanaryObservation {
   attacherErrors?: readonly string[];
 }
 
+/** The LocalQueue an object is labelled for, when Kueue's configuration manages its kind; undefined otherwise. */
+export function managedQueueOf(o: { group: string; version: string; kind: string; body: KubeObject }, frameworks: ReadonlySet<string>): string | undefined {
+  const queue = o.body.metadata?.labels?.['kueue.x-k8s.io/queue-name'];
+  const fw = kueueFrameworkOf(o.group, o.version, o.kind);
+  return queue && fw && frameworks.has(fw) ? queue : undefined;
+}
+
 /** The harness's line for an object labelled for a LocalQueue whose kind Kueue's configuration does not manage; undefined otherwise. */
 export function unmanagedQueueReason(o: { group: string; version: string; kind: string; apiVersion: string; body: KubeObject }, frameworks: ReadonlySet<string>): string | undefined {
   const queue = o.body.metadata?.labels?.['kueue.x-k8s.io/queue-name'];

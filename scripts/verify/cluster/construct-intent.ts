@@ -80,7 +80,7 @@ export function recordIntent<T>(pools: readonly NodePool[], build: () => T): { r
       if (!list) continue;
       const pods = [...new Map(list.map((r) => [`${r.pool}/${r.gpus}`, r])).values()];
       const [group] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : [''];
-      return { group, kind: o.kind, namespace: o.metadata.namespace, name: o.name, construct: c.node.path, pods };
+      return { group, kind: o.kind, namespace: o.metadata.namespace, name: o.name, construct: c.node.path, path: o.node.path, pods };
     }
     return undefined;
   };

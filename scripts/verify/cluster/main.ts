@@ -24,19 +24,21 @@ import { cleanup, exitDescription, installSignalHandlers, logTail, runMain, stat
 import { Fatal, log } from '../core/runtime';
 import { clusterCanaryMinimum, startWorkflowRerunCanary, startWorkflowRoleCanary, workflowRerunVerdict, workflowRoleVerdict } from './canaries';
 import { decideWorkloadCanaries, startWorkloadCanaries } from './canary-run';
-import { unmanagedQueueReason } from './canary-verdicts';
+import { managedQueueOf, unmanagedQueueReason } from './canary-verdicts';
 import { isCertManagerObject } from './chart-render';
 import { CHARTED_OPERATORS, KUBE_GROUP_BINARIES, renderCharts } from './charted-operators';
 import { resolveArgoBinaries, resolveClusterComponents, resolveHelm, resolveKServeBinary, startAttacher, startControllerManager, startKwok, startScheduler, writeKubeconfig } from './components';
 import { groupOperators, NOT_SIMULATED, SIMULATED_OPERATORS, stackCoverage } from './coverage';
 import { nodesFromPools, schedulerNames } from './nodes';
-import { observe, type WorkloadView } from './observe';
+import { observe } from './observe';
 import { gangSchedulerName, kueueFrameworks } from './operators';
-import { intentIndex, intentKey, PLACEMENT_PREFIX } from './placement';
+import { intentIndex, intentKey } from './placement';
 import { startKServe } from './kserve-manager';
 import { startTrainerControllers } from './trainer-controllers';
 import { parseArgs, USAGE } from './options';
-import { counts, failureLines, pendingLines, summaryLine, VERDICTS, type WorkloadRow, workloadTable } from './report';
+import { counts, failureLines, objectsLine, pendingLines, summaryLine, VERDICTS, type WorkloadRow, workloadTable } from './report';
+import { workloadVerdict } from './workload-verdict';
+import { stepCreatedWorkloads } from './step-objects';
 import { type ArgoRun, startArgo } from './run-argo';
 import { startKueueFromChart } from './kueue-chart';
 import { startTrainingOperatorFromOverlay } from './training-operator-overlay';
@@ -45,7 +47,7 @@ import { applyDist, type ClusterInputs, createEmbedded, createStorage, crdsToIns
 import { CSI_DRIVER } from './storage';
 import { stepLines, workflowRows } from './workflow-report';
 import { observeRuns, plannedRuns, runCounts } from './workflow-runs';
-import { assertionOf, blockingReasons, partialStart, type Workload, workloadId } from './workloads';
+import { assertionOf, partialStart, type Workload, workloadId } from './workloads';
 
 installSignalHandlers({ tool: 'verify-cluster', summary: 'cluster' });
 
@@ -219,13 +221,11 @@ async function main(): Promise<number> {
   });
 
   // 6. verdicts
-  const rows: WorkloadRow[] = workloads.map((w) => {
-    const d: Pick<WorkloadView, 'state' | 'detail' | 'pools' | 'reasons'> = result.get(w.key) || { state: 'waiting', detail: w.res ? 'not observed' : 'applied; nothing here acts on it', pools: [], reasons: [] };
-    const reasons = [...(extraReasons.get(w.key) || []), ...(gangs.has(w.key) ? [`gang: ${gangs.get(w.key)}`] : []), ...d.reasons];
-    const misplaced = d.reasons.some((r) => r.startsWith(PLACEMENT_PREFIX));
-    const ok = d.state === 'ready' && !extraReasons.has(w.key) && !gangs.has(w.key) && !misplaced && !blockingReasons(d.reasons).length;
-    return { id: workloadId(w), origin: w.origin, verdict: ok ? VERDICTS.READY : VERDICTS.FAILED, pools: d.pools, detail: d.detail, reasons: ok ? [] : reasons };
-  });
+  const rows: WorkloadRow[] = workloads.map((w) => workloadVerdict({
+    id: workloadId(w), origin: w.origin, group: w.group, kind: w.kind, view: result.get(w.key), served: Boolean(w.res),
+    extraReasons: extraReasons.get(w.key) || [], gang: gangs.get(w.key),
+    kueueQueue: running.has('kueue') ? managedQueueOf(w.record, frameworks) : undefined,
+  }));
 
   const gpuNodeByIntent = [...result.values()].flatMap((d) => d.gpuNodeByIntent);
   if (gpuNodeByIntent.length) log(`==> placement: ${gpuNodeByIntent.length} pod(s) without GPU requests ran on GPU nodes where their construct put them:\n${gpuNodeByIntent.map((l) => `    - ${l}`).join('\n')}`);
@@ -243,6 +243,14 @@ async function main(): Promise<number> {
     await observeRuns(cp.client, [...runs, canaryRun, ...rerunCanary], { timeoutS: opts.workflowTimeout, settleS: Math.max(opts.settle, 60), byGvk });
     await argo.executor.stop();
     canaries.push(workflowRoleVerdict(inputs.canaries.workflowRole, canaryRun, argo.executor.runs), workflowRerunVerdict(...rerunCanary));
+    // What the steps created (jobs, TrainJobs, InferenceServices), judged like dist's own workloads.
+    const stepWorkloads = await stepCreatedWorkloads(cp.client, embeddedRuns, byGvk, inputs.intents);
+    const stepViews = await observe(cp.client, stepWorkloads.filter((w) => w.res), { timeout: 120, settle: opts.settle, kueue: running.has('kueue'), verbose: opts.verbose });
+    rows.push(...stepWorkloads.map((w) => workloadVerdict({
+      id: workloadId(w), origin: w.origin, group: w.group, kind: w.kind, view: stepViews.get(w.key), served: Boolean(w.res), extraReasons: [],
+      kueueQueue: running.has('kueue') ? managedQueueOf(w.record, frameworks) : undefined,
+    })));
+    log(`==> ${secs()}: ${stepWorkloads.length} workload(s) the workflow steps created judged (Ready, placed on their construct's pool, admitted), ${stepWorkloads.filter((w) => w.intent).length} with their construct's intent`);
     const byGroup = groupOperators(inputs.operators);
     rows.push(...workflowRows(runs, argo.executor, (group) => (byGroup[group] && !running.has(byGroup[group]) ? byGroup[group] : undefined)));
   }
@@ -255,6 +263,7 @@ async function main(): Promise<number> {
   // 7. scenarios
   if (opts.scenarios) {
     if (running.has('kueue') && inputs.overQuota) rows.push(...await overQuotaScenario(cp.client, inputs.overQuota));
+    else log(`==> scenario over quota: not run (${running.has('kueue') ? 'the platform deploys no Team, so no team quota to fill' : 'Kueue is not running'})`);
     const distNamespaces = objects.filter((o) => o.group === '' && o.kind === 'Namespace').flatMap((o) => (o.name ? [o.name] : []));
     log(`==> ${secs()}: scenario: deleting ${distNamespaces.length} namespace(s); every one must finalize`);
     rows.push(...await namespaceDeletionScenario(cp.client, distNamespaces));
@@ -295,6 +304,7 @@ async function main(): Promise<number> {
   cp.client.close();
   await cleanup();
   const c = counts(rows);
+  log(objectsLine(c));
   log('canaries (known-bad inputs that must fail):');
   for (const l of canaryReportLines(canaries)) log(l);
   log(canaryLine(canaries));

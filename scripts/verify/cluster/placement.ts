@@ -23,6 +23,8 @@ export interface WorkloadIntent {
   readonly name: string;
   /** Path of the construct that rendered the pod templates. */
   readonly construct: string;
+  /** Path of the ApiObject itself (its `mlpatterns.dev/construct-path`): finds the objects workflow steps create. */
+  readonly path?: string;
   /** Every pod template the construct rendered (one per role), deduplicated. */
   readonly pods: readonly PodIntent[];
 }

@@ -10,6 +10,12 @@ export interface WorkloadRow {
   pools: string[];
   detail: string;
   reasons?: string[];
+  /**
+   * 'object' for what runs no pod (an autoscaler or budget on its target, a queue, a namespace
+   * finalized): its failures count, but it is not one of the W workloads ready.
+   * @default 'workload'
+   */
+  counted?: 'workload' | 'object';
 }
 
 export const VERDICTS = Object.freeze({ READY: 'ready', FAILED: 'FAILED', PENDING: 'pending-as-expected', SUCCEEDED: 'succeeded' });
@@ -38,12 +44,18 @@ export function pendingLines(rows: readonly WorkloadRow[]): string[] {
   return rows.filter((r) => r.verdict === VERDICTS.PENDING && r.reasons?.length).flatMap((r) => [`  PENDING ${r.id} (${r.origin}): ${r.detail}`, ...r.reasons!.map((x) => `       - ${x}`)]);
 }
 
-export function counts(rows: readonly WorkloadRow[]): { ready: number; failed: number; pending: number } {
+export function counts(rows: readonly WorkloadRow[]): { ready: number; failed: number; pending: number; objects: number } {
   return {
-    ready: rows.filter((r) => r.verdict === VERDICTS.READY).length,
+    ready: rows.filter((r) => r.verdict === VERDICTS.READY && r.counted !== 'object').length,
     failed: rows.filter((r) => r.verdict === VERDICTS.FAILED).length,
     pending: rows.filter((r) => r.verdict === VERDICTS.PENDING).length,
+    objects: rows.filter((r) => r.verdict === VERDICTS.READY && r.counted === 'object').length,
   };
+}
+
+/** The line before the summary: what resolved without running pods (not among the workloads). */
+export function objectsLine({ objects }: { objects: number }): string {
+  return `objects: ${objects} resolved without pods of their own (autoscalers and budgets on their targets, queues active, namespaces finalized)`;
 }
 
 /**

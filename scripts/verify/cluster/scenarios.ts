@@ -140,8 +140,8 @@ export async function namespaceDeletionScenario(client: ApiClient, namespaces: r
   const origin = 'scenario: delete namespace';
   return namespaces.map((ns): WorkloadRow => {
     const o = (remaining.left || []).find((x) => x.metadata.name === ns);
-    if (!o) return { id: `Namespace ${ns}`, origin, verdict: VERDICTS.READY, pools: [], detail: 'deleted and finalized', reasons: [] };
+    if (!o) return { id: `Namespace ${ns}`, origin, verdict: VERDICTS.READY, pools: [], detail: 'deleted and finalized', reasons: [], counted: 'object' };
     const conds = (o.status?.conditions || []).filter((c: KubeObject) => c.status === 'True').map((c: KubeObject) => `namespace-controller: ${c.type}: ${c.message}`);
-    return { id: `Namespace ${ns}`, origin, verdict: VERDICTS.FAILED, pools: [], detail: `still ${o.status?.phase} after ${timeoutS}s`, reasons: conds };
+    return { id: `Namespace ${ns}`, origin, verdict: VERDICTS.FAILED, pools: [], detail: `still ${o.status?.phase} after ${timeoutS}s`, reasons: conds, counted: 'object' };
   });
 }

@@ -115,6 +115,11 @@ describe('verify-cluster workloads, coverage and report', () => {
     expect(table).toHaveLength(4);
     expect(report.failureLines(rows)).toEqual(['  FAIL MPIJob ns/h (training.k8s.yaml): Created', '       - mpi: forbidden']);
     expect(report.summaryLine(report.counts(rows))).toBe('cluster: 1 workloads ready, 1 failed, 1 pending-as-expected');
+    // What runs no pod (a namespace finalized, an HPA on its target) is not a workload ready; its failures still count.
+    const objects = [...rows, { id: 'Namespace ns', origin: 'scenario', verdict: report.VERDICTS.READY, pools: [], detail: 'finalized', counted: 'object' as const },
+      { id: 'HorizontalPodAutoscaler ns/h', origin: 'x', verdict: report.VERDICTS.FAILED, pools: [], detail: 'no target', counted: 'object' as const }];
+    expect(report.counts(objects)).toEqual({ ready: 1, failed: 2, pending: 1, objects: 1 });
+    expect(report.objectsLine(report.counts(objects))).toMatch(/^objects: 1 resolved without pods of their own/);
   });
 
   test('parseArgs', () => {
