@@ -27,6 +27,11 @@ const ENFORCE = 'pod-security.kubernetes.io/enforce';
  *   shipped runtimes (config/runtimes: allowPrivilegeEscalation false, capabilities drop ALL,
  *   runAsNonRoot true; not vllm's runAsNonRoot, nothing for the multi-node huggingface runtime).
  *   No shipped runtime sets seccomp: that must come from the InferenceService.
+ * - `baseline` (the same standards): no privileged containers or host namespaces, no hostPath or
+ *   hostPort, capabilities added only from the baseline set (AUDIT_WRITE, CHOWN, DAC_OVERRIDE,
+ *   FOWNER, FSETID, KILL, MKNOD, NET_BIND_SERVICE, SETFCAP, SETGID, SETPCAP, SETUID, SYS_CHROOT),
+ *   seccomp not Unconfined, procMount Default. A namespace relaxed to `baseline` (the MPIJob v1
+ *   one) is still judged, at its level.
  * Namespaces no deployed chart creates are not judged.
  */
 export const podSecurity: SemanticRule = {
@@ -36,8 +41,9 @@ export const podSecurity: SemanticRule = {
     const { index, target } = ctx;
     const levelOf = (e: ManifestEntry) => (e.namespace ? index.namespaceLabels(e.namespace)?.[ENFORCE] : undefined);
     for (const t of index.podTemplates()) {
-      if (levelOf(t.entry) !== 'restricted') continue;
-      for (const problem of restrictedProblems(t, runtimeSecurity(ctx, t))) ctx.report({ entry: t.entry, ...problem });
+      const level = levelOf(t.entry);
+      if (level === 'restricted') for (const problem of restrictedProblems(t, runtimeSecurity(ctx, t))) ctx.report({ entry: t.entry, ...problem });
+      if (level === 'baseline') for (const problem of baselineProblems(t)) ctx.report({ entry: t.entry, ...problem });
     }
     for (const e of index.entries) {
       if (levelOf(e) !== 'restricted') continue;
@@ -99,6 +105,29 @@ function restrictedProblems(t: PodTemplate, modelBase?: Record<string, any>): { 
     if ((sc.runAsUser ?? pod.runAsUser) === 0) fail(at('runAsUser'), 0, `container '${c.name}' runs as UID 0`);
     const seccomp = sc.seccompProfile?.type ?? pod.seccompProfile?.type;
     if (seccomp !== 'RuntimeDefault' && seccomp !== 'Localhost') fail(at('seccompProfile.type'), seccomp, `container '${c.name}' has no RuntimeDefault seccomp profile`);
+  }
+  return out;
+}
+
+/** Capabilities Pod Security `baseline` lets a container add (the Pod Security Standards, Kubernetes v1.34). */
+const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+
+/** The baseline-profile checks a pod template fails. */
+function baselineProblems(t: PodTemplate): { field: string; value: unknown; message: string }[] {
+  const out: { field: string; value: unknown; message: string }[] = [];
+  const fail = (field: string, value: unknown, what: string) => out.push({ field: `${t.field}.${field}`, value, message: `${t.role}: ${what}, which Pod Security 'baseline' rejects` });
+  for (const host of ['hostNetwork', 'hostPID', 'hostIPC'] as const) if (t.spec[host]) fail(host, true, `uses the node's ${host.slice(4)} namespace`);
+  (t.spec.volumes ?? []).forEach((v: Record<string, any>, i: number) => { if (v.hostPath) fail(`volumes[${i}].hostPath`, v.hostPath.path, 'mounts a hostPath'); });
+  if (t.spec.securityContext?.seccompProfile?.type === 'Unconfined') fail('securityContext.seccompProfile.type', 'Unconfined', 'runs without a seccomp profile');
+  for (const c of containersOf(t.spec)) {
+    const sc = c.securityContext ?? {};
+    const at = (f: string) => `containers['${c.name}'].${f}`;
+    if (sc.privileged) fail(at('securityContext.privileged'), true, `container '${c.name}' is privileged`);
+    const added = (sc.capabilities?.add ?? []).filter((cap: string) => !BASELINE_CAPABILITIES.has(cap));
+    if (added.length) fail(at('securityContext.capabilities.add'), added, `container '${c.name}' adds capabilities beyond the baseline set`);
+    if (sc.seccompProfile?.type === 'Unconfined') fail(at('securityContext.seccompProfile.type'), 'Unconfined', `container '${c.name}' runs without a seccomp profile`);
+    if (sc.procMount && sc.procMount !== 'Default') fail(at('securityContext.procMount'), sc.procMount, `container '${c.name}' unmasks /proc`);
+    (c.ports ?? []).forEach((p: Record<string, any>, i: number) => { if (p.hostPort) fail(at(`ports[${i}].hostPort`), p.hostPort, `container '${c.name}' binds a host port`); });
   }
   return out;
 }

@@ -97,6 +97,19 @@ describe('rule pod-security', () => {
     expect(problemsOf(podSecurity, [{ ...restrictedNs, metadata: { name: 'ns', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } }, mpi])).toEqual([]);
   });
 
+  test('a baseline namespace is judged at its level: what restricted alone asks passes, what baseline forbids fails', () => {
+    const baselineNs = { ...restrictedNs, metadata: { name: 'ns', labels: { 'pod-security.kubernetes.io/enforce': 'baseline' } } };
+    // Root, no seccomp, no dropped capabilities, an added CHOWN: baseline admits it.
+    expect(problemsOf(podSecurity, [baselineNs, deployment({ securityContext: { capabilities: { add: ['CHOWN'] } } }, {})])).toEqual([]);
+    const problems = problemsOf(podSecurity, [baselineNs, { ...deployment({ securityContext: { privileged: true, capabilities: { add: ['SYS_ADMIN'] }, procMount: 'Unmasked' }, ports: [{ containerPort: 80, hostPort: 80 }] }, { seccompProfile: { type: 'Unconfined' } }) }]);
+    expect(problems.map((p) => p.match(/: (spec\.template\.spec\.[^ ]+) is/)?.[1])).toEqual([
+      'spec.template.spec.securityContext.seccompProfile.type', "spec.template.spec.containers['c'].securityContext.privileged",
+      "spec.template.spec.containers['c'].securityContext.capabilities.add", "spec.template.spec.containers['c'].securityContext.procMount",
+      "spec.template.spec.containers['c'].ports[0].hostPort",
+    ]);
+    expect(problems[1]).toMatch(/container 'c' is privileged, which Pod Security 'baseline' rejects/);
+  });
+
   test('a PyTorchJob with Master and Worker needs the restricted init-pytorch template', () => {
     const job = { apiVersion: 'kubeflow.org/v1', kind: 'PyTorchJob', metadata: { name: 'p', namespace: 'ns' }, spec: { pytorchReplicaSpecs: { Master: {}, Worker: {} } } };
     expect(problemsOf(podSecurity, [restrictedNs, job], testTarget({ trainingOperator: { restrictedPyTorchInitContainer: false } }))[0]).toMatch(/injects 'init-pytorch' into Worker pods/);
