@@ -41,6 +41,23 @@ export interface EksNodeGroupSpec {
   readonly taints: ReturnType<typeof cloudTaint>[];
   readonly scalingConfig: { minSize: number; maxSize: number; desiredSize: number };
   readonly tags: Record<string, string>;
+  /** Root EBS volume in GiB (EKS defaults to 20 GiB, too small for CUDA images). */
+  readonly diskSize?: number;
+}
+
+/**
+ * GPU features a managed node group without a launch template cannot carry: EFA interfaces,
+ * capacity reservations or Capacity Blocks (`CAPACITY_BLOCK` needs a launch template with the
+ * reservation; aws.eks.NodeGroup, @pulumi/aws 7.48), local NVMe as ephemeral storage, and GKE's
+ * flex-start. Karpenter derives all of them (stacks/platform/karpenter-node-pools.ts).
+ */
+export function unsupportedOnManagedNodeGroups(pool: NodePool): string | undefined {
+  const g = pool.gpu;
+  if (!g) return undefined;
+  if (g.interconnect.kind !== 'none') return `prop 'interconnect' is '${g.interconnect}'`;
+  if (g.reservation) return `prop 'reservation' is '${g.reservation}'`;
+  if (g.localNvmeForEphemeralStorage) return "prop 'disks.localNvmeForEphemeralStorage' is true";
+  return undefined;
 }
 
 const AUTOSCALER_TEMPLATE = 'k8s.io/cluster-autoscaler/node-template';
@@ -60,6 +77,10 @@ const NODE_POLICIES = ['AmazonEKSWorkerNodePolicy', 'AmazonEKS_CNI_Policy', 'Ama
  * node-template tags that let a group at size 0 be scaled up for a pending GPU pod.
  */
 export function eksNodeGroupSpec(pool: NodePool, clusterName: string): EksNodeGroupSpec {
+  const unsupported = unsupportedOnManagedNodeGroups(pool);
+  if (unsupported) {
+    throw new Error(`NodePool '${pool.name}': ${unsupported}; EKS managed node groups (autoscaler: cluster-autoscaler) do not derive it yet; use autoscaler: karpenter, or drop it`);
+  }
   const labels = pool.nodeLabels();
   const taints = pool.nodeTaints().map(cloudTaint);
   const tags: Record<string, string> = {
@@ -68,7 +89,7 @@ export function eksNodeGroupSpec(pool: NodePool, clusterName: string): EksNodeGr
   };
   for (const [k, v] of Object.entries(labels)) tags[`${AUTOSCALER_TEMPLATE}/label/${k}`] = v;
   for (const t of pool.nodeTaints()) tags[`${AUTOSCALER_TEMPLATE}/taint/${t.key}`] = `${t.value ?? ''}:${t.effect}`;
-  if (pool.isGpu) tags[`${AUTOSCALER_TEMPLATE}/resources/${NVIDIA_GPU_RESOURCE}`] = String(pool.gpusPerNode);
+  if (pool.isGpu) tags[`${AUTOSCALER_TEMPLATE}/resources/${NVIDIA_GPU_RESOURCE}`] = String(pool.gpuUnitsPerNode);
   return {
     nodeGroupName: pool.name,
     amiType: pool.isGpu ? 'AL2023_x86_64_NVIDIA' : 'AL2023_x86_64_STANDARD',
@@ -78,6 +99,7 @@ export function eksNodeGroupSpec(pool: NodePool, clusterName: string): EksNodeGr
     taints,
     scalingConfig: { minSize: pool.minSize, maxSize: pool.maxSize, desiredSize: pool.minSize },
     tags,
+    ...(pool.gpu ? { diskSize: pool.gpu.rootDiskGiB } : {}),
   };
 }
 

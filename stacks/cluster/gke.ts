@@ -36,9 +36,47 @@ export interface GkeNodePoolSpec {
     labels: Record<string, string>;
     taints: ReturnType<typeof cloudTaint>[];
     spot: boolean;
-    guestAccelerators: { type: string; count: number; gpuDriverInstallationConfig: { gpuDriverVersion: 'DEFAULT' } }[];
+    guestAccelerators: { type: string; count: number; gpuDriverInstallationConfig: { gpuDriverVersion: 'DEFAULT' | 'INSTALLATION_DISABLED' } }[];
     oauthScopes: string[];
     shieldedInstanceConfig: { enableSecureBoot: boolean };
+  } & GkeGpuNodeConfig;
+  readonly placementPolicy?: { type: 'COMPACT' };
+  readonly queuedProvisioning?: { enabled: boolean };
+}
+
+/** The nodeConfig fields a GPU pool's disks and capacity add (@pulumi/gcp 9.37 container.NodePool). */
+export interface GkeGpuNodeConfig {
+  diskSizeGb?: number;
+  ephemeralStorageLocalSsdConfig?: { localSsdCount: number };
+  reservationAffinity?: { consumeReservationType: 'SPECIFIC_RESERVATION' | 'NO_RESERVATION'; key?: string; values?: string[] };
+  flexStart?: boolean;
+}
+
+/**
+ * What a GPU pool's features add to its GKE node pool: boot disk size, local SSDs for ephemeral
+ * storage (the machine type's count, A3/A2 Ultra have them fixed), a specific reservation, flex-start
+ * and with queued provisioning the ProvisioningRequest-only mode (GKE "provisioningrequest" how-to:
+ * `--flex-start --enable-queued-provisioning --reservation-affinity=none`, autoscaled from 0), and
+ * compact placement. GPUDirect-TCPX(O) also needs the node pool's additional VPC networks, which the
+ * stack does not create yet (UNCONFIRMED shape; pools with GPUDIRECT get compact placement only).
+ */
+export function gkeGpuFields(pool: NodePool): { nodeConfig: GkeGpuNodeConfig; placementPolicy?: { type: 'COMPACT' }; queuedProvisioning?: { enabled: boolean } } {
+  const gpu = pool.gpu;
+  if (!gpu) return { nodeConfig: {} };
+  const r = gpu.reservation;
+  if (r && r.cloud !== 'gcp') throw new Error(`NodePool '${pool.name}': prop 'reservation' is '${r}'; an EC2 reservation cannot back a GKE node pool; use CapacityReservation.gke(name) or gkeFlexStart()`);
+  const queued = r?.kind === 'gke-flex-start-queued';
+  const nodeConfig: GkeGpuNodeConfig = {
+    diskSizeGb: gpu.rootDiskGiB,
+    ...(gpu.localNvmeForEphemeralStorage ? { ephemeralStorageLocalSsdConfig: { localSsdCount: gpu.localNvmeCount } } : {}),
+    ...(r?.kind === 'gke-reservation' ? { reservationAffinity: { consumeReservationType: 'SPECIFIC_RESERVATION', key: 'compute.googleapis.com/reservation-name', values: [r.id!] } } : {}),
+    ...(queued ? { reservationAffinity: { consumeReservationType: 'NO_RESERVATION' } } : {}),
+    ...(r?.kind.startsWith('gke-flex-start') ? { flexStart: true } : {}),
+  };
+  return {
+    nodeConfig,
+    ...(gpu.compactPlacement || gpu.interconnect.kind === 'gpudirect' ? { placementPolicy: { type: 'COMPACT' as const } } : {}),
+    ...(queued ? { queuedProvisioning: { enabled: true } } : {}),
   };
 }
 
@@ -51,21 +89,28 @@ export interface GkeNodePoolSpec {
 export function gkeNodePoolSpec(pool: NodePool, gpuOperator = false): GkeNodePoolSpec {
   const isGpuTaint = (t: { key: string; effect: string }) => t.key === GPU_TAINT.key && t.effect === GPU_TAINT.effect;
   const gpu = pool.accelerator?.gkeAcceleratorType !== undefined;
+  const dra = pool.gpu?.allocation.mode === 'dra';
+  const features = gkeGpuFields(pool);
   return {
     name: pool.name,
-    initialNodeCount: pool.minSize,
+    initialNodeCount: features.queuedProvisioning ? 0 : pool.minSize,
     autoscaling: { minNodeCount: pool.minSize, maxNodeCount: pool.maxSize },
     nodeConfig: {
       machineType: pool.instanceType,
-      labels: { ...pool.nodeLabels(), ...(gpu && gpuOperator ? GKE_NO_DEFAULT_DEVICE_PLUGIN_LABEL : {}) },
+      // DRA on GKE: no GKE device plugin and no automatic driver install (GKE "set-up-dra": label
+      // gke-no-default-nvidia-gpu-device-plugin=true, gpu-driver-version=disabled; GKE 1.34+, not Autopilot).
+      labels: { ...pool.nodeLabels(), ...(gpu && (gpuOperator || dra) ? GKE_NO_DEFAULT_DEVICE_PLUGIN_LABEL : {}) },
       taints: pool.nodeTaints().filter((t) => !isGpuTaint(t)).map(cloudTaint),
       spot: pool.capacityType === CapacityType.SPOT,
       guestAccelerators: pool.accelerator?.gkeAcceleratorType
-        ? [{ type: pool.accelerator.gkeAcceleratorType, count: pool.gpusPerNode, gpuDriverInstallationConfig: { gpuDriverVersion: 'DEFAULT' } }]
+        ? [{ type: pool.accelerator.gkeAcceleratorType, count: pool.gpusPerNode, gpuDriverInstallationConfig: { gpuDriverVersion: dra ? 'INSTALLATION_DISABLED' : 'DEFAULT' } }]
         : [],
       oauthScopes: ['https://www.googleapis.com/auth/cloud-platform'],
       shieldedInstanceConfig: { enableSecureBoot: true },
+      ...features.nodeConfig,
     },
+    ...(features.placementPolicy ? { placementPolicy: features.placementPolicy } : {}),
+    ...(features.queuedProvisioning ? { queuedProvisioning: features.queuedProvisioning } : {}),
   };
 }
 

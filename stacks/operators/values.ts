@@ -9,6 +9,7 @@ import { GKE_GPU_OPERATOR_VALUES, kedaValues, kserveRuntimeConfigsValues, kubefl
 import { kueueConfigurationYaml } from './operator-config';
 import { ValuesContext } from './values-context';
 import { OperatorName, releasesFor } from './versions';
+import { gpuSharingValues } from './gpu-sharing-values';
 
 /** A Kubernetes toleration as Helm values carry it. */
 export interface TolerationValue {
@@ -263,6 +264,7 @@ export function operatorValues(name: OperatorName, ctx: ValuesContext): Record<s
         ...(ctx.cluster === 'gke' ? GKE_GPU_OPERATOR_VALUES : {}),
         dcgmExporter: { enabled: true, serviceMonitor: { enabled: monitoring, honorLabels: true } },
         daemonsets: { tolerations: gpuPoolTolerations(ctx.pools) },
+        ...gpuSharingValues(ctx.pools),
       } satisfies GpuOperatorValues);
     case 'kube-prometheus-stack':
       return sortKeys({
