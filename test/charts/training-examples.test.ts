@@ -52,7 +52,7 @@ describe('TrainingExamples', () => {
       expect(ofKind(all.get(name)!, 'TrainJob')).toEqual([]);
     }
     const v2 = synthExamples({ ...exampleFeatures(undefined), trainerV2: true });
-    expect(ofKind(v2.get('training-examples')!, 'TrainJob').map((j) => j.metadata.name)).toEqual(['pytorch-trainer-v2', 'tf-parameter-server-v2', 'tf-allreduce-v2', 'jax-allreduce-v2']);
+    expect(ofKind(v2.get('training-examples')!, 'TrainJob').map((j) => j.metadata.name)).toEqual(['pytorch-trainer-v2', 'tf-parameter-server-v2', 'tf-allreduce-v2', 'jax-allreduce-v2', 'horovod-v2']);
   });
 
   test.each([...NAMESPACES, ...NAMESPACES.map((n) => `${n}-mpi`)])('%s snapshot', (name) => {
