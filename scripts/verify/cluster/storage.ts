@@ -95,23 +95,6 @@ function storageClass(name: string, isDefault: boolean): KubeObject {
   };
 }
 
-/** Class verify:pulumi creates when claims name none (its storage, `storageClasses`). */
-export const DEFAULT_CLASS = 'verify-cluster-default';
-
-/**
- * verify:pulumi's storage (scripts/verify/pulumi/cluster.ts): one StorageClass per class name the
- * claims use plus a default class; `persistentVolumes` gives every claim a volume of its own modes.
- */
-export function storageClasses(claims: readonly Claim[]): KubeObject[] {
-  const names = new Set(claims.map((c) => c.storageClassName).filter((n): n is string => Boolean(n)));
-  return [...[...names].sort().map((name) => storageClass(name, false)), storageClass(DEFAULT_CLASS, true)];
-}
-
-/** verify:pulumi's volumes: one per claim, pre-bound, with the claim's access modes, size and class. */
-export function persistentVolumes(claims: readonly Claim[]): KubeObject[] {
-  return claims.map((c, i) => volume(c, volumeName(c, i), c.storageClassName || DEFAULT_CLASS));
-}
-
 function volume(c: Claim, name: string, storageClassName: string): KubeObject {
   return {
     apiVersion: 'v1',

@@ -18,7 +18,7 @@ import { SIMULATED_OPERATORS } from '../cluster/coverage';
 import { nodesFromPools, schedulerNames } from '../cluster/nodes';
 import { startKueue, startTrainingOperator } from '../cluster/run-operators';
 import { type ClusterInputs, loadInputs, operatorCrdInfos } from '../cluster/setup';
-import { expectedClaims, persistentVolumes, storageClasses } from '../cluster/storage';
+import { expectedClaims, profileClasses, provisionedVolumes, type StorageProfileInput } from '../cluster/storage';
 
 const COMPONENT_TIMEOUT_S = 120;
 
@@ -85,10 +85,15 @@ export async function startCluster({
   return { client: cp.client, kubeconfig, nodes, running };
 }
 
-/** Storage for the claims of `objects` (verify-cluster's: a class per claimed class + a default, one pre-bound volume per claim). */
-export function storageFor(objects: readonly KubeObject[]): { classes: KubeObject[]; volumes: KubeObject[] } {
-  const claims = expectedClaims(recordsOf(objects));
-  return { classes: storageClasses(claims), volumes: persistentVolumes(claims) };
+/**
+ * Storage for the claims of `objects` as the stack's storage profile provisions it (verify-cluster's
+ * own): the profile's classes, and a pre-bound volume for each claim whose class is in the profile
+ * and gives every access mode it asks for. Others get none (`unbound`, with why): their claims stay
+ * Pending, and the provider's await fails on them, as on the stack's cluster.
+ */
+export function storageFor(objects: readonly KubeObject[], profile: StorageProfileInput): { classes: KubeObject[]; volumes: KubeObject[]; unbound: string[] } {
+  const { volumes, unbound } = provisionedVolumes(expectedClaims(recordsOf(objects)), profile);
+  return { classes: profileClasses(profile), volumes, unbound };
 }
 
 /** Stops every process of the cluster and removes its temp dir. */

@@ -115,8 +115,9 @@ async function main(): Promise<number> {
   const objects = plan.manifests.flatMap((m) => m.objects);
   const cluster = await startCluster({ build: opts.build, inputs, crds, objects, log });
   const kube = kubeClient(cluster.client);
-  const { classes, volumes } = storageFor(objects);
+  const { classes, volumes, unbound } = storageFor(objects, inputs.storage);
   for (const sc of classes) await kube.create(sc);
+  log(`==> storage: the ${inputs.storage.name} profile's classes; ${volumes.length} claim(s) get a volume${unbound.length ? `; none (they stay Pending): ${unbound.join('; ')}` : ''}`);
   // Volumes for the claims before each up from an empty state. A volume still Bound belongs to a
   // claim that destroy retained (retainOnDelete): the next up adopts that claim, so the volume
   // stays; pv-protection would hold its deletion forever anyway (k8s v1.34

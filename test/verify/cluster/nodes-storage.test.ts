@@ -134,20 +134,4 @@ describe('verify-cluster nodes and storage', () => {
       'PersistentVolumeClaim ns/elsewhere: no class gp3 in the local storage profile (standard, nfs), so nothing provisions it',
     ]);
   });
-
-  test('storageClasses (verify:pulumi): one per class name used plus the default; PVs are pre-bound with the claim access modes', () => {
-    const claims = [
-      { namespace: 'ns', name: 'data', storageClassName: 'shared-rwx', accessModes: ['ReadWriteMany'], storage: '20Gi' },
-      { namespace: 'ns', name: 'ckpt', storageClassName: undefined, accessModes: ['ReadWriteOnce'], storage: '5Gi' },
-    ];
-    const classes = storage.storageClasses(claims);
-    expect(classes.map((c: any) => c.metadata.name)).toEqual(['shared-rwx', storage.DEFAULT_CLASS]);
-    expect(classes[1].metadata.annotations['storageclass.kubernetes.io/is-default-class']).toBe('true');
-    expect(classes[0].metadata.annotations).toBeUndefined();
-    const pvs = storage.persistentVolumes(claims);
-    expect(pvs[0].spec).toMatchObject({ accessModes: ['ReadWriteMany'], storageClassName: 'shared-rwx', capacity: { storage: '20Gi' }, claimRef: { namespace: 'ns', name: 'data' } });
-    expect(pvs[1].spec.storageClassName).toBe(storage.DEFAULT_CLASS);
-    expect(pvs[1].spec.csi.driver).toBe(storage.CSI_DRIVER);
-    expect(new Set(pvs.map((p: any) => p.metadata.name)).size).toBe(2);
-  });
 });
