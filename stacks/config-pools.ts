@@ -10,10 +10,11 @@ import { CapacityType, NodePool } from '../constructs/cluster/node-pool';
 import { PropError } from '../constructs/core/errors';
 import { GKE_CPU_MACHINE_TYPE, gkeGpuCounts, gkeMachineType } from './cluster/machine-types';
 import type { ClusterKind } from './cluster/kinds';
+import { GPU_FEATURE_FIELDS, GpuFeaturesConfig, gpuFeaturesConfigOf, parseGpuFeatures } from './config-gpu';
 import { int, obj, oneOf, StackConfigError, str, strList } from './config-values';
 
-/** A node pool as written in config (`pools` key). */
-export interface PoolConfig {
+/** A node pool as written in config (`pools` key); GPU pools also take the GPU feature keys (config-gpu.ts). */
+export interface PoolConfig extends GpuFeaturesConfig {
   readonly name: string;
   /** Accelerator preset name (`nvidia-l4`); omit for a CPU pool. */
   readonly accelerator?: string;
@@ -25,7 +26,7 @@ export interface PoolConfig {
   readonly maxSize?: number;
   /** @default - the accelerator's EC2 type on EKS, its GKE machine type on GKE */
   readonly instanceType?: string;
-  /** @default 'on-demand' */
+  /** @default 'on-demand' ('reserved' / 'flex-start' follow from `reservation`) */
   readonly capacityType?: 'on-demand' | 'spot';
   /** local only: existing node names to label and taint as this pool. @default - none */
   readonly nodes?: readonly string[];
@@ -35,7 +36,7 @@ export interface PoolConfig {
   readonly memoryPerNode?: number;
 }
 
-const POOL_FIELDS = ['name', 'accelerator', 'gpusPerNode', 'minSize', 'maxSize', 'instanceType', 'cpuPerNode', 'memoryPerNode', 'capacityType', 'nodes'];
+const POOL_FIELDS = ['name', 'accelerator', 'gpusPerNode', 'minSize', 'maxSize', 'instanceType', 'cpuPerNode', 'memoryPerNode', 'capacityType', 'nodes', ...GPU_FEATURE_FIELDS];
 
 function positive(key: string, value: unknown): number {
   if (typeof value !== 'number' || !(value > 0)) throw new StackConfigError(key, value, 'use a positive number');
@@ -53,7 +54,9 @@ export function poolsConfigOf(pools: readonly NodePool[], nodes: Readonly<Record
     ...(p.accelerator ? { accelerator: p.accelerator.name, gpusPerNode: p.gpusPerNode } : {}),
     ...(nodes[p.name]?.length ? { nodes: [...nodes[p.name]] } : { minSize: p.minSize, maxSize: p.maxSize }),
     instanceType: p.instanceType,
-    capacityType: p.capacityType === CapacityType.SPOT ? 'spot' : 'on-demand',
+    // Reserved and flex-start capacity follow from the reservation below.
+    ...(p.capacityType === CapacityType.SPOT || p.capacityType === CapacityType.ON_DEMAND ? { capacityType: p.capacityType === CapacityType.SPOT ? 'spot' as const : 'on-demand' as const } : {}),
+    ...gpuFeaturesConfigOf(p.gpu),
   }));
 }
 
@@ -144,6 +147,7 @@ function buildPool(cluster: ClusterKind, key: string, p: PoolConfig, options: { 
   checkInstanceCloud(cluster, key, options.instanceType, named, typeof p.gpusPerNode === 'number' ? p.gpusPerNode : 0);
   if (p.accelerator === undefined) {
     if (p.gpusPerNode !== undefined) throw new StackConfigError(`${key}.gpusPerNode`, p.gpusPerNode, 'a CPU pool has no GPUs; set accelerator too, or remove gpusPerNode');
+    parseGpuFeatures(key, p, false);
     const instanceType = options.instanceType ?? (cluster === 'gke' ? GKE_CPU_MACHINE_TYPE : undefined);
     return NodePool.cpu({ ...options, instanceType });
   }
@@ -172,7 +176,7 @@ function buildPool(cluster: ClusterKind, key: string, p: PoolConfig, options: { 
       throw new StackConfigError(`${key}.gpusPerNode`, gpusPerNode, `EC2 instances carry ${counts.join(', ') || 'no'} x ${accelerator.name}; use one of those counts or set instanceType`);
     }
   }
-  return NodePool.gpu({ ...options, instanceType, accelerator, gpusPerNode });
+  return NodePool.gpu({ ...options, ...parseGpuFeatures(key, p, true, CLOUD_OF[cluster]), instanceType, accelerator, gpusPerNode });
 }
 
 /** NodePool's own checks (min > max, GPU count) become config errors naming the pool's key. */

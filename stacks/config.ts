@@ -96,7 +96,7 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
   subnetIds: 'eks: subnet ids of an existing VPC, two or more availability zones (required)',
   location: 'gke: region or zone (required)',
   systemPool: '{instanceType, minSize, maxSize} of the untainted system nodes (eks, gke)',
-  pools: 'node pools: [{name, accelerator, gpusPerNode, minSize, maxSize, instanceType, capacityType, nodes}]',
+  pools: 'node pools: [{name, accelerator, gpusPerNode, minSize, maxSize, instanceType, capacityType, nodes}]; GPU pools also allocation, sharing, interconnect, disks, reservation, topologyLevels, compactPlacement',
   operators: `operators to install (default: every one that runs on the cluster kind but the opt-in ${OPT_IN_OPERATORS.join(', ')}; local also the NFS provisioner, local and eks metrics-server)`,
   operatorInstall: "'stack' (default): the stack installs `operators`; 'external': they are already installed out of band, the stack installs none but still checks versions and charts against them",
   autoscaler: "eks: node autoscaler, 'cluster-autoscaler' (default) or 'karpenter'",
