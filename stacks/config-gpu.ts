@@ -7,6 +7,7 @@
  */
 import { CapacityReservation, Cloud, GpuAllocation, GpuSharing, Interconnect } from '../constructs/cluster/gpu-features';
 import type { GpuFeatureOptions, GpuPoolSpec } from '../constructs/cluster/gpu-pool-spec';
+import type { NodePool } from '../constructs/cluster/node-pool';
 import { PropError } from '../constructs/core/errors';
 import { parseMemory } from './config-teams';
 import { obj, onlyFields, StackConfigError, str, strList } from './config-values';
@@ -103,6 +104,30 @@ export function gpuFeaturesConfigOf(g: GpuPoolSpec | undefined): GpuFeaturesConf
     ...(g.topologyLevels.length ? { topologyLevels: [...g.topologyLevels] } : {}),
     ...(g.compactPlacement ? { compactPlacement: true } : {}),
   };
+}
+
+/**
+ * The GPU feature of `pool` an EKS managed node group without a launch template cannot carry: EFA
+ * interfaces, a capacity reservation or Capacity Block (`CAPACITY_BLOCK` needs a launch template with
+ * the reservation; aws.eks.NodeGroup, @pulumi/aws 7.48), local NVMe as ephemeral storage. Karpenter
+ * derives all of them (stacks/platform/karpenter-node-pools.ts).
+ */
+export function launchTemplateFeature(pool: NodePool): { prop: string; value: unknown } | undefined {
+  const g = pool.gpu;
+  if (g?.interconnect.kind && g.interconnect.kind !== 'none') return { prop: 'interconnect', value: String(g.interconnect) };
+  if (g?.reservation) return { prop: 'reservation', value: String(g.reservation) };
+  if (g?.localNvmeForEphemeralStorage) return { prop: 'disks.localNvmeForEphemeralStorage', value: true };
+  return undefined;
+}
+
+/** With cluster-autoscaler the EKS pools are managed node groups: refuse, at config time, what they cannot carry. */
+export function checkManagedNodeGroupPools(pools: readonly NodePool[], given: boolean): void {
+  pools.forEach((pool, i) => {
+    const f = launchTemplateFeature(pool);
+    if (!f) return;
+    const why = "EKS managed node groups (autoscaler 'cluster-autoscaler') cannot carry it without a launch template, which the stack does not make; set autoscaler: karpenter, or remove it";
+    throw new StackConfigError(given ? `pools[${i}].${f.prop}` : 'pools', given ? f.value : pool.name, why);
+  });
 }
 
 function reservationConfigOf(r: CapacityReservation): ReservationConfig {

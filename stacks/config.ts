@@ -11,6 +11,7 @@ import { NameRule, nameProblem } from '../constructs/core/names';
 import { ContainerImage } from '../constructs/core/image';
 import { KUBERNETES_MINOR } from '../constructs/core/versions';
 import { defaultPoolsFor, parsePools } from './config-pools';
+import { checkManagedNodeGroupPools } from './config-gpu';
 import { parseTeams } from './config-teams';
 import { CONFIG_NAMESPACE, dnsLabel, int, obj, oneOf, StackConfigError, str, strList } from './config-values';
 import type { PlatformTeamSpec } from './platform/teams';
@@ -158,6 +159,7 @@ export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly Nod
   const operatorInstall = oneOf('operatorInstall', raw.operatorInstall ?? 'stack', OPERATOR_INSTALL_MODES);
   const gangScheduler = parseGangScheduler(raw.gangScheduler, operators);
   const { autoscaler, awsRegion } = parseAutoscaling(cluster, raw.autoscaler, provider);
+  if (autoscaler === 'cluster-autoscaler') checkManagedNodeGroupPools(pools, raw.pools !== undefined);
   const charts = raw.charts === undefined ? undefined : strList('charts', raw.charts);
   const teams = parseTeams(raw.teams, pools);
   if (teams.length && !operators.includes('kueue')) {

@@ -4,8 +4,10 @@ import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
 import { NVIDIA_GPU_RESOURCE } from '../../constructs/cluster/accelerator';
 import { CapacityType, NodePool } from '../../constructs/cluster/node-pool';
+import { formatValue } from '../../constructs/core/errors';
 import { Labels } from '../../constructs/core/labels';
 import { SystemPoolConfig } from '../config';
+import { launchTemplateFeature } from '../config-gpu';
 import { OperatorName } from '../operators/versions';
 import { SYSTEM_POOL_NAME } from '../operators/values';
 import { EksNodeAutoscalerIdentity } from './eks-autoscaling';
@@ -46,18 +48,12 @@ export interface EksNodeGroupSpec {
 }
 
 /**
- * GPU features a managed node group without a launch template cannot carry: EFA interfaces,
- * capacity reservations or Capacity Blocks (`CAPACITY_BLOCK` needs a launch template with the
- * reservation; aws.eks.NodeGroup, @pulumi/aws 7.48), local NVMe as ephemeral storage, and GKE's
- * flex-start. Karpenter derives all of them (stacks/platform/karpenter-node-pools.ts).
+ * The GPU feature of `pool` a managed node group without a launch template cannot carry (EFA,
+ * reservations, local NVMe: `launchTemplateFeature`, which the config check uses too), as text.
  */
 export function unsupportedOnManagedNodeGroups(pool: NodePool): string | undefined {
-  const g = pool.gpu;
-  if (!g) return undefined;
-  if (g.interconnect.kind !== 'none') return `prop 'interconnect' is '${g.interconnect}'`;
-  if (g.reservation) return `prop 'reservation' is '${g.reservation}'`;
-  if (g.localNvmeForEphemeralStorage) return "prop 'disks.localNvmeForEphemeralStorage' is true";
-  return undefined;
+  const f = launchTemplateFeature(pool);
+  return f && `prop '${f.prop}' is ${formatValue(f.value)}`;
 }
 
 const AUTOSCALER_TEMPLATE = 'k8s.io/cluster-autoscaler/node-template';

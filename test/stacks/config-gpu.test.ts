@@ -4,7 +4,7 @@ import { CapacityReservation, GpuAllocation, GpuSharing, Interconnect } from '..
 import { CapacityType, NodePool } from '../../constructs/cluster/node-pool';
 import { parseStackConfig, poolsConfigOf, StackConfigError } from '../../stacks/config';
 
-const eks = (pools: unknown[]) => parseStackConfig({ cluster: 'eks', subnetIds: ['a', 'b'], pools }, [], { awsRegion: 'us-west-2' });
+const eks = (pools: unknown[]) => parseStackConfig({ cluster: 'eks', subnetIds: ['a', 'b'], autoscaler: 'karpenter', pools }, [], { awsRegion: 'us-west-2' });
 const gke = (pools: unknown[]) => parseStackConfig({ cluster: 'gke', location: 'us-central1', pools }, []);
 const h100 = (extra: Record<string, unknown>) => ({ name: 'h100', accelerator: 'nvidia-h100-80gb', gpusPerNode: 8, ...extra });
 const a100 = (extra: Record<string, unknown>) => ({ name: 'a100', accelerator: 'nvidia-a100-80gb', gpusPerNode: 8, ...extra });
@@ -103,4 +103,15 @@ test.each([
 test('fails when an EC2 reservation or Capacity Block is given on GKE', () => {
   expect(() => gke([h100({ reservation: { ec2CapacityBlock: 'cr-0123456789abcdef0' } })])).toThrow(/pools\[0\]\.reservation' is .*an EC2 Capacity Block; gke pools take/);
   expect(() => gke([h100({ reservation: { ec2: 'cr-0123456789abcdef0' } })])).toThrow(/pools\[0\]\.reservation' is \{"ec2":"cr-0123456789abcdef0"\}; an EC2 reservation; gke pools take \{gke: '<reservation>'\} or \{gkeFlexStart: \{queuedProvisioning\?: true\}\}/);
+});
+
+test('fails at config time when a managed node group (cluster-autoscaler) would need a launch template', () => {
+  const raw = (pools: unknown[], autoscaler?: string) => ({ cluster: 'eks', subnetIds: ['a', 'b'], pools, ...(autoscaler ? { autoscaler } : {}) });
+  const parse = (pools: unknown[], autoscaler?: string) => parseStackConfig(raw(pools, autoscaler), [], { awsRegion: 'us-west-2' });
+  expect(() => parse([{ name: 'cpu' }, h100({ interconnect: 'efa' })])).toThrow(/pools\[1\]\.interconnect' is 'efa\(all\)'; EKS managed node groups \(autoscaler 'cluster-autoscaler'\) cannot carry it .*set autoscaler: karpenter/);
+  expect(() => parse([h100({ reservation: { ec2: 'cr-0123456789abcdef0' } })])).toThrow(/pools\[0\]\.reservation' is 'ec2-reservation\(cr-0123456789abcdef0\)'; EKS managed node groups/);
+  expect(() => parse([h100({ disks: { localNvmeForEphemeralStorage: true } })])).toThrow(/pools\[0\]\.disks\.localNvmeForEphemeralStorage' is true; EKS managed node groups/);
+  // Karpenter derives them; sharing, DRA and the root disk need no launch template.
+  expect(() => parse([h100({ interconnect: 'efa', reservation: { ec2: 'cr-0123456789abcdef0' } })], 'karpenter')).not.toThrow();
+  expect(() => parse([a100({ sharing: { mig: '1g.10gb' }, disks: { root: 300 } }), h100({ allocation: 'dra' })])).not.toThrow();
 });

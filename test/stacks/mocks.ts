@@ -85,3 +85,23 @@ export function kindExamplePools(): Record<string, unknown>[] {
   const nodes = Object.fromEntries(pools.map((p) => [p.name, Array.from({ length: p.maxSize }, () => (++n === 1 ? 'kind-worker' : `kind-worker${n}`))]));
   return poolsConfigOf(pools, nodes);
 }
+
+/**
+ * A committed `Pulumi.<stack>.yaml` as `installMocks` arguments: the project keys (lists and
+ * objects as the JSON Pulumi hands the program, scalars as their text) and the other namespaces.
+ */
+export function stackFileMocks(stack: string): { config: Record<string, string>; otherNamespaces: Record<string, string> } {
+  const fs = require('node:fs') as typeof import('node:fs');
+  const path = require('node:path') as typeof import('node:path');
+  const { parse } = require('yaml') as typeof import('yaml');
+  const all: Record<string, unknown> = parse(fs.readFileSync(path.resolve(__dirname, `../../Pulumi.${stack}.yaml`), 'utf8')).config;
+  const text = (v: unknown) => (typeof v === 'object' ? JSON.stringify(v) : String(v));
+  const prefix = 'ml-platform-patterns:';
+  const config: Record<string, string> = {};
+  const otherNamespaces: Record<string, string> = {};
+  for (const [k, v] of Object.entries(all)) {
+    if (k.startsWith(prefix)) config[k.slice(prefix.length)] = text(v);
+    else otherNamespaces[k] = text(v);
+  }
+  return { config, otherNamespaces };
+}

@@ -19,7 +19,7 @@ function stackFile(stack: string): { raw: Record<string, unknown>; awsRegion?: s
  * What `pulumi up` would run first for each committed stack: its config parsed, the pinned
  * releases, and the semantic checks over exactly the charts it deploys, against its target.
  */
-test.each(['local', 'eks', 'gke'])('Pulumi.%s.yaml parses and plans without problems', (stack) => {
+test.each(['local', 'eks', 'gke', 'eks-gpu', 'gke-gpu'])('Pulumi.%s.yaml parses and plans without problems', (stack) => {
   const { raw, awsRegion } = stackFile(stack);
   const config = parseStackConfig(raw, Object.values(examplePools), { awsRegion });
   const plan = planPlatform(config, buildPlatform({ target: stackTarget(config) }));

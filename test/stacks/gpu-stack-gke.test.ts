@@ -1,0 +1,54 @@
+import { installMocks, named, promiseOf, Registered, settle, stackFileMocks } from './mocks';
+
+jest.setTimeout(120_000);
+
+/** Pulumi.gke-gpu.yaml run whole against the mocks: what `pulumi up` would register for its GPU pools. */
+let registered: Registered[];
+
+beforeAll(async () => {
+  const { config, otherNamespaces } = stackFileMocks('gke-gpu');
+  registered = installMocks(config, otherNamespaces);
+  const program = require('../../stacks/index');
+  await promiseOf(program.kubeconfig);
+  await settle();
+});
+
+const pool = (name: string) => named(registered, `mlp-gke-gpu-pool-${name}`).inputs;
+
+test('the DRA pool: no GKE device plugin and no automatic driver install', () => {
+  const { nodeConfig } = pool('l4-dra');
+  expect(nodeConfig.labels).toMatchObject({ 'gke-no-default-nvidia-gpu-device-plugin': 'true', 'nvidia.com/gpu.deploy.device-plugin': 'false' });
+  expect(nodeConfig.guestAccelerators).toEqual([{ type: 'nvidia-l4', count: 1, gpuDriverInstallationConfig: { gpuDriverVersion: 'INSTALLATION_DISABLED' } }]);
+});
+
+test('the MIG pool: a2-ultragpu-8g with the MIG manager layout label', () => {
+  const { nodeConfig } = pool('a100-mig');
+  expect(nodeConfig.machineType).toBe('a2-ultragpu-8g');
+  expect(nodeConfig.labels['nvidia.com/mig.config']).toBe('all-3g.40gb');
+});
+
+test('the GPUDirect pool: a3-highgpu-8g, compact placement, 500 GB boot disk, its 16 local SSDs for ephemeral storage', () => {
+  const p = pool('h100-gpudirect');
+  expect(p.nodeConfig).toMatchObject({ machineType: 'a3-highgpu-8g', diskSizeGb: 500, ephemeralStorageLocalSsdConfig: { localSsdCount: 16 } });
+  expect(p.placementPolicy).toEqual({ type: 'COMPACT' });
+});
+
+test('the reserved pool: nodes from the named reservation, compact', () => {
+  const p = pool('h100-reserved');
+  expect(p.nodeConfig.reservationAffinity).toEqual({ consumeReservationType: 'SPECIFIC_RESERVATION', key: 'compute.googleapis.com/reservation-name', values: ['h100-reservation'] });
+  expect(p.nodeConfig.labels['mlpatterns.dev/capacity-type']).toBe('reserved');
+  expect(p.placementPolicy).toEqual({ type: 'COMPACT' });
+});
+
+test('the flex-start pool: queued provisioning from 0 nodes, no reservation', () => {
+  const p = pool('h100-flex');
+  expect(p).toMatchObject({ initialNodeCount: 0, autoscaling: { minNodeCount: 0, maxNodeCount: 4 }, queuedProvisioning: { enabled: true } });
+  expect(p.nodeConfig).toMatchObject({ flexStart: true, reservationAffinity: { consumeReservationType: 'NO_RESERVATION' } });
+  expect(p.nodeConfig.labels['mlpatterns.dev/capacity-type']).toBe('flex-start');
+});
+
+test('the gpu-operator: MIG strategy single; the pools without sharing keep the default config', () => {
+  const values = named(registered, 'operators-gpu-operator-release').inputs.values;
+  expect(values.mig).toEqual({ strategy: 'single' });
+  expect(Object.keys(values.devicePlugin.config.data)).toEqual(['default']);
+});
