@@ -245,7 +245,8 @@ async function main(): Promise<number> {
     canaries.push(workflowRoleVerdict(inputs.canaries.workflowRole, canaryRun, argo.executor.runs), workflowRerunVerdict(...rerunCanary));
     // What the steps created (jobs, TrainJobs, InferenceServices), judged like dist's own workloads.
     const stepWorkloads = await stepCreatedWorkloads(cp.client, embeddedRuns, byGvk, inputs.intents);
-    const stepViews = await observe(cp.client, stepWorkloads.filter((w) => w.res), { timeout: 120, settle: opts.settle, kueue: running.has('kueue'), verbose: opts.verbose });
+    // The runs have ended, so their objects have too: a short settle, not the dist wait's.
+    const stepViews = await observe(cp.client, stepWorkloads.filter((w) => w.res), { timeout: 120, settle: Math.min(opts.settle, 5), kueue: running.has('kueue'), verbose: opts.verbose });
     rows.push(...stepWorkloads.map((w) => workloadVerdict({
       id: workloadId(w), origin: w.origin, group: w.group, kind: w.kind, view: stepViews.get(w.key), served: Boolean(w.res), extraReasons: [],
       kueueQueue: running.has('kueue') ? managedQueueOf(w.record, frameworks) : undefined,

@@ -92,9 +92,11 @@ export async function overQuotaScenario(client: ApiClient, scenario: OverQuotaIn
   if (!aWl.done) {
     return [row(first.metadata.name, VERDICTS.FAILED, `not admitted although it fits the queue's capacity (${aWl.timedOut})`, aWl.w ? kueueMessages([aWl.w]) : ['kueue: no Workload created for the Job'])];
   }
-  const rows = [row(first.metadata.name, VERDICTS.READY, `admitted with ${size.pods} pod(s), exactly the queue's admissible ${size.limitedBy}`)];
+  // The second right away: capacity the cohort frees later (other teams' jobs ending) could be borrowed.
   const b = await create(second);
-  if (!b.job) return [...rows, row(second.metadata.name, VERDICTS.FAILED, `create rejected: ${b.error}`)];
+  const rows: WorkloadRow[] = [];
+  const admittedRow = row(first.metadata.name, VERDICTS.READY, `admitted with ${size.pods} pod(s), exactly the queue's admissible ${size.limitedBy}`);
+  if (!b.job) return [admittedRow, row(second.metadata.name, VERDICTS.FAILED, `create rejected: ${b.error}`)];
   // Give Kueue time to try, then it must still be pending, with Kueue saying why.
   const bWait = await waitFor('second probe evaluated', timeoutS, async () => {
     const w = await workloadOf(client, scenario.namespace, b.job!.metadata.uid);
@@ -105,10 +107,23 @@ export async function overQuotaScenario(client: ApiClient, scenario: OverQuotaIn
   const bNow = await workloadOf(client, scenario.namespace, b.job.metadata.uid);
   const pendingMsg = bNow && condition(bNow, 'QuotaReserved');
   if (!bWait.done || !bNow || admitted(bNow)) {
-    rows.push(row(second.metadata.name, VERDICTS.FAILED, bNow && admitted(bNow) ? 'admitted although the queue was full' : `Kueue gave no verdict (${bWait.timedOut || 'no Workload'})`, bNow ? kueueMessages([bNow]) : []));
-    return rows;
+    return [admittedRow, row(second.metadata.name, VERDICTS.FAILED, bNow && admitted(bNow) ? 'admitted although the queue was full' : `Kueue gave no verdict (${bWait.timedOut || 'no Workload'})`, bNow ? kueueMessages([bNow]) : [])];
   }
   log(`    second Job pending as expected: kueue: ${pendingMsg?.reason}: ${pendingMsg?.message}`);
+  let firstFailed: WorkloadRow | undefined;
+  // Admitted by Kueue is not yet running: the namespace's ResourceQuota and LimitRange (the Team's)
+  // must let every pod Kueue admitted be created, and the scheduler place it.
+  const podsUp = await waitFor('first probe\'s pods created and placed', timeoutS, async () => {
+    const pods = (await list(client, `/api/v1/namespaces/${scenario.namespace}/pods?labelSelector=${encodeURIComponent(`batch.kubernetes.io/job-name=${first.metadata.name}`)}`));
+    return { done: pods.filter((p: KubeObject) => p.spec?.nodeName).length >= size.pods, left: pods };
+  });
+  if (!podsUp.done) {
+    const events = (await list(client, `/api/v1/namespaces/${scenario.namespace}/events`))
+      .filter((e: KubeObject) => e.involvedObject?.name === first.metadata.name && e.type === 'Warning').map((e: KubeObject) => `job-controller: ${e.reason}: ${e.message}`);
+    const placed = (podsUp.left ?? []).filter((p: KubeObject) => p.spec?.nodeName).length;
+    firstFailed = row(first.metadata.name, VERDICTS.FAILED, `admitted by Kueue, but ${placed} of ${size.pods} pod(s) created and placed (${podsUp.timedOut}): the namespace's quota or the nodes do not hold what its queue admits`, events);
+  }
+  rows.unshift(firstFailed ?? row(first.metadata.name, VERDICTS.READY, `admitted with ${size.pods} pod(s), exactly the queue's admissible ${size.limitedBy}; all ${size.pods} created past the namespace's ResourceQuota and placed`));
   await client.request('DELETE', `/apis/batch/v1/namespaces/${scenario.namespace}/jobs/${first.metadata.name}?propagationPolicy=Background`);
   const bAdmitted = await waitFor('second probe admitted after the first was deleted', timeoutS, async () => {
     const w = await workloadOf(client, scenario.namespace, b.job!.metadata.uid);
