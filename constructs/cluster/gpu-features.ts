@@ -17,7 +17,11 @@ export class GpuAllocation {
    * @param deviceClassName @default 'gpu.nvidia.com'
    */
   public static dra(deviceClassName = 'gpu.nvidia.com'): GpuAllocation {
-    validateName({ kind: 'GpuAllocation', path: 'dra' }, 'deviceClassName', deviceClassName, NameRule.DNS_SUBDOMAIN);
+    const where = { kind: 'GpuAllocation', path: 'dra' };
+    validateName(where, 'deviceClassName', deviceClassName, NameRule.DNS_SUBDOMAIN);
+    // Kueue counts the class's devices under `dra.mlpatterns.dev/<class>`, a label-key-like name
+    // whose part after the slash holds at most 63 characters (operations/kueue-gpu-resources.ts).
+    if (deviceClassName.length > 63) throw propError(where, 'deviceClassName', deviceClassName, 'use a DeviceClass name of at most 63 characters (it names the Kueue quota resource of its devices)');
     return new GpuAllocation('dra', deviceClassName);
   }
 

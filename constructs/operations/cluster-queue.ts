@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { FairShareCohort, PoolQuota, ResolvedPoolQuota } from './fair-share-cohort';
 import { PreemptionPolicy } from './preemption-policy';
+import { gpuQuotaResource } from './kueue-gpu-resources';
 import { Amounts, POOL_QUOTA, quantities, RESOURCE_NAMES } from './resource-amounts';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
@@ -75,8 +76,11 @@ export class KueueClusterQueue extends Construct {
     for (const [i, ns] of props.namespaces.entries()) validateName(this, `namespaces[${i}]`, ns, NameRule.DNS_LABEL);
     const resolved = props.cohort.reserve(this, this.name, props.quotas);
     this.quotas = [...resolved].sort((a, b) => Number(a.pool.isGpu) - Number(b.pool.isGpu));
-    const withGpus = this.quotas.some((q) => q.pool.isGpu);
-    const covered = [RESOURCE_NAMES.cpu, RESOURCE_NAMES.memory, ...(withGpus ? [RESOURCE_NAMES.gpu] : [])];
+    // GPUs under each GPU pool's resource: nvidia.com/gpu for the device plugin, the
+    // deviceClassMappings name for DRA (`gpuQuotaResource`); device-plugin GPUs first.
+    const gpuResources = [...new Set(this.quotas.filter((q) => q.pool.isGpu).map((q) => gpuQuotaResource(q.pool)))]
+      .sort((a, b) => Number(a !== RESOURCE_NAMES.gpu) - Number(b !== RESOURCE_NAMES.gpu) || a.localeCompare(b));
+    const covered: string[] = [RESOURCE_NAMES.cpu, RESOURCE_NAMES.memory, ...gpuResources];
 
     new ClusterQueueV1Beta2(this, 'Resource', {
       metadata: { name: this.name },
@@ -90,7 +94,8 @@ export class KueueClusterQueue extends Construct {
         // object on every apply (found by verify:pulumi: a second `up` was not a no-op).
         fairSharing: { weight: ClusterQueueV1Beta2SpecFairSharingWeight.fromString(String(this.fairSharingWeight)) },
         preemption: this.preemption.toSpec(),
-        // One group: every flavor lists the same resources, so a pod set gets all of them from one pool.
+        // One group: every flavor lists the same resources, so a pod set gets all of them from one
+        // pool; a GPU resource of another pool's allocation is 0 on a flavor (a DRA job fits only a DRA flavor).
         resourceGroups: [{
           coveredResources: covered,
           flavors: this.quotas.map((q) => ({ name: q.flavor.name, resources: covered.map((r) => flavorResource(r, q)) })),
@@ -102,7 +107,7 @@ export class KueueClusterQueue extends Construct {
 
 /** One resource of one flavor: nominal quota plus the optional borrowing and lending limits. */
 function flavorResource(resource: string, q: ResolvedPoolQuota): FlavorResource {
-  const of = (a: Amounts): string => quantities(a, true)[resource];
+  const of = (a: Amounts): string => quantities(a, true, gpuQuotaResource(q.pool))[resource] ?? '0';
   return {
     name: resource,
     nominalQuota: NominalQuota.fromString(of(q.nominal)),

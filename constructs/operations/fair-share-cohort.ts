@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { gpuQuotaResource } from './kueue-gpu-resources';
 import { PoolResourceFlavor } from './resource-flavor';
 import { addAmounts, Amounts, excess, poolCapacity, quantities, ResourceAmounts, toAmounts, ZERO } from './resource-amounts';
 import { NodePool, NODE_POOL } from '../cluster/node-pool';
@@ -128,7 +129,7 @@ export class FairShareCohort extends Construct {
       const lendingLimit = q.lendingLimit && toAmounts(where, `${prop}.lendingLimit`, q.lendingLimit);
       if (lendingLimit) {
         const over = excess(lendingLimit, nominal);
-        if (over) throw propError(where, `${prop}.lendingLimit`, quantities(lendingLimit, true), `a team can lend at most its nominal quota (${over}); lower the lending limit`);
+        if (over) throw propError(where, `${prop}.lendingLimit`, quantities(lendingLimit, true, gpuQuotaResource(q.pool)), `a team can lend at most its nominal quota (${over}); lower the lending limit`);
       }
       const borrowingLimit = q.borrowingLimit && toAmounts(where, `${prop}.borrowingLimit`, q.borrowingLimit);
       return { pool: q.pool, flavor, nominal, borrowingLimit, lendingLimit };
@@ -136,13 +137,13 @@ export class FairShareCohort extends Construct {
     // Check every pool before booking anything, so a failed member leaves the books unchanged.
     for (const [i, q] of resolved.entries()) {
       if (!q.pool.isGpu && q.nominal.gpus) {
-        throw propError(where, `quotas[${i}].nominal`, quantities(q.nominal, true), `pool '${q.pool.name}' is a CPU pool and has no GPUs; give GPU quota on a GPU pool of cohort '${this.name}' (${this.pools.filter((p) => p.isGpu).map((p) => `'${p.name}'`).join(', ') || 'none: add one to its pools'})`);
+        throw propError(where, `quotas[${i}].nominal`, quantities(q.nominal, true, gpuQuotaResource(q.pool)), `pool '${q.pool.name}' is a CPU pool and has no GPUs; give GPU quota on a GPU pool of cohort '${this.name}' (${this.pools.filter((p) => p.isGpu).map((p) => `'${p.name}'`).join(', ') || 'none: add one to its pools'})`);
       }
       if (this.overcommit) continue;
       const total = addAmounts(this.reservedOn(q.pool), q.nominal);
       const over = excess(total, poolCapacity(q.pool));
       if (over) {
-        throw propError(where, `quotas[${i}].nominal`, quantities(q.nominal, true), `with the quotas already in cohort '${this.name}' the total on pool '${q.pool.name}' exceeds its capacity at maxSize ${q.pool.maxSize} (${over}); lower the quota, give the pool more nodes (maxSize), or book above it deliberately with overcommit: true on the cohort (synth then warns, rule capacity-feasibility)`);
+        throw propError(where, `quotas[${i}].nominal`, quantities(q.nominal, true, gpuQuotaResource(q.pool)), `with the quotas already in cohort '${this.name}' the total on pool '${q.pool.name}' exceeds its capacity at maxSize ${q.pool.maxSize} (${over}); lower the quota, give the pool more nodes (maxSize), or book above it deliberately with overcommit: true on the cohort (synth then warns, rule capacity-feasibility)`);
       }
     }
     for (const q of resolved) this.reserved.set(q.pool.name, addAmounts(this.reservedOn(q.pool), q.nominal));

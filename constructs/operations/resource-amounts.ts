@@ -77,9 +77,12 @@ export function memoryText(mebibytes: number): string {
 /** The three resource names a quota covers, in the order Kueue and ResourceQuota list them. */
 export const RESOURCE_NAMES = { cpu: 'cpu', memory: 'memory', gpu: NVIDIA_GPU_RESOURCE } as const;
 
-/** Amounts as a `{ cpu, memory, nvidia.com/gpu }` map of quantity strings (GPUs only when `withGpus`). */
-export function quantities(a: Amounts, withGpus: boolean): Record<string, string> {
+/**
+ * Amounts as a `{ cpu, memory, nvidia.com/gpu }` map of quantity strings (GPUs only when `withGpus`,
+ * under `gpuResource`: a DRA pool's Kueue resource, `gpuQuotaResource(pool)`).
+ */
+export function quantities(a: Amounts, withGpus: boolean, gpuResource: string = RESOURCE_NAMES.gpu): Record<string, string> {
   const out: Record<string, string> = { [RESOURCE_NAMES.cpu]: cpuText(a.cpuMillis), [RESOURCE_NAMES.memory]: memoryText(a.memoryMebibytes) };
-  if (withGpus) out[RESOURCE_NAMES.gpu] = String(a.gpus);
+  if (withGpus) out[gpuResource] = String(a.gpus);
   return out;
 }

@@ -2,6 +2,7 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { KueueClusterQueue } from './cluster-queue';
 import { FairShareCohort, PoolQuota, ResolvedPoolQuota } from './fair-share-cohort';
+import { gpuResourceQuotaKey } from './kueue-gpu-resources';
 import { KueueLocalQueue } from './local-queue';
 import { tagMetadata } from './metadata-convention';
 import { PreemptionPolicy } from './preemption-policy';
@@ -140,10 +141,25 @@ export class Team extends Construct {
           'requests.memory': q(memoryText(l.memoryMebibytes)),
           'limits.memory': q(memoryText(l.memoryMebibytes)),
           // Extended resources only have a requests quota; 0 forbids GPUs to a CPU-only team.
-          [`requests.${NVIDIA_GPU_RESOURCE}`]: q(String(l.gpus)),
+          // DRA pools' GPUs count per DeviceClass instead (`gpuResourceQuotaKey`).
+          ...Object.fromEntries(Object.entries(this.gpuQuotas()).map(([k, v]) => [k, q(String(v))])),
         },
       },
     });
+  }
+
+  /**
+   * GPUs the team may use per ResourceQuota key: `requests.nvidia.com/gpu` (always, 0 forbids the
+   * device plugin's GPUs) over device-plugin pools, `<DeviceClass>.deviceclass.resource.k8s.io/devices`
+   * over DRA pools; each pool's part is what `usableOn` allows.
+   */
+  private gpuQuotas(): Record<string, number> {
+    const out: Record<string, number> = { [`requests.${NVIDIA_GPU_RESOURCE}`]: 0 };
+    for (const quota of this.clusterQueue.quotas.filter((x) => x.pool.isGpu)) {
+      const key = gpuResourceQuotaKey(quota.pool);
+      out[key] = (out[key] ?? 0) + usableOn(quota).gpus;
+    }
+    return out;
   }
 
   /** Defaults for containers without resources; max = the largest node of the team's pools. */

@@ -7,6 +7,7 @@
  */
 import { stringify } from 'yaml';
 import { ContainerImage } from '../../constructs/core/image';
+import { kueueDeviceClassMappings } from '../../constructs/operations/kueue-gpu-resources';
 import { COSCHEDULING_SCHEDULER_NAME } from '../../constructs/training/gang-scheduling';
 import type { GangSchedulerChoice } from '../cluster/kinds';
 import type { ValuesContext } from './values-context';
@@ -170,9 +171,14 @@ export const KUEUE_FAIR_SHARING_STRATEGIES = ['LessThanOrEqualToFinalShare', 'Le
  *   backoff instead of holding quota half-started.
  * - internalCertManagement off when cert-manager issues the webhook certificate (the chart only
  *   adds Kueue's own cert rotation when `enableCertManager` is false).
+ * - resources.deviceClassMappings when a pool allocates GPUs through DRA: one `{name,
+ *   deviceClassNames}` entry per DeviceClass (v0.19.2 `apis/config/v1beta2/configuration_types.go`),
+ *   named as the ClusterQueues quota it (`kueueDeviceClassMappings`); without it Kueue admits a
+ *   DRA claim with no device usage. Feature gate `KueueDRAIntegration` is beta and on in v0.19.
  */
 export function kueueConfiguration(ctx: ValuesContext): Record<string, unknown> {
   const certManager = ctx.operators.includes('cert-manager');
+  const mappings = kueueDeviceClassMappings(ctx.pools);
   return {
     apiVersion: 'config.kueue.x-k8s.io/v1beta2',
     kind: 'Configuration',
@@ -200,6 +206,7 @@ export function kueueConfiguration(ctx: ValuesContext): Record<string, unknown> 
     },
     integrations: { frameworks: kueueFrameworks(ctx) },
     fairSharing: { preemptionStrategies: [...KUEUE_FAIR_SHARING_STRATEGIES] },
+    ...(mappings.length ? { resources: { deviceClassMappings: mappings } } : {}),
   };
 }
 

@@ -1,4 +1,6 @@
 import { parse } from 'yaml';
+import { Accelerator } from '../../constructs/cluster/accelerator';
+import { GpuAllocation } from '../../constructs/cluster/gpu-features';
 import { NodePool } from '../../constructs/cluster/node-pool';
 import {
   gangSchedulerName, kueueConfiguration, kueueConfigurationYaml, kueueFrameworks, PYTORCH_INIT_TEMPLATE, pytorchInitContainerTemplate,
@@ -100,5 +102,18 @@ describe('Kueue configuration', () => {
 
   test('the chart value is that object as YAML', () => {
     expect(parse(kueueConfigurationYaml(ctx()))).toEqual(kueueConfiguration(ctx()));
+  });
+
+  test('DRA pools: resources.deviceClassMappings, one entry per DeviceClass, named as the ClusterQueues quota it; none without DRA', () => {
+    const gpu = (name: string, allocation?: GpuAllocation) => NodePool.gpu({ name, accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, allocation });
+    const pools = [NodePool.cpu({ name: 'cpu' }), gpu('l4'), gpu('l4-dra', GpuAllocation.dra()), gpu('l4-dra-b', GpuAllocation.dra()), gpu('l4-mig', GpuAllocation.dra('mig.nvidia.com'))];
+    expect((kueueConfiguration(ctx({ pools })) as any).resources).toEqual({
+      deviceClassMappings: [
+        { name: 'dra.mlpatterns.dev/gpu.nvidia.com', deviceClassNames: ['gpu.nvidia.com'] },
+        { name: 'dra.mlpatterns.dev/mig.nvidia.com', deviceClassNames: ['mig.nvidia.com'] },
+      ],
+    });
+    expect((kueueConfiguration(ctx({ pools: pools.slice(0, 2) })) as any).resources).toBeUndefined();
+    expect(parse(kueueConfigurationYaml(ctx({ pools })))).toEqual(kueueConfiguration(ctx({ pools })));
   });
 });
