@@ -106,6 +106,10 @@ export function resolveGpuSpec(where: Where, accelerator: string, gpusPerNode: n
   const topologyLevels = [...(o.topologyLevels ?? [])];
   validateLabels(where, 'topologyLevels', Object.fromEntries(topologyLevels.map((k) => [k, 'x'])));
   if (new Set(topologyLevels).size !== topologyLevels.length) throw propError(where, 'topologyLevels', topologyLevels, 'each level appears once');
+  // The Kueue Topology CRD's rules (v1beta2, v0.19.2): 1 to 16 levels, kubernetes.io/hostname only as the last.
+  if (topologyLevels.length > 16) throw propError(where, 'topologyLevels', topologyLevels, 'a Kueue Topology takes at most 16 levels');
+  const host = topologyLevels.indexOf('kubernetes.io/hostname');
+  if (host >= 0 && host !== topologyLevels.length - 1) throw propError(where, 'topologyLevels', topologyLevels, "kubernetes.io/hostname can only be the last (narrowest) level of a Kueue Topology");
   return {
     allocation, sharing, interconnect, efaInterfaces, reservation, topologyLevels,
     rootDiskGiB: o.disks?.root ? checkRootDisk(where, o.disks.root) : DEFAULT_ROOT_GIB,

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { gpuQuotaResource } from './kueue-gpu-resources';
+import { KueueTopology, topologyLevelsOf, topologyNameOf } from './kueue-topology';
 import { PoolResourceFlavor } from './resource-flavor';
 import { addAmounts, Amounts, excess, poolCapacity, quantities, ResourceAmounts, toAmounts, ZERO } from './resource-amounts';
 import { NodePool, NODE_POOL } from '../cluster/node-pool';
@@ -55,7 +56,7 @@ export interface FairShareCohortProps {
 
 /**
  * The teams that share a set of node pools and borrow each other's idle quota (a Kueue cohort).
- * It owns the ResourceFlavors (one per pool) and the books: every member ClusterQueue reserves its
+ * It owns the ResourceFlavors (one per pool), the Kueue Topologies of their `topologyLevels`, and the books: every member ClusterQueue reserves its
  * nominal quota here, and reserving more than a pool can hold (`NodePool.capacity()`) is an error,
  * because Kueue would happily admit workloads that can never be scheduled, unless the cohort opts
  * in with `overcommit` (then a synth warning).
@@ -68,6 +69,8 @@ export class FairShareCohort extends Construct {
   private readonly members = new Map<string, string>();
   private readonly reserved = new Map<string, Amounts>();
   private readonly overcommit: boolean;
+  /** The Kueue Topologies of the pools' `topologyLevels`, one per distinct list. */
+  public readonly topologies: readonly KueueTopology[];
 
   constructor(scope: Construct, id: string, props: FairShareCohortProps) {
     super(scope, id);
@@ -87,6 +90,26 @@ export class FairShareCohort extends Construct {
     }
     this.pools = [...props.pools];
     this.overcommit = props.overcommit ?? false;
+    this.topologies = this.makeTopologies(flavorScope);
+  }
+
+  /**
+   * One Kueue Topology per distinct `topologyLevels` list of the pools, beside their flavors (which
+   * name it in `topologyName`); two different lists with one derived name are an error.
+   */
+  private makeTopologies(scope: Construct): KueueTopology[] {
+    const byName = new Map<string, { levels: readonly string[]; pool: string }>();
+    for (const pool of this.pools) {
+      const levels = topologyLevelsOf(pool);
+      if (!levels.length) continue;
+      const name = topologyNameOf(levels);
+      const seen = byName.get(name);
+      if (seen && seen.levels.join(',') !== levels.join(',')) {
+        throw propError(this, 'pools', pool.name, `its topologyLevels [${levels.join(', ')}] and those of pool '${seen.pool}' [${seen.levels.join(', ')}] both name Kueue Topology '${name}'; give both pools the same levels, or use label names that differ`);
+      }
+      if (!seen) byName.set(name, { levels, pool: pool.name });
+    }
+    return [...byName.entries()].map(([name, { levels }]) => new KueueTopology(scope, `topology-${name}`, { levels }));
   }
 
   /** The flavor of `pool`; throws naming `where` and `prop` when the pool is not in the cohort. */

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { requireProps } from '../core/required-props';
+import { poolTopologyName } from './kueue-topology';
 import { ResourceFlavorV1Beta2 } from '../imports/kueue.x-k8s.io';
 
 /** A Kueue ResourceFlavor: the quota unit of one node pool. */
@@ -28,7 +29,8 @@ export interface PoolResourceFlavorProps {
 /**
  * A Kueue ResourceFlavor derived from a node pool: `nodeLabels` = `pool.nodeSelector()` (Kueue
  * injects them into admitted pods) and `tolerations` = `pool.tolerations()` (injected too), so a
- * job admitted on the GPU flavor lands on, and tolerates, exactly the GPU pool.
+ * job admitted on the GPU flavor lands on, and tolerates, exactly the GPU pool. A pool with
+ * `topologyLevels` gets `topologyName`: the Kueue Topology its cohort makes (`KueueTopology`).
  * @see https://kueue.sigs.k8s.io/docs/concepts/resource_flavor/
  */
 export class PoolResourceFlavor extends Construct implements IResourceFlavor {
@@ -45,6 +47,8 @@ export class PoolResourceFlavor extends Construct implements IResourceFlavor {
       metadata: { name: this.name },
       spec: {
         nodeLabels: props.pool.nodeSelector(),
+        // The pool's Kueue Topology (made by its cohort), for Topology Aware Scheduling.
+        topologyName: poolTopologyName(props.pool),
         tolerations: tolerations.length ? tolerations.map((t) => ({ key: t.key, operator: t.operator, value: t.value, effect: t.effect })) : undefined,
       },
     });
