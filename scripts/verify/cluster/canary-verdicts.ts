@@ -92,6 +92,13 @@ const CHECKS: Record<string, Check> = {
     const ignored = obs.view?.state === 'ready' && !(obs.view.kueueWorkloads || []).length;
     return { caught: Boolean(seen) && ignored, seen: seen && `${seen}; it became ready with no Kueue Workload`, why: seen ? 'Kueue acted on it, or it never became ready' : 'the unmanaged queue label was not flagged' };
   },
+  // kubernetes v1.36.3 pkg/scheduler/framework/plugins/dynamicresources (its unschedulable reason
+  // when no device of a node satisfies a claim), reported through the scheduler's FitError
+  'dra-claim-without-device': (obs) => {
+    const seen = find(obs, /^kube-scheduler: pod \S+: Unschedulable: 0\/\d+ nodes are available:.*cannot allocate all claims/);
+    const ran = (obs.view?.pods || []).some((p) => p.spec?.nodeName);
+    return { caught: Boolean(seen) && !ran, seen, why: ran ? 'a pod was placed' : "no 'cannot allocate all claims' from kube-scheduler" };
+  },
   'gang-larger-than-its-queue': (obs) => gangNeverAdmitted(obs),
   'trainjob-larger-than-its-queue': (obs) => gangNeverAdmitted(obs),
 };

@@ -9,6 +9,7 @@
  * - the over-quota scenario: a Kueue-queued batch Job built with the project's constructs;
  * - per dist workload object, the pool(s) and GPUs its construct was given (construct-intent.ts);
  * - the stack's storage profile; the canaries (workflow role here, workloads in canary-inputs.ts);
+ * - the DRA proof (dra-inputs.ts): a DRA pool of the harness's own, its DeviceClasses, a TrainJob;
  * - with MLP_CLUSTER_CHARTS_DIR, the releases of the operators the harness installs from their
  *   charts (MLP_CLUSTER_CHART_OPERATORS, comma-separated): chart folder, release name, namespace and
  *   the stack's values, from the stack's own `localOperatorInstalls` (what its Pulumi program passes).
@@ -35,7 +36,8 @@ import { writeKustomization } from '../../../stacks/operators/training-operator-
 import type { OperatorName } from '../../../stacks/operators/versions';
 import { planReleases, stackTarget } from '../../../stacks/program';
 import { storageProfileFor } from '../../../stacks/operators/platform-target';
-import { workloadCanaries } from './canary-inputs';
+import { WORKLOAD_CANARY_NAMESPACE, workloadCanaries } from './canary-inputs';
+import { draInputs } from './dra-inputs';
 import { recordIntent, workloadIntents } from './construct-intent';
 import { operatorConfiguration } from './operator-config-source';
 
@@ -187,6 +189,9 @@ function main(): void {
   const { result: app, intentOf, uncredited } = recordIntent(pools, () => buildPlatform({ target: stackTarget(config, releases) }));
   const storage = storageProfileFor(config);
   const team = app.node.findAll().find((c): c is Team => c instanceof Team);
+  // The DRA proof's workload is a TrainJob: built only where the stack installs Trainer v2.
+  const trainer = releases.some((r) => r.name === 'kubeflow-trainer');
+  const dra = trainer ? draInputs(WORKLOAD_CANARY_NAMESPACE) : undefined;
   const output = {
     stackFile: STACK_FILE,
     cluster: config.cluster,
@@ -200,7 +205,11 @@ function main(): void {
     storage,
     intents: workloadIntents(app, intentOf),
     uncreditedRenders: uncredited,
-    canaries: { workflowRole: workflowRoleCanary(config), workflowRerun: workflowRerunCanary(config), workloads: workloadCanaries(config.pools, storage, team?.clusterQueue.quotas[0].pool, { trainer: releases.some((r) => r.name === 'kubeflow-trainer') }) },
+    canaries: {
+      workflowRole: workflowRoleCanary(config), workflowRerun: workflowRerunCanary(config),
+      workloads: [...workloadCanaries(config.pools, storage, team?.clusterQueue.quotas[0].pool, { trainer }), ...(dra ? [dra.canary] : [])],
+    },
+    dra: dra?.dra ?? null,
   };
   process.stdout.write(`${JSON.stringify(output)}\n`);
 }

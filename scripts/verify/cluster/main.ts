@@ -39,6 +39,8 @@ import { parseArgs, USAGE } from './options';
 import { counts, failureLines, objectsLine, pendingLines, summaryLine, VERDICTS, type WorkloadRow, workloadTable } from './report';
 import { workloadVerdict } from './workload-verdict';
 import { stepCreatedWorkloads } from './step-objects';
+import { DRA_NAMESPACE } from './dra-inputs';
+import { allocationProblems, publishDevices, startDraProof, watchAllocations } from './dra-proof';
 import { type ArgoRun, startArgo } from './run-argo';
 import { startKueueFromChart } from './kueue-chart';
 import { startTrainingOperatorFromOverlay } from './training-operator-overlay';
@@ -124,13 +126,14 @@ async function main(): Promise<number> {
   await startControllerManager(cp, bins, kubeconfigFile, opts.componentTimeout);
   const extraSchedulers = schedulerNames([...objects, ...embeddedRuns]);
   await startScheduler(cp, bins, kubeconfigFile, extraSchedulers, opts.componentTimeout);
-  const nodes = nodesFromPools(inputs.pools);
+  const nodes = nodesFromPools([...inputs.pools, ...(inputs.dra ? [inputs.dra.pool] : [])]);
   await startKwok(cp, comps.kwok, comps['kwok-assets'], kubeconfigFile, nodes, opts.componentTimeout);
   log(`==> ${secs()}: control plane ready (kube-apiserver, kube-controller-manager, kube-scheduler with profiles ${['default-scheduler', ...extraSchedulers].join(', ')}), ${nodes.length} kwok node(s) Ready`);
   log(`==> installing ${needed.size} CRD(s) (${[...needed.values()].filter((c) => c.operatorRelease).length} from the operators' own releases: not in ${opts.crds})`);
   const byGvk = await installAll(cp.client, needed, opts);
   await createStorage(cp.client, [...objects, ...embeddedRuns], inputs.storage);
   const stopAttacher = startAttacher(cp.client, CSI_DRIVER);
+  if (inputs.dra) log(`==> dra: the harness stands in for the NVIDIA DRA driver: its chart's DeviceClasses and ${await publishDevices(cp.client, inputs.dra)} GPU device(s) in ResourceSlices of pool ${inputs.dra.pool.name}`);
 
   // 3. operators
   let kueueConfiguration: Record<string, any> | undefined;
@@ -193,6 +196,13 @@ async function main(): Promise<number> {
     const unmanaged = running.has('kueue') ? unmanagedQueueReason(o, frameworks) : undefined;
     if (unmanaged) addReason(w.key, unmanaged);
   }
+  // The DRA proof: a TrainJob on the harness's DRA pool; its claims' allocations are recorded while it runs.
+  const draProof = inputs.dra ? await startDraProof(cp.client, inputs.dra, { opts, byGvk }) : undefined;
+  const draWorkload = draProof?.workload && push(draProof.workload.record, draProof.workload.origin, draProof.workload.name!);
+  if (draWorkload) draWorkload.intent = draProof!.workload!.intent;
+  if (draProof && !draWorkload) throw new Fatal(`DRA proof not applied: ${draProof.reasons.join('; ')}`);
+  for (const r of draProof?.reasons ?? []) addReason(draWorkload!.key, r);
+  const draWatch = inputs.dra ? watchAllocations(cp.client, DRA_NAMESPACE) : undefined;
   // The operators' own Deployments as their charts install them: kwok pods, admitted and placed like any workload.
   for (const chart of operatorCharts) {
     for (const o of recordsOf(chart.objects.filter((x) => x.kind === 'Deployment'), chart.release.chartDir)) push(o, `${chart.release.operator} chart`, o.name!);
@@ -219,6 +229,15 @@ async function main(): Promise<number> {
       if (msg && !gangs.has(w.key)) gangs.set(w.key, msg);
     },
   });
+
+  // The DRA proof holds when each of its pods was seen holding its construct's GPUs from its own node's devices.
+  if (inputs.dra && draWatch) {
+    const seen = await draWatch.stop();
+    const pods = draWorkload ? (result.get(draWorkload.key)?.pods ?? []).map((p) => p.metadata.name) : [];
+    const problems = allocationProblems(seen, inputs.dra, pods);
+    if (draWorkload) for (const p of problems) addReason(draWorkload.key, p);
+    log(`==> dra: ${pods.length} pod(s) of the proof, ${problems.length ? `${problems.length} problem(s)` : 'each allocated its GPUs from its own node\'s ResourceSlice'}`);
+  }
 
   // 6. verdicts
   const rows: WorkloadRow[] = workloads.map((w) => workloadVerdict({

@@ -15,6 +15,7 @@ import { notAppliedReason, sortForApply } from '../core/kinds';
 import { describe, type KubeObject, type ObjectRecord } from '../core/objects';
 import { errorMessage, Fatal, log, repoRoot } from '../core/runtime';
 import type { PoolInput } from './nodes';
+import type { DraInput } from './dra-inputs';
 import type { ChartedInputs } from './chart-render';
 import type { OperatorConfiguration } from './operator-config-source';
 import type { WorkloadCanaryInput } from './canary-verdicts';
@@ -57,6 +58,8 @@ export interface ClusterInputs {
   uncreditedRenders: string[];
   /** Known-bad inputs built with the project's constructs (canaries.ts, canary-inputs.ts). */
   canaries: { workflowRole: WorkflowRoleCanaryInput; workflowRerun: WorkflowRerunCanaryInput; workloads: WorkloadCanaryInput[] };
+  /** The DRA proof (dra-inputs.ts), built when the stack installs Trainer v2 (its workload is a TrainJob). */
+  dra: DraInput | null;
 }
 
 const INPUTS_ENTRY = 'scripts/verify/cluster/cluster-inputs.ts';

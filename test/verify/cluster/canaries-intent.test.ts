@@ -20,7 +20,7 @@ describe('construct intent', () => {
       gpuJob: new BatchProcessingJob(chart, 'trainer', { pool: gpu, container: { image: Images.CACHE_HELPER, gpus: 1 } }),
     }));
     expect(uncredited).toEqual([]);
-    expect(intentOf(result.plain.apiObject)).toEqual({ group: 'batch', kind: 'Job', namespace: 'ns', name: 'plain', construct: 'c/plain', pods: [{ pool: 'cpu', gpus: 0 }] });
+    expect(intentOf(result.plain.apiObject)).toEqual({ group: 'batch', kind: 'Job', namespace: 'ns', name: 'plain', construct: 'c/plain', path: 'c/plain/Resource', pods: [{ pool: 'cpu', gpus: 0 }] });
     expect(intentOf(result.gpuJob.apiObject)?.pods).toEqual([{ pool: 'gpu-l4', gpus: 1 }]);
     // the canary's edit: the template pointed at another pool after the construct rendered it
     result.plain.apiObject.addJsonPatch(JsonPatch.replace('/spec/template/spec/nodeSelector', other.nodeSelector()));

@@ -1,0 +1,120 @@
+// Runs verify:cluster's DRA proof (dra-inputs.ts builds it): the harness stands in for the NVIDIA
+// DRA driver (its chart's DeviceClasses, one ResourceSlice per node of the DRA pool with the pool's
+// GPUs as devices), kube-controller-manager makes each pod's ResourceClaim from the pool's
+// template, kube-scheduler v1.36 allocates devices from the slices and binds. While the pods run
+// the harness records every claim's allocation; the proof holds when each pod got exactly the GPUs
+// its construct asked for, from the driver, on the node it runs on. Pure parts unit-tested
+// (test/verify/cluster/dra.test.ts).
+
+import type { ApiClient } from '../core/api-client';
+import { type ServedResource, statusMessage } from '../core/api-paths';
+import type { FieldValidation } from '../core/args';
+import { documentsToObjects, type KubeObject } from '../core/objects';
+import { sleep } from '../core/runtime';
+import { DRA_DRIVER, DRA_NAMESPACE, type DraInput } from './dra-inputs';
+import { list } from './observe';
+import { createOrFail } from './run-operators';
+import { applyDist } from './setup';
+import type { Workload } from './workloads';
+
+/** The ResourceSlices a DRA driver's kubelet plugin would publish: one per node, its GPUs as devices. */
+export function resourceSlices(input: Pick<DraInput, 'pool' | 'devicesPerNode'>): KubeObject[] {
+  return input.pool.nodes.map((n) => ({
+    apiVersion: 'resource.k8s.io/v1', kind: 'ResourceSlice',
+    metadata: { name: `${n.name}-${DRA_DRIVER.replace(/\./g, '-')}` },
+    spec: {
+      driver: DRA_DRIVER, nodeName: n.name, pool: { name: n.name, generation: 1, resourceSliceCount: 1 },
+      devices: Array.from({ length: input.devicesPerNode }, (_, i) => ({ name: `gpu-${i}`, attributes: { type: { string: 'gpu' }, index: { int: i } } })),
+    },
+  }));
+}
+
+/** Creates the DeviceClasses and ResourceSlices (the stand-in driver); throws with the apiserver's message. */
+export async function publishDevices(client: ApiClient, input: DraInput): Promise<number> {
+  const slices = resourceSlices(input);
+  for (const o of [...input.deviceClasses, ...slices]) {
+    const plural = o.kind === 'DeviceClass' ? 'deviceclasses' : 'resourceslices';
+    const r = await client.request('POST', `/apis/resource.k8s.io/v1/${plural}`, { body: o });
+    if (r.status !== 201) throw new Error(`creating ${o.kind} ${o.metadata.name} failed: ${statusMessage(r.status, r.body)}`);
+  }
+  return slices.reduce((n, s) => n + s.spec.devices.length, 0);
+}
+
+/** What a pod was seen holding: its node and each claim's allocated devices. */
+export interface SeenAllocation {
+  node: string;
+  claims: { name: string; results: { driver: string; pool: string; device: string }[] | undefined }[];
+}
+
+/** One look at the namespace: every placed pod with the allocation of each of its claims. */
+export function allocationsOf(pods: readonly KubeObject[], claims: readonly KubeObject[]): Map<string, SeenAllocation> {
+  const byName = new Map(claims.map((c) => [c.metadata.name, c]));
+  const out = new Map<string, SeenAllocation>();
+  for (const p of pods) {
+    if (!p.spec?.nodeName) continue;
+    const statuses: KubeObject[] = p.status?.resourceClaimStatuses ?? [];
+    out.set(p.metadata.name, {
+      node: p.spec.nodeName,
+      claims: statuses.map((s) => ({ name: s.resourceClaimName ?? s.name, results: byName.get(s.resourceClaimName)?.status?.allocation?.devices?.results })),
+    });
+  }
+  return out;
+}
+
+/** Why the proof fails, from what was seen (empty when it holds). */
+export function allocationProblems(seen: ReadonlyMap<string, SeenAllocation>, input: Pick<DraInput, 'pool' | 'proof'>, podNames: readonly string[]): string[] {
+  const nodes = new Set(input.pool.nodes.map((n) => n.name));
+  if (!podNames.length) return ['dra: no pod of the proof was created'];
+  const problems: string[] = [];
+  for (const name of podNames) {
+    const s = seen.get(name);
+    if (!s) { problems.push(`dra: pod ${name} was never seen placed`); continue; }
+    if (!nodes.has(s.node)) problems.push(`dra: pod ${name} ran on node ${s.node}, not on a node of pool ${input.pool.name}`);
+    const results = s.claims.flatMap((c) => c.results ?? []);
+    if (!s.claims.length) problems.push(`dra: pod ${name} has no ResourceClaim (no resourceClaimStatuses)`);
+    else if (s.claims.some((c) => !c.results)) problems.push(`dra: pod ${name} ran with claim(s) ${s.claims.filter((c) => !c.results).map((c) => c.name).join(', ')} never seen allocated`);
+    if (results.length !== input.proof.gpusPerPod) problems.push(`dra: pod ${name} was allocated ${results.length} device(s), its construct asked for ${input.proof.gpusPerPod}`);
+    for (const r of results) {
+      if (r.driver !== DRA_DRIVER || r.pool !== s.node) problems.push(`dra: pod ${name} on node ${s.node} got device ${r.driver}/${r.pool}/${r.device}, not one of its node's ${DRA_DRIVER} devices`);
+    }
+  }
+  return problems;
+}
+
+/** Records allocations in `namespace` every 2 s until stopped; `stop()` returns what was seen (the first sighting with allocations wins). */
+export function watchAllocations(client: ApiClient, namespace: string): { stop: () => Promise<Map<string, SeenAllocation>> } {
+  const seen = new Map<string, SeenAllocation>();
+  let running = true;
+  const loop = (async () => {
+    while (running) {
+      const [pods, claims] = await Promise.all([list(client, `/api/v1/namespaces/${namespace}/pods`), list(client, `/apis/resource.k8s.io/v1/namespaces/${namespace}/resourceclaims`)]);
+      for (const [name, a] of allocationsOf(pods, claims)) {
+        const before = seen.get(name);
+        if (!before || (before.claims.some((c) => !c.results) && a.claims.every((c) => c.results))) seen.set(name, a);
+      }
+      await sleep(2000);
+    }
+  })();
+  return { stop: async () => { running = false; await loop; return seen; } };
+}
+
+/** Applies the proof (its namespace, Pod Security restricted, then its chart as dist is applied); returns its workload and what could not be applied. */
+export async function startDraProof(client: ApiClient, input: DraInput, ctx: { opts: { fieldValidation: FieldValidation; verbose: boolean }; byGvk: ReadonlyMap<string, ServedResource> }): Promise<{ workload?: Workload; reasons: string[] }> {
+  await createOrFail(client, '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: DRA_NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } }, `namespace ${DRA_NAMESPACE}`);
+  const records = documentsToObjects('verify: DRA proof', input.proof.objects).objects;
+  const applied = await applyDist(client, records, ctx);
+  const reasons = records.flatMap((r) => {
+    const a = applied.get(r);
+    return a && !a.ok ? [`${r.kind} ${r.name}: ${a.message}`] : [];
+  });
+  const target = records.find((r) => r.kind === input.proof.workload.kind && r.name === input.proof.workload.name);
+  if (!target) return { reasons: [...reasons, `no ${input.proof.workload.kind} ${input.proof.workload.name} among the proof's objects`] };
+  return {
+    reasons,
+    workload: {
+      key: `dra|${target.group}/${target.kind}|${DRA_NAMESPACE}/${target.name}`, group: target.group, version: target.version, kind: target.kind,
+      namespace: DRA_NAMESPACE, name: target.name, liveName: target.name, origin: 'verify: DRA proof (stand-in driver)', record: target,
+      res: ctx.byGvk.get(`${target.group}/${target.version}/${target.kind}`), intent: input.proof.intent ?? undefined,
+    },
+  };
+}
