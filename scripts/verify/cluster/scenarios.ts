@@ -94,7 +94,6 @@ export async function overQuotaScenario(client: ApiClient, scenario: OverQuotaIn
   }
   // The second right away: capacity the cohort frees later (other teams' jobs ending) could be borrowed.
   const b = await create(second);
-  const rows: WorkloadRow[] = [];
   const admittedRow = row(first.metadata.name, VERDICTS.READY, `admitted with ${size.pods} pod(s), exactly the queue's admissible ${size.limitedBy}`);
   if (!b.job) return [admittedRow, row(second.metadata.name, VERDICTS.FAILED, `create rejected: ${b.error}`)];
   // Give Kueue time to try, then it must still be pending, with Kueue saying why.
@@ -123,7 +122,7 @@ export async function overQuotaScenario(client: ApiClient, scenario: OverQuotaIn
     const placed = (podsUp.left ?? []).filter((p: KubeObject) => p.spec?.nodeName).length;
     firstFailed = row(first.metadata.name, VERDICTS.FAILED, `admitted by Kueue, but ${placed} of ${size.pods} pod(s) created and placed (${podsUp.timedOut}): the namespace's quota or the nodes do not hold what its queue admits`, events);
   }
-  rows.unshift(firstFailed ?? row(first.metadata.name, VERDICTS.READY, `admitted with ${size.pods} pod(s), exactly the queue's admissible ${size.limitedBy}; all ${size.pods} created past the namespace's ResourceQuota and placed`));
+  const rows = [firstFailed ?? row(first.metadata.name, VERDICTS.READY, `admitted with ${size.pods} pod(s), exactly the queue's admissible ${size.limitedBy}; all ${size.pods} created past the namespace's ResourceQuota and placed`)];
   await client.request('DELETE', `/apis/batch/v1/namespaces/${scenario.namespace}/jobs/${first.metadata.name}?propagationPolicy=Background`);
   const bAdmitted = await waitFor('second probe admitted after the first was deleted', timeoutS, async () => {
     const w = await workloadOf(client, scenario.namespace, b.job!.metadata.uid);
