@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments } from 'yaml';
 import { crdsDir, formatViolations, registerCrd, validateObjects } from '../validation/validator';
 import { installMocks, named, ofType, promiseOf, Registered, settle, stackFileMocks } from './mocks';
 
@@ -68,6 +68,35 @@ test('the team books the MIG pool in slices: 16 nvidia.com/gpu from 2 nodes', ()
   const queue = objs.find((o) => o.kind === 'ClusterQueue' && o.metadata.name.includes('team-llm'))!;
   const flavor = queue.spec.resourceGroups.flatMap((g: any) => g.flavors).find((f: any) => f.name.includes('a100-mig'));
   expect(flavor.resources.find((r: any) => r.name === 'nvidia.com/gpu').nominalQuota).toBe('16');
+});
+
+describe('Kueue over the GPU pools', () => {
+  const teamsObjects = () => named(registered, 'charts-platform-teams').inputs.objs as Record<string, any>[];
+  const find = (kind: string, name: string) => teamsObjects().find((o) => o.kind === kind && o.metadata.name === name)!;
+
+  test('Kueue\'s Configuration maps the DRA pool\'s DeviceClass to the resource the ClusterQueue quotas', () => {
+    const config = parse(named(registered, 'operators-kueue-release').inputs.values.managerConfig.controllerManagerConfigYaml);
+    expect(config.resources).toEqual({ deviceClassMappings: [{ name: 'dra.mlpatterns.dev/gpu.nvidia.com', deviceClassNames: ['gpu.nvidia.com'] }] });
+    const [group] = find('ClusterQueue', 'team-llm').spec.resourceGroups;
+    expect(group.coveredResources).toEqual(['cpu', 'memory', 'nvidia.com/gpu', 'dra.mlpatterns.dev/gpu.nvidia.com']);
+    const gpus = (flavor: string) => Object.fromEntries(group.flavors.find((f: any) => f.name === flavor).resources.filter((r: any) => r.name.includes('gpu')).map((r: any) => [r.name, r.nominalQuota]));
+    expect(gpus('l4-dra')).toEqual({ 'nvidia.com/gpu': '0', 'dra.mlpatterns.dev/gpu.nvidia.com': '2' });
+    expect(gpus('a100-mig')).toEqual({ 'nvidia.com/gpu': '16', 'dra.mlpatterns.dev/gpu.nvidia.com': '0' });
+    // Without borrowing limits the namespace may use whole pools: 2 x 16 MIG slices + 4 x 8 H100 through the
+    // device plugin, 4 x 1 L4 claimed through DRA.
+    expect(find('ResourceQuota', 'team-quota').spec.hard).toMatchObject({ 'requests.nvidia.com/gpu': '64', 'gpu.nvidia.com.deviceclass.resource.k8s.io/devices': '4' });
+  });
+
+  test('the EFA pool\'s topology levels: one Kueue Topology, named by its TAS ResourceFlavor', () => {
+    const name = 'network-node-layer-1.network-node-layer-2.network-node-layer-3.hostname';
+    expect(teamsObjects().filter((o) => o.kind === 'Topology')).toEqual([{
+      apiVersion: 'kueue.x-k8s.io/v1beta2', kind: 'Topology', metadata: expect.objectContaining({ name }),
+      spec: { levels: ['topology.k8s.aws/network-node-layer-1', 'topology.k8s.aws/network-node-layer-2', 'topology.k8s.aws/network-node-layer-3', 'kubernetes.io/hostname'].map((nodeLabel) => ({ nodeLabel })) },
+    }]);
+    expect(find('Topology', name).metadata.namespace).toBeUndefined();
+    expect(find('ResourceFlavor', 'h100-efa').spec.topologyName).toBe(name);
+    expect(find('ResourceFlavor', 'h100-block').spec.topologyName).toBeUndefined();
+  });
 });
 
 test('the NodePools and EC2NodeClasses are valid against the karpenter v1.14.1 CRD schemas (reservation terms, RAID0 included)', () => {

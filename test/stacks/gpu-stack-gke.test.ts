@@ -1,3 +1,4 @@
+import { parse } from 'yaml';
 import { installMocks, named, promiseOf, Registered, settle, stackFileMocks } from './mocks';
 
 jest.setTimeout(120_000);
@@ -51,4 +52,16 @@ test('the gpu-operator: MIG strategy single; the pools without sharing keep the 
   const values = named(registered, 'operators-gpu-operator-release').inputs.values;
   expect(values.mig).toEqual({ strategy: 'single' });
   expect(Object.keys(values.devicePlugin.config.data)).toEqual(['default']);
+});
+
+test('Kueue: the DRA pool\'s DeviceClass mapped in its Configuration and quotaed under that name; the GPUDirect pool a TAS flavor of GKE\'s topology', () => {
+  const config = parse(named(registered, 'operators-kueue-release').inputs.values.managerConfig.controllerManagerConfigYaml);
+  expect(config.resources.deviceClassMappings).toEqual([{ name: 'dra.mlpatterns.dev/gpu.nvidia.com', deviceClassNames: ['gpu.nvidia.com'] }]);
+  const objs = named(registered, 'charts-platform-teams').inputs.objs as Record<string, any>[];
+  const name = 'gce-topology-block.gce-topology-subblock.hostname';
+  const topologies = objs.filter((o) => o.kind === 'Topology');
+  expect(topologies.map((t) => [t.metadata.name, t.spec.levels.map((l: any) => l.nodeLabel)])).toEqual([[name, ['cloud.google.com/gce-topology-block', 'cloud.google.com/gce-topology-subblock', 'kubernetes.io/hostname']]]);
+  expect(objs.find((o) => o.kind === 'ResourceFlavor' && o.metadata.name === 'h100-gpudirect')!.spec.topologyName).toBe(name);
+  const flavor = objs.find((o) => o.kind === 'ClusterQueue')!.spec.resourceGroups[0].flavors.find((f: any) => f.name === 'l4-dra');
+  expect(flavor.resources.find((r: any) => r.name === 'dra.mlpatterns.dev/gpu.nvidia.com').nominalQuota).toBe('2');
 });
