@@ -11,6 +11,7 @@ import { NameRule, nameProblem } from '../constructs/core/names';
 import { ContainerImage } from '../constructs/core/image';
 import { KUBERNETES_MINOR } from '../constructs/core/versions';
 import { defaultPoolsFor, parsePools } from './config-pools';
+import { gpuAllocationNotes } from './operators/gpu-dra-values';
 import { checkManagedNodeGroupPools } from './config-gpu';
 import { parseTeams } from './config-teams';
 import { CONFIG_NAMESPACE, dnsLabel, int, obj, oneOf, StackConfigError, str, strList } from './config-values';
@@ -51,7 +52,7 @@ export interface StackConfig {
   readonly pools: readonly NodePool[];
   /** local: node names per pool name. */
   readonly poolNodes: Readonly<Record<string, readonly string[]>>;
-  /** What the stack chose for pools the config did not give (an instance type of another cloud replaced): printed as warnings. */
+  /** What the stack chose for pools the config did not give (an instance type of another cloud replaced), and what it cannot install for them (a DRA driver next to the device plugin): printed as warnings. */
   readonly poolNotes: readonly string[];
   readonly operators: readonly SelectableOperatorName[];
   /**
@@ -173,7 +174,8 @@ export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly Nod
   const localCharts = chartsDir === undefined ? undefined : resolveLocalCharts(chartsDir, installedReleases(selection, selectedReleases(selection)));
   return {
     cluster, clusterName, kubernetesVersion, kubeconfigContext, subnetIds, location, systemPool, pools, poolNodes, operators, operatorInstall, autoscaler, awsRegion, charts, teams, domain,
-    gangScheduler, localSharedStorageClass, chartsDir, localCharts, imageRegistry, poolNotes,
+    gangScheduler, localSharedStorageClass, chartsDir, localCharts, imageRegistry,
+    poolNotes: [...poolNotes, ...gpuAllocationNotes(pools, operators.includes('gpu-operator'))],
   };
 }
 

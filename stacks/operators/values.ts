@@ -9,6 +9,7 @@ import { GKE_GPU_OPERATOR_VALUES, kedaValues, kserveRuntimeConfigsValues, kubefl
 import { kueueConfigurationYaml } from './operator-config';
 import { ValuesContext } from './values-context';
 import { OperatorName, releasesFor } from './versions';
+import { gpuDraValues } from './gpu-dra-values';
 import { gpuSharingValues } from './gpu-sharing-values';
 
 /** A Kubernetes toleration as Helm values carry it. */
@@ -265,6 +266,8 @@ export function operatorValues(name: OperatorName, ctx: ValuesContext): Record<s
         dcgmExporter: { enabled: true, serviceMonitor: { enabled: monitoring, honorLabels: true } },
         daemonsets: { tolerations: gpuPoolTolerations(ctx.pools) },
         ...gpuSharingValues(ctx.pools),
+        // After the base: with DRA pools the driver stays on where it was (local) but needs the NVIDIADriver CRD.
+        ...gpuDraValues(ctx.pools, ctx.cluster === 'local'),
       } satisfies GpuOperatorValues);
     case 'kube-prometheus-stack':
       return sortKeys({

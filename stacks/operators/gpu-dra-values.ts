@@ -1,0 +1,38 @@
+/**
+ * The gpu-operator's GPU stack for DRA pools. gpu-operator v26.7.0 deploys either the device-plugin
+ * stack (the ClusterPolicy CR) or the DRA one (the GPUCluster CR, which installs the NVIDIA DRA
+ * driver and its DeviceClasses `gpu.nvidia.com`/`mig.nvidia.com`), never both: its chart fails with
+ * "clusterPolicy.deployCR and gpuCluster.deployCR cannot both be true; only one CR can exist"
+ * (templates/validations.yaml), and a GPUCluster with the driver container needs
+ * `driver.nvidiaDriverCRD.enabled` (same file). So a cluster whose GPU pools all allocate through
+ * DRA gets the GPUCluster. With pools of both kinds it keeps the ClusterPolicy (the device plugin
+ * skips DRA nodes by their `nvidia.com/gpu.deploy.device-plugin=false` label), and the DRA pools need
+ * the standalone NVIDIA DRA driver, which the stacks do not pin: said as a warning
+ * (`gpuAllocationNotes`). The GPUCluster stack is marked experimental in the chart's values.yaml.
+ */
+import { NodePool } from '../../constructs/cluster/node-pool';
+
+const isDra = (p: NodePool) => p.gpu?.allocation.mode === 'dra';
+
+/** gpu-operator values when every GPU pool allocates through DRA; `{}` otherwise (the device-plugin stack stays). */
+export function gpuDraValues(pools: readonly NodePool[], driverContainer: boolean): Record<string, unknown> {
+  const gpuPools = pools.filter((p) => p.isGpu);
+  if (!gpuPools.length || !gpuPools.every(isDra)) return {};
+  return {
+    clusterPolicy: { deployCR: false },
+    gpuCluster: { deployCR: true },
+    ...(driverContainer ? { driver: { enabled: true, nvidiaDriverCRD: { enabled: true } } } : {}),
+  };
+}
+
+/**
+ * What the stack cannot install for DRA pools next to device-plugin pools (printed as warnings with
+ * the other pool notes): the gpu-operator deploys one GPU stack per cluster.
+ */
+export function gpuAllocationNotes(pools: readonly NodePool[], installsGpuOperator: boolean): string[] {
+  const gpuPools = pools.filter((p) => p.isGpu);
+  const dra = gpuPools.filter(isDra);
+  const plugin = gpuPools.filter((p) => !isDra(p));
+  if (!installsGpuOperator || !dra.length || !plugin.length) return [];
+  return [`DRA pools (${dra.map((p) => p.name).join(', ')}) next to device-plugin pools (${plugin.map((p) => p.name).join(', ')}): the gpu-operator deploys one GPU stack per cluster (v26.7.0 templates/validations.yaml), so it keeps the device plugin and the DRA pools need the NVIDIA DRA driver (kubernetes-sigs/dra-driver-nvidia-gpu) installed out of band; give every GPU pool 'allocation: dra' to have the gpu-operator install it (GPUCluster)`];
+}
