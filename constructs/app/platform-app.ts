@@ -52,6 +52,7 @@ const PLATFORM_TARGET = shape<PlatformTarget>({
   prometheus: optional('object'),
   externals: optional('object'),
   wholeDeployment: optional('boolean'),
+  draDriver: optional('object'),
 }, "a platform target (the stacks' defaultPlatformTarget(...) or platformTarget(...))");
 
 const PROP_CHECKS: PropChecks<PlatformAppProps> = {

@@ -18,6 +18,7 @@ const EXTERNALS_CHECKS: PropChecks<DeclaredExternals> = {
   claims: optional(arrayOf('string')),
   localQueues: optional(arrayOf('string')),
   images: optional(recordOf(IMAGE_FACTS_CHECK)),
+  deviceClasses: optional(arrayOf('string')),
 };
 
 /**
@@ -27,7 +28,7 @@ const EXTERNALS_CHECKS: PropChecks<DeclaredExternals> = {
  */
 export function withExternals(target: PlatformTarget, externals: DeclaredExternals): PlatformTarget {
   const where = { kind: 'withExternals', path: target.source };
-  requireValue(where, 'externals', externals, shape<DeclaredExternals>(EXTERNALS_CHECKS, 'declared externals ({ storageClasses, namespaces, serviceAccounts, priorityClasses, metrics, metricsApis, claims, localQueues, images })'));
+  requireValue(where, 'externals', externals, shape<DeclaredExternals>(EXTERNALS_CHECKS, 'declared externals ({ storageClasses, namespaces, serviceAccounts, priorityClasses, metrics, metricsApis, claims, localQueues, images, deviceClasses })'));
   for (const prop of ['serviceAccounts', 'claims', 'localQueues'] as const) {
     (externals[prop] ?? []).forEach((v, i) => {
       if (!NAMESPACED.test(v)) throw propError(where, `externals.${prop}[${i}]`, v, "write it as 'namespace/name'");
@@ -53,6 +54,7 @@ export function withExternals(target: PlatformTarget, externals: DeclaredExterna
       claims: union(before.claims, externals.claims),
       localQueues: union(before.localQueues, externals.localQueues),
       images,
+      deviceClasses: union(before.deviceClasses, externals.deviceClasses),
     },
   };
 }

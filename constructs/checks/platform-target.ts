@@ -58,6 +58,13 @@ export interface PlatformTarget {
    * @default false
    */
   readonly wholeDeployment?: boolean;
+  /**
+   * The DRA driver the target's operators install and the DeviceClasses it creates (the
+   * gpu-operator's GPUCluster stack). A claim naming another class of that driver's domain is an
+   * error; any other unknown class a warning.
+   * @default - no DRA driver installed
+   */
+  readonly draDriver?: { readonly name: string; readonly domain: string; readonly deviceClasses: readonly string[] };
 }
 
 /** What a node pool offers: node count and one node's allocatable resources. */
@@ -175,5 +182,7 @@ export interface DeclaredExternals {
   readonly claims?: readonly string[];
   /** Images by reference and what their Dockerfiles say (as `ContainerImage.withFacts`). @default - none */
   readonly images?: Readonly<Record<string, ImageFacts>>;
+  /** DeviceClasses a DRA driver installed out of band creates. @default - none */
+  readonly deviceClasses?: readonly string[];
 }
 

@@ -14,10 +14,27 @@ import { NodePool } from '../../constructs/cluster/node-pool';
 
 const isDra = (p: NodePool) => p.gpu?.allocation.mode === 'dra';
 
+/**
+ * The DeviceClasses the GPUCluster's DRA driver creates: gpu-operator manifests/state-dra-driver
+ * 0400_deviceclass-gpu, 0410_deviceclass-mig, 0430_deviceclass-vfio-gpu, and with compute domains
+ * (chart default `draDriver.computeDomains.enabled: true`) 0420_deviceclass-compute-domains (stored
+ * copies of the main branch, not read at the v26.7.0 tag: UNCONFIRMED for that tag).
+ */
+export const GPU_CLUSTER_DRA_DRIVER = Object.freeze({
+  name: 'the gpu-operator\'s DRA driver (GPUCluster)',
+  domain: 'nvidia.com',
+  deviceClasses: ['gpu.nvidia.com', 'mig.nvidia.com', 'vfio.gpu.nvidia.com', 'compute-domain-daemon.nvidia.com', 'compute-domain-default-channel.nvidia.com'],
+});
+
+/** Whether the gpu-operator deploys its DRA stack for these pools (every GPU pool allocates through DRA). */
+export function usesGpuClusterStack(pools: readonly NodePool[]): boolean {
+  const gpuPools = pools.filter((p) => p.isGpu);
+  return gpuPools.length > 0 && gpuPools.every(isDra);
+}
+
 /** gpu-operator values when every GPU pool allocates through DRA; `{}` otherwise (the device-plugin stack stays). */
 export function gpuDraValues(pools: readonly NodePool[], driverContainer: boolean): Record<string, unknown> {
-  const gpuPools = pools.filter((p) => p.isGpu);
-  if (!gpuPools.length || !gpuPools.every(isDra)) return {};
+  if (!usesGpuClusterStack(pools)) return {};
   return {
     clusterPolicy: { deployCR: false },
     gpuCluster: { deployCR: true },

@@ -6,6 +6,7 @@
  * charts against it before anything is created.
  */
 import { PlatformTarget, poolShapes } from '../../constructs/checks/platform-target';
+import { GPU_CLUSTER_DRA_DRIVER, usesGpuClusterStack } from './gpu-dra-values';
 import { propError } from '../../constructs/core/errors';
 import type { NodePool } from '../../constructs/cluster/node-pool';
 import { AccessMode } from '../../constructs/core/volume-types';
@@ -180,6 +181,8 @@ export function platformTarget(config: TargetConfig, releases: readonly Operator
     prometheus: prometheus
       ? { namespace: prometheus.namespace, exportedMetrics: operators.flatMap((o) => EXPORTED_METRICS[o] ?? []) }
       : undefined,
+    // The gpu-operator installs the DRA driver when every GPU pool allocates through DRA (gpu-dra-values.ts).
+    draDriver: has('gpu-operator') && usesGpuClusterStack(config.pools ?? []) ? GPU_CLUSTER_DRA_DRIVER : undefined,
   };
 }
 

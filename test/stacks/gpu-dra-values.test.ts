@@ -37,3 +37,16 @@ describe('gpu-operator and DRA pools (v26.7.0: one GPU stack per cluster)', () =
     expect(parsed.poolNotes).toEqual([expect.stringMatching(/^DRA pools \(l4-dra\) next to device-plugin pools \(a100-mig, h100-efa, h100-block\)/)]);
   });
 });
+
+describe('the target knows the DRA driver the stack installs', () => {
+  const { platformTarget } = require('../../stacks/operators/platform-target') as typeof import('../../stacks/operators/platform-target');
+  const { planReleases } = require('../../stacks/program') as typeof import('../../stacks/program');
+  const target = (pools: NodePool[]) => {
+    const config = parseStackConfig({ cluster: 'local' }, pools);
+    return platformTarget({ ...config, pools, operators: [...config.operators, 'gpu-operator'] }, planReleases({ ...config, operators: [...config.operators, 'gpu-operator'] }));
+  };
+  test('every GPU pool on DRA: the GPUCluster driver and its DeviceClasses; next to device-plugin pools: none', () => {
+    expect(target([cpu, draPool('l4')]).draDriver?.deviceClasses).toEqual(expect.arrayContaining(['gpu.nvidia.com', 'mig.nvidia.com']));
+    expect(target([cpu, draPool('l4'), plugin]).draDriver).toBeUndefined();
+  });
+});

@@ -52,6 +52,7 @@ export const objectReferences: SemanticRule = {
       if (e.object.apiVersion?.startsWith('scheduling.volcano.sh/') && e.object.kind === 'PodGroup') {
         checkPriorityClass(ctx, e, 'spec.priorityClassName', e.object.spec?.priorityClassName);
       }
+      checkDeviceClasses(ctx, e);
       if (e.object.apiVersion === 'trainer.kubeflow.org/v1alpha1' && e.object.kind === 'TrainJob' && !runtimeOf(e, index)) {
         const ref = e.object.spec?.runtimeRef ?? {};
         ctx.report({
@@ -115,4 +116,38 @@ function checkPriorityClass(ctx: CheckContext, entry: ManifestEntry, field: stri
     entry, field, value: name, severity: ctx.target?.wholeDeployment ? 'error' : 'warning',
     message: `no PriorityClass '${name}' is deployed with it or declared, so unless the cluster has one the pods are rejected at admission ("no PriorityClass with name ${name} was found"); deploy the chart that defines it (PlatformPriorities) together with this one, or declare one the cluster admin made (withExternals(target, { priorityClasses: ['${name}'] }))`,
   });
+}
+
+/** The DeviceClass names a ResourceClaim or ResourceClaimTemplate requests (resource.k8s.io/v1: `exactly` or each `firstAvailable` subrequest), with their fields. */
+function requestedDeviceClasses(e: ManifestEntry): { field: string; name: string }[] {
+  const o = e.object;
+  if (!o.apiVersion?.startsWith('resource.k8s.io/')) return [];
+  const at = o.kind === 'ResourceClaimTemplate' ? 'spec.spec.devices.requests' : o.kind === 'ResourceClaim' ? 'spec.devices.requests' : undefined;
+  const requests: Record<string, any>[] = (at === 'spec.spec.devices.requests' ? o.spec?.spec?.devices?.requests : o.spec?.devices?.requests) ?? [];
+  if (!at) return [];
+  return requests.flatMap((r, i) => [
+    ...(r.exactly?.deviceClassName ? [{ field: `${at}[${i}].exactly.deviceClassName`, name: r.exactly.deviceClassName }] : []),
+    ...(r.firstAvailable ?? []).flatMap((s: Record<string, any>, j: number) => (s.deviceClassName ? [{ field: `${at}[${i}].firstAvailable[${j}].deviceClassName`, name: s.deviceClassName }] : [])),
+  ]);
+}
+
+/**
+ * Claims name a DeviceClass that exists: deployed with them, created by the DRA driver the target
+ * installs, or declared. Without one the claim is never allocated and its pods stay Pending
+ * (kube-scheduler v1.36 dynamicresources: the class is looked up before allocation). A class of the
+ * installed driver's own domain that the driver does not create is an error (a misspelt class);
+ * any other unknown class a warning: a driver installed out of band may create it.
+ */
+function checkDeviceClasses(ctx: CheckContext, e: ManifestEntry): void {
+  const driver = ctx.target?.draDriver;
+  for (const { field, name } of requestedDeviceClasses(e)) {
+    if (!missing(ctx.index, 'resource.k8s.io/DeviceClass', undefined, name) || driver?.deviceClasses.includes(name) || ctx.target?.externals?.deviceClasses?.includes(name)) continue;
+    const ofDriver = driver && name.endsWith(`.${driver.domain}`);
+    ctx.report({
+      entry: e, field, value: name, severity: ofDriver ? 'error' : 'warning',
+      message: ofDriver
+        ? `${driver.name} creates the DeviceClasses ${driver.deviceClasses.join(', ')}, not '${name}', so the claim is never allocated and its pods stay Pending; use one of those`
+        : `no DeviceClass '${name}' is deployed with it or created by a DRA driver the target installs${driver ? ` (${driver.name}: ${driver.deviceClasses.join(', ')})` : ''}, so unless a driver installed out of band creates it the claim is never allocated and its pods stay Pending; install its driver, or declare it (withExternals(target, { deviceClasses: ['${name}'] }))`,
+    });
+  }
 }

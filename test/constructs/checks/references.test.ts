@@ -115,3 +115,32 @@ describe('rule namespaces-exist', () => {
     expect(problemsOf(namespacesExist, [cm('vision')])).toEqual([]);
   });
 });
+
+describe('rule object-references: DeviceClasses that claims name', () => {
+  const template = (deviceClassName: string) => ({
+    apiVersion: 'resource.k8s.io/v1', kind: 'ResourceClaimTemplate', metadata: { name: 'gpus', namespace: 'ns' },
+    spec: { spec: { devices: { requests: [{ name: 'gpus', exactly: { deviceClassName, allocationMode: 'ExactCount', count: 1 } }] } } },
+  });
+  const gpuCluster = { name: "the gpu-operator's DRA driver (GPUCluster)", domain: 'nvidia.com', deviceClasses: ['gpu.nvidia.com', 'mig.nvidia.com'] };
+
+  test('a class the installed driver creates, one deployed with the claim, or one declared: nothing to say', () => {
+    expect(findingsOf(objectReferences, [ns('ns'), template('gpu.nvidia.com')], testTarget({ draDriver: gpuCluster }))).toEqual({ errors: [], warnings: [] });
+    const deployed = { apiVersion: 'resource.k8s.io/v1', kind: 'DeviceClass', metadata: { name: 'fpga.example.com' }, spec: {} };
+    expect(findingsOf(objectReferences, [ns('ns'), deployed, template('fpga.example.com')])).toEqual({ errors: [], warnings: [] });
+    expect(findingsOf(objectReferences, [ns('ns'), template('fpga.example.com')], withExternals(testTarget(), { deviceClasses: ['fpga.example.com'] }))).toEqual({ errors: [], warnings: [] });
+  });
+
+  test('a misspelt class of the installed driver is an error naming the classes it creates', () => {
+    expect(findingsOf(objectReferences, [ns('ns'), template('gpus.nvidia.com')], testTarget({ draDriver: gpuCluster })).errors).toEqual([
+      expect.stringMatching(/spec\.spec\.devices\.requests\[0\]\.exactly\.deviceClassName is 'gpus\.nvidia\.com'; the gpu-operator's DRA driver \(GPUCluster\) creates the DeviceClasses gpu\.nvidia\.com, mig\.nvidia\.com, not 'gpus\.nvidia\.com'/),
+    ]);
+  });
+
+  test('any other unknown class is a warning: a driver installed out of band may create it', () => {
+    expect(findingsOf(objectReferences, [ns('ns'), template('gpu.nvidia.com')]).warnings).toEqual([
+      expect.stringMatching(/no DeviceClass 'gpu\.nvidia\.com' is deployed with it or created by a DRA driver the target installs, so unless a driver installed out of band creates it .*withExternals\(target, \{ deviceClasses: \['gpu\.nvidia\.com'\] \}\)/),
+    ]);
+    const firstAvailable = { ...template('x'), spec: { spec: { devices: { requests: [{ name: 'g', firstAvailable: [{ name: 'a', deviceClassName: 'a.example.com' }] }] } } } };
+    expect(findingsOf(objectReferences, [ns('ns'), firstAvailable], testTarget({ draDriver: gpuCluster })).warnings[0]).toMatch(/firstAvailable\[0\]\.deviceClassName is 'a\.example\.com'/);
+  });
+});
