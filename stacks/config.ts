@@ -11,7 +11,7 @@ import { NameRule, nameProblem } from '../constructs/core/names';
 import { ContainerImage } from '../constructs/core/image';
 import { KUBERNETES_MINOR } from '../constructs/core/versions';
 import { defaultPoolsFor, parsePools } from './config-pools';
-import { gpuAllocationNotes } from './operators/gpu-dra-values';
+import { efaNotes, gpuAllocationNotes } from './operators/gpu-stack-notes';
 import { checkManagedNodeGroupPools } from './config-gpu';
 import { parseTeams } from './config-teams';
 import { CONFIG_NAMESPACE, dnsLabel, int, obj, oneOf, StackConfigError, str, strList } from './config-values';
@@ -175,7 +175,7 @@ export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly Nod
   return {
     cluster, clusterName, kubernetesVersion, kubeconfigContext, subnetIds, location, systemPool, pools, poolNodes, operators, operatorInstall, autoscaler, awsRegion, charts, teams, domain,
     gangScheduler, localSharedStorageClass, chartsDir, localCharts, imageRegistry,
-    poolNotes: [...poolNotes, ...gpuAllocationNotes(pools, operators.includes('gpu-operator'))],
+    poolNotes: [...poolNotes, ...gpuAllocationNotes(pools, operators.includes('gpu-operator')), ...efaNotes(pools)],
   };
 }
 

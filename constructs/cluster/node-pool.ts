@@ -10,6 +10,9 @@ import { NameRule, validateLabels, validateName } from '../core/names';
 import { GpuClaim, GpuResources, PodPlacement } from '../core/pod-placement';
 import { arrayOf, instanceOf, oneOf, optional, PropChecks, recordOf, requireProps, shape } from '../core/required-props';
 
+/** The EFA device plugin's extended resource (aws-efa-k8s-device-plugin). */
+export const EFA_RESOURCE = 'vpc.amazonaws.com/efa';
+
 /** Effect of a node taint (`spec.taints[].effect`). */
 export enum TaintEffect {
   NO_SCHEDULE = 'NoSchedule',
@@ -245,8 +248,21 @@ export class NodePool implements PodPlacement {
     if (this.gpu?.allocation.mode === 'dra') {
       throw propError(owner.scope, owner.prop, count, `pool '${this.name}' allocates GPUs through DRA (${this.gpu.allocation}); this workload renders a Kubernetes 1.27-typed pod (cdk8s-plus-27) that cannot carry resource.k8s.io/v1 pod claims; run it on a device-plugin pool (DRA GPUs reach training jobs)`);
     }
-    const q = k8s.Quantity.fromNumber(count);
-    return { requests: { [NVIDIA_GPU_RESOURCE]: q }, limits: { [NVIDIA_GPU_RESOURCE]: q } };
+    const own = { [NVIDIA_GPU_RESOURCE]: k8s.Quantity.fromNumber(count), ...this.interconnectResources(count) };
+    return { requests: { ...own }, limits: { ...own } };
+  }
+
+  /**
+   * What a pod with `gpus` GPUs requests besides them to reach the pool's interconnect: on an EFA
+   * pool its share of the node's EFA devices, in proportion to its GPUs and at least one, as the
+   * EFA device plugin's extended resource `vpc.amazonaws.com/efa` (each device is dedicated to one
+   * pod). Karpenter gives a node it makes for pods requesting it all its interfaces as EFA (Amazon
+   * EKS user guide, "Manage EFA devices on Amazon EKS"). `{}` elsewhere.
+   */
+  public interconnectResources(gpus: number): Record<string, k8s.Quantity> {
+    const interfaces = this.gpu?.interconnect.kind === 'efa' ? this.gpu.efaInterfaces : 0;
+    if (!interfaces || gpus <= 0) return {};
+    return { [EFA_RESOURCE]: k8s.Quantity.fromNumber(Math.max(1, Math.floor((interfaces * gpus) / this.gpusPerNode))) };
   }
 
   /** Throws unless `count` GPUs fit on one node of this pool. */

@@ -35,4 +35,6 @@ export interface PodPlacement {
    * Throws naming `owner` like `gpuResources`.
    */
   gpuClaim?(count: number, owner: { scope: Where; prop: string }): GpuClaim | undefined;
+  /** Extended resources a pod with `gpus` GPUs requests for the pool's interconnect (EFA devices); `{}` for none. */
+  interconnectResources?(gpus: number): Record<string, k8s.Quantity>;
 }

@@ -115,7 +115,10 @@ function containerWithGpus(options: PodTemplateOptions, claim: GpuClaim | undefi
   validateName(owner, 'containerName', options.containerName, NameRule.DNS_LABEL);
   const gpus = container.gpus ?? 0;
   if (gpus < 0 || !Number.isInteger(gpus)) throw propError(owner, 'gpus', gpus, 'use a whole number >= 0');
-  const gpuResources = gpus > 0 && !claim ? pool.gpuResources(gpus, { scope: owner, prop: 'gpus' }) : undefined;
+  // DRA GPUs come as a claim; the interconnect's devices (EFA) stay extended resources either way.
+  const interconnect = claim ? pool.interconnectResources?.(gpus) ?? {} : {};
+  const gpuResources = gpus > 0 && !claim ? pool.gpuResources(gpus, { scope: owner, prop: 'gpus' })
+    : Object.keys(interconnect).length ? { requests: { ...interconnect }, limits: { ...interconnect } } : undefined;
   const resources = renderResources(owner, container.resources, gpuResources);
   const mounts = (options.volumes ?? []).map((v) => v.mount);
   if (options.sharedMemory) mounts.push({ name: 'dshm', mountPath: '/dev/shm' });

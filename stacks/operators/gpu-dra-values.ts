@@ -8,11 +8,11 @@
  * DRA gets the GPUCluster. With pools of both kinds it keeps the ClusterPolicy (the device plugin
  * skips DRA nodes by their `nvidia.com/gpu.deploy.device-plugin=false` label), and the DRA pools need
  * the standalone NVIDIA DRA driver, which the stacks do not pin: said as a warning
- * (`gpuAllocationNotes`). The GPUCluster stack is marked experimental in the chart's values.yaml.
+ * (gpu-stack-notes.ts). The GPUCluster stack is marked experimental in the chart's values.yaml.
  */
 import { NodePool } from '../../constructs/cluster/node-pool';
 
-const isDra = (p: NodePool) => p.gpu?.allocation.mode === 'dra';
+export const isDra = (p: NodePool) => p.gpu?.allocation.mode === 'dra';
 
 /**
  * The DeviceClasses the GPUCluster's DRA driver creates: gpu-operator manifests/state-dra-driver
@@ -40,16 +40,4 @@ export function gpuDraValues(pools: readonly NodePool[], driverContainer: boolea
     gpuCluster: { deployCR: true },
     ...(driverContainer ? { driver: { enabled: true, nvidiaDriverCRD: { enabled: true } } } : {}),
   };
-}
-
-/**
- * What the stack cannot install for DRA pools next to device-plugin pools (printed as warnings with
- * the other pool notes): the gpu-operator deploys one GPU stack per cluster.
- */
-export function gpuAllocationNotes(pools: readonly NodePool[], installsGpuOperator: boolean): string[] {
-  const gpuPools = pools.filter((p) => p.isGpu);
-  const dra = gpuPools.filter(isDra);
-  const plugin = gpuPools.filter((p) => !isDra(p));
-  if (!installsGpuOperator || !dra.length || !plugin.length) return [];
-  return [`DRA pools (${dra.map((p) => p.name).join(', ')}) next to device-plugin pools (${plugin.map((p) => p.name).join(', ')}): the gpu-operator deploys one GPU stack per cluster (v26.7.0 templates/validations.yaml), so it keeps the device plugin and the DRA pools need the NVIDIA DRA driver (kubernetes-sigs/dra-driver-nvidia-gpu) installed out of band; give every GPU pool 'allocation: dra' to have the gpu-operator install it (GPUCluster)`];
 }

@@ -6,7 +6,8 @@ import { Accelerator } from '../../constructs/cluster/accelerator';
 import { GpuAllocation, GpuSharing } from '../../constructs/cluster/gpu-features';
 import { NodePool } from '../../constructs/cluster/node-pool';
 import { CONFIG_NAMESPACE, parseStackConfig } from '../../stacks/config';
-import { gpuAllocationNotes, gpuDraValues } from '../../stacks/operators/gpu-dra-values';
+import { gpuDraValues } from '../../stacks/operators/gpu-dra-values';
+import { efaNotes, gpuAllocationNotes } from '../../stacks/operators/gpu-stack-notes';
 
 const cpu = NodePool.cpu({ name: 'cpu' });
 const draPool = (name: string) => NodePool.gpu({ name, accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, allocation: GpuAllocation.dra() });
@@ -34,7 +35,11 @@ describe('gpu-operator and DRA pools (v26.7.0: one GPU stack per cluster)', () =
     const raw = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
     const parsed = parseStackConfig(raw, Object.values(examplePools), { awsRegion: config['aws:region'] as string });
     expect(parsed.operators).toContain('gpu-operator');
-    expect(parsed.poolNotes).toEqual([expect.stringMatching(/^DRA pools \(l4-dra\) next to device-plugin pools \(a100-mig, h100-efa, h100-block\)/)]);
+    expect(parsed.poolNotes).toEqual([
+      expect.stringMatching(/^DRA pools \(l4-dra\) next to device-plugin pools \(a100-mig, h100-efa, h100-block\)/),
+      expect.stringMatching(/^EFA pools \(h100-efa, h100-block\): their GPU pods request vpc\.amazonaws\.com\/efa, which only the EFA device plugin/),
+    ]);
+    expect(efaNotes([cpu, plugin])).toEqual([]);
   });
 });
 
@@ -43,7 +48,7 @@ describe('the target knows the DRA driver the stack installs', () => {
   const { planReleases } = require('../../stacks/program') as typeof import('../../stacks/program');
   const target = (pools: NodePool[]) => {
     const config = parseStackConfig({ cluster: 'local' }, pools);
-    return platformTarget({ ...config, pools, operators: [...config.operators, 'gpu-operator'] }, planReleases({ ...config, operators: [...config.operators, 'gpu-operator'] }));
+    return platformTarget({ ...config, pools }, planReleases({ ...config, operators: [...config.operators, 'gpu-operator'] }));
   };
   test('every GPU pool on DRA: the GPUCluster driver and its DeviceClasses; next to device-plugin pools: none', () => {
     expect(target([cpu, draPool('l4')]).draDriver?.deviceClasses).toEqual(expect.arrayContaining(['gpu.nvidia.com', 'mig.nvidia.com']));

@@ -33,7 +33,7 @@ const BUILTIN_PRIORITY_CLASSES = new Set(['system-cluster-critical', 'system-nod
  */
 export const objectReferences: SemanticRule = {
   id: 'object-references',
-  summary: 'ServiceAccounts, claims, ConfigMaps and PriorityClasses that pods name are deployed with them',
+  summary: 'ServiceAccounts, claims, ConfigMaps and PriorityClasses that pods name, and DeviceClasses that claims name, exist',
   check(ctx: CheckContext): void {
     const { index } = ctx;
     for (const t of index.podTemplates()) {
