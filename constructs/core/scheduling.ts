@@ -48,6 +48,18 @@ export const KUEUE_QUEUE_LABEL = 'kueue.x-k8s.io/queue-name';
 /** Label Kueue reads for the workload priority. */
 export const KUEUE_PRIORITY_LABEL = 'kueue.x-k8s.io/priority-class';
 
+/**
+ * Pod-template annotations of Kueue Topology Aware Scheduling (kueue v0.19.2
+ * apis/kueue/v1beta2/topology_types.go): on the pod template of each pod set (a replica spec, a
+ * JobSet replicated job), naming a level (node label) of the flavor's Topology. Required: every
+ * pod of the pod set in one domain of that level, or not admitted; preferred: the narrowest level
+ * that fits, going up, else spread.
+ */
+export const KUEUE_REQUIRED_TOPOLOGY_ANNOTATION = 'kueue.x-k8s.io/podset-required-topology';
+export const KUEUE_PREFERRED_TOPOLOGY_ANNOTATION = 'kueue.x-k8s.io/podset-preferred-topology';
+/** The narrowest topology level: one node. */
+export const HOSTNAME_TOPOLOGY_LEVEL = 'kubernetes.io/hostname';
+
 /** Refers to scheduling objects managed outside this app. */
 export const SchedulingRefs = {
   localQueue: (name: string, namespace: string): ILocalQueue => checked('LocalQueue', { name, namespace }),

@@ -1,9 +1,12 @@
 import { Duration } from 'cdk8s';
+import type { NodePool } from '../cluster/node-pool';
 import { propError, Where } from '../core/errors';
+import { labelProblem } from '../core/names';
 import { DURATION, LOCAL_QUEUE, PRIORITY_CLASS, VOLCANO_QUEUE, WORKLOAD_PRIORITY_CLASS } from '../core/prop-checks';
-import { optional, PropChecks, requireProps } from '../core/required-props';
+import { oneOf, optional, PropChecks, requireProps, shape } from '../core/required-props';
 import {
-  ILocalQueue, IPriorityClass, IVolcanoQueue, IWorkloadPriorityClass, KUEUE_PRIORITY_LABEL, KUEUE_QUEUE_LABEL,
+  ILocalQueue, IPriorityClass, IVolcanoQueue, IWorkloadPriorityClass, KUEUE_PREFERRED_TOPOLOGY_ANNOTATION, KUEUE_PRIORITY_LABEL,
+  KUEUE_QUEUE_LABEL, KUEUE_REQUIRED_TOPOLOGY_ANNOTATION,
 } from '../core/scheduling';
 
 /** Which gang scheduler admits the job. */
@@ -42,12 +45,38 @@ export interface CoschedulingGangOptions {
   readonly schedulerName?: string;
 }
 
+/** How firmly Kueue keeps a pod set inside one domain of a topology level. */
+export enum TopologyPlacement {
+  /** `kueue.x-k8s.io/podset-required-topology`: every pod of the pod set in one domain of the level, or the job is not admitted. */
+  REQUIRED = 'required',
+  /** `kueue.x-k8s.io/podset-preferred-topology`: one domain of the level if one has room, else the next level up, else spread. */
+  PREFERRED = 'preferred',
+}
+
+/** A Kueue Topology Aware Scheduling request (`GangScheduling.kueue({ topology })`). */
+export interface KueueTopologyRequest {
+  /**
+   * A node label among the job pool's `topologyLevels` (NodePool.gpu), e.g.
+   * `cloud.google.com/gce-topology-block` or `kubernetes.io/hostname` (one node).
+   */
+  readonly level: string;
+  /** @default TopologyPlacement.REQUIRED */
+  readonly placement?: TopologyPlacement;
+}
+
 /** Options of `GangScheduling.kueue()`. */
 export interface KueueGangOptions {
   /** LocalQueue that admits the job; must be in the job's namespace. */
   readonly queue: ILocalQueue;
   /** @default - the queue's default priority */
   readonly priorityClass?: IWorkloadPriorityClass;
+  /**
+   * Topology Aware Scheduling: Kueue admits each pod set (each role / replicated job) of the job
+   * inside one domain of `level` (required), or as close to one as it can (preferred). The pool's
+   * ResourceFlavor must name a Kueue Topology, so the pool must declare `topologyLevels`.
+   * @default - no topology request: Kueue admits by quota and kube-scheduler places the pods
+   */
+  readonly topology?: KueueTopologyRequest;
 }
 
 /** What a gang scheduler adds to a job's `runPolicy`. */
@@ -63,7 +92,11 @@ export interface GangRunPolicy {
 
 const VOLCANO_CHECKS: PropChecks<VolcanoGangOptions> = { queue: optional(VOLCANO_QUEUE), priorityClass: optional(PRIORITY_CLASS) };
 const COSCHEDULING_CHECKS: PropChecks<CoschedulingGangOptions> = { scheduleTimeout: optional(DURATION), priorityClass: optional(PRIORITY_CLASS), schedulerName: optional('string') };
-const KUEUE_CHECKS: PropChecks<KueueGangOptions> = { queue: LOCAL_QUEUE, priorityClass: optional(WORKLOAD_PRIORITY_CLASS) };
+const KUEUE_CHECKS: PropChecks<KueueGangOptions> = {
+  queue: LOCAL_QUEUE,
+  priorityClass: optional(WORKLOAD_PRIORITY_CLASS),
+  topology: optional(shape<KueueTopologyRequest>({ level: 'string', placement: optional(oneOf(TopologyPlacement, 'TopologyPlacement')) }, 'a topology request ({ level, placement })')),
+};
 
 /** Default scheduler name of scheduler-plugins installed as a second scheduler. */
 export const COSCHEDULING_SCHEDULER_NAME = 'scheduler-plugins-scheduler';
@@ -76,7 +109,7 @@ export class GangScheduling {
   /** Volcano: `schedulerName: volcano` and `runPolicy.schedulingPolicy` (minAvailable, queue, priorityClass). */
   public static volcano(options: VolcanoGangOptions = {}): GangScheduling {
     requireProps({ kind: 'GangScheduling', path: 'volcano' }, options, VOLCANO_CHECKS);
-    return new GangScheduling(GangScheduler.VOLCANO, 'volcano', options.priorityClass, options.queue?.name);
+    return new GangScheduling(GangScheduler.VOLCANO, 'volcano', options.priorityClass, options.queue?.name, undefined, undefined, undefined, strayTopology(options));
   }
 
   /** scheduler-plugins coscheduling; the training operator must run with `--gang-scheduler-name=<schedulerName>`. */
@@ -91,13 +124,17 @@ export class GangScheduling {
     if (schedulerName === 'volcano' || schedulerName === 'default-scheduler' || schedulerName === '') {
       throw propError(where, 'schedulerName', schedulerName, 'name the scheduler that runs the coscheduling plugin (e.g. scheduler-plugins-scheduler)');
     }
-    return new GangScheduling(GangScheduler.COSCHEDULING, schedulerName, options.priorityClass, undefined, timeout);
+    return new GangScheduling(GangScheduler.COSCHEDULING, schedulerName, options.priorityClass, undefined, timeout, undefined, undefined, strayTopology(options));
   }
 
   /** Kueue: queue-name (and priority) labels from objects, job created suspended. */
   public static kueue(options: KueueGangOptions): GangScheduling {
-    requireProps({ kind: 'GangScheduling', path: 'kueue' }, options, KUEUE_CHECKS);
-    return new GangScheduling(GangScheduler.KUEUE, undefined, undefined, undefined, undefined, options.queue, options.priorityClass);
+    const where = { kind: 'GangScheduling', path: 'kueue' };
+    requireProps(where, options, KUEUE_CHECKS);
+    const topology = options.topology ? { level: options.topology.level, placement: options.topology.placement ?? TopologyPlacement.REQUIRED } : undefined;
+    const problem = topology ? labelProblem(topology.level, 'x') : undefined;
+    if (problem) throw propError(where, 'topology.level', topology!.level, `name a node label of the pool's topologyLevels (${problem})`);
+    return new GangScheduling(GangScheduler.KUEUE, undefined, undefined, undefined, undefined, options.queue, options.priorityClass, topology);
   }
 
   private constructor(
@@ -111,7 +148,32 @@ export class GangScheduling {
     /** Kueue LocalQueue, when the scheduler is Kueue. */
     public readonly localQueue?: ILocalQueue,
     private readonly workloadPriority?: IWorkloadPriorityClass,
+    /** The topology request (Kueue); given to another scheduler, the job refuses it. */
+    public readonly topology?: KueueTopologyRequest,
   ) {}
+
+  /**
+   * Pod-template annotations of the topology request, checked against the job's pool (`scope`:
+   * the job, for messages). Kueue v0.19.2 reads them from the pod template of every pod set
+   * (pkg/controller/jobframework/tas.go NewPodSetTopologyRequest; kubeflowjob_controller.go
+   * PodSets: each replica spec; jobset_controller.go PodSets: each replicated job, which the
+   * trainjob integration builds from the TrainingRuntime with the TrainJob's runtimePatches).
+   */
+  public topologyAnnotations(scope: Where, pool: NodePool): Record<string, string> | undefined {
+    const t = this.topology;
+    if (!t) return undefined;
+    if (this.scheduler !== GangScheduler.KUEUE) {
+      throw propError(scope, 'scheduling.topology', t, `only Kueue places a gang by topology (Topology Aware Scheduling), not ${this.scheduler}; use GangScheduling.kueue({ queue, topology }) or drop the topology request`);
+    }
+    const levels = pool.gpu?.topologyLevels ?? [];
+    if (!levels.length) {
+      throw propError(scope, 'scheduling.topology.level', t.level, `pool '${pool.name}' declares no topologyLevels, so its ResourceFlavor names no Kueue Topology and Kueue never admits a job asking for a level ("Flavor ... does not support TopologyAwareScheduling"); give the pool topologyLevels (NodePool.gpu) or drop the topology request`);
+    }
+    if (!levels.includes(t.level)) {
+      throw propError(scope, 'scheduling.topology.level', t.level, `pool '${pool.name}' has topology levels ${levels.join(', ')} and Kueue admits no job asking for another ("Flavor ... does not contain the requested level"); use one of them`);
+    }
+    return { [t.placement === TopologyPlacement.PREFERRED ? KUEUE_PREFERRED_TOPOLOGY_ANNOTATION : KUEUE_REQUIRED_TOPOLOGY_ANNOTATION]: t.level };
+  }
 
   /** `runPolicy` fields for a job whose gang is `minAvailable` pods. */
   public runPolicy(minAvailable: number): GangRunPolicy {
@@ -158,4 +220,10 @@ export class GangScheduling {
   public toString(): string {
     return this.scheduler;
   }
+}
+
+/** A `topology` given to Volcano or coscheduling (untyped callers): kept so the job can refuse it by path. */
+function strayTopology(options: object): KueueTopologyRequest | undefined {
+  const t = (options as { topology?: unknown }).topology;
+  return t === undefined ? undefined : t as KueueTopologyRequest;
 }

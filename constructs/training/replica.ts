@@ -114,7 +114,8 @@ export function resolveReplica(scope: Construct, job: TrainingJobOptions, type: 
 
 /**
  * JSON pod template of one role, derived from the pool, the job's shared props and the gang
- * scheduler; `podLabels` are the job's network pod-group labels (the same on every role).
+ * scheduler (its Kueue topology request included); `podLabels` are the job's network pod-group
+ * labels (the same on every role).
  */
 export function renderReplicaTemplate(scope: Construct, job: TrainingJobOptions, replica: ResolvedReplica, containerName: string, podLabels?: Readonly<Record<string, string>>): Record<string, any> {
   const checkpoint = renderCheckpoint(scope, job.checkpoint);
@@ -124,6 +125,8 @@ export function renderReplicaTemplate(scope: Construct, job: TrainingJobOptions,
     scope,
     containerName,
     labels: podLabels,
+    // Kueue TAS: on every pod set's template (gang-scheduling.ts topologyAnnotations).
+    annotations: job.scheduling?.topologyAnnotations(scope, job.pool),
     pool: job.pool,
     container: {
       image: job.image,
