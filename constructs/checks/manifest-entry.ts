@@ -65,6 +65,8 @@ export interface PodTemplate {
   readonly spec: Record<string, any>;
   /** Pod labels known at synth time (the template's own; operators add more). */
   readonly labels: Readonly<Record<string, string>>;
+  /** Pod-template annotations (the template's own; what Kueue reads for a pod set's topology). @default - none */
+  readonly annotations?: Readonly<Record<string, string>>;
   /** Upper bound of pods of this template running at once (Infinity when unbounded). */
   readonly maxPods: number;
   /** Pods of this template that keep running when nothing scales it up (serving at its minimum replicas). */

@@ -28,7 +28,7 @@ const REPLICA_SPECS: Record<string, string> = {
 
 function template(entry: ManifestEntry, role: string, field: string, tpl: Record<string, any> | undefined, maxPods: number, minPods = maxPods): PodTemplate[] {
   if (!tpl?.spec) return [];
-  return [{ entry, role, field: `${field}.spec`, spec: tpl.spec, labels: tpl.metadata?.labels ?? {}, maxPods, minPods }];
+  return [{ entry, role, field: `${field}.spec`, spec: tpl.spec, labels: tpl.metadata?.labels ?? {}, annotations: tpl.metadata?.annotations, maxPods, minPods }];
 }
 
 /** Replicas of a Deployment or StatefulSet: its autoscaler's range, else `spec.replicas` both ways. */
@@ -46,7 +46,7 @@ export function podTemplatesOf(entry: ManifestEntry, index: ScalerLookup): PodTe
   const spec = o.spec ?? {};
   switch (gk) {
     case '/Pod':
-      return [{ entry, role: 'pod', field: 'spec', spec, labels: o.metadata?.labels ?? {}, maxPods: 1, minPods: 1 }];
+      return [{ entry, role: 'pod', field: 'spec', spec, labels: o.metadata?.labels ?? {}, annotations: o.metadata?.annotations, maxPods: 1, minPods: 1 }];
     case 'apps/Deployment':
     case 'apps/ReplicaSet':
     case 'apps/StatefulSet':

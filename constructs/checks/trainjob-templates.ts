@@ -120,7 +120,8 @@ export function trainJobTemplates(entry: ManifestEntry, index: RuntimeLookup): P
     if ((isTrainer || (launcherAsNode && job.name === NODE)) && trainer.env) pod = withNode(pod, (c) => ({ ...c, env: upsertEnv(c.env, trainer.env) }));
     const pods = (isTrainer ? 1 : job.replicas ?? 1) * count;
     return {
-      entry, runtime, role: job.name, spec: pod, labels: job.template?.spec?.template?.metadata?.labels ?? {}, maxPods: pods, minPods: pods,
+      entry, runtime, role: job.name, spec: pod, labels: job.template?.spec?.template?.metadata?.labels ?? {},
+      annotations: job.template?.spec?.template?.metadata?.annotations, maxPods: pods, minPods: pods,
       field: `${runtime.object.kind} '${runtime.object.metadata?.name}' spec.template.spec.replicatedJobs[${i}].template.spec.template.spec`,
     };
   });

@@ -13,6 +13,7 @@ import { servedModelWritten } from './served-model-written';
 import { servingRuntimes } from './serving-runtimes';
 import { statusPaths } from './status-paths';
 import { storagePlacement } from './storage-placement';
+import { topologyDomains } from './topology-domains';
 import { workloadImage } from './workload-image';
 import { workflowDeadlines } from './workflow-deadlines';
 import { workloadSelectors } from './workload-selectors';
@@ -36,6 +37,7 @@ export const SEMANTIC_RULES: readonly SemanticRule[] = [
   workloadImage,
   programContract,
   capacityFeasibility,
+  topologyDomains,
   servedModelWritten,
   rerunBesideServing,
 ];
