@@ -10,6 +10,8 @@ export enum PanelUnit {
   PERCENT_UNIT = 'percentunit',
   MILLISECONDS = 'ms',
   COUNT = 'short',
+  /** Mebibytes (DCGM's framebuffer metrics are in MiB). */
+  MEBIBYTES = 'mbytes',
 }
 
 /** One time-series panel: a PromQL query and how to show it. */

@@ -53,13 +53,17 @@ export const MONITORING_NAMES = { RULES: 'ml-platform-alerts', DASHBOARD: 'ml-pl
 /**
  * What the platform team watches: a ServiceMonitor/PodMonitor per component, the platform's
  * PrometheusRule (failed jobs, pods pending too long, idle and under-used GPUs, inference latency
- * and errors) over the teams' namespaces, and the ML platform Grafana dashboard.
+ * and errors) over the teams' namespaces, the ML platform Grafana dashboard, and one dashboard per
+ * team with its GPUs per pod (the DCGM exporter attributes each GPU to the pod using it, and its
+ * ServiceMonitor honors those labels: stacks/operators/values.ts).
  * Objects live in the chart's namespace; Prometheus must select monitors from it.
  */
 export class PlatformMonitoring extends Construct {
   public readonly scrapes: readonly MetricsScrape[];
   public readonly rules: PrometheusRule;
   public readonly dashboard: GrafanaDashboard;
+  /** One dashboard per team: its GPUs per pod, its GPU quota, its pending pods. */
+  public readonly teamDashboards: readonly GrafanaDashboard[];
   /** The team namespaces, sorted. */
   public readonly namespaces: readonly string[];
 
@@ -88,7 +92,32 @@ export class PlatformMonitoring extends Construct {
       folder: 'ML platform',
       panels: platformPanels(this.namespaces, { knative: props.knative ?? false }),
     });
+    this.teamDashboards = props.teams.map((team) => new GrafanaDashboard(this, `Team-${team.name}`, {
+      uid: `${MONITORING_NAMES.DASHBOARD}-team-${team.name}`,
+      title: `ML team ${team.name}: GPUs`,
+      folder: 'ML teams',
+      panels: teamGpuPanels(team.namespace),
+    }));
   }
+}
+
+/**
+ * A team's GPUs: per pod from the DCGM exporter (`DCGM_FI_DEV_GPU_UTIL`, `DCGM_FI_DEV_FB_USED` with
+ * the `pod` label of the pod using the GPU), its quota from kube-state-metrics' `kube_resourcequota`
+ * (device-plugin GPUs `requests.nvidia.com/gpu`, DRA devices `<class>.deviceclass.resource.k8s.io/devices`).
+ */
+export function teamGpuPanels(namespace: string): DashboardPanel[] {
+  const ns = `namespace="${namespace}"`;
+  return [
+    { title: 'GPU utilization per pod', expr: `avg by (pod) (DCGM_FI_DEV_GPU_UTIL{${ns}, pod!=""})`, legend: '{{pod}}', unit: PanelUnit.PERCENT },
+    { title: 'GPU memory used per pod', expr: `sum by (pod) (DCGM_FI_DEV_FB_USED{${ns}, pod!=""})`, legend: '{{pod}}', unit: PanelUnit.MEBIBYTES },
+    { title: 'GPUs in use per pod', expr: `count by (pod) (DCGM_FI_DEV_GPU_UTIL{${ns}, pod!=""})`, legend: '{{pod}}', unit: PanelUnit.COUNT },
+    {
+      title: 'GPU quota: used and hard', unit: PanelUnit.COUNT, legend: '{{resource}} {{type}}',
+      expr: `sum by (resource, type) (kube_resourcequota{${ns}, resource=~"requests.nvidia.com/gpu|.+.deviceclass.resource.k8s.io/devices"})`,
+    },
+    { title: 'Pending pods', expr: `sum(kube_pod_status_phase{phase="Pending", ${ns}})`, legend: 'pending', unit: PanelUnit.COUNT },
+  ];
 }
 
 /** The dashboard: GPUs, queueing, jobs and inference, per team namespace. */

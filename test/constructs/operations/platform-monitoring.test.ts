@@ -94,6 +94,23 @@ describe('PlatformMonitoring', () => {
     expect(new Set(model.panels.map((p: Manifest) => `${p.gridPos.x},${p.gridPos.y}`)).size).toBe(model.panels.length);
   });
 
+  test('one dashboard per team: its GPUs per pod (DCGM attributes each GPU to its pod), its GPU quota, only its namespace', () => {
+    const { objects, monitoring } = monitored();
+    expect(monitoring.teamDashboards.map((d) => d.configMapName)).toHaveLength(2);
+    const model = (name: string) => {
+      const cm = byKindName(objects, 'ConfigMap', monitoring.teamDashboards.find((d) => d.configMapName.includes(name))!.configMapName);
+      return JSON.parse(Object.values<string>(cm.data)[0]);
+    };
+    const research = model('research');
+    expect(research).toMatchObject({ uid: `${MONITORING_NAMES.DASHBOARD}-team-research`, title: 'ML team research: GPUs' });
+    const expr = (title: string) => research.panels.find((p: Manifest) => p.title === title).targets[0].expr;
+    expect(expr('GPU utilization per pod')).toBe('avg by (pod) (DCGM_FI_DEV_GPU_UTIL{namespace="team-research", pod!=""})');
+    expect(expr('GPU memory used per pod')).toBe('sum by (pod) (DCGM_FI_DEV_FB_USED{namespace="team-research", pod!=""})');
+    // Device-plugin GPUs and DRA devices alike; no backslash escapes, which PromQL strings would reject.
+    expect(expr('GPU quota: used and hard')).toBe('sum by (resource, type) (kube_resourcequota{namespace="team-research", resource=~"requests.nvidia.com/gpu|.+.deviceclass.resource.k8s.io/devices"})');
+    for (const p of research.panels) expect(p.targets[0].expr).not.toContain('team-recsys');
+  });
+
   test('fails when no team is monitored', () => {
     expect(() => new PlatformMonitoring(testChart(), 'm', { teams: [] })).toThrow(/'test\/m': prop 'teams' is '\[\]'/);
   });
