@@ -41,6 +41,13 @@ export enum CapacityType {
 /** The taint GPU nodes carry (set by us on EKS, by GKE itself on GKE). */
 export const GPU_TAINT: NodeTaint = { key: NVIDIA_GPU_RESOURCE, value: 'present', effect: TaintEffect.NO_SCHEDULE };
 
+/**
+ * The taint GKE puts on the nodes of a flex-start pool with queued provisioning (by GKE itself; the
+ * pool derives it so its flavor and pods tolerate it). UNCONFIRMED in GKE's own docs here: seen on
+ * such node pools' configs and in the tolerations of workloads written for them.
+ */
+export const GKE_QUEUED_TAINT: NodeTaint = { key: 'cloud.google.com/gke-queued', value: 'true', effect: TaintEffect.NO_SCHEDULE };
+
 /** Properties shared by CPU and GPU pools. */
 export interface NodePoolOptions {
   /** Pool name: the node label value and the cloud node-group name. */
@@ -201,11 +208,12 @@ export class NodePool implements PodPlacement {
     for (const key of Object.keys(this.extraLabels)) {
       if (key in this.derivedLabels()) throw propError(where, 'labels', options.labels, `'${key}' is set by the pool itself; remove it`);
     }
-    const taints = [...(accelerator ? [GPU_TAINT] : []), ...(options.taints ?? [])];
+    const queued = reservation?.kind === 'gke-flex-start-queued';
+    const taints = [...(accelerator ? [GPU_TAINT] : []), ...(queued ? [GKE_QUEUED_TAINT] : []), ...(options.taints ?? [])];
     const keys = new Set<string>();
     for (const t of taints) {
       const id = `${t.key}:${t.effect}`;
-      if (keys.has(id)) throw propError(where, 'taints', options.taints, `taint '${id}' appears twice (GPU pools add ${GPU_TAINT.key}=${GPU_TAINT.value}:${GPU_TAINT.effect} themselves)`);
+      if (keys.has(id)) throw propError(where, 'taints', options.taints, `taint '${id}' appears twice (GPU pools add ${GPU_TAINT.key}=${GPU_TAINT.value}:${GPU_TAINT.effect} themselves${queued ? `, queued-provisioning pools ${GKE_QUEUED_TAINT.key}=${GKE_QUEUED_TAINT.value}:${GKE_QUEUED_TAINT.effect}` : ''})`);
       keys.add(id);
     }
     this.taints = taints;

@@ -27,6 +27,7 @@ export const CLUSTER_SCOPED_KINDS: ReadonlySet<string> = new Set([
   'apiextensions.k8s.io/CustomResourceDefinition', 'admissionregistration.k8s.io/ValidatingWebhookConfiguration',
   'admissionregistration.k8s.io/MutatingWebhookConfiguration', 'networking.k8s.io/IngressClass', 'node.k8s.io/RuntimeClass',
   'kueue.x-k8s.io/ClusterQueue', 'kueue.x-k8s.io/ResourceFlavor', 'kueue.x-k8s.io/WorkloadPriorityClass', 'kueue.x-k8s.io/Cohort', 'kueue.x-k8s.io/Topology',
+  'kueue.x-k8s.io/AdmissionCheck', 'kueue.x-k8s.io/ProvisioningRequestConfig',
   'scheduling.volcano.sh/Queue', 'trainer.kubeflow.org/ClusterTrainingRuntime', 'serving.kserve.io/ClusterServingRuntime',
   'serving.kserve.io/ClusterStorageContainer', 'argoproj.io/ClusterWorkflowTemplate', 'karpenter.sh/NodePool',
   'karpenter.k8s.aws/EC2NodeClass', 'apiregistration.k8s.io/APIService',

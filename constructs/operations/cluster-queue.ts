@@ -53,7 +53,8 @@ const DEFAULTS = Object.freeze({
  * A Kueue ClusterQueue (v1beta2) in a fair-share cohort. Quotas are given per pool object; the
  * flavors, the covered resources and the capacity check all come from the cohort and its pools.
  * CPU flavors are listed before GPU flavors so CPU-only jobs never take GPU nodes while a CPU
- * pool has quota.
+ * pool has quota. A GKE flex-start pool with queued provisioning is quotaed through its
+ * ProvisioningRequest admission check (`admissionChecksStrategy`, on that pool's flavor only).
  * @see https://kueue.sigs.k8s.io/docs/concepts/cluster_queue/
  */
 export class KueueClusterQueue extends Construct {
@@ -81,6 +82,12 @@ export class KueueClusterQueue extends Construct {
     const gpuResources = [...new Set(this.quotas.filter((q) => q.pool.isGpu).map((q) => gpuQuotaResource(q.pool)))]
       .sort((a, b) => Number(a !== RESOURCE_NAMES.gpu) - Number(b !== RESOURCE_NAMES.gpu) || a.localeCompare(b));
     const covered: string[] = [RESOURCE_NAMES.cpu, RESOURCE_NAMES.memory, ...gpuResources];
+    // A queued-provisioning pool's flavor goes through its ProvisioningRequest check (made by the
+    // cohort); the other flavors are admitted on quota alone.
+    const checks = this.quotas.flatMap((q) => {
+      const check = props.cohort.provisioningCheckOf(q.pool);
+      return check ? [{ name: check.name, onFlavors: [q.flavor.name] }] : [];
+    });
 
     new ClusterQueueV1Beta2(this, 'Resource', {
       metadata: { name: this.name },
@@ -94,6 +101,7 @@ export class KueueClusterQueue extends Construct {
         // object on every apply (found by verify:pulumi: a second `up` was not a no-op).
         fairSharing: { weight: ClusterQueueV1Beta2SpecFairSharingWeight.fromString(String(this.fairSharingWeight)) },
         preemption: this.preemption.toSpec(),
+        admissionChecksStrategy: checks.length ? { admissionChecks: checks } : undefined,
         // One group: every flavor lists the same resources, so a pod set gets all of them from one
         // pool; a GPU resource of another pool's allocation is 0 on a flavor (a DRA job fits only a DRA flavor).
         resourceGroups: [{

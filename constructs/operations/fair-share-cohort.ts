@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { gpuQuotaResource } from './kueue-gpu-resources';
+import { KueueProvisioningCheck, needsProvisioningRequest } from './kueue-provisioning';
 import { KueueTopology, topologyLevelsOf, topologyNameOf } from './kueue-topology';
 import { PoolResourceFlavor } from './resource-flavor';
 import { addAmounts, Amounts, excess, poolCapacity, quantities, ResourceAmounts, toAmounts, ZERO } from './resource-amounts';
@@ -56,7 +57,9 @@ export interface FairShareCohortProps {
 
 /**
  * The teams that share a set of node pools and borrow each other's idle quota (a Kueue cohort).
- * It owns the ResourceFlavors (one per pool), the Kueue Topologies of their `topologyLevels`, and the books: every member ClusterQueue reserves its
+ * It owns the ResourceFlavors (one per pool), the Kueue Topologies of their `topologyLevels`, the
+ * ProvisioningRequest admission checks of GKE flex-start pools with queued provisioning (one per such
+ * pool, made here once however many teams quota it), and the books: every member ClusterQueue reserves its
  * nominal quota here, and reserving more than a pool can hold (`NodePool.capacity()`) is an error,
  * because Kueue would happily admit workloads that can never be scheduled, unless the cohort opts
  * in with `overcommit` (then a synth warning).
@@ -71,6 +74,8 @@ export class FairShareCohort extends Construct {
   private readonly overcommit: boolean;
   /** The Kueue Topologies of the pools' `topologyLevels`, one per distinct list. */
   public readonly topologies: readonly KueueTopology[];
+  /** The ProvisioningRequest admission checks of the queued-provisioning pools, in pool order. */
+  public readonly provisioningChecks: readonly KueueProvisioningCheck[];
 
   constructor(scope: Construct, id: string, props: FairShareCohortProps) {
     super(scope, id);
@@ -91,6 +96,13 @@ export class FairShareCohort extends Construct {
     this.pools = [...props.pools];
     this.overcommit = props.overcommit ?? false;
     this.topologies = this.makeTopologies(flavorScope);
+    this.provisioningChecks = this.pools.filter(needsProvisioningRequest)
+      .map((pool) => new KueueProvisioningCheck(flavorScope, `provisioning-${pool.name}`, { pool }));
+  }
+
+  /** The ProvisioningRequest admission check of `pool` (undefined when its nodes need none). */
+  public provisioningCheckOf(pool: NodePool): KueueProvisioningCheck | undefined {
+    return this.provisioningChecks.find((c) => c.pool === pool);
   }
 
   /**

@@ -1,7 +1,7 @@
 import * as container from '@pulumi/gcp/container';
 import * as k8s from '@pulumi/kubernetes';
 import * as pulumi from '@pulumi/pulumi';
-import { CapacityType, GPU_TAINT, NodePool } from '../../constructs/cluster/node-pool';
+import { CapacityType, GKE_QUEUED_TAINT, GPU_TAINT, NodePool } from '../../constructs/cluster/node-pool';
 import { SystemPoolConfig } from '../config';
 import type { OperatorName } from '../operators/versions';
 import { GKE_NO_DEFAULT_DEVICE_PLUGIN_LABEL, GkeGpuOperatorQuota } from './gke-gpu-operator';
@@ -82,12 +82,13 @@ export function gkeGpuFields(pool: NodePool): { nodeConfig: GkeGpuNodeConfig; pl
 
 /**
  * The GKE node pool of `pool`. GKE taints GPU nodes `nvidia.com/gpu=present:NoSchedule` itself
- * and installs the driver, so the GPU taint is left out here (the pool's tolerations still match).
+ * and installs the driver, so the GPU taint is left out here (the pool's tolerations still match);
+ * so is `cloud.google.com/gke-queued=true:NoSchedule` of a queued-provisioning pool (GKE's, UNCONFIRMED).
  * With `gpuOperator`, GPU pools also carry `GKE_NO_DEFAULT_DEVICE_PLUGIN_LABEL`: the operator's
  * device plugin serves the GPUs, GKE keeps installing the driver (`gpuDriverVersion: DEFAULT`).
  */
 export function gkeNodePoolSpec(pool: NodePool, gpuOperator = false): GkeNodePoolSpec {
-  const isGpuTaint = (t: { key: string; effect: string }) => t.key === GPU_TAINT.key && t.effect === GPU_TAINT.effect;
+  const isGkeTaint = (t: { key: string; effect: string }) => [GPU_TAINT, GKE_QUEUED_TAINT].some((g) => t.key === g.key && t.effect === g.effect);
   const gpu = pool.accelerator?.gkeAcceleratorType !== undefined;
   const dra = pool.gpu?.allocation.mode === 'dra';
   const features = gkeGpuFields(pool);
@@ -100,7 +101,7 @@ export function gkeNodePoolSpec(pool: NodePool, gpuOperator = false): GkeNodePoo
       // DRA on GKE: no GKE device plugin and no automatic driver install (GKE "set-up-dra": label
       // gke-no-default-nvidia-gpu-device-plugin=true, gpu-driver-version=disabled; GKE 1.34+, not Autopilot).
       labels: { ...pool.nodeLabels(), ...(gpu && (gpuOperator || dra) ? GKE_NO_DEFAULT_DEVICE_PLUGIN_LABEL : {}) },
-      taints: pool.nodeTaints().filter((t) => !isGpuTaint(t)).map(cloudTaint),
+      taints: pool.nodeTaints().filter((t) => !isGkeTaint(t)).map(cloudTaint),
       spot: pool.capacityType === CapacityType.SPOT,
       guestAccelerators: pool.accelerator?.gkeAcceleratorType
         ? [{ type: pool.accelerator.gkeAcceleratorType, count: pool.gpusPerNode, gpuDriverInstallationConfig: { gpuDriverVersion: dra ? 'INSTALLATION_DISABLED' : 'DEFAULT' } }]

@@ -175,6 +175,9 @@ export const KUEUE_FAIR_SHARING_STRATEGIES = ['LessThanOrEqualToFinalShare', 'Le
  *   deviceClassNames}` entry per DeviceClass (v0.19.2 `apis/config/v1beta2/configuration_types.go`),
  *   named as the ClusterQueues quota it (`kueueDeviceClassMappings`); without it Kueue admits a
  *   DRA claim with no device usage. Feature gate `KueueDRAIntegration` is beta and on in v0.19.
+ * - nothing for the ProvisioningRequest admission checks of queued-provisioning pools: GA since
+ *   v0.14 without a feature gate, the controller runs when the cluster serves autoscaling.x-k8s.io
+ *   ProvisioningRequests (v0.19.2 `cmd/kueue/main.go`), and the chart's ClusterRole covers them.
  */
 export function kueueConfiguration(ctx: ValuesContext): Record<string, unknown> {
   const certManager = ctx.operators.includes('cert-manager');

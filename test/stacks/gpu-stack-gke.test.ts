@@ -65,3 +65,16 @@ test('Kueue: the DRA pool\'s DeviceClass mapped in its Configuration and quotaed
   const flavor = objs.find((o) => o.kind === 'ClusterQueue')!.spec.resourceGroups[0].flavors.find((f: any) => f.name === 'l4-dra');
   expect(flavor.resources.find((r: any) => r.name === 'dra.mlpatterns.dev/gpu.nvidia.com').nominalQuota).toBe('2');
 });
+
+test('Kueue: the flex-start pool with queued provisioning gets its ProvisioningRequestConfig and AdmissionCheck, which the team\'s ClusterQueue runs on that flavor', () => {
+  const objs = named(registered, 'charts-platform-teams').inputs.objs as Record<string, any>[];
+  const only = (kind: string) => objs.filter((o) => o.kind === kind);
+  expect(only('ProvisioningRequestConfig').map((o) => [o.metadata.name, o.metadata.namespace, o.spec])).toEqual([['h100-flex', undefined, { provisioningClassName: 'queued-provisioning.gke.io', managedResources: ['nvidia.com/gpu'] }]]);
+  expect(only('AdmissionCheck').map((o) => [o.metadata.name, o.metadata.namespace, o.spec])).toEqual([['h100-flex', undefined, {
+    controllerName: 'kueue.x-k8s.io/provisioning-request', parameters: { apiGroup: 'kueue.x-k8s.io', kind: 'ProvisioningRequestConfig', name: 'h100-flex' },
+  }]]);
+  expect(only('ClusterQueue')[0].spec.admissionChecksStrategy).toEqual({ admissionChecks: [{ name: 'h100-flex', onFlavors: ['h100-flex'] }] });
+  expect(only('ResourceFlavor').find((o) => o.metadata.name === 'h100-flex')!.spec.tolerations).toContainEqual({ key: 'cloud.google.com/gke-queued', operator: 'Equal', value: 'true', effect: 'NoSchedule' });
+  // GKE taints the queued pool's nodes itself: the node pool does not repeat it.
+  expect(pool('h100-flex').nodeConfig.taints ?? []).toEqual([]);
+});
