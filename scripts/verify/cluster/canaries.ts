@@ -19,15 +19,15 @@ import { REUSED_MESSAGE } from './fresh-objects';
 import type { WorkflowRun } from './workflow-runs';
 
 /** Canaries a full run (Argo and Kueue in the stack) must run: 2 workflow + 7 workload canaries. */
-export const CLUSTER_CANARY_MINIMUM = 11;
+export const CLUSTER_CANARY_MINIMUM = 12;
 
 /**
  * Canaries a run must have run: the two workflow canaries need Argo; the unmanaged-queue and gang
- * canaries need Kueue, the TrainJob gang Kueue and Trainer v2, the DRA claim (a TrainJob) Trainer
- * v2; the five others always run.
+ * canaries need Kueue, the TrainJob and TAS gangs Kueue and Trainer v2, the DRA claim (a TrainJob)
+ * Trainer v2; the five others always run.
  */
 export function clusterCanaryMinimum({ argo, kueue, trainer }: { argo: boolean; kueue: boolean; trainer: boolean }): number {
-  return CLUSTER_CANARY_MINIMUM - (argo ? 0 : 2) - (kueue ? 0 : 2) - (kueue && trainer ? 0 : 1) - (trainer ? 0 : 1);
+  return CLUSTER_CANARY_MINIMUM - (argo ? 0 : 2) - (kueue ? 0 : 2) - (kueue && trainer ? 0 : 2) - (trainer ? 0 : 1);
 }
 
 type CanaryContext = { opts: { fieldValidation: FieldValidation; verbose: boolean }; byGvk: ReadonlyMap<string, ServedResource> };

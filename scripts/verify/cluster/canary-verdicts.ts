@@ -99,6 +99,12 @@ const CHECKS: Record<string, Check> = {
     const ran = (obs.view?.pods || []).some((p) => p.spec?.nodeName);
     return { caught: Boolean(seen) && !ran, seen, why: ran ? 'a pod was placed' : "no 'cannot allocate all claims' from kube-scheduler" };
   },
+  // kueue v0.19.2 pkg/cache/scheduler/tas_flavor_snapshot.go: a required level that cannot hold the
+  // pod set ("topology ... allows to fit only N out of M pod(s)")
+  'tas-gang-larger-than-its-domain': (obs) => {
+    const seen = find(obs, /^kueue: Workload \S+: QuotaReserved False: .*allows to fit only \d+ out of \d+ pod\(s\)/);
+    return { caught: Boolean(seen) && obs.maxPods === 0, seen, why: obs.maxPods ? `${obs.maxPods} pod(s) of the gang were created` : "no 'allows to fit only N out of M pod(s)' from Kueue" };
+  },
   'gang-larger-than-its-queue': (obs) => gangNeverAdmitted(obs),
   'trainjob-larger-than-its-queue': (obs) => gangNeverAdmitted(obs),
 };

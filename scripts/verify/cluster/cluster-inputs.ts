@@ -38,6 +38,7 @@ import { planReleases, stackTarget } from '../../../stacks/program';
 import { storageProfileFor } from '../../../stacks/operators/platform-target';
 import { WORKLOAD_CANARY_NAMESPACE, workloadCanaries } from './canary-inputs';
 import { draInputs } from './dra-inputs';
+import { tasInputs } from './tas-inputs';
 import { recordIntent, workloadIntents } from './construct-intent';
 import { operatorConfiguration } from './operator-config-source';
 
@@ -192,6 +193,8 @@ function main(): void {
   // The DRA proof's workload is a TrainJob: built only where the stack installs Trainer v2.
   const trainer = releases.some((r) => r.name === 'kubeflow-trainer');
   const dra = trainer ? draInputs(WORKLOAD_CANARY_NAMESPACE) : undefined;
+  // The TAS proof's gang is a Kueue-queued TrainJob.
+  const tas = trainer && releases.some((r) => r.name === 'kueue') ? tasInputs(WORKLOAD_CANARY_NAMESPACE) : undefined;
   const output = {
     stackFile: STACK_FILE,
     cluster: config.cluster,
@@ -207,9 +210,10 @@ function main(): void {
     uncreditedRenders: uncredited,
     canaries: {
       workflowRole: workflowRoleCanary(config), workflowRerun: workflowRerunCanary(config),
-      workloads: [...workloadCanaries(config.pools, storage, team?.clusterQueue.quotas[0].pool, { trainer }), ...(dra ? [dra.canary] : [])],
+      workloads: [...workloadCanaries(config.pools, storage, team?.clusterQueue.quotas[0].pool, { trainer }), ...(dra ? [dra.canary] : []), ...(tas ? [tas.canary] : [])],
     },
     dra: dra?.dra ?? null,
+    tas: tas?.tas ?? null,
   };
   process.stdout.write(`${JSON.stringify(output)}\n`);
 }

@@ -7,15 +7,11 @@
 // (test/verify/cluster/dra.test.ts).
 
 import type { ApiClient } from '../core/api-client';
-import { type ServedResource, statusMessage } from '../core/api-paths';
-import type { FieldValidation } from '../core/args';
-import { documentsToObjects, type KubeObject } from '../core/objects';
+import { statusMessage } from '../core/api-paths';
+import type { KubeObject } from '../core/objects';
 import { sleep } from '../core/runtime';
-import { DRA_DRIVER, DRA_NAMESPACE, type DraInput } from './dra-inputs';
+import { DRA_DRIVER, type DraInput } from './dra-inputs';
 import { list } from './observe';
-import { createOrFail } from './run-operators';
-import { applyDist } from './setup';
-import type { Workload } from './workloads';
 
 /** The ResourceSlices a DRA driver's kubelet plugin would publish: one per node, its GPUs as devices. */
 export function resourceSlices(input: Pick<DraInput, 'pool' | 'devicesPerNode'>): KubeObject[] {
@@ -96,25 +92,4 @@ export function watchAllocations(client: ApiClient, namespace: string): { stop: 
     }
   })();
   return { stop: async () => { running = false; await loop; return seen; } };
-}
-
-/** Applies the proof (its namespace, Pod Security restricted, then its chart as dist is applied); returns its workload and what could not be applied. */
-export async function startDraProof(client: ApiClient, input: DraInput, ctx: { opts: { fieldValidation: FieldValidation; verbose: boolean }; byGvk: ReadonlyMap<string, ServedResource> }): Promise<{ workload?: Workload; reasons: string[] }> {
-  await createOrFail(client, '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: DRA_NAMESPACE, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } }, `namespace ${DRA_NAMESPACE}`);
-  const records = documentsToObjects('verify: DRA proof', input.proof.objects).objects;
-  const applied = await applyDist(client, records, ctx);
-  const reasons = records.flatMap((r) => {
-    const a = applied.get(r);
-    return a && !a.ok ? [`${r.kind} ${r.name}: ${a.message}`] : [];
-  });
-  const target = records.find((r) => r.kind === input.proof.workload.kind && r.name === input.proof.workload.name);
-  if (!target) return { reasons: [...reasons, `no ${input.proof.workload.kind} ${input.proof.workload.name} among the proof's objects`] };
-  return {
-    reasons,
-    workload: {
-      key: `dra|${target.group}/${target.kind}|${DRA_NAMESPACE}/${target.name}`, group: target.group, version: target.version, kind: target.kind,
-      namespace: DRA_NAMESPACE, name: target.name, liveName: target.name, origin: 'verify: DRA proof (stand-in driver)', record: target,
-      res: ctx.byGvk.get(`${target.group}/${target.version}/${target.kind}`), intent: input.proof.intent ?? undefined,
-    },
-  };
 }

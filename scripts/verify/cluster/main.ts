@@ -40,7 +40,9 @@ import { counts, failureLines, objectsLine, pendingLines, summaryLine, VERDICTS,
 import { workloadVerdict } from './workload-verdict';
 import { stepCreatedWorkloads } from './step-objects';
 import { DRA_NAMESPACE } from './dra-inputs';
-import { allocationProblems, publishDevices, startDraProof, watchAllocations } from './dra-proof';
+import { allocationProblems, publishDevices, watchAllocations } from './dra-proof';
+import { type ProofInput, startProof } from './proof-run';
+import { TAS_NAMESPACE, tasProblems } from './tas-inputs';
 import { type ArgoRun, startArgo } from './run-argo';
 import { startKueueFromChart } from './kueue-chart';
 import { startTrainingOperatorFromOverlay } from './training-operator-overlay';
@@ -126,7 +128,7 @@ async function main(): Promise<number> {
   await startControllerManager(cp, bins, kubeconfigFile, opts.componentTimeout);
   const extraSchedulers = schedulerNames([...objects, ...embeddedRuns]);
   await startScheduler(cp, bins, kubeconfigFile, extraSchedulers, opts.componentTimeout);
-  const nodes = nodesFromPools([...inputs.pools, ...(inputs.dra ? [inputs.dra.pool] : [])]);
+  const nodes = nodesFromPools([...inputs.pools, ...(inputs.dra ? [inputs.dra.pool] : []), ...(inputs.tas ? [inputs.tas.pool] : [])]);
   await startKwok(cp, comps.kwok, comps['kwok-assets'], kubeconfigFile, nodes, opts.componentTimeout);
   log(`==> ${secs()}: control plane ready (kube-apiserver, kube-controller-manager, kube-scheduler with profiles ${['default-scheduler', ...extraSchedulers].join(', ')}), ${nodes.length} kwok node(s) Ready`);
   log(`==> installing ${needed.size} CRD(s) (${[...needed.values()].filter((c) => c.operatorRelease).length} from the operators' own releases: not in ${opts.crds})`);
@@ -196,12 +198,19 @@ async function main(): Promise<number> {
     const unmanaged = running.has('kueue') ? unmanagedQueueReason(o, frameworks) : undefined;
     if (unmanaged) addReason(w.key, unmanaged);
   }
-  // The DRA proof: a TrainJob on the harness's DRA pool; its claims' allocations are recorded while it runs.
-  const draProof = inputs.dra ? await startDraProof(cp.client, inputs.dra, { opts, byGvk }) : undefined;
-  const draWorkload = draProof?.workload && push(draProof.workload.record, draProof.workload.origin, draProof.workload.name!);
-  if (draWorkload) draWorkload.intent = draProof!.workload!.intent;
-  if (draProof && !draWorkload) throw new Fatal(`DRA proof not applied: ${draProof.reasons.join('; ')}`);
-  for (const r of draProof?.reasons ?? []) addReason(draWorkload!.key, r);
+  // The proofs: a TrainJob on the harness's DRA pool (its claims' allocations are recorded while it
+  // runs) and a TAS gang on its topology pool; observed and judged with dist's workloads.
+  const proof = async (p: ProofInput | null | undefined) => {
+    if (!p) return undefined;
+    const started = await startProof(cp.client, p, { opts, byGvk });
+    if (!started.workload) throw new Fatal(`${p.origin} not applied: ${started.reasons.join('; ')}`);
+    const w = push(started.workload.record, p.origin, started.workload.name!);
+    w.intent = started.workload.intent;
+    for (const r of started.reasons) addReason(w.key, r);
+    return w;
+  };
+  const draWorkload = await proof(inputs.dra && { origin: 'verify: DRA proof (stand-in driver)', namespace: DRA_NAMESPACE, ...inputs.dra.proof });
+  const tasWorkload = await proof(inputs.tas && { origin: 'verify: TAS proof', namespace: TAS_NAMESPACE, ...inputs.tas.proof });
   const draWatch = inputs.dra ? watchAllocations(cp.client, DRA_NAMESPACE) : undefined;
   // The operators' own Deployments as their charts install them: kwok pods, admitted and placed like any workload.
   for (const chart of operatorCharts) {
@@ -237,6 +246,12 @@ async function main(): Promise<number> {
     const problems = allocationProblems(seen, inputs.dra, pods);
     if (draWorkload) for (const p of problems) addReason(draWorkload.key, p);
     log(`==> dra: ${pods.length} pod(s) of the proof, ${problems.length ? `${problems.length} problem(s)` : 'each allocated its GPUs from its own node\'s ResourceSlice'}`);
+  }
+  if (inputs.tas && tasWorkload) {
+    const pods = result.get(tasWorkload.key)?.pods ?? [];
+    const problems = tasProblems(pods, inputs.tas);
+    for (const p of problems) addReason(tasWorkload.key, p);
+    log(`==> tas: ${pods.length} pod(s) of the gang, ${problems.length ? `${problems.length} problem(s)` : `all on node ${pods[0]?.spec?.nodeName}, one kubernetes.io/hostname domain`}`);
   }
 
   // 6. verdicts

@@ -16,6 +16,7 @@ import { describe, type KubeObject, type ObjectRecord } from '../core/objects';
 import { errorMessage, Fatal, log, repoRoot } from '../core/runtime';
 import type { PoolInput } from './nodes';
 import type { DraInput } from './dra-inputs';
+import type { TasInput } from './tas-inputs';
 import type { ChartedInputs } from './chart-render';
 import type { OperatorConfiguration } from './operator-config-source';
 import type { WorkloadCanaryInput } from './canary-verdicts';
@@ -60,6 +61,8 @@ export interface ClusterInputs {
   canaries: { workflowRole: WorkflowRoleCanaryInput; workflowRerun: WorkflowRerunCanaryInput; workloads: WorkloadCanaryInput[] };
   /** The DRA proof (dra-inputs.ts), built when the stack installs Trainer v2 (its workload is a TrainJob). */
   dra: DraInput | null;
+  /** The TAS proof (tas-inputs.ts), built when the stack installs Kueue and Trainer v2. */
+  tas: TasInput | null;
 }
 
 const INPUTS_ENTRY = 'scripts/verify/cluster/cluster-inputs.ts';
