@@ -7,7 +7,6 @@
 import { ApiObject, App, Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import type { NodePool } from '../../../constructs/cluster/node-pool';
-import { CLUSTER_SCOPED_KINDS } from '../../../constructs/core/api-groups';
 import { Images } from '../../../constructs/core/image';
 import { SharedVolume } from '../../../constructs/core/shared-volume';
 import type { StorageProfile } from '../../../constructs/core/storage-profile';
@@ -19,6 +18,7 @@ import { ReplicatedModelService } from '../../../constructs/serving/replicated-s
 import { AllReduceTrainingJob, CollectiveFramework, TrainingApi } from '../../../constructs/training/allreduce-job';
 import { GangScheduling } from '../../../constructs/training/gang-scheduling';
 import { recordIntent } from './construct-intent';
+import { appliedObjects } from './harness-objects';
 import type { WorkloadCanaryInput } from './canary-verdicts';
 import { HOLD_ANNOTATION } from './quota';
 
@@ -78,12 +78,7 @@ export function workloadCanaries(pools: readonly NodePool[], profile: StoragePro
   });
 
   const canary = (name: string, proves: string, target: ApiObject, edit: (o: Json) => void = () => {}, keep: (o: Json) => boolean = () => true): WorkloadCanaryInput => {
-    const objects = (target.chart.toJson() as Json[]).filter(keep).map((o) => {
-      const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
-      if (!CLUSTER_SCOPED_KINDS.has(`${group}/${o.kind}`)) return o;
-      const { namespace: _, ...metadata } = o.metadata;
-      return { ...o, metadata };
-    });
+    const objects = appliedObjects(target.chart).filter(keep);
     const body = objects.find((o) => o.kind === target.kind && o.metadata.name === target.name)!;
     edit(body);
     return { name, proves, namespace: ns, workload: { apiVersion: target.apiVersion, kind: target.kind, name: target.name }, objects, intent: intentOf(target) ?? null };

@@ -12,9 +12,9 @@ import { GpuAllocation } from '../../../constructs/cluster/gpu-features';
 import { NodePool } from '../../../constructs/cluster/node-pool';
 import { Images } from '../../../constructs/core/image';
 import { AllReduceTrainingJob, CollectiveFramework, TrainingApi } from '../../../constructs/training/allreduce-job';
-import { nodePatchSpec } from '../../../stacks/cluster/local';
 import type { WorkloadCanaryInput } from './canary-verdicts';
 import { recordIntent } from './construct-intent';
+import { appliedObjects, harnessPool, workloadRef } from './harness-objects';
 import type { PoolInput } from './nodes';
 import type { WorkloadIntent } from './placement';
 import { HOLD_ANNOTATION } from './quota';
@@ -45,9 +45,6 @@ function deviceClass(name: string, type: 'gpu' | 'mig'): Json {
     spec: { selectors: [{ cel: { expression: `device.driver == '${DRA_DRIVER}' && device.attributes['${DRA_DRIVER}'].type == '${type}'` } }] },
   };
 }
-
-/** The objects of `chart`. */
-const objectsOf = (chart: Chart): Json[] => (chart.toJson() as Json[]);
 
 /**
  * The proof's pods run for a while (kwok's pod-complete delay) so their claims can be read while
@@ -81,22 +78,17 @@ export function draInputs(canaryNamespace: string): { dra: DraInput; canary: Wor
     const canaryChart = new Chart(app, 'canary-dra', { namespace: canaryNamespace, disableResourceNameHashes: true });
     return { proof: job(proofChart, 'dra-gpus', pool), canary: job(canaryChart, 'dra-no-device', migPool) };
   });
-  const nodes = Array.from({ length: pool.maxSize }, (_, i) => `${pool.name}-${i}`).map((name) => {
-    const patch = nodePatchSpec(pool, name);
-    return { name, labels: patch.metadata.labels, taints: patch.spec.taints };
-  });
-  const target = (o: AllReduceTrainingJob) => ({ apiVersion: o.apiObject.apiVersion, kind: o.apiObject.kind, name: o.apiObject.name });
   return {
     dra: {
-      pool: { name: pool.name, instanceType: pool.instanceType, allocatable: { cpu: String(pool.cpuPerNode), memory: `${pool.memoryPerNode.toMebibytes()}Mi` }, nodes, nodeCountFrom: 'maxSize' },
+      pool: harnessPool(pool, { gpus: false }),
       devicesPerNode: pool.gpusPerNode,
       deviceClasses: [deviceClass('gpu.nvidia.com', 'gpu'), deviceClass('mig.nvidia.com', 'mig')],
-      proof: { objects: held(objectsOf(Chart.of(result.proof)), '20s'), workload: target(result.proof), gpusPerPod: 1, intent: intentOf(result.proof.apiObject) ?? null },
+      proof: { objects: held(appliedObjects(Chart.of(result.proof)), '20s'), workload: workloadRef(result.proof.apiObject), gpusPerPod: 1, intent: intentOf(result.proof.apiObject) ?? null },
     },
     canary: {
       name: 'dra-claim-without-device',
       proves: `a TrainJob whose pool claims GPUs from DeviceClass mig.nvidia.com, on nodes whose driver publishes only full GPUs, stays Pending with kube-scheduler's DRA message`,
-      namespace: canaryNamespace, workload: target(result.canary), objects: objectsOf(Chart.of(result.canary)), intent: intentOf(result.canary.apiObject) ?? null,
+      namespace: canaryNamespace, workload: workloadRef(result.canary.apiObject), objects: appliedObjects(Chart.of(result.canary)), intent: intentOf(result.canary.apiObject) ?? null,
     },
   };
 }

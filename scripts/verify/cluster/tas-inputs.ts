@@ -8,16 +8,15 @@ import { App, Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import { Accelerator } from '../../../constructs/cluster/accelerator';
 import { NodePool } from '../../../constructs/cluster/node-pool';
-import { CLUSTER_SCOPED_KINDS } from '../../../constructs/core/api-groups';
 import { Images } from '../../../constructs/core/image';
 import { KueueClusterQueue } from '../../../constructs/operations/cluster-queue';
 import { FairShareCohort } from '../../../constructs/operations/fair-share-cohort';
 import { KueueLocalQueue } from '../../../constructs/operations/local-queue';
 import { AllReduceTrainingJob, CollectiveFramework, TrainingApi } from '../../../constructs/training/allreduce-job';
 import { GangScheduling } from '../../../constructs/training/gang-scheduling';
-import { nodePatchSpec } from '../../../stacks/cluster/local';
 import type { WorkloadCanaryInput } from './canary-verdicts';
 import { recordIntent } from './construct-intent';
+import { appliedObjects, harnessPool, workloadRef } from './harness-objects';
 import type { PoolInput } from './nodes';
 import type { WorkloadIntent } from './placement';
 
@@ -31,16 +30,6 @@ type Json = Record<string, any>;
 export interface TasInput {
   readonly pool: PoolInput;
   readonly proof: { readonly objects: Json[]; readonly workload: { apiVersion: string; kind: string; name: string }; readonly intent: WorkloadIntent | null };
-}
-
-/** A chart's objects, cluster-scoped ones without a namespace (the chart's default). */
-function objectsOf(chart: Chart): Json[] {
-  return (chart.toJson() as Json[]).map((o) => {
-    const group = o.apiVersion.includes('/') ? o.apiVersion.split('/')[0] : '';
-    if (!CLUSTER_SCOPED_KINDS.has(`${group}/${o.kind}`)) return o;
-    const { namespace: _, ...metadata } = o.metadata;
-    return { ...o, metadata };
-  });
 }
 
 /** The proof and its canary (in `canaryNamespace`, with a ClusterQueue and LocalQueue of its own). */
@@ -62,20 +51,15 @@ export function tasInputs(canaryNamespace: string): { tas: TasInput; canary: Wor
     };
     return { proof: gang(TAS_NAMESPACE, 'tas', 2), canary: gang(canaryNamespace, 'tas-canary', 3) };
   });
-  const nodes = Array.from({ length: pool.maxSize }, (_, i) => `${pool.name}-${i}`).map((name) => {
-    const patch = nodePatchSpec(pool, name);
-    return { name, labels: patch.metadata.labels, taints: patch.spec.taints };
-  });
-  const target = (o: AllReduceTrainingJob) => ({ apiVersion: o.apiObject.apiVersion, kind: o.apiObject.kind, name: o.apiObject.name });
   return {
     tas: {
-      pool: { name: pool.name, instanceType: pool.instanceType, allocatable: { cpu: String(pool.cpuPerNode), memory: `${pool.memoryPerNode.toMebibytes()}Mi`, 'nvidia.com/gpu': String(pool.gpusPerNode) }, nodes, nodeCountFrom: 'maxSize' },
-      proof: { objects: objectsOf(result.proof.chart), workload: target(result.proof.job), intent: intentOf(result.proof.job.apiObject) ?? null },
+      pool: harnessPool(pool, { gpus: true }),
+      proof: { objects: appliedObjects(result.proof.chart), workload: workloadRef(result.proof.job.apiObject), intent: intentOf(result.proof.job.apiObject) ?? null },
     },
     canary: {
       name: 'tas-gang-larger-than-its-domain',
       proves: `a Kueue TrainJob of 3 one-GPU pods required in one ${HOSTNAME} domain, on nodes of 2 GPUs, is never admitted (Kueue's TAS message) and never starts a pod`,
-      namespace: canaryNamespace, workload: target(result.canary.job), objects: objectsOf(result.canary.chart), intent: intentOf(result.canary.job.apiObject) ?? null,
+      namespace: canaryNamespace, workload: workloadRef(result.canary.job.apiObject), objects: appliedObjects(result.canary.chart), intent: intentOf(result.canary.job.apiObject) ?? null,
     },
   };
 }
