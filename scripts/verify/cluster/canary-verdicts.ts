@@ -30,18 +30,25 @@ export interface CanaryObservation {
   attacherErrors?: readonly string[];
 }
 
+/** The LocalQueue an object is labelled for, its Kueue framework, and whether Kueue's configuration manages it; undefined without a queue label. */
+function queueLabelOf(o: { group: string; version: string; kind: string; body: KubeObject }, frameworks: ReadonlySet<string>): { queue: string; fw?: string; managed: boolean } | undefined {
+  const queue: string | undefined = o.body.metadata?.labels?.['kueue.x-k8s.io/queue-name'];
+  if (!queue) return undefined;
+  const fw = kueueFrameworkOf(o.group, o.version, o.kind);
+  return { queue, fw, managed: Boolean(fw && frameworks.has(fw)) };
+}
+
 /** The LocalQueue an object is labelled for, when Kueue's configuration manages its kind; undefined otherwise. */
 export function managedQueueOf(o: { group: string; version: string; kind: string; body: KubeObject }, frameworks: ReadonlySet<string>): string | undefined {
-  const queue = o.body.metadata?.labels?.['kueue.x-k8s.io/queue-name'];
-  const fw = kueueFrameworkOf(o.group, o.version, o.kind);
-  return queue && fw && frameworks.has(fw) ? queue : undefined;
+  const label = queueLabelOf(o, frameworks);
+  return label?.managed ? label.queue : undefined;
 }
 
 /** The harness's line for an object labelled for a LocalQueue whose kind Kueue's configuration does not manage; undefined otherwise. */
 export function unmanagedQueueReason(o: { group: string; version: string; kind: string; apiVersion: string; body: KubeObject }, frameworks: ReadonlySet<string>): string | undefined {
-  const queue = o.body.metadata?.labels?.['kueue.x-k8s.io/queue-name'];
-  const fw = kueueFrameworkOf(o.group, o.version, o.kind);
-  if (!queue || (fw && frameworks.has(fw))) return undefined;
+  const label = queueLabelOf(o, frameworks);
+  if (!label || label.managed) return undefined;
+  const { queue, fw } = label;
   return `kueue: labelled for LocalQueue ${queue}, but Kueue's configuration does not manage ${fw ? `framework ${fw}` : `${o.apiVersion} ${o.kind}`} (integrations.frameworks: ${[...frameworks].join(', ')}), so Kueue ignores it`;
 }
 
@@ -49,12 +56,22 @@ type Check = (obs: CanaryObservation) => { caught: boolean; seen?: string; why: 
 
 const find = (obs: CanaryObservation, re: RegExp) => [...obs.extraReasons, ...(obs.view?.reasons || [])].find((r) => re.test(r));
 
+/** Caught when Kueue's `message` (after its Workload's QuotaReserved False) is seen and no pod of the gang was ever created. */
+const neverAdmitted = (message: RegExp, expected: string): Check => (obs) => {
+  const seen = find(obs, new RegExp(`^kueue: Workload \\S+: QuotaReserved False: .*${message.source}`));
+  return { caught: Boolean(seen) && obs.maxPods === 0, seen, why: obs.maxPods ? `${obs.maxPods} pod(s) of the gang were created` : `no '${expected}' from Kueue` };
+};
+
+/** Caught when kube-scheduler's Unschedulable FitError carries `reason` and no pod was placed. */
+const unschedulable = (reason: RegExp, expected: string): Check => (obs) => {
+  const seen = find(obs, new RegExp(`^kube-scheduler: pod \\S+: Unschedulable: 0/\\d+ nodes are available:.*${reason.source}`));
+  const ran = obs.view?.state === 'ready' || (obs.view?.pods || []).some((p) => p.spec?.nodeName);
+  return { caught: Boolean(seen) && !ran, seen, why: ran ? 'a pod was placed' : `no ${expected} from kube-scheduler` };
+};
+
 // kueue v0.19.2 pkg/scheduler/flavorassigner/flavorassigner.go ("insufficient quota for %s in
 // flavor %s, ... > maximum capacity (%s)"): a gang above its queue's nominal quota
-const gangNeverAdmitted: Check = (obs) => {
-  const seen = find(obs, /^kueue: Workload \S+: QuotaReserved False: .*insufficient quota for \S+ in flavor \S+, .*> maximum capacity/);
-  return { caught: Boolean(seen) && obs.maxPods === 0, seen, why: obs.maxPods ? `${obs.maxPods} pod(s) of the gang were created` : "no 'insufficient quota ... > maximum capacity' from Kueue" };
-};
+const gangNeverAdmitted = neverAdmitted(/insufficient quota for \S+ in flavor \S+, .*> maximum capacity/, 'insufficient quota ... > maximum capacity');
 
 /** Per canary name: the message that catches it, and why it was missed otherwise. */
 const CHECKS: Record<string, Check> = {
@@ -75,11 +92,7 @@ const CHECKS: Record<string, Check> = {
   },
   // kubernetes v1.36.3 pkg/scheduler/framework/types.go (FitError, "0/%v nodes are available"),
   // plugins/noderesources/fit.go ("Insufficient %v")
-  'pod-larger-than-any-node': (obs) => {
-    const seen = find(obs, /^kube-scheduler: pod \S+: Unschedulable: 0\/\d+ nodes are available:.*Insufficient (cpu|memory)/);
-    const ran = obs.view?.state === 'ready' || (obs.view?.pods || []).some((p) => p.spec?.nodeName);
-    return { caught: Boolean(seen) && !ran, seen, why: ran ? 'a pod was placed' : "no Unschedulable 'Insufficient' message from kube-scheduler" };
-  },
+  'pod-larger-than-any-node': unschedulable(/Insufficient (cpu|memory)/, "Unschedulable 'Insufficient' message"),
   // kubernetes v1.36.3 staging/src/k8s.io/pod-security-admission/admission/admission.go (the
   // "violates PodSecurity" forbidden message), reported by the Job controller as FailedCreate
   'pod-violates-pod-security': (obs) => {
@@ -94,19 +107,12 @@ const CHECKS: Record<string, Check> = {
   },
   // kubernetes v1.36.3 pkg/scheduler/framework/plugins/dynamicresources (its unschedulable reason
   // when no device of a node satisfies a claim), reported through the scheduler's FitError
-  'dra-claim-without-device': (obs) => {
-    const seen = find(obs, /^kube-scheduler: pod \S+: Unschedulable: 0\/\d+ nodes are available:.*cannot allocate all claims/);
-    const ran = (obs.view?.pods || []).some((p) => p.spec?.nodeName);
-    return { caught: Boolean(seen) && !ran, seen, why: ran ? 'a pod was placed' : "no 'cannot allocate all claims' from kube-scheduler" };
-  },
+  'dra-claim-without-device': unschedulable(/cannot allocate all claims/, "'cannot allocate all claims'"),
   // kueue v0.19.2 pkg/cache/scheduler/tas_flavor_snapshot.go: a required level that cannot hold the
   // pod set ("topology ... allows to fit only N out of M pod(s)")
-  'tas-gang-larger-than-its-domain': (obs) => {
-    const seen = find(obs, /^kueue: Workload \S+: QuotaReserved False: .*allows to fit only \d+ out of \d+ pod\(s\)/);
-    return { caught: Boolean(seen) && obs.maxPods === 0, seen, why: obs.maxPods ? `${obs.maxPods} pod(s) of the gang were created` : "no 'allows to fit only N out of M pod(s)' from Kueue" };
-  },
-  'gang-larger-than-its-queue': (obs) => gangNeverAdmitted(obs),
-  'trainjob-larger-than-its-queue': (obs) => gangNeverAdmitted(obs),
+  'tas-gang-larger-than-its-domain': neverAdmitted(/allows to fit only \d+ out of \d+ pod\(s\)/, 'allows to fit only N out of M pod(s)'),
+  'gang-larger-than-its-queue': gangNeverAdmitted,
+  'trainjob-larger-than-its-queue': gangNeverAdmitted,
 };
 
 /** Canary names this module can decide. */

@@ -203,9 +203,9 @@ async function main(): Promise<number> {
   const proof = async (p: ProofInput | null | undefined) => {
     if (!p) return undefined;
     const started = await startProof(cp.client, p, { opts, byGvk });
-    if (!started.workload) throw new Fatal(`${p.origin} not applied: ${started.reasons.join('; ')}`);
-    const w = push(started.workload.record, p.origin, started.workload.name!);
-    w.intent = started.workload.intent;
+    if (!started.record) throw new Fatal(`${p.origin} not applied: ${started.reasons.join('; ')}`);
+    const w = push(started.record, p.origin, p.workload.name);
+    w.intent = p.intent ?? undefined;
     for (const r of started.reasons) addReason(w.key, r);
     return w;
   };
@@ -255,10 +255,12 @@ async function main(): Promise<number> {
   }
 
   // 6. verdicts
+  // The LocalQueue a workload is labelled for, where Kueue runs and manages its kind: it must have been admitted.
+  const kueueQueueOf = (w: Workload) => (running.has('kueue') ? managedQueueOf(w.record, frameworks) : undefined);
   const rows: WorkloadRow[] = workloads.map((w) => workloadVerdict({
     id: workloadId(w), origin: w.origin, group: w.group, kind: w.kind, view: result.get(w.key), served: Boolean(w.res),
     extraReasons: extraReasons.get(w.key) || [], gang: gangs.get(w.key),
-    kueueQueue: running.has('kueue') ? managedQueueOf(w.record, frameworks) : undefined,
+    kueueQueue: kueueQueueOf(w),
   }));
 
   const gpuNodeByIntent = [...result.values()].flatMap((d) => d.gpuNodeByIntent);
@@ -283,7 +285,7 @@ async function main(): Promise<number> {
     const stepViews = await observe(cp.client, stepWorkloads.filter((w) => w.res), { timeout: 120, settle: Math.min(opts.settle, 5), kueue: running.has('kueue'), verbose: opts.verbose });
     rows.push(...stepWorkloads.map((w) => workloadVerdict({
       id: workloadId(w), origin: w.origin, group: w.group, kind: w.kind, view: stepViews.get(w.key), served: Boolean(w.res), extraReasons: [],
-      kueueQueue: running.has('kueue') ? managedQueueOf(w.record, frameworks) : undefined,
+      kueueQueue: kueueQueueOf(w),
     })));
     log(`==> ${secs()}: ${stepWorkloads.length} workload(s) the workflow steps created judged (Ready, placed on their construct's pool, admitted), ${stepWorkloads.filter((w) => w.intent).length} with their construct's intent`);
     const byGroup = groupOperators(inputs.operators);

@@ -1,15 +1,14 @@
 // Applies one of verify:cluster's proofs (dra-inputs.ts, tas-inputs.ts): its namespace (Pod
-// Security restricted), then its chart's objects as dist is applied; returns the workload to observe
-// with dist's, carrying the pools and GPUs its construct was given.
+// Security restricted), then its chart's objects as dist is applied; returns the record of the
+// workload main.ts observes with dist's.
 
 import type { ApiClient } from '../core/api-client';
 import type { ServedResource } from '../core/api-paths';
 import type { FieldValidation } from '../core/args';
-import { documentsToObjects, type KubeObject } from '../core/objects';
+import { documentsToObjects, type KubeObject, type ObjectRecord } from '../core/objects';
 import type { WorkloadIntent } from './placement';
 import { createOrFail } from './run-operators';
 import { applyDist } from './setup';
-import type { Workload } from './workloads';
 
 /** A proof as its inputs describe it. */
 export interface ProofInput {
@@ -20,8 +19,8 @@ export interface ProofInput {
   readonly intent: WorkloadIntent | null;
 }
 
-/** Creates the namespace and applies the objects; the workload, or why there is none, and what could not be applied. */
-export async function startProof(client: ApiClient, input: ProofInput, ctx: { opts: { fieldValidation: FieldValidation; verbose: boolean }; byGvk: ReadonlyMap<string, ServedResource> }): Promise<{ workload?: Workload; reasons: string[] }> {
+/** Creates the namespace and applies the objects; the workload's record (absent when it is not among them) and what could not be applied. */
+export async function startProof(client: ApiClient, input: ProofInput, ctx: { opts: { fieldValidation: FieldValidation; verbose: boolean }; byGvk: ReadonlyMap<string, ServedResource> }): Promise<{ record?: ObjectRecord; reasons: string[] }> {
   await createOrFail(client, '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: input.namespace, labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } } }, `namespace ${input.namespace}`);
   const records = documentsToObjects(input.origin, input.objects).objects;
   const applied = await applyDist(client, records, ctx);
@@ -31,12 +30,5 @@ export async function startProof(client: ApiClient, input: ProofInput, ctx: { op
   });
   const target = records.find((r) => r.kind === input.workload.kind && r.name === input.workload.name);
   if (!target) return { reasons: [...reasons, `no ${input.workload.kind} ${input.workload.name} among the proof's objects`] };
-  return {
-    reasons,
-    workload: {
-      key: `${input.origin}|${target.group}/${target.kind}|${input.namespace}/${target.name}`, group: target.group, version: target.version, kind: target.kind,
-      namespace: input.namespace, name: target.name, liveName: target.name, origin: input.origin, record: target,
-      res: ctx.byGvk.get(`${target.group}/${target.version}/${target.kind}`), intent: input.intent ?? undefined,
-    },
-  };
+  return { record: target, reasons };
 }

@@ -31,13 +31,6 @@ describe('workload canary verdicts', () => {
     expect(missed.seen).toMatch(/the stand-in attacher failed: marking VolumeAttachment a attached: HTTP 403/);
   });
 
-  test('pod larger than any node: kube-scheduler\'s Unschedulable Insufficient message, and no pod placed', () => {
-    const line = 'kube-scheduler: pod big-1: Unschedulable: 0/19 nodes are available: 4 Insufficient cpu, 15 node(s) didn\'t match Pod\'s node affinity/selector.';
-    expect(verdict('pod-larger-than-any-node', obs(view('waiting', [line]))).caught).toBe(true);
-    expect(verdict('pod-larger-than-any-node', obs(view('waiting', [line], { pods: [{ spec: { nodeName: 'cpu-0' } }] }))).caught).toBe(false);
-    expect(verdict('pod-larger-than-any-node', obs(view('waiting', ['kube-scheduler: pod big-1: Unschedulable: 0/19 nodes are available: 19 node(s) had untolerated taint']))).caught).toBe(false);
-  });
-
   test("pod violating Pod Security: the Job controller's FailedCreate with the admission's message, and never a pod", () => {
     const line = 'job-controller: Job privilege-escalation: FailedCreate: Error creating: pods "privilege-escalation-x7k2p" is forbidden: violates PodSecurity "restricted:latest": allowPrivilegeEscalation != false (container "main" must set securityContext.allowPrivilegeEscalation=false)';
     expect(verdict('pod-violates-pod-security', obs(view('waiting', [line]))).caught).toBe(true);
@@ -58,29 +51,31 @@ describe('workload canary verdicts', () => {
     expect(verdict('queue-label-kueue-does-not-manage', obs(view('ready', []))).caught).toBe(false);
   });
 
+  // kube-scheduler's FitError for the pod's reason, and no pod placed
   test.each([
-    ['gang-larger-than-its-queue', 'tfjob-gang-1', 'worker'],
-    ['trainjob-larger-than-its-queue', 'trainjob-trainjob-gang-over-queue-1', 'node'],
-  ])('%s: Kueue\'s maximum-capacity message and never a pod', (name, workload, podSet) => {
-    const line = `kueue: Workload ${workload}: QuotaReserved False: Pending: couldn't assign flavors to pod set ${podSet}: insufficient quota for cpu in flavor train-cpu, previously considered podsets requests (0) + current podset request (3) > maximum capacity (2)`;
+    ['pod-larger-than-any-node', 'kube-scheduler: pod big-1: Unschedulable: 0/19 nodes are available: 4 Insufficient cpu, 15 node(s) didn\'t match Pod\'s node affinity/selector.',
+      'kube-scheduler: pod big-1: Unschedulable: 0/19 nodes are available: 19 node(s) had untolerated taint'],
+    ['dra-claim-without-device', 'kube-scheduler: pod dra-no-device-node-0-0-x: Unschedulable: 0/24 nodes are available: 2 cannot allocate all claims, 22 node(s) didn\'t match Pod\'s node affinity/selector.',
+      'kube-scheduler: pod p: Unschedulable: 0/24 nodes are available: 24 Insufficient cpu.'],
+  ])('%s: kube-scheduler\'s Unschedulable message for its reason, and no pod placed', (name, line, other) => {
+    expect(verdict(name, obs(view('waiting', [line]))).caught).toBe(true);
+    expect(verdict(name, obs(view('waiting', [line], { pods: [{ spec: { nodeName: 'node-0' } }] }))).caught).toBe(false);
+    expect(verdict(name, obs(view('waiting', [other]))).caught).toBe(false);
+  });
+
+  // Kueue's message for the gang's Workload, and never a pod
+  const quota = (workload: string, podSet: string) => `kueue: Workload ${workload}: QuotaReserved False: Pending: couldn't assign flavors to pod set ${podSet}: insufficient quota for cpu in flavor train-cpu, previously considered podsets requests (0) + current podset request (3) > maximum capacity (2)`;
+  const unusedQuota = 'kueue: Workload w: QuotaReserved False: Pending: insufficient unused quota for cpu in flavor f, 1 more needed';
+  test.each([
+    ['gang-larger-than-its-queue', quota('tfjob-gang-1', 'worker'), unusedQuota],
+    ['trainjob-larger-than-its-queue', quota('trainjob-trainjob-gang-over-queue-1', 'node'), unusedQuota],
+    ['tas-gang-larger-than-its-domain', 'kueue: Workload trainjob-tas-canary-gang-x: QuotaReserved False: Pending: couldn\'t assign flavors to pod set node: topology "verify-tas" allows to fit only 2 out of 3 pod(s)', unusedQuota],
+  ])('%s: Kueue\'s message and never a pod', (name, line, other) => {
     expect(verdict(name, obs(view('waiting', [line]))).caught).toBe(true);
     const started = verdict(name, obs(view('waiting', [line]), { maxPods: 2 }));
     expect(started).toMatchObject({ caught: false });
     expect(started.seen).toMatch(/^2 pod\(s\) of the gang were created/);
-    expect(verdict(name, obs(view('waiting', ['kueue: Workload w: QuotaReserved False: Pending: insufficient unused quota for cpu in flavor f, 1 more needed']))).caught).toBe(false);
-  });
-
-  test('DRA claim without a device: kube-scheduler\'s DRA message and no pod placed', () => {
-    const line = 'kube-scheduler: pod dra-no-device-node-0-0-x: Unschedulable: 0/24 nodes are available: 2 cannot allocate all claims, 22 node(s) didn\'t match Pod\'s node affinity/selector.';
-    expect(verdict('dra-claim-without-device', obs(view('waiting', [line]))).caught).toBe(true);
-    expect(verdict('dra-claim-without-device', obs(view('waiting', [line], { pods: [{ spec: { nodeName: 'verify-dra-0' } }] }))).caught).toBe(false);
-    expect(verdict('dra-claim-without-device', obs(view('waiting', ['kube-scheduler: pod p: Unschedulable: 0/24 nodes are available: 24 Insufficient cpu.']))).caught).toBe(false);
-  });
-
-  test('TAS gang larger than its domain: Kueue\'s TAS message and never a pod', () => {
-    const line = "kueue: Workload trainjob-tas-canary-gang-x: QuotaReserved False: Pending: couldn't assign flavors to pod set node: topology \"verify-tas\" allows to fit only 2 out of 3 pod(s)";
-    expect(verdict('tas-gang-larger-than-its-domain', obs(view('waiting', [line]))).caught).toBe(true);
-    expect(verdict('tas-gang-larger-than-its-domain', obs(view('waiting', [line]), { maxPods: 2 })).caught).toBe(false);
+    expect(verdict(name, obs(view('waiting', [other]))).caught).toBe(false);
   });
 
   test('nothing observed, or an unknown canary, is a miss', () => {
