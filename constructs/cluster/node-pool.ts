@@ -159,6 +159,10 @@ export class NodePool implements PodPlacement {
   public readonly memoryPerNode: Size;
   /** GPU allocation, sharing, interconnect, disks, reservation and topology; undefined for CPU pools. */
   public readonly gpu: GpuPoolSpec | undefined;
+  /** The DeviceClass its GPUs are claimed from when they are allocated through DRA; undefined for a device-plugin or CPU pool. */
+  public get draDeviceClass(): string | undefined {
+    return this.gpu?.allocation.mode === 'dra' ? this.gpu.allocation.deviceClassName : undefined;
+  }
   private readonly extraLabels: Record<string, string>;
   private readonly taints: readonly NodeTaint[];
 
@@ -253,8 +257,8 @@ export class NodePool implements PodPlacement {
    */
   public gpuResources(count: number, owner: { scope: Where; prop: string } = { scope: { kind: 'NodePool', path: this.name }, prop: 'gpus' }): GpuResources {
     this.checkGpuCount(count, owner);
-    if (this.gpu?.allocation.mode === 'dra') {
-      throw propError(owner.scope, owner.prop, count, `pool '${this.name}' allocates GPUs through DRA (${this.gpu.allocation}); this workload renders a Kubernetes 1.27-typed pod (cdk8s-plus-27) that cannot carry resource.k8s.io/v1 pod claims; run it on a device-plugin pool (DRA GPUs reach training jobs)`);
+    if (this.draDeviceClass) {
+      throw propError(owner.scope, owner.prop, count, `pool '${this.name}' allocates GPUs through DRA (${this.gpu!.allocation}); this workload renders a Kubernetes 1.27-typed pod (cdk8s-plus-27) that cannot carry resource.k8s.io/v1 pod claims; run it on a device-plugin pool (DRA GPUs reach training jobs)`);
     }
     const own = { [NVIDIA_GPU_RESOURCE]: k8s.Quantity.fromNumber(count), ...this.interconnectResources(count) };
     return { requests: { ...own }, limits: { ...own } };
@@ -293,7 +297,8 @@ export class NodePool implements PodPlacement {
    * devices of the pool's DeviceClass (resource.k8s.io/v1 `DeviceRequest.exactly`, Kubernetes 1.34).
    */
   public gpuClaim(count: number, owner: { scope: Where; prop: string }): GpuClaim | undefined {
-    if (this.gpu?.allocation.mode !== 'dra') return undefined;
+    const deviceClassName = this.draDeviceClass;
+    if (!deviceClassName) return undefined;
     this.checkGpuCount(count, owner);
     const templateName = `${this.name}-gpus-${count}`;
     return {
@@ -303,7 +308,7 @@ export class NodePool implements PodPlacement {
         apiVersion: 'resource.k8s.io/v1',
         kind: 'ResourceClaimTemplate',
         metadata: { name: templateName, labels: { [Labels.NODE_POOL]: this.name } },
-        spec: { spec: { devices: { requests: [{ name: 'gpus', exactly: { deviceClassName: this.gpu.allocation.deviceClassName, allocationMode: 'ExactCount', count } }] } } },
+        spec: { spec: { devices: { requests: [{ name: 'gpus', exactly: { deviceClassName, allocationMode: 'ExactCount', count } }] } } },
       },
     };
   }

@@ -30,14 +30,9 @@ export function draQuotaResource(deviceClassName: string): string {
   return `${DRA_QUOTA_PREFIX}/${deviceClassName}`;
 }
 
-/** The DeviceClass a pool's GPUs are claimed from, or undefined for a device-plugin or CPU pool. */
-export function draDeviceClassOf(pool: NodePool): string | undefined {
-  return pool.gpu?.allocation.mode === 'dra' ? pool.gpu.allocation.deviceClassName : undefined;
-}
-
 /** The resource Kueue quotas a pool's GPUs in: the DRA mapping's name, else `nvidia.com/gpu`. */
 export function gpuQuotaResource(pool: NodePool): string {
-  const deviceClass = draDeviceClassOf(pool);
+  const deviceClass = pool.draDeviceClass;
   return deviceClass ? draQuotaResource(deviceClass) : NVIDIA_GPU_RESOURCE;
 }
 
@@ -46,7 +41,7 @@ export function gpuQuotaResource(pool: NodePool): string {
  * only have a requests quota), or `<DeviceClass>.deviceclass.resource.k8s.io/devices` for DRA.
  */
 export function gpuResourceQuotaKey(pool: NodePool): string {
-  const deviceClass = draDeviceClassOf(pool);
+  const deviceClass = pool.draDeviceClass;
   return deviceClass ? `${deviceClass}.deviceclass.resource.k8s.io/devices` : `requests.${NVIDIA_GPU_RESOURCE}`;
 }
 
@@ -56,6 +51,6 @@ export function gpuResourceQuotaKey(pool: NodePool): string {
  * resource name and are told apart by their flavors.
  */
 export function kueueDeviceClassMappings(pools: readonly NodePool[]): DeviceClassMapping[] {
-  const classes = [...new Set(pools.map(draDeviceClassOf).filter((c): c is string => c !== undefined))].sort();
+  const classes = [...new Set(pools.map((p) => p.draDeviceClass).filter((c): c is string => c !== undefined))].sort();
   return classes.map((c) => ({ name: draQuotaResource(c), deviceClassNames: [c] }));
 }

@@ -25,7 +25,6 @@ import { NVIDIA_GPU_RESOURCE } from '../cluster/accelerator';
 import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { propError } from '../core/errors';
 import { requireProps } from '../core/required-props';
-import { draDeviceClassOf } from './kueue-gpu-resources';
 import { resourceFlavorName } from './resource-flavor';
 
 /** The cluster-autoscaler provisioning class of GKE flex-start with queued provisioning. */
@@ -55,7 +54,7 @@ export function provisioningCheckNameOf(pool: NodePool): string | undefined {
  * "every pod set of the workload".
  */
 export function managedResourcesOf(pool: NodePool): string[] | undefined {
-  return draDeviceClassOf(pool) ? undefined : [NVIDIA_GPU_RESOURCE];
+  return pool.draDeviceClass ? undefined : [NVIDIA_GPU_RESOURCE];
 }
 
 /** Properties for `KueueProvisioningCheck`. */

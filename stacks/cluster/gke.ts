@@ -90,7 +90,7 @@ export function gkeGpuFields(pool: NodePool): { nodeConfig: GkeGpuNodeConfig; pl
 export function gkeNodePoolSpec(pool: NodePool, gpuOperator = false): GkeNodePoolSpec {
   const isGkeTaint = (t: { key: string; effect: string }) => [GPU_TAINT, GKE_QUEUED_TAINT].some((g) => t.key === g.key && t.effect === g.effect);
   const gpu = pool.accelerator?.gkeAcceleratorType !== undefined;
-  const dra = pool.gpu?.allocation.mode === 'dra';
+  const dra = pool.draDeviceClass !== undefined;
   const features = gkeGpuFields(pool);
   return {
     name: pool.name,

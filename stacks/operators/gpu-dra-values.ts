@@ -12,8 +12,6 @@
  */
 import { NodePool } from '../../constructs/cluster/node-pool';
 
-export const isDra = (p: NodePool) => p.gpu?.allocation.mode === 'dra';
-
 /**
  * The DeviceClasses the GPUCluster's DRA driver creates: gpu-operator manifests/state-dra-driver
  * 0400_deviceclass-gpu, 0410_deviceclass-mig, 0430_deviceclass-vfio-gpu, and with compute domains
@@ -29,7 +27,7 @@ export const GPU_CLUSTER_DRA_DRIVER = Object.freeze({
 /** Whether the gpu-operator deploys its DRA stack for these pools (every GPU pool allocates through DRA). */
 export function usesGpuClusterStack(pools: readonly NodePool[]): boolean {
   const gpuPools = pools.filter((p) => p.isGpu);
-  return gpuPools.length > 0 && gpuPools.every(isDra);
+  return gpuPools.length > 0 && gpuPools.every((p) => p.draDeviceClass !== undefined);
 }
 
 /** gpu-operator values when every GPU pool allocates through DRA; `{}` otherwise (the device-plugin stack stays). */

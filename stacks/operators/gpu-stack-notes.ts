@@ -4,7 +4,6 @@
  * the EFA device plugin, which the stacks do not pin.
  */
 import { NodePool } from '../../constructs/cluster/node-pool';
-import { isDra } from './gpu-dra-values';
 
 /**
  * What the stack cannot install for DRA pools next to device-plugin pools (printed as warnings with
@@ -12,8 +11,8 @@ import { isDra } from './gpu-dra-values';
  */
 export function gpuAllocationNotes(pools: readonly NodePool[], installsGpuOperator: boolean): string[] {
   const gpuPools = pools.filter((p) => p.isGpu);
-  const dra = gpuPools.filter(isDra);
-  const plugin = gpuPools.filter((p) => !isDra(p));
+  const dra = gpuPools.filter((p) => p.draDeviceClass !== undefined);
+  const plugin = gpuPools.filter((p) => p.draDeviceClass === undefined);
   if (!installsGpuOperator || !dra.length || !plugin.length) return [];
   return [`DRA pools (${dra.map((p) => p.name).join(', ')}) next to device-plugin pools (${plugin.map((p) => p.name).join(', ')}): the gpu-operator deploys one GPU stack per cluster (v26.7.0 templates/validations.yaml), so it keeps the device plugin and the DRA pools need the NVIDIA DRA driver (kubernetes-sigs/dra-driver-nvidia-gpu) installed out of band; give every GPU pool 'allocation: dra' to have the gpu-operator install it (GPUCluster)`];
 }
