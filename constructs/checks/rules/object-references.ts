@@ -122,9 +122,11 @@ function checkPriorityClass(ctx: CheckContext, entry: ManifestEntry, field: stri
 function requestedDeviceClasses(e: ManifestEntry): { field: string; name: string }[] {
   const o = e.object;
   if (!o.apiVersion?.startsWith('resource.k8s.io/')) return [];
-  const at = o.kind === 'ResourceClaimTemplate' ? 'spec.spec.devices.requests' : o.kind === 'ResourceClaim' ? 'spec.devices.requests' : undefined;
-  const requests: Record<string, any>[] = (at === 'spec.spec.devices.requests' ? o.spec?.spec?.devices?.requests : o.spec?.devices?.requests) ?? [];
-  if (!at) return [];
+  // A template holds the claim's spec one level down (spec.spec).
+  const template = o.kind === 'ResourceClaimTemplate';
+  if (!template && o.kind !== 'ResourceClaim') return [];
+  const at = template ? 'spec.spec.devices.requests' : 'spec.devices.requests';
+  const requests: Record<string, any>[] = (template ? o.spec?.spec : o.spec)?.devices?.requests ?? [];
   return requests.flatMap((r, i) => [
     ...(r.exactly?.deviceClassName ? [{ field: `${at}[${i}].exactly.deviceClassName`, name: r.exactly.deviceClassName }] : []),
     ...(r.firstAvailable ?? []).flatMap((s: Record<string, any>, j: number) => (s.deviceClassName ? [{ field: `${at}[${i}].firstAvailable[${j}].deviceClassName`, name: s.deviceClassName }] : [])),
