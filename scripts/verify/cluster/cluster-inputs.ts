@@ -10,6 +10,7 @@
  * - per dist workload object, the pool(s) and GPUs its construct was given (construct-intent.ts);
  * - the stack's storage profile; the canaries (workflow role here, workloads in canary-inputs.ts);
  * - the DRA proof (dra-inputs.ts): a DRA pool of the harness's own, its DeviceClasses, a TrainJob;
+ * - the TAS proof (tas-inputs.ts): a topology pool of the harness's own, its Kueue objects, a TrainJob gang;
  * - with MLP_CLUSTER_CHARTS_DIR, the releases of the operators the harness installs from their
  *   charts (MLP_CLUSTER_CHART_OPERATORS, comma-separated): chart folder, release name, namespace and
  *   the stack's values, from the stack's own `localOperatorInstalls` (what its Pulumi program passes).
