@@ -39,6 +39,8 @@ export interface GpuPoolSpec {
   readonly interconnect: Interconnect;
   /** EFA devices per node (0 without EFA). */
   readonly efaInterfaces: number;
+  /** EFA on a type whose EFA devices do RDMA (p4d, p4de, p5); false without EFA. */
+  readonly efaDeviceRdma: boolean;
   readonly rootDiskGiB: number;
   readonly localNvmeForEphemeralStorage: boolean;
   /** Local NVMe SSDs of the type (0 when unknown or none). */
@@ -112,6 +114,7 @@ export function resolveGpuSpec(where: Where, accelerator: string, gpusPerNode: n
   if (host >= 0 && host !== topologyLevels.length - 1) throw propError(where, 'topologyLevels', topologyLevels, "kubernetes.io/hostname can only be the last (narrowest) level of a Kueue Topology");
   return {
     allocation, sharing, interconnect, efaInterfaces, reservation, topologyLevels,
+    efaDeviceRdma: efaInterfaces > 0 && extras?.efaDeviceRdma === true,
     rootDiskGiB: o.disks?.root ? checkRootDisk(where, o.disks.root) : DEFAULT_ROOT_GIB,
     localNvmeForEphemeralStorage: localNvme,
     localNvmeCount: extras?.localNvmeCount ?? 0,

@@ -22,6 +22,8 @@ export interface InstanceType {
 export interface InstanceExtras {
   /** AWS: the most EFA interfaces the type takes (EC2 `EfaInfo.maximumEfaInterfaces`); absent = no EFA. */
   readonly efaInterfaces?: number;
+  /** AWS: its EFA devices do RDMA, so NCCL reaches GPU memory directly (GPUDirect RDMA). */
+  readonly efaDeviceRdma?: boolean;
   /** GCP: the GPUDirect variant its NICs offer (A3 High: TCPX, A3 Mega: TCPXO). */
   readonly gpuDirect?: 'tcpx' | 'tcpxo';
   /** Local NVMe SSDs of the type: count (each GCP local SSD is 375 GB). */
@@ -35,12 +37,14 @@ export interface InstanceExtras {
  * UNCONFIRMED in the stored sources, which only show p4d launch templates with EFA interfaces).
  * p5.48xlarge: 8 x 3.84 TB NVMe (UNCONFIRMED). GCP: a3-highgpu-8g GPUDirect-TCPX, a3-megagpu-8g
  * GPUDirect-TCPXO, both 16 local SSDs; a2-ultragpu-Ng N local SSDs, fixed by the machine type
- * (Google Cloud "GPU machine types"; UNCONFIRMED in the stored sources).
+ * (Google Cloud "GPU machine types"; UNCONFIRMED in the stored sources). EFA with RDMA: p4d,
+ * p4de, p5 ("only p4 and p5 instances support both EFA and NVIDIA GPUDirect RDMA", aws/aws-ofi-nccl
+ * doc/efa-env-var.md @518f4c6; src/platform-aws.cpp @01666ec requires GDR on p4d/p4de/p5, not g5.48xlarge).
  */
 const NETWORK_AND_DISK: Readonly<Record<string, InstanceExtras>> = {
-  'p5.48xlarge': { efaInterfaces: 32, localNvmeCount: 8 },
-  'p4d.24xlarge': { efaInterfaces: 4, localNvmeCount: 8 },
-  'p4de.24xlarge': { efaInterfaces: 4, localNvmeCount: 8 },
+  'p5.48xlarge': { efaInterfaces: 32, efaDeviceRdma: true, localNvmeCount: 8 },
+  'p4d.24xlarge': { efaInterfaces: 4, efaDeviceRdma: true, localNvmeCount: 8 },
+  'p4de.24xlarge': { efaInterfaces: 4, efaDeviceRdma: true, localNvmeCount: 8 },
   'g5.48xlarge': { efaInterfaces: 1, localNvmeCount: 2 },
   'g6.48xlarge': { efaInterfaces: 1, localNvmeCount: 8 },
   'g4dn.metal': { efaInterfaces: 1, localNvmeCount: 2 },

@@ -4,6 +4,7 @@ import { Accelerator, NVIDIA_GPU_RESOURCE } from './accelerator';
 import { CapacityReservation, GpuAllocation, GpuSharing, Interconnect } from './gpu-features';
 import { GpuFeatureOptions, GpuPoolSpec, resolveGpuSpec } from './gpu-pool-spec';
 import { allocatable, instanceType as knownType, instanceTypeFor, knownInstanceTypes } from './instance-types';
+import { interconnectEnvOf } from './interconnect-env';
 import { propError, requireInteger, Where } from '../core/errors';
 import { Labels } from '../core/labels';
 import { NameRule, validateLabels, validateName } from '../core/names';
@@ -275,6 +276,16 @@ export class NodePool implements PodPlacement {
     const interfaces = this.gpu?.interconnect.kind === 'efa' ? this.gpu.efaInterfaces : 0;
     if (!interfaces || gpus <= 0) return {};
     return { [EFA_RESOURCE]: k8s.Quantity.fromNumber(Math.max(1, Math.floor((interfaces * gpus) / this.gpusPerNode))) };
+  }
+
+  /**
+   * Environment a container with `gpus` GPUs needs for NCCL to use the pool's interconnect, beside
+   * `interconnectResources`: on an EFA pool `FI_PROVIDER=efa`, plus `FI_EFA_USE_DEVICE_RDMA=1` on
+   * types whose EFA does RDMA (p4d, p4de, p5); `{}` on GPUDirect and other pools, and for no GPUs.
+   * Settings, sources and what is left out: `interconnect-env.ts`.
+   */
+  public interconnectEnv(gpus: number): Record<string, string> {
+    return gpus > 0 ? interconnectEnvOf(this.gpu) : {};
   }
 
   /** Throws unless `count` GPUs fit on one node of this pool. */

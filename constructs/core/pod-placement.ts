@@ -37,4 +37,6 @@ export interface PodPlacement {
   gpuClaim?(count: number, owner: { scope: Where; prop: string }): GpuClaim | undefined;
   /** Extended resources a pod with `gpus` GPUs requests for the pool's interconnect (EFA devices); `{}` for none. */
   interconnectResources?(gpus: number): Record<string, k8s.Quantity>;
+  /** Environment NCCL needs in a container with `gpus` GPUs to use the pool's interconnect (EFA's libfabric settings); `{}` for none. */
+  interconnectEnv?(gpus: number): Record<string, string>;
 }

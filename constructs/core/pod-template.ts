@@ -21,7 +21,11 @@ export interface ContainerSpec {
   readonly command?: readonly string[];
   /** @default - none */
   readonly args?: readonly string[];
-  /** @default - none */
+  /**
+   * On a container with GPUs, laid over the pool's interconnect settings (`interconnectEnv`, e.g.
+   * EFA's FI_PROVIDER): a name given here wins.
+   * @default - none
+   */
   readonly env?: Readonly<Record<string, string>>;
   /** @default - DEFAULT_RESOURCES (500m CPU, 1 GiB) */
   readonly resources?: ContainerResources;
@@ -120,6 +124,8 @@ function containerWithGpus(options: PodTemplateOptions, claim: GpuClaim | undefi
   const gpuResources = gpus > 0 && !claim ? pool.gpuResources(gpus, { scope: owner, prop: 'gpus' })
     : Object.keys(interconnect).length ? { requests: { ...interconnect }, limits: { ...interconnect } } : undefined;
   const resources = renderResources(owner, container.resources, gpuResources);
+  // The interconnect's NCCL settings go with its devices; a variable the caller sets wins.
+  const env = gpus > 0 ? { ...pool.interconnectEnv?.(gpus), ...container.env } : container.env;
   const mounts = (options.volumes ?? []).map((v) => v.mount);
   if (options.sharedMemory) mounts.push({ name: 'dshm', mountPath: '/dev/shm' });
   const workdir = workingDirectoryOf(options);
@@ -131,7 +137,7 @@ function containerWithGpus(options: PodTemplateOptions, claim: GpuClaim | undefi
     command: container.command ? [...container.command] : undefined,
     args: container.args ? [...container.args] : undefined,
     workingDir: workdir?.workingDir,
-    env: renderEnv(container.env),
+    env: renderEnv(env),
     ports: options.ports ? [...options.ports] : undefined,
     resources: claim ? { ...resources, claims: [{ name: claim.name }] } : resources,
     securityContext: restrictedContainerSecurityContext(),

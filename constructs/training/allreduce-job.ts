@@ -302,6 +302,8 @@ export class AllReduceTrainingJob extends Construct implements IWorkflowResource
    * `mpirun` over every slot, exporting the environment Horovod and NCCL need and the job's own
    * (its `env` and checkpoint variable), then the program. Ranks started over SSH (Trainer v2's MPI
    * runtime) get a login environment, not their container's: only what `-x` names reaches them.
+   * The pool's interconnect settings are in the workers' containers, not the launcher's (it has no
+   * GPUs), so they go by value; one the job's `env` sets is forwarded from there instead.
    */
   private mpirunCommand(props: AllReduceTrainingJobProps): string[] {
     if (!props.command?.length) {
@@ -309,9 +311,11 @@ export class AllReduceTrainingJob extends Construct implements IWorkflowResource
     }
     const ranks = this.workers * this.processesPerWorker;
     const jobEnv = [...Object.keys(props.env ?? {}), ...(props.checkpoint ? [props.checkpoint.envVar ?? FAULT_TOLERANCE_DEFAULTS.checkpointEnvVar] : [])];
+    const interconnect = Object.entries(props.pool.interconnectEnv(this.gpusPerWorker)).filter(([name]) => !jobEnv.includes(name));
     return [
       'mpirun', '-np', String(ranks), '-bind-to', 'none', '-map-by', 'slot',
-      '-x', 'LD_LIBRARY_PATH', '-x', 'PATH', '-x', 'NCCL_DEBUG=INFO', ...jobEnv.flatMap((name) => ['-x', name]),
+      '-x', 'LD_LIBRARY_PATH', '-x', 'PATH', '-x', 'NCCL_DEBUG=INFO',
+      ...interconnect.flatMap(([name, value]) => ['-x', `${name}=${value}`]), ...jobEnv.flatMap((name) => ['-x', name]),
       ...props.command, ...(props.args ?? []),
     ];
   }
