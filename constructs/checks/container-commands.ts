@@ -54,6 +54,22 @@ export function launchesMpi(container: Record<string, any>): boolean {
   return argvOf(container).some((t) => MPI_LAUNCHER.test(basename(t)));
 }
 
+/**
+ * Variables Open MPI's launcher sets by value in every rank it starts (`-x NAME=VALUE`, before the
+ * program). A bare `-x NAME` forwards the launcher container's own variable, which its env shows.
+ */
+export function mpiExportedEnv(container: Record<string, any>): string[] {
+  const argv = argvOf(container);
+  const names: string[] = [];
+  let i = argv.findIndex((t) => /^(mpirun|mpiexec)$/.test(basename(t)));
+  if (i < 0) return names;
+  for (i++; i < argv.length - 1 && !PYTHON_LAUNCHER.test(basename(argv[i])) && !SHELL.test(basename(argv[i])); i++) {
+    const set = argv[i] === '-x' ? /^([A-Za-z_]\w*)=/.exec(argv[i + 1]) : null;
+    if (set) names.push(set[1]);
+  }
+  return names;
+}
+
 /** True when argv starts training itself: a script, a Python launcher or an MPI launcher. */
 export function runsTraining(container: Record<string, any>): boolean {
   return scriptsRunBy(container).length > 0 || argvOf(container).some((t) => PYTHON_LAUNCHER.test(basename(t)) || MPI_LAUNCHER.test(basename(t)));

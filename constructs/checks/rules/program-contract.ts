@@ -2,7 +2,7 @@ import { ImageFacts } from '../../core/image';
 import { factsOfImage } from '../declared-externals';
 import { flagsOf, isRelativePath, ProgramFacts } from '../../core/program-facts';
 import { mountAccess, unwritableRelativeWrites } from '../../core/working-directory';
-import { argvOf, resolvePath, scriptsRunBy } from '../container-commands';
+import { argvOf, mpiExportedEnv, resolvePath, scriptsRunBy } from '../container-commands';
 import { injectedEnv } from '../injected-env';
 import { containersOf, PodTemplate } from '../pod-templates';
 import { programFactsAt } from '../program-lookup';
@@ -12,7 +12,7 @@ import { CheckContext, SemanticRule } from '../semantic-rule';
  * Commands agree with the programs they run: flags the program parses (argparse exits with
  * "unrecognized arguments" / "the following arguments are required"), flags given to a program
  * that parses none (silently ignored), environment it fails without (unless the operator creating
- * the pod sets it: injected-env.ts), paths it reads (on a mounted volume), and workflow step
+ * the pod sets it: injected-env.ts, or mpirun by value for its ranks), paths it reads (on a mounted volume), and workflow step
  * outputs read from files (Argo fails the step when the file is missing: "no such file or
  * directory") that the program really writes. Relative reads and writes resolve against the container's `workingDir`,
  * else the image's WORKDIR (`/` when the Dockerfile sets none). A non-root container whose program
@@ -54,7 +54,8 @@ export const programContract: SemanticRule = {
         const value = argv.join(' ');
         const after = argv.slice(argv.indexOf(script) + 1);
         for (const p of argumentProblems(path, facts, flagsOf(after))) ctx.report({ entry: t.entry, field, value, severity: p.severity, message: `${t.role}: ${p.text}` });
-        const injected = [...injectedEnv(t, c), ...launched];
+        // Ranks mpirun starts also get what it sets by value (`-x NAME=VALUE`, e.g. a pool's EFA settings).
+        const injected = [...injectedEnv(t, c), ...launched, ...mpiExportedEnv(c)];
         const { names: env, unknown: envFromUnknown } = environmentOf(ctx, t, c);
         const missingEnv = (facts.requiredEnv ?? []).filter((v) => !env.has(v) && !injected.includes(v));
         if (missingEnv.length) {

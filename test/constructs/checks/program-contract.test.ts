@@ -131,6 +131,17 @@ describe('rule program-contract: environment the operator creating the pod injec
     expect(errorsOf(['OMPI_MCA_orte_set_default_slots'], job({ mpiImplementation: 'Intel' }))[0]).toMatch(missing('OMPI_MCA_orte_set_default_slots'));
   });
 
+  test("ranks mpirun starts get what it sets by value (`-x NAME=VALUE`: an EFA pool's FI_PROVIDER); a bare `-x NAME` the launcher lacks sets nothing", () => {
+    const mpirun = (...x: string[]) => {
+      const job = v1Job('MPIJob', 'mpiReplicaSpecs', ['Launcher']);
+      job.spec.mpiReplicaSpecs.Launcher.template.spec.containers[0].command = ['mpirun', '-np', '2', ...x, 'python', '/code/train.py'];
+      return job;
+    };
+    expect(errorsOf(['FI_PROVIDER'], mpirun('-x', 'PATH', '-x', 'FI_PROVIDER=efa'))).toEqual([]);
+    expect(errorsOf(['FI_PROVIDER'], mpirun('-x', 'FI_PROVIDER'))[0]).toMatch(missing('FI_PROVIDER'));
+    expect(errorsOf(['FI_PROVIDER'], mpirun())[0]).toMatch(missing('FI_PROVIDER'));
+  });
+
   describe('Trainer v2.3.0 TrainJob: by the runtime mlPolicy (plugins/torch, jax, mpi)', () => {
     const ANCESTOR = { 'trainer.kubeflow.org/trainjob-ancestor-step': 'trainer' };
     const rjob = (name: string, container: string, trainer: boolean) => ({ name, template: { metadata: trainer ? { labels: ANCESTOR } : {}, spec: { template: { spec: pod(container) } } } });
