@@ -65,7 +65,8 @@ export function crdIndex(): CrdHeader[] {
   return out;
 }
 
-function scanCrdHeader(file: string, text: string): CrdHeader | undefined {
+/** Group, kind and served versions of a CRD's text (undefined when it is not one). */
+export function scanCrdHeader(file: string, text: string): CrdHeader | undefined {
   // Regex scan by indentation (works for both "  - name:" and "    - name:" list styles).
   if (!/^kind:[ \t]*CustomResourceDefinition[ \t]*$/m.test(text)) return undefined;
   const specMatch = /^spec:[ \t]*$/m.exec(text);

@@ -6,7 +6,8 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { CrdHeader, crdIndex, crdsDir, isGroupDir, scanGroupDir } from './crd-discovery';
+import { type ChartCrd, chartsDirBeside, pinnedChartCrds } from '../../scripts/verify/core/chart-crds';
+import { CrdHeader, crdIndex, crdsDir, isGroupDir, scanCrdHeader, scanGroupDir } from './crd-discovery';
 import { CONVERTER_VERSION, convertCrdRoot } from './crd-schema';
 import { dedupe } from './schema-dedupe';
 import { Schema, isPlainObject } from './schema-types';
@@ -62,11 +63,13 @@ export function registeredCrdList(): ParsedCrd[] {
   return [...registeredCrds.values()];
 }
 
-/** Full parse + conversion of one CRD file, cached in-process and on disk (by content hash). */
-function loadCrd(file: string): ParsedCrd {
-  const hit = parsedCrds.get(file);
+/**
+ * Full parse + conversion of one CRD file (or of `text`, a document of it), cached in-process by
+ * `key` and on disk by content hash.
+ */
+function loadCrd(file: string, text = fs.readFileSync(file, 'utf8'), key = file): ParsedCrd {
+  const hit = parsedCrds.get(key);
   if (hit) return hit;
-  const text = fs.readFileSync(file, 'utf8');
   const hash = createHash('sha256').update(`v${CONVERTER_VERSION}\0`).update(text).digest('hex').slice(0, 32);
   const cacheFile = path.join(cacheDir(), `crd-${hash}.json`);
   let parsed: ParsedCrd | undefined;
@@ -86,8 +89,20 @@ function loadCrd(file: string): ParsedCrd {
       // cache is best-effort
     }
   }
-  parsedCrds.set(file, parsed);
+  parsedCrds.set(key, parsed);
   return parsed;
+}
+
+let chartHeaders: { crd: ChartCrd; header: CrdHeader }[] | undefined;
+
+/** A kind the shared set lacks, from the CRDs of the pinned operators' charts (scripts/verify/core/chart-crds.ts). */
+function findChartCrd(group: string, kind: string): ParsedCrd | undefined {
+  chartHeaders ??= pinnedChartCrds(chartsDirBeside(crdsDir())).flatMap((crd) => {
+    const header = scanCrdHeader(crd.file, crd.text);
+    return header ? [{ crd, header }] : [];
+  });
+  const hit = chartHeaders.find((h) => h.header.group === group && h.header.kind === kind);
+  return hit && loadCrd(hit.crd.file, hit.crd.text, `${hit.crd.file}#${group}/${kind}`);
 }
 
 /**
@@ -109,5 +124,5 @@ export function findCrd(group: string, kind: string): ParsedCrd | undefined {
       if (c.group === group && c.kind === kind) return c;
     }
   }
-  return undefined;
+  return findChartCrd(group, kind);
 }

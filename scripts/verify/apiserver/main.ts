@@ -18,7 +18,8 @@
 import { commandLine } from '../core/args';
 import { resolveBinaries, startControlPlane } from '../core/control-plane';
 import { canaryLine, canaryReportLines, exitCodeWithCanaries, missedSuffix } from '../core/canaries';
-import { addProjectCrds, type CrdInstallResult, discoverInstalled, installCrds, loadCrdIndex } from '../core/crds';
+import { chartsDirBeside } from '../core/chart-crds';
+import { addChartCrds, addProjectCrds, type CrdInstallResult, discoverInstalled, installCrds, loadCrdIndex } from '../core/crds';
 import { loadDist } from '../core/dist';
 import { extractAllEmbedded } from '../core/embedded';
 import { describe } from '../core/objects';
@@ -43,7 +44,7 @@ async function main(): Promise<number> {
   // 1. inputs (before anything is started, so bad input fails fast)
   const { charts, objects } = loadDist(opts.dist);
   const extracted = extractAllEmbedded(objects);
-  const crds = addProjectCrds(loadCrdIndex(opts.crds), opts.projectCrds);
+  const crds = addChartCrds(addProjectCrds(loadCrdIndex(opts.crds), opts.projectCrds), chartsDirBeside(opts.crds));
   const { needed, missing } = resolveKinds([...objects, ...extracted.embedded], crds.index);
   log(
     `verify-apiserver: ${objects.length} objects in ${charts.length} chart file(s) from ${opts.dist}` +

@@ -14,6 +14,8 @@ export interface CrdInfo {
   projectAuthored?: boolean;
   /** Taken from this operator's own release (not in the shared set). */
   operatorRelease?: string;
+  /** The CRD's text when it is not the file's (a chart template's document without its templating: chart-crds.ts). */
+  text?: string;
 }
 
 export interface CrdDuplicate {

@@ -6,6 +6,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { type ApiClient, discover } from './api-client';
 import { FIELD_MANAGER, type ServedResource, statusMessage } from './api-paths';
+import { pinnedChartCrds } from './chart-crds';
 import { buildCrdIndex, type CrdDuplicate, type CrdInfo, crdHeaderText, crdInfo } from './crd-index';
 import { log, sleep } from './runtime';
 
@@ -68,10 +69,26 @@ export function addProjectCrds(crds: CrdSet, dir: string | undefined): CrdSet {
   return { ...buildCrdIndex(infos), infos, problem: crds.problem };
 }
 
+/**
+ * The CRDs of the pinned operators' charts in `chartsDir` (chart-crds.ts) for the kinds the set
+ * lacks, added last: the shared set always wins.
+ */
+export function addChartCrds(crds: CrdSet, chartsDir: string): CrdSet {
+  const infos = [...crds.infos];
+  const seen = new Set(crds.index.keys());
+  for (const crd of pinnedChartCrds(chartsDir)) {
+    const info = crdInfo(YAML.parse(crdHeaderText(crd.text) ?? crd.text), crd.file);
+    if (!info || seen.has(`${info.group}/${info.kind}`)) continue;
+    seen.add(`${info.group}/${info.kind}`);
+    infos.push({ ...info, operatorRelease: crd.chart, text: crd.text });
+  }
+  return { ...buildCrdIndex(infos), infos, problem: crds.problem };
+}
+
 export async function installCrds(client: ApiClient, needed: ReadonlyMap<string, CrdInfo>, opts: { crdTimeout: number }): Promise<Map<string, CrdInstallResult>> {
   const results = new Map<string, CrdInstallResult>();
   for (const [key, crd] of [...needed.entries()].sort()) {
-    let text = fs.readFileSync(crd.file, 'utf8');
+    let text = crd.text ?? fs.readFileSync(crd.file, 'utf8');
     if (crd.projectAuthored) {
       // `$comment` documents where the schema comes from; it is not a CRD field.
       const { $comment: _origin, ...body } = JSON.parse(text);
@@ -110,7 +127,7 @@ export async function installCrds(client: ApiClient, needed: ReadonlyMap<string,
     const served: string[] = (r.body.spec?.versions || []).filter((v: { served: boolean }) => v.served).map((v: { name: string }) => v.name);
     results.set(key, { ok: true, crd, served, groupVersions: served.map((v) => `${crd.group}/${v}`) });
     const conv = crd.conversion !== 'None' ? ` (declares a ${crd.conversion} conversion, NOT running here)` : '';
-    log(`  ok   ${crd.name} [${served.join(', ')}] from ${crd.file}${crd.projectAuthored ? ' (PROJECT-AUTHORED schema: no upstream CRD in the shared set)' : ''} in ${((Date.now() - t0) / 1000).toFixed(1)}s${conv}`);
+    log(`  ok   ${crd.name} [${served.join(', ')}] from ${crd.file}${crd.projectAuthored ? ' (PROJECT-AUTHORED schema: no upstream CRD in the shared set)' : ''}${crd.text ? ` (chart ${crd.operatorRelease}, its templating removed: not in the shared set)` : ''} in ${((Date.now() - t0) / 1000).toFixed(1)}s${conv}`);
   }
   return results;
 }
