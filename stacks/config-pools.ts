@@ -109,6 +109,15 @@ export function parsePools(cluster: ClusterKind, raw: unknown): { pools: NodePoo
   return { pools, poolNodes };
 }
 
+/**
+ * The pools a stack has when its config lists none: the same on every cluster kind, or one list
+ * for the local stack (which only labels nodes) and one for the clouds (where every pool is a node
+ * group or a Karpenter NodePool someone pays for).
+ */
+export type DefaultPools = readonly NodePool[] | { readonly local: readonly NodePool[]; readonly cloud: readonly NodePool[] };
+
+const isPerClusterKind = (d: DefaultPools): d is { readonly local: readonly NodePool[]; readonly cloud: readonly NodePool[] } => !Array.isArray(d);
+
 /** The cloud whose machines a cluster kind's node groups are made of (local: none; sizes only). */
 const CLOUD_OF: Partial<Record<ClusterKind, 'aws' | 'gcp'>> = { eks: 'aws', gke: 'gcp' };
 
@@ -118,8 +127,9 @@ const CLOUD_OF: Partial<Record<ClusterKind, 'aws' | 'gcp'>> = { eks: 'aws', gke:
  * Each replacement is a note (the stack prints it as a warning): the nodes are not the ones the
  * defaults name, and `pools` is the key that chooses them.
  */
-export function defaultPoolsFor(cluster: ClusterKind, defaults: readonly NodePool[]): { pools: readonly NodePool[]; poolNodes: Record<string, string[]>; notes: string[] } {
+export function defaultPoolsFor(cluster: ClusterKind, given: DefaultPools): { pools: readonly NodePool[]; poolNodes: Record<string, string[]>; notes: string[] } {
   const cloud = CLOUD_OF[cluster];
+  const defaults = isPerClusterKind(given) ? (cloud ? given.cloud : given.local) : given;
   if (!cloud) return { pools: defaults, poolNodes: {}, notes: [] };
   const config = poolsConfigOf(defaults).map((p) => (p.instanceType && lookupInstanceType(p.instanceType)?.cloud !== cloud ? { ...p, instanceType: undefined } : p));
   const parsed = parsePools(cluster, config);

@@ -10,8 +10,9 @@ import type { NodePool } from '../constructs/cluster/node-pool';
 import { NameRule, nameProblem } from '../constructs/core/names';
 import { ContainerImage } from '../constructs/core/image';
 import { KUBERNETES_MINOR } from '../constructs/core/versions';
-import { defaultPoolsFor, parsePools } from './config-pools';
+import { DefaultPools, defaultPoolsFor, parsePools } from './config-pools';
 import { efaNotes, gpuAllocationNotes } from './operators/gpu-stack-notes';
+import { usesGpuClusterStack } from './operators/gpu-dra-values';
 import { checkManagedNodeGroupPools } from './config-gpu';
 import { parseTeams } from './config-teams';
 import { CONFIG_NAMESPACE, dnsLabel, int, obj, oneOf, StackConfigError, str, strList } from './config-values';
@@ -80,6 +81,8 @@ export interface StackConfig {
   readonly localCharts?: readonly LocalChart[];
   /** Registry the project's own images were pushed to; their pods pull from there (platform/image-registry.ts). */
   readonly imageRegistry?: string;
+  /** 'external': NVIDIA's DRA driver is installed out of band (operators/gpu-dra-values.ts). */
+  readonly draDriver?: 'external';
 }
 
 /** Who installs the selected operators: this stack, or someone else before it runs. */
@@ -108,6 +111,7 @@ export const CONFIG_KEYS: Readonly<Record<string, string>> = {
   gangScheduler: "training-operator gang scheduler: 'none' (default), 'volcano' (needs the volcano operator) or 'scheduler-plugins' (coscheduling second scheduler installed out of band)",
   localSharedStorageClass: "local: existing ReadWriteMany StorageClass for shared volumes (default: the stack installs the NFS provisioner, class 'nfs')",
   imageRegistry: "registry (host and optional path) the project's own images (the book's multi-worker-strategy:v0.1, :v0.1-gpu) were pushed to; their pods pull <imageRegistry>/multi-worker-strategy:<tag> (default: the references as built, which only a local cluster that loaded them can run)",
+  draDriver: "'external': NVIDIA's DRA driver (kubernetes-sigs/dra-driver-nvidia-gpu) is installed out of band and serves the DRA pools' DeviceClasses (gpu.nvidia.com, mig.nvidia.com, ...); for DRA pools beside device-plugin pools, where the gpu-operator cannot install it (default: only what the stack installs)",
   chartsDir: 'directory of local charts, one <chart>-<version>/ folder per operator (training-operator-<version>/: its manifests tree): installs from there instead of the repositories (default: the repositories)',
 };
 
@@ -128,7 +132,7 @@ export interface ProviderConfig {
 }
 
 /** Validates raw config; throws the first problem as a `StackConfigError`. */
-export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly NodePool[] = [], provider: ProviderConfig = {}): StackConfig {
+export function parseStackConfig(raw: RawStackConfig, defaultPools: DefaultPools = [], provider: ProviderConfig = {}): StackConfig {
   for (const key of Object.keys(raw)) {
     if (!(key in CONFIG_KEYS)) throw new StackConfigError(key, raw[key], `unknown key; known keys: ${Object.keys(CONFIG_KEYS).join(', ')}`);
   }
@@ -170,13 +174,30 @@ export function parseStackConfig(raw: RawStackConfig, defaultPools: readonly Nod
   if (nameProblem(domain, NameRule.DNS_SUBDOMAIN)) throw new StackConfigError('domain', domain, 'use a DNS domain such as ml.example.com');
   const chartsDir = raw.chartsDir === undefined ? undefined : str('chartsDir', raw.chartsDir);
   const imageRegistry = parseImageRegistry(raw.imageRegistry);
+  const draDriver = parseDraDriver(raw.draDriver, pools, operators);
   const selection = { kubernetesVersion, cluster, autoscaler, operators, operatorInstall };
   const localCharts = chartsDir === undefined ? undefined : resolveLocalCharts(chartsDir, installedReleases(selection, selectedReleases(selection)));
   return {
     cluster, clusterName, kubernetesVersion, kubeconfigContext, subnetIds, location, systemPool, pools, poolNodes, operators, operatorInstall, autoscaler, awsRegion, charts, teams, domain,
-    gangScheduler, localSharedStorageClass, chartsDir, localCharts, imageRegistry,
-    poolNotes: [...poolNotes, ...gpuAllocationNotes(pools, operators.includes('gpu-operator')), ...efaNotes(pools)],
+    gangScheduler, localSharedStorageClass, chartsDir, localCharts, imageRegistry, draDriver,
+    poolNotes: [...poolNotes, ...(draDriver ? [] : gpuAllocationNotes(pools, operators.includes('gpu-operator'))), ...efaNotes(pools)],
   };
+}
+
+/**
+ * `draDriver: external`: only for DRA pools the gpu-operator leaves to another driver (beside
+ * device-plugin pools, or with no gpu-operator); where it installs its own, two drivers would serve
+ * one DeviceClass.
+ */
+function parseDraDriver(raw: unknown, pools: readonly NodePool[], operators: readonly SelectableOperatorName[]): 'external' | undefined {
+  if (raw === undefined) return undefined;
+  const choice = oneOf('draDriver', raw, ['external'] as const);
+  const dra = pools.filter((p) => p.draDeviceClass !== undefined);
+  if (!dra.length) throw new StackConfigError('draDriver', raw, "no pool allocates its GPUs through DRA ('allocation: dra'); remove draDriver");
+  if (operators.includes('gpu-operator') && usesGpuClusterStack(pools)) {
+    throw new StackConfigError('draDriver', raw, `every GPU pool allocates through DRA, so the gpu-operator installs NVIDIA's DRA driver itself (GPUCluster); remove draDriver, or leave 'gpu-operator' out of 'operators'`);
+  }
+  return choice;
 }
 
 /** `gangScheduler`: one per cluster (the flag takes one name); Volcano must be installed by this stack's list. */
@@ -244,7 +265,7 @@ function parseSystemPool(cluster: ClusterKind, raw: unknown): Required<SystemPoo
  * Reads this project's config keys from the Pulumi runtime: the only place that does.
  * Structured values (lists, objects, numbers) arrive as JSON text and are parsed here.
  */
-export function loadStackConfig(defaultPools: readonly NodePool[]): StackConfig {
+export function loadStackConfig(defaultPools: DefaultPools): StackConfig {
   const prefix = `${CONFIG_NAMESPACE}:`;
   const raw: Record<string, unknown> = {};
   for (const [fullKey, text] of Object.entries(pulumi.runtime.allConfig())) {

@@ -13,6 +13,7 @@ export class ObjectIndex {
   private readonly kinds = new Map<string, ManifestEntry[]>();
   private readonly ids = new Map<string, ManifestEntry>();
   private templates?: PodTemplate[];
+  private templatesByEntry?: Map<ManifestEntry, PodTemplate[]>;
   private scalers?: Map<string, Scaler>;
   private readonly embedded = new Map<string, ManifestEntry>();
 
@@ -80,5 +81,14 @@ export class ObjectIndex {
   public podTemplates(): readonly PodTemplate[] {
     this.templates ??= this.entries.flatMap((e) => podTemplatesOf(e, this));
     return this.templates;
+  }
+
+  /** The pod templates of one entry (`podTemplates()`, grouped once). */
+  public podTemplatesOfEntry(entry: ManifestEntry): readonly PodTemplate[] {
+    if (!this.templatesByEntry) {
+      this.templatesByEntry = new Map();
+      for (const t of this.podTemplates()) this.templatesByEntry.set(t.entry, [...(this.templatesByEntry.get(t.entry) ?? []), t]);
+    }
+    return this.templatesByEntry.get(entry) ?? [];
   }
 }

@@ -72,6 +72,7 @@ export interface PoolShape {
   readonly maxNodes: number;
   readonly cpuMillis: number;
   readonly memoryMebibytes: number;
+  /** GPUs one node offers pods: its `nvidia.com/gpu`, a MIG slice or a time-slicing/MPS share counting one. */
   readonly gpus: number;
 }
 
@@ -79,9 +80,10 @@ export interface PoolShape {
 type NodePoolShape = Parameters<typeof poolShapes>[0][number];
 
 /** The shapes of node pools, keyed by pool name (for `PlatformTarget.nodePools`). */
-export function poolShapes(pools: readonly { name: string; maxSize: number; cpuPerNode: number; memoryPerNode: { toMebibytes(): number }; gpusPerNode: number }[]): Map<string, PoolShape> {
+export function poolShapes(pools: readonly { name: string; maxSize: number; cpuPerNode: number; memoryPerNode: { toMebibytes(): number }; gpusPerNode: number; gpuUnitsPerNode?: number }[]): Map<string, PoolShape> {
   requireValue('poolShapes', 'pools', pools, arrayOf(like<NodePoolShape>({ name: 'string', maxSize: 'number', cpuPerNode: 'number', memoryPerNode: 'object', gpusPerNode: 'number' }, 'a NodePool')));
-  return new Map(pools.map((p) => [p.name, { maxNodes: p.maxSize, cpuMillis: Math.round(p.cpuPerNode * 1000), memoryMebibytes: p.memoryPerNode.toMebibytes(), gpus: p.gpusPerNode }] as const));
+  // A shared GPU is several `nvidia.com/gpu` to pods (MIG slices, time-slicing or MPS shares): count those.
+  return new Map(pools.map((p) => [p.name, { maxNodes: p.maxSize, cpuMillis: Math.round(p.cpuPerNode * 1000), memoryMebibytes: p.memoryPerNode.toMebibytes(), gpus: p.gpuUnitsPerNode ?? p.gpusPerNode }] as const));
 }
 
 /** Flags of the training-operator that change what it does with our jobs. */
@@ -98,6 +100,12 @@ export interface KueueSettings {
   readonly frameworks: readonly string[];
   /** `fairSharing.enable`. */
   readonly fairSharing: boolean;
+  /**
+   * `resources.excludeResourcePrefixes`: resources Kueue leaves out of quota. Any other resource a
+   * queued pod requests must be covered by its ClusterQueue, or Kueue never admits it.
+   * @default - none
+   */
+  readonly excludedResourcePrefixes?: readonly string[];
 }
 
 /** KServe controller configuration. */

@@ -24,6 +24,13 @@ export const GPU_CLUSTER_DRA_DRIVER = Object.freeze({
   deviceClasses: ['gpu.nvidia.com', 'mig.nvidia.com', 'vfio.gpu.nvidia.com', 'compute-domain-daemon.nvidia.com', 'compute-domain-default-channel.nvidia.com'],
 });
 
+/**
+ * NVIDIA's DRA driver installed out of band (`draDriver: external`): kubernetes-sigs/dra-driver-nvidia-gpu,
+ * the same driver the GPUCluster deploys, so the same DeviceClasses (its chart's templates are not
+ * stored here: UNCONFIRMED beyond the GPUCluster manifests above).
+ */
+export const EXTERNAL_NVIDIA_DRA_DRIVER = Object.freeze({ ...GPU_CLUSTER_DRA_DRIVER, name: "NVIDIA's DRA driver, installed out of band (draDriver: external)" });
+
 /** Whether the gpu-operator deploys its DRA stack for these pools (every GPU pool allocates through DRA). */
 export function usesGpuClusterStack(pools: readonly NodePool[]): boolean {
   const gpuPools = pools.filter((p) => p.isGpu);

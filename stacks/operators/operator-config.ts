@@ -7,7 +7,7 @@
  */
 import { stringify } from 'yaml';
 import { ContainerImage } from '../../constructs/core/image';
-import { kueueDeviceClassMappings } from '../../constructs/operations/kueue-gpu-resources';
+import { kueueDeviceClassMappings, kueueExcludedResourcePrefixes } from '../../constructs/operations/kueue-gpu-resources';
 import { COSCHEDULING_SCHEDULER_NAME } from '../../constructs/training/gang-scheduling';
 import type { GangSchedulerChoice } from '../cluster/kinds';
 import type { ValuesContext } from './values-context';
@@ -175,6 +175,9 @@ export const KUEUE_FAIR_SHARING_STRATEGIES = ['LessThanOrEqualToFinalShare', 'Le
  *   deviceClassNames}` entry per DeviceClass (v0.19.2 `apis/config/v1beta2/configuration_types.go`),
  *   named as the ClusterQueues quota it (`kueueDeviceClassMappings`); without it Kueue admits a
  *   DRA claim with no device usage. Feature gate `KueueDRAIntegration` is beta and on in v0.19.
+ * - resources.excludeResourcePrefixes for an EFA pool's `vpc.amazonaws.com/efa`
+ *   (`kueueExcludedResourcePrefixes`): no ClusterQueue covers it, and Kueue refuses a workload that
+ *   requests an uncovered resource.
  * - nothing for the ProvisioningRequest admission checks of queued-provisioning pools: GA since
  *   v0.14 without a feature gate, the controller runs when the cluster serves autoscaling.x-k8s.io
  *   ProvisioningRequests (v0.19.2 `cmd/kueue/main.go`), and the chart's ClusterRole covers them.
@@ -182,6 +185,8 @@ export const KUEUE_FAIR_SHARING_STRATEGIES = ['LessThanOrEqualToFinalShare', 'Le
 export function kueueConfiguration(ctx: ValuesContext): Record<string, unknown> {
   const certManager = ctx.operators.includes('cert-manager');
   const mappings = kueueDeviceClassMappings(ctx.pools);
+  const excluded = kueueExcludedResourcePrefixes(ctx.pools);
+  const resources = { ...(excluded.length ? { excludeResourcePrefixes: excluded } : {}), ...(mappings.length ? { deviceClassMappings: mappings } : {}) };
   return {
     apiVersion: 'config.kueue.x-k8s.io/v1beta2',
     kind: 'Configuration',
@@ -209,7 +214,7 @@ export function kueueConfiguration(ctx: ValuesContext): Record<string, unknown> 
     },
     integrations: { frameworks: kueueFrameworks(ctx) },
     fairSharing: { preemptionStrategies: [...KUEUE_FAIR_SHARING_STRATEGIES] },
-    ...(mappings.length ? { resources: { deviceClassMappings: mappings } } : {}),
+    ...(Object.keys(resources).length ? { resources } : {}),
   };
 }
 

@@ -6,7 +6,8 @@
  * charts against it before anything is created.
  */
 import { PlatformTarget, poolShapes } from '../../constructs/checks/platform-target';
-import { GPU_CLUSTER_DRA_DRIVER, usesGpuClusterStack } from './gpu-dra-values';
+import { kueueExcludedResourcePrefixes } from '../../constructs/operations/kueue-gpu-resources';
+import { EXTERNAL_NVIDIA_DRA_DRIVER, GPU_CLUSTER_DRA_DRIVER, usesGpuClusterStack } from './gpu-dra-values';
 import { propError } from '../../constructs/core/errors';
 import type { NodePool } from '../../constructs/cluster/node-pool';
 import { AccessMode } from '../../constructs/core/volume-types';
@@ -76,6 +77,8 @@ export interface TargetConfig {
   readonly kubernetesVersion?: string;
   /** The cluster's node pools (sizes and counts for the capacity and placement checks). @default - unknown */
   readonly pools?: readonly NodePool[];
+  /** 'external': NVIDIA's DRA driver is installed out of band (`StackConfig.draDriver`). @default - none */
+  readonly draDriver?: 'external';
   /** local: the existing nodes named per pool (a local pool has exactly those). @default - none */
   readonly poolNodes?: Readonly<Record<string, readonly string[]>>;
   /** KServe's ingress domain (values context). @default 'example.com' */
@@ -163,7 +166,7 @@ export function platformTarget(config: TargetConfig, releases: readonly Operator
     trainingOperator: has('training-operator')
       ? { gangScheduler: gangSchedulerName(gangScheduler), restrictedPyTorchInitContainer: true }
       : undefined,
-    kueue: has('kueue') ? { frameworks: kueueFrameworks({ operators }), fairSharing: true } : undefined,
+    kueue: has('kueue') ? { frameworks: kueueFrameworks({ operators }), fairSharing: true, excludedResourcePrefixes: kueueExcludedResourcePrefixes(config.pools ?? []) } : undefined,
     // operator values: kserve.controller.deploymentMode 'Standard'; the stack installs no Knative.
     kserve: has('kserve')
       ? { defaultDeploymentMode: 'Standard', knative: false, clusterServingRuntimes: clusterServingRuntimesOf(values('kserve-runtime-configs')) }
@@ -181,8 +184,10 @@ export function platformTarget(config: TargetConfig, releases: readonly Operator
     prometheus: prometheus
       ? { namespace: prometheus.namespace, exportedMetrics: operators.flatMap((o) => EXPORTED_METRICS[o] ?? []) }
       : undefined,
-    // The gpu-operator installs the DRA driver when every GPU pool allocates through DRA (gpu-dra-values.ts).
-    draDriver: has('gpu-operator') && usesGpuClusterStack(config.pools ?? []) ? GPU_CLUSTER_DRA_DRIVER : undefined,
+    // The gpu-operator installs the DRA driver when every GPU pool allocates through DRA (gpu-dra-values.ts);
+    // else the config may say one is installed out of band.
+    draDriver: config.draDriver === 'external' ? EXTERNAL_NVIDIA_DRA_DRIVER
+      : has('gpu-operator') && usesGpuClusterStack(config.pools ?? []) ? GPU_CLUSTER_DRA_DRIVER : undefined,
   };
 }
 
@@ -196,6 +201,8 @@ export interface DefaultTargetOptions {
   readonly operators?: readonly string[];
   /** The stack's `gangScheduler` (e.g. 'volcano' with `operators: ['volcano']`). @default 'none' */
   readonly gangScheduler?: GangSchedulerChoice;
+  /** The stack's `draDriver`. @default - none */
+  readonly draDriver?: 'external';
 }
 
 /**
@@ -214,10 +221,10 @@ export function defaultPlatformTarget(cluster: ClusterKind = 'local', pools?: re
     return o as SelectableOperatorName;
   });
   const operators = [...new Set([...clusterOperators(cluster, undefined), ...defaultOperators(cluster), ...extra])];
-  return platformTarget({ cluster, pools, gangScheduler: options.gangScheduler }, installOrder(table, operators));
+  return platformTarget({ cluster, pools, gangScheduler: options.gangScheduler, draDriver: options.draDriver }, installOrder(table, operators));
 }
 
 /** The fields of a pool the shapes are computed from. */
 function poolFields(p: NodePool) {
-  return { name: p.name, maxSize: p.maxSize, cpuPerNode: p.cpuPerNode, memoryPerNode: p.memoryPerNode, gpusPerNode: p.gpusPerNode };
+  return { name: p.name, maxSize: p.maxSize, cpuPerNode: p.cpuPerNode, memoryPerNode: p.memoryPerNode, gpusPerNode: p.gpusPerNode, gpuUnitsPerNode: p.gpuUnitsPerNode };
 }

@@ -115,3 +115,24 @@ test('fails at config time when a managed node group (cluster-autoscaler) would 
   expect(() => parse([h100({ interconnect: 'efa', reservation: { ec2: 'cr-0123456789abcdef0' } })], 'karpenter')).not.toThrow();
   expect(() => parse([a100({ sharing: { mig: '1g.10gb' }, disks: { root: 300 } }), h100({ allocation: 'dra' })])).not.toThrow();
 });
+
+describe('draDriver: NVIDIA\'s DRA driver installed out of band', () => {
+  const local = (raw: Record<string, unknown>) => parseStackConfig({ cluster: 'local', ...raw }, []);
+  const l4 = (extra: Record<string, unknown>) => ({ name: 'l4', accelerator: 'nvidia-l4', gpusPerNode: 1, nodes: ['n1'], ...extra });
+  const mixed = [l4({ allocation: 'dra' }), l4({ name: 'l4-plugin', nodes: ['n2'] })];
+
+  test('beside device-plugin pools it declares the driver\'s DeviceClasses to the checks, and the stack stops warning', () => {
+    const config = local({ pools: mixed, draDriver: 'external' });
+    expect(config.poolNotes).toEqual([]);
+    const { platformTarget } = require('../../stacks/operators/platform-target') as typeof import('../../stacks/operators/platform-target');
+    const { planReleases } = require('../../stacks/program') as typeof import('../../stacks/program');
+    expect(platformTarget(config, planReleases(config)).draDriver?.deviceClasses).toEqual(expect.arrayContaining(['gpu.nvidia.com', 'mig.nvidia.com']));
+    expect(local({ pools: mixed }).poolNotes).toEqual([expect.stringMatching(/^DRA pools \(l4\) next to device-plugin pools \(l4-plugin\)/)]);
+  });
+
+  test('refused without a DRA pool, where the gpu-operator installs its own, or with another value', () => {
+    expect(() => local({ pools: [l4({})], draDriver: 'external' })).toThrow(new StackConfigError('draDriver', 'external', "no pool allocates its GPUs through DRA ('allocation: dra'); remove draDriver"));
+    expect(() => local({ pools: [l4({ allocation: 'dra' })], draDriver: 'external' })).toThrow(/every GPU pool allocates through DRA, so the gpu-operator installs NVIDIA's DRA driver itself \(GPUCluster\)/);
+    expect(() => local({ pools: mixed, draDriver: 'stack' })).toThrow("config 'ml-platform-patterns:draDriver' is 'stack'; use one of external");
+  });
+});

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { examplePools } from '../../charts';
+import { stackDefaultPools } from '../../charts';
 import { Accelerator } from '../../constructs/cluster/accelerator';
 import { GpuAllocation, GpuSharing } from '../../constructs/cluster/gpu-features';
 import { NodePool } from '../../constructs/cluster/node-pool';
@@ -33,11 +33,15 @@ describe('gpu-operator and DRA pools (v26.7.0: one GPU stack per cluster)', () =
     const config = parse(fs.readFileSync(path.resolve(__dirname, '../../Pulumi.eks-gpu.yaml'), 'utf8')).config;
     const prefix = `${CONFIG_NAMESPACE}:`;
     const raw = Object.fromEntries(Object.entries(config).filter(([k]) => k.startsWith(prefix)).map(([k, v]) => [k.slice(prefix.length), v]));
-    const parsed = parseStackConfig(raw, Object.values(examplePools), { awsRegion: config['aws:region'] as string });
+    const parsed = parseStackConfig(raw, stackDefaultPools, { awsRegion: config['aws:region'] as string });
     expect(parsed.operators).toContain('gpu-operator');
-    expect(parsed.poolNotes).toEqual([
+    // It says the DRA driver is installed out of band (draDriver: external): only the EFA plugin is left to say.
+    expect(parsed.draDriver).toBe('external');
+    expect(parsed.poolNotes).toEqual([expect.stringMatching(/^EFA pools \(h100-efa, h100-block\): their GPU pods request vpc\.amazonaws\.com\/efa, which only the EFA device plugin/)]);
+    const { draDriver: _, ...undeclared } = raw;
+    expect(parseStackConfig(undeclared, stackDefaultPools, { awsRegion: config['aws:region'] as string }).poolNotes).toEqual([
       expect.stringMatching(/^DRA pools \(l4-dra\) next to device-plugin pools \(a100-mig, h100-efa, h100-block\)/),
-      expect.stringMatching(/^EFA pools \(h100-efa, h100-block\): their GPU pods request vpc\.amazonaws\.com\/efa, which only the EFA device plugin/),
+      expect.stringMatching(/^EFA pools/),
     ]);
     expect(efaNotes([cpu, plugin])).toEqual([]);
   });

@@ -68,7 +68,8 @@ describe('platformTarget', () => {
     expect(target.servedKinds.get('jobset.x-k8s.io/JobSet')).toBe('kubeflow-trainer');
     expect(target.schedulers).toEqual(new Set(['default-scheduler']));
     expect(target.trainingOperator).toEqual({ gangScheduler: undefined, restrictedPyTorchInitContainer: true });
-    expect(target.kueue).toEqual({ frameworks: ['batch/job', 'kubeflow.org/tfjob', 'kubeflow.org/pytorchjob', 'trainer.kubeflow.org/trainjob'], fairSharing: true });
+    // No pools given, so no EFA devices to leave out of quota.
+    expect(target.kueue).toEqual({ frameworks: ['batch/job', 'kubeflow.org/tfjob', 'kubeflow.org/pytorchjob', 'trainer.kubeflow.org/trainjob'], fairSharing: true, excludedResourcePrefixes: [] });
     expect(target.kserve).toEqual({ defaultDeploymentMode: 'Standard', knative: false, clusterServingRuntimes: KSERVE_CLUSTER_SERVING_RUNTIMES });
     expect(target.argo).toEqual({ artifactRepository: false, controllerWritesConfigMaps: true });
     expect(target.metricsApis).toEqual({ resource: true, custom: false, external: true });
