@@ -1,6 +1,7 @@
-import { AppProps, Chart } from 'cdk8s';
+import { AppProps, Chart, Size } from 'cdk8s';
 import { exampleFeatures } from './example-features';
 import { FashionMnistPipeline } from './fashion-mnist-pipeline';
+import { GpuExamples, gpuExamplePoolsOf, hasGpuExamplePools } from './gpu-examples';
 import { MlPlatformOperations } from './operations-example';
 import { IngestionExamples } from './ingestion-examples';
 import { ServingExamples } from './serving-examples';
@@ -8,6 +9,7 @@ import { TrainingExamples } from './training-examples';
 import { WorkflowExamples } from './workflow-examples';
 import { PlatformTarget } from '../constructs/checks/platform-target';
 import { Accelerator } from '../constructs/cluster/accelerator';
+import { CapacityReservation, GpuAllocation, GpuSharing, Interconnect } from '../constructs/cluster/gpu-features';
 import { NodePool } from '../constructs/cluster/node-pool';
 import { PlatformApp } from '../constructs/app/platform-app';
 import { applyMetadataConvention } from '../constructs/operations/metadata-convention';
@@ -28,6 +30,32 @@ export const examplePools = {
   trainGpu: NodePool.gpu({ name: 'train-l4', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, maxSize: 4, instanceType: 'g6.2xlarge' }),
 };
 
+/**
+ * The GPU pools of the GPU examples (charts/gpu-examples.ts), as Pulumi.eks-gpu.yaml declares
+ * them: the local stack's default pools add them to `examplePools`; a cloud stack has them only
+ * where its config lists them (Karpenter makes a node only when a pod asks, but an H100 pool should
+ * be a choice).
+ */
+export const exampleGpuPools = {
+  dra: NodePool.gpu({ name: 'l4-dra', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, maxSize: 2, instanceType: 'g6.2xlarge', allocation: GpuAllocation.dra() }),
+  shared: NodePool.gpu({ name: 'a100-mig', accelerator: Accelerator.NVIDIA_A100_80GB, gpusPerNode: 8, maxSize: 1, sharing: GpuSharing.mig('3g.40gb') }),
+  multiNode: NodePool.gpu({
+    name: 'h100-efa', accelerator: Accelerator.NVIDIA_H100_80GB, gpusPerNode: 8, instanceType: 'p5.48xlarge', maxSize: 4, interconnect: Interconnect.efa(),
+    disks: { root: Size.gibibytes(500), localNvmeForEphemeralStorage: true },
+    topologyLevels: ['topology.k8s.aws/network-node-layer-1', 'topology.k8s.aws/network-node-layer-2', 'topology.k8s.aws/network-node-layer-3', 'kubernetes.io/hostname'],
+  }),
+  reserved: NodePool.gpu({
+    name: 'h100-block', accelerator: Accelerator.NVIDIA_H100_80GB, gpusPerNode: 8, maxSize: 2, interconnect: Interconnect.efa(),
+    disks: { root: Size.gibibytes(500) }, reservation: CapacityReservation.ec2CapacityBlock('cr-0123456789abcdef0'),
+  }),
+};
+
+/** The local stack's default pools: the example charts' pools and the GPU examples' pools. */
+export const localExamplePools = (): NodePool[] => [...Object.values(examplePools), ...Object.values(exampleGpuPools)];
+
+/** The stacks' default pools (`parseStackConfig`): the GPU examples' pools on the local stack only. */
+export const stackDefaultPools = { local: localExamplePools(), cloud: Object.values(examplePools) } as const;
+
 /** Props of `buildPlatform`. */
 export interface PlatformBuildProps extends AppProps {
   /**
@@ -37,11 +65,18 @@ export interface PlatformBuildProps extends AppProps {
    * @default - no target: the local stack's defaults, and only the checks that need no target
    */
   readonly target?: PlatformTarget;
+  /**
+   * The stack's node pools: the GPU examples run on the first pool of each GPU feature among them
+   * (`gpuExamplePoolsOf`), and are left out when none has one. Give them with a `target`: the
+   * target's checks know only the pools it was made for.
+   * @default - without a target, localExamplePools() (the local stack's defaults); with one, none
+   */
+  readonly pools?: readonly NodePool[];
 }
 
 /** Every chart of the platform, in one app: what `npm run synth` writes and the stacks deploy. */
 export function buildPlatform(props: PlatformBuildProps = {}): PlatformApp {
-  const { target, ...appProps } = props;
+  const { target, pools, ...appProps } = props;
   const app = new PlatformApp({ ...appProps, target });
   const features = exampleFeatures(target);
   const storage = features.storage;
@@ -68,6 +103,8 @@ export function buildPlatform(props: PlatformBuildProps = {}): PlatformApp {
   new WorkflowExamples(app, 'workflow-examples', { namespace: 'workflow-examples', pool: examplePools.cpu, storage, retrainingPriority: priorities.priorityClass(PriorityTier.BATCH_LOW) });
   new IngestionExamples(app, 'ingestion-examples', { pool: examplePools.cpu, storage });
   new ServingExamples(app, 'serving-examples', { pool: examplePools.cpu, gpuPool: examplePools.gpu, features });
+  const gpuPools = gpuExamplePoolsOf(pools ?? (target ? [] : localExamplePools()));
+  if (hasGpuExamplePools(gpuPools)) new GpuExamples(app, 'gpu-examples', { pools: gpuPools, features, priorities });
   // Last: labels every object of every chart (and fails synth for objects added after it).
   applyMetadataConvention(app);
   return app;

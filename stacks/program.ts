@@ -3,7 +3,7 @@
  * the cdk8s charts. Everything that can fail on bad input runs before the first resource.
  */
 import * as pulumi from '@pulumi/pulumi';
-import { buildPlatform, examplePools } from '../charts';
+import { buildPlatform, stackDefaultPools } from '../charts';
 import { PlatformTarget } from '../constructs/checks/platform-target';
 import { ChartManifest } from '../constructs/app/chart-manifests';
 import { PlatformApp } from '../constructs/app/platform-app';
@@ -164,8 +164,8 @@ export function runPlatformStack(config: StackConfig, app: PlatformApp): Platfor
  * target its cluster will be, the whole platform app, then `runPlatformStack`.
  */
 export function main(): PlatformStackOutputs {
-  const config = loadStackConfig(Object.values(examplePools));
+  const config = loadStackConfig(stackDefaultPools);
   // First, so a bad version or selection fails before any chart is built; the example charts are
   // then built for the cluster this stack makes (storage classes, optional operators).
-  return runPlatformStack(config, buildPlatform({ target: stackTarget(config) }));
+  return runPlatformStack(config, buildPlatform({ target: stackTarget(config), pools: config.pools }));
 }

@@ -32,7 +32,8 @@ export interface PlatformTeamsProps {
 
 /**
  * The stack's tenants, built with the project's tenant model: one `FairShareCohort` over the
- * stack's pools (a ResourceFlavor per pool, nominal quotas booked against `NodePool.capacity()`)
+ * stack's pools the teams quota (a ResourceFlavor per pool, nominal quotas booked against
+ * `NodePool.capacity()`; a pool no team quotas stays free for a chart's own cohort, e.g. the GPU examples')
  * and one operations `Team` per configured team (restricted namespace, ResourceQuota, LimitRange,
  * ClusterQueue in the cohort, LocalQueue, `edit` RoleBinding for the team's group, workflow
  * ServiceAccount, default-deny NetworkPolicies). Nothing about a team is typed twice.
@@ -44,7 +45,8 @@ export class PlatformTeams extends Chart {
 
   constructor(scope: Construct, id: string, props: PlatformTeamsProps) {
     super(scope, id, { disableResourceNameHashes: true });
-    this.cohort = new FairShareCohort(this, 'Cohort', { name: TEAMS_COHORT, pools: props.pools });
+    const quotaed = props.pools.filter((p) => props.teams.some((t) => t.quotas.some((q) => q.pool === p)));
+    this.cohort = new FairShareCohort(this, 'Cohort', { name: TEAMS_COHORT, pools: quotaed });
     this.teams = props.teams.map((t) => new Team(this, t.name, {
       group: t.group,
       cohort: this.cohort,

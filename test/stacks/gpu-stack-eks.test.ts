@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse, parseAllDocuments } from 'yaml';
 import { crdsDir, formatViolations, registerCrd, validateObjects } from '../validation/validator';
-import { installMocks, named, ofType, promiseOf, Registered, settle, stackFileMocks } from './mocks';
+import { chartObjects, installMocks, named, ofType, promiseOf, Registered, settle, stackFileMocks } from './mocks';
 
 jest.setTimeout(120_000);
 
@@ -63,28 +63,28 @@ test('the gpu-operator: MIG strategy single and a default device plugin config; 
   expect(Object.keys(values.devicePlugin.config.data)).toEqual(['default']);
 });
 
-test('the team books the MIG pool in slices: 16 nvidia.com/gpu from 2 nodes', () => {
-  const objs = named(registered, 'charts-platform-teams').inputs.objs as Record<string, any>[];
-  const queue = objs.find((o) => o.kind === 'ClusterQueue' && o.metadata.name.includes('team-llm'))!;
-  const flavor = queue.spec.resourceGroups.flatMap((g: any) => g.flavors).find((f: any) => f.name.includes('a100-mig'));
-  expect(flavor.resources.find((r: any) => r.name === 'nvidia.com/gpu').nominalQuota).toBe('16');
+test('the GPU examples\' team books the MIG pool whole, in slices: 32 nvidia.com/gpu from 2 nodes', () => {
+  const queue = chartObjects(registered, 'gpu-examples').find((o) => o.kind === 'ClusterQueue' && o.metadata.name === 'gpu-examples')!;
+  const flavor = queue.spec.resourceGroups.flatMap((g: any) => g.flavors).find((f: any) => f.name === 'a100-mig');
+  expect(flavor.resources.find((r: any) => r.name === 'nvidia.com/gpu').nominalQuota).toBe('32');
 });
 
-describe('Kueue over the GPU pools', () => {
-  const teamsObjects = () => named(registered, 'charts-platform-teams').inputs.objs as Record<string, any>[];
+describe('Kueue over the GPU pools (the GPU examples\' team)', () => {
+  const teamsObjects = () => chartObjects(registered, 'gpu-examples');
   const find = (kind: string, name: string) => teamsObjects().find((o) => o.kind === kind && o.metadata.name === name)!;
 
   test('Kueue\'s Configuration maps the DRA pool\'s DeviceClass to the resource the ClusterQueue quotas', () => {
     const config = parse(named(registered, 'operators-kueue-release').inputs.values.managerConfig.controllerManagerConfigYaml);
-    expect(config.resources).toEqual({ deviceClassMappings: [{ name: 'dra.mlpatterns.dev/gpu.nvidia.com', deviceClassNames: ['gpu.nvidia.com'] }] });
-    const [group] = find('ClusterQueue', 'team-llm').spec.resourceGroups;
+    // The EFA devices are left out of quota: no ClusterQueue covers them.
+    expect(config.resources).toEqual({ excludeResourcePrefixes: ['vpc.amazonaws.com/efa'], deviceClassMappings: [{ name: 'dra.mlpatterns.dev/gpu.nvidia.com', deviceClassNames: ['gpu.nvidia.com'] }] });
+    const [group] = find('ClusterQueue', 'gpu-examples').spec.resourceGroups;
     expect(group.coveredResources).toEqual(['cpu', 'memory', 'nvidia.com/gpu', 'dra.mlpatterns.dev/gpu.nvidia.com']);
     const gpus = (flavor: string) => Object.fromEntries(group.flavors.find((f: any) => f.name === flavor).resources.filter((r: any) => r.name.includes('gpu')).map((r: any) => [r.name, r.nominalQuota]));
-    expect(gpus('l4-dra')).toEqual({ 'nvidia.com/gpu': '0', 'dra.mlpatterns.dev/gpu.nvidia.com': '2' });
-    expect(gpus('a100-mig')).toEqual({ 'nvidia.com/gpu': '16', 'dra.mlpatterns.dev/gpu.nvidia.com': '0' });
-    // Without borrowing limits the namespace may use whole pools: 2 x 16 MIG slices + 4 x 8 H100 through the
+    expect(gpus('l4-dra')).toEqual({ 'nvidia.com/gpu': '0', 'dra.mlpatterns.dev/gpu.nvidia.com': '4' });
+    expect(gpus('a100-mig')).toEqual({ 'nvidia.com/gpu': '32', 'dra.mlpatterns.dev/gpu.nvidia.com': '0' });
+    // Whole pools: 2 x 16 MIG slices + 4 x 8 H100 (EFA) + 2 x 8 H100 (Capacity Block) through the
     // device plugin, 4 x 1 L4 claimed through DRA.
-    expect(find('ResourceQuota', 'team-quota').spec.hard).toMatchObject({ 'requests.nvidia.com/gpu': '64', 'gpu.nvidia.com.deviceclass.resource.k8s.io/devices': '4' });
+    expect(find('ResourceQuota', 'team-quota').spec.hard).toMatchObject({ 'requests.nvidia.com/gpu': '80', 'gpu.nvidia.com.deviceclass.resource.k8s.io/devices': '4' });
   });
 
   test('the EFA pool\'s topology levels: one Kueue Topology, named by its TAS ResourceFlavor', () => {

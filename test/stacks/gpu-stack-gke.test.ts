@@ -1,5 +1,5 @@
 import { parse } from 'yaml';
-import { installMocks, named, promiseOf, Registered, settle, stackFileMocks } from './mocks';
+import { chartObjects, installMocks, named, promiseOf, Registered, settle, stackFileMocks } from './mocks';
 
 jest.setTimeout(120_000);
 
@@ -54,16 +54,25 @@ test('the gpu-operator: MIG strategy single; the pools without sharing keep the 
   expect(Object.keys(values.devicePlugin.config.data)).toEqual(['default']);
 });
 
-test('Kueue: the DRA pool\'s DeviceClass mapped in its Configuration and quotaed under that name; the GPUDirect pool a TAS flavor of GKE\'s topology', () => {
+test('Kueue: the DRA pool\'s DeviceClass mapped in its Configuration and quotaed under that name by the GPU examples; the GPUDirect pool a TAS flavor of GKE\'s topology', () => {
   const config = parse(named(registered, 'operators-kueue-release').inputs.values.managerConfig.controllerManagerConfigYaml);
-  expect(config.resources.deviceClassMappings).toEqual([{ name: 'dra.mlpatterns.dev/gpu.nvidia.com', deviceClassNames: ['gpu.nvidia.com'] }]);
-  const objs = named(registered, 'charts-platform-teams').inputs.objs as Record<string, any>[];
+  // No EFA pool: nothing is left out of Kueue's quota.
+  expect(config.resources).toEqual({ deviceClassMappings: [{ name: 'dra.mlpatterns.dev/gpu.nvidia.com', deviceClassNames: ['gpu.nvidia.com'] }] });
+  const objs = chartObjects(registered, 'gpu-examples');
   const name = 'gce-topology-block.gce-topology-subblock.hostname';
   const topologies = objs.filter((o) => o.kind === 'Topology');
   expect(topologies.map((t) => [t.metadata.name, t.spec.levels.map((l: any) => l.nodeLabel)])).toEqual([[name, ['cloud.google.com/gce-topology-block', 'cloud.google.com/gce-topology-subblock', 'kubernetes.io/hostname']]]);
   expect(objs.find((o) => o.kind === 'ResourceFlavor' && o.metadata.name === 'h100-gpudirect')!.spec.topologyName).toBe(name);
   const flavor = objs.find((o) => o.kind === 'ClusterQueue')!.spec.resourceGroups[0].flavors.find((f: any) => f.name === 'l4-dra');
-  expect(flavor.resources.find((r: any) => r.name === 'dra.mlpatterns.dev/gpu.nvidia.com').nominalQuota).toBe('2');
+  // The examples' team books the DRA pool whole: 4 nodes of one L4.
+  expect(flavor.resources.find((r: any) => r.name === 'dra.mlpatterns.dev/gpu.nvidia.com').nominalQuota).toBe('4');
+  expect(objs.filter((o) => o.kind === 'TrainJob').map((o) => o.metadata.name).sort()).toEqual(['dra-ddp', 'multi-node-ddp', 'reserved-ddp', 'shared-gpu-ddp']);
+});
+
+test('the config\'s team has only the flex-start pool: its cohort has that flavor alone, the other pools are the GPU examples\'', () => {
+  const objs = named(registered, 'charts-platform-teams').inputs.objs as Record<string, any>[];
+  expect(objs.filter((o) => o.kind === 'ResourceFlavor').map((o) => o.metadata.name)).toEqual(['h100-flex']);
+  expect(chartObjects(registered, 'gpu-examples').filter((o) => o.kind === 'ResourceFlavor').map((o) => o.metadata.name).sort()).toEqual(['a100-mig', 'h100-gpudirect', 'h100-reserved', 'l4-dra']);
 });
 
 test('Kueue: the flex-start pool with queued provisioning gets its ProvisioningRequestConfig and AdmissionCheck, which the team\'s ClusterQueue runs on that flavor', () => {

@@ -60,6 +60,11 @@ export async function settle(): Promise<void> {
 }
 
 export const ofType = (rs: readonly Registered[], type: string) => rs.filter((r) => r.type === type);
+/** Every object a deployed chart's ConfigGroups register (`charts-<chart>`, `charts-<chart>-prelude`, ...). */
+export const chartObjects = (rs: readonly Registered[], chart: string): Record<string, any>[] => rs
+  .filter((r) => (r.name === `charts-${chart}` || r.name.startsWith(`charts-${chart}-`)) && Array.isArray(r.inputs.objs))
+  .flatMap((r) => r.inputs.objs);
+
 export const named = (rs: readonly Registered[], name: string) => {
   const r = rs.find((x) => x.name === name);
   if (!r) throw new Error(`no resource named ${name}; have ${rs.map((x) => x.name).join(', ')}`);

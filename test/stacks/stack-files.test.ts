@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse } from 'yaml';
-import { buildPlatform, examplePools } from '../../charts';
+import { buildPlatform, stackDefaultPools } from '../../charts';
 import { CONFIG_NAMESPACE, parseStackConfig } from '../../stacks/config';
 import { planPlatform, stackTarget } from '../../stacks/program';
 
@@ -21,8 +21,8 @@ function stackFile(stack: string): { raw: Record<string, unknown>; awsRegion?: s
  */
 test.each(['local', 'eks', 'gke', 'eks-gpu', 'gke-gpu'])('Pulumi.%s.yaml parses and plans without problems', (stack) => {
   const { raw, awsRegion } = stackFile(stack);
-  const config = parseStackConfig(raw, Object.values(examplePools), { awsRegion });
-  const plan = planPlatform(config, buildPlatform({ target: stackTarget(config) }));
+  const config = parseStackConfig(raw, stackDefaultPools, { awsRegion });
+  const plan = planPlatform(config, buildPlatform({ target: stackTarget(config), pools: config.pools }));
   expect(plan.manifests.length).toBeGreaterThan(0);
   expect(plan.target.storage.name).toBe(config.cluster);
 });
