@@ -2,7 +2,7 @@
  * Inputs of `npm run verify:cluster`, computed from the project's own TypeScript and printed as
  * one JSON document (run with `node scripts/synth.mjs scripts/verify/cluster/cluster-inputs.ts`):
  * - the node pools of the local stack (Pulumi.local.yaml through `parseStackConfig`, whose default
- *   pools are the charts' `examplePools`), with the labels and taints the stack writes on nodes
+ *   pools are the charts' `localExamplePools()`), with the labels and taints the stack writes on nodes
  *   (`nodePatchSpec`) and each pool's allocatable CPU, memory and GPUs per node;
  * - the operators that stack installs and their pinned versions;
  * - the Kueue Configuration and training-operator flags the stack configures;
@@ -20,8 +20,7 @@ import path from 'node:path';
 import { App, Chart, Size } from 'cdk8s';
 import { Cpu } from 'cdk8s-plus-27';
 import YAML from 'yaml';
-import { buildPlatform, examplePools } from '../../../charts/index';
-import { NVIDIA_GPU_RESOURCE } from '../../../constructs/cluster/accelerator';
+import { buildPlatform, localExamplePools, stackDefaultPools } from '../../../charts/index';
 import { NodePool } from '../../../constructs/cluster/node-pool';
 import { Images } from '../../../constructs/core/image';
 import { BatchProcessingJob } from '../../../constructs/ingestion/batch-job';
@@ -29,10 +28,10 @@ import { Team } from '../../../constructs/operations/team';
 import { TensorFlowTrainingJob } from '../../../constructs/training/tensorflow-job';
 import { TrainingApi } from '../../../constructs/training/trainer-v2';
 import { ArgoWorkflow } from '../../../constructs/workflow/argo-workflow';
-import { nodePatchSpec } from '../../../stacks/cluster/local';
 import { CONFIG_NAMESPACE, parseStackConfig, StackConfig } from '../../../stacks/config';
 import { assembleLocalChart } from '../../../stacks/operators/local-charts';
 import { localOperatorInstalls } from '../../../stacks/operators/local-installs';
+import { poolInput } from './harness-objects';
 import { writeKustomization } from '../../../stacks/operators/training-operator-kustomize';
 import type { OperatorName } from '../../../stacks/operators/versions';
 import { planReleases, stackTarget } from '../../../stacks/program';
@@ -61,21 +60,7 @@ function readStackFile(file: string): Record<string, unknown> {
 /** One pool as the harness simulates it: the stack's node labels/taints and per-node capacity. */
 function describePool(pool: NodePool, config: StackConfig) {
   const listed = config.poolNodes[pool.name];
-  const nodeNames = listed?.length ? [...listed] : Array.from({ length: pool.maxSize }, (_, i) => `${pool.name}-${i}`);
-  return {
-    name: pool.name,
-    nodes: nodeNames.map((name) => {
-      const patch = nodePatchSpec(pool, name);
-      return { name, labels: patch.metadata.labels, taints: patch.spec.taints };
-    }),
-    nodeCountFrom: listed?.length ? `${STACK_FILE} pools[].nodes` : 'maxSize',
-    allocatable: {
-      cpu: String(pool.cpuPerNode),
-      memory: `${pool.memoryPerNode.toMebibytes()}Mi`,
-      ...(pool.gpusPerNode ? { [NVIDIA_GPU_RESOURCE]: String(pool.gpusPerNode) } : {}),
-    },
-    instanceType: pool.instanceType,
-  };
+  return listed?.length ? poolInput(pool, listed, `${STACK_FILE} pools[].nodes`) : poolInput(pool);
 }
 
 /**
@@ -184,11 +169,11 @@ function chartReleases(config: StackConfig) {
 }
 
 function main(): void {
-  const config = parseStackConfig(readStackFile(STACK_FILE), Object.values(examplePools));
+  const config = parseStackConfig(readStackFile(STACK_FILE), stackDefaultPools);
   // The stack's releases (its own cluster operators included), as stacks/program.ts plans them.
   const releases = planReleases(config);
-  const pools = [...new Set([...config.pools, ...Object.values(examplePools)])];
-  const { result: app, intentOf, uncredited } = recordIntent(pools, () => buildPlatform({ target: stackTarget(config, releases) }));
+  const pools = [...new Set([...config.pools, ...localExamplePools()])];
+  const { result: app, intentOf, uncredited } = recordIntent(pools, () => buildPlatform({ target: stackTarget(config, releases), pools: config.pools }));
   const storage = storageProfileFor(config);
   const team = app.node.findAll().find((c): c is Team => c instanceof Team);
   // The DRA proof's workload is a TrainJob: built only where the stack installs Trainer v2.

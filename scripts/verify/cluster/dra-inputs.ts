@@ -14,7 +14,7 @@ import { Images } from '../../../constructs/core/image';
 import { AllReduceTrainingJob, CollectiveFramework, TrainingApi } from '../../../constructs/training/allreduce-job';
 import type { WorkloadCanaryInput } from './canary-verdicts';
 import { recordIntent } from './construct-intent';
-import { appliedObjects, harnessPool, workloadRef } from './harness-objects';
+import { appliedObjects, poolInput, workloadRef } from './harness-objects';
 import type { PoolInput } from './nodes';
 import type { WorkloadIntent } from './placement';
 import { HOLD_ANNOTATION } from './quota';
@@ -28,23 +28,26 @@ type Json = Record<string, any>;
 
 /** What verify:cluster needs for the proof; printed as `dra` by cluster-inputs.ts. */
 export interface DraInput {
-  /** The pool's kwok nodes: no `nvidia.com/gpu` (a DRA node runs no device plugin). */
+  /** The pool's kwok nodes: no `nvidia.com/gpu` (a DRA node runs no device plugin); `draDevicesPerNode` GPUs each in ResourceSlices. */
   readonly pool: PoolInput;
-  /** GPUs each node publishes in its ResourceSlice. */
-  readonly devicesPerNode: number;
-  /** The DeviceClasses of kubernetes-sigs/dra-driver-nvidia-gpu's chart (deviceclass-gpu.yaml, deviceclass-mig.yaml). */
-  readonly deviceClasses: Json[];
   /** The TrainJob and the objects of its chart (runtime, claim template, network policies). */
   readonly proof: { readonly objects: Json[]; readonly workload: { apiVersion: string; kind: string; name: string }; readonly gpusPerPod: number; readonly intent: WorkloadIntent | null };
 }
 
 /** A DeviceClass selecting the driver's devices of one `type` (as the driver's chart writes it). */
-function deviceClass(name: string, type: 'gpu' | 'mig'): Json {
+export function deviceClass(name: string, type: 'gpu' | 'mig'): Json {
   return {
     apiVersion: 'resource.k8s.io/v1', kind: 'DeviceClass', metadata: { name },
     spec: { selectors: [{ cel: { expression: `device.driver == '${DRA_DRIVER}' && device.attributes['${DRA_DRIVER}'].type == '${type}'` } }] },
   };
 }
+
+/**
+ * The DeviceClasses of kubernetes-sigs/dra-driver-nvidia-gpu's chart (deviceclass-gpu.yaml,
+ * deviceclass-mig.yaml), which the harness creates when any pool, the proof's or the stack's,
+ * allocates through DRA.
+ */
+export const STAND_IN_DEVICE_CLASSES: readonly Json[] = [deviceClass('gpu.nvidia.com', 'gpu'), deviceClass('mig.nvidia.com', 'mig')];
 
 /**
  * The proof's pods run for a while (kwok's pod-complete delay) so their claims can be read while
@@ -80,9 +83,7 @@ export function draInputs(canaryNamespace: string): { dra: DraInput; canary: Wor
   });
   return {
     dra: {
-      pool: harnessPool(pool, { gpus: false }),
-      devicesPerNode: pool.gpusPerNode,
-      deviceClasses: [deviceClass('gpu.nvidia.com', 'gpu'), deviceClass('mig.nvidia.com', 'mig')],
+      pool: poolInput(pool),
       proof: { objects: held(appliedObjects(Chart.of(result.proof)), '20s'), workload: workloadRef(result.proof.apiObject), gpusPerPod: 1, intent: intentOf(result.proof.apiObject) ?? null },
     },
     canary: {

@@ -10,25 +10,31 @@ import type { ApiClient } from '../core/api-client';
 import { statusMessage } from '../core/api-paths';
 import type { KubeObject } from '../core/objects';
 import { sleep } from '../core/runtime';
-import { DRA_DRIVER, type DraInput } from './dra-inputs';
+import { DRA_DRIVER, type DraInput, STAND_IN_DEVICE_CLASSES } from './dra-inputs';
+import type { PoolInput } from './nodes';
 import { list } from './observe';
 
-/** The ResourceSlices a DRA driver's kubelet plugin would publish: one per node, its GPUs as devices. */
-export function resourceSlices(input: Pick<DraInput, 'pool' | 'devicesPerNode'>): KubeObject[] {
-  return input.pool.nodes.map((n) => ({
+/** The ResourceSlices a DRA driver's kubelet plugin would publish for a DRA pool: one per node, its GPUs as devices. */
+export function resourceSlices(pool: PoolInput): KubeObject[] {
+  const devicesPerNode = pool.draDevicesPerNode ?? 0;
+  return pool.nodes.map((n) => ({
     apiVersion: 'resource.k8s.io/v1', kind: 'ResourceSlice',
     metadata: { name: `${n.name}-${DRA_DRIVER.replace(/\./g, '-')}` },
     spec: {
       driver: DRA_DRIVER, nodeName: n.name, pool: { name: n.name, generation: 1, resourceSliceCount: 1 },
-      devices: Array.from({ length: input.devicesPerNode }, (_, i) => ({ name: `gpu-${i}`, attributes: { type: { string: 'gpu' }, index: { int: i } } })),
+      devices: Array.from({ length: devicesPerNode }, (_, i) => ({ name: `gpu-${i}`, attributes: { type: { string: 'gpu' }, index: { int: i } } })),
     },
   }));
 }
 
-/** Creates the DeviceClasses and ResourceSlices (the stand-in driver); throws with the apiserver's message. */
-export async function publishDevices(client: ApiClient, input: DraInput): Promise<number> {
-  const slices = resourceSlices(input);
-  for (const o of [...input.deviceClasses, ...slices]) {
+/**
+ * Creates the stand-in driver's DeviceClasses and the ResourceSlices of every DRA pool (pools
+ * without `draDevicesPerNode` are skipped); the devices published. Throws with the apiserver's message.
+ */
+export async function publishDevices(client: ApiClient, pools: readonly PoolInput[]): Promise<number> {
+  const slices = pools.filter((p) => p.draDevicesPerNode).flatMap(resourceSlices);
+  if (!slices.length) return 0;
+  for (const o of [...STAND_IN_DEVICE_CLASSES, ...slices]) {
     const plural = o.kind === 'DeviceClass' ? 'deviceclasses' : 'resourceslices';
     const r = await client.request('POST', `/apis/resource.k8s.io/v1/${plural}`, { body: o });
     if (r.status !== 201) throw new Error(`creating ${o.kind} ${o.metadata.name} failed: ${statusMessage(r.status, r.body)}`);

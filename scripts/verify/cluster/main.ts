@@ -135,7 +135,8 @@ async function main(): Promise<number> {
   const byGvk = await installAll(cp.client, needed, opts);
   await createStorage(cp.client, [...objects, ...embeddedRuns], inputs.storage);
   const stopAttacher = startAttacher(cp.client, CSI_DRIVER);
-  if (inputs.dra) log(`==> dra: the harness stands in for the NVIDIA DRA driver: its chart's DeviceClasses and ${await publishDevices(cp.client, inputs.dra)} GPU device(s) in ResourceSlices of pool ${inputs.dra.pool.name}`);
+  const draPools = [...inputs.pools, ...(inputs.dra ? [inputs.dra.pool] : [])].filter((p) => p.draDevicesPerNode);
+  if (draPools.length) log(`==> dra: the harness stands in for the NVIDIA DRA driver: its chart's DeviceClasses and ${await publishDevices(cp.client, draPools)} GPU device(s) in ResourceSlices of pool(s) ${draPools.map((p) => p.name).join(', ')}`);
 
   // 3. operators
   let kueueConfiguration: Record<string, any> | undefined;
@@ -263,6 +264,8 @@ async function main(): Promise<number> {
     kueueQueue: kueueQueueOf(w),
   }));
 
+  const kept = workloads.flatMap((w) => (result.get(w.key)?.kept ?? []).map((k) => `${workloadId(w)}: ${k}`));
+  if (kept.length) log(`==> kueue promises kept:\n${kept.map((l) => `    - ${l}`).join('\n')}`);
   const gpuNodeByIntent = [...result.values()].flatMap((d) => d.gpuNodeByIntent);
   if (gpuNodeByIntent.length) log(`==> placement: ${gpuNodeByIntent.length} pod(s) without GPU requests ran on GPU nodes where their construct put them:\n${gpuNodeByIntent.map((l) => `    - ${l}`).join('\n')}`);
 

@@ -11,6 +11,8 @@ export interface PoolInput {
   allocatable: Record<string, string>;
   nodes: { name: string; labels: Record<string, string>; taints: { key: string; value?: string; effect: string }[] }[];
   nodeCountFrom?: string;
+  /** A DRA pool: the GPUs each node's driver publishes in its ResourceSlice (the harness stands in for the driver). */
+  draDevicesPerNode?: number;
 }
 
 /** Annotation kwok selects the nodes it manages by (passed as --manage-nodes-with-annotation-selector). */

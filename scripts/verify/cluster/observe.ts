@@ -7,6 +7,7 @@ import { type ServedResource, statusMessage } from '../core/api-paths';
 import type { KubeObject } from '../core/objects';
 import { log, sleep } from '../core/runtime';
 import { placement } from './placement';
+import { draAccountingProblems, keptPromises, topologyProblems } from './kueue-proofs';
 import { evaluate, kueueMessages, type OwnerIndex, ownerIndex, podProblems, warningMessages, type Workload, type WorkloadState } from './workloads';
 
 export interface Snapshot {
@@ -28,6 +29,8 @@ export interface WorkloadView {
   pods: KubeObject[];
   kueueWorkloads: KubeObject[];
   live?: KubeObject;
+  /** What Kueue promised and was seen kept (kueue-proofs.ts `keptPromises`). */
+  kept?: string[];
 }
 
 const POOL_LABEL = 'mlpatterns.dev/node-pool';
@@ -117,8 +120,10 @@ export function describeWorkload(w: Workload, snap: Snapshot): WorkloadView {
     ...warningMessages(events),
     ...podProblems(pods),
     ...wrong,
+    ...topologyProblems(pods, snap.nodesByName),
+    ...draAccountingProblems(pods, kueueWorkloads),
   ];
-  return { state, detail, pools, reasons, gpuNodeByIntent, pods, kueueWorkloads, live };
+  return { state, detail, pools, reasons, gpuNodeByIntent, pods, kueueWorkloads, live, kept: keptPromises(pods, kueueWorkloads, snap.nodesByName) };
 }
 
 /**

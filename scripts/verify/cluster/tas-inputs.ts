@@ -16,7 +16,7 @@ import { AllReduceTrainingJob, CollectiveFramework, TrainingApi } from '../../..
 import { GangScheduling } from '../../../constructs/training/gang-scheduling';
 import type { WorkloadCanaryInput } from './canary-verdicts';
 import { recordIntent } from './construct-intent';
-import { appliedObjects, harnessPool, workloadRef } from './harness-objects';
+import { appliedObjects, poolInput, workloadRef } from './harness-objects';
 import type { PoolInput } from './nodes';
 import type { WorkloadIntent } from './placement';
 
@@ -53,7 +53,7 @@ export function tasInputs(canaryNamespace: string): { tas: TasInput; canary: Wor
   });
   return {
     tas: {
-      pool: harnessPool(pool, { gpus: true }),
+      pool: poolInput(pool),
       proof: { objects: appliedObjects(result.proof.chart), workload: workloadRef(result.proof.job.apiObject), intent: intentOf(result.proof.job.apiObject) ?? null },
     },
     canary: {

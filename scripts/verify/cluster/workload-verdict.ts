@@ -4,6 +4,7 @@
 import type { KubeObject } from '../core/objects';
 import type { WorkloadView } from './observe';
 import { PLACEMENT_PREFIX } from './placement';
+import { KUEUE_PROMISE_PREFIX } from './kueue-proofs';
 import { VERDICTS, type WorkloadRow } from './report';
 import { assertionOf, blockingReasons, condition } from './workloads';
 
@@ -32,7 +33,8 @@ function everAdmitted(w: KubeObject): boolean {
 
 /**
  * The row of one workload. Ready needs: its ready state, no reason found before observing, no
- * partial gang start, no pod off its construct's pool, no blocking reason, and, when it is
+ * partial gang start, no pod off its construct's pool, no Kueue promise broken (kueue-proofs.ts:
+ * a required topology domain, DRA devices counted), no blocking reason, and, when it is
  * labelled for a LocalQueue of a kind Kueue manages, a Kueue Workload that was admitted: one that
  * ran without it was never gated by Kueue, whatever its queue label promised.
  */
@@ -43,7 +45,8 @@ export function workloadVerdict(input: VerdictInput): WorkloadRow {
     : [];
   const reasons = [...input.extraReasons, ...(input.gang ? [`gang: ${input.gang}`] : []), ...ungated, ...d.reasons];
   const misplaced = d.reasons.some((r) => r.startsWith(PLACEMENT_PREFIX));
-  const ok = d.state === 'ready' && !input.extraReasons.length && !input.gang && !ungated.length && !misplaced && !blockingReasons(d.reasons).length;
+  const unkept = d.reasons.some((r) => r.startsWith(KUEUE_PROMISE_PREFIX));
+  const ok = d.state === 'ready' && !input.extraReasons.length && !input.gang && !ungated.length && !misplaced && !unkept && !blockingReasons(d.reasons).length;
   return {
     id: input.id, origin: input.origin, verdict: ok ? VERDICTS.READY : VERDICTS.FAILED, pools: d.pools, detail: d.detail, reasons: ok ? [] : reasons,
     counted: assertionOf(input.group, input.kind) === 'status' ? 'object' : 'workload',

@@ -1,4 +1,4 @@
-import { DRA_DRIVER, DRA_NAMESPACE, draInputs } from '../../../scripts/verify/cluster/dra-inputs';
+import { DRA_DRIVER, DRA_NAMESPACE, draInputs, STAND_IN_DEVICE_CLASSES } from '../../../scripts/verify/cluster/dra-inputs';
 import { allocationProblems, allocationsOf, resourceSlices } from '../../../scripts/verify/cluster/dra-proof';
 
 const { dra, canary } = draInputs('verify-canaries');
@@ -8,9 +8,10 @@ describe('the DRA proof\'s inputs (built with the constructs)', () => {
   test('a pool of two nodes without nvidia.com/gpu (DRA nodes run no device plugin), two GPUs each, published as slices', () => {
     expect(dra.pool.nodes.map((n) => n.name)).toEqual(['verify-dra-0', 'verify-dra-1']);
     expect(dra.pool.allocatable['nvidia.com/gpu']).toBeUndefined();
-    const slices = resourceSlices(dra);
+    expect(dra.pool.draDevicesPerNode).toBe(2);
+    const slices = resourceSlices(dra.pool);
     expect(slices.map((s) => [s.spec.nodeName, s.spec.pool.name, s.spec.driver, s.spec.devices.length])).toEqual([['verify-dra-0', 'verify-dra-0', DRA_DRIVER, 2], ['verify-dra-1', 'verify-dra-1', DRA_DRIVER, 2]]);
-    expect(dra.deviceClasses.map((c) => c.spec.selectors[0].cel.expression)).toEqual([
+    expect(STAND_IN_DEVICE_CLASSES.map((c) => c.spec.selectors[0].cel.expression)).toEqual([
       "device.driver == 'gpu.nvidia.com' && device.attributes['gpu.nvidia.com'].type == 'gpu'",
       "device.driver == 'gpu.nvidia.com' && device.attributes['gpu.nvidia.com'].type == 'mig'",
     ]);
