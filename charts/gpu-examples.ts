@@ -13,6 +13,8 @@ import { FairShareCohort } from '../constructs/operations/fair-share-cohort';
 import { PlatformPriorities } from '../constructs/operations/platform-priorities';
 import { PriorityTier } from '../constructs/operations/priority-tier';
 import { Team } from '../constructs/operations/team';
+import { KServeInferenceService } from '../constructs/serving/inference-service';
+import { ModelFormat, ModelLocation } from '../constructs/serving/model-location';
 import { AllReduceTrainingJob, CollectiveFramework, TrainingApi } from '../constructs/training/allreduce-job';
 import { GangScheduling, TopologyPlacement } from '../constructs/training/gang-scheduling';
 
@@ -65,13 +67,16 @@ export interface GpuExamplesProps extends ChartProps {
 
 /** Where the programs are mounted in every replica. */
 const CODE_DIR = '/workspace';
+/** KServe's TorchServe example model (its docs' first PyTorch InferenceService). */
+const SERVED_MODEL = 'gs://kfserving-examples/models/torchserve/image_classifier/v1';
 
 /**
  * Distributed training on the GPU pools people ask for, one Trainer v2 TrainJob per pool, all
  * admitted by Kueue through one Team whose quotas are exactly these pools (its own cohort, so no
  * other chart books them):
  * - DRA: each worker claims its GPU from the pool's ResourceClaimTemplate; Kueue counts it through
- *   the DeviceClass mapping the stack gives its Configuration.
+ *   the DeviceClass mapping the stack gives its Configuration. A pool of three nodes or more also
+ *   serves a model on one claimed GPU (KServe), on a node the team's quota leaves to it.
  * - shared: four workers of one GPU share each (a MIG slice, a time-slice or an MPS share).
  * - multi-node: two whole nodes over the pool's interconnect (EFA devices requested per GPU), the
  *   gang required in one domain of the pool's closest topology level (Kueue TAS).
@@ -81,6 +86,8 @@ const CODE_DIR = '/workspace';
 export class GpuExamples extends Chart {
   public readonly team: Team;
   public readonly jobs: Partial<Record<keyof GpuExamplePools, AllReduceTrainingJob>>;
+  /** The InferenceService on the DRA pool (when it has a node to spare for it). */
+  public readonly server?: KServeInferenceService;
 
   constructor(scope: Construct, id: string, props: GpuExamplesProps) {
     const namespace = props.namespace ?? 'gpu-examples';
@@ -89,12 +96,15 @@ export class GpuExamples extends Chart {
     if (!pools.length) throw propError(this, 'pools', props.pools, 'give at least one GPU pool (dra, shared, multiNode or reserved)');
     const features = props.features ?? exampleFeatures(undefined);
     const cohort = new FairShareCohort(this, 'Cohort', { name: namespace, pools });
-    // The team books each pool whole: the examples are the pools' only Kueue workloads.
+    // The DRA pool also serves, outside Kueue, on one node of its own (at least two left to train).
+    const serving = props.pools.dra && props.pools.dra.maxSize >= 3 ? props.pools.dra : undefined;
+    // The team books each pool whole, but the server's node: the examples are the pools' only Kueue workloads.
     this.team = new Team(this, 'Team', {
       name: namespace, namespace, group: `ml-${namespace}`, cohort,
       quotas: pools.map((pool) => {
-        const c = pool.capacity();
-        return { pool, nominal: { cpu: Cpu.units(c.cpu), memory: c.memory, gpus: c.gpus } };
+        const nodes = pool.maxSize - (pool === serving ? 1 : 0);
+        const memory = Size.mebibytes(pool.memoryPerNode.toMebibytes() * nodes);
+        return { pool, nominal: { cpu: Cpu.units(pool.cpuPerNode * nodes), memory, gpus: pool.gpuUnitsPerNode * nodes } };
       }),
     });
     const scripts = new ScriptBundle(this, 'training-scripts', { files: TRAINING_SCRIPTS });
@@ -123,6 +133,14 @@ export class GpuExamples extends Chart {
     const { dra, shared, multiNode, reserved } = props.pools;
     this.jobs = {};
     if (dra) this.jobs.dra = job('dra-ddp', dra, { workers: 2, gpusPerWorker: 1, cpu: 2, memoryGiB: 8, scheduling: queued(PriorityTier.BATCH_LOW) });
+    if (serving) {
+      // KServe's TorchServe runtime on one claimed GPU: the predictor's pod claims it from the pool's template.
+      this.server = new KServeInferenceService(this, 'dra-serving', {
+        pool: serving, gpus: 1, modelFormat: ModelFormat.PYTORCH, model: ModelLocation.fromUri(SERVED_MODEL),
+        resources: { cpu: Cpu.units(2), memory: Size.gibibytes(8) }, minReplicas: 1, maxReplicas: 1,
+        priorityClass: props.priorities?.priorityClass(PriorityTier.SERVING_CRITICAL),
+      });
+    }
     if (shared) this.jobs.shared = job('shared-gpu-ddp', shared, { workers: 4, gpusPerWorker: 1, cpu: 4, memoryGiB: 16, scheduling: queued(PriorityTier.BATCH_LOW) });
     if (multiNode) {
       // The closest level above the node: both nodes under one network spine or block.

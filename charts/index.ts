@@ -37,7 +37,7 @@ export const examplePools = {
  * be a choice).
  */
 export const exampleGpuPools = {
-  dra: NodePool.gpu({ name: 'l4-dra', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, maxSize: 2, instanceType: 'g6.2xlarge', allocation: GpuAllocation.dra() }),
+  dra: NodePool.gpu({ name: 'l4-dra', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, maxSize: 3, instanceType: 'g6.2xlarge', allocation: GpuAllocation.dra() }),
   shared: NodePool.gpu({ name: 'a100-mig', accelerator: Accelerator.NVIDIA_A100_80GB, gpusPerNode: 8, maxSize: 1, sharing: GpuSharing.mig('3g.40gb') }),
   multiNode: NodePool.gpu({
     name: 'h100-efa', accelerator: Accelerator.NVIDIA_H100_80GB, gpusPerNode: 8, instanceType: 'p5.48xlarge', maxSize: 4, interconnect: Interconnect.efa(),

@@ -211,7 +211,7 @@ export function podTemplateJson(options: PodTemplateOptions): Record<string, unk
 }
 
 /** The claim's ResourceClaimTemplate, once per chart (one per pool and GPU count). */
-function emitClaimTemplate(scope: IConstruct, claim: GpuClaim): void {
+export function emitClaimTemplate(scope: IConstruct, claim: GpuClaim): void {
   const chart = Chart.of(scope);
   const id = `gpu-claim-${claim.templateName}`;
   if (!chart.node.tryFindChild(id)) new ApiObject(chart, id, claim.template as unknown as ApiObjectProps);

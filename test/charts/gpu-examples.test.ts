@@ -59,6 +59,23 @@ describe('GpuExamples on the local defaults', () => {
     expect(byKindName(objects, 'ResourceClaimTemplate', 'l4-dra-gpus-1').spec.spec.devices.requests[0].exactly).toMatchObject({ deviceClassName: 'gpu.nvidia.com', count: 1 });
   });
 
+  test('DRA serving: a KServe predictor claims one GPU from the same template, on a node the team\'s quota leaves to it', () => {
+    const predictor = byKindName(objects, 'InferenceService', 'dra-serving').spec.predictor;
+    expect(predictor.resourceClaims).toEqual([{ name: 'gpus', resourceClaimTemplateName: 'l4-dra-gpus-1' }]);
+    expect(predictor.model.resources.claims).toEqual([{ name: 'gpus' }]);
+    expect(predictor.model.resources.limits['nvidia.com/gpu']).toBeUndefined();
+    expect(predictor.nodeSelector).toEqual({ 'mlpatterns.dev/node-pool': 'l4-dra' });
+    expect(ofKind(objects, 'ResourceClaimTemplate')).toHaveLength(1);
+    // 3 nodes: 2 booked by Kueue for the training job, 1 for the server.
+    const [group] = byKindName(objects, 'ClusterQueue', 'gpu-examples').spec.resourceGroups;
+    expect(group.flavors.find((f: Manifest) => f.name === 'l4-dra').resources.find((r: Manifest) => r.name === 'dra.mlpatterns.dev/gpu.nvidia.com').nominalQuota).toBe('2');
+  });
+
+  test('a DRA pool of two nodes only trains: no server', () => {
+    const two = NodePool.gpu({ name: 'l4-dra', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 1, maxSize: 2, allocation: GpuAllocation.dra() });
+    expect(ofKind(synthGpuExamples({ dra: two }), 'InferenceService')).toEqual([]);
+  });
+
   test('shared: four workers of one MIG slice each', () => {
     const job = byKindName(objects, 'TrainJob', 'shared-gpu-ddp');
     expect(job.spec.trainer.numNodes).toBe(4);

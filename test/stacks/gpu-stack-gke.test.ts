@@ -64,8 +64,8 @@ test('Kueue: the DRA pool\'s DeviceClass mapped in its Configuration and quotaed
   expect(topologies.map((t) => [t.metadata.name, t.spec.levels.map((l: any) => l.nodeLabel)])).toEqual([[name, ['cloud.google.com/gce-topology-block', 'cloud.google.com/gce-topology-subblock', 'kubernetes.io/hostname']]]);
   expect(objs.find((o) => o.kind === 'ResourceFlavor' && o.metadata.name === 'h100-gpudirect')!.spec.topologyName).toBe(name);
   const flavor = objs.find((o) => o.kind === 'ClusterQueue')!.spec.resourceGroups[0].flavors.find((f: any) => f.name === 'l4-dra');
-  // The examples' team books the DRA pool whole: 4 nodes of one L4.
-  expect(flavor.resources.find((r: any) => r.name === 'dra.mlpatterns.dev/gpu.nvidia.com').nominalQuota).toBe('4');
+  // The examples' team books the DRA pool but the node its InferenceService serves on: 3 of 4 nodes of one L4.
+  expect(flavor.resources.find((r: any) => r.name === 'dra.mlpatterns.dev/gpu.nvidia.com').nominalQuota).toBe('3');
   expect(objs.filter((o) => o.kind === 'TrainJob').map((o) => o.metadata.name).sort()).toEqual(['dra-ddp', 'multi-node-ddp', 'reserved-ddp', 'shared-gpu-ddp']);
 });
 

@@ -16,7 +16,7 @@ describe('pools as kwok nodes (what the kubelet, device plugins and the cloud wo
     const input = poolInput(exampleGpuPools.dra);
     expect(input.allocatable['nvidia.com/gpu']).toBeUndefined();
     expect(input.draDevicesPerNode).toBe(1);
-    expect(resourceSlices(input).map((s) => [s.spec.nodeName, s.spec.devices.length])).toEqual([['l4-dra-0', 1], ['l4-dra-1', 1]]);
+    expect(resourceSlices(input).map((s) => [s.spec.nodeName, s.spec.devices.length])).toEqual([['l4-dra-0', 1], ['l4-dra-1', 1], ['l4-dra-2', 1]]);
     expect(poolInput(examplePools.gpu).draDevicesPerNode).toBeUndefined();
   });
 
