@@ -25,7 +25,8 @@ import YAML from 'yaml';
 import { commandLine } from '../core/args';
 import { goBinaries } from '../core/build-tools';
 import { type CanaryResult, canaryLine, canaryReportLines, exitCodeWithCanaries, missedSuffix } from '../core/canaries';
-import { loadCrdIndex } from '../core/crds';
+import { chartsDirBeside } from '../core/chart-crds';
+import { addChartCrds, loadCrdIndex } from '../core/crds';
 import { cleanup, installSignalHandlers, runMain, state } from '../core/processes';
 import { Fatal, log, repoRoot } from '../core/runtime';
 import { clusterInputs, startCluster, storageFor } from './cluster';
@@ -64,7 +65,8 @@ function crdsFor(plans: readonly Plan[], crdsDir: string, checks: Checks) {
   const releases = plans.flatMap((p) => p.releases);
   const { groups, unknown } = crdGroupsFor(releases);
   if (unknown.length) throw new Fatal(`no CRD groups known for operator(s) ${unknown.join(', ')}: add them to OPERATOR_CRD_GROUPS in scripts/verify/pulumi/operator-crds.ts (or crdGroups in stacks/operators/versions.ts)`);
-  const newest = loadCrdIndex(crdsDir);
+  // The shared set, then the CRDs of the pinned charts for the kinds it lacks (Kueue's Topology, ...).
+  const newest = addChartCrds(loadCrdIndex(crdsDir), chartsDirBeside(crdsDir));
   if (newest.problem) throw new Fatal(`CRDs: ${newest.problem}`);
   const released = loadCrdIndex(path.join(crdsDir, '_released'));
   const selected = selectCrds(newest.infos, released.infos || [], groups);

@@ -6,7 +6,8 @@ import type { KubeObject } from '../core/objects';
 
 /**
  * API groups whose CRDs each operator's install brings (its chart's or kustomization's crds/),
- * limited to what the offline check can install from ../shared/crds. Read from the pinned
+ * limited to what the offline check can install from ../shared/crds and, for kinds it lacks, the
+ * pinned charts' own CRDs (scripts/verify/core/chart-crds.ts). Read from the pinned
  * releases: argo-helm argo-workflows (crds.install, default true), kserve-crd chart, Kueue chart
  * (config/components/crd), training-operator v1.9.4 standalone overlay (manifests/base/crds),
  * kube-prometheus-stack (charts/crds: prometheus-operator CRDs), Volcano chart, Karpenter chart.
