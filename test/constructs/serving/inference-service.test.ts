@@ -102,3 +102,31 @@ describe('KServeInferenceService', () => {
       .toThrow(/prop 'canaryTrafficPercent' is 10; traffic splitting needs Knative revisions/);
   });
 });
+
+describe('KServeInferenceService on GPU pools with features', () => {
+  const { GpuAllocation, Interconnect } = require('../../../constructs/cluster/gpu-features') as typeof import('../../../constructs/cluster/gpu-features');
+  const model = { modelFormat: ModelFormat.SKLEARN, model: ModelLocation.fromUri('gs://bucket/model') };
+
+  test('a DRA pool: the predictor claims its GPU from the pool\'s ResourceClaimTemplate, written once beside it; no nvidia.com/gpu', () => {
+    const chart = testChart('ml');
+    const dra = NodePool.gpu({ name: 'l4-dra', accelerator: Accelerator.NVIDIA_L4, gpusPerNode: 2, allocation: GpuAllocation.dra() });
+    new KServeInferenceService(chart, 'a', { pool: dra, gpus: 1, ...model });
+    new KServeInferenceService(chart, 'b', { pool: dra, gpus: 1, ...model });
+    const objects = synth(chart);
+    const predictor = byKindName(objects, 'InferenceService', 'a').spec.predictor;
+    expect(predictor.resourceClaims).toEqual([{ name: 'gpus', resourceClaimTemplateName: 'l4-dra-gpus-1' }]);
+    expect(predictor.model.resources.claims).toEqual([{ name: 'gpus' }]);
+    expect(predictor.model.resources.limits).not.toHaveProperty('nvidia.com/gpu');
+    expect(objects.filter((o) => o.kind === 'ResourceClaimTemplate').map((o) => o.metadata.name)).toEqual(['l4-dra-gpus-1']);
+  });
+
+  test('an EFA pool: the predictor requests its share of the EFA devices and gets NCCL\'s settings', () => {
+    const chart = testChart('ml');
+    const efa = NodePool.gpu({ name: 'h100', accelerator: Accelerator.NVIDIA_H100_80GB, gpusPerNode: 8, instanceType: 'p5.48xlarge', interconnect: Interconnect.efa() });
+    new KServeInferenceService(chart, 'big', { pool: efa, gpus: 8, ...model });
+    const m = byKindName(synth(chart), 'InferenceService', 'big').spec.predictor.model;
+    expect(m.resources.limits).toMatchObject({ 'nvidia.com/gpu': 8, 'vpc.amazonaws.com/efa': 32 });
+    expect(m.env).toEqual(expect.arrayContaining([{ name: 'FI_PROVIDER', value: 'efa' }]));
+    expect(byKindName(synth((() => { const c = testChart('ml'); new KServeInferenceService(c, 'cpu', { pool: gpu, ...model }); return c; })()), 'InferenceService', 'cpu').spec.predictor.model.env).toBeUndefined();
+  });
+});
