@@ -259,7 +259,7 @@ export class NodePool implements PodPlacement {
   public gpuResources(count: number, owner: { scope: Where; prop: string } = { scope: { kind: 'NodePool', path: this.name }, prop: 'gpus' }): GpuResources {
     this.checkGpuCount(count, owner);
     if (this.draDeviceClass) {
-      throw propError(owner.scope, owner.prop, count, `pool '${this.name}' allocates GPUs through DRA (${this.gpu!.allocation}); this workload renders a Kubernetes 1.27-typed pod (cdk8s-plus-27) that cannot carry resource.k8s.io/v1 pod claims; run it on a device-plugin pool (DRA GPUs reach training jobs and InferenceServices)`);
+      throw propError(owner.scope, owner.prop, count, `pool '${this.name}' allocates GPUs through DRA (${this.gpu!.allocation}), and this pod is rendered without a pod-level claim (a workflow step or a cache fill); run it on a device-plugin pool (training jobs, InferenceServices and the serving and ingestion workloads claim DRA GPUs)`);
     }
     const own = { [NVIDIA_GPU_RESOURCE]: k8s.Quantity.fromNumber(count), ...this.interconnectResources(count) };
     return { requests: { ...own }, limits: { ...own } };

@@ -1,5 +1,5 @@
 import { ApiObject, ApiObjectProps, Chart, Size } from 'cdk8s';
-import { IConstruct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { ContainerResources, renderResources, sizeQuantity } from './compute';
 import { propError } from './errors';
@@ -109,8 +109,7 @@ export function renderContainer(options: PodTemplateOptions): k8s.Container {
  * device plugin or no GPUs).
  */
 function gpuClaimOf(options: PodTemplateOptions): GpuClaim | undefined {
-  const gpus = options.container.gpus ?? 0;
-  return gpus > 0 && Number.isInteger(gpus) ? options.pool.gpuClaim?.(gpus, { scope: options.owner, prop: 'gpus' }) : undefined;
+  return podGpuClaim(options.owner, options.pool, options.container.gpus);
 }
 
 /** The main container; with `claim` its GPUs are that DRA claim, else `nvidia.com/gpu` (which a DRA pool refuses). */
@@ -147,9 +146,36 @@ function containerWithGpus(options: PodTemplateOptions, claim: GpuClaim | undefi
   };
 }
 
-/** A pod spec derived from the pool (nodeSelector, tolerations) with the restricted security context. */
-export function renderPodSpec(options: PodTemplateOptions): k8s.PodSpec {
-  return podSpecWithGpus(options, undefined);
+/**
+ * A pod spec derived from the pool (nodeSelector, tolerations) with the restricted security context.
+ * With `claim` (`podGpuClaim`), the container's GPUs are that DRA claim: the caller writes the pod's
+ * claim into its object (`typedWorkload`).
+ */
+export function renderPodSpec(options: PodTemplateOptions, claim?: GpuClaim): k8s.PodSpec {
+  return podSpecWithGpus(options, claim);
+}
+
+/** The DRA claim of a pod with `gpus` GPUs on `pool` (undefined for the device plugin or no GPUs). */
+export function podGpuClaim(owner: string, pool: PodPlacement, gpus: number | undefined): GpuClaim | undefined {
+  const count = gpus ?? 0;
+  return count > 0 && Number.isInteger(count) ? pool.gpuClaim?.(count, { scope: owner, prop: 'gpus' }) : undefined;
+}
+
+/**
+ * A workload object from the JSON of its typed props (`k8s.toJson_*Props`), with its pods' DRA claim
+ * written at `podSpecPath` and the pool's ResourceClaimTemplate beside it. cdk8s-plus-27's L1 classes
+ * know pod claims only in their pre-1.31 shape and drop unknown keys, so a workload with a claim is
+ * a plain ApiObject; without one, `typed` makes the usual L1 object.
+ */
+export function typedWorkload(
+  scope: Construct, head: { apiVersion: string; kind: string }, json: Record<string, any> | undefined, claim: GpuClaim | undefined, podSpecPath: readonly string[], typed: () => ApiObject,
+): ApiObject {
+  if (!claim) return typed();
+  emitClaimTemplate(scope, claim);
+  const copy = JSON.parse(JSON.stringify(json));
+  const spec = podSpecPath.reduce((o, key) => o[key], copy);
+  spec.resourceClaims = [{ name: claim.name, resourceClaimTemplateName: claim.templateName }];
+  return new ApiObject(scope, 'Resource', { ...head, ...copy });
 }
 
 function podSpecWithGpus(options: PodTemplateOptions, claim: GpuClaim | undefined): k8s.PodSpec {
@@ -171,9 +197,9 @@ function podSpecWithGpus(options: PodTemplateOptions, claim: GpuClaim | undefine
   };
 }
 
-/** A pod template: labels and annotations plus `renderPodSpec`. */
-export function renderPodTemplate(options: PodTemplateOptions): k8s.PodTemplateSpec {
-  return podTemplateWithGpus(options, undefined);
+/** A pod template: labels and annotations plus `renderPodSpec` (with `claim`, as it says). */
+export function renderPodTemplate(options: PodTemplateOptions, claim?: GpuClaim): k8s.PodTemplateSpec {
+  return podTemplateWithGpus(options, claim);
 }
 
 function podTemplateWithGpus(options: PodTemplateOptions, claim: GpuClaim | undefined): k8s.PodTemplateSpec {

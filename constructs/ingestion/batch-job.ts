@@ -3,6 +3,7 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { IDatasetCache, DATASET_CACHE } from './dataset-cache-ref';
 import { renderIngestionPod, wholeSeconds } from './job-pod';
+import { podGpuClaim, typedWorkload } from '../core/pod-template';
 import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
@@ -147,6 +148,7 @@ export class BatchProcessingJob extends Construct implements IWorkflowResource {
     checkQueueNamespace(this, 'queue', props.queue, Chart.of(this).namespace);
     const labels = props.queue ? { [KUEUE_QUEUE_LABEL]: props.queue.name } : undefined;
     const network = NamespaceNetwork.of(this).group(this, ingestionJobNeeds(this.name, PodComponent.BATCH_JOB, props.internetEgress || props.cache?.consumerInternetEgress));
+    const claim = podGpuClaim(this.node.path, props.pool, props.container.gpus);
     const jobSpec: k8s.JobSpec = {
       parallelism: this.parallelism,
       completions: this.completions,
@@ -162,22 +164,25 @@ export class BatchProcessingJob extends Construct implements IWorkflowResource {
         cache: props.cache,
         priorityClass: props.priorityClass,
         labels: network.podLabels,
+        claim,
       }),
     };
     if (props.schedule) {
-      this.apiObject = new k8s.KubeCronJob(this, 'Resource', {
+      const cronJob: k8s.KubeCronJobProps = {
         metadata: { name: this.name, labels },
         spec: {
           schedule: props.schedule.expressionString,
           concurrencyPolicy: p.concurrencyPolicy,
           jobTemplate: { metadata: labels ? { labels } : undefined, spec: jobSpec },
         },
-      });
+      };
+      this.apiObject = typedWorkload(this, k8s.KubeCronJob.GVK, k8s.toJson_KubeCronJobProps(cronJob), claim, ['spec', 'jobTemplate', 'spec', 'template', 'spec'], () => new k8s.KubeCronJob(this, 'Resource', cronJob));
       // A CronJob never finishes: as a workflow step it succeeds once created.
       this.successCondition = undefined;
       this.failureCondition = undefined;
     } else {
-      this.apiObject = new k8s.KubeJob(this, 'Resource', { metadata: { name: this.name, labels }, spec: jobSpec });
+      const job: k8s.KubeJobProps = { metadata: { name: this.name, labels }, spec: jobSpec };
+      this.apiObject = typedWorkload(this, k8s.KubeJob.GVK, k8s.toJson_KubeJobProps(job), claim, ['spec', 'template', 'spec'], () => new k8s.KubeJob(this, 'Resource', job));
       this.successCondition = `status.succeeded > ${(this.completions ?? 1) - 1}`;
       this.failureCondition = `status.failed > ${this.retries}`;
     }

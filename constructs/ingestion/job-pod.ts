@@ -4,12 +4,15 @@ import { CACHE_DIR_ENV, IDatasetCache } from './dataset-cache-ref';
 import { NodePool } from '../cluster/node-pool';
 import { DEFAULT_RESOURCES } from '../core/compute';
 import { propError, Where } from '../core/errors';
+import type { GpuClaim } from '../core/pod-placement';
 import { ContainerSpec, renderPodSpec } from '../core/pod-template';
 import { IPriorityClass } from '../core/scheduling';
 import { VolumeAttachment } from '../core/volume-types';
 
 /** Inputs of an ingestion Job's pod (shared by the batching and sharding constructs). */
 export interface IngestionPodOptions {
+  /** The pod's DRA claim for its GPUs (`podGpuClaim`); the Job gets it from `typedWorkload`. */
+  readonly claim?: GpuClaim;
   readonly owner: string;
   readonly containerName: string;
   readonly container: ContainerSpec;
@@ -43,7 +46,7 @@ export function renderIngestionPod(o: IngestionPodOptions): k8s.PodTemplateSpec 
     pool: o.pool,
     volumes: [...(o.volumes ?? []), ...(cache ? [cache.volume] : [])],
     restartPolicy: 'Never',
-  });
+  }, o.claim);
   const fieldEnv: k8s.EnvVar[] = Object.entries(o.fieldEnv ?? {}).map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { fieldPath } } }));
   const [main] = spec.containers;
   const mainEnv = [...fieldEnv, ...(main.env ?? [])];

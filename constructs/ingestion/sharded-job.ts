@@ -3,6 +3,7 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { IDatasetCache, DATASET_CACHE } from './dataset-cache-ref';
 import { renderIngestionPod, wholeSeconds } from './job-pod';
+import { podGpuClaim, typedWorkload } from '../core/pod-template';
 import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
@@ -137,8 +138,10 @@ export class ShardedIngestionJob extends Construct implements IWorkflowResource 
     checkQueueNamespace(this, 'queue', props.queue, Chart.of(this).namespace);
     const labels = props.queue ? { [KUEUE_QUEUE_LABEL]: props.queue.name } : undefined;
     const network = NamespaceNetwork.of(this).group(this, ingestionJobNeeds(this.name, PodComponent.SHARDED_INGESTION, props.internetEgress || props.cache?.consumerInternetEgress));
+    const claim = podGpuClaim(this.node.path, props.pool, props.container.gpus);
     const template = renderIngestionPod({
       owner: this.node.path,
+      claim,
       containerName: 'shard',
       container: {
         ...props.container,
@@ -166,12 +169,9 @@ export class ShardedIngestionJob extends Construct implements IWorkflowResource 
     };
     // The typed JobSpec (Kubernetes 1.27) lacks the per-index fields, GA on the 1.34 target, and
     // KubeJob.toJson drops unknown keys even from patches: emit the Job as a plain ApiObject.
-    const job = new ApiObject(this, 'Resource', {
-      apiVersion: 'batch/v1',
-      kind: 'Job',
-      metadata: { name: this.name, labels },
-      spec: { ...k8s.toJson_JobSpec(spec), backoffLimitPerIndex: retries, ...(maxFailed === undefined ? {} : { maxFailedIndexes: maxFailed }) },
-    });
+    const json = { metadata: { name: this.name, labels }, spec: { ...k8s.toJson_JobSpec(spec), backoffLimitPerIndex: retries, ...(maxFailed === undefined ? {} : { maxFailedIndexes: maxFailed }) } };
+    const head = { apiVersion: 'batch/v1', kind: 'Job' };
+    const job = typedWorkload(this, head, json, claim, ['spec', 'template', 'spec'], () => new ApiObject(this, 'Resource', { ...head, ...json }));
     this.apiObject = job;
     this.successCondition = `status.succeeded > ${this.shards - 1}`;
     this.failureCondition = `status.failed > ${this.shards * retries + (maxFailed ?? 0)}`;

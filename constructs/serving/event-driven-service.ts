@@ -3,6 +3,7 @@ import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { Construct } from 'constructs';
 import { DisruptionBudget } from './disruption-budget';
 import { MODEL_SERVER_CHECKS, ModelServerOptions, renderServerPod, SERVER_DEFAULTS, serverLabels, serviceSpec } from './model-server';
+import { podGpuClaim, typedWorkload } from '../core/pod-template';
 import { ScaleTrigger } from './scale-trigger';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
@@ -97,13 +98,15 @@ export class EventDrivenModelService extends Construct {
     budget?.check(this, this.minReplicas);
 
     const labels = serverLabels(this.name, 'event-driven-server');
-    this.apiObject = new k8s.KubeDeployment(this, 'Resource', {
+    const claim = podGpuClaim(this.node.path, props.pool, props.container.gpus);
+    const deployment: k8s.KubeDeploymentProps = {
       metadata: { name: this.name },
       spec: {
         selector: { matchLabels: labels },
-        template: renderServerPod(this.node.path, props, labels, { containerName: 'model-server' }),
+        template: renderServerPod(this.node.path, props, labels, { containerName: 'model-server', claim }),
       },
-    });
+    };
+    this.apiObject = typedWorkload(this, k8s.KubeDeployment.GVK, k8s.toJson_KubeDeploymentProps(deployment), claim, ['spec', 'template', 'spec'], () => new k8s.KubeDeployment(this, 'Resource', deployment));
     this.service = new k8s.KubeService(this, 'Service', { metadata: { name: this.name }, spec: serviceSpec(labels, servicePort) });
     // The Service's clients (gateways, `clients`) reach the serving port; the replicas need nothing else.
     NamespaceNetwork.of(this).group(this, modelServerNeeds(this.name, 'event-driven-server', props.port ?? SERVER_DEFAULTS.port, props.clients));

@@ -5,6 +5,7 @@ import { NodePool, NODE_POOL } from '../cluster/node-pool';
 import { requireInteger } from '../core/errors';
 import { Labels } from '../core/labels';
 import { ContainerSpec, renderPodTemplate } from '../core/pod-template';
+import type { GpuClaim } from '../core/pod-placement';
 import { CONTAINER_SPEC, PRIORITY_CLASS, VOLUME_ATTACHMENTS } from '../core/prop-checks';
 import { arrayOf, instanceOf, oneOf, optional, PropChecks } from '../core/required-props';
 import { IPriorityClass } from '../core/scheduling';
@@ -94,6 +95,8 @@ export interface ServerPodExtras {
   readonly fieldEnv?: Readonly<Record<string, string>>;
   /** Container security context override (e.g. a read-only root file system). */
   readonly securityContext?: k8s.SecurityContext;
+  /** The pod's DRA claim for its GPUs (`podGpuClaim`); the object gets it from `typedWorkload`. */
+  readonly claim?: GpuClaim;
   /**
    * Label holding the pod's revision, for spread counting.
    * @default 'pod-template-hash' (Deployments; StatefulSets use 'controller-revision-hash')
@@ -116,7 +119,7 @@ export function renderServerPod(owner: string, options: ModelServerOptions, labe
     ports: [{ name: SERVING_PORT_NAME, containerPort: port, protocol: 'TCP' }],
     readinessProbe: readiness,
     livenessProbe: liveness,
-  });
+  }, extras.claim);
   const spec = template.spec!;
   const [main] = spec.containers;
   const fieldEnv: k8s.EnvVar[] = Object.entries(extras.fieldEnv ?? {}).map(([name, fieldPath]) => ({ name, valueFrom: { fieldRef: { fieldPath } } }));

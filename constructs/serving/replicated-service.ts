@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import { IWorkflowResource } from '../core/workflow-resource';
 import { DisruptionBudget } from './disruption-budget';
 import { MODEL_SERVER_CHECKS, ModelServerOptions, renderServerPod, SERVER_DEFAULTS, serverLabels, serviceSpec } from './model-server';
+import { podGpuClaim, typedWorkload } from '../core/pod-template';
 import { ScalingMetric } from './scaling-metric';
 import { withDefaults } from '../core/defaults';
 import { propError, requireInteger } from '../core/errors';
@@ -95,15 +96,17 @@ export class ReplicatedModelService extends Construct implements IWorkflowResour
 
     const labels = serverLabels(this.name, 'model-server');
     const autoscaled = this.maxReplicas > this.minReplicas;
-    this.apiObject = new k8s.KubeDeployment(this, 'Resource', {
+    const claim = podGpuClaim(this.node.path, props.pool, props.container.gpus);
+    const deployment: k8s.KubeDeploymentProps = {
       metadata: { name: this.name },
       spec: {
         replicas: autoscaled ? undefined : this.minReplicas,
         selector: { matchLabels: labels },
         strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: k8s.IntOrString.fromNumber(0), maxSurge: k8s.IntOrString.fromNumber(1) } },
-        template: renderServerPod(this.node.path, props, labels, { containerName: 'model-server' }),
+        template: renderServerPod(this.node.path, props, labels, { containerName: 'model-server', claim }),
       },
-    });
+    };
+    this.apiObject = typedWorkload(this, k8s.KubeDeployment.GVK, k8s.toJson_KubeDeploymentProps(deployment), claim, ['spec', 'template', 'spec'], () => new k8s.KubeDeployment(this, 'Resource', deployment));
     this.service = new k8s.KubeService(this, 'Service', { metadata: { name: this.name }, spec: serviceSpec(labels, servicePort) });
     // The Service's clients (gateways, `clients`) reach the serving port; the replicas need nothing else.
     NamespaceNetwork.of(this).group(this, modelServerNeeds(this.name, 'model-server', props.port ?? SERVER_DEFAULTS.port, props.clients));

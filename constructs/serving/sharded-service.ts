@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { DisruptionBudget } from './disruption-budget';
 import { HealthCheck } from './health-check';
 import { MODEL_SERVER_CHECKS, ModelServerOptions, renderServerPod, serverLabels, serviceSpec, SERVER_DEFAULTS } from './model-server';
+import { podGpuClaim, typedWorkload } from '../core/pod-template';
 import { MAX_ROUTED_SHARDS, renderShardRouterConfig, ROUTER_PORT, RoutingKey, SHARD_ROUTER_IMAGE } from './shard-router';
 import { ContainerResources } from '../core/compute';
 import { withDefaults } from '../core/defaults';
@@ -125,7 +126,8 @@ export class ShardedModelService extends Construct {
       metadata: { name: headless },
       spec: { ...serviceSpec(shardLabels, port), type: undefined, clusterIp: 'None' },
     });
-    this.apiObject = new k8s.KubeStatefulSet(this, 'Resource', {
+    const claim = podGpuClaim(this.node.path, props.pool, props.container.gpus);
+    const statefulSet: k8s.KubeStatefulSetProps = {
       metadata: { name: this.name },
       spec: {
         replicas: this.shards,
@@ -140,9 +142,11 @@ export class ShardedModelService extends Construct {
           containerName: 'model-shard',
           fieldEnv: { [ShardServerEnv.ID]: `metadata.labels['${POD_INDEX_LABEL}']` },
           revisionLabel: 'controller-revision-hash',
+          claim,
         }),
       },
-    });
+    };
+    this.apiObject = typedWorkload(this, k8s.KubeStatefulSet.GVK, k8s.toJson_KubeStatefulSetProps(statefulSet), claim, ['spec', 'template', 'spec'], () => new k8s.KubeStatefulSet(this, 'Resource', statefulSet));
     new k8s.KubePodDisruptionBudget(this, 'ShardDisruptionBudget', {
       metadata: { name: headless },
       spec: DisruptionBudget.maxUnavailable(1).toSpec(shardLabels),
