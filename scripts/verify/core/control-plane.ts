@@ -11,6 +11,7 @@ import { goBinaries, requireExecutable } from './build-tools';
 import { httpGet } from './http';
 import { freePort, pickPort } from './ports';
 import { startProcess, state, type Supervised, waitUntil } from './processes';
+import { egressSelectorConfiguration } from './service-routes';
 
 export interface ControlPlaneOptions {
   build: boolean;
@@ -20,6 +21,11 @@ export interface ControlPlaneOptions {
   etcdPort: number;
   etcdTimeout: number;
   apiserverTimeout: number;
+  /**
+   * Send kube-apiserver's `cluster` egress (service-referenced webhooks, APIServices) through an
+   * HTTP CONNECT proxy on ControlPlane.clusterEgressSocket (core/service-proxy.ts). Off by default.
+   */
+  clusterEgressProxy?: boolean;
 }
 
 export interface ControlPlaneBinaries {
@@ -73,6 +79,8 @@ export interface ControlPlane {
   certFile: string;
   /** The run's temp dir (removed by cleanup()). */
   tmp: string;
+  /** Where the `cluster` egress proxy must listen (with clusterEgressProxy). */
+  clusterEgressSocket?: string;
 }
 
 export async function startControlPlane(opts: ControlPlaneOptions, bins: ControlPlaneBinaries, profile = APISERVER_ONLY): Promise<ControlPlane> {
@@ -115,6 +123,10 @@ export async function startControlPlane(opts: ControlPlaneOptions, bins: Control
   fs.writeFileSync(path.join(tmp, 'sa.key'), privateKey, { mode: 0o600 });
   const certDir = path.join(tmp, 'certs');
   fs.mkdirSync(certDir);
+  // Only webhook, APIService and kubelet calls dial the cluster egress: the proxy may start after readiness.
+  const clusterEgressSocket = opts.clusterEgressProxy ? path.join(tmp, 'cluster-egress.sock') : undefined;
+  const egressFile = path.join(tmp, 'egress-selector.json');
+  if (clusterEgressSocket) fs.writeFileSync(egressFile, JSON.stringify(egressSelectorConfiguration(clusterEgressSocket)));
 
   // kube-apiserver. Without --tls-cert-file it generates a self-signed CA + serving cert for
   // 127.0.0.1 into --cert-dir (apiserver.crt = serving cert followed by its CA).
@@ -138,6 +150,7 @@ export async function startControlPlane(opts: ControlPlaneOptions, bins: Control
       ...(profile.serviceAccountAdmission ? [] : ['--disable-admission-plugins=ServiceAccount']),
       '--endpoint-reconciler-type=none', // the loopback address is not a valid Endpoints IP
       '--profiling=false',
+      ...(clusterEgressSocket ? [`--egress-selector-config-file=${egressFile}`] : []),
     ],
     path.join(tmp, 'kube-apiserver.log'),
   );
@@ -152,5 +165,5 @@ export async function startControlPlane(opts: ControlPlaneOptions, bins: Control
     const r = await client.request('GET', '/readyz', { timeoutMs: 5000 });
     return r.status === 200 || `HTTP ${r.status} ${typeof r.body === 'string' ? r.body.split('\n').filter((l) => l.includes('failed')).join('; ') : ''}`;
   });
-  return { client: client!, securePort, etcdClient, etcd, apiserver, token, certFile, tmp };
+  return { client: client!, securePort, etcdClient, etcd, apiserver, token, certFile, tmp, clusterEgressSocket };
 }
