@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
+import type { ServiceProxy } from '../core/service-proxy';
 import { CLUSTER_SCOPED_KINDS, groupKind } from '../../../constructs/core/api-groups';
 import { crdInfo, type CrdInfo } from '../core/crd-index';
 import type { KubeObject } from '../core/objects';
@@ -81,21 +82,32 @@ export function sortRendered(release: ChartRelease, docs: readonly KubeObject[],
 }
 
 /**
- * A chart's webhook configurations served by the local process: every webhook whose service is
- * `service` (name in the release namespace) gets `url: https://127.0.0.1:<port><path>` and our CA;
- * webhooks of other services are dropped (nothing would answer them). Names, rules, failure
- * policies, selectors and side effects stay the chart's.
+ * A chart's webhook configurations served by the local process, for every webhook whose service
+ * is `service`; webhooks of other services are dropped (nothing would answer them). With `proxy`
+ * (kube-apiserver's cluster egress, core/service-proxy.ts) each keeps the chart's
+ * `clientConfig.service` and gets only our CA, as cert-manager's cainjector or the operator's
+ * cert rotator would give it, and its Service port is routed to the process; without, the
+ * clientConfig becomes `url: https://127.0.0.1:<port><path>`. Names, rules, failure policies,
+ * selectors and side effects stay the chart's.
  */
-export function localWebhooks(configurations: readonly KubeObject[], { service, port, caPem }: { service: string; port: number; caPem: string }): KubeObject[] {
+export function localWebhooks(configurations: readonly KubeObject[], { service, port, caPem, proxy }: { service: string; port: number; caPem: string; proxy?: Pick<ServiceProxy, 'route'> }): KubeObject[] {
   const caBundle = Buffer.from(caPem).toString('base64');
   return configurations.flatMap((c) => {
     const webhooks = (c.webhooks || []).flatMap((w: KubeObject) => {
       const svc = w.clientConfig?.service;
       if (!svc || svc.name !== service) return [];
-      return [{ ...w, clientConfig: { url: `https://127.0.0.1:${port}${svc.path || '/'}`, caBundle } }];
+      if (!proxy) return [{ ...w, clientConfig: { url: `https://127.0.0.1:${port}${svc.path || '/'}`, caBundle } }];
+      // kube-apiserver's default Service port for webhooks is 443 (admissionregistration/v1 ServiceReference).
+      proxy.route(svc.namespace, svc.name, svc.port ?? 443, port);
+      return [{ ...w, clientConfig: { ...w.clientConfig, caBundle } }];
     });
     return webhooks.length ? [{ ...c, metadata: { name: c.metadata.name, labels: c.metadata.labels }, webhooks }] : [];
   });
+}
+
+/** How the harness says where a chart's webhooks are served, for its log lines. */
+export function webhooksServedAt(service: string, port: number, proxy: unknown): string {
+  return proxy ? `through their Service ${service} as the chart writes it (the harness's egress proxy routes it to 127.0.0.1:${port})` : `on 127.0.0.1:${port}`;
 }
 
 /** The Deployment of a rendered chart whose name ends with `suffix` (e.g. `workflow-controller`). */

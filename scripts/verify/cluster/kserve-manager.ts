@@ -29,7 +29,7 @@ import { startProcess, type Supervised } from '../core/processes';
 import { log } from '../core/runtime';
 import { actAs } from '../core/service-account-identity';
 import { containerEnv } from './argo-steps';
-import { certManagerSecrets, deploymentOf, isCertManagerObject, localWebhooks, type RenderedChart, webhookServiceOf } from './chart-render';
+import { certManagerSecrets, deploymentOf, isCertManagerObject, localWebhooks, webhooksServedAt, type RenderedChart, webhookServiceOf } from './chart-render';
 import { applyOrFail, installChart } from './charted-operators';
 import { waitHealthy } from './components';
 import { registerWebhooks } from './run-operators';
@@ -96,10 +96,11 @@ export async function startKServe(
   const env = { ...containerEnv({ metadata: { name: `${deployment.metadata.name}-verify`, namespace }, spec: pod }, container), KUBECONFIG: kubeconfig, TMPDIR: privateTmp };
   const child = startProcess('kserve', bin, args, path.join(cp.tmp, 'kserve.log'), env);
   await waitHealthy(child, ports.health, opts.componentTimeout);
-  const webhooks = localWebhooks(resources.webhooks, { service: webhookServiceOf(resources), port: ports.webhook, caPem: certs.caPem });
+  const service = webhookServiceOf(resources);
+  const webhooks = localWebhooks(resources.webhooks, { service, port: ports.webhook, caPem: certs.caPem, proxy: cp.serviceProxy });
   await registerWebhooks(cp.client, webhooks);
   log(
-    `==> kserve manager ready as ServiceAccount ${namespace}/${serviceAccount} (the chart's RBAC); ${webhooks.length} webhook configuration(s) on 127.0.0.1:${ports.webhook};` +
+    `==> kserve manager ready as ServiceAccount ${namespace}/${serviceAccount} (the chart's RBAC); ${webhooks.length} webhook configuration(s) ${webhooksServedAt(service, ports.webhook, cp.serviceProxy)};` +
       ` left out: ${serving.left.join(', ')} (cert-manager is not run: the harness issued Secret ${serving.secretName} and the webhooks' caBundle);` +
       ` replaced process fields: ${replaced.join(', ')}, TMPDIR; not run: the kube-rbac-proxy sidecar`,
   );

@@ -23,7 +23,7 @@ import type { KubeObject } from '../core/objects';
 import { freePort } from '../core/ports';
 import type { Supervised } from '../core/processes';
 import { log } from '../core/runtime';
-import { certManagerSecrets, configurationOf, deploymentOf, volumeMountedAt, isCertManagerObject, localWebhooks, type RenderedChart, webhookServiceOf, withConfigFile } from './chart-render';
+import { certManagerSecrets, configurationOf, deploymentOf, volumeMountedAt, isCertManagerObject, localWebhooks, webhooksServedAt, type RenderedChart, webhookServiceOf, withConfigFile } from './chart-render';
 import { applyOrFail, installChart } from './charted-operators';
 import { waitHealthy } from './components';
 import { kueueFrameworks, kueueRuntimeConfiguration } from './operators';
@@ -70,7 +70,7 @@ export async function startKueueFromChart(
 
   const [healthPort, webhookPort] = [await freePort(), await freePort()];
   const { configuration, replaced } = kueueRuntimeConfiguration(chartConfiguration, { healthPort, webhookPort, certDir: WEBHOOK_CERT_DIR });
-  const webhooks = localWebhooks(chart.webhooks, { service, port: webhookPort, caPem: webhookCerts.caPem });
+  const webhooks = localWebhooks(chart.webhooks, { service, port: webhookPort, caPem: webhookCerts.caPem, proxy: cp.serviceProxy });
   await registerWebhooks(cp.client, webhooks);
   const serviceAccount = { namespace, name: deployment.spec.template.spec.serviceAccountName || 'default' };
   const args = [...withConfigFile(container.args || [], '/tmp/controller_manager_config.yaml'), '--feature-gates=VisibilityOnDemand=false'];
@@ -80,7 +80,7 @@ export async function startKueueFromChart(
   });
   await waitHealthy(child, healthPort, opts.componentTimeout);
   log(
-    `==> kueue ready as ServiceAccount ${namespace}/${serviceAccount.name} (the chart's RBAC), ${webhooks.length} webhook configuration(s) on 127.0.0.1:${webhookPort};` +
+    `==> kueue ready as ServiceAccount ${namespace}/${serviceAccount.name} (the chart's RBAC), ${webhooks.length} webhook configuration(s) ${webhooksServedAt(service, webhookPort, cp.serviceProxy)};` +
       ` frameworks: ${kueueFrameworks(configuration).join(', ') || 'none'}; fairSharing: ${configuration.fairSharing ? JSON.stringify(configuration.fairSharing) : 'off'};` +
       ` left out: ${chart.objects.filter(leftOut).map((o) => `${o.kind} ${o.metadata.name}`).join(', ')} (cert-manager is not run: the harness issued ${[webhook, ...others].map((c) => c.secretName).join(', ')});` +
       ` replaced: ${[...replaced, '--feature-gates=VisibilityOnDemand=false'].join(', ')}`,

@@ -14,6 +14,7 @@ import path from 'node:path';
 import { commandLine } from '../core/args';
 import { type CanaryResult, canaryLine, canaryReportLines, exitCodeWithCanaries, missedSuffix } from '../core/canaries';
 import { resolveBinaries, startControlPlane, WITH_CONTROLLERS } from '../core/control-plane';
+import { startServiceProxy } from '../core/service-proxy';
 import { addProjectCrds, loadCrdIndex } from '../core/crds';
 import { loadDist } from '../core/dist';
 import { extractAllEmbedded } from '../core/embedded';
@@ -123,7 +124,9 @@ async function main(): Promise<number> {
 
   // 2. control plane, nodes, storage
   const bins = resolveBinaries(opts, { withControllers: true });
-  const cp = await startControlPlane(opts, bins, WITH_CONTROLLERS);
+  // Webhooks keep the charts' Service references: kube-apiserver reaches them through the harness's egress proxy.
+  const cp = await startControlPlane({ ...opts, clusterEgressProxy: true }, bins, WITH_CONTROLLERS);
+  cp.serviceProxy = await startServiceProxy(cp.client, log, { socketPath: cp.clusterEgressSocket! });
   const kubeconfigFile = writeKubeconfig(cp);
   await startControllerManager(cp, bins, kubeconfigFile, opts.componentTimeout);
   const extraSchedulers = schedulerNames([...objects, ...embeddedRuns]);

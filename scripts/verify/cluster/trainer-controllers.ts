@@ -19,7 +19,7 @@ import type { ControlPlane } from '../core/control-plane';
 import type { KubeObject } from '../core/objects';
 import { freePort } from '../core/ports';
 import { log } from '../core/runtime';
-import { configurationOf, deploymentOf, localWebhooks, type RenderedChart, withConfigFile } from './chart-render';
+import { configurationOf, deploymentOf, localWebhooks, webhooksServedAt, type RenderedChart, withConfigFile } from './chart-render';
 import { applyOrFail, installChart } from './charted-operators';
 import { waitHealthy } from './components';
 import { startPodProcess } from './pod-process';
@@ -92,7 +92,7 @@ export async function startTrainerControllers(
     await applyOrFail(cp.client, [rotatorSecret(secret, namespace, certs)], ctx, `the ${p.spec.name} webhook certificate Secret ${secret}`);
     const ports = { health: await freePort(), webhook: await freePort(), status: await freePort() };
     const { configuration, replaced } = controllerProcessConfiguration(p.configuration, ports);
-    const webhooks = localWebhooks(chart.webhooks, { service, port: ports.webhook, caPem: certs.caPem });
+    const webhooks = localWebhooks(chart.webhooks, { service, port: ports.webhook, caPem: certs.caPem, proxy: cp.serviceProxy });
     await registerWebhooks(cp.client, webhooks);
     const args = withConfigFile(p.container.args || [], '/tmp/controller_manager_config.yaml');
     const serviceAccount = { namespace, name: p.deployment.spec.template.spec.serviceAccountName || 'default' };
@@ -102,7 +102,7 @@ export async function startTrainerControllers(
     });
     await waitHealthy(child, ports.health, opts.componentTimeout);
     log(
-      `==> ${p.spec.name} ready as ServiceAccount ${namespace}/${serviceAccount.name} (the chart's RBAC, token at the pod's path), ${webhooks.length} webhook configuration(s) on 127.0.0.1:${ports.webhook};` +
+      `==> ${p.spec.name} ready as ServiceAccount ${namespace}/${serviceAccount.name} (the chart's RBAC, token at the pod's path), ${webhooks.length} webhook configuration(s) ${webhooksServedAt(service, ports.webhook, cp.serviceProxy)};` +
         ` the chart's Configuration with process fields replaced: ${replaced.join(', ')}; Secret ${secret} filled by the harness (its CA ${p.spec.caName})`,
     );
   }

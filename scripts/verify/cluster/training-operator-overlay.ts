@@ -20,7 +20,7 @@ import { freePort } from '../core/ports';
 import type { Supervised } from '../core/processes';
 import { log } from '../core/runtime';
 import { containerEnv } from './argo-steps';
-import { deploymentOf, localWebhooks, type RenderedChart, volumeMountedAt, webhookServiceOf } from './chart-render';
+import { deploymentOf, localWebhooks, webhooksServedAt, type RenderedChart, volumeMountedAt, webhookServiceOf } from './chart-render';
 import { applyOrFail, installChart } from './charted-operators';
 import { waitHealthy } from './components';
 import { trainingOperatorCommandLine } from './operators';
@@ -64,14 +64,14 @@ export async function startTrainingOperatorFromOverlay(
   const stackArgs: string[] = (container.args || []).map(String);
   const templateFlag = stackArgs.find((a) => a.startsWith('--pytorch-init-container-template-file='));
   const args = trainingOperatorCommandLine(stackArgs, { healthPort, webhookPort, initTemplateFile: templateFlag?.split('=')[1] });
-  const webhooks = localWebhooks(chart.webhooks, { service, port: webhookPort, caPem: certs.caPem });
+  const webhooks = localWebhooks(chart.webhooks, { service, port: webhookPort, caPem: certs.caPem, proxy: cp.serviceProxy });
   await registerWebhooks(cp.client, webhooks);
   const serviceAccount = { namespace, name: pod.serviceAccountName || 'default' };
   const env = containerEnv({ metadata: { name: `${deployment.metadata.name}-verify`, namespace }, spec: pod }, container);
   const child = await startPodProcess(cp, { name: 'training-operator', bin, args, serviceAccount, certs, env, mounts: [[etc, '/etc']] });
   await waitHealthy(child, healthPort, opts.componentTimeout);
   log(
-    `==> training-operator ready as ServiceAccount ${namespace}/${serviceAccount.name} (the overlay's RBAC), ${webhooks.length} webhook configuration(s) on 127.0.0.1:${webhookPort};` +
+    `==> training-operator ready as ServiceAccount ${namespace}/${serviceAccount.name} (the overlay's RBAC), ${webhooks.length} webhook configuration(s) ${webhooksServedAt(service, webhookPort, cp.serviceProxy)};` +
       ` the stack's flags: ${stackArgs.join(' ') || 'none'}; files its ConfigMaps mount: ${Object.keys(etcFiles).map((f) => `/etc/${f}`).join(', ') || 'none'};` +
       ` Secret ${secretName} filled by the harness (its CA training-operator-ca); process flags: ${args.slice(0, 4).join(' ')}`,
   );

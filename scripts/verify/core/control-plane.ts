@@ -11,6 +11,7 @@ import { goBinaries, requireExecutable } from './build-tools';
 import { httpGet } from './http';
 import { freePort, pickPort } from './ports';
 import { startProcess, state, type Supervised, waitUntil } from './processes';
+import type { ServiceProxy } from './service-proxy';
 import { egressSelectorConfiguration } from './service-routes';
 
 export interface ControlPlaneOptions {
@@ -81,6 +82,8 @@ export interface ControlPlane {
   tmp: string;
   /** Where the `cluster` egress proxy must listen (with clusterEgressProxy). */
   clusterEgressSocket?: string;
+  /** The proxy listening there, once the caller started it (`startServiceProxy`): operators' webhook Services are routed through it. */
+  serviceProxy?: ServiceProxy;
 }
 
 export async function startControlPlane(opts: ControlPlaneOptions, bins: ControlPlaneBinaries, profile = APISERVER_ONLY): Promise<ControlPlane> {

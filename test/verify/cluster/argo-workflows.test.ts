@@ -120,6 +120,23 @@ describe('chart webhooks served by the local process', () => {
     expect(localWebhooks([cfg], { service: 'none', port: 1, caPem: 'CA' })).toEqual([]);
   });
 
+  test('with the egress proxy the chart\'s Service reference stays, gets our CA, and its port (443 by default) is routed to the process', () => {
+    const cfg = {
+      apiVersion: 'admissionregistration.k8s.io/v1', kind: 'MutatingWebhookConfiguration', metadata: { name: 'm' },
+      webhooks: [
+        { name: 'a.example', clientConfig: { service: { name: 'ctrl-webhook', namespace: 'ns', path: '/mutate' } } },
+        { name: 'b.example', clientConfig: { service: { name: 'ctrl-webhook', namespace: 'ns', path: '/mutate-b', port: 8443 } } },
+      ],
+    };
+    const routes: [string, string, number, number][] = [];
+    const [out] = localWebhooks([cfg], { service: 'ctrl-webhook', port: 9443, caPem: 'CA', proxy: { route: (...r) => { routes.push(r); } } });
+    expect(out.webhooks.map((w: Record<string, any>) => w.clientConfig)).toEqual([
+      { service: { name: 'ctrl-webhook', namespace: 'ns', path: '/mutate' }, caBundle: Buffer.from('CA').toString('base64') },
+      { service: { name: 'ctrl-webhook', namespace: 'ns', path: '/mutate-b', port: 8443 }, caBundle: Buffer.from('CA').toString('base64') },
+    ]);
+    expect(routes).toEqual([['ns', 'ctrl-webhook', 443, 9443], ['ns', 'ctrl-webhook', 8443, 9443]]);
+  });
+
   test('flag values in both spellings', () => {
     expect(flagValue(['--configmap', 'cm', '--x=1'], '--configmap')).toBe('cm');
     expect(flagValue(['--configmap=cm2'], '--configmap')).toBe('cm2');
