@@ -12,7 +12,9 @@ import { AccessMode } from '../constructs/core/volume-types';
 import { FairShareCohort } from '../constructs/operations/fair-share-cohort';
 import { PlatformPriorities } from '../constructs/operations/platform-priorities';
 import { PriorityTier } from '../constructs/operations/priority-tier';
-import { Team } from '../constructs/operations/team';
+import { KueueClusterQueue } from '../constructs/operations/cluster-queue';
+import { KueueLocalQueue } from '../constructs/operations/local-queue';
+import { RestrictedNamespace } from '../constructs/operations/restricted-namespace';
 import { KServeInferenceService } from '../constructs/serving/inference-service';
 import { ModelFormat, ModelLocation } from '../constructs/serving/model-location';
 import { AllReduceTrainingJob, CollectiveFramework, TrainingApi } from '../constructs/training/allreduce-job';
@@ -72,8 +74,8 @@ const SERVED_MODEL = 'gs://kfserving-examples/models/torchserve/image_classifier
 
 /**
  * Distributed training on the GPU pools people ask for, one Trainer v2 TrainJob per pool, all
- * admitted by Kueue through one Team whose quotas are exactly these pools (its own cohort, so no
- * other chart books them):
+ * admitted by Kueue through one ClusterQueue whose quotas are exactly these pools (its own cohort,
+ * so no other chart books them), in a restricted namespace:
  * - DRA: each worker claims its GPU from the pool's ResourceClaimTemplate; Kueue counts it through
  *   the DeviceClass mapping the stack gives its Configuration. A pool of three nodes or more also
  *   serves a model on one claimed GPU (KServe), on a node the team's quota leaves to it.
@@ -84,7 +86,10 @@ const SERVED_MODEL = 'gs://kfserving-examples/models/torchserve/image_classifier
  * The same torch DDP program on synthetic data as the training examples, checkpointing to a shared volume.
  */
 export class GpuExamples extends Chart {
-  public readonly team: Team;
+  /** Books the pools (its own cohort, so no other chart books them). */
+  public readonly clusterQueue: KueueClusterQueue;
+  /** Where the jobs queue. */
+  public readonly queue: KueueLocalQueue;
   public readonly jobs: Partial<Record<keyof GpuExamplePools, AllReduceTrainingJob>>;
   /** The InferenceService on the DRA pool (when it has a node to spare for it). */
   public readonly server?: KServeInferenceService;
@@ -95,18 +100,22 @@ export class GpuExamples extends Chart {
     const pools = Object.values(props.pools) as NodePool[];
     if (!pools.length) throw propError(this, 'pools', props.pools, 'give at least one GPU pool (dra, shared, multiNode or reserved)');
     const features = props.features ?? exampleFeatures(undefined);
+    // Construct-built workloads, each with its own network policies: a restricted namespace, not a
+    // Team's (whose members' run-time pods share one team-wide policy).
+    new RestrictedNamespace(this, 'Namespace', { name: namespace });
     const cohort = new FairShareCohort(this, 'Cohort', { name: namespace, pools });
     // The DRA pool also serves, outside Kueue, on one node of its own (at least two left to train).
     const serving = props.pools.dra && props.pools.dra.maxSize >= 3 ? props.pools.dra : undefined;
-    // The team books each pool whole, but the server's node: the examples are the pools' only Kueue workloads.
-    this.team = new Team(this, 'Team', {
-      name: namespace, namespace, group: `ml-${namespace}`, cohort,
+    // The queue books each pool whole, but the server's node: the examples are the pools' only Kueue workloads.
+    this.clusterQueue = new KueueClusterQueue(this, 'ClusterQueue', {
+      name: namespace, cohort, namespaces: [namespace],
       quotas: pools.map((pool) => {
         const nodes = pool.maxSize - (pool === serving ? 1 : 0);
         const memory = Size.mebibytes(pool.memoryPerNode.toMebibytes() * nodes);
         return { pool, nominal: { cpu: Cpu.units(pool.cpuPerNode * nodes), memory, gpus: pool.gpuUnitsPerNode * nodes } };
       }),
     });
+    this.queue = new KueueLocalQueue(this, 'LocalQueue', { name: 'gpu', namespace, clusterQueue: this.clusterQueue });
     const scripts = new ScriptBundle(this, 'training-scripts', { files: TRAINING_SCRIPTS });
     const checkpoints = new SharedVolume(this, 'checkpoints', {
       storage: Size.gibibytes(50), accessModes: [AccessMode.READ_WRITE_MANY], storageClass: features.storage.shared,
@@ -128,7 +137,7 @@ export class GpuExamples extends Chart {
       scheduling: o.scheduling,
     });
     const queued = (tier: PriorityTier, topology?: { level: string }) => GangScheduling.kueue({
-      queue: this.team.queue, priorityClass: priority(tier), topology: topology && { ...topology, placement: TopologyPlacement.REQUIRED },
+      queue: this.queue, priorityClass: priority(tier), topology: topology && { ...topology, placement: TopologyPlacement.REQUIRED },
     });
     const { dra, shared, multiNode, reserved } = props.pools;
     this.jobs = {};

@@ -36,7 +36,7 @@ describe('gpuExamplePoolsOf: the first pool of each GPU feature, each pool used 
 describe('GpuExamples on the local defaults', () => {
   const objects = synthGpuExamples();
 
-  test('one Team books each pool whole through its own cohort, DRA GPUs under their DeviceClass mapping', () => {
+  test('one ClusterQueue books each pool through its own cohort, DRA GPUs under their DeviceClass mapping', () => {
     const [group] = byKindName(objects, 'ClusterQueue', 'gpu-examples').spec.resourceGroups;
     expect(group.flavors.map((f: Manifest) => f.name).sort()).toEqual(['a100-mig', 'h100-block', 'h100-efa', 'l4-dra']);
     const gpus = (flavor: string) => Object.fromEntries(group.flavors.find((f: Manifest) => f.name === flavor).resources.filter((r: Manifest) => r.name.includes('gpu')).map((r: Manifest) => [r.name, r.nominalQuota]));
@@ -46,10 +46,12 @@ describe('GpuExamples on the local defaults', () => {
     expect(byKindName(objects, 'ResourceFlavor', 'h100-efa').spec.topologyName).toBeDefined();
   });
 
-  test('every job is a Kueue-queued TrainJob in the team\'s LocalQueue', () => {
+  test('every job is a Kueue-queued TrainJob in the chart\'s LocalQueue, in a restricted namespace with per-job network policies (not a team\'s)', () => {
     const jobs = ofKind(objects, 'TrainJob');
     expect(jobs.map((j) => j.metadata.name).sort()).toEqual(['dra-ddp', 'multi-node-ddp', 'reserved-ddp', 'shared-gpu-ddp']);
-    for (const j of jobs) expect(j.metadata.labels[KUEUE_QUEUE_LABEL]).toBe('default');
+    for (const j of jobs) expect(j.metadata.labels[KUEUE_QUEUE_LABEL]).toBe('gpu');
+    expect(byKindName(objects, 'Namespace', 'gpu-examples').metadata.labels['pod-security.kubernetes.io/enforce']).toBe('restricted');
+    expect(ofKind(objects, 'NetworkPolicy').map((p) => p.metadata.name)).not.toContain('allow-team-workloads');
   });
 
   test('DRA: each worker claims one GPU from the pool\'s ResourceClaimTemplate, no nvidia.com/gpu', () => {

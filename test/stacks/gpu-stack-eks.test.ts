@@ -63,13 +63,13 @@ test('the gpu-operator: MIG strategy single and a default device plugin config; 
   expect(Object.keys(values.devicePlugin.config.data)).toEqual(['default']);
 });
 
-test('the GPU examples\' team books the MIG pool whole, in slices: 32 nvidia.com/gpu from 2 nodes', () => {
+test('the GPU examples\' ClusterQueue books the MIG pool whole, in slices: 32 nvidia.com/gpu from 2 nodes', () => {
   const queue = chartObjects(registered, 'gpu-examples').find((o) => o.kind === 'ClusterQueue' && o.metadata.name === 'gpu-examples')!;
   const flavor = queue.spec.resourceGroups.flatMap((g: any) => g.flavors).find((f: any) => f.name === 'a100-mig');
   expect(flavor.resources.find((r: any) => r.name === 'nvidia.com/gpu').nominalQuota).toBe('32');
 });
 
-describe('Kueue over the GPU pools (the GPU examples\' team)', () => {
+describe('Kueue over the GPU pools (the GPU examples\' ClusterQueue)', () => {
   const teamsObjects = () => chartObjects(registered, 'gpu-examples');
   const find = (kind: string, name: string) => teamsObjects().find((o) => o.kind === kind && o.metadata.name === name)!;
 
@@ -83,9 +83,9 @@ describe('Kueue over the GPU pools (the GPU examples\' team)', () => {
     // The DRA pool's fourth node serves a model outside Kueue (the examples' InferenceService).
     expect(gpus('l4-dra')).toEqual({ 'nvidia.com/gpu': '0', 'dra.mlpatterns.dev/gpu.nvidia.com': '3' });
     expect(gpus('a100-mig')).toEqual({ 'nvidia.com/gpu': '32', 'dra.mlpatterns.dev/gpu.nvidia.com': '0' });
-    // Without borrowing limits the namespace may use whole pools: 2 x 16 MIG slices + 4 x 8 H100 (EFA) +
-    // 2 x 8 H100 (Capacity Block) through the device plugin, 4 x 1 L4 claimed through DRA (the server's claim counts too).
-    expect(find('ResourceQuota', 'team-quota').spec.hard).toMatchObject({ 'requests.nvidia.com/gpu': '80', 'gpu.nvidia.com.deviceclass.resource.k8s.io/devices': '4' });
+    // The whole pools but the DRA server's node: 2 x 16 MIG slices + 4 x 8 H100 (EFA) + 2 x 8 H100 (Capacity Block).
+    expect(gpus('h100-efa')['nvidia.com/gpu']).toBe('32');
+    expect(gpus('h100-block')['nvidia.com/gpu']).toBe('16');
   });
 
   test('the EFA pool\'s topology levels: one Kueue Topology, named by its TAS ResourceFlavor', () => {
