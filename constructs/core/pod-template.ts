@@ -112,19 +112,33 @@ function gpuClaimOf(options: PodTemplateOptions): GpuClaim | undefined {
   return podGpuClaim(options.owner, options.pool, options.container.gpus);
 }
 
+/**
+ * A container's resources and env for `gpus` GPUs on `pool` (any container kind: pod templates,
+ * a KServe predictor's model): `nvidia.com/gpu` and the interconnect's devices, or with `claim`
+ * the DRA claim's name and the interconnect's devices alone (they stay extended resources either
+ * way); the interconnect's NCCL settings laid under `env` (a name the caller sets wins).
+ */
+export function gpuContainerFields(
+  owner: string, pool: PodPlacement, gpus: number, claim: GpuClaim | undefined,
+  base: { readonly resources?: ContainerResources; readonly env?: Readonly<Record<string, string>> },
+): { resources: k8s.ResourceRequirements; env: Readonly<Record<string, string>> | undefined } {
+  const interconnect = claim ? pool.interconnectResources?.(gpus) ?? {} : {};
+  const gpuResources = gpus > 0 && !claim ? pool.gpuResources(gpus, { scope: owner, prop: 'gpus' })
+    : Object.keys(interconnect).length ? { requests: { ...interconnect }, limits: { ...interconnect } } : undefined;
+  const resources = renderResources(owner, base.resources, gpuResources);
+  return {
+    resources: claim ? { ...resources, claims: [{ name: claim.name }] } : resources,
+    env: gpus > 0 ? { ...pool.interconnectEnv?.(gpus), ...base.env } : base.env,
+  };
+}
+
 /** The main container; with `claim` its GPUs are that DRA claim, else `nvidia.com/gpu` (which a DRA pool refuses). */
 function containerWithGpus(options: PodTemplateOptions, claim: GpuClaim | undefined): k8s.Container {
   const { owner, container, pool } = options;
   validateName(owner, 'containerName', options.containerName, NameRule.DNS_LABEL);
   const gpus = container.gpus ?? 0;
   if (gpus < 0 || !Number.isInteger(gpus)) throw propError(owner, 'gpus', gpus, 'use a whole number >= 0');
-  // DRA GPUs come as a claim; the interconnect's devices (EFA) stay extended resources either way.
-  const interconnect = claim ? pool.interconnectResources?.(gpus) ?? {} : {};
-  const gpuResources = gpus > 0 && !claim ? pool.gpuResources(gpus, { scope: owner, prop: 'gpus' })
-    : Object.keys(interconnect).length ? { requests: { ...interconnect }, limits: { ...interconnect } } : undefined;
-  const resources = renderResources(owner, container.resources, gpuResources);
-  // The interconnect's NCCL settings go with its devices; a variable the caller sets wins.
-  const env = gpus > 0 ? { ...pool.interconnectEnv?.(gpus), ...container.env } : container.env;
+  const { resources, env } = gpuContainerFields(owner, pool, gpus, claim, container);
   const mounts = (options.volumes ?? []).map((v) => v.mount);
   if (options.sharedMemory) mounts.push({ name: 'dshm', mountPath: '/dev/shm' });
   const workdir = workingDirectoryOf(options);
@@ -138,7 +152,7 @@ function containerWithGpus(options: PodTemplateOptions, claim: GpuClaim | undefi
     workingDir: workdir?.workingDir,
     env: renderEnv(env),
     ports: options.ports ? [...options.ports] : undefined,
-    resources: claim ? { ...resources, claims: [{ name: claim.name }] } : resources,
+    resources,
     securityContext: restrictedContainerSecurityContext(),
     volumeMounts: mounts.length ? mounts : undefined,
     readinessProbe: options.readinessProbe,

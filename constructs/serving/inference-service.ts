@@ -2,14 +2,14 @@ import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { ModelFormat, ModelLocation } from './model-location';
 import { NodePool, NODE_POOL } from '../cluster/node-pool';
-import { ContainerResources, renderResources } from '../core/compute';
+import { ContainerResources } from '../core/compute';
 import { propError, requireInteger } from '../core/errors';
 import { NameRule, validateName } from '../core/names';
 import { CONTAINER_RESOURCES, PRIORITY_CLASS } from '../core/prop-checks';
 import { instanceOf, oneOf, optional, PropChecks, requireProps, shape } from '../core/required-props';
 import { IPriorityClass } from '../core/scheduling';
 import { restrictedContainerSecurityContext, restrictedPodSecurityContext } from '../core/security';
-import { emitClaimTemplate, renderEnv } from '../core/pod-template';
+import { emitClaimTemplate, gpuContainerFields, podGpuClaim, renderEnv } from '../core/pod-template';
 import { IWorkflowResource } from '../core/workflow-resource';
 import * as k8s from 'cdk8s-plus-27/lib/imports/k8s';
 import { InferenceService, InferenceServiceSpecPredictorScaleMetric } from '../imports/serving.kserve.io';
@@ -172,15 +172,11 @@ export class KServeInferenceService extends Construct implements IWorkflowResour
       throw propError(this, 'autoscaling.target', props.autoscaling.target, 'use a positive target per replica');
     }
     const gpus = props.gpus ?? 0;
-    const owner = { scope: this.node.path, prop: 'gpus' };
     // A DRA pool's GPUs are a claim from its ResourceClaimTemplate (KServe copies the predictor's pod
-    // fields, resourceClaims included, into the Deployment it makes); its interconnect's devices stay
-    // extended resources either way.
-    const claim = gpus > 0 ? props.pool.gpuClaim(gpus, owner) : undefined;
+    // fields, resourceClaims included, into the Deployment it makes).
+    const claim = podGpuClaim(this.node.path, props.pool, gpus);
     if (claim) emitClaimTemplate(this, claim);
-    const interconnect = claim ? props.pool.interconnectResources(gpus) : {};
-    const gpuResources = gpus > 0 && !claim ? props.pool.gpuResources(gpus, owner)
-      : Object.keys(interconnect).length ? { requests: { ...interconnect }, limits: { ...interconnect } } : undefined;
+    const gpuFields = gpuContainerFields(this.node.path, props.pool, gpus, claim, { resources: props.resources });
     // The TensorFlow runtime's image is tensorflow/serving:<runtimeVersion>; only the -gpu tags are
     // CUDA builds (kserve config/runtimes/kserve-tensorflow-serving.yaml; tensorflow/serving Dockerfiles).
     if (gpus > 0 && props.modelFormat === ModelFormat.TENSORFLOW && !props.runtimeVersion?.endsWith('-gpu')) {
@@ -196,8 +192,8 @@ export class KServeInferenceService extends Construct implements IWorkflowResour
     const network = NamespaceNetwork.of(this).group(this, kservePredictorNeeds(this.name, this.deploymentMode, internet));
     const model: k8s.Container = {
       name: MODEL_CONTAINER,
-      resources: claim ? { ...renderResources(this.node.path, props.resources, gpuResources), claims: [{ name: claim.name }] } : renderResources(this.node.path, props.resources, gpuResources),
-      env: gpus > 0 ? renderEnv(props.pool.interconnectEnv(gpus)) : undefined,
+      resources: gpuFields.resources,
+      env: renderEnv(gpuFields.env),
       securityContext: restrictedContainerSecurityContext(),
     };
     this.apiObject = new InferenceService(this, 'Resource', {
