@@ -164,6 +164,13 @@ export class NodePool implements PodPlacement {
   public get draDeviceClass(): string | undefined {
     return this.gpu?.allocation.mode === 'dra' ? this.gpu.allocation.deviceClassName : undefined;
   }
+  /**
+   * The EFA devices one node offers pods (`vpc.amazonaws.com/efa`, through the EFA device plugin);
+   * 0 for a pool without EFA. What pods request, node stand-ins and Kueue's exclusion derive from it.
+   */
+  public get efaDevicesPerNode(): number {
+    return this.gpu?.interconnect.kind === 'efa' ? this.gpu.efaInterfaces : 0;
+  }
   private readonly extraLabels: Record<string, string>;
   private readonly taints: readonly NodeTaint[];
 
@@ -273,7 +280,7 @@ export class NodePool implements PodPlacement {
    * EKS user guide, "Manage EFA devices on Amazon EKS"). `{}` elsewhere.
    */
   public interconnectResources(gpus: number): Record<string, k8s.Quantity> {
-    const interfaces = this.gpu?.interconnect.kind === 'efa' ? this.gpu.efaInterfaces : 0;
+    const interfaces = this.efaDevicesPerNode;
     if (!interfaces || gpus <= 0) return {};
     return { [EFA_RESOURCE]: k8s.Quantity.fromNumber(Math.max(1, Math.floor((interfaces * gpus) / this.gpusPerNode))) };
   }

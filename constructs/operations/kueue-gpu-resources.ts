@@ -54,7 +54,7 @@ export function gpuResourceQuotaKey(pool: NodePool): string {
  * to the scheduler cache and queue manager). Empty without such pools.
  */
 export function kueueExcludedResourcePrefixes(pools: readonly NodePool[]): string[] {
-  return pools.some((p) => p.gpu?.interconnect.kind === 'efa') ? [EFA_RESOURCE] : [];
+  return pools.some((p) => p.efaDevicesPerNode > 0) ? [EFA_RESOURCE] : [];
 }
 
 /**

@@ -23,7 +23,7 @@ export function gpuAllocationNotes(pools: readonly NodePool[], installsGpuOperat
  * EKS"): without it those pods stay Pending.
  */
 export function efaNotes(pools: readonly NodePool[]): string[] {
-  const efa = pools.filter((p) => p.gpu?.interconnect.kind === 'efa');
+  const efa = pools.filter((p) => p.efaDevicesPerNode > 0);
   if (!efa.length) return [];
   return [`EFA pools (${efa.map((p) => p.name).join(', ')}): their GPU pods request vpc.amazonaws.com/efa, which only the EFA device plugin (aws-efa-k8s-device-plugin) advertises; the stack does not install it (no pin), so install it before those pods run`];
 }

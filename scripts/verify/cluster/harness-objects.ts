@@ -33,7 +33,7 @@ export function appliedObjects(chart: Chart): Json[] {
 export function poolAllocatable(pool: NodePool): Record<string, string> {
   const allocatable: Record<string, string> = { cpu: String(pool.cpuPerNode), memory: `${pool.memoryPerNode.toMebibytes()}Mi` };
   if (pool.isGpu && !pool.draDeviceClass) allocatable[NVIDIA_GPU_RESOURCE] = String(pool.gpuUnitsPerNode);
-  if (pool.gpu?.interconnect.kind === 'efa') allocatable[EFA_RESOURCE] = String(pool.gpu.efaInterfaces);
+  if (pool.efaDevicesPerNode) allocatable[EFA_RESOURCE] = String(pool.efaDevicesPerNode);
   return allocatable;
 }
 
