@@ -15,8 +15,8 @@ import type { KubeObject } from '../core/objects';
 /** Prefix of every problem found here; the verdict fails a workload with one (workload-verdict.ts). */
 export const KUEUE_PROMISE_PREFIX = 'kueue promise: ';
 
-/** Why the placed pods that require a topology level are not inside one domain of it (empty when they are). */
-export function topologyProblems(pods: readonly KubeObject[], nodesByName: ReadonlyMap<string, KubeObject>): string[] {
+/** Per topology level some placed pod requires: its domains (the node's label value) with the pods in each. */
+function domainsByLevel(pods: readonly KubeObject[], nodesByName: ReadonlyMap<string, KubeObject>): Map<string, Map<string, string[]>> {
   const byLevel = new Map<string, Map<string, string[]>>();
   for (const p of pods) {
     const level: string | undefined = p.metadata?.annotations?.[KUEUE_REQUIRED_TOPOLOGY_ANNOTATION];
@@ -26,16 +26,30 @@ export function topologyProblems(pods: readonly KubeObject[], nodesByName: Reado
     domains.set(domain, [...(domains.get(domain) ?? []), p.metadata.name]);
     byLevel.set(level, domains);
   }
-  return [...byLevel].filter(([, domains]) => domains.size > 1).map(([level, domains]) => `${KUEUE_PROMISE_PREFIX}TAS: the pods required one ${level} domain but ran in ${domains.size}: ${[...domains].map(([d, names]) => `${d} (${names.join(', ')})`).join('; ')}`);
+  return byLevel;
+}
+
+/** The admitted Workloads and every [resource, quantity] their pod sets were counted under. */
+function admittedUsage(kueueWorkloads: readonly KubeObject[]): { admitted: KubeObject[]; usage: [string, string][] } {
+  const admitted = kueueWorkloads.filter((w) => w.status?.admission);
+  const usage = admitted.flatMap((w) => (w.status.admission.podSetAssignments ?? []).flatMap((a: KubeObject) => Object.entries(a.resourceUsage ?? {}) as [string, string][]));
+  return { admitted, usage };
+}
+
+const claimsDevices = (pods: readonly KubeObject[]) => pods.some((p) => (p.spec?.resourceClaims ?? []).length > 0);
+const isDraResource = ([resource]: [string, string]) => resource.startsWith(`${DRA_QUOTA_PREFIX}/`);
+
+/** Why the placed pods that require a topology level are not inside one domain of it (empty when they are). */
+export function topologyProblems(pods: readonly KubeObject[], nodesByName: ReadonlyMap<string, KubeObject>): string[] {
+  return [...domainsByLevel(pods, nodesByName)].filter(([, domains]) => domains.size > 1).map(([level, domains]) => `${KUEUE_PROMISE_PREFIX}TAS: the pods required one ${level} domain but ran in ${domains.size}: ${[...domains].map(([d, names]) => `${d} (${names.join(', ')})`).join('; ')}`);
 }
 
 /** Why pods claiming DRA devices were not counted by Kueue (empty when they were, or nothing was admitted yet). */
 export function draAccountingProblems(pods: readonly KubeObject[], kueueWorkloads: readonly KubeObject[]): string[] {
-  if (!pods.some((p) => (p.spec?.resourceClaims ?? []).length > 0)) return [];
-  const admitted = kueueWorkloads.filter((w) => w.status?.admission);
-  const counted = admitted.some((w) => (w.status.admission.podSetAssignments ?? []).some((a: KubeObject) => Object.keys(a.resourceUsage ?? {}).some((r) => r.startsWith(`${DRA_QUOTA_PREFIX}/`))));
-  return admitted.length && !counted
-    ? [`${KUEUE_PROMISE_PREFIX}DRA: its pods claim DRA devices, but admitted Workload ${admitted.map((w) => w.metadata.name).join(', ')} counts no ${DRA_QUOTA_PREFIX}/ resource (resource usage: ${admitted.flatMap((w) => (w.status.admission.podSetAssignments ?? []).flatMap((a: KubeObject) => Object.keys(a.resourceUsage ?? {}))).join(', ') || 'none'}): Kueue's deviceClassMappings did not apply, so the quota does not bound these GPUs`]
+  if (!claimsDevices(pods)) return [];
+  const { admitted, usage } = admittedUsage(kueueWorkloads);
+  return admitted.length && !usage.some(isDraResource)
+    ? [`${KUEUE_PROMISE_PREFIX}DRA: its pods claim DRA devices, but admitted Workload ${admitted.map((w) => w.metadata.name).join(', ')} counts no ${DRA_QUOTA_PREFIX}/ resource (resource usage: ${usage.map(([r]) => r).join(', ') || 'none'}): Kueue's deviceClassMappings did not apply, so the quota does not bound these GPUs`]
     : [];
 }
 
@@ -44,14 +58,11 @@ export function draAccountingProblems(pods: readonly KubeObject[], kueueWorkload
  * to check or found a problem): the DRA resources Kueue counted, the one domain its pods ran in.
  */
 export function keptPromises(pods: readonly KubeObject[], kueueWorkloads: readonly KubeObject[], nodesByName: ReadonlyMap<string, KubeObject>): string[] {
-  const kept: string[] = [];
-  const usage = kueueWorkloads.flatMap((w) => (w.status?.admission?.podSetAssignments ?? []).flatMap((a: KubeObject) => Object.entries(a.resourceUsage ?? {})));
-  const counted = usage.filter(([r]) => r.startsWith(`${DRA_QUOTA_PREFIX}/`));
-  if (pods.some((p) => (p.spec?.resourceClaims ?? []).length > 0) && counted.length) kept.push(`DRA devices counted (${counted.map(([r, q]) => `${r}: ${q}`).join(', ')})`);
-  const placed = pods.filter((p) => p.spec?.nodeName && p.metadata?.annotations?.[KUEUE_REQUIRED_TOPOLOGY_ANNOTATION]);
-  if (placed.length > 1 && !topologyProblems(pods, nodesByName).length) {
-    const level = placed[0].metadata.annotations[KUEUE_REQUIRED_TOPOLOGY_ANNOTATION];
-    kept.push(`${placed.length} pods inside one ${level} domain (${nodesByName.get(placed[0].spec.nodeName)?.metadata?.labels?.[level]})`);
+  const counted = admittedUsage(kueueWorkloads).usage.filter(isDraResource);
+  const kept = claimsDevices(pods) && counted.length ? [`DRA devices counted (${counted.map(([r, q]) => `${r}: ${q}`).join(', ')})`] : [];
+  for (const [level, domains] of domainsByLevel(pods, nodesByName)) {
+    const [[domain, names]] = [...domains];
+    if (domains.size === 1 && names.length > 1) kept.push(`${names.length} pods inside one ${level} domain (${domain})`);
   }
   return kept;
 }
