@@ -87,7 +87,11 @@ export class ObjectIndex {
   public podTemplatesOfEntry(entry: ManifestEntry): readonly PodTemplate[] {
     if (!this.templatesByEntry) {
       this.templatesByEntry = new Map();
-      for (const t of this.podTemplates()) this.templatesByEntry.set(t.entry, [...(this.templatesByEntry.get(t.entry) ?? []), t]);
+      for (const t of this.podTemplates()) {
+        const list = this.templatesByEntry.get(t.entry);
+        if (list) list.push(t);
+        else this.templatesByEntry.set(t.entry, [t]);
+      }
     }
     return this.templatesByEntry.get(entry) ?? [];
   }
