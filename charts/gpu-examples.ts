@@ -110,9 +110,8 @@ export class GpuExamples extends Chart {
     this.clusterQueue = new KueueClusterQueue(this, 'ClusterQueue', {
       name: namespace, cohort, namespaces: [namespace],
       quotas: pools.map((pool) => {
-        const nodes = pool.maxSize - (pool === serving ? 1 : 0);
-        const memory = Size.mebibytes(pool.memoryPerNode.toMebibytes() * nodes);
-        return { pool, nominal: { cpu: Cpu.units(pool.cpuPerNode * nodes), memory, gpus: pool.gpuUnitsPerNode * nodes } };
+        const c = pool.capacity(pool.maxSize - (pool === serving ? 1 : 0));
+        return { pool, nominal: { cpu: Cpu.units(c.cpu), memory: c.memory, gpus: c.gpus } };
       }),
     });
     this.queue = new KueueLocalQueue(this, 'LocalQueue', { name: 'gpu', namespace, clusterQueue: this.clusterQueue });

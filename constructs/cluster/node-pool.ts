@@ -331,12 +331,12 @@ export class NodePool implements PodPlacement {
     };
   }
 
-  /** Total allocatable capacity when the pool is at `maxSize`. */
-  public capacity(): { cpu: number; memory: Size; gpus: number } {
+  /** Total allocatable capacity of `nodes` of the pool's nodes (GPUs as the shares pods request). @param nodes @default maxSize */
+  public capacity(nodes = this.maxSize): { cpu: number; memory: Size; gpus: number } {
     return {
-      cpu: this.cpuPerNode * this.maxSize,
-      memory: Size.mebibytes(this.memoryPerNode.toMebibytes() * this.maxSize),
-      gpus: this.gpuUnitsPerNode * this.maxSize,
+      cpu: this.cpuPerNode * nodes,
+      memory: Size.mebibytes(this.memoryPerNode.toMebibytes() * nodes),
+      gpus: this.gpuUnitsPerNode * nodes,
     };
   }
 
